@@ -1,0 +1,195 @@
+"""The exchange JSON file (`nianbao.report/1`): read and write it exactly as exchange-format.md says.
+
+Reading is strict and explains itself: any unusable content raises a `UserError` whose Chinese message
+names the field (e.g. `requests.3.1.natural_person`). Values that are numbers but break the rules
+(negative, fractional counts) are loaded as they are, so the rules can report them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from core.errors import UserError
+from core.formats import get_format
+from core.report import Report, Signature
+from core.report_format import ReportFormat
+
+SCHEMA = "nianbao.report/1"
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a real report is ~20 KB; refuse anything absurd before reading it
+
+
+def read_report(path: Path | str) -> Report:
+    """Load a report file, or raise a `UserError` saying what is wrong with it."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UserError(f"文件“{path.name}”太大（{size // 1024} KB），不像是年度报告文件。")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"找不到文件“{path}”。") from None
+    except IsADirectoryError:
+        raise UserError(f"“{path}”是一个文件夹，不是报告文件。") from None
+    except PermissionError:
+        raise UserError(f"没有权限读取文件“{path}”。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取文件“{path}”：{exc.strerror or exc}。") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"文件“{path.name}”不是 UTF-8 编码的文本，不是报告文件。") from None
+    return loads(text)
+
+
+def loads(text: str) -> Report:
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有错误）。") from None
+    except RecursionError:
+        raise UserError("文件不是有效的报告文件（嵌套层数过多）。") from None
+    return from_dict(data)
+
+
+def from_dict(data: Any) -> Report:
+    if not isinstance(data, dict):
+        raise UserError("文件内容不是报告：最外层应为 JSON 对象。")
+    if data.get("schema") != SCHEMA:
+        raise UserError(
+            f"文件的 schema 字段应为“{SCHEMA}”，实际为“{data.get('schema')}”，不是本软件的报告文件。"
+        )
+    spec = get_format(_string(data.get("format"), "format"))
+    _only(
+        data, {"schema", "format", "agency", "year", "text", "signature"} | {t.key for t in spec.tables}, ""
+    )
+    agency = _string(data.get("agency"), "agency").strip()
+    if not agency:
+        raise UserError("字段 agency（机关名称）不能为空。")
+    year = data.get("year")
+    if not isinstance(year, Decimal) or year != int(year) or not 1990 <= year <= 2200:
+        raise UserError(f"字段 year（年度）应为四位年份，实际为“{year}”。")
+    texts = _object(data.get("text", {}), "text")
+    _only(texts, set(spec.text_keys), "text.")
+    return Report(
+        format=spec.id,
+        agency=agency,
+        year=int(year),
+        texts={k: _string(texts.get(k, ""), f"text.{k}") for k in spec.text_keys},
+        values=_values(data, spec),
+        signature=_signature(data.get("signature")),
+    )
+
+
+def _values(data: dict[str, Any], spec: ReportFormat) -> dict[str, Decimal | None]:
+    values: dict[str, Decimal | None] = {}
+    for table in spec.tables:
+        rows = _object(data.get(table.key, {}), table.key)
+        _only(rows, {r.key for r in table.rows}, f"{table.key}.")
+        for row in table.rows:
+            cells = _object(rows.get(row.key) or {}, f"{table.key}.{row.key}")
+            _only(cells, set(row.columns), f"{table.key}.{row.key}.")
+            for col in row.columns:
+                address = f"{table.key}.{row.key}.{col}"
+                values[address] = _number(cells.get(col), address)
+    return values
+
+
+def _number(value: Any, address: str) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip():
+        with contextlib.suppress(InvalidOperation):
+            value = Decimal(value.strip())
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise UserError(f"字段 {address} 的值“{value}”不是数字。")
+    return value
+
+
+def _signature(value: Any) -> Signature:
+    if value is None:
+        return Signature()
+    sig = _object(value, "signature")
+    _only(sig, {"name", "date"}, "signature.")
+    name = sig.get("name")
+    date = sig.get("date")
+    if name is not None:
+        name = _string(name, "signature.name")
+    if date is not None:
+        try:
+            date = dt.date.fromisoformat(_string(date, "signature.date"))
+        except ValueError:
+            raise UserError(f"字段 signature.date 应为“2022-01-20”这样的日期，实际为“{date}”。") from None
+    return Signature(name=name, date=date)
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise UserError(f"字段 {field} 应为 JSON 对象。")
+    return value
+
+
+def _string(value: Any, field: str) -> str:
+    if not isinstance(value, str):
+        raise UserError(f"字段 {field} 应为文字（字符串）。")
+    return value
+
+
+def _only(obj: dict[str, Any], allowed: set[str], prefix: str) -> None:
+    extra = sorted(set(obj) - allowed)
+    if extra:
+        raise UserError(f"文件中有不认识的字段 {prefix}{extra[0]}。")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The exchange structure, keys in the format's order; blanks as null."""
+    spec = report.spec
+    out: dict[str, Any] = {
+        "schema": SCHEMA,
+        "format": spec.id,
+        "agency": report.agency,
+        "year": report.year,
+        "text": {k: report.texts[k] for k in spec.text_keys},
+    }
+    for table in spec.tables:
+        out[table.key] = {
+            row.key: {
+                col: _json_number(report.values[f"{table.key}.{row.key}.{col}"], table.column(col).kind)
+                for col in row.columns
+            }
+            for row in table.rows
+        }
+    sig = report.signature
+    out["signature"] = {"name": sig.name, "date": sig.date.isoformat() if sig.date else None}
+    return out
+
+
+def _json_number(value: Decimal | None, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "money":
+        return str(value)  # a decimal string keeps every digit the user gave
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def dumps(report: Report) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_report(report: Report, path: Path | str) -> None:
+    """Write atomically: a half-written file never replaces a good one."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(dumps(report), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"无法写入文件“{path}”：{exc.strerror or exc}。") from None

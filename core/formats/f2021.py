@@ -1,0 +1,357 @@
+"""The 2021 national format (国办公开办函〔2021〕30号), declared once.
+
+Every label here is the official wording, character for character. The layout grids are generated
+from the row declarations by the small builders below, so the merged label area of table B follows
+from each row's label path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.report_format import (
+    Column,
+    GridCell,
+    ReportFormat,
+    Row,
+    Section,
+    SumCheck,
+    Table,
+    Term,
+    YearCheck,
+)
+
+
+def _header(text: str, rowspan: int = 1, colspan: int = 1) -> GridCell:
+    return GridCell(role="header", text=text, rowspan=rowspan, colspan=colspan)
+
+
+def _label(text: str, rowspan: int = 1, colspan: int = 1) -> GridCell:
+    return GridCell(role="label", text=text, rowspan=rowspan, colspan=colspan)
+
+
+def _value(address: str, colspan: int = 1) -> GridCell:
+    return GridCell(role="value", address=address, colspan=colspan)
+
+
+# ---------------------------------------------------------------- table A (section 二)
+
+_A_BLOCKS: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]], ...] = (
+    # (article item, ((column key, column header), …), ((row key, row label), …))
+    (
+        "第二十条第（一）项",
+        (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")),
+        (("regulations", "规章"), ("normative_documents", "行政规范性文件")),
+    ),
+    ("第二十条第（五）项", (("decisions", "本年处理决定数量"),), (("licensing", "行政许可"),)),
+    (
+        "第二十条第（六）项",
+        (("decisions", "本年处理决定数量"),),
+        (("penalty", "行政处罚"), ("coercion", "行政强制")),
+    ),
+    ("第二十条第（八）项", (("amount", "本年收费金额（单位：万元）"),), (("fees", "行政事业性收费"),)),
+)
+
+
+def _table_a() -> Table:
+    width = 3  # number columns; a block with one column spans all three
+    lines: list[tuple[GridCell, ...]] = []
+    rows: list[Row] = []
+    columns: dict[str, Column] = {}
+    for item, cols, block_rows in _A_BLOCKS:
+        span = width // len(cols)
+        lines.append((_header(item, colspan=1 + width),))
+        lines.append((_header("信息内容"), *(_header(name, colspan=span) for _, name in cols)))
+        for key, _name in cols:
+            columns.setdefault(key, Column(key=key, name=_name, kind="money" if key == "amount" else "count"))
+        for row_key, label in block_rows:
+            rows.append(Row(key=row_key, name=label, title=label, columns=tuple(k for k, _ in cols)))
+            lines.append(
+                (_label(label), *(_value(f"active_disclosure.{row_key}.{k}", colspan=span) for k, _ in cols))
+            )
+    return Table(
+        key="active_disclosure",
+        section="二",
+        columns=tuple(columns.values()),
+        rows=tuple(rows),
+        grid_columns=1 + width,
+        header_lines=0,
+        lines=tuple(lines),
+    )
+
+
+# ---------------------------------------------------------------- table B (section 三)
+
+_B_COLUMNS = (
+    Column(key="natural_person", name="自然人"),
+    Column(key="commercial", name="商业企业"),
+    Column(key="research", name="科研机构"),
+    Column(key="social_welfare", name="社会公益组织"),
+    Column(key="legal_service", name="法律服务机构"),
+    Column(key="other", name="其他"),
+    Column(key="total", name="总计"),
+)
+_B_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_B_RESULTS = "三、本年度办理结果"
+_B_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    # (key prefix, group label, item labels) for the result groups that have numbered items
+    (
+        "3.3",
+        "（三）不予公开",
+        (
+            "1.属于国家秘密",
+            "2.其他法律行政法规禁止公开",
+            "3.危及“三安全一稳定”",
+            "4.保护第三方合法权益",
+            "5.属于三类内部事务信息",
+            "6.属于四类过程性信息",
+            "7.属于行政执法案卷",
+            "8.属于行政查询事项",
+        ),
+    ),
+    (
+        "3.4",
+        "（四）无法提供",
+        ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确"),
+    ),
+    (
+        "3.5",
+        "（五）不予处理",
+        (
+            "1.信访举报投诉类申请",
+            "2.重复申请",
+            "3.要求提供公开出版物",
+            "4.无正当理由大量反复申请",
+            "5.要求行政机关确认或重新出具已获取信息",
+        ),
+    ),
+    (
+        "3.6",
+        "（六）其他处理",
+        (
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            "3.其他",
+        ),
+    ),
+)
+
+
+def _b_row_paths() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(row key, short name, label path) in official order; the path drives the merged label area."""
+    paths: list[tuple[str, str, tuple[str, ...]]] = [
+        ("1", "一", ("一、本年新收政府信息公开申请数量",)),
+        ("2", "二", ("二、上年结转政府信息公开申请数量",)),
+        ("3.1", "三（一）", (_B_RESULTS, "（一）予以公开")),
+        ("3.2", "三（二）", (_B_RESULTS, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")),
+    ]
+    for prefix, group, items in _B_GROUPS:
+        for n, item in enumerate(items, start=1):
+            paths.append((f"{prefix}.{n}", f"三{group[:3]}{n}", (_B_RESULTS, group, item)))
+    paths.append(("3.7", "三（七）总计", (_B_RESULTS, "（七）总计")))
+    paths.append(("4", "四", ("四、结转下年度继续办理",)))
+    return paths
+
+
+def _label_cells(paths: Sequence[tuple[str, ...]], depth: int) -> list[list[GridCell]]:
+    """Label cells per row: equal path prefixes merge down, a short path's last label spans right."""
+    cells: list[list[GridCell]] = [[] for _ in paths]
+    for i, path in enumerate(paths):
+        for level, text in enumerate(path):
+            if i > 0 and paths[i - 1][: level + 1] == path[: level + 1] and level < len(path) - 1:
+                continue  # merged into the cell above
+            rowspan = 1
+            if level < len(path) - 1:
+                while i + rowspan < len(paths) and paths[i + rowspan][: level + 1] == path[: level + 1]:
+                    rowspan += 1
+            colspan = depth - level if level == len(path) - 1 else 1
+            cells[i].append(_label(text, rowspan=rowspan, colspan=colspan))
+    return cells
+
+
+def _table_b() -> Table:
+    paths = _b_row_paths()
+    col_keys = tuple(c.key for c in _B_COLUMNS)
+    labels = _label_cells([p for _, _, p in paths], depth=3)
+    header = (
+        (GridCell(role="corner", text=_B_CORNER, rowspan=3, colspan=3), _header("申请人情况", colspan=7)),
+        (_header("自然人", rowspan=2), _header("法人或其他组织", colspan=5), _header("总计", rowspan=2)),
+        tuple(_header(c.name) for c in _B_COLUMNS[1:6]),
+    )
+    body = tuple(
+        (*label_cells, *(_value(f"requests.{key}.{c}") for c in col_keys))
+        for (key, _, _), label_cells in zip(paths, labels, strict=True)
+    )
+    rows = tuple(
+        Row(
+            key=key,
+            name=name,
+            title=path[0] if len(path) == 1 else name[:1] + "".join(path[1:]),
+            columns=col_keys,
+        )
+        for key, name, path in paths
+    )
+    return Table(
+        key="requests",
+        section="三",
+        columns=_B_COLUMNS,
+        rows=rows,
+        grid_columns=10,
+        header_lines=3,
+        lines=(*header, *body),
+        corner_note=_B_CORNER,
+    )
+
+
+# ---------------------------------------------------------------- table C (section 四)
+
+_C_COLUMNS = (
+    Column(key="upheld", name="结果维持"),
+    Column(key="corrected", name="结果纠正"),
+    Column(key="other", name="其他结果"),
+    Column(key="pending", name="尚未审结"),
+    Column(key="total", name="总计"),
+)
+_C_GROUPS = (
+    ("review", "行政复议"),
+    ("litigation_direct", "行政诉讼（未经复议直接起诉）"),
+    ("litigation_after_review", "行政诉讼（复议后起诉）"),
+)
+
+
+def _table_c() -> Table:
+    col_keys = tuple(c.key for c in _C_COLUMNS)
+    lines = (
+        (_header("行政复议", rowspan=2, colspan=5), _header("行政诉讼", colspan=10)),
+        (_header("未经复议直接起诉", colspan=5), _header("复议后起诉", colspan=5)),
+        tuple(_header(c.name) for _ in _C_GROUPS for c in _C_COLUMNS),
+        tuple(_value(f"review_litigation.{g}.{c}") for g, _ in _C_GROUPS for c in col_keys),
+    )
+    return Table(
+        key="review_litigation",
+        section="四",
+        columns=_C_COLUMNS,
+        rows=tuple(Row(key=g, name=name, title=name, columns=col_keys) for g, name in _C_GROUPS),
+        grid_columns=15,
+        header_lines=3,
+        lines=lines,
+    )
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _row_totals(table: Table, rule: str) -> list[SumCheck]:
+    """In every row: the total column = the sum of the other columns."""
+    checks = []
+    for row in table.rows:
+        *parts, total = row.columns
+        checks.append(
+            SumCheck(
+                rule=rule,
+                context=f"「{row.title}」行",
+                left=(Term(address=f"{table.key}.{row.key}.{total}", name=table.column(total).name),),
+                right=tuple(
+                    Term(address=f"{table.key}.{row.key}.{c}", name=table.column(c).name) for c in parts
+                ),
+                derives=True,
+            )
+        )
+    return checks
+
+
+def _b_column_checks(table: Table) -> list[SumCheck]:
+    """Per column of B: （七）总计 = all result rows; 一 + 二 = （七）总计 + 四."""
+    names = {r.key: r.name for r in table.rows}
+    results = [r.key for r in table.rows if r.key.startswith("3.") and r.key != "3.7"]
+    checks = []
+    for column in table.columns:
+
+        def term(row_key: str, column_key: str = column.key) -> Term:
+            return Term(address=f"requests.{row_key}.{column_key}", name=names[row_key])
+
+        checks.append(
+            SumCheck(
+                rule="B.RESULT_TOTAL",
+                context=f"「{column.name}」列",
+                left=(term("3.7"),),
+                right=tuple(term(k) for k in results),
+                derives=True,
+            )
+        )
+    for column in table.columns:
+        checks.append(
+            SumCheck(
+                rule="B.BALANCE",
+                context=f"「{column.name}」列",
+                left=tuple(Term(address=f"requests.{k}.{column.key}", name=names[k]) for k in ("1", "2")),
+                right=tuple(Term(address=f"requests.{k}.{column.key}", name=names[k]) for k in ("3.7", "4")),
+            )
+        )
+    return checks
+
+
+def _year_checks(b: Table) -> list[YearCheck]:
+    carry = [
+        YearCheck(
+            rule="YEAR.CARRY_OVER",
+            context=f"第三部分「二、上年结转」「{c.name}」列",
+            basis="上年「四、结转下年度继续办理」",
+            cell=f"requests.2.{c.key}",
+            previous=f"requests.4.{c.key}",
+        )
+        for c in b.columns
+    ]
+    in_force = [
+        YearCheck(
+            rule="YEAR.IN_FORCE",
+            context=f"第二部分「{label}」现行有效件数",
+            basis="上年现行有效件数",
+            cell=f"active_disclosure.{key}.in_force",
+            previous=f"active_disclosure.{key}.in_force",
+            plus=(f"active_disclosure.{key}.issued",),
+            minus=(f"active_disclosure.{key}.repealed",),
+        )
+        for key, label in _A_BLOCKS[0][2]
+    ]
+    return carry + in_force
+
+
+def build() -> ReportFormat:
+    table_a, table_b, table_c = _table_a(), _table_b(), _table_c()
+    # Result totals come first: （七）总计's own 总计 is then derived from the result rows' totals.
+    checks = [
+        *_b_column_checks(table_b),
+        *_row_totals(table_b, "B.ROW_TOTAL"),
+        *_row_totals(table_c, "C.TOTAL"),
+    ]
+    return ReportFormat(
+        id="2021",
+        basis="国办公开办函〔2021〕30号",
+        title_template="{agency}{year}年政府信息公开工作年度报告",
+        money_unit="万元",
+        money_decimals=4,
+        count_limit=10**9,
+        sections=(
+            Section(
+                number="一",
+                heading="总体情况",
+                text_key="overview",
+                starter_subheadings=(
+                    "（一）主动公开情况",
+                    "（二）依申请公开情况",
+                    "（三）政府信息管理情况",
+                    "（四）政府信息公开平台建设情况",
+                    "（五）监督保障情况",
+                ),
+            ),
+            Section(number="二", heading="主动公开政府信息情况", table_key="active_disclosure"),
+            Section(number="三", heading="收到和处理政府信息公开申请情况", table_key="requests"),
+            Section(number="四", heading="政府信息公开行政复议、行政诉讼情况", table_key="review_litigation"),
+            Section(number="五", heading="存在的主要问题及改进情况", text_key="problems"),
+            Section(number="六", heading="其他需要报告的事项", text_key="other"),
+        ),
+        tables=(table_a, table_b, table_c),
+        checks=tuple(checks),
+        year_checks=tuple(_year_checks(table_b)),
+    )

@@ -1,0 +1,36 @@
+"""Where things live: bundled resources (also inside a frozen bundle) and the per-user data folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "nianbao"
+APP_AUTHOR = "nianbao"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file under `resources/`, from a source checkout or from a PyInstaller bundle."""
+    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return base.joinpath("resources", *parts)
+
+
+def data_dir() -> Path:
+    """The per-user data folder (e.g. %LOCALAPPDATA%\\nianbao on Windows); created on first use."""
+    path = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> Path:
+    """The database used when no `--db PATH` is given."""
+    return data_dir() / "nianbao.sqlite3"
+
+
+def log_dir() -> Path:
+    """Folder of the rotating log file."""
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,250 @@
+"""Typed objects for a report format (sections, tables, rows, columns, layout grid, checks).
+
+A format is declared once as data (see `core/formats/`) and validated here at load: every layout grid
+must tile its table exactly, every value cell must appear once, every check must name real cells. Forms,
+rules, the PDF and the exchange file all read these objects; none of them spells a label or a shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+ValueKind = Literal["count", "money"]
+CellRole = Literal["corner", "header", "label", "value"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GridCell(_Frozen):
+    """One cell of a table's drawn layout: text (corner/header/label) or a value cell by address."""
+
+    role: CellRole
+    text: str = ""
+    address: str | None = None
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class PlacedCell:
+    """A grid cell with its top-left position in the table grid (0-based)."""
+
+    row: int
+    col: int
+    cell: GridCell
+
+
+class Column(_Frozen):
+    key: str
+    name: str  # as printed in the header, e.g. 自然人
+    kind: ValueKind = "count"
+
+
+class Row(_Frozen):
+    key: str
+    name: str  # short form used in arithmetic messages, e.g. 三（七）总计
+    title: str  # readable form used in cell descriptions, e.g. 三（三）1.属于国家秘密
+    columns: tuple[str, ...]
+
+
+class Table(_Frozen):
+    key: str  # key in the exchange JSON, e.g. requests
+    section: str  # number of the section that holds it, e.g. 三
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    grid_columns: int
+    header_lines: int  # leading layout lines that repeat when the table breaks across pages
+    lines: tuple[tuple[GridCell, ...], ...]
+    corner_note: str = ""
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+    @cached_property
+    def placed(self) -> tuple[PlacedCell, ...]:
+        """Every layout cell with its grid position, as HTML tables place row/col spans."""
+        taken: set[tuple[int, int]] = set()
+        placed: list[PlacedCell] = []
+        for r, line in enumerate(self.lines):
+            c = 0
+            for cell in line:
+                while (r, c) in taken:
+                    c += 1
+                placed.append(PlacedCell(r, c, cell))
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken.add((r + dr, c + dc))
+                c += cell.colspan
+        return tuple(placed)
+
+    @cached_property
+    def value_positions(self) -> dict[str, PlacedCell]:
+        return {p.cell.address: p for p in self.placed if p.cell.address is not None}
+
+
+class Section(_Frozen):
+    number: str  # 一 … 六
+    heading: str  # exact official heading, without the number
+    text_key: str | None = None  # key under "text" in the exchange JSON
+    table_key: str | None = None
+    starter_subheadings: tuple[str, ...] = ()  # what a new report's narrative starts with
+
+    @property
+    def full_heading(self) -> str:
+        return f"{self.number}、{self.heading}"
+
+
+class Term(_Frozen):
+    address: str
+    name: str  # e.g. 一 or 自然人
+
+
+class SumCheck(_Frozen):
+    """sum(left) must equal sum(right). With `derives`, left is one total cell computed when blank."""
+
+    rule: str
+    context: str  # where, in words: 自然人列, 一、本年新收…行
+    left: tuple[Term, ...]
+    right: tuple[Term, ...]
+    derives: bool = False
+
+
+class YearCheck(_Frozen):
+    """cell = previous year's `previous` + plus − minus (a soft rule across years)."""
+
+    rule: str
+    context: str
+    basis: str  # what last year's cell is, in words
+    cell: str
+    previous: str
+    plus: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CellInfo:
+    address: str
+    table: Table
+    row: Row
+    column: Column
+    derived: bool  # a total computed when left blank
+
+    @property
+    def kind(self) -> ValueKind:
+        return self.column.kind
+
+    @property
+    def description(self) -> str:
+        return f"第{self.table.section}部分「{self.row.title}」「{self.column.name}」"
+
+
+class ReportFormat(_Frozen):
+    id: str  # "2021"
+    basis: str  # the notice that set it
+    title_template: str  # "{agency}{year}年政府信息公开工作年度报告"
+    money_unit: str
+    money_decimals: int
+    count_limit: int  # the largest count a cell accepts
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+    checks: tuple[SumCheck, ...]
+    year_checks: tuple[YearCheck, ...]
+
+    def title(self, agency: str, year: int) -> str:
+        return self.title_template.format(agency=agency, year=year)
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+    @property
+    def text_keys(self) -> tuple[str, ...]:
+        return tuple(s.text_key for s in self.sections if s.text_key)
+
+    @cached_property
+    def cells(self) -> dict[str, CellInfo]:
+        """Every cell of every table by address, in reading order."""
+        derived = {c.left[0].address for c in self.checks if c.derives}
+        cells: dict[str, CellInfo] = {}
+        for table in self.tables:
+            for row in table.rows:
+                for col_key in row.columns:
+                    address = f"{table.key}.{row.key}.{col_key}"
+                    cells[address] = CellInfo(address, table, row, table.column(col_key), address in derived)
+        return cells
+
+    @cached_property
+    def input_addresses(self) -> tuple[str, ...]:
+        return tuple(a for a, info in self.cells.items() if not info.derived)
+
+    @cached_property
+    def derived_addresses(self) -> tuple[str, ...]:
+        return tuple(a for a, info in self.cells.items() if info.derived)
+
+    @cached_property
+    def derivations(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(total cell, its parts), ordered so that every part is derived before a total that uses it."""
+        pending: dict[str, tuple[str, ...]] = {}
+        for check in self.checks:
+            if check.derives:
+                pending.setdefault(check.left[0].address, tuple(t.address for t in check.right))
+        order: list[tuple[str, tuple[str, ...]]] = []
+        while pending:
+            ready = [t for t, parts in pending.items() if not any(p in pending for p in parts)]
+            if not ready:
+                raise ValueError(f"circular totals among {sorted(pending)}")
+            order += [(t, pending.pop(t)) for t in ready]
+        return tuple(order)
+
+    def quantum(self, address: str) -> Decimal:
+        """Smallest step a cell's value may take: 1 for counts, 0.0001 for 万元."""
+        return Decimal(1) if self.cells[address].kind == "count" else Decimal(1).scaleb(-self.money_decimals)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ReportFormat:
+        problems: list[str] = []
+        for table in self.tables:
+            problems += _grid_problems(table)
+            addresses = {f"{table.key}.{r.key}.{c}" for r in table.rows for c in r.columns}
+            if set(table.value_positions) != addresses or sum(
+                1 for p in table.placed if p.cell.address
+            ) != len(addresses):
+                problems.append(f"table {table.key}: layout value cells differ from rows × columns")
+        known = set(self.cells)
+        for check in self.checks:
+            for term in (*check.left, *check.right):
+                if term.address not in known:
+                    problems.append(f"check {check.rule} names unknown cell {term.address}")
+        for yc in self.year_checks:
+            for address in (yc.cell, yc.previous, *yc.plus, *yc.minus):
+                if address not in known:
+                    problems.append(f"year check {yc.rule} names unknown cell {address}")
+        table_keys = [s.table_key for s in self.sections if s.table_key]
+        if sorted(table_keys) != sorted(t.key for t in self.tables):
+            problems.append("sections and tables disagree")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _grid_problems(table: Table) -> list[str]:
+    """Each grid position covered exactly once, nothing beyond the table's width."""
+    covered: dict[tuple[int, int], int] = {}
+    for p in table.placed:
+        for dr in range(p.cell.rowspan):
+            for dc in range(p.cell.colspan):
+                covered[(p.row + dr, p.col + dc)] = covered.get((p.row + dr, p.col + dc), 0) + 1
+    height = len(table.lines)
+    expected = {(r, c) for r in range(height) for c in range(table.grid_columns)}
+    problems = []
+    if set(covered) != expected:
+        problems.append(f"table {table.key}: grid holes or overflow at {sorted(set(covered) ^ expected)[:5]}")
+    if any(n > 1 for n in covered.values()):
+        problems.append(f"table {table.key}: overlapping grid cells")
+    return problems

@@ -1,0 +1,186 @@
+"""The arithmetic rules (勾稽关系): small pure functions over a report, each returning findings.
+
+Findings are data — rule id, severity, cell addresses, a Chinese message with the numbers. The UI, the
+CLI and the PDF only present them. In every rule a blank cell counts as 0 and a blank total is derived
+from its parts; blanks are reported separately by `BLANK`. The sums to check come from the format
+definition, so no rule here names a row or a column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from core.report import Report
+from core.report_format import ReportFormat, SumCheck, Term
+
+Severity = Literal["error", "warning"]
+
+SEVERITY: dict[str, Severity] = {
+    "B.BALANCE": "error",
+    "B.ROW_TOTAL": "error",
+    "B.RESULT_TOTAL": "error",
+    "C.TOTAL": "error",
+    "VALUE.RANGE": "error",
+    "BLANK": "warning",
+    "YEAR.CARRY_OVER": "warning",
+    "YEAR.IN_FORCE": "warning",
+}
+
+_ZERO = Decimal(0)
+_SHOW_ALL_TERMS = 7  # longer sums (the 21 result rows) list only their non-zero terms
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    cells: tuple[str, ...]
+    message: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "cells": list(self.cells),
+            "message": self.message,
+        }
+
+
+def _finding(rule: str, cells: Iterable[str], message: str) -> Finding:
+    return Finding(rule, SEVERITY[rule], tuple(cells), message)
+
+
+def fmt(value: Decimal) -> str:
+    """A number as the user wrote it: 22, 12.5, -3 (no exponent, no trailing zeros after the point)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def resolved_values(report: Report) -> dict[str, Decimal]:
+    """Every cell's value for the arithmetic: blanks as 0, blank totals computed from their parts."""
+    values = {a: (v if v is not None else _ZERO) for a, v in report.values.items()}
+    for total, parts in report.spec.derivations:
+        if report.values[total] is None:
+            values[total] = sum((values[p] for p in parts), _ZERO)
+    return values
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def sum_checks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
+    """B.BALANCE, B.ROW_TOTAL, B.RESULT_TOTAL, C.TOTAL: each declared sum must hold."""
+    findings = []
+    for check in report.spec.checks:
+        if check.derives and report.values[check.left[0].address] is None:
+            continue  # a derived total agrees with its parts by construction
+        left = sum((values[t.address] for t in check.left), _ZERO)
+        right = sum((values[t.address] for t in check.right), _ZERO)
+        if left != right:
+            findings.append(
+                _finding(
+                    check.rule,
+                    (t.address for t in (*check.left, *check.right)),
+                    _sum_message(check, values, left, right),
+                )
+            )
+    return findings
+
+
+def _sum_message(check: SumCheck, values: dict[str, Decimal], left: Decimal, right: Decimal) -> str:
+    def side(terms: tuple[Term, ...], total: Decimal) -> str:
+        if len(terms) == 1:
+            return f"{terms[0].name}（{fmt(values[terms[0].address])}）"
+        shown = terms if len(terms) <= _SHOW_ALL_TERMS else [t for t in terms if values[t.address]]
+        expr = " + ".join(f"{t.name}（{fmt(values[t.address])}）" for t in shown) or "各项"
+        rest = "（其余各项为 0）" if len(shown) < len(terms) else ""
+        return f"{expr} = {fmt(total)}{rest}"
+
+    difference = fmt(abs(left - right))
+    return f"{check.context}：{side(check.left, left)}，{side(check.right, right)}，相差 {difference}"
+
+
+def value_range(report: Report, values: dict[str, Decimal]) -> list[Finding]:
+    """VALUE.RANGE: counts are whole and ≥ 0; money is ≥ 0 with at most the format's decimals."""
+    spec = report.spec
+    findings = []
+    for address, value in report.values.items():
+        if value is None:
+            continue
+        problem = value_problem(spec, address, value)
+        if problem:
+            findings.append(
+                _finding("VALUE.RANGE", (address,), f"{spec.cells[address].description}：{problem}")
+            )
+    return findings
+
+
+def value_problem(spec: ReportFormat, address: str, value: Decimal) -> str | None:
+    """Why a value cannot stand in a cell, in Chinese, or None when it can (shared with cell entry)."""
+    kind = spec.cells[address].kind
+    shown = fmt(value)
+    if value < 0:
+        return f"填写的是 {shown}，不能为负数"
+    if kind == "count":
+        if value != value.to_integral_value():
+            return f"填写的是 {shown}，件数必须是整数"
+        if value > spec.count_limit:
+            return f"填写的是 {shown}，超过了 {spec.count_limit:,} 件，请核对"
+    else:
+        if value != value.quantize(spec.quantum(address), rounding="ROUND_DOWN"):
+            return f"填写的是 {shown}，金额最多保留 {spec.money_decimals} 位小数（单位：{spec.money_unit}）"
+        if value > spec.count_limit:
+            return f"填写的是 {shown}{spec.money_unit}，数额过大，请核对"
+    return None
+
+
+def blanks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
+    """BLANK: one warning per input cell never filled in (a derived total is never blank)."""
+    cells = report.spec.cells
+    return [
+        _finding("BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
+        for a in report.spec.input_addresses
+        if report.values[a] is None
+    ]
+
+
+RULES: tuple[Callable[[Report, dict[str, Decimal]], list[Finding]], ...] = (value_range, sum_checks, blanks)
+
+
+def year_checks(report: Report, values: dict[str, Decimal], previous: Report) -> list[Finding]:
+    """YEAR.CARRY_OVER and YEAR.IN_FORCE: this year against last year's report (soft)."""
+    before = resolved_values(previous)
+    findings = []
+    for check in report.spec.year_checks:
+        expected = before[check.previous] + sum((values[a] for a in check.plus), _ZERO)
+        expected -= sum((values[a] for a in check.minus), _ZERO)
+        actual = values[check.cell]
+        if actual != expected:
+            parts = f"{check.basis}（{fmt(before[check.previous])}）"
+            parts += "".join(f" + {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.plus)
+            parts += "".join(
+                f" - {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.minus
+            )
+            findings.append(
+                _finding(
+                    check.rule,
+                    (check.cell, *check.plus, *check.minus),
+                    f"{check.context}：本年为 {fmt(actual)}，按{parts}应为 {fmt(expected)}，相差 "
+                    f"{fmt(abs(actual - expected))}（如因机构调整等原因确有不同，可不修改）",
+                )
+            )
+    return findings
+
+
+def check(report: Report, previous: Report | None = None) -> list[Finding]:
+    """All findings for a report, errors before warnings, each group in the format's cell order."""
+    values = resolved_values(report)
+    findings = [f for rule in RULES for f in rule(report, values)]
+    if previous is not None:
+        findings += year_checks(report, values, previous)
+    return sorted(findings, key=lambda f: f.severity != "error")

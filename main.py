@@ -1,0 +1,40 @@
+"""年报助手 entry point: with no command it starts the desktop app, otherwise it runs a CLI command.
+
+uv run main.py                         # the desktop app (on the default database)
+uv run main.py --db D:\\年报.sqlite3     # the desktop app on another database (e.g. a USB stick)
+uv run main.py check REPORT.json       # see `uv run main.py --help`
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+GUI_OPTIONS = {"--db", "--smoke-test"}
+
+
+def _is_gui_call(argv: Sequence[str]) -> bool:
+    """No command word: only app options such as `--db PATH` (or nothing at all)."""
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word.split("=", 1)[0] not in GUI_OPTIONS:
+            return False
+        if word == "--db" and rest:
+            rest.pop(0)
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if _is_gui_call(argv):
+        from ui.app import run_app  # Qt is imported only for the app, so the CLI stays light
+
+        return run_app(argv)
+    from core.cli import run
+
+    return run(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

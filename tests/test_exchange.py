@@ -1,0 +1,79 @@
+"""The exchange JSON: exact round trip, blanks kept as null, unusable files explained in Chinese."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.errors import UserError
+from core.exchange import dumps, loads, read_report
+from core.report import Report
+from tests.conftest import SEED_JSON
+
+
+def test_seed_round_trips_byte_for_byte(seed: Report) -> None:
+    assert dumps(seed) == SEED_JSON.read_text(encoding="utf-8")
+
+
+def test_nulls_and_given_totals_survive_a_round_trip(seed: Report) -> None:
+    seed.values["requests.3.2.research"] = None
+    seed.values["requests.3.7.total"] = Decimal(99)  # a wrong given total is kept, not recomputed
+    again = loads(dumps(seed))
+    assert again.values["requests.3.2.research"] is None
+    assert again.values["requests.3.7.total"] == 99
+    assert again == seed
+
+
+def test_omitted_totals_and_rows_read_as_blank() -> None:
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    del data["requests"]["3.7"]
+    del data["requests"]["1"]["total"]
+    report = loads(json.dumps(data, ensure_ascii=False))
+    assert report.values["requests.3.7.natural_person"] is None
+    assert report.values["requests.1.total"] is None
+
+
+def test_fee_keeps_its_decimal_digits(seed: Report) -> None:
+    seed.values["active_disclosure.fees.amount"] = Decimal("7730.2800")
+    out = json.loads(dumps(seed))
+    assert out["active_disclosure"]["fees"]["amount"] == "7730.2800"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["requests"]["3.1"].update(natural_person="五"), "requests.3.1.natural_person"),
+        (lambda d: d["requests"]["3.1"].update(natural_person=True), "requests.3.1.natural_person"),
+        (lambda d: d["review_litigation"]["review"].update(upheld=[1]), "review_litigation.review.upheld"),
+        (lambda d: d["requests"].update({"3.9": {}}), "requests.3.9"),
+        (lambda d: d["text"].update(overview=5), "text.overview"),
+        (lambda d: d["signature"].update(date="2022/1/20"), "signature.date"),
+        (lambda d: d.update(year="二〇二一"), "year"),
+        (lambda d: d.update(schema="other/1"), "schema"),
+    ],
+)
+def test_an_unusable_value_is_refused_naming_its_field(change, field: str) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    change(data)
+    with pytest.raises(UserError) as caught:
+        loads(json.dumps(data, ensure_ascii=False))
+    assert field in caught.value.message
+
+
+def test_not_json_and_missing_files_are_explained(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{不是JSON", encoding="utf-8")
+    with pytest.raises(UserError, match="不是有效的 JSON"):
+        read_report(bad)
+    with pytest.raises(UserError, match="找不到文件"):
+        read_report(tmp_path / "none.json")
+
+
+def test_a_2019_format_report_is_refused_politely() -> None:
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    data["format"] = "2019"
+    with pytest.raises(UserError, match="2019"):
+        loads(json.dumps(data, ensure_ascii=False))
