@@ -273,7 +273,7 @@ def _b_column_checks(table: Table) -> list[SumCheck]:
         checks.append(
             SumCheck(
                 rule="B.RESULT_TOTAL",
-                context=f"「{column.name}」列",
+                context=f"{column.name}列",
                 left=(term("3.7"),),
                 right=tuple(term(k) for k in results),
                 derives=True,
@@ -283,7 +283,7 @@ def _b_column_checks(table: Table) -> list[SumCheck]:
         checks.append(
             SumCheck(
                 rule="B.BALANCE",
-                context=f"「{column.name}」列",
+                context=f"{column.name}列",
                 left=tuple(Term(address=f"requests.{k}.{column.key}", name=names[k]) for k in ("1", "2")),
                 right=tuple(Term(address=f"requests.{k}.{column.key}", name=names[k]) for k in ("3.7", "4")),
             )
@@ -295,7 +295,7 @@ def _year_checks(b: Table) -> list[YearCheck]:
     carry = [
         YearCheck(
             rule="YEAR.CARRY_OVER",
-            context=f"第三部分「二、上年结转」「{c.name}」列",
+            context=f"第三部分「二、上年结转」{c.name}列",
             basis="上年「四、结转下年度继续办理」",
             cell=f"requests.2.{c.key}",
             previous=f"requests.4.{c.key}",
