@@ -1,0 +1,47 @@
+"""How long a full check of a report takes (the GUI runs it on every keystroke).
+
+    uv run python -m benchmarks.bench_rules
+
+Prints the median and 99th percentile of `core.rules.check` on the seed report, with last year's report
+(so the YEAR.* rules run too), and on a blank report (166 BLANK findings: the message-heavy case).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from core.exchange import read_report
+from core.report import Report
+from core.rules import check
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "wenxian-2021.json"
+
+
+def measure(report: Report, previous: Report | None, runs: int = 5000) -> tuple[float, float]:
+    for _ in range(200):  # warm up
+        check(report, previous)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter_ns()
+        check(report, previous)
+        times.append((time.perf_counter_ns() - start) / 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99)]
+
+
+def main() -> None:
+    seed = read_report(SEED)
+    previous = seed.model_copy(deep=True, update={"year": seed.year - 1})
+    for name, report, prev in [
+        ("seed", seed, None),
+        ("seed + last year", seed, previous),
+        ("blank report", Report.blank("某机关", 2024), None),
+    ]:
+        median, p99 = measure(report, prev)
+        print(f"{name:18s} median {median:7.1f} µs   p99 {p99:7.1f} µs")
+
+
+if __name__ == "__main__":
+    main()
