@@ -1,0 +1,81 @@
+"""Slow work off the GUI thread: run a function in the global QThreadPool, deliver its result by signal.
+
+The result (or the exception) arrives on the GUI thread. An exception with no `on_failed` handler goes
+to `sys.excepthook`, i.e. the crash dialog, or a plain message for a `UserError`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+
+class _Relay(QObject):
+    """The pool thread's side of a job."""
+
+    result = Signal(object)
+    error = Signal(object)
+
+
+class Job(QObject):
+    """One background call; created on the GUI thread, so its slots run there (queued from the pool)."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, on_failed: Callable[[BaseException], None] | None) -> None:
+        super().__init__()
+        self._on_failed = on_failed
+        self.finished = False
+        self.relay = _Relay()  # emitted from the pool thread, hence queued to this job's slots
+        self.relay.result.connect(self._deliver)
+        self.relay.error.connect(self._fail)
+
+    @Slot(object)
+    def _deliver(self, result: object) -> None:
+        self.finished = True
+        _running.discard(self)
+        self.done.emit(result)
+
+    @Slot(object)
+    def _fail(self, exc: BaseException) -> None:
+        self.finished = True
+        _running.discard(self)
+        if self._on_failed is not None:
+            self._on_failed(exc)
+        else:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except Exception as exc:
+            self._relay.error.emit(exc)
+        else:
+            self._relay.result.emit(result)
+
+
+_running: set[Job] = set()  # keeps each job (and its relay) alive until its result is delivered
+
+
+def run_in_background(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None] | None = None,
+) -> Job:
+    """Call `fn()` in a pool thread; then `on_done(result)` (or `on_failed(exc)`) on the GUI thread."""
+    job = Job(on_failed)
+    job.done.connect(on_done)
+    _running.add(job)
+    QThreadPool.globalInstance().start(_Task(fn, job.relay))
+    return job
