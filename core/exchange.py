@@ -20,6 +20,7 @@ from core.report import Report, Signature
 from core.report_format import ReportFormat
 
 SCHEMA = "nianbao.report/1"
+_MAX_DIGITS = 20  # beyond 10^±20 a number is junk, and printing it in full would cost megabytes
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a real report is ~20 KB; refuse anything absurd before reading it
 
 
@@ -107,6 +108,10 @@ def _number(value: Any, address: str) -> Decimal | None:
             value = Decimal(value.strip())
     if not isinstance(value, Decimal) or not value.is_finite():
         raise UserError(f"字段 {address} 的值“{value}”不是数字。")
+    if len(value.as_tuple().digits) > _MAX_DIGITS or (
+        value and not -_MAX_DIGITS <= value.adjusted() <= _MAX_DIGITS
+    ):
+        raise UserError(f"字段 {address} 的值超出了合理范围。")
     return value
 
 
