@@ -1,0 +1,841 @@
+"""The app's own storage: every report and every change ever made to it, in one SQLite file.
+
+All SQL of the project lives in this module; the rest of the code passes `Report` models in and out.
+Every write is one transaction and records one revision (when, what kind, an optional note) with its
+changes (field, old, new), so any earlier state of a report can be rebuilt and restored, and nothing
+is ever lost: a restore, a rename, a status change and a delete are revisions too.
+
+A change's `field` is a cell address, `text.<key>`, `signature.name`, `signature.date`, `agency`,
+`year`, `status` or `deleted`. Values are kept as text: a cell's `Decimal` exactly as given
+(`7730.2800` stays `7730.2800`), a date as `2022-01-20`, a time as UTC ISO 8601.
+
+The file is protected: WAL with `synchronous=FULL` (a power cut loses nothing committed), a busy
+timeout for a second writer, `user_version` with ordered migrations and a backup copy before any
+migration, and a refusal — without writing a byte — to touch a file that is not ours or is newer.
+Expected failures (locked, read-only, disk full, damaged) become a `UserError` in plain Chinese.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from core.errors import UserError
+from core.formats import get_format
+from core.report import Report, Signature
+from core.rules import check
+
+log = logging.getLogger(__name__)
+
+APPLICATION_ID = 0x6E69616E  # "nian" in the file header: this file is a 年报助手 database
+BUSY_TIMEOUT = 5.0  # seconds to wait for another writer before telling the user
+STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
+YEARS = range(1990, 2201)  # the years the exchange file accepts
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
+
+
+# ---------------------------------------------------------------- public records
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    id: int
+    agency: str
+    year: int
+    status: str  # 'draft' | 'final'
+    updated_at: dt.datetime  # aware, in local time
+    errors: int
+    warnings: int
+    format: str = "2021"
+    created_at: dt.datetime | None = None
+    deleted_at: dt.datetime | None = None  # set for reports in the recycle bin
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    report_id: int
+    at: dt.datetime  # aware, in local time
+    kind: str  # create, import, edit, paste, restore, rename, status, delete, undelete…
+    note: str | None
+    changes: list[Change]
+
+
+# ---------------------------------------------------------------- schema and migrations
+
+_SCHEMA_1 = (
+    f"PRAGMA application_id = {APPLICATION_ID}",
+    """CREATE TABLE agencies (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+    )""",
+    """CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        year INTEGER NOT NULL,
+        format TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'final')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT
+    )""",
+    # one live report per agency and year; deleted ones may share it (the recycle bin)
+    "CREATE UNIQUE INDEX reports_agency_year ON reports(agency_id, year) WHERE deleted_at IS NULL",
+    """CREATE TABLE cells (
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        address TEXT NOT NULL,
+        value TEXT,
+        PRIMARY KEY (report_id, address)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE texts (
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (report_id, key)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE signatures (
+        report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+        name TEXT,
+        date TEXT
+    )""",
+    """CREATE TABLE revisions (
+        id INTEGER PRIMARY KEY,
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        note TEXT
+    )""",
+    "CREATE INDEX revisions_report ON revisions(report_id, id)",
+    """CREATE TABLE changes (
+        revision_id INTEGER NOT NULL REFERENCES revisions(id),
+        seq INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        PRIMARY KEY (revision_id, seq)
+    ) WITHOUT ROWID""",
+)
+
+
+def _statements(*sql: str) -> Callable[[sqlite3.Connection], None]:
+    def migrate(conn: sqlite3.Connection) -> None:
+        for statement in sql:
+            conn.execute(statement)
+
+    return migrate
+
+
+# Migration N (1-based) brings a file from user_version N-1 to N. Append only; never edit one that shipped.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_statements(*_SCHEMA_1),)
+
+
+# ---------------------------------------------------------------- errors
+
+_BUSY, _LOCKED, _PERM, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 3, 8, 10, 11, 13, 14, 26
+
+
+def _user_error(exc: sqlite3.Error, path: Path, writing: bool) -> UserError | None:
+    """The plain Chinese explanation of an expected SQLite failure, or None for a bug."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    name = path.name
+    unsaved = "本次修改没有保存。" if writing else ""
+    if code in (_BUSY, _LOCKED):
+        return UserError(
+            f"数据库“{name}”正被另一个程序（可能是另一个年报助手窗口）使用，请稍后再试。{unsaved}"
+        )
+    if code == _FULL:
+        return UserError(f"磁盘空间已满，无法写入数据库“{name}”。{unsaved}请腾出空间后再试。")
+    if code in (_READONLY, _PERM):
+        return UserError(f"数据库“{name}”或它所在的文件夹是只读的，无法写入。{unsaved}")
+    if code == _CANTOPEN:
+        return UserError(f"无法打开数据库“{path}”：文件夹不存在、是只读的，或没有权限。")
+    if code == _IOERR:
+        return UserError(f"读写数据库“{name}”时出错（磁盘可能已满、已被拔出或已损坏）。{unsaved}")
+    if code == _CORRUPT:
+        return UserError(f"数据库“{name}”已损坏。请用备份文件恢复，或联系技术人员。")
+    if code == _NOTADB:
+        return UserError(f"文件“{name}”不是年报助手的数据库，没有打开它。")
+    return None
+
+
+@contextlib.contextmanager
+def _explained(path: Path, writing: bool) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        error = _user_error(exc, path, writing)
+        if error is None:
+            raise
+        log.warning("database %s: %s", path, exc)
+        raise error from None
+
+
+# ---------------------------------------------------------------- values as text
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone()
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)  # str() of a Decimal keeps every digit and the exponent
+
+
+def _blank_flat(format_id: str) -> Flat:
+    """The state before a report's first revision: the baseline of history."""
+    spec = get_format(format_id)
+    flat: Flat = {"agency": None, "year": None, "signature.name": None, "signature.date": None}
+    flat.update({f"text.{k}": "" for k in spec.text_keys})
+    flat.update(dict.fromkeys(spec.cells))
+    return flat
+
+
+def _flatten(report: Report) -> Flat:
+    sig = report.signature
+    flat: Flat = {"agency": report.agency, "year": str(report.year)}
+    flat.update({f"text.{k}": v for k, v in report.texts.items()})
+    flat.update({a: _decimal_text(v) for a, v in report.values.items()})
+    flat["signature.name"] = sig.name
+    flat["signature.date"] = sig.date.isoformat() if sig.date else None
+    return flat
+
+
+def _unflatten(format_id: str, flat: Mapping[str, str | None]) -> Report:
+    spec = get_format(format_id)
+    date = flat.get("signature.date")
+    return Report(
+        format=format_id,
+        agency=flat["agency"] or "",
+        year=int(flat["year"] or 0),
+        texts={k: flat.get(f"text.{k}") or "" for k in spec.text_keys},
+        values={a: None if (v := flat.get(a)) is None else Decimal(v) for a in spec.cells},
+        signature=Signature(
+            name=flat.get("signature.name"), date=dt.date.fromisoformat(date) if date else None
+        ),
+    )
+
+
+def _diff(old: Mapping[str, str | None], new: Mapping[str, str | None]) -> list[Change]:
+    return [Change(f, old.get(f), v) for f, v in new.items() if old.get(f) != v]
+
+
+@dataclass
+class _Stored:
+    """A report row as stored, with its content flattened."""
+
+    id: int
+    format: str
+    status: str
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+    flat: Flat = field(default_factory=dict)
+
+    @property
+    def agency(self) -> str:
+        return self.flat["agency"] or ""
+
+    @property
+    def year(self) -> int:
+        return int(self.flat["year"] or 0)
+
+    def report(self) -> Report:
+        return _unflatten(self.format, self.flat)
+
+
+# ---------------------------------------------------------------- opening
+
+
+def _inspect(path: Path, create: bool, timeout: float) -> int:
+    """The schema version of an existing file of ours (0 for a new or empty file); refuse anything else.
+
+    Only reads: a foreign, newer or damaged file is never written to (a read-only connection even
+    leaves a WAL file alone).
+    """
+    if path.is_dir():
+        raise UserError(f"“{path}”是一个文件夹，不是数据库文件。")
+    if not path.exists():
+        if not create:
+            raise UserError(f"找不到数据库文件“{path}”。")
+        if not path.parent.is_dir():
+            raise UserError(f"文件夹“{path.parent}”不存在，无法在其中建立数据库。")
+        return 0
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise UserError(f"无法读取数据库文件“{path}”：{exc.strerror or exc}。") from None
+    if not head:
+        return 0  # an empty file, e.g. made by the user as a place for a new database
+    if head != _SQLITE_MAGIC:
+        raise UserError(f"文件“{path.name}”不是年报助手的数据库，没有打开它，也没有改动它。")
+    with _explained(path, writing=False):
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+        try:
+            app_id, version, tables = (
+                conn.execute("PRAGMA application_id").fetchone()[0],
+                conn.execute("PRAGMA user_version").fetchone()[0],
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+            )
+        finally:
+            conn.close()
+    if (app_id, version, tables) == (0, 0, 0):
+        return 0  # an empty SQLite database
+    if app_id != APPLICATION_ID:
+        raise UserError(
+            f"文件“{path.name}”是别的程序的数据库，不是年报助手的数据库，没有打开它，也没有改动它。"
+        )
+    if version > len(MIGRATIONS):
+        raise UserError(
+            f"数据库“{path.name}”是由更新版本的年报助手建立的（结构版本 {version}，本程序只认识到 "
+            f"{len(MIGRATIONS)}）。请用新版本的年报助手打开它；本程序没有改动它。"
+        )
+    return int(version)
+
+
+# ---------------------------------------------------------------- the database
+
+
+class Database:
+    """One open database file. Thread-safe: calls are serialized on one connection."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+        self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True, timeout: float = BUSY_TIMEOUT) -> Database:
+        """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file."""
+        path = Path(path)
+        version = _inspect(path, create, timeout)
+        with _explained(path, writing=True):
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        db = cls(path, conn)
+        try:
+            with _explained(path, writing=False):
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode != "wal":  # e.g. a network drive: still safe, only slower
+                    log.warning("database %s: journal_mode is %s, not wal", path, mode)
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+            db._migrate(version)
+        except BaseException:
+            conn.close()
+            raise
+        return db
+
+    def _migrate(self, version: int) -> None:
+        if version >= len(MIGRATIONS):
+            return
+        if version > 0:
+            self._copy_to(self.path.with_name(f"{self.path.name}.before-v{version + 1}.bak"))
+        for number, migrate in enumerate(MIGRATIONS, start=1):
+            with self._write():
+                if self.schema_version() >= number:
+                    continue  # another process got here first
+                log.info("database %s: migrating to version %d", self.path, number)
+                migrate(self._conn)
+                self._conn.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[None]:
+        """A consistent snapshot across several queries (a no-op inside a write)."""
+        with self._lock:
+            if self._conn.in_transaction:
+                yield
+                return
+            with _explained(self.path, writing=False):
+                self._conn.execute("BEGIN")
+                try:
+                    yield
+                finally:
+                    self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One transaction: all of it is committed, or none of it."""
+        with self._lock:
+            if self._conn.in_transaction:
+                raise RuntimeError("nested write transaction")
+            with _explained(self.path, writing=True):
+                self._conn.execute("BEGIN IMMEDIATE")  # take the write lock now: no deadlock later
+                try:
+                    yield
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.execute("ROLLBACK")
+                    raise
+
+    # ------------------------------------------------------------ about the file
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def settings(self) -> dict[str, object]:
+        """The connection's safety settings as SQLite reports them (for `db check` and tests)."""
+        with self._lock, _explained(self.path, writing=False):
+            sync = self._conn.execute("PRAGMA synchronous").fetchone()[0]
+            return {
+                "journal_mode": self._conn.execute("PRAGMA journal_mode").fetchone()[0],
+                "synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(sync, str(sync)),
+                "foreign_keys": bool(self._conn.execute("PRAGMA foreign_keys").fetchone()[0]),
+                "busy_timeout_ms": self._conn.execute("PRAGMA busy_timeout").fetchone()[0],
+            }
+
+    def integrity_check(self) -> list[str]:
+        """Problems found in the file (empty when sound)."""
+        with self._lock:
+            try:
+                rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
+                problems = [r for r in rows if r != "ok"]
+                problems += [
+                    f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在"
+                    for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
+                ]
+            except sqlite3.DatabaseError as exc:
+                problems = [f"无法完成检查：{exc}"]
+            return problems
+
+    def backup(self, dest: Path | str) -> None:
+        """A consistent copy through SQLite's online backup API, even while others use the file."""
+        dest = Path(dest)
+        if dest.exists() and dest.resolve() == self.path.resolve():
+            raise UserError("备份文件不能是数据库文件本身，请另选一个文件名。")
+        self._copy_to(dest)
+
+    def _copy_to(self, dest: Path) -> None:
+        tmp = dest.with_name(dest.name + ".tmp")
+        try:
+            tmp.unlink(missing_ok=True)
+            target = sqlite3.connect(tmp)
+            try:
+                with self._lock:
+                    self._conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+            finally:
+                target.close()
+            os.replace(tmp, dest)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error) and _user_error(exc, dest, False) is None:
+                raise
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "磁盘已满、只读或没有权限"
+            raise UserError(f"无法写入备份文件“{dest}”：{reason}。") from None
+
+    # ------------------------------------------------------------ reading
+
+    _SELECT = """
+        SELECT r.id, a.name AS agency, r.year, r.format, r.status, r.created_at, r.updated_at,
+               r.deleted_at, s.name AS sig_name, s.date AS sig_date
+        FROM reports r JOIN agencies a ON a.id = r.agency_id LEFT JOIN signatures s ON s.report_id = r.id
+    """
+
+    def _load(self, where: str, params: Sequence[Any] = ()) -> list[_Stored]:
+        """Reports matching `where` (over `r`, the reports table): one query per table, not per cell."""
+        stored: dict[int, _Stored] = {}
+        for row in self._db.query(f"{self._SELECT} WHERE {where} ORDER BY a.name, r.year DESC", params):
+            flat = _blank_flat(row["format"])
+            flat.update(
+                agency=row["agency"],
+                year=str(row["year"]),
+                **{"signature.name": row["sig_name"], "signature.date": row["sig_date"]},
+            )
+            stored[row["id"]] = _Stored(
+                row["id"], row["format"], row["status"], row["created_at"], row["updated_at"],
+                row["deleted_at"], flat,
+            )  # fmt: skip
+        if not stored:
+            return []
+        subset = f"SELECT r.id FROM reports r WHERE {where}"
+        for rid, address, value in self._conn.execute(
+            f"SELECT report_id, address, value FROM cells WHERE report_id IN ({subset})", params
+        ):
+            stored[rid].flat[address] = value
+        for rid, key, text in self._conn.execute(
+            f"SELECT report_id, key, text FROM texts WHERE report_id IN ({subset})", params
+        ):
+            stored[rid].flat[f"text.{key}"] = text
+        return list(stored.values())
+
+    def _stored(self, report_id: int) -> _Stored:
+        found = self._load("r.id = ?", (report_id,))
+        if not found:
+            raise UserError("找不到这份报告，它可能已被彻底移除。")
+        return found[0]
+
+    def _editable(self, report_id: int) -> _Stored:
+        stored = self._stored(report_id)
+        if stored.deleted_at is not None:
+            raise UserError(f"“{stored.agency}”的 {stored.year} 年度报告已删除，请先从回收站恢复再修改。")
+        if stored.status == "final":
+            raise UserError(
+                f"“{stored.agency}”的 {stored.year} 年度报告已定稿，不能修改；如需修改，请先退回草稿。"
+            )
+        return stored
+
+    def _find(self, agency: str, year: int) -> int | None:
+        row = self._conn.execute(
+            "SELECT r.id FROM reports r JOIN agencies a ON a.id = r.agency_id "
+            "WHERE a.name = ? AND r.year = ? AND r.deleted_at IS NULL",
+            (agency, year),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def agencies(self) -> list[str]:
+        """Agency names used before, most recently active first (for the new-report dialog)."""
+        with self._read():
+            return [
+                row[0]
+                for row in self._conn.execute(
+                    "SELECT a.name FROM agencies a LEFT JOIN reports r ON r.agency_id = a.id "
+                    "GROUP BY a.id ORDER BY max(r.updated_at) DESC, a.name"
+                )
+            ]
+
+    def _summaries(self, stored: list[_Stored], with_previous: bool) -> list[ReportSummary]:
+        reports = {s.id: s.report() for s in stored}
+        by_key = {(s.agency, s.year): reports[s.id] for s in stored} if with_previous else {}
+        out = []
+        for s in stored:
+            findings = check(reports[s.id], by_key.get((s.agency, s.year - 1)))
+            errors = sum(1 for f in findings if f.severity == "error")
+            out.append(
+                ReportSummary(
+                    id=s.id, agency=s.agency, year=s.year, status=s.status, updated_at=_time(s.updated_at),
+                    errors=errors, warnings=len(findings) - errors, format=s.format,
+                    created_at=_time(s.created_at),
+                    deleted_at=_time(s.deleted_at) if s.deleted_at else None,
+                )
+            )  # fmt: skip
+        return out
+
+    def list_reports(self) -> list[ReportSummary]:
+        """Live reports by agency, then newest year first; counts as `core.rules.check` gives them
+        (with last year's report of the same agency when there is one)."""
+        with self._read():
+            stored = self._load("r.deleted_at IS NULL")
+        return self._summaries(stored, with_previous=True)
+
+    def deleted_reports(self) -> list[ReportSummary]:
+        """The recycle bin, most recently deleted first."""
+        with self._read():
+            stored = self._load("r.deleted_at IS NOT NULL")
+        stored.sort(key=lambda s: s.deleted_at or "", reverse=True)
+        return self._summaries(stored, with_previous=False)
+
+    def find_report(self, agency: str, year: int) -> int | None:
+        with self._read():
+            return self._find(agency.strip(), year)
+
+    def load_report(self, report_id: int) -> Report:
+        with self._read():
+            return self._stored(report_id).report()
+
+    def status(self, report_id: int) -> str:
+        with self._read():
+            return self._stored(report_id).status
+
+    def history(self, report_id: int) -> list[Revision]:
+        """Every revision of a report, newest first, each with its changes in order."""
+        with self._read():
+            changes: dict[int, list[Change]] = {}
+            for rev_id, fld, old, new in self._conn.execute(
+                "SELECT c.revision_id, c.field, c.old, c.new FROM changes c "
+                "JOIN revisions v ON v.id = c.revision_id WHERE v.report_id = ? "
+                "ORDER BY c.revision_id, c.seq",
+                (report_id,),
+            ):
+                changes.setdefault(rev_id, []).append(Change(fld, old, new))
+            return [
+                Revision(
+                    row["id"],
+                    report_id,
+                    _time(row["at"]),
+                    row["kind"],
+                    row["note"],
+                    changes.get(row["id"], []),
+                )
+                for row in self._db.query(
+                    "SELECT id, at, kind, note FROM revisions WHERE report_id = ? ORDER BY id DESC",
+                    (report_id,),
+                )
+            ]
+
+    def _flat_at(self, stored: _Stored, revision_id: int) -> Flat:
+        """The content right after a revision: today's, with every later change undone, newest first."""
+        exists = self._conn.execute(
+            "SELECT 1 FROM revisions WHERE id = ? AND report_id = ?", (revision_id, stored.id)
+        ).fetchone()
+        if exists is None:
+            raise UserError("找不到这条修改记录，它不属于这份报告。")
+        flat = dict(stored.flat)
+        for fld, old in self._conn.execute(
+            "SELECT c.field, c.old FROM changes c JOIN revisions v ON v.id = c.revision_id "
+            "WHERE v.report_id = ? AND v.id > ? ORDER BY v.id DESC, c.seq DESC",
+            (stored.id, revision_id),
+        ):
+            if fld in flat:  # status and deleted are not content
+                flat[fld] = old
+        return flat
+
+    def report_at(self, report_id: int, revision_id: int) -> Report:
+        """The report as it was right after that revision."""
+        with self._read():
+            stored = self._stored(report_id)
+            return _unflatten(stored.format, self._flat_at(stored, revision_id))
+
+    # ------------------------------------------------------------ writing
+
+    def _agency_id(self, name: str) -> int:
+        self._conn.execute("INSERT OR IGNORE INTO agencies(name) VALUES (?)", (name,))
+        return int(self._conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()[0])
+
+    def _record(self, report_id: int, kind: str, note: str | None, changes: list[Change]) -> int:
+        """Write one revision and apply its changes (inside the caller's transaction)."""
+        now = _now()
+        cur = self._conn.execute(
+            "INSERT INTO revisions(report_id, at, kind, note) VALUES (?, ?, ?, ?)",
+            (report_id, now, kind, note),
+        )
+        rev_id = int(cur.lastrowid or 0)
+        self._conn.executemany(
+            "INSERT INTO changes(revision_id, seq, field, old, new) VALUES (?, ?, ?, ?, ?)",
+            [(rev_id, i, c.field, c.old, c.new) for i, c in enumerate(changes)],
+        )
+        cells, texts = [], []
+        columns: dict[str, dict[str, object]] = {"reports": {"updated_at": now}, "signatures": {}}
+        for c in changes:
+            if c.field.startswith("text."):
+                texts.append((report_id, c.field.removeprefix("text."), c.new or ""))
+            elif c.field == "agency":
+                columns["reports"]["agency_id"] = self._agency_id(c.new or "")
+            elif c.field in _COLUMNS:
+                table, column = _COLUMNS[c.field]
+                columns[table][column] = int(c.new) if c.field == "year" and c.new else c.new
+            else:
+                cells.append((report_id, c.field, c.new))
+        self._conn.executemany(
+            "INSERT INTO cells(report_id, address, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(report_id, address) DO UPDATE SET value = excluded.value",
+            cells,
+        )
+        self._conn.executemany(
+            "INSERT INTO texts(report_id, key, text) VALUES (?, ?, ?) "
+            "ON CONFLICT(report_id, key) DO UPDATE SET text = excluded.text",
+            texts,
+        )
+        for table, values in columns.items():
+            if values:  # one statement per table: agency and year change together (the unique index)
+                key = "id" if table == "reports" else "report_id"
+                assignments = ", ".join(f"{column} = ?" for column in values)  # names from _COLUMNS only
+                self._conn.execute(
+                    f"UPDATE {table} SET {assignments} WHERE {key} = ?", (*values.values(), report_id)
+                )
+        return rev_id
+
+    def _clash(self, agency: str, year: int) -> UserError:
+        return UserError(f"已经有一份“{agency}”的 {year} 年度报告，不能重复建立。请在报告列表中打开它。")
+
+    def _create(self, report: Report, kind: str) -> int:
+        agency = _agency_name(report.agency)
+        if self._find(agency, report.year) is not None:
+            raise self._clash(agency, report.year)
+        now = _now()
+        cur = self._conn.execute(
+            "INSERT INTO reports(agency_id, year, format, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, 'draft', ?, ?)",
+            (self._agency_id(agency), report.year, report.format, now, now),
+        )
+        report_id = int(cur.lastrowid or 0)
+        self._conn.execute("INSERT INTO signatures(report_id) VALUES (?)", (report_id,))
+        flat = _flatten(report) | {"agency": agency}
+        self._record(report_id, kind, None, _diff(_blank_flat(report.format), flat))
+        return report_id
+
+    def create_report(self, report: Report, kind: str = "create") -> int:
+        """Store a new report; `UserError` if this agency already has a report for that year."""
+        with self._write():
+            return self._create(report, kind)
+
+    def import_report(self, report: Report) -> tuple[int, bool]:
+        """A new report, or a new revision ('import') of the live report of the same agency and year.
+
+        Returns (report id, created). Importing the same content again changes nothing.
+        """
+        with self._write():
+            existing = self._find(_agency_name(report.agency), report.year)
+            if existing is None:
+                return self._create(report, "import"), True
+            stored = self._editable(existing)
+            if stored.format != report.format:
+                raise UserError(
+                    f"库中“{stored.agency}”的 {stored.year} 年度报告是 {stored.format} 年格式，"
+                    f"导入的文件是 {report.format} 年格式，不能合并。"
+                )
+            changes = _diff(stored.flat, _flatten(report) | {"agency": stored.agency})
+            if changes:
+                self._record(existing, "import", None, changes)
+            return existing, False
+
+    def _change(self, report_id: int, kind: str, note: str | None, new: Flat) -> int | None:
+        stored = self._editable(report_id)
+        changes = _diff(stored.flat, new)
+        return self._record(report_id, kind, note, changes) if changes else None
+
+    def set_values(
+        self,
+        report_id: int,
+        changes: Mapping[str, Decimal | None],
+        kind: str = "edit",
+        note: str | None = None,
+    ) -> int | None:
+        """Change cells in one revision (a paste is one); its id, or None if nothing changed."""
+        for address, value in changes.items():
+            if value is not None and not (isinstance(value, Decimal) and value.is_finite()):
+                raise TypeError(f"cell {address}: expected a finite Decimal or None, got {value!r}")
+        with self._write():
+            cells = get_format(self._stored(report_id).format).cells
+            unknown = [a for a in changes if a not in cells]
+            if unknown:
+                raise ValueError(f"unknown cell addresses: {unknown}")
+            return self._change(report_id, kind, note, {a: _decimal_text(v) for a, v in changes.items()})
+
+    def set_text(self, report_id: int, key: str, text: str, kind: str = "edit") -> int | None:
+        if not isinstance(text, str):
+            raise TypeError(f"text {key}: expected str, got {text!r}")
+        with self._write():
+            if key not in get_format(self._stored(report_id).format).text_keys:
+                raise ValueError(f"unknown text key: {key}")
+            return self._change(report_id, kind, None, {f"text.{key}": text})
+
+    def set_signature(
+        self, report_id: int, name: str | None, date: dt.date | None, kind: str = "edit"
+    ) -> int | None:
+        if isinstance(date, dt.datetime) or not (date is None or isinstance(date, dt.date)):
+            raise TypeError(f"signature date: expected a date or None, got {date!r}")
+        new: Flat = {"signature.name": name, "signature.date": date.isoformat() if date else None}
+        with self._write():
+            return self._change(report_id, kind, None, new)
+
+    def rename_report(self, report_id: int, agency: str, year: int) -> None:
+        """Change agency and/or year; `UserError` if that agency already has a live report for that year."""
+        agency = _agency_name(agency)
+        if year not in YEARS:
+            raise UserError(f"年度应为 {YEARS.start}–{YEARS.stop - 1} 之间的年份，实际为“{year}”。")
+        with self._write():
+            found = self._find(agency, year)
+            if found is not None and found != report_id:
+                raise self._clash(agency, year)
+            self._change(report_id, "rename", None, {"agency": agency, "year": str(year)})
+
+    def set_status(self, report_id: int, status: str, reason: str | None = None) -> None:
+        """'final' locks the report against changes; back to 'draft' needs a reason. Both kept in history."""
+        if status not in STATUS_NAMES:
+            raise ValueError(f"unknown status: {status}")
+        with self._write():
+            stored = self._stored(report_id)
+            if stored.deleted_at is not None:
+                raise UserError(f"“{stored.agency}”的 {stored.year} 年度报告已删除，请先从回收站恢复。")
+            if stored.status == status:
+                return
+            reason = (reason or "").strip() or None
+            if status == "draft" and reason is None:
+                raise UserError("退回草稿需要写明原因。")
+            self._record(report_id, "status", reason, [Change("status", stored.status, status)])
+
+    def delete_report(self, report_id: int) -> None:
+        """Move a report to the recycle bin; nothing is removed (see `undelete_report`)."""
+        with self._write():
+            stored = self._stored(report_id)
+            if stored.deleted_at is None:
+                self._record(report_id, "delete", None, [Change("deleted", None, _now())])
+
+    def undelete_report(self, report_id: int) -> None:
+        with self._write():
+            stored = self._stored(report_id)
+            if stored.deleted_at is None:
+                return
+            if self._find(stored.agency, stored.year) is not None:
+                raise UserError(
+                    f"已经有一份“{stored.agency}”的 {stored.year} 年度报告，不能恢复这份已删除的。"
+                    "请先把现有的那份改名或删除。"
+                )
+            self._record(report_id, "undelete", None, [Change("deleted", stored.deleted_at, None)])
+
+    def restore_revision(self, report_id: int, revision_id: int) -> int:
+        """Make the state right after `revision_id` current again, as a new 'restore' revision (undoable).
+
+        Returns the new revision's id, or the latest revision's id when the content is already that state.
+        """
+        with self._write():
+            stored = self._editable(report_id)
+            target = self._flat_at(stored, revision_id)
+            found = self._find(target["agency"] or "", int(target["year"] or 0))
+            if found is not None and found != report_id:
+                raise self._clash(target["agency"] or "", int(target["year"] or 0))
+            at = self._conn.execute("SELECT at FROM revisions WHERE id = ?", (revision_id,)).fetchone()[0]
+            note = f"恢复到 {_time(at):%Y-%m-%d %H:%M:%S} 时的内容"
+            rev = self._change(report_id, "restore", note, target)
+            if rev is not None:
+                return rev
+            latest = self._conn.execute("SELECT max(id) FROM revisions WHERE report_id = ?", (report_id,))
+            return int(latest.fetchone()[0])
+
+
+# fields stored as a column: field -> (table, column)
+_COLUMNS = {
+    "year": ("reports", "year"),
+    "status": ("reports", "status"),
+    "deleted": ("reports", "deleted_at"),
+    "signature.name": ("signatures", "name"),
+    "signature.date": ("signatures", "date"),
+}
+
+
+def _agency_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise UserError("机关名称不能为空。")
+    return name
