@@ -1,0 +1,77 @@
+"""Start the desktop app: command line, logging, crash hook, fonts, the database, the main window.
+
+`run_app(argv)` is what `main.py` calls when no CLI command is given. `--db PATH` opens another
+database file (e.g. on a USB stick); `--smoke-test` starts everything, shows the window and quits
+(packaging checks use it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.errors import UserError
+from core.logs import setup_logging
+from core.paths import default_db_path
+from core.storage import Database
+from ui.crash import APP_TITLE, install_excepthook
+from ui.fonts import ensure_chinese_font
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_UNUSABLE = 0, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNUSABLE, f"命令行参数有误：{message}\n")
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = _Parser(prog="main.py", description="年报助手桌面程序")
+    parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据文件夹中）")
+    parser.add_argument("--smoke-test", action="store_true", help="启动后立即退出（用于检查安装是否完整）")
+    return parser.parse_args(list(argv))
+
+
+def create_application() -> QApplication:
+    """The QApplication (reused when one exists, as under pytest-qt), with a Chinese font."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0] if sys.argv else "nianbao"])
+    app.setApplicationName(APP_TITLE)
+    app.setOrganizationName("nianbao")
+    ensure_chinese_font()
+    return app
+
+
+def run_app(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    log_file = setup_logging()
+    log.info("starting the app (database %s)", args.db or default_db_path())
+    app = create_application()
+    install_excepthook(log_file)  # the hooks keep the handler alive
+    try:
+        db = Database.open(args.db or default_db_path())
+    except UserError as exc:  # not ours, newer, locked, damaged: say so in Chinese
+        QMessageBox.critical(None, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
+        return EXIT_UNUSABLE
+    try:
+        window = MainWindow(db, Settings.load())
+        window.show()
+        if args.smoke_test:
+            QTimer.singleShot(0, window.close)
+        code = app.exec()
+    finally:
+        db.close()
+    return code

@@ -1,0 +1,352 @@
+"""「签署与打印」: the signature (署名, 成文日期), a preview of the real PDF, export, print, 定稿.
+
+The preview is the very PDF `core.pdf.render_pdf` writes, rendered off the GUI thread and shown with
+QtPdf; 「导出PDF」 writes the same bytes and 「打印」 draws the same pages. 「定稿」 is allowed only when
+`core.fingerprint.finalize_problems` finds nothing; a final report is read-only and its PDF carries the
+fingerprint code, which 「核对指纹码」 checks against a code typed from a printed copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from core.fingerprint import finalize_problems, fingerprint, verify
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QDate,
+    QIODevice,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import UserError
+from core.pdf import render_pdf
+from core.report import Report
+from ui.crash import show_message
+from ui.dialogs import UnfinalizeDialog
+from ui.document import ReportDocument
+from ui.worker import run_in_background
+
+NO_DATE = QDate(2000, 1, 1)  # the date editor's "not filled in" value, shown as 未填写
+PREVIEW_DELAY_MS = 600  # re-render this long after the last change, not on every keystroke
+
+
+def chinese_date(date: dt.date) -> str:
+    """成文日期 as written on official documents: 2022年1月20日 (no leading zeros)."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def pdf_bytes(report: Report, final: bool) -> bytes:
+    """The PDF of the report; a final one carries its fingerprint code."""
+    return render_pdf(report, final=final, fingerprint=fingerprint(report) if final else None)
+
+
+class SignPrintPage(QWidget):
+    """The last page of an open report; emits `status_changed` after 定稿 / 解除定稿."""
+
+    status_changed = Signal()
+    preview_ready = Signal()  # a new PDF is shown (tests wait for it)
+
+    def __init__(self, document: ReportDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.pdf_data = b""
+        self._generation = 0
+        self._message: QMessageBox | None = None
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("一般为机关名称")
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy年M月d日")
+        self.date_edit.setMinimumDate(NO_DATE)
+        self.date_edit.setSpecialValueText("未填写")
+        self.today_button = QPushButton("今天")
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.date_edit, 1)
+        date_row.addWidget(self.today_button)
+        signature = QGroupBox("署名与成文日期")
+        form = QFormLayout(signature)
+        form.addRow("署名：", self.name_edit)
+        form.addRow("成文日期：", date_row)
+        self.name_edit.editingFinished.connect(self._store_signature)
+        self.date_edit.dateChanged.connect(self._store_signature)
+        self.today_button.clicked.connect(lambda: self.date_edit.setDate(QDate.currentDate()))
+
+        self.export_button = QPushButton("导出PDF…")
+        self.print_button = QPushButton("打印…")
+        self.finalize_button = QPushButton("定稿")
+        self.unfinalize_button = QPushButton("解除定稿…")
+        self.export_button.clicked.connect(lambda: self.export_pdf())
+        self.print_button.clicked.connect(self.print_pdf)
+        self.finalize_button.clicked.connect(self.finalize)
+        self.unfinalize_button.clicked.connect(self.unfinalize)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        actions = QGroupBox("定稿、导出与打印")
+        action_layout = QVBoxLayout(actions)
+        action_layout.addWidget(self.status_label)
+        row = QHBoxLayout()
+        for button in (self.finalize_button, self.unfinalize_button, self.export_button, self.print_button):
+            row.addWidget(button)
+        action_layout.addLayout(row)
+
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("输入打印件上的指纹码")
+        self.code_result = QLabel()
+        self.code_result.setWordWrap(True)
+        self.code_edit.textChanged.connect(self._check_code)
+        verify_box = QGroupBox("核对指纹码")
+        verify_layout = QVBoxLayout(verify_box)
+        verify_layout.addWidget(self.code_edit)
+        verify_layout.addWidget(self.code_result)
+
+        left = QVBoxLayout()
+        left.addWidget(signature)
+        left.addWidget(actions)
+        left.addWidget(verify_box)
+        left.addStretch(1)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setMaximumWidth(self.fontMetrics().horizontalAdvance("中") * 28)
+
+        self.pdf = QPdfDocument(self)
+        self._buffer = QBuffer(self)
+        self.view = QPdfView()
+        self.view.setDocument(self.pdf)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # an indeterminate "working" bar
+        self.busy.setFormat("")
+        self.busy_label = QLabel("正在生成打印预览…")
+        busy_row = QHBoxLayout()
+        busy_row.addWidget(self.busy_label)
+        busy_row.addWidget(self.busy, 1)
+        self.busy_widget = QWidget()
+        self.busy_widget.setLayout(busy_row)
+        right = QVBoxLayout()
+        right.addWidget(self.busy_widget)
+        right.addWidget(self.view, 1)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(left_widget)
+        layout.addLayout(right, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.render_preview)
+        self._stale = True
+        for signal in (document.valuesChanged, document.textChanged, document.signatureChanged):
+            signal.connect(self._changed)
+        document.reloaded.connect(self._changed)
+        document.signatureChanged.connect(self._show_signature)
+        self._show_signature()
+        self._show_status()
+
+    # ------------------------------------------------------------------ signature
+
+    @Slot()
+    def _show_signature(self) -> None:
+        signature = self.document.report.signature
+        for widget in (self.name_edit, self.date_edit):
+            widget.blockSignals(True)
+        self.name_edit.setText(signature.name or "")
+        date = signature.date
+        self.date_edit.setDate(QDate(date.year, date.month, date.day) if date else NO_DATE)
+        for widget in (self.name_edit, self.date_edit):
+            widget.blockSignals(False)
+
+    @Slot()
+    def _store_signature(self) -> None:
+        if self.document.read_only:
+            return
+        name = self.name_edit.text().strip() or None
+        qdate = self.date_edit.date()
+        date = None if qdate == NO_DATE else dt.date(qdate.year(), qdate.month(), qdate.day())
+        self.document.set_signature(name, date)
+
+    # ------------------------------------------------------------------ preview
+
+    @Slot()
+    def _changed(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.render_preview()
+
+    @Slot()
+    def render_preview(self) -> None:
+        """Render the PDF in the background; the newest request wins."""
+        self._timer.stop()
+        self._stale = False
+        self._generation += 1
+        generation = self._generation
+        report = self.document.report.model_copy(deep=True)
+        final = self.document.read_only
+        self.busy_widget.setVisible(True)
+        run_in_background(
+            lambda: pdf_bytes(report, final),
+            lambda data: self._show_pdf(generation, data),
+            lambda exc: self._render_failed(generation, exc),
+        )
+
+    def _show_pdf(self, generation: int, data: bytes) -> None:
+        if generation != self._generation:
+            return  # an older render finishing late
+        self.busy_widget.setVisible(False)
+        self.pdf_data = data
+        self.pdf.close()
+        self._buffer.close()
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf.load(self._buffer)
+        self.preview_ready.emit()
+
+    def _render_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.busy_widget.setVisible(False)
+        raise exc  # to the crash hook: a UserError becomes a plain message
+
+    # ------------------------------------------------------------------ export and print
+
+    def export_pdf(self, path: Path | None = None) -> Path | None:
+        """Write the same PDF as the preview (rendered now, so it is surely current)."""
+        report = self.document.report
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, "导出PDF", str(Path.home() / f"{report.title}.pdf"), "PDF 文件 (*.pdf)"
+            )
+            if not name:
+                return None
+            path = Path(name)
+        data = pdf_bytes(report, self.document.read_only)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise UserError(f"无法写入文件“{path}”：{exc.strerror or exc}。") from None
+        self._message = show_message(self, f"已导出PDF：{path}", QMessageBox.Icon.Information)
+        return path
+
+    @Slot()
+    def print_pdf(self) -> None:
+        if self.pdf.pageCount() == 0:
+            self._message = show_message(self, "打印预览还没有生成好，请稍候再试。")
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.document.report.title)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("打印")
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            print_document(self.pdf, printer)
+
+    # ------------------------------------------------------------------ 定稿
+
+    def _show_status(self) -> None:
+        final = self.document.read_only
+        report = self.document.report
+        if final:
+            self.status_label.setText(
+                f"本报告已定稿，不能再修改。\n指纹码：{fingerprint(report)}\n"
+                "（打印件上印有同一指纹码，可用下方「核对指纹码」核对。）"
+            )
+        else:
+            self.status_label.setText("草稿。所有错误改正、署名和日期填好后，可以「定稿」。")
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.finalize_button.setEnabled(not final)
+        self.unfinalize_button.setEnabled(final)
+        self.name_edit.setReadOnly(final)
+        self.date_edit.setReadOnly(final)
+        self.today_button.setEnabled(not final)
+
+    @Slot()
+    def finalize(self) -> bool:
+        problems = finalize_problems(self.document.report)
+        if problems:
+            self._message = show_message(
+                self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in problems)
+            )
+            return False
+        self.document.db.set_status(self.document.report_id, "final")
+        self._status_changed()
+        return True
+
+    @Slot()
+    def unfinalize(self) -> bool:
+        dialog = UnfinalizeDialog(self.document.report.title, self)
+        if dialog.exec() != UnfinalizeDialog.DialogCode.Accepted:
+            return False
+        self.document.db.set_status(self.document.report_id, "draft", dialog.reason)
+        self._status_changed()
+        return True
+
+    def _status_changed(self) -> None:
+        self.document.reload()
+        self._show_status()
+        self._check_code()
+        self.render_preview()
+        self.status_changed.emit()
+
+    @Slot()
+    def _check_code(self) -> None:
+        code = self.code_edit.text().strip()
+        if not code:
+            self.code_result.setText("")
+        elif verify(self.document.report, code):
+            self.code_result.setStyleSheet("color: #1b6e20;")
+            self.code_result.setText("一致：打印件的内容与本报告现在的内容相同。")
+        else:
+            self.code_result.setStyleSheet("color: #b00020;")
+            self.code_result.setText("不一致：打印件与本报告现在的内容不同，或指纹码输入有误。")
+
+
+def print_document(pdf: QPdfDocument, printer: QPrinter) -> None:
+    """Draw each PDF page as an image at the printer's resolution, over the whole sheet.
+
+    The PDF carries its own margins (GB/T 9704), so the printer's margins must not be added to them.
+    """
+    printer.setFullPage(True)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise UserError("无法开始打印，请检查打印机是否可用。")
+    try:
+        paper = printer.paperRect(QPrinter.Unit.DevicePixel)
+        for index in range(pdf.pageCount()):
+            if index:
+                printer.newPage()
+            points = pdf.pagePointSize(index)
+            scale = min(paper.width() / points.width(), paper.height() / points.height())
+            size = QSize(int(points.width() * scale), int(points.height() * scale))
+            painter.drawImage(QPoint(0, 0), pdf.render(index, size))
+    finally:
+        painter.end()
