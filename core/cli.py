@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from core.errors import UserError
-from core.exchange import read_report
+from core.exchange import dumps, read_report, write_report
 from core.logs import setup_logging
+from core.paths import default_db_path
 from core.rules import check
+from core.storage import STATUS_NAMES, Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -50,6 +52,104 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
+# ---------------------------------------------------------------- db: the app's own database
+
+
+def _open_db(args: argparse.Namespace, create: bool = False) -> Database:
+    return Database.open(args.db or default_db_path(), create=create)
+
+
+def cmd_db_import(args: argparse.Namespace) -> int:
+    report = read_report(args.report)
+    with _open_db(args, create=True) as db:
+        existing = db.find_report(report.agency, report.year)
+        before = db.history(existing)[0].id if existing is not None else None
+        report_id, created = db.import_report(report)
+        if created:
+            print(f"已导入：{report.title}（新建，编号 {report_id}）。")
+        elif db.history(report_id)[0].id != before:
+            print(f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。")
+        else:
+            print(f"库中的{report.title}与文件内容相同，没有改动。")
+    return EXIT_OK
+
+
+def cmd_db_export(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        report_id = db.find_report(args.agency, args.year)
+        if report_id is None:
+            raise UserError(f"数据库中没有“{args.agency.strip()}”的 {args.year} 年度报告。")
+        report = db.load_report(report_id)
+    if args.output:
+        write_report(report, args.output)
+        print(f"已导出到 {args.output}。")
+    else:  # UTF-8 bytes whatever the console's code page, so `> file.json` is a valid report file
+        sys.stdout.flush()
+        sys.stdout.buffer.write(dumps(report).encode("utf-8"))
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def cmd_db_list(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        summaries = db.list_reports()
+    if not summaries:
+        print("数据库中还没有报告。")
+    for s in summaries:
+        print(
+            f"{s.agency}\t{s.year}\t{STATUS_NAMES[s.status]}\t错误 {s.errors}\t提示 {s.warnings}\t"
+            f"{s.updated_at:%Y-%m-%d %H:%M}"
+        )
+    return EXIT_OK
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        problems, version, settings = db.integrity_check(), db.schema_version(), db.settings()
+    print(f"数据库：{db.path}")
+    print(f"结构版本：{version}")
+    print(f"日志模式：{str(settings['journal_mode']).upper()}，同步写入：{settings['synchronous']}")
+    if problems:
+        print(f"完整性检查：发现 {len(problems)} 个问题")
+        for problem in problems:
+            print(f"  {problem}")
+        return EXIT_FINDINGS
+    print("完整性检查：通过")
+    return EXIT_OK
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    with _open_db(args) as db:
+        db.backup(args.output)
+    print(f"已备份到 {args.output}。")
+    return EXIT_OK
+
+
+def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    # SUPPRESS: a subcommand's own default must not overwrite `main.py --db PATH db …`
+    db_option = _Parser(add_help=False)
+    db_option.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件路径")
+    p = commands.add_parser("db", parents=[db_option], help="本机数据库：导入、导出、列出、检查、备份")
+    sub = p.add_subparsers(dest="db_command", metavar="操作", required=True, parser_class=_Parser)
+    s = sub.add_parser(
+        "import", parents=[db_option], help="把报告文件存入数据库（已有同一机关同一年度的则记为新修改）"
+    )
+    s.add_argument("report", type=Path, metavar="REPORT.json")
+    s.set_defaults(run=cmd_db_import)
+    s = sub.add_parser("export", parents=[db_option], help="把数据库中的一份报告导出为报告文件")
+    s.add_argument("--agency", required=True, help="机关名称")
+    s.add_argument("--year", required=True, type=int, help="年度，如 2021")
+    s.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="输出文件（不写则输出到屏幕）")
+    s.set_defaults(run=cmd_db_export)
+    s = sub.add_parser("list", parents=[db_option], help="列出数据库中的报告")
+    s.set_defaults(run=cmd_db_list)
+    s = sub.add_parser("check", parents=[db_option], help="检查数据库文件是否完好")
+    s.set_defaults(run=cmd_db_check)
+    s = sub.add_parser("backup", parents=[db_option], help="把数据库完整复制一份（程序打开时也可以）")
+    s.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="备份文件")
+    s.set_defaults(run=cmd_db_backup)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py", description="年报助手：政府信息公开工作年度报告。不带参数时启动桌面程序。"
@@ -62,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", type=Path, metavar="LAST_YEAR.json", help="上一年度的报告，用于跨年核对")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     p.set_defaults(run=cmd_check)
+    _add_db_commands(commands)
     return parser
 
 

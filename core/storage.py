@@ -270,6 +270,10 @@ class _Stored:
 # ---------------------------------------------------------------- opening
 
 
+def _read_only_uri(path: Path) -> str:
+    return path.resolve().as_uri() + "?mode=ro"
+
+
 def _inspect(path: Path, create: bool, timeout: float) -> int:
     """The schema version of an existing file of ours (0 for a new or empty file); refuse anything else.
 
@@ -294,7 +298,7 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     if head != _SQLITE_MAGIC:
         raise UserError(f"文件“{path.name}”不是年报助手的数据库，没有打开它，也没有改动它。")
     with _explained(path, writing=False):
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=timeout)
         try:
             app_id, version, tables = (
                 conn.execute("PRAGMA application_id").fetchone()[0],
@@ -330,18 +334,30 @@ class Database:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True, timeout: float = BUSY_TIMEOUT) -> Database:
-        """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file."""
+    def open(
+        cls, path: Path | str, *, create: bool = True, read_only: bool = False, timeout: float = BUSY_TIMEOUT
+    ) -> Database:
+        """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file.
+
+        `read_only` (e.g. to look into a backup) never creates, migrates or writes; any write then
+        raises a `UserError`.
+        """
         path = Path(path)
-        version = _inspect(path, create, timeout)
-        with _explained(path, writing=True):
-            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+        version = _inspect(path, create and not read_only, timeout)
+        if read_only and version < len(MIGRATIONS):
+            raise UserError(f"数据库“{path.name}”是空的或是旧版本的格式，无法以只读方式打开。")
+        with _explained(path, writing=not read_only):
+            target = _read_only_uri(path) if read_only else str(path)
+            conn = sqlite3.connect(
+                target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
         db = cls(path, conn)
         try:
             with _explained(path, writing=False):
-                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if mode != "wal":  # e.g. a network drive: still safe, only slower
-                    log.warning("database %s: journal_mode is %s, not wal", path, mode)
+                if not read_only:
+                    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    if mode != "wal":  # e.g. a network drive: still safe, only slower
+                        log.warning("database %s: journal_mode is %s, not wal", path, mode)
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
             db._migrate(version)
