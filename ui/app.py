@@ -1,8 +1,7 @@
 """Start the desktop app: command line, logging, crash hook, fonts, the database, the main window.
 
 `run_app(argv)` is what `main.py` calls when no CLI command is given. `--db PATH` opens another
-database file (e.g. on a USB stick); `--smoke-test` starts everything, shows the window and quits
-(packaging checks use it).
+database file (e.g. on a USB stick); `--smoke-test` runs `ui.smoke` instead (packaging checks).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import UserError
@@ -57,6 +55,10 @@ def create_application() -> QApplication:
 
 def run_app(argv: Sequence[str]) -> int:
     args = parse_args(argv)
+    if args.smoke_test:  # ui.smoke: a temporary database and data folder, never the user's own
+        from ui.smoke import run_smoke_test
+
+        return run_smoke_test()
     log_file = setup_logging()
     log.info("starting the app (database %s)", args.db or default_db_path())
     app = create_application()
@@ -69,8 +71,6 @@ def run_app(argv: Sequence[str]) -> int:
     try:
         window = MainWindow(db, Settings.load())
         window.show()
-        if args.smoke_test:
-            QTimer.singleShot(0, window.close)
         code = app.exec()
     finally:
         db.close()

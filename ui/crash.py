@@ -54,14 +54,14 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"{APP_TITLE} — 程序出错")
         self.details = details
-        message = QLabel(
+        self.message = QLabel(
             "程序遇到了一个意外的问题，刚才的操作可能没有完成。\n"
             "您已填写的内容都已保存，可以继续使用；如果问题反复出现，请重新启动程序。\n\n"
             f"详细信息已记录在日志文件中：\n{log_file}\n\n"
             "向技术支持反映时，请点击「复制详细信息」，把内容粘贴发送给他们。"
         )
-        message.setWordWrap(True)
-        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text = QPlainTextEdit(details)
         self.text.setReadOnly(True)
         self.text.setMinimumHeight(self.fontMetrics().height() * 8)
@@ -72,7 +72,7 @@ class CrashDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_details)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(message)
+        layout.addWidget(self.message)
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
         self.resize(self.fontMetrics().horizontalAdvance("中") * 46, self.sizeHint().height())

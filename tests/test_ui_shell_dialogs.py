@@ -1,0 +1,100 @@
+"""The small dialogs: new report defaults and checks, rename, 解除定稿 reason, deleted reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ui.dialogs import (
+    DeletedReportsDialog,
+    NewReportDialog,
+    RenameDialog,
+    UnfinalizeDialog,
+    default_report_year,
+)
+
+AGENCY = "温县人民政府办公室"
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (dt.date(2022, 1, 5), 2021),
+        (dt.date(2022, 10, 31), 2021),
+        (dt.date(2022, 11, 1), 2022),
+        (dt.date(2022, 12, 31), 2022),
+    ],
+)
+def test_report_year_is_last_year_until_november_then_this_year(today: dt.date, year: int) -> None:
+    assert default_report_year(today) == year
+
+
+def test_new_report_dialog_offers_last_year_as_basis_only_when_it_exists(qtbot: QtBot) -> None:
+    existing = {(AGENCY, 2021)}
+    dialog = NewReportDialog([AGENCY], lambda a, y: (a, y) in existing, dt.date(2023, 1, 10))
+    qtbot.addWidget(dialog)
+    assert (dialog.agency, dialog.year) == (AGENCY, 2022)  # the one remembered agency is filled in
+    assert dialog.from_previous and "2021" in dialog.from_previous_box.text()
+    dialog.year_box.setValue(2023)
+    assert not dialog.from_previous and not dialog.from_previous_box.isEnabled()
+    dialog.agency_box.setCurrentText("温县财政局")
+    dialog.year_box.setValue(2022)
+    assert not dialog.from_previous
+
+
+def test_new_report_dialog_refuses_an_empty_name_and_an_existing_report(qtbot: QtBot) -> None:
+    dialog = NewReportDialog(["甲", "乙"], lambda a, y: (a, y) == (AGENCY, 2021), dt.date(2022, 1, 10))
+    qtbot.addWidget(dialog)
+    assert dialog.agency == ""  # several remembered names: the user chooses
+    dialog.accept()
+    assert dialog.result() != NewReportDialog.DialogCode.Accepted and "机关名称" in dialog.problem.text()
+    dialog.agency_box.setCurrentText(f" {AGENCY} ")
+    dialog.accept()
+    assert "已经存在" in dialog.problem.text()
+    dialog.year_box.setValue(2020)
+    dialog.accept()
+    assert dialog.result() == NewReportDialog.DialogCode.Accepted and dialog.agency == AGENCY
+
+
+def test_rename_dialog_accepts_the_report_itself_but_not_another(qtbot: QtBot) -> None:
+    taken = {(AGENCY, 2021), (AGENCY, 2020)}
+    dialog = RenameDialog([AGENCY], AGENCY, 2021, lambda a, y: (a, y) in taken, dt.date(2022, 1, 1))
+    qtbot.addWidget(dialog)
+    dialog.year_box.setValue(2020)
+    dialog.accept()
+    assert dialog.result() != RenameDialog.DialogCode.Accepted
+    dialog.year_box.setValue(2021)
+    dialog.agency_box.setCurrentText("温县人民政府")
+    dialog.accept()
+    assert dialog.result() == RenameDialog.DialogCode.Accepted
+    assert (dialog.agency, dialog.year) == ("温县人民政府", 2021)
+
+
+def test_unfinalize_needs_a_reason(qtbot: QtBot) -> None:
+    dialog = UnfinalizeDialog("某报告")
+    qtbot.addWidget(dialog)
+    assert not dialog.ok_button.isEnabled()
+    dialog.reason_edit.setPlainText("   ")
+    assert not dialog.ok_button.isEnabled()
+    dialog.reason_edit.setPlainText("第三部分数字有误")
+    assert dialog.ok_button.isEnabled() and dialog.reason == "第三部分数字有误"
+
+
+@dataclass
+class _Deleted:
+    id: int
+    agency: str
+    year: int
+
+
+def test_deleted_reports_dialog_restores_the_chosen_report(qtbot: QtBot) -> None:
+    dialog = DeletedReportsDialog([_Deleted(7, AGENCY, 2021), _Deleted(9, "温县财政局", 2020)])
+    qtbot.addWidget(dialog)
+    assert dialog.list.item(0).text().startswith(f"{AGENCY}2021年")
+    dialog.list.setCurrentRow(1)
+    with qtbot.waitSignal(dialog.restore) as restored:
+        dialog.restore_button.click()
+    assert restored.args == [9] and dialog.list.count() == 1
