@@ -1,0 +1,310 @@
+"""The main window against a real database file: list, new/rename/delete/restore, import/export,
+narrative editing with undo, findings that lead to their cell, and close/reopen keeping everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.exchange import read_report, to_dict
+from core.report import Report
+from core.rules import resolved_values
+from core.storage import Database
+from tests.conftest import SEED_JSON
+from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog
+from ui.fonts import ensure_chinese_font
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+AGENCY = "温县人民政府办公室"
+TODAY = dt.date(2023, 1, 10)  # reports written in January 2023 are about 2022
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "年报.sqlite3"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database.open(db_path)
+    yield database
+    QThreadPool.globalInstance().waitForDone()  # no background PDF may outlive the file
+    database.close()
+
+
+def open_window(qtbot: QtBot, db: Database, settings: Settings | None = None) -> MainWindow:
+    ensure_chinese_font()
+    window = MainWindow(db, settings or Settings(), today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database) -> MainWindow:
+    return open_window(qtbot, db)
+
+
+def on_next_modal(action: Callable[[QWidget], None]) -> None:
+    """Act on the next modal dialog once it is shown (a test's hand on the keyboard)."""
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or not widget.isVisible():
+            QTimer.singleShot(10, poll)
+        else:
+            action(widget)
+
+    QTimer.singleShot(0, poll)
+
+
+def type_chinese(widget: QWidget, text: str) -> None:
+    """What an input method does when the user picks a phrase: commit the text."""
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def import_seed(window: MainWindow) -> int:
+    report_id = window.import_file(SEED_JSON)
+    assert report_id is not None
+    return report_id
+
+
+def list_lines(window: MainWindow) -> list[tuple[str, ...]]:
+    tree = window.report_list.tree
+    lines = []
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        for j in range(top.childCount()):
+            child = top.child(j)
+            lines.append((top.text(0), *(child.text(c) for c in range(tree.columnCount()))))
+    return lines
+
+
+def test_the_list_shows_the_seed_after_import_grouped_by_agency_with_status_and_counts(
+    window: MainWindow, db: Database, seed: Report
+) -> None:
+    assert window.report_list.empty.isVisible() and list_lines(window) == []
+    import_seed(window)
+    summary = db.list_reports()[0]
+    assert list_lines(window) == [(AGENCY, "2021年度", "草稿", str(summary.errors), str(summary.warnings))]
+    assert summary.errors == 0
+    assert not window.report_list.empty.isVisible()
+    assert "已导入" in window._message.text() and seed.title in window._message.text()
+
+
+def test_importing_a_report_that_exists_makes_a_new_revision_and_says_so(
+    window: MainWindow, db: Database, tmp_path: Path, seed: Report
+) -> None:
+    report_id = import_seed(window)
+    changed = tmp_path / "改过的.json"
+    changed.write_text(
+        (SEED_JSON.read_text(encoding="utf-8")).replace('"natural_person": 22', '"natural_person": 30', 1),
+        encoding="utf-8",
+    )
+    assert window.import_file(changed) == report_id
+    assert "原来已经有了" in window._message.text()
+    assert len(db.list_reports()) == 1
+    assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(30)
+    assert [r.kind for r in db.history(report_id)][:2] == ["import", "import"]
+
+
+def test_an_unusable_file_is_explained_and_nothing_is_imported(
+    window: MainWindow, db: Database, tmp_path: Path
+) -> None:
+    bad = tmp_path / "坏.json"
+    bad.write_text("{ 不是 JSON", encoding="utf-8")
+    assert window.import_file(bad) is None
+    assert "JSON" in window._message.text()
+    assert db.list_reports() == []
+
+
+def test_export_then_import_into_another_database_gives_the_same_report(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot, seed: Report
+) -> None:
+    report_id = import_seed(window)
+    out = window.export_report(report_id, tmp_path / "导出.json")
+    assert out is not None and to_dict(read_report(out)) == to_dict(seed)
+    with Database.open(tmp_path / "另一台电脑.sqlite3") as other:
+        other_window = open_window(qtbot, other)
+        other_id = other_window.import_file(out)
+        assert other_id is not None and to_dict(other.load_report(other_id)) == to_dict(seed)
+        other_window.close()
+
+
+def test_new_report_from_last_year_prefills_row_two_and_copies_the_text(
+    window: MainWindow, db: Database, seed: Report
+) -> None:
+    import_seed(window)
+
+    def accept(dialog: QWidget) -> None:
+        assert isinstance(dialog, NewReportDialog)
+        assert (dialog.agency, dialog.year, dialog.from_previous) == (AGENCY, 2022, True)
+        dialog.buttons.accepted.emit()
+
+    on_next_modal(accept)
+    new_id = window.new_report()
+    assert new_id is not None and window.document is not None and window.document.report_id == new_id
+    report = db.load_report(new_id)
+    before = resolved_values(seed)
+    for column in report.spec.table("requests").columns:
+        assert report.values[f"requests.2.{column.key}"] == before[f"requests.4.{column.key}"]
+    assert report.values["requests.1.natural_person"] is None
+    assert report.texts == seed.texts
+    assert window.editor is not None and window.editor.editors["overview"].text() == seed.texts["overview"]
+    # the in-force rule reads last year's report from the database: 36 documents then, blank (0) now
+    in_force = [f for f in window.document.findings if f.rule == "YEAR.IN_FORCE"]
+    assert [f.cells[0] for f in in_force] == ["active_disclosure.normative_documents.in_force"]
+    assert "36" in in_force[0].message
+    assert any(line[1] == "2022年度" for line in list_lines(window))
+
+
+def test_a_new_report_without_basis_starts_blank_with_the_five_sub_headings(
+    window: MainWindow, db: Database
+) -> None:
+    report_id = window.create_report(AGENCY, 2021, from_previous=False)
+    report = db.load_report(report_id)
+    assert all(v is None for v in report.values.values())
+    overview = report.spec.sections[0]
+    assert report.texts[overview.text_key or ""].splitlines() == list(overview.starter_subheadings)
+    assert window.editor is not None and window.editor.editors["overview"].text().startswith("（一）")
+
+
+def test_typed_chinese_text_is_saved_at_once_and_survives_closing_and_reopening(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    db = Database.open(db_path)
+    window = open_window(qtbot, db, Settings.load())
+    report_id = window.create_report(AGENCY, 2021, from_previous=False)
+    assert window.editor is not None
+    problems = next(i for i, s in enumerate(window.editor.sections) if s.text_key == "problems")
+    window.editor.show_page(problems)
+    edit = window.editor.editors["problems"].edit
+    edit.setFocus()
+    type_chinese(edit, "一是公开内容不够全面。")
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    type_chinese(edit, "二是解读形式较为单一。")
+    expected = "一是公开内容不够全面。\n二是解读形式较为单一。"
+    assert db.load_report(report_id).texts["problems"] == expected
+    assert window.saved_label.text().startswith("已保存 ")
+    assert window.editor.editors["problems"].count_label.text() == f"共 {len(expected) - 1} 字"
+    window.close()
+    db.close()
+
+    db = Database.open(db_path)
+    try:
+        again = open_window(qtbot, db, Settings.load())
+        assert again.editor is not None and again.document is not None
+        assert again.document.report_id == report_id
+        assert again.editor.page_index == problems  # the same page as when it was closed
+        assert again.editor.editors["problems"].text() == expected
+        again.close()
+    finally:
+        db.close()
+
+
+def test_ctrl_z_in_the_editor_undoes_the_typing_and_ctrl_y_redoes_it(
+    window: MainWindow, db: Database
+) -> None:
+    report_id = window.create_report(AGENCY, 2021, from_previous=False)
+    assert window.editor is not None
+    editor = window.editor.editors["other"]
+    window.editor.show_page(next(i for i, s in enumerate(window.editor.sections) if s.text_key == "other"))
+    editor.edit.setFocus()
+    type_chinese(editor.edit, "无其他需要报告的事项。")
+    assert db.load_report(report_id).texts["other"] == "无其他需要报告的事项。"
+    QTest.keyClick(editor.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.text() == "" and db.load_report(report_id).texts["other"] == ""
+    QTest.keyClick(editor.edit, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert editor.text() == "无其他需要报告的事项。"
+    assert db.load_report(report_id).texts["other"] == "无其他需要报告的事项。"
+
+
+def test_rename_changes_the_list_and_the_open_reports_title(window: MainWindow, db: Database) -> None:
+    report_id = import_seed(window)
+    window.open_report(report_id)
+
+    def rename(dialog: QWidget) -> None:
+        assert isinstance(dialog, RenameDialog)
+        dialog.agency_box.setCurrentText("温县人民政府")
+        dialog.buttons.accepted.emit()
+
+    on_next_modal(rename)
+    window.rename_report(report_id)
+    assert list_lines(window)[0][:2] == ("温县人民政府", "2021年度")
+    assert window.editor is not None and window.editor.title.text().startswith("温县人民政府2021年")
+    assert db.load_report(report_id).agency == "温县人民政府"
+
+
+def test_a_deleted_report_leaves_the_list_and_comes_back_from_deleted_reports(
+    window: MainWindow, db: Database
+) -> None:
+    report_id = import_seed(window)
+    window.open_report(report_id)
+    asked: list[str] = []
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    on_next_modal(confirm)
+    window.delete_report(report_id)
+    assert asked and "已删除的报告" in asked[0]
+    assert list_lines(window) == [] and window.document is None
+    assert window.stack.currentWidget() is window.report_list
+
+    def restore(dialog: QWidget) -> None:
+        assert isinstance(dialog, DeletedReportsDialog) and dialog.list.count() == 1
+        dialog.restore_button.click()
+        dialog.reject()
+
+    on_next_modal(restore)
+    window.show_deleted()
+    assert [line[1] for line in list_lines(window)] == ["2021年度"]
+    assert db.load_report(report_id).values == read_report(SEED_JSON).values
+
+
+def test_cancelling_the_delete_question_keeps_the_report(window: MainWindow) -> None:
+    import_seed(window)
+
+    def cancel(box: QWidget) -> None:
+        assert isinstance(box, QDialog)
+        box.reject()
+
+    on_next_modal(cancel)
+    window.delete_report(window.report_list.current_id() or 0)
+    assert len(list_lines(window)) == 1
+
+
+def test_status_bar_counts_findings_and_clicking_one_selects_its_cell(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.open_report(import_seed(window))
+    document, editor = window.document, window.editor
+    assert document is not None and editor is not None
+    assert window.findings_label.text() == "0 处错误 · 0 处提示"
+    document.set_values({"requests.1.natural_person": Decimal(21)})
+    errors = sum(1 for f in document.findings if f.severity == "error")
+    assert errors > 0
+    assert window.findings_label.text() == f"{errors} 处错误 · {len(document.findings) - errors} 处提示"
+    balance = next(f for f in document.findings if f.rule == "B.BALANCE")
+    item = editor.findings.item_for(balance)
+    assert item is not None
+    tree = editor.findings.tree
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+    section = next(i for i, s in enumerate(editor.sections) if s.table_key == "requests")
+    assert editor.page_index == section
+    view = editor.tables["requests"]
+    assert view.selected_address() == balance.cells[0]
