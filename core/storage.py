@@ -186,7 +186,7 @@ def _explained(path: Path, writing: bool) -> Iterator[None]:
         error = _user_error(exc, path, writing)
         if error is None:
             raise
-        log.warning("database %s: %s", path, exc)
+        log.info("database %s: %s", path, exc)  # expected; the user gets the Chinese message
         raise error from None
 
 
@@ -277,8 +277,8 @@ def _read_only_uri(path: Path) -> str:
 def _inspect(path: Path, create: bool, timeout: float) -> int:
     """The schema version of an existing file of ours (0 for a new or empty file); refuse anything else.
 
-    Only reads: a foreign, newer or damaged file is never written to (a read-only connection even
-    leaves a WAL file alone).
+    Only reads, and from the file header where it can: a foreign or newer file is never written to,
+    and not even given the `-wal`/`-shm` files that any SQLite connection would leave beside it.
     """
     if path.is_dir():
         raise UserError(f"“{path}”是一个文件夹，不是数据库文件。")
@@ -289,25 +289,37 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
             raise UserError(f"文件夹“{path.parent}”不存在，无法在其中建立数据库。")
         return 0
     try:
+        size = path.stat().st_size
         with path.open("rb") as f:
-            head = f.read(len(_SQLITE_MAGIC))
+            head = f.read(100)
+        wal = path.with_name(path.name + "-wal")
+        pending = wal.exists() and wal.stat().st_size > 0
     except OSError as exc:
         raise UserError(f"无法读取数据库文件“{path}”：{exc.strerror or exc}。") from None
     if not head:
         return 0  # an empty file, e.g. made by the user as a place for a new database
-    if head != _SQLITE_MAGIC:
+    if not head.startswith(_SQLITE_MAGIC):
         raise UserError(f"文件“{path.name}”不是年报助手的数据库，没有打开它，也没有改动它。")
-    with _explained(path, writing=False):
-        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=timeout)
-        try:
-            app_id, version, tables = (
-                conn.execute("PRAGMA application_id").fetchone()[0],
-                conn.execute("PRAGMA user_version").fetchone()[0],
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
-            )
-        finally:
-            conn.close()
-    if (app_id, version, tables) == (0, 0, 0):
+    if len(head) < 100:
+        raise UserError(f"数据库“{path.name}”已损坏（文件不完整）。请用备份文件恢复，或联系技术人员。")
+    if pending:  # commits not yet copied into the file: only SQLite can tell the current header
+        with _explained(path, writing=False):
+            conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=timeout)
+            try:
+                app_id, version, tables = (
+                    conn.execute("PRAGMA application_id").fetchone()[0],
+                    conn.execute("PRAGMA user_version").fetchone()[0],
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0],
+                )
+            finally:
+                conn.close()
+        blank = tables == 0
+    else:
+        app_id = int.from_bytes(head[68:72], "big", signed=True)
+        version = int.from_bytes(head[60:64], "big", signed=True)
+        page_size = int.from_bytes(head[16:18], "big")
+        blank = size <= (65536 if page_size == 1 else page_size)  # any table needs a second page
+    if (app_id, version, blank) == (0, 0, True):
         return 0  # an empty SQLite database
     if app_id != APPLICATION_ID:
         raise UserError(
@@ -357,9 +369,10 @@ class Database:
                 if not read_only:
                     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                     if mode != "wal":  # e.g. a network drive: still safe, only slower
-                        log.warning("database %s: journal_mode is %s, not wal", path, mode)
+                        log.info("database %s: journal_mode is %s, not wal", path, mode)
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
             db._migrate(version)
         except BaseException:
             conn.close()
@@ -450,7 +463,7 @@ class Database:
                     for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
                 ]
             except sqlite3.DatabaseError as exc:
-                problems = [f"无法完成检查：{exc}"]
+                problems = [f"数据库文件已损坏，检查无法进行到底（{exc}）"]
             return problems
 
     def backup(self, dest: Path | str) -> None:
