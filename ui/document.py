@@ -1,0 +1,338 @@
+"""The open report: the one object every view of it talks to (tables, narrative editors, findings, status).
+
+Every edit is a command on the document's `QUndoStack` whose redo/undo writes to the database at once
+(`Database.set_values` / `set_text` / `set_signature`) and emits `saved`. If the database refuses (disk
+full, file made read-only) the edit stays in memory, `saveFailed` says why in Chinese, and the write is
+retried with the next change and by a timer — nothing typed is dropped. After every change, and for
+every live preview while a cell is being typed in, the findings are recomputed with `core.rules.check`
+against last year's report of the same agency (for the YEAR.* rules).
+
+Totals are computed (read-only in the forms). A report imported from a published file may carry its
+totals as given numbers; once the user changes one of their parts, those given totals are cleared in the
+same undo step, so that they are computed again and follow the new value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from core.errors import UserError
+from core.report import Report, Signature
+from core.report_format import ReportFormat
+from core.rules import Finding, check, resolved_values
+
+if TYPE_CHECKING:
+    from core.storage import Database
+
+Values = dict[str, Decimal | None]
+
+READ_ONLY_MESSAGE = "本报告已定稿，不能修改；如需修改，请先退回草稿。"
+TEXT_MERGE_SECONDS = 2.0  # typing pauses shorter than this stay in one undo step
+
+
+class ReportDocument(QObject):
+    """An open report with its findings, undo stack and immediate saving (see the module docstring)."""
+
+    valuesChanged = Signal(list)  # addresses whose stored value changed (edit, undo, redo)
+    textChanged = Signal(str)  # text key changed through undo/redo or reload (editors refresh)
+    signatureChanged = Signal()  # signature changed through undo/redo or reload
+    findingsChanged = Signal()  # findings and resolved values recomputed (also for live previews)
+    saved = Signal(object)  # datetime of the last successful save
+    saveFailed = Signal(str)  # Chinese message; the edit stays in memory and is retried
+    reloaded = Signal()  # everything re-read from the database (views reset)
+
+    RETRY_MS = 5000
+
+    def __init__(self, db: Database, report_id: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.report_id = report_id
+        self.undo_stack = QUndoStack(self)
+        self.last_saved: dt.datetime | None = None
+        self.save_error: str | None = None
+        self._pending_values: Values = {}
+        self._pending_kind = "edit"
+        self._pending_texts: dict[str, str] = {}
+        self._pending_signature: Signature | None = None
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(self.RETRY_MS)
+        self._retry.timeout.connect(self.flush)
+        self._previewing = False
+        self._load()
+
+    # ---------------------------------------------------------------- reading
+
+    def _load(self) -> None:
+        self.report: Report = self.db.load_report(self.report_id)
+        self.previous: Report | None = None
+        previous_id = self.db.find_report(self.report.agency, self.report.year - 1)
+        if previous_id is not None:
+            try:
+                self.previous = self.db.load_report(previous_id)
+            except UserError:
+                self.previous = None  # e.g. last year's is in a format we cannot read: no year checks
+        self.read_only: bool = self.db.status(self.report_id) == "final"
+        self._dependents = _dependents(self.report.spec)
+        self._recompute(self.report)
+
+    @property
+    def spec(self) -> ReportFormat:
+        return self.report.spec
+
+    def findings_for(self, address: str) -> list[Finding]:
+        return self._by_cell.get(address, [])
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+    @property
+    def previewing(self) -> bool:
+        return self._previewing
+
+    def _recompute(self, report: Report) -> None:
+        self.findings: list[Finding] = check(report, self.previous)
+        self.resolved: dict[str, Decimal] = resolved_values(report)
+        by_cell: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            for address in finding.cells:
+                by_cell.setdefault(address, []).append(finding)
+        self._by_cell = by_cell
+
+    # ---------------------------------------------------------------- editing
+
+    def _with_totals_freed(self, values: Values, changed: Iterable[str]) -> Values:
+        """The given totals that depend on `changed` cells, set blank so they are computed again."""
+        freed: Values = {}
+        for address in changed:
+            for total in self._dependents.get(address, ()):
+                if total not in values and self.report.values[total] is not None:
+                    freed[total] = None
+        return freed
+
+    def set_values(
+        self, changes: dict[str, Decimal | None], label: str = "修改数字", kind: str = "edit"
+    ) -> None:
+        """Store `changes` as one undo step, saved at once (values must already be valid).
+
+        `kind` is the revision kind recorded in the history (`edit`, `paste`).
+        """
+        if self.read_only:
+            raise UserError(READ_ONLY_MESSAGE)
+        after: Values = {a: v for a, v in changes.items() if _differs(self.report.values[a], v)}
+        after.update(self._with_totals_freed(after, list(after)))
+        if not after:
+            self.end_preview()
+            return
+        before = {a: self.report.values[a] for a in after}
+        self.undo_stack.push(_ValuesCommand(self, before, after, label, kind))
+
+    def preview_value(self, address: str, value: Decimal | None) -> None:
+        """Recompute totals and findings as if `address` held `value`; nothing is stored."""
+        if not _differs(self.report.values[address], value):
+            self.end_preview()
+            return
+        values = dict(self.report.values)
+        values[address] = value
+        values.update(self._with_totals_freed({address: value}, [address]))
+        self._previewing = True
+        self._recompute(self.report.model_copy(update={"values": values}))
+        self.findingsChanged.emit()
+
+    def end_preview(self) -> None:
+        """Back to the stored values' findings (the cell editor closed without storing)."""
+        if self._previewing:
+            self._previewing = False
+            self._recompute(self.report)
+            self.findingsChanged.emit()
+
+    def set_text(self, key: str, text: str) -> None:
+        """Store a narrative text; consecutive typing in one editor merges into one undo step."""
+        if self.read_only:
+            raise UserError(READ_ONLY_MESSAGE)
+        if text != self.report.texts[key]:
+            self.undo_stack.push(_TextCommand(self, key, self.report.texts[key], text))
+
+    def set_signature(self, name: str | None, date: dt.date | None) -> None:
+        """Store the signature (署名, 成文日期) as one undo step."""
+        if self.read_only:
+            raise UserError(READ_ONLY_MESSAGE)
+        new = Signature(name=name, date=date)
+        if new != self.report.signature:
+            self.undo_stack.push(_SignatureCommand(self, self.report.signature, new))
+
+    def resolved_with(self, changes: Values) -> dict[str, Decimal]:
+        """What every cell would resolve to after `changes` (given totals they feed computed again)."""
+        values = dict(self.report.values)
+        values.update(changes)
+        values.update(self._with_totals_freed(changes, list(changes)))
+        return resolved_values(self.report.model_copy(update={"values": values}))
+
+    def reload(self) -> None:
+        """Re-read the report from the database (after an import elsewhere or a status change)."""
+        self.flush()
+        self.undo_stack.clear()  # the commands refer to the state before the reload
+        self._previewing = False
+        self._load()
+        # anything the database still refused stays what the user sees (and is retried)
+        self.report.values.update(self._pending_values)
+        self.report.texts.update(self._pending_texts)
+        if self._pending_signature is not None:
+            self.report.signature = self._pending_signature
+        self._recompute(self.report)
+        self.reloaded.emit()
+        self.valuesChanged.emit(list(self.report.values))
+        for key in self.report.texts:
+            self.textChanged.emit(key)
+        self.signatureChanged.emit()
+        self.findingsChanged.emit()
+
+    # ---------------------------------------------------------------- applying and saving
+
+    def _apply_values(self, values: Values, kind: str) -> None:
+        self.report.values.update(values)
+        self._pending_values.update(values)
+        self._pending_kind = kind
+        self._previewing = False
+        self._recompute(self.report)
+        self.flush()
+        self.valuesChanged.emit(list(values))
+        self.findingsChanged.emit()
+
+    def _apply_text(self, key: str, text: str, notify: bool) -> None:
+        self.report.texts[key] = text
+        self._pending_texts[key] = text
+        self._recompute(self.report)
+        self.flush()
+        if notify:
+            self.textChanged.emit(key)
+        self.findingsChanged.emit()
+
+    def _apply_signature(self, signature: Signature) -> None:
+        self.report.signature = signature
+        self._pending_signature = signature
+        self.flush()
+        self.signatureChanged.emit()
+
+    def flush(self) -> bool:
+        """Write everything not yet saved; on a `UserError` keep it, report it and retry later."""
+        if not (self._pending_values or self._pending_texts or self._pending_signature):
+            return True
+        try:
+            if self._pending_values:
+                self.db.set_values(self.report_id, dict(self._pending_values), kind=self._pending_kind)
+                self._pending_values.clear()
+            while self._pending_texts:
+                key, text = next(iter(self._pending_texts.items()))
+                self.db.set_text(self.report_id, key, text)
+                del self._pending_texts[key]
+            if self._pending_signature is not None:
+                self.db.set_signature(
+                    self.report_id, self._pending_signature.name, self._pending_signature.date
+                )
+                self._pending_signature = None
+        except UserError as exc:
+            self.save_error = exc.message
+            self._retry.start()
+            self.saveFailed.emit(f"{exc.message}（修改仍保留在窗口中，稍后会自动重试保存）")
+            return False
+        self.save_error = None
+        self._retry.stop()
+        self.last_saved = dt.datetime.now()
+        self.saved.emit(self.last_saved)
+        return True
+
+    @property
+    def unsaved(self) -> bool:
+        """True while some change is held in memory because the database refused it."""
+        return bool(self._pending_values or self._pending_texts or self._pending_signature)
+
+
+def _differs(old: Decimal | None, new: Decimal | None) -> bool:
+    if old is None or new is None:
+        return old is not new
+    return old != new
+
+
+def _dependents(spec: ReportFormat) -> dict[str, tuple[str, ...]]:
+    """Every cell -> the totals computed from it, directly or through other totals."""
+    direct: dict[str, set[str]] = {}
+    for total, parts in spec.derivations:
+        for part in parts:
+            direct.setdefault(part, set()).add(total)
+    closure: dict[str, tuple[str, ...]] = {}
+    for cell in spec.cells:
+        seen: set[str] = set()
+        todo = list(direct.get(cell, ()))
+        while todo:
+            total = todo.pop()
+            if total not in seen:
+                seen.add(total)
+                todo += direct.get(total, ())
+        closure[cell] = tuple(sorted(seen))
+    return closure
+
+
+class _ValuesCommand(QUndoCommand):
+    def __init__(self, doc: ReportDocument, before: Values, after: Values, label: str, kind: str) -> None:
+        super().__init__(label)
+        self._doc, self._before, self._after, self._kind = doc, before, after, kind
+
+    def redo(self) -> None:
+        self._doc._apply_values(self._after, self._kind)
+
+    def undo(self) -> None:
+        self._doc._apply_values(self._before, self._kind)
+
+
+class _TextCommand(QUndoCommand):
+    ID = 1001
+
+    def __init__(self, doc: ReportDocument, key: str, before: str, after: str) -> None:
+        super().__init__("修改文字")
+        self._doc, self.key, self.before, self.after = doc, key, before, after
+        self._first = True  # the editor that pushed the command already shows the text
+        self._at = time.monotonic()
+
+    def id(self) -> int:
+        return self.ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _TextCommand) or other.key != self.key:
+            return False
+        if other._at - self._at > TEXT_MERGE_SECONDS:
+            return False
+        self.after, self._at = other.after, other._at
+        self.setObsolete(self.after == self.before)
+        return True
+
+    def redo(self) -> None:
+        self._doc._apply_text(self.key, self.after, notify=not self._first)
+        self._first = False
+
+    def undo(self) -> None:
+        self._doc._apply_text(self.key, self.before, notify=True)
+
+
+class _SignatureCommand(QUndoCommand):
+    def __init__(self, doc: ReportDocument, before: Signature, after: Signature) -> None:
+        super().__init__("修改署名和日期")
+        self._doc, self._before, self._after = doc, before, after
+
+    def redo(self) -> None:
+        self._doc._apply_signature(self._after)
+
+    def undo(self) -> None:
+        self._doc._apply_signature(self._before)
