@@ -12,14 +12,16 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from core.errors import UserError
 from core.exchange import dumps, read_report, write_report
 from core.logs import setup_logging
 from core.paths import default_db_path
 from core.rules import check
-from core.storage import STATUS_NAMES, Database
+
+if TYPE_CHECKING:
+    from core.storage import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -56,6 +58,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _open_db(args: argparse.Namespace, create: bool = False) -> Database:
+    from core.storage import Database  # only the db commands pay for loading the storage layer
+
     return Database.open(args.db or default_db_path(), create=create)
 
 
@@ -91,6 +95,8 @@ def cmd_db_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_list(args: argparse.Namespace) -> int:
+    from core.storage import STATUS_NAMES
+
     with _open_db(args) as db:
         summaries = db.list_reports()
     if not summaries:
