@@ -120,8 +120,7 @@ def test_the_app_opens_its_window_on_the_database_given_by_db(
             QTimer.singleShot(20, look_and_close)
             return
         shown.append(str(windows[0].db.path))
-        windows[0].close()
-        QApplication.quit()
+        windows[0].close()  # the last window: the app quits
 
     QTimer.singleShot(0, look_and_close)
     assert run_app(["--db", str(path)]) == 0

@@ -98,7 +98,10 @@ def test_the_list_shows_the_seed_after_import_grouped_by_agency_with_status_and_
     assert window.report_list.empty.isVisible() and list_lines(window) == []
     import_seed(window)
     summary = db.list_reports()[0]
-    assert list_lines(window) == [(AGENCY, "2021年度", "草稿", str(summary.errors), str(summary.warnings))]
+    when = f"{summary.updated_at:%Y-%m-%d %H:%M}"
+    assert list_lines(window) == [
+        (AGENCY, "2021年度", "草稿", str(summary.errors), str(summary.warnings), when)
+    ]
     assert summary.errors == 0
     assert not window.report_list.empty.isVisible()
     assert "已导入" in window._message.text() and seed.title in window._message.text()
@@ -307,4 +310,4 @@ def test_status_bar_counts_findings_and_clicking_one_selects_its_cell(
     section = next(i for i, s in enumerate(editor.sections) if s.table_key == "requests")
     assert editor.page_index == section
     view = editor.tables["requests"]
-    assert view.selected_address() == balance.cells[0]
+    assert view.table_model.address_at(view.currentIndex()) == balance.cells[0]

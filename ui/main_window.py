@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Slot
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -61,6 +61,8 @@ def _scaled(widget: QWidget, factor: float, bold: bool = False) -> QFont:
 class ReportEditor(QWidget):
     """One open report: section navigation, the section pages, and the findings panel."""
 
+    message = Signal(str)  # for the status bar (a table refusing a value, a paste result…)
+
     def __init__(self, document: ReportDocument, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
@@ -81,7 +83,8 @@ class ReportEditor(QWidget):
         self.nav = QListWidget()
         self.nav.addItems([s.full_heading for s in self.sections] + [SIGN_PAGE_NAME])
         self.nav.setWordWrap(True)
-        self.nav.setSpacing(2)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setStyleSheet("QListWidget::item { padding: 5px 3px; }")
         self.nav.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 12)
         self.pages = QStackedWidget()
         self.editors: dict[str, NarrativeEditor] = {}
@@ -115,13 +118,18 @@ class ReportEditor(QWidget):
         self._findings_changed()
         self.nav.setCurrentRow(0)
 
-    def _page(self, heading: str, content: QWidget) -> QWidget:
+    def _page(self, heading: str, content: QWidget, fit: bool = False) -> QWidget:
+        """A section page: its heading above the content. A table (`fit`) keeps its own size, top left."""
         page = QWidget()
         label = QLabel(heading)
         label.setFont(_scaled(self, 1.2, bold=True))
         layout = QVBoxLayout(page)
         layout.addWidget(label)
-        layout.addWidget(content, 1)
+        if fit:
+            layout.addWidget(content, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            layout.addStretch(1)
+        else:
+            layout.addWidget(content, 1)
         return page
 
     def _section_page(self, section: Section, settings: Settings) -> QWidget:
@@ -131,8 +139,9 @@ class ReportEditor(QWidget):
             return self._page(section.full_heading, editor)
         assert section.table_key is not None
         view = ReportTableView(self.document, section.table_key)
+        view.message.connect(self.message)
         self.tables[section.table_key] = view
-        return self._page(section.full_heading, view)
+        return self._page(section.full_heading, view, fit=True)
 
     @property
     def page_index(self) -> int:
@@ -429,6 +438,7 @@ class MainWindow(QMainWindow):
         self.document = document
         self.editor = ReportEditor(document, self.settings)
         self.editor.back_button.clicked.connect(self.close_report)
+        self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.editor.sign_page.status_changed.connect(self.refresh_list)
         self.stack.addWidget(self.editor)
         self.stack.setCurrentWidget(self.editor)

@@ -7,6 +7,7 @@ Double-click (or 「打开」) opens a report; the buttons emit requests the mai
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import groupby
 from typing import Protocol
 
@@ -38,6 +39,7 @@ class Summary(Protocol):
     status: str
     errors: int
     warnings: int
+    updated_at: datetime
 
 
 class ReportList(QWidget):
@@ -58,11 +60,15 @@ class ReportList(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         title.setFont(font)
         self.tree = QTreeWidget()
-        self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels(["机关 / 年度", "状态", "错误", "提示"])
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setColumnCount(5)
+        self.tree.setHeaderLabels(["机关 / 年度", "状态", "错误", "提示", "最后修改"])
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        char = self.fontMetrics().horizontalAdvance("中")
+        for column, chars in ((1, 5), (2, 5), (3, 5), (4, 11)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, char * chars)
         self.tree.setAlternatingRowColors(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.currentItemChanged.connect(self._update_buttons)
@@ -115,6 +121,7 @@ class ReportList(QWidget):
                         STATUS_NAMES.get(report.status, report.status),
                         str(report.errors),
                         str(report.warnings),
+                        f"{report.updated_at:%Y-%m-%d %H:%M}",
                     ]
                 )
                 item.setData(0, ID_ROLE, report.id)

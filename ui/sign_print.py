@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from core.fingerprint import finalize_problems, fingerprint, verify
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
+from core.fingerprint import finalize_problems, fingerprint, verify
 from core.pdf import render_pdf
 from core.report import Report
 from ui.crash import show_message
@@ -105,20 +106,22 @@ class SignPrintPage(QWidget):
         self.print_button.clicked.connect(self.print_pdf)
         self.finalize_button.clicked.connect(self.finalize)
         self.unfinalize_button.clicked.connect(self.unfinalize)
+        # explicit line breaks, not word wrap: a wrapped label in this column is given too little height
         self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         actions = QGroupBox("定稿、导出与打印")
         action_layout = QVBoxLayout(actions)
         action_layout.addWidget(self.status_label)
-        row = QHBoxLayout()
-        for button in (self.finalize_button, self.unfinalize_button, self.export_button, self.print_button):
-            row.addWidget(button)
-        action_layout.addLayout(row)
+        grid = QGridLayout()
+        grid.addWidget(self.finalize_button, 0, 0)
+        grid.addWidget(self.unfinalize_button, 0, 1)
+        grid.addWidget(self.export_button, 1, 0)
+        grid.addWidget(self.print_button, 1, 1)
+        action_layout.addLayout(grid)
 
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("输入打印件上的指纹码")
         self.code_result = QLabel()
-        self.code_result.setWordWrap(True)
         self.code_edit.textChanged.connect(self._check_code)
         verify_box = QGroupBox("核对指纹码")
         verify_layout = QVBoxLayout(verify_box)
@@ -132,7 +135,7 @@ class SignPrintPage(QWidget):
         left.addStretch(1)
         left_widget = QWidget()
         left_widget.setLayout(left)
-        left_widget.setMaximumWidth(self.fontMetrics().horizontalAdvance("中") * 28)
+        left_widget.setFixedWidth(self.fontMetrics().horizontalAdvance("中") * 26)
 
         self.pdf = QPdfDocument(self)
         self._buffer = QBuffer(self)
@@ -219,6 +222,7 @@ class SignPrintPage(QWidget):
             lambda: pdf_bytes(report, final),
             lambda data: self._show_pdf(generation, data),
             lambda exc: self._render_failed(generation, exc),
+            owner=self,
         )
 
     def _show_pdf(self, generation: int, data: bytes) -> None:
@@ -277,12 +281,11 @@ class SignPrintPage(QWidget):
         report = self.document.report
         if final:
             self.status_label.setText(
-                f"本报告已定稿，不能再修改。\n指纹码：{fingerprint(report)}\n"
-                "（打印件上印有同一指纹码，可用下方「核对指纹码」核对。）"
+                f"已定稿，不能再修改。\n指纹码：{fingerprint(report)}\n"
+                "打印件上印有同一指纹码，\n可在下方「核对指纹码」核对。"
             )
         else:
-            self.status_label.setText("草稿。所有错误改正、署名和日期填好后，可以「定稿」。")
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.status_label.setText("草稿。改正所有错误、填好署名\n和成文日期后，可以「定稿」。")
         self.finalize_button.setEnabled(not final)
         self.unfinalize_button.setEnabled(final)
         self.name_edit.setReadOnly(final)
@@ -324,10 +327,10 @@ class SignPrintPage(QWidget):
             self.code_result.setText("")
         elif verify(self.document.report, code):
             self.code_result.setStyleSheet("color: #1b6e20;")
-            self.code_result.setText("一致：打印件的内容与本报告现在的内容相同。")
+            self.code_result.setText("一致：打印件的内容与\n本报告现在的内容相同。")
         else:
             self.code_result.setStyleSheet("color: #b00020;")
-            self.code_result.setText("不一致：打印件与本报告现在的内容不同，或指纹码输入有误。")
+            self.code_result.setText("不一致：打印件与本报告现在的\n内容不同，或指纹码输入有误。")
 
 
 def print_document(pdf: QPdfDocument, printer: QPrinter) -> None:

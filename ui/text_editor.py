@@ -17,11 +17,12 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QSyntaxHighlighter,
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextEdit, QVBoxLayout, QWidget
 
 from core.report_format import Section
 from ui.document import ReportDocument
@@ -49,13 +50,18 @@ class SubheadingHighlighter(QSyntaxHighlighter):
             self.setFormat(0, len(text), self.format)
 
 
-class _PlainEdit(QPlainTextEdit):
-    """QPlainTextEdit whose undo/redo keys act on the report's undo stack instead of its own."""
+class _PlainEdit(QTextEdit):
+    """A plain-text QTextEdit whose undo/redo keys act on the report's undo stack instead of its own.
+
+    QTextEdit rather than QPlainTextEdit: only it honours paragraph spacing, which long Chinese
+    paragraphs need to stay readable. Rich text is refused, so the content stays plain.
+    """
 
     def __init__(self, document: ReportDocument) -> None:
         super().__init__()
         self._report = document
         self.setUndoRedoEnabled(False)
+        self.setAcceptRichText(False)
 
     def _undo_key(self, event: QKeyEvent) -> str | None:
         if event.matches(QKeySequence.StandardKey.Undo):
@@ -96,7 +102,10 @@ class NarrativeEditor(QWidget):
         font.setPointSize(point_size)
         self.edit.setFont(font)
         self.edit.setTabChangesFocus(True)
-        self.edit.document().setDocumentMargin(self.fontMetrics().horizontalAdvance("中"))
+        self.edit.document().setDocumentMargin(self.edit.fontMetrics().horizontalAdvance("中"))
+        self._paragraph = QTextBlockFormat()
+        self._paragraph.setBottomMargin(self.edit.fontMetrics().height() * 0.6)
+        self._paragraph.setLineHeight(130, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         self.highlighter = SubheadingHighlighter(self.edit.document())
         self.count_label = QLabel()
         hint = QLabel("每段一行；以（一）（二）……开头的一行是小标题。输入的内容随时自动保存。")
@@ -126,6 +135,9 @@ class NarrativeEditor(QWidget):
         self.edit.blockSignals(True)
         try:
             self.edit.setPlainText(text)
+            cursor = QTextCursor(self.edit.document())
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.mergeBlockFormat(self._paragraph)  # new paragraphs typed later inherit it
         finally:
             self.edit.blockSignals(False)
         cursor = self.edit.textCursor()

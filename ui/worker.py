@@ -26,8 +26,10 @@ class Job(QObject):
     done = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, on_failed: Callable[[BaseException], None] | None) -> None:
-        super().__init__()
+    def __init__(
+        self, on_failed: Callable[[BaseException], None] | None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self._on_failed = on_failed
         self.finished = False
         self.relay = _Relay()  # emitted from the pool thread, hence queued to this job's slots
@@ -72,10 +74,16 @@ def run_in_background(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_failed: Callable[[BaseException], None] | None = None,
+    owner: QObject | None = None,
 ) -> Job:
-    """Call `fn()` in a pool thread; then `on_done(result)` (or `on_failed(exc)`) on the GUI thread."""
-    job = Job(on_failed)
+    """Call `fn()` in a pool thread; then `on_done(result)` (or `on_failed(exc)`) on the GUI thread.
+
+    With an `owner` (e.g. the widget that shows the result) the job dies with it, and a result that
+    arrives after the owner was closed is dropped instead of reaching a deleted widget.
+    """
+    job = Job(on_failed, owner)
     job.done.connect(on_done)
+    job.destroyed.connect(lambda: _running.discard(job))
     _running.add(job)
     QThreadPool.globalInstance().start(_Task(fn, job.relay))
     return job
