@@ -1,0 +1,153 @@
+"""Which font file sets each typographic role (仿宋, 黑体, 楷体, 宋体, 小标宋) of the printed report.
+
+Per role we prefer the fonts an office PC already has (the Windows system and per-user font folders),
+and fall back to the bundled WenQuanYi Micro Hei for any role that is missing. Only TrueType-outline
+fonts can be embedded by ReportLab, so a candidate that fails to load (a CFF font, a broken file) is
+skipped. Windows fonts are read where they are installed and never copied anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from core.paths import resource_path
+from core.pdf.layout import FontRole
+
+log = logging.getLogger(__name__)
+
+ROLES: tuple[FontRole, ...] = get_args(FontRole)
+ROLE_NAMES: dict[FontRole, str] = {
+    "fangsong": "仿宋",
+    "heiti": "黑体",
+    "kaiti": "楷体",
+    "songti": "宋体",
+    "xiaobiaosong": "小标宋",
+}
+
+# File names in order of preference (Windows matches them case-insensitively, so do we). The
+# GB2312 versions of 仿宋/楷体 are what many offices' templates ask for; 小标宋 is commercial and
+# often absent, so the title falls back to 黑体 before the bundled font.
+CANDIDATES: dict[FontRole, tuple[str, ...]] = {
+    "fangsong": ("仿宋_GB2312.ttf", "FS_GB2312.ttf", "FSGB2312.ttf", "simfang.ttf"),
+    "heiti": ("simhei.ttf",),
+    "kaiti": ("楷体_GB2312.ttf", "KT_GB2312.ttf", "KTGB2312.ttf", "simkai.ttf"),
+    "songti": ("simsun.ttc", "simsun.ttf"),
+    "xiaobiaosong": ("方正小标宋简体.ttf", "FZXBSJW.ttf", "FZXBSK.ttf", "方正小标宋_GBK.ttf", "simhei.ttf"),
+}
+BUNDLED = ("fonts", "wqy-microhei.ttc")
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """The font file chosen for one role; `bundled` when it is the shipped fallback."""
+
+    role: FontRole
+    path: Path
+    subfont_index: int = 0
+    bundled: bool = False
+
+    @property
+    def label(self) -> str:
+        """For people: 仿宋：C:\\Windows\\Fonts\\simfang.ttf."""
+        return f"{ROLE_NAMES[self.role]}：{self.path}"
+
+
+def windows_font_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """%WINDIR%\\Fonts and the per-user %LOCALAPPDATA%\\Microsoft\\Windows\\Fonts, when set."""
+    env = os.environ if environ is None else environ
+    dirs = []
+    windir = env.get("WINDIR") or env.get("SystemRoot")
+    if windir:
+        dirs.append(Path(windir) / "Fonts")
+    local = env.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    return dirs
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[Path, int], Any] = {}  # (file, subfont) -> registered TTFont, or None if unusable
+
+
+def load(path: Path, subfont_index: int = 0) -> Any:
+    """The registered ReportLab font for a file (parsed once per process), or None if unusable."""
+    key = (path, subfont_index)
+    with _lock:
+        if key not in _loaded:
+            name = f"nianbao-{len(_loaded)}"  # a registry key only; the PDF names the font itself
+            try:
+                font = TTFont(name, str(path), subfontIndex=subfont_index)
+                pdfmetrics.registerFont(font)
+            except Exception as exc:  # a CFF-outline, damaged or unreadable file: try the next one
+                log.warning("font %s not usable: %s", path, exc)
+                font = None
+            _loaded[key] = font
+        return _loaded[key]
+
+
+def _listing(folder: Path) -> dict[str, Path]:
+    try:
+        return {p.name.casefold(): p for p in folder.iterdir() if p.is_file()}
+    except OSError:
+        return {}
+
+
+def resolve_fonts(search_dirs: Iterable[Path] | None = None) -> dict[FontRole, FontChoice]:
+    """The font for every role: the first usable candidate in the folders, else the bundled font."""
+    folders = [_listing(Path(d)) for d in (windows_font_dirs() if search_dirs is None else search_dirs)]
+    bundled = FontChoice("fangsong", resource_path(*BUNDLED), 0, bundled=True)
+    choices: dict[FontRole, FontChoice] = {}
+    for role in ROLES:
+        choice = None
+        for filename in CANDIDATES[role]:
+            for listing in folders:
+                path = listing.get(filename.casefold())
+                if path is not None and load(path) is not None:
+                    choice = FontChoice(role, path)
+                    break
+            if choice:
+                break
+        choices[role] = choice or FontChoice(role, bundled.path, bundled.subfont_index, bundled=True)
+    return choices
+
+
+class FontSet:
+    """The loaded fonts of one rendering: a ReportLab font per role, and the bundled font for any
+    character that a role's font lacks."""
+
+    def __init__(self, choices: Mapping[FontRole, FontChoice]) -> None:
+        self.choices = dict(choices)
+        self._fonts = {}
+        for role in ROLES:
+            choice = self.choices[role]
+            font = load(choice.path, choice.subfont_index)
+            if font is None:  # the file vanished or broke since it was resolved
+                font = self.fallback
+            self._fonts[role] = font
+
+    @property
+    def fallback(self) -> Any:
+        font = load(resource_path(*BUNDLED), 0)
+        if font is None:
+            raise RuntimeError("bundled font missing: " + str(resource_path(*BUNDLED)))
+        return font
+
+    def font(self, role: FontRole) -> Any:
+        return self._fonts[role]
+
+    def name(self, role: FontRole) -> str:
+        name: str = self._fonts[role].fontName
+        return name
+
+    def descent(self, role: FontRole) -> float:
+        """Descent below the baseline as a fraction of the size (negative), as PDF readers use it."""
+        return float(self._fonts[role].face.descent) / 1000

@@ -1,0 +1,329 @@
+"""The print-ready PDF of a report: GB/T 9704 page, title, six sections, tables A–C, signature.
+
+`render_pdf(report)` gives a draft (草稿 watermark on every page); `render_pdf(report, final=True)`
+gives the 定稿 copy, refused while the report has errors or blank cells, with its fingerprint in every
+footer and as a QR code beside the signature. Section headings and tables come from the format
+definition; the user's text is set literally (see `core.pdf.text`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from reportlab.graphics.barcode.qr import QrCode
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Spacer
+
+from core import fingerprint as fp
+from core.errors import UserError
+from core.pdf import layout
+from core.pdf.fonts import FontChoice, FontSet, resolve_fonts
+from core.pdf.layout import FontRole
+from core.pdf.tables import Cell, GridTable
+from core.pdf.text import Setting, TextBlock, draw_run
+from core.report import Report
+from core.report_format import Table
+from core.rules import fmt, resolved_values
+
+_LEVEL_2 = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
+_SLACK = 0.01  # pt: heights are sums of floats; a need that exactly fills the page must still fit
+_render_lock = threading.Lock()  # ReportLab keeps per-document font state in shared font objects
+
+
+def render_pdf(
+    report: Report,
+    *,
+    final: bool = False,
+    fingerprint: str | None = None,
+    fonts: Mapping[FontRole, FontChoice] | None = None,
+) -> bytes:
+    """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks)."""
+    code = None
+    if final:
+        problems = fp.finalize_problems(report)
+        if problems:
+            raise UserError("这份报告还不能定稿：" + "；".join(problems[:3]) + "。")
+        code = fingerprint or fp.fingerprint(report)
+    fontset = FontSet(fonts if fonts is not None else resolve_fonts())
+    out = io.BytesIO()
+    with _render_lock:
+        doc = BaseDocTemplate(
+            out,
+            pagesize=(layout.PAGE_WIDTH, layout.PAGE_HEIGHT),
+            title=report.title,
+            author=report.signature.name or report.agency,
+            subject="政府信息公开工作年度报告" + ("（定稿）" if code else "（草稿）"),
+            creator="年报助手",
+            # ReportLab would otherwise name Helvetica in every page, unembedded.
+            initialFontName=fontset.name("fangsong"),
+            pageCompression=1,
+        )
+        frame = Frame(
+            layout.BLOCK_LEFT,
+            layout.BLOCK_BOTTOM,
+            layout.BLOCK_WIDTH,
+            layout.BLOCK_HEIGHT,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="block",
+        )
+        decorate = _PageDecoration(fontset, code)
+        doc.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
+        doc.build(_story(report, fontset, code))
+    return out.getvalue()
+
+
+def write_pdf(report: Report, path: Path | str, **kw: Any) -> None:
+    """Render and write atomically; a file that cannot be written is explained in Chinese."""
+    data = render_pdf(report, **kw)
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        hint = "（如果它正在PDF阅读器中打开，请先关闭）" if isinstance(exc, PermissionError) else ""
+        raise UserError(f"无法写入文件“{path}”：{exc.strerror or exc}{hint}。") from None
+
+
+# ---------------------------------------------------------------- the story
+
+
+def _story(report: Report, fonts: FontSet, code: str | None) -> list[Flowable]:
+    width = layout.BLOCK_WIDTH
+    items: list[Flowable] = [_title(report, fonts)]
+    values = resolved_values(report)
+    for section in report.spec.sections:
+        items.append(_Heading([(section.full_heading, "heiti")], layout.HEADING_1, fonts))
+        if section.table_key:
+            items.append(_grid_table(report, report.spec.table(section.table_key), values, fonts))
+            items.append(Spacer(0, layout.TABLE_SPACE_AFTER))
+        elif section.text_key:
+            items += _paragraphs(report.texts[section.text_key], fonts)
+    signature = _Signature(report, fonts, code)
+    items[-1] = _KeepTail(items[-1], signature)
+    # A heading never stands alone at the foot of a page: it needs room for the start of what follows.
+    story: list[Flowable] = []
+    for item, following in zip(items, [*items[1:], None], strict=True):
+        if isinstance(item, _Heading) and following is not None:
+            need = item.wrap(width, 1e9)[1] + _min_start(following, width)
+            story.append(CondPageBreak(need - _SLACK))
+        story.append(item)
+    return story
+
+
+class _Heading(TextBlock):
+    """A heading line (一、 or （一）), kept with the start of what follows it."""
+
+
+def _min_start(flowable: Flowable, width: float) -> float:
+    if hasattr(flowable, "min_start_height"):
+        return float(flowable.min_start_height(width))
+    return float(flowable.wrap(width, 1e9)[1])
+
+
+def _title(report: Report, fonts: FontSet) -> TextBlock:
+    title = report.title
+    if title.startswith(report.agency) and title != report.agency:
+        probe = Setting([(title, "xiaobiaosong")], layout.TITLE, fonts)
+        if len(probe.lines(layout.BLOCK_WIDTH)) > 1:  # break after the agency name, as printed titles do
+            title = report.agency + "\n" + title[len(report.agency) :]
+    return TextBlock([(title, "xiaobiaosong")], layout.TITLE, fonts)
+
+
+def _paragraphs(text: str, fonts: FontSet) -> list[Flowable]:
+    """Narrative text: one paragraph per line; a line opening with （一） is a 楷体 sub-heading (if it
+    runs on into a sentence, only the words up to the first 。 are the heading)."""
+    out: list[Flowable] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.strip()  # indentation is the layout's job: typed spaces would double it
+        if not line:
+            continue
+        if _LEVEL_2.match(line):
+            end = line.find("。") + 1
+            if 0 < end < len(line):
+                out.append(TextBlock([(line[:end], "kaiti"), (line[end:], "fangsong")], layout.BODY, fonts))
+            else:
+                out.append(_Heading([(line, "kaiti")], layout.HEADING_2, fonts))
+        else:
+            out.append(TextBlock([(line, "fangsong")], layout.BODY, fonts))
+    return out
+
+
+def cell_text(report: Report, values: Mapping[str, Decimal], address: str) -> str:
+    """A value cell as printed: counts as numbers, money as given, a blank derived total computed,
+    any other blank empty."""
+    value = report.values[address]
+    info = report.spec.cells[address]
+    if value is None:
+        return fmt(values[address]) if info.derived else ""
+    return format(value, "f") if info.kind == "money" else fmt(value)
+
+
+def _grid_table(report: Report, table: Table, values: Mapping[str, Decimal], fonts: FontSet) -> GridTable:
+    cells = [
+        Cell(
+            p.row,
+            p.col,
+            p.cell.rowspan,
+            p.cell.colspan,
+            p.cell.role,
+            cell_text(report, values, p.cell.address) if p.cell.address else p.cell.text,
+        )
+        for p in table.placed
+    ]
+    columns = layout.TABLE_COLUMNS.get(table.key, (1.0,) * table.grid_columns)
+    align = layout.TABLE_LABEL_ALIGN.get(table.key, layout.TABLE_LABEL.align)
+    return GridTable(
+        cells,
+        lines=len(table.lines),
+        columns=columns,
+        header_lines=table.header_lines,
+        fonts=fonts,
+        label_style=replace(layout.TABLE_LABEL, align=align),
+    )
+
+
+# ---------------------------------------------------------------- signature and keeping it company
+
+
+class _Signature(Flowable):  # type: ignore[misc]
+    """署名 and 成文日期 as GB/T 9704 places them under a seal; with a 定稿, the QR code at the left.
+
+    Two blank lines first, for the upper half of the seal; the date ends four characters in from
+    the right; the name is centred on the date (moved left if it would pass the margin)."""
+
+    def __init__(self, report: Report, fonts: FontSet, code: str | None) -> None:
+        super().__init__()
+        style = layout.SIGNATURE
+        name = (report.signature.name or report.agency).strip()
+        date = report.signature.date
+        date_text = f"{date.year}年{date.month}月{date.day}日" if date else layout.BLANK_DATE
+        self.name = Setting([(name, style.role)], style, fonts)
+        self.date = Setting([(date_text, style.role)], style, fonts)
+        self.fonts = fonts
+        self.code = code
+        self.qr_value = f"NIANBAO:{report.year}:{code}" if code else None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        lines = len(self.name.lines(avail_width))
+        self.height = (layout.SEAL_LINES + lines + 1) * layout.LINE
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        date_width = sum(self.date.advance)
+        date_right = self.width - layout.DATE_INSET_CHARS * layout.BODY_SIZE
+        centre = date_right - date_width / 2
+        row = layout.SEAL_LINES
+        for line in self.name.lines(self.width):
+            used = sum(self.name.advance[line.start : line.end])
+            x = max(0.0, min(centre - used / 2, self.width - used))
+            draw_run(canvas, self.name, line.start, line.end, x, self._baseline(row), 0.0)
+            row += 1
+        draw_run(canvas, self.date, 0, len(self.date.text), date_right - date_width, self._baseline(row), 0.0)
+        if self.qr_value and self.code:
+            size = layout.QR_SIZE
+            caption = layout.FOOTER_CODE_SIZE
+            QrCode(self.qr_value, width=size, height=size, qrLevel="M", qrBorder=2).drawOn(
+                canvas, 0, caption * 2
+            )
+            canvas.setFont(self.fonts.name("songti"), caption)
+            canvas.drawString(0, caption * 0.5, f"校验码 {self.code}")
+
+    def _baseline(self, row: int) -> float:
+        return float(self.height - row * layout.LINE - self.name.baseline_drop)
+
+
+class _KeepTail(Flowable):  # type: ignore[misc]
+    """The last paragraph followed by the signature: if the signature does not fit on the page, at
+    least the paragraph's last line goes over with it (a signature page without text is not valid)."""
+
+    def __init__(self, last: Flowable, block: Flowable) -> None:
+        super().__init__()
+        self.last, self.block = last, block
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self._h1 = float(self.last.wrap(avail_width, avail_height)[1])
+        self._h2 = float(self.block.wrap(avail_width, avail_height)[1])
+        self.height = self._h1 + self._h2
+        return self.width, self.height
+
+    def min_start_height(self, width: float) -> float:
+        self.wrap(width, 1e9)
+        if isinstance(self.last, TextBlock) and self.last.line_count(width) > 1:
+            return min(self.last.min_start_height(width), self._h1)
+        return self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        room = min(avail_height, self._h1 - 1)  # leave at least one line to go with the signature
+        parts = self.last.split(avail_width, room) if room > 0 else []
+        if len(parts) != 2:
+            return []
+        return [parts[0], _KeepTail(parts[1], self.block)]
+
+    def draw(self) -> None:
+        self.last.drawOn(self.canv, 0, self._h2)
+        self.block.drawOn(self.canv, 0, 0)
+
+
+# ---------------------------------------------------------------- what every page carries
+
+
+class _PageDecoration:
+    """Page number 「— N —」 7 mm under the block (odd pages right, even left, one character in);
+    a draft's 草稿 watermark; a 定稿's fingerprint on the page-number line, at the other side."""
+
+    def __init__(self, fonts: FontSet, code: str | None) -> None:
+        self.fonts, self.code = fonts, code
+
+    def __call__(self, canvas: Any, doc: Any) -> None:
+        page = canvas.getPageNumber()
+        canvas.saveState()
+        if self.code is None:
+            self._watermark(canvas)
+        songti = self.fonts.name("songti")
+        centre = layout.BLOCK_BOTTOM - layout.PAGE_NUMBER_DROP
+        size = layout.PAGE_NUMBER_SIZE
+        baseline = centre - size * (self.fonts.descent("songti") + 0.5)
+        number = f"— {page} —"
+        canvas.setFont(songti, size)
+        odd = page % 2 == 1
+        if odd:
+            canvas.drawRightString(layout.BLOCK_RIGHT - layout.PAGE_NUMBER_INSET, baseline, number)
+        else:
+            canvas.drawString(layout.BLOCK_LEFT + layout.PAGE_NUMBER_INSET, baseline, number)
+        if self.code:
+            small = layout.FOOTER_CODE_SIZE
+            text = f"校验码 {self.code}"
+            canvas.setFont(songti, small)
+            y = centre - small * (self.fonts.descent("songti") + 0.5)
+            if odd:
+                canvas.drawString(layout.BLOCK_LEFT, y, text)
+            else:
+                canvas.drawRightString(layout.BLOCK_RIGHT, y, text)
+        canvas.restoreState()
+
+    def _watermark(self, canvas: Any) -> None:
+        size = layout.WATERMARK_SIZE
+        canvas.saveState()
+        canvas.setFillGray(layout.WATERMARK_GREY)
+        canvas.translate(
+            layout.BLOCK_LEFT + layout.BLOCK_WIDTH / 2, layout.BLOCK_BOTTOM + layout.BLOCK_HEIGHT / 2
+        )
+        canvas.rotate(layout.WATERMARK_ANGLE)
+        canvas.setFont(self.fonts.name("heiti"), size)
+        canvas.drawCentredString(0, -size * (self.fonts.descent("heiti") + 0.5), layout.WATERMARK_TEXT)
+        canvas.restoreState()
