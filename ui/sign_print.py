@@ -3,7 +3,7 @@
 The preview is the very PDF `core.pdf.render_pdf` writes, rendered off the GUI thread and shown with
 QtPdf; 「导出PDF」 writes the same bytes and 「打印」 draws the same pages. 「定稿」 is allowed only when
 `core.fingerprint.finalize_problems` finds nothing; a final report is read-only and its PDF carries the
-fingerprint code, which 「核对指纹码」 checks against a code typed from a printed copy.
+fingerprint code, which 「核对校验码」 checks against a code typed from a printed copy.
 """
 
 from __future__ import annotations
@@ -56,11 +56,6 @@ NO_DATE = QDate(2000, 1, 1)  # the date editor's "not filled in" value, shown as
 PREVIEW_DELAY_MS = 600  # re-render this long after the last change, not on every keystroke
 
 
-def chinese_date(date: dt.date) -> str:
-    """成文日期 as written on official documents: 2022年1月20日 (no leading zeros)."""
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
 def pdf_bytes(report: Report, final: bool) -> bytes:
     """The PDF of the report; a final one carries its fingerprint code."""
     return render_pdf(report, final=final, fingerprint=fingerprint(report) if final else None)
@@ -83,7 +78,7 @@ class SignPrintPage(QWidget):
         self.name_edit.setPlaceholderText("一般为机关名称")
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy年M月d日")
+        self.date_edit.setDisplayFormat("yyyy年M月d日")  # as official documents write it: 2022年1月20日
         self.date_edit.setMinimumDate(NO_DATE)
         self.date_edit.setSpecialValueText("未填写")
         self.today_button = QPushButton("今天")
@@ -120,10 +115,10 @@ class SignPrintPage(QWidget):
         action_layout.addLayout(grid)
 
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("输入打印件上的指纹码")
+        self.code_edit.setPlaceholderText("输入打印件上的校验码")
         self.code_result = QLabel()
         self.code_edit.textChanged.connect(self._check_code)
-        verify_box = QGroupBox("核对指纹码")
+        verify_box = QGroupBox("核对校验码")
         verify_layout = QVBoxLayout(verify_box)
         verify_layout.addWidget(self.code_edit)
         verify_layout.addWidget(self.code_result)
@@ -281,8 +276,8 @@ class SignPrintPage(QWidget):
         report = self.document.report
         if final:
             self.status_label.setText(
-                f"已定稿，不能再修改。\n指纹码：{fingerprint(report)}\n"
-                "打印件上印有同一指纹码，\n可在下方「核对指纹码」核对。"
+                f"已定稿，不能再修改。\n校验码：{fingerprint(report)}\n"
+                "打印件上印有同一校验码，\n可在下方「核对校验码」核对。"
             )
         else:
             self.status_label.setText("草稿。改正所有错误、填好署名\n和成文日期后，可以「定稿」。")
@@ -330,7 +325,7 @@ class SignPrintPage(QWidget):
             self.code_result.setText("一致：打印件的内容与\n本报告现在的内容相同。")
         else:
             self.code_result.setStyleSheet("color: #b00020;")
-            self.code_result.setText("不一致：打印件与本报告现在的\n内容不同，或指纹码输入有误。")
+            self.code_result.setText("不一致：打印件与本报告现在的\n内容不同，或校验码输入有误。")
 
 
 def print_document(pdf: QPdfDocument, printer: QPrinter) -> None:

@@ -1,0 +1,142 @@
+"""「签署与打印」: signature saved, the real PDF previewed and exported, 定稿 and 解除定稿, code check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QDate, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.fingerprint import fingerprint
+from core.storage import Database
+from tests.conftest import SEED_JSON
+from ui.dialogs import UnfinalizeDialog
+from ui.fonts import ensure_chinese_font
+from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.sign_print import SignPrintPage
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.open(tmp_path / "年报.sqlite3")
+    yield database
+    QThreadPool.globalInstance().waitForDone()
+    database.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database) -> MainWindow:
+    ensure_chinese_font()
+    window = MainWindow(db, Settings())
+    qtbot.addWidget(window)
+    window.show()
+    report_id = window.import_file(SEED_JSON)
+    assert report_id is not None
+    window._message.close()
+    window.open_report(report_id)
+    return window
+
+
+def sign_page(window: MainWindow, qtbot: QtBot) -> SignPrintPage:
+    """Go to the page and wait for its preview."""
+    assert window.editor is not None
+    page = window.editor.sign_page
+    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
+        window.editor.show_page(window.editor.nav.count() - 1)
+    return page
+
+
+def on_next_modal(action: Callable[[QWidget], None]) -> None:
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or not widget.isVisible():
+            QTimer.singleShot(10, poll)
+        else:
+            action(widget)
+
+    QTimer.singleShot(0, poll)
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
+
+
+def test_the_preview_shows_the_real_pdf_and_export_writes_the_same(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    page = sign_page(window, qtbot)
+    assert page.pdf.pageCount() == len(PdfReader(BytesIO(page.pdf_data)).pages) > 1
+    assert not page.busy_widget.isVisible()
+    out = page.export_pdf(tmp_path / "报告.pdf")
+    assert out is not None and out.read_bytes().startswith(b"%PDF")
+    assert "温县人民政府办公室" in pdf_text(out.read_bytes())
+    page._message.close()
+
+
+def test_signature_name_and_date_are_saved_and_the_preview_follows(
+    window: MainWindow, qtbot: QtBot, db: Database
+) -> None:
+    page = sign_page(window, qtbot)
+    assert window.document is not None
+    page.name_edit.setText("温县人民政府")
+    page.name_edit.editingFinished.emit()
+    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
+        page.date_edit.setDate(QDate(2022, 1, 20))
+    assert page.date_edit.text() == "2022年1月20日"
+    stored = db.load_report(window.document.report_id).signature
+    assert (stored.name, stored.date) == ("温县人民政府", dt.date(2022, 1, 20))
+    assert "2022年1月20日" in pdf_text(page.pdf_data)
+    window.document.undo_stack.undo()  # the date is one undo step like any edit
+    assert page.date_edit.text() == "未填写"
+
+
+def test_finalizing_is_refused_with_reasons_while_there_are_errors(
+    window: MainWindow, qtbot: QtBot, db: Database
+) -> None:
+    page = sign_page(window, qtbot)
+    assert window.document is not None
+    window.document.set_values({"requests.1.natural_person": Decimal(30)})
+    assert not page.finalize()
+    assert "还不能定稿" in page._message.text() and "错误" in page._message.text()
+    page._message.close()
+    assert db.status(window.document.report_id) == "draft" and not window.document.read_only
+
+
+def test_final_report_is_read_only_carries_its_code_and_unfinalizing_asks_why(
+    window: MainWindow, qtbot: QtBot, db: Database
+) -> None:
+    page = sign_page(window, qtbot)
+    document, editor = window.document, window.editor
+    assert document is not None and editor is not None
+    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
+        assert page.finalize()
+    code = fingerprint(document.report)
+    assert db.status(document.report_id) == "final" and document.read_only
+    assert editor.editors["overview"].edit.isReadOnly() and editor.banner.isVisible()
+    assert code in page.status_label.text() and code in pdf_text(page.pdf_data)
+    found = window.report_list.tree.findItems("定稿", Qt.MatchFlag.MatchRecursive, 1)
+    assert [item.text(0) for item in found] == ["2021年度"]  # the list says 定稿 too
+
+    page.code_edit.setText(code.lower().replace("-", " "))
+    assert page.code_result.text().startswith("一致")
+    page.code_edit.setText("0000-0000-0000")
+    assert page.code_result.text().startswith("不一致")
+
+    def give_reason(dialog: QWidget) -> None:
+        assert isinstance(dialog, UnfinalizeDialog)
+        dialog.reason_edit.setPlainText("第三部分数字需要更正")
+        dialog.ok_button.click()
+
+    on_next_modal(give_reason)
+    assert page.unfinalize()
+    assert db.status(document.report_id) == "draft" and not document.read_only
+    assert not editor.editors["overview"].edit.isReadOnly() and not editor.banner.isVisible()
+    assert any(r.note == "第三部分数字需要更正" for r in db.history(document.report_id))
