@@ -54,6 +54,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from core.pdf import write_pdf  # only pdf pays for loading ReportLab and the fonts
+
+    report = read_report(args.report)
+    output = args.output or args.report.with_suffix(".pdf")
+    write_pdf(report, output)  # a report file carries no 定稿 status: always a draft
+    print(f"已生成打印文件（草稿）：{output}")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from core.fingerprint import fingerprint, parse_code, verify
+
+    report = read_report(args.report)
+    code = "".join(args.code)
+    parse_code(code)  # a code that cannot be one is an unusable input, not a mismatch
+    own = fingerprint(report)
+    if verify(report, code):
+        print(f"校验码一致：打印件（校验码 {own}）与这份报告文件的内容相符。")
+        return EXIT_OK
+    print(f"校验码不一致：打印件上的校验码 {code} 与这份报告文件的内容不符（本文件的校验码为 {own}）。")
+    return EXIT_FINDINGS
+
+
 # ---------------------------------------------------------------- db: the app's own database
 
 
@@ -168,6 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", type=Path, metavar="LAST_YEAR.json", help="上一年度的报告，用于跨年核对")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     p.set_defaults(run=cmd_check)
+
+    p = commands.add_parser("pdf", help="生成可打印的PDF（草稿）")
+    p.add_argument("report", type=Path, metavar="REPORT.json")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT.pdf", help="输出文件（不写则与报告文件同名）")
+    p.set_defaults(run=cmd_pdf)
+
+    p = commands.add_parser("verify", help="核对打印件上的校验码与报告文件是否相符")
+    p.add_argument("report", type=Path, metavar="REPORT.json")
+    p.add_argument("code", nargs="+", metavar="CODE", help="打印件页脚的校验码，如 ABCD-EFGH-JKLM")
+    p.set_defaults(run=cmd_verify)
     _add_db_commands(commands)
     return parser
 
