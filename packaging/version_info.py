@@ -22,7 +22,7 @@ CODEPAGE = 1200  # Unicode
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:
-    """"1.2.3" -> (1, 2, 3, 0): Windows wants four numbers; anything after a non-digit is dropped."""
+    """`1.2.3` -> (1, 2, 3, 0): Windows wants four numbers; anything after a non-digit is dropped."""
     numbers = []
     for part in version.split(".")[:4]:
         digits = ""
