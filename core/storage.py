@@ -606,31 +606,27 @@ class Database:
         with self._read():
             return self._stored(report_id).status
 
-    def history(self, report_id: int) -> list[Revision]:
-        """Every revision of a report, newest first, each with its changes in order."""
+    def history(self, report_id: int, limit: int | None = None) -> list[Revision]:
+        """The report's revisions, newest first (the latest `limit` of them), each with its changes."""
         with self._read():
+            rows = list(
+                self._db.query(
+                    "SELECT id, at, kind, note FROM revisions WHERE report_id = ? ORDER BY id DESC LIMIT ?",
+                    (report_id, -1 if limit is None else limit),
+                )
+            )
             changes: dict[int, list[Change]] = {}
             for rev_id, fld, old, new in self._conn.execute(
                 "SELECT c.revision_id, c.field, c.old, c.new FROM changes c "
-                "JOIN revisions v ON v.id = c.revision_id WHERE v.report_id = ? "
+                "JOIN revisions v ON v.id = c.revision_id WHERE v.report_id = ? AND v.id >= ? "
                 "ORDER BY c.revision_id, c.seq",
-                (report_id,),
+                (report_id, rows[-1]["id"] if rows else 0),
             ):
                 changes.setdefault(rev_id, []).append(Change(fld, old, new))
-            return [
-                Revision(
-                    row["id"],
-                    report_id,
-                    _time(row["at"]),
-                    row["kind"],
-                    row["note"],
-                    changes.get(row["id"], []),
-                )
-                for row in self._db.query(
-                    "SELECT id, at, kind, note FROM revisions WHERE report_id = ? ORDER BY id DESC",
-                    (report_id,),
-                )
-            ]
+        return [
+            Revision(r["id"], report_id, _time(r["at"]), r["kind"], r["note"], changes.get(r["id"], []))
+            for r in rows
+        ]
 
     def _flat_at(self, stored: _Stored, revision_id: int) -> Flat:
         """The content right after a revision: today's, with every later change undone, newest first."""

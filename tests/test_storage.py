@@ -166,6 +166,7 @@ def test_report_at_rebuilds_the_report_as_it_was_after_each_revision(db: Databas
         step()
         snapshots[db.history(report_id)[0].id] = db.load_report(report_id)
     assert len(snapshots) == len(steps) + 1
+    assert db.history(report_id, limit=2) == db.history(report_id)[:2]
     for revision_id, expected in snapshots.items():
         _same(db.report_at(report_id, revision_id), expected)
 
