@@ -8,6 +8,8 @@ stored is read back through a second connection to the same SQLite file.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -535,3 +537,25 @@ def test_screenshots_of_the_three_tables_show_every_label_unclipped(
         assert image.width() >= view.horizontalHeader().length()
         for folder in shots_dir(tmp_path):
             assert image.save(str(folder / f"table-{key}.png"))
+
+
+def test_thousands_of_signals_and_empty_model_roles_do_not_abort_the_app(tmp_path: Path) -> None:
+    """PySide6 6.12.0 on Python 3.11 loses a reference to True per emit and to None per empty data role."""
+    script = (
+        "import ui\n"
+        "from PySide6.QtCore import QObject, Signal, QAbstractListModel\n"
+        "class E(QObject):\n    s = Signal()\n"
+        "class M(QAbstractListModel):\n"
+        "    def rowCount(self, parent=None): return 1\n"
+        "    def data(self, index, role=0): return None\n"
+        "e, m = E(), M()\n"
+        "for _ in range(20000):\n    e.s.emit(); m.index(0, 0).data()\n"
+        "print('ok')\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert (ran.returncode, ran.stdout.strip()) == (0, "ok"), ran.stderr[-2000:]

@@ -50,6 +50,31 @@ TEXT_COLOURS: dict[str, QColor] = {
 }
 
 _Index = QModelIndex | QPersistentModelIndex
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_EDIT = Qt.ItemDataRole.EditRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_FONT = Qt.ItemDataRole.FontRole
+_ALIGN = {
+    "input": Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    "total": Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    "label": Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+    "header": Qt.AlignmentFlag.AlignCenter,
+    "corner": Qt.AlignmentFlag.AlignCenter,
+}
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _SELECTABLE | Qt.ItemFlag.ItemIsEditable
+_FLAGS = {
+    "input": _SELECTABLE,  # of a final (read-only) report
+    "total": _SELECTABLE,
+    "label": Qt.ItemFlag.ItemIsEnabled,
+    "header": Qt.ItemFlag.ItemIsEnabled,
+    "corner": Qt.ItemFlag.ItemIsEnabled,
+}
 # display text, worst severity, finding messages, whether a value is stored (tooltips of given totals)
 _State = tuple[str, str | None, tuple[str, ...], bool]
 
@@ -75,6 +100,8 @@ class ReportTableModel(QAbstractTableModel):
         bold = QFont()
         bold.setBold(True)
         self._bold = bold
+        self._kinds = {key: self.kind_of(p) for key, p in self._top.items()}
+        self._static = {key: self._static_roles(p) for key, p in self._top.items()}
         document.findingsChanged.connect(self._refresh)
         document.valuesChanged.connect(self._refresh)
         document.reloaded.connect(self._reset)
@@ -128,50 +155,47 @@ class ReportTableModel(QAbstractTableModel):
     # ---------------------------------------------------------------- data
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        placed = self._top.get((index.row(), index.column()))
-        if placed is None:
-            return Qt.ItemFlag.NoItemFlags
-        kind = self.kind_of(placed)
-        if kind == "input":
-            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-            return flags if self.document.read_only else flags | Qt.ItemFlag.ItemIsEditable
-        if kind == "total":
-            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return Qt.ItemFlag.ItemIsEnabled
+        kind = self._kinds.get((index.row(), index.column()))
+        if kind is None:
+            return _NO_FLAGS
+        if kind == "input" and not self.document.read_only:
+            return _EDITABLE
+        return _FLAGS[kind]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        placed = self._top.get((index.row(), index.column()))
-        if placed is None:
+        # Called ~8 times per cell per paint: static roles come from a table built once, dynamic
+        # ones from the state `_refresh` keeps current (no rule lookups while painting).
+        static = self._static.get((index.row(), index.column()))
+        if static is None:
             return None
-        kind = self.kind_of(placed)
-        address = placed.cell.address
-        if role == Qt.ItemDataRole.DisplayRole:
-            return placed.cell.text if address is None else self._display(address)
-        if role == Qt.ItemDataRole.EditRole:
-            if address is None:
-                return None
+        if role in static:
+            return static[role]
+        address = static[ADDRESS_ROLE]
+        if address is None:
+            return None
+        display, severity, messages, _stored = self._shown[address]
+        if role == _DISPLAY:
+            return display
+        if role == _BACKGROUND:
+            return COLOURS[severity or static[KIND_ROLE]]
+        if role == _FOREGROUND:
+            return TEXT_COLOURS.get("error" if severity == "error" else static[KIND_ROLE])
+        if role == _EDIT:
             value = self.document.report.values[address]
             return "" if value is None else fmt(value)
-        if role == ADDRESS_ROLE:
-            return address
-        if role == KIND_ROLE:
-            return kind
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if kind in ("input", "total"):
-                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            if kind == "label":
-                return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-            return Qt.AlignmentFlag.AlignCenter
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if kind in ("header", "total") else None
-        severity = self._severity(address)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return COLOURS[severity or kind]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return TEXT_COLOURS.get("error" if severity == "error" else kind)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(address, kind) if address else None
+        if role == _TOOLTIP:
+            return "\n".join(messages) if messages else self._tooltip(address, static[KIND_ROLE])
         return None
+
+    def _static_roles(self, placed: PlacedCell) -> dict[int, Any]:
+        kind = self.kind_of(placed)
+        roles: dict[int, Any] = {ADDRESS_ROLE: placed.cell.address, KIND_ROLE: kind}
+        roles[_ALIGNMENT] = _ALIGN[kind]
+        roles[_FONT] = self._bold if kind in ("header", "total") else None
+        if placed.cell.address is None:
+            roles.update({_DISPLAY: placed.cell.text, _EDIT: None, _BACKGROUND: COLOURS[kind]})
+            roles.update({_FOREGROUND: None, _TOOLTIP: None})
+        return roles
 
     def _display(self, address: str) -> str:
         if self.document.spec.cells[address].derived:
@@ -188,9 +212,7 @@ class ReportTableModel(QAbstractTableModel):
         return "warning" if findings else None
 
     def _tooltip(self, address: str, kind: CellKind) -> str:
-        findings = self.document.findings_for(address)
-        if findings:
-            return "\n".join(f.message for f in findings)
+        """For a cell without findings: what it is (and, for a total, that it is computed)."""
         info = self.document.spec.cells[address]
         if kind == "input":
             return info.description

@@ -51,6 +51,11 @@ CURRENT_BORDER = QColor("#1c5fc4")
 EDITOR_OK = "QLineEdit { border: 2px solid #1c5fc4; padding: 0 3px; background: #ffffff; }"
 EDITOR_BAD = "QLineEdit { border: 2px solid #c00000; padding: 0 3px; background: #fff0f0; }"
 
+_SELECTED = QStyle.StateFlag.State_Selected
+_HAS_FOCUS = QStyle.StateFlag.State_HasFocus
+_NOT_SELECTED_OR_FOCUSED = ~(_SELECTED | _HAS_FOCUS)
+_SELECTABLE = Qt.ItemFlag.ItemIsSelectable
+
 # Where each key sends the cursor: (row step, column step); Tab/Backtab follow the reading order instead.
 _MOVES = {
     Qt.Key.Key_Return: (1, 0),
@@ -100,13 +105,15 @@ class CellDelegate(QStyledItemDelegate):
     # ---------------------------------------------------------------- painting
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[operator]
-        plain = QStyleOptionViewItem(option)
-        plain.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)  # type: ignore[assignment,operator]
-        super().paint(painter, plain, index)
+        state = option.state
+        selected = bool(state & _SELECTED)
+        if selected or state & _HAS_FOCUS:
+            option = QStyleOptionViewItem(option)
+            option.state = state & _NOT_SELECTED_OR_FOCUSED
+        super().paint(painter, option, index)
         if selected:
             painter.fillRect(option.rect, SELECTION_TINT)
-        if index == self.view.currentIndex() and index.flags() & Qt.ItemFlag.ItemIsSelectable:
+        if index == self.view.currentIndex() and index.flags() & _SELECTABLE:
             painter.save()
             painter.setPen(QPen(CURRENT_BORDER, 2))
             painter.drawRect(QRect(option.rect).adjusted(1, 1, -1, -1))
