@@ -212,8 +212,13 @@ class TextBlock(Flowable):  # type: ignore[misc]
 
 
 def draw_run(canvas: Any, setting: Setting, start: int, end: int, x: float, y: float, spacing: float) -> None:
-    """Draw characters start..end of a paragraph on one baseline, each in its own font."""
-    text, fonts, size = setting.text, setting.fonts, setting.style.size
+    """Draw characters start..end of a paragraph on one baseline, each in its own font.
+
+    ReportLab writes a TrueType font as subsets of 256 glyphs, one text string per subset. Each
+    string is placed at its computed position: readers disagree on whether the character spacing
+    follows the last glyph of a string (pdfminer drops it), and must not disagree on where text is.
+    """
+    text, fonts, advance, size = setting.text, setting.fonts, setting.advance, setting.style.size
     t = canvas.beginText(x, y)
     t.setCharSpace(spacing)
     i = start
@@ -223,6 +228,10 @@ def draw_run(canvas: Any, setting: Setting, start: int, end: int, x: float, y: f
         while j < end and fonts[j] is font:
             j += 1
         t.setFont(font.fontName, size)
-        t.textOut(text[i:j])
-        i = j
+        for _subset, codes in font.splitString(text[i:j], canvas._doc):
+            n = len(codes)
+            t.setTextOrigin(x, y)
+            t.textOut(text[i : i + n])
+            x += sum(advance[i : i + n]) + n * spacing
+            i += n
     canvas.drawText(t)
