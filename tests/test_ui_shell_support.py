@@ -1,0 +1,94 @@
+"""Settings file, window geometry, background jobs, and the status bar's save messages."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.qtbot import QtBot
+
+from core.storage import Database
+from tests.conftest import SEED_JSON
+from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.worker import run_in_background
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database.open(tmp_path / "年报.sqlite3")
+    yield database
+    QThreadPool.globalInstance().waitForDone()
+    database.close()
+
+
+def test_settings_are_kept_as_json_and_a_damaged_file_falls_back_to_defaults() -> None:
+    settings = Settings.load()
+    assert settings == Settings()
+    settings.last_folder = "D:/年报"
+    settings.text_point_size = 14
+    settings.save()
+    assert Settings.load() == settings
+    Settings.path().write_text("{ 坏了", encoding="utf-8")
+    assert Settings.load() == Settings()
+    Settings.path().write_text('{"text_point_size": 500, "last_folder": "E:/"}', encoding="utf-8")
+    assert Settings.load() == Settings(last_folder="E:/")  # the bad entry alone is dropped
+
+
+def test_window_size_and_position_are_remembered(qtbot: QtBot, db: Database) -> None:
+    first = MainWindow(db, Settings())
+    qtbot.addWidget(first)
+    first.show()
+    first.setGeometry(30, 40, 700, 500)  # within the offscreen screen (800×600), which Qt clamps to
+    first.close()
+    second = MainWindow(db, Settings())
+    qtbot.addWidget(second)
+    assert second.geometry().getRect() == (30, 40, 700, 500)
+
+
+def test_a_background_job_delivers_its_result_or_its_error_on_the_gui_thread(qtbot: QtBot) -> None:
+    seen: list[object] = []
+    with qtbot.waitSignal(run_in_background(lambda: threading.get_ident(), seen.append).done):
+        pass
+    assert seen[0] != threading.get_ident()
+
+    def fail() -> None:
+        raise ValueError("坏")
+
+    errors: list[tuple[BaseException, int]] = []
+    job = run_in_background(fail, seen.append, lambda exc: errors.append((exc, threading.get_ident())))
+    qtbot.waitUntil(lambda: job.finished)
+    assert isinstance(errors[0][0], ValueError) and errors[0][1] == threading.get_ident()
+    assert len(seen) == 1
+
+
+def test_status_bar_says_when_it_saved_and_why_saving_failed(qtbot: QtBot, db: Database) -> None:
+    window = MainWindow(db, Settings())
+    qtbot.addWidget(window)
+    report_id = window.import_file(SEED_JSON)
+    assert report_id is not None
+    window.open_report(report_id)
+    document = window.document
+    assert document is not None
+    document.set_values({"requests.1.natural_person": Decimal(21)})
+    assert window.saved_label.text().startswith("已保存 ") and len(window.saved_label.text()) == 12
+    document.saveFailed.emit("磁盘已满。")
+    assert window.saved_label.text() == "未能保存：磁盘已满。"
+
+
+def test_the_edit_menu_undoes_and_redoes_a_cell_edit(qtbot: QtBot, db: Database) -> None:
+    window = MainWindow(db, Settings())
+    qtbot.addWidget(window)
+    report_id = window.import_file(SEED_JSON)
+    assert report_id is not None
+    window.open_report(report_id)
+    assert window.document is not None and not window.undo_action.isEnabled()
+    window.document.set_values({"requests.1.natural_person": Decimal(21)})
+    window.undo_action.trigger()
+    assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(22)
+    window.redo_action.trigger()
+    assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(21)
