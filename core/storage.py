@@ -145,7 +145,8 @@ def _statements(*sql: str) -> Callable[[sqlite3.Connection], None]:
     return migrate
 
 
-# Migration N (1-based) brings a file from user_version N-1 to N. Append only; never edit one that shipped.
+# Migration N (1-based) brings a file from user_version N-1 to N, inside one transaction with foreign
+# keys on (a table rebuild must keep them valid). Append only; never edit one that has shipped.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_statements(*_SCHEMA_1),)
 
 
@@ -384,7 +385,7 @@ class Database:
             return
         if version > 0:
             self._copy_to(self.path.with_name(f"{self.path.name}.before-v{version + 1}.bak"))
-        for number, migrate in enumerate(MIGRATIONS, start=1):
+        for number, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._write():
                 if self.schema_version() >= number:
                     continue  # another process got here first
