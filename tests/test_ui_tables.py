@@ -70,9 +70,9 @@ def stored(db_path: Path, report_id: int) -> Report:
 def make_view(qtbot: QtBot, document: ReportDocument, table_key: str) -> ReportTableView:
     view = ReportTableView(document, table_key)
     qtbot.addWidget(view)
-    view.resize(view.sizeHint())
     view.show()
     qtbot.waitExposed(view)
+    view.resize(view.sizeHint())
     view.setFocus()
     return view
 
@@ -339,6 +339,62 @@ def test_delete_clears_to_blank_not_zero_in_one_undo_step(
     assert document.undo_stack.count() == 1
     document.undo_stack.undo()
     assert stored(db_path, report_id).values["requests.3.1.natural_person"] == Decimal(5)
+
+
+def test_delete_on_an_imported_total_makes_it_computed_again(
+    qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
+) -> None:
+    view = make_view(qtbot, document, "requests")
+    view.setCurrentIndex(view.table_model.index_of(B1_TOTAL))
+    press(qtbot, view, Qt.Key.Key_Backspace)
+    assert stored(db_path, report_id).values[B1_TOTAL] is None
+    assert view.table_model.index_of(B1_TOTAL).data() == "23"  # now computed from its parts
+    assert "自动计算" in view.table_model.index_of(B1_TOTAL).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_f2_edits_the_content_and_arrows_then_move_the_text_cursor(
+    qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
+) -> None:
+    view = make_view(qtbot, document, "requests")
+    view.select_cell(B1_NATURAL)
+    press(qtbot, view, Qt.Key.Key_F2)
+    editor = view.delegate.editor
+    assert editor is not None and editor.text() == "22"
+    press(qtbot, view, Qt.Key.Key_Left)
+    type_text(qtbot, view, "５")
+    assert view.delegate.editor is editor and editor.text() == "2５2"
+    press(qtbot, view, Qt.Key.Key_Return)
+    assert stored(db_path, report_id).values[B1_NATURAL] == Decimal(252)
+
+
+def test_one_value_pasted_onto_a_selection_fills_every_selected_cell(
+    qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
+) -> None:
+    view = make_view(qtbot, document, "requests")
+    select_block(view, "requests.3.3.1.natural_person", "requests.3.3.8.natural_person")
+    assert view.paste_text("0\r\n")
+    select_block(view, "requests.3.3.1.commercial", "requests.3.3.2.research")
+    assert view.paste_text("４")
+    values = stored(db_path, report_id).values
+    assert [values[f"requests.3.3.{n}.{c}"] for n in (1, 2) for c in ("commercial", "research")] == [4] * 4
+    assert document.undo_stack.count() == 2
+
+
+def test_a_final_report_refuses_typing_paste_and_delete(
+    qtbot: QtBot, db: Database, db_path: Path, report_id: int
+) -> None:
+    document = ReportDocument(db, report_id)
+    view = make_view(qtbot, document, "requests")
+    db.set_status(report_id, "final")
+    document.reload()
+    view.select_cell(B1_NATURAL)
+    type_text(qtbot, view, "5")
+    assert view.delegate.editor is None
+    assert not view.paste_text("1")
+    press(qtbot, view, Qt.Key.Key_Delete)
+    assert "已定稿" in view.last_message
+    assert stored(db_path, report_id).values[B1_NATURAL] == Decimal(22)
+    assert view.rowSpan(0, 0) == 3 and view.columnSpan(0, 0) == 3  # the layout survives the reload
 
 
 def test_arrows_move_between_input_cells_skipping_totals_and_labels(

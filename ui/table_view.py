@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -80,12 +80,15 @@ class CellEditor(QLineEdit):
         super().__init__(parent)
         self.address = address
         self.typing_over = typing_over
-        self.problem: str | None = None
+        self.problem: str | None = None  # short reason while the text cannot be stored
+        self.problem_message = ""  # the full message naming the cell
+        self.filled = False  # the cell's content was put in once, when the editor opened
         self.setFrame(False)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setStyleSheet(EDITOR_OK)
 
-    def show_problem(self, problem: str | None) -> None:
+    def show_problem(self, problem: str | None, message: str = "") -> None:
+        self.problem_message = message
         if problem != self.problem:
             if (problem is None) != (self.problem is None):
                 self.setStyleSheet(EDITOR_OK if problem is None else EDITOR_BAD)
@@ -130,9 +133,13 @@ class CellDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        # Only when the editor opens: afterwards the view calls this on every dataChanged of the cell
+        # (each live preview recolours it), which must not overwrite what is being typed.
         assert isinstance(editor, CellEditor)
-        if not editor.typing_over:
-            editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+        if not editor.filled:
+            editor.filled = True
+            if not editor.typing_over:
+                editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
 
     def setModelData(self, editor: QWidget, model: object, index: _Index) -> None:
         assert isinstance(editor, CellEditor) and isinstance(model, ReportTableModel)
@@ -153,7 +160,7 @@ class CellDelegate(QStyledItemDelegate):
         try:
             value = parse_cell(document.spec, editor.address, text)
         except CellInputError as exc:
-            editor.show_problem(exc.reason)
+            editor.show_problem(exc.reason, exc.message)
             document.end_preview()
             self.view.say(exc.message)
             return
@@ -167,7 +174,7 @@ class CellDelegate(QStyledItemDelegate):
         try:
             parse_cell(self.view.document.spec, editor.address, editor.text())
         except CellInputError as exc:
-            editor.show_problem(exc.reason)
+            editor.show_problem(exc.reason, exc.message)
             self.view.refuse(exc.message, self.view.table_model.index_of(editor.address))
             return False
         self.commitData.emit(editor)
@@ -192,7 +199,7 @@ class CellDelegate(QStyledItemDelegate):
                 return True
         if isinstance(obj, CellEditor) and event.type() == QEvent.Type.FocusOut and obj.problem:
             # Leaving a refused text: nothing is stored; say so rather than keep a stuck editor.
-            self.view.refuse(f"{obj.problem}，未保存。", QModelIndex())
+            self.view.refuse(obj.problem_message, QModelIndex())
             self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.RevertModelCache)
             return False
         return super().eventFilter(obj, event)
@@ -217,8 +224,8 @@ class ReportTableView(QTableView):
         self.last_message = ""
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
-        for row, col, rowspan, colspan in self.table_model.spans():
-            self.setSpan(row, col, rowspan, colspan)
+        self._apply_spans()
+        self.table_model.modelReset.connect(self._apply_spans)
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setEditTriggers(
@@ -236,6 +243,15 @@ class ReportTableView(QTableView):
             self.setCurrentIndex(inputs[0])
 
     # ---------------------------------------------------------------- layout
+
+    def _apply_spans(self) -> None:
+        self.clearSpans()
+        for row, col, rowspan, colspan in self.table_model.spans():
+            self.setSpan(row, col, rowspan, colspan)
+
+    def viewportSizeHint(self) -> QSize:
+        """Exactly the table (Qt adds room for scroll bars that a fitted table does not show)."""
+        return QSize(self.horizontalHeader().length(), self.verticalHeader().length())
 
     def fit_to_contents(self) -> None:
         """Column widths and row heights from the labels, so nothing is clipped (call after a font change)."""
