@@ -27,6 +27,7 @@ from ui.fonts import ensure_chinese_font
 from ui.table_model import ADDRESS_ROLE, COLOURS, KIND_ROLE, ReportTableModel
 from ui.table_view import ReportTableView
 
+ROOT = Path(__file__).resolve().parent.parent
 B1_NATURAL = "requests.1.natural_person"
 B1_TOTAL = "requests.1.total"
 
@@ -527,6 +528,37 @@ def test_closing_and_reopening_restores_exactly_what_was_there(
         again_view = ReportTableView(again, "review_litigation")
         qtbot.addWidget(again_view)
         assert again_view.table_model.index_of("review_litigation.review.total").data() == "7"
+
+
+def test_a_crash_right_after_typing_loses_nothing(db_path: Path, report_id: int, db: Database) -> None:
+    """Another process types two cells and a sentence, then dies without closing anything."""
+    script = f"""
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from decimal import Decimal
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+from core.storage import Database
+from ui.document import ReportDocument
+from ui.table_view import ReportTableView
+def key(target, code, text=""):
+    QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, code, Qt.KeyboardModifier(0), text))
+app = QApplication([])
+view = ReportTableView(ReportDocument(Database.open({str(db_path)!r}), {report_id}), "requests")
+view.show()
+view.select_cell("requests.1.natural_person")
+for ch in "４１":
+    key(view.delegate.editor or view, 0, ch)
+key(view.delegate.editor, Qt.Key.Key_Tab)
+view.document.set_text("problems", "刚写的一句话。")
+os._exit(9)
+"""
+    ran = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert ran.returncode == 9, ran.stderr[-2000:]
+    after = stored(db_path, report_id)
+    assert after.values[B1_NATURAL] == Decimal(41)
+    assert after.texts["problems"] == "刚写的一句话。"
 
 
 def test_text_typing_merges_into_one_undo_step_and_undo_tells_the_editor(
