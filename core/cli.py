@@ -155,6 +155,21 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    from core.backups import restore_backup
+    from core.instance_lock import InstanceLock
+
+    db_path = Path(args.db or default_db_path())
+    with InstanceLock(db_path) as lock:
+        if not lock.acquire():
+            raise UserError("年报助手正在使用这个数据库，请先关闭程序，再恢复备份。")
+        safety = restore_backup(args.backup, db_path)
+    print(f"已用备份“{args.backup}”恢复数据库 {db_path}。")
+    if safety:
+        print(f"恢复前的数据库已另存为 {safety}。")
+    return EXIT_OK
+
+
 def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     # SUPPRESS: a subcommand's own default must not overwrite `main.py --db PATH db …`
     db_option = _Parser(add_help=False)
@@ -178,6 +193,9 @@ def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     s = sub.add_parser("backup", parents=[db_option], help="把数据库完整复制一份（程序打开时也可以）")
     s.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="备份文件")
     s.set_defaults(run=cmd_db_backup)
+    s = sub.add_parser("restore", parents=[db_option], help="用备份文件恢复数据库（先另存当前数据库）")
+    s.add_argument("backup", type=Path, metavar="FILE", help="备份文件")
+    s.set_defaults(run=cmd_db_restore)
 
 
 def build_parser() -> argparse.ArgumentParser:

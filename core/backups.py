@@ -1,0 +1,131 @@
+"""Automatic rotating backups of the database, and restoring one.
+
+Backups sit beside the database in `<name>.backups/` (so a database on a USB stick carries its own), are
+made with SQLite's online backup API (consistent while the app is open), and are pruned to the last 10
+days that have one plus one per month. Restoring first keeps a copy of the current file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import UserError
+from core.storage import Database
+
+KEEP_DAILY = 10
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?P<kind>-auto|-manual|-before-restore)\.sqlite3$")
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    at: dt.datetime
+    kind: str  # auto | manual | before-restore
+
+    @property
+    def label(self) -> str:
+        kinds = {"auto": "自动备份", "manual": "手动备份", "before-restore": "恢复前的副本"}
+        return f"{self.at:%Y年%m月%d日 %H:%M:%S}（{kinds[self.kind]}）"
+
+
+def backup_folder(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".backups")
+
+
+def list_backups(db_path: Path) -> list[Backup]:
+    """Backups of this database, newest first."""
+    folder = backup_folder(db_path)
+    found = []
+    for path in folder.glob("*.sqlite3") if folder.is_dir() else ():
+        match = _NAME.match(path.name)
+        if match:
+            at = dt.datetime.strptime(match["at"], _STAMP)
+            found.append(Backup(path, at, match["kind"][1:]))
+    return sorted(found, key=lambda b: b.at, reverse=True)
+
+
+def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = None) -> Path:
+    """A consistent copy of the open database in its backup folder."""
+    now = now or dt.datetime.now()
+    folder = backup_folder(db.path)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建备份文件夹“{folder}”：{exc.strerror or exc}。") from None
+    dest = folder / f"{db.path.stem}-{now.strftime(_STAMP)}-{kind}.sqlite3"
+    db.backup(dest)
+    return dest
+
+
+def ensure_daily_backup(db: Database, now: dt.datetime | None = None) -> Path | None:
+    """At start-up and periodically: one automatic backup a day, then prune. Returns the new file, if any."""
+    now = now or dt.datetime.now()
+    autos = [b for b in list_backups(db.path) if b.kind == "auto"]
+    if autos and autos[0].at.date() == now.date():
+        return None
+    path = make_backup(db, "auto", now)
+    prune(db.path)
+    return path
+
+
+def prune(db_path: Path) -> list[Path]:
+    """Keep the newest automatic backup of each of the last 10 days that have one, and of every month."""
+    autos = [b for b in list_backups(db_path) if b.kind == "auto"]
+    keep: set[Path] = set()
+    days: dict[dt.date, Path] = {}
+    months: dict[tuple[int, int], Path] = {}
+    for b in autos:  # newest first, so setdefault keeps the newest of each day / month
+        days.setdefault(b.at.date(), b.path)
+        months.setdefault((b.at.year, b.at.month), b.path)
+    keep.update(list(days.values())[:KEEP_DAILY])
+    keep.update(months.values())
+    removed = [b.path for b in autos if b.path not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def latest_good_backup(db_path: Path) -> Backup | None:
+    """The newest backup that opens and passes the integrity check (offered when the database is damaged)."""
+    for backup in list_backups(db_path):
+        try:
+            with Database.open(backup.path, read_only=True) as db:
+                if not db.integrity_check():
+                    return backup
+        except UserError:
+            continue
+    return None
+
+
+def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) -> Path | None:
+    """Replace the database's content with a backup's. The current file is kept first, when readable.
+
+    The caller must have closed its own connection to `db_path`. Returns the safety copy, if one was made.
+    """
+    now = now or dt.datetime.now()
+    with Database.open(backup, read_only=True) as source:
+        problems = source.integrity_check()
+        if problems:
+            raise UserError(f"备份文件“{backup.name}”已损坏，不能用来恢复。")
+        safety = None
+        if db_path.exists():
+            safety = _keep_current(db_path, now)
+        source.backup(db_path)
+    return safety
+
+
+def _keep_current(db_path: Path, now: dt.datetime) -> Path:
+    """Copy the current file aside before it is overwritten — even a damaged one, byte for byte."""
+    folder = backup_folder(db_path)
+    folder.mkdir(exist_ok=True)
+    dest = folder / f"{db_path.stem}-{now.strftime(_STAMP)}-before-restore.sqlite3"
+    try:
+        with Database.open(db_path) as current:
+            current.backup(dest)
+    except UserError:
+        dest.write_bytes(db_path.read_bytes())  # not openable as ours: keep the raw bytes
+    return dest
