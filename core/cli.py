@@ -174,7 +174,7 @@ def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     # SUPPRESS: a subcommand's own default must not overwrite `main.py --db PATH db …`
     db_option = _Parser(add_help=False)
     db_option.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件路径")
-    p = commands.add_parser("db", parents=[db_option], help="本机数据库：导入、导出、列出、检查、备份")
+    p = commands.add_parser("db", parents=[db_option], help="本机数据库：导入、导出、列出、检查、备份、恢复")
     sub = p.add_subparsers(dest="db_command", metavar="操作", required=True, parser_class=_Parser)
     s = sub.add_parser(
         "import", parents=[db_option], help="把报告文件存入数据库（已有同一机关同一年度的则记为新修改）"
