@@ -311,3 +311,21 @@ def test_status_bar_counts_findings_and_clicking_one_selects_its_cell(
     assert editor.page_index == section
     view = editor.tables["requests"]
     assert view.table_model.address_at(view.currentIndex()) == balance.cells[0]
+
+
+def test_a_number_still_being_typed_in_a_cell_is_stored_when_the_window_closes(
+    window: MainWindow, db: Database
+) -> None:
+    report_id = import_seed(window)
+    window.open_report(report_id)
+    assert window.editor is not None
+    window.editor.show_page(
+        next(i for i, s in enumerate(window.editor.sections) if s.table_key == "requests")
+    )
+    view = window.editor.tables["requests"]
+    view.select_cell("requests.1.natural_person")
+    QTest.keyClick(view, "3")
+    assert view.delegate.editor is not None
+    QTest.keyClick(view.delegate.editor, "0")
+    window.close()
+    assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(30)

@@ -458,6 +458,7 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.report_list)
             return
         self._remember()
+        self.document.flush()  # a save the database refused so far gets one more try
         self.undo_group.removeStack(self.document.undo_stack)
         self.stack.removeWidget(self.editor)
         self.editor.deleteLater()
