@@ -141,6 +141,17 @@ class FontSet:
             raise RuntimeError("bundled font missing: " + str(resource_path(*BUNDLED)))
         return font
 
+    def font_for(self, ch: str, role: FontRole) -> Any:
+        """The role's font, or the bundled one for a character the role's font cannot draw."""
+        font = self._fonts[role]
+        if ord(ch) in font.face.charToGlyph or ch == "\n":
+            return font
+        fallback = self.fallback
+        return fallback if ord(ch) in fallback.face.charToGlyph else font
+
+    def can_draw(self, ch: str, role: FontRole) -> bool:
+        return ch.isspace() or ord(ch) in self.font_for(ch, role).face.charToGlyph
+
     def font(self, role: FontRole) -> Any:
         return self._fonts[role]
 

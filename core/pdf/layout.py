@@ -38,6 +38,7 @@ LINE = BLOCK_HEIGHT / LINES_PER_PAGE  # 28.99 pt: exactly 22 body lines fill the
 # line") squeezes the character pitch to 156/28 mm; we do the same with a tiny negative character
 # spacing (0.21 pt, 1.3 % of the size) instead of dropping to 27 characters or shrinking the type.
 BODY_TRACKING = (BLOCK_WIDTH - CHARS_PER_LINE * BODY_SIZE) / (CHARS_PER_LINE - 1)
+BODY_PITCH = BODY_SIZE + BODY_TRACKING  # 15.79 pt from one character to the next
 
 PAGE_NUMBER_DROP = 7 * mm  # the 一字线 sits 7 mm below the block
 PAGE_NUMBER_INSET = PAGE_NUMBER_SIZE  # odd pages one character in from the right, even from the left
@@ -61,7 +62,7 @@ class TextStyle:
     size: float
     leading: float
     align: Align = "justify"
-    first_indent: float = 0.0  # in characters of this size
+    first_indent: float = 0.0  # in characters (of this size, plus tracking: indents stay on the grid)
     tracking: float = 0.0  # extra space after each character, pt (negative squeezes)
     space_before: float = 0.0
     space_after: float = 0.0

@@ -81,6 +81,14 @@ def render_pdf(
     return out.getvalue()
 
 
+def unprintable_characters(report: Report, fonts: Mapping[FontRole, FontChoice] | None = None) -> str:
+    """The characters of the report's words that no available font can draw: they would print as
+    empty boxes, so the app can say so before printing. Empty when everything prints."""
+    fontset = FontSet(fonts if fonts is not None else resolve_fonts())
+    text = report.agency + (report.signature.name or "") + "".join(report.texts.values())
+    return "".join(sorted({ch for ch in text if not fontset.can_draw(ch, "fangsong")}))
+
+
 def write_pdf(report: Report, path: Path | str, **kw: Any) -> None:
     """Render and write atomically; a file that cannot be written is explained in Chinese."""
     data = render_pdf(report, **kw)

@@ -125,7 +125,8 @@ class GridTable(Flowable):  # type: ignore[misc]
         return n if self.rows[:n] == tuple(range(n)) else 0
 
     def _breaks(self, width: float) -> list[tuple[int, float]]:
-        """(number of lines before an allowed page break, their height), in order."""
+        """(lines before an allowed page break, their height in this table), in order. A part's own
+        height can be more: a label cut off from the rows it spans needs room of its own."""
         table = self._build(width)
         table.wrap(width, 1e9)
         heights = table._rowHeights
@@ -143,15 +144,18 @@ class GridTable(Flowable):  # type: ignore[misc]
     def min_start_height(self, width: float) -> float:
         """The least of the table that may stand at the foot of a page."""
         breaks = self._breaks(width)
-        return breaks[0][1] if breaks else float(self.wrap(width, 1e9)[1])
+        part = self._part(self.rows[: breaks[0][0]]) if breaks else self
+        return float(part.wrap(width, 1e9)[1])
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        fitting = [m for m, h in self._breaks(avail_width) if h <= avail_height + _EPS]
-        if not fitting:
-            return []
-        m = fitting[-1]
-        repeat = tuple(range(self.header_lines))
-        return [self._part(self.rows[:m]), self._part(repeat + self.rows[m:])]
+        for m, estimate in reversed(self._breaks(avail_width)):
+            if estimate > avail_height + _EPS:
+                continue
+            first = self._part(self.rows[:m])
+            if first.wrap(avail_width, avail_height)[1] <= avail_height + _EPS:
+                rest = self._part(tuple(range(self.header_lines)) + self.rows[m:])
+                return [first, rest]
+        return []
 
     def draw(self) -> None:
         self._table.drawOn(self.canv, 0, 0)

@@ -24,6 +24,7 @@ from core.pdf.layout import FontRole, TextStyle
 CLOSING = frozenset("，。、；：？！）」』”’》〉】〕］｝…·％‰℃!),.:;?]}%")  # never at the start of a line
 OPENING = frozenset("（「『“‘《〈【〔［｛([{")  # never at the end of a line
 _TOKEN = re.compile(r"[!-~]+|…+|—+|\n|.", re.S)  # units that are never split (unless too wide)
+_CONTROLS = {c: " " for c in range(32) if c != 10}  # a tab prints as the space it stands for
 _EPS = 1e-6
 _LATIN_BREAK_GAP = 2.0  # in characters: a line left emptier than this breaks a Latin run instead
 
@@ -72,6 +73,11 @@ def break_lines(
             while k > i + 1 and (text[tokens[k][0]] in CLOSING or text[tokens[k - 1][1] - 1] in OPENING):
                 k -= 1
             if k == i + 1 and (text[tokens[k][0]] in CLOSING or text[tokens[k - 1][1] - 1] in OPENING):
+                s, e = tokens[i]
+                if e - s > 1:  # the line is one Latin run and its marks: carry its last letter down
+                    tokens[i : i + 1] = [(s, e - 1), (e - 1, e)]
+                    n += 1
+                    continue
                 k = j  # no break satisfies the rules (a line of nothing but marks): keep the greedy one
             lines.append(Line(tokens[i][0], tokens[k - 1][1], indent, justify=True))
             i = k
@@ -90,18 +96,8 @@ class Setting:
 
     def __init__(self, runs: Sequence[tuple[str, FontRole]], style: TextStyle, fonts: FontSet) -> None:
         self.style = style
-        self.text = "".join(t for t, _ in runs)
-        fallback = fonts.fallback
-        self.fonts: list[Any] = []
-        for part, role in runs:
-            font = fonts.font(role)
-            have = font.face.charToGlyph
-            for ch in part:
-                code = ord(ch)
-                if code in have or ch == "\n" or code not in fallback.face.charToGlyph:
-                    self.fonts.append(font)
-                else:
-                    self.fonts.append(fallback)
+        self.text = "".join(t for t, _ in runs).translate(_CONTROLS)
+        self.fonts: list[Any] = [fonts.font_for(ch, role) for part, role in runs for ch in part]
         size = style.size
         self.advance = [
             0.0 if ch == "\n" else f.face.charWidths.get(ord(ch), f.face.defaultWidth) * size / 1000
@@ -129,7 +125,8 @@ class Setting:
 
     def _break(self, width: float) -> list[Line]:
         s = self.style
-        return break_lines(self.text, self.advance, width, s.first_indent * s.size, s.tracking, s.size)
+        indent = s.first_indent * (s.size + s.tracking)
+        return break_lines(self.text, self.advance, width, indent, s.tracking, s.size)
 
 
 class TextBlock(Flowable):  # type: ignore[misc]
