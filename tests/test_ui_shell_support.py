@@ -11,8 +11,11 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
+from core.report import Report
+from core.rules import check
 from core.storage import Database
 from tests.conftest import SEED_JSON
+from ui.findings_panel import FindingsPanel, summary
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.worker import run_in_background
@@ -92,3 +95,24 @@ def test_the_edit_menu_undoes_and_redoes_a_cell_edit(qtbot: QtBot, db: Database)
     assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(22)
     window.redo_action.trigger()
     assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(21)
+
+
+def test_findings_panel_gathers_blank_cells_under_one_line_and_says_when_all_is_well(
+    qtbot: QtBot,
+) -> None:
+    report = Report.blank("温县人民政府办公室", 2021)
+    report.values["requests.1.natural_person"] = Decimal(-1)
+    findings = check(report)
+    panel = FindingsPanel()
+    qtbot.addWidget(panel)
+    panel.set_findings(findings)
+    blanks = [f for f in findings if f.rule == "BLANK"]
+    others = [f for f in findings if f.rule != "BLANK"]
+    tree = panel.tree
+    assert tree.topLevelItemCount() == len(others) + 1
+    assert tree.topLevelItem(0).text(0).startswith("错误：")
+    group = tree.topLevelItem(len(others))
+    assert group.childCount() == len(blanks) and f"{len(blanks)} 个格子未填写" in group.text(0)
+    assert panel.header.text() == f"检查结果：{summary(findings)}"
+    panel.set_findings([])
+    assert tree.topLevelItemCount() == 1 and tree.topLevelItem(0).text(0).startswith("没有发现问题")

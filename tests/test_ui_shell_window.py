@@ -247,6 +247,7 @@ def test_rename_changes_the_list_and_the_open_reports_title(window: MainWindow, 
     window.rename_report(report_id)
     assert list_lines(window)[0][:2] == ("温县人民政府", "2021年度")
     assert window.editor is not None and window.editor.title.text().startswith("温县人民政府2021年")
+    assert window.windowTitle().startswith("温县人民政府2021年")
     assert db.load_report(report_id).agency == "温县人民政府"
 
 

@@ -47,6 +47,8 @@ class FindingsPanel(QWidget):
         self.findings: list[Finding] = []
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
+        if list(findings) == self.findings and self.tree.topLevelItemCount():
+            return  # typing in a narrative changes no finding: keep the list (and its scroll) as it is
         blanks_open = any(i.childCount() and i.isExpanded() for i in self._all_items())
         self.findings = list(findings)
         self.tree.clear()

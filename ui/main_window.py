@@ -344,6 +344,7 @@ class MainWindow(QMainWindow):
                 self.document.reload()
                 assert self.editor is not None
                 self.editor.refresh_status()
+                self.setWindowTitle(f"{self.document.report.title} — {APP_TITLE}")
 
     @Slot(int)
     def delete_report(self, report_id: int) -> None:
