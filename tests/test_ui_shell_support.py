@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QThreadPool
+from PySide6.QtGui import QFont, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from core.report import Report
@@ -18,6 +19,7 @@ from tests.conftest import SEED_JSON
 from ui.findings_panel import FindingsPanel, summary
 from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.text_editor import SubheadingHighlighter
 from ui.worker import run_in_background
 
 
@@ -116,3 +118,15 @@ def test_findings_panel_gathers_blank_cells_under_one_line_and_says_when_all_is_
     assert panel.header.text() == f"检查结果：{summary(findings)}"
     panel.set_findings([])
     assert tree.topLevelItemCount() == 1 and tree.topLevelItem(0).text(0).startswith("没有发现问题")
+
+
+def test_a_line_starting_with_a_sub_heading_number_is_shown_as_a_sub_heading(qapp: object) -> None:
+    text = QTextDocument()
+    highlighter = SubheadingHighlighter(text)
+    text.setPlainText("总体情况正文。\n（一）主动公开情况\n一是加大主动公开力度。\n（十二）其他")
+    highlighter.rehighlight()
+    bold = [
+        any(r.format.fontWeight() == QFont.Weight.Bold for r in text.findBlockByNumber(n).layout().formats())
+        for n in range(text.blockCount())
+    ]
+    assert bold == [False, True, False, True]
