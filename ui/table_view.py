@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from core.cell_input import CellInputError, join_block, parse_cell, split_block
 from core.rules import fmt
-from ui.document import ReportDocument
+from ui.document import READ_ONLY_MESSAGE, ReportDocument
 from ui.table_model import ReportTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -430,6 +430,8 @@ class ReportTableView(QTableView):
             editor = self._start_typing()
             if editor is not None:
                 QGuiApplication.sendEvent(editor, event)
+        elif _is_typing(event) and self.document.read_only and self.table_model.is_input(self.currentIndex()):
+            self.refuse(READ_ONLY_MESSAGE, self.currentIndex())
         else:
             super().keyPressEvent(event)
             return
@@ -459,7 +461,7 @@ class ReportTableView(QTableView):
     def clear_selection(self) -> None:
         """Delete: selected input cells become blank (not 0), given totals computed again; one undo step."""
         if self.document.read_only:
-            self.refuse("本报告已定稿，不能修改。", self.currentIndex())
+            self.refuse(READ_ONLY_MESSAGE, self.currentIndex())
             return
         changes: dict[str, Decimal | None] = {}
         for index in self._selected():
@@ -491,7 +493,7 @@ class ReportTableView(QTableView):
     def paste_text(self, text: str) -> bool:
         """Ctrl+V: fill from the current cell; all or nothing (one undo step), refusals say why."""
         if self.document.read_only:
-            self.refuse("本报告已定稿，不能修改。", self.currentIndex())
+            self.refuse(READ_ONLY_MESSAGE, self.currentIndex())
             return False
         block = split_block(text)
         if not block:
