@@ -182,7 +182,9 @@ class ReportEditor(QWidget):
         report = self.document.report
         read_only = self.document.read_only
         self.title.setText(report.title)
-        self.status.setText("定稿" if read_only else STATUS_NAMES["draft"])
+        self.status.setText(STATUS_NAMES["final" if read_only else "draft"])
+        colours = "background: #1b6e20; color: white;" if read_only else "background: #e3e3e3; color: #333;"
+        self.status.setStyleSheet(f"{colours} padding: 2px 10px; border-radius: 3px;")
         self.banner.setVisible(read_only)
         for editor in self.editors.values():
             editor.set_read_only(read_only)
