@@ -40,9 +40,11 @@ def test_smoke_test_passes_on_the_bundled_sample(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "冒烟测试通过" in result.stdout
     assert "温县人民政府办公室" in result.stdout
-    # the result is also in the user's log, where IT staff look when the exe has no console
-    log = tmp_path / "xdg" / "nianbao" / "logs" / "nianbao.log"
-    assert "smoke test passed" in log.read_text(encoding="utf-8")
+    # the result is also in the user's log, where IT staff look when the exe has no console;
+    # nothing else of the user's data folder is touched (no database, settings or window state)
+    data = tmp_path / "xdg" / "nianbao"
+    assert "smoke test passed" in (data / "logs" / "nianbao.log").read_text(encoding="utf-8")
+    assert [p.name for p in data.iterdir()] == ["logs"]
 
 
 def test_smoke_test_fails_on_an_unreadable_sample(tmp_path: Path) -> None:
@@ -51,6 +53,7 @@ def test_smoke_test_fails_on_an_unreadable_sample(tmp_path: Path) -> None:
     result = _smoke(tmp_path, broken)
     assert result.returncode == 1
     assert "冒烟测试失败" in result.stderr
+    assert "不是有效的 JSON" in result.stderr  # the reader's own reason, not just "failed"
 
 
 def test_smoke_test_fails_when_the_sample_has_arithmetic_errors(tmp_path: Path) -> None:

@@ -86,6 +86,7 @@ def _run(folder: Path, caught: list[BaseException]) -> str:
     """The smoke test proper; returns the summary line or raises."""
     from PySide6.QtCore import QThreadPool
 
+    from core.exchange import read_report
     from core.paths import resource_path
     from core.pdf import render_pdf
     from core.rules import check
@@ -104,8 +105,9 @@ def _run(folder: Path, caught: list[BaseException]) -> str:
         window.show()
         app.processEvents()
         report_id = window.import_file(sample)
-        _check(report_id is not None, f"示例报告 {sample} 未能导入")
-        assert report_id is not None
+        if report_id is None:
+            read_report(sample)  # raises the reason the window showed
+            raise SmokeFailure(f"示例报告 {sample} 未能导入")
         window.open_report(report_id)
         editor, document = window.editor, window.document
         _check(editor is not None and document is not None, "报告未能打开")
@@ -164,9 +166,11 @@ def run_smoke_test() -> int:
         if caught:
             raise caught[0]
     except Exception as exc:
-        message = str(exc) if isinstance(exc, SmokeFailure | UserError) else f"{type(exc).__name__}: {exc}"
-        log.error("smoke test failed: %s", message, exc_info=True)
-        _say(traceback.format_exc(), sys.stderr)
+        expected = isinstance(exc, SmokeFailure | UserError)  # explained in one line, no traceback
+        message = str(exc) if expected else f"{type(exc).__name__}: {exc}"
+        log.error("smoke test failed: %s", message, exc_info=not expected)
+        if not expected:
+            _say(traceback.format_exc(), sys.stderr)
         _say(f"冒烟测试失败 / smoke test FAILED: {message}", sys.stderr)
         return 1
     summary += f"，{time.monotonic() - started:.1f} s"
