@@ -209,8 +209,10 @@ def test_one_changed_cell_is_caught_only_where_values_changed(report: Report, da
     after = resolved_values(report)
     changed = {a for a in before if before[a] != after[a]}  # the cell and the derived totals that use it
     findings = check(report)
-    if address.startswith("active_disclosure."):
-        assert findings == []  # table A has no sums to break
+    group_total = address.rsplit(".", 1)[0] + ".total"
+    c_without_total = address.startswith("review_litigation.") and report.values[group_total] is None
+    if address.startswith("active_disclosure.") or c_without_total:
+        assert findings == []  # table A has no sums; C's rows only break against a given total
         return
     assert findings, f"changing {address} went unnoticed"
     for finding in findings:
