@@ -85,8 +85,10 @@ def load(path: Path, subfont_index: int = 0) -> Any:
         if key not in _loaded:
             name = f"nianbao-{len(_loaded)}"  # a registry key only; the PDF names the font itself
             try:
-                font = TTFont(name, str(path), subfontIndex=subfont_index)
-                pdfmetrics.registerFont(font)
+                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=subfont_index))
+                # ReportLab maps a second file of an already registered face (a copy, a renamed
+                # file) to the first one's object; use that object, or text and widths disagree.
+                font = pdfmetrics.getFont(name)
             except Exception as exc:  # a CFF-outline, damaged or unreadable file: try the next one
                 log.warning("font %s not usable: %s", path, exc)
                 font = None
