@@ -1,0 +1,153 @@
+"""草稿 and 定稿 in the PDF: the watermark, the fingerprint in every footer and as a QR code, and the
+`pdf` and `verify` commands."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from reportlab.graphics.barcode import qrencoder
+
+from core.cli import run
+from core.errors import UserError
+from core.exchange import read_report, write_report
+from core.fingerprint import fingerprint, verify
+from core.pdf import layout, render_pdf
+from core.report import Report
+from tests.conftest import SEED_JSON
+from tests.test_pdf import BLOCK_BOTTOM, BLOCK_TOP, BLOCK_X0, BLOCK_X1, MM, Page, read_pdf
+
+
+@pytest.fixture(scope="module")
+def seed_report() -> Report:
+    return read_report(SEED_JSON)
+
+
+@pytest.fixture(scope="module")
+def draft(seed_report: Report) -> list[Page]:
+    return read_pdf(render_pdf(seed_report))
+
+
+@pytest.fixture(scope="module")
+def final(seed_report: Report) -> list[Page]:
+    return read_pdf(render_pdf(seed_report, final=True))
+
+
+def test_every_draft_page_carries_a_light_watermark_and_no_fingerprint(draft: list[Page]) -> None:
+    for page in draft:
+        assert "".join(c["text"] for c in page.watermark) == "草稿"
+        for c in page.watermark:
+            assert c["non_stroking_color"] in ((layout.WATERMARK_GREY,), [layout.WATERMARK_GREY])
+            centre_x, centre_y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+            assert BLOCK_X0 < centre_x < BLOCK_X1 and BLOCK_TOP < centre_y < BLOCK_BOTTOM
+        assert "校验码" not in page.footer_text
+        assert not page.rects  # no QR code
+
+
+def test_a_final_copy_has_no_watermark_and_its_code_in_every_footer(
+    seed_report: Report, final: list[Page]
+) -> None:
+    code = fingerprint(seed_report)
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
+    for page in final:
+        assert page.watermark == []
+        assert f"— {page.number} —" in page.footer_text
+        assert f"校验码{code}" in page.footer_text.replace(" ", "")
+        printed = re.search(r"校验码\s*([0-9A-Z-]+)", page.footer_text)
+        assert printed and verify(seed_report, printed.group(1))
+        for c in page.footer:  # on the page-number line, below the block
+            assert c["top"] > BLOCK_BOTTOM and abs((c["top"] + c["bottom"]) / 2 - BLOCK_BOTTOM - 7 * MM) < 0.5
+            assert c["x0"] >= BLOCK_X0 - 0.05 and c["x1"] <= BLOCK_X1 + 0.05
+
+
+def test_the_qr_code_on_the_last_page_encodes_the_fingerprint(seed_report: Report, final: list[Page]) -> None:
+    assert all(not page.rects for page in final[:-1])
+    rects = final[-1].rects
+    assert rects
+    left, top = min(r["x0"] for r in rects), min(r["top"] for r in rects)
+    right = max(r["x1"] for r in rects)
+    assert left >= BLOCK_X0 - 0.05 and right <= BLOCK_X1 and top > BLOCK_TOP
+    # Read the modules back and compare them with the symbol for the expected text.
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(f"NIANBAO:{seed_report.year}:{fingerprint(seed_report)}")
+    qr.make()
+    n = qr.getModuleCount()
+    module = (right - left) / n  # the dark finder patterns reach the symbol's edges
+    dark = set()
+    for r in rects:
+        row = round((r["top"] - top) / module)
+        first = round((r["x0"] - left) / module)
+        dark |= {(row, col) for col in range(first, first + round(r["width"] / module))}
+    assert dark == {(row, col) for row in range(n) for col in range(n) if qr.isDark(row, col)}
+
+
+def test_a_final_copy_is_refused_while_the_report_has_errors_or_blank_cells(seed_report: Report) -> None:
+    report = seed_report.model_copy(deep=True)
+    report.values["requests.3.1.natural_person"] = None
+    with pytest.raises(UserError, match="未填写"):
+        render_pdf(report, final=True)
+    report.values["requests.3.1.natural_person"] = Decimal(99)
+    with pytest.raises(UserError, match="不能定稿"):
+        render_pdf(report, final=True)
+    render_pdf(report)  # a draft may still be printed, to look at
+
+
+def test_a_printed_code_stops_matching_once_the_report_changes(
+    seed_report: Report, final: list[Page]
+) -> None:
+    printed = re.search(r"校验码\s*([0-9A-Z-]+)", final[0].footer_text)
+    assert printed
+    changed = seed_report.model_copy(deep=True)
+    changed.texts["other"] += "另：补充一句。"
+    assert verify(seed_report, printed.group(1))
+    assert not verify(changed, printed.group(1))
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_main_pdf_writes_a_draft_of_the_report_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "年报.pdf"
+    assert run(["pdf", str(SEED_JSON), "-o", str(out)]) == 0
+    pages = read_pdf(out.read_bytes())
+    assert "".join(c["text"] for c in pages[0].watermark) == "草稿"
+    assert str(out) in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_main_pdf_explains_an_unusable_file_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        '{"schema": "nianbao.report/1", "format": "2021", "agency": "某县", "year": "去年"}', "utf-8"
+    )
+    assert run(["pdf", str(bad), "-o", str(tmp_path / "out.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "year" in err and "Traceback" not in err
+    assert not (tmp_path / "out.pdf").exists()
+    assert run(["pdf", str(SEED_JSON), "-o", str(tmp_path / "no" / "such" / "dir.pdf")]) == 2
+    assert "无法写入" in capsys.readouterr().err
+
+
+def test_main_verify_says_whether_a_printed_code_matches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = read_report(SEED_JSON)
+    code = fingerprint(report)
+    assert run(["verify", str(SEED_JSON), code.lower().replace("-", " ")]) == 0
+    assert "一致" in capsys.readouterr().out
+    assert run(["verify", str(SEED_JSON), *code.split("-")]) == 0  # typed with spaces, unquoted
+    capsys.readouterr()
+    report.texts["overview"] += "。"
+    edited = tmp_path / "edited.json"
+    write_report(report, edited)
+    assert run(["verify", str(edited), code]) == 1
+    assert "不一致" in capsys.readouterr().out
+    assert run(["verify", str(SEED_JSON), "ABC"]) == 2
+    assert "格式不对" in capsys.readouterr().err
+    assert run(["verify", str(tmp_path / "missing.json"), code]) == 2
