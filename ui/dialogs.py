@@ -195,9 +195,12 @@ def confirm_delete(title: str, parent: QWidget | None = None) -> QMessageBox:
 
 
 class DeletedReport(Protocol):
-    id: int
-    agency: str
-    year: int
+    @property
+    def id(self) -> int: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def year(self) -> int: ...
 
 
 class DeletedReportsDialog(QDialog):

@@ -11,7 +11,7 @@ from datetime import datetime
 from itertools import groupby
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, SignalInstance, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -31,15 +31,22 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class Summary(Protocol):
-    """What the list needs of `core.storage.ReportSummary`."""
+    """What the list needs of `core.storage.ReportSummary` (read-only, as its fields are)."""
 
-    id: int
-    agency: str
-    year: int
-    status: str
-    errors: int
-    warnings: int
-    updated_at: datetime
+    @property
+    def id(self) -> int: ...
+    @property
+    def agency(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def errors(self) -> int: ...
+    @property
+    def warnings(self) -> int: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 class ReportList(QWidget):
@@ -159,10 +166,10 @@ class ReportList(QWidget):
         if item is not None:
             self.tree.setCurrentItem(item)
 
-    def _emit_for_current(self, signal: Signal) -> None:  # type: ignore[valid-type]
+    def _emit_for_current(self, signal: SignalInstance) -> None:
         report_id = self.current_id()
         if report_id is not None:
-            signal.emit(report_id)  # type: ignore[attr-defined]
+            signal.emit(report_id)
 
     @Slot()
     def _update_buttons(self) -> None:

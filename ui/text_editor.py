@@ -41,13 +41,13 @@ class SubheadingHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
-        self.format = QTextCharFormat()
-        self.format.setFontWeight(QFont.Weight.Bold)
-        self.format.setForeground(QColor("#1f3f7a"))
+        self.heading_format = QTextCharFormat()
+        self.heading_format.setFontWeight(QFont.Weight.Bold)
+        self.heading_format.setForeground(QColor("#1f3f7a"))
 
     def highlightBlock(self, text: str) -> None:
         if SUBHEADING.match(text):
-            self.setFormat(0, len(text), self.format)
+            self.setFormat(0, len(text), self.heading_format)
 
 
 class _PlainEdit(QTextEdit):
