@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt, QThreadPool, QTimer
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +22,7 @@ from ui.dialogs import UnfinalizeDialog
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.settings import Settings
-from ui.sign_print import SignPrintPage
+from ui.sign_print import SignPrintPage, print_document
 
 
 @pytest.fixture
@@ -140,3 +141,18 @@ def test_final_report_is_read_only_carries_its_code_and_unfinalizing_asks_why(
     assert db.status(document.report_id) == "draft" and not document.read_only
     assert not editor.editors["overview"].edit.isReadOnly() and not editor.banner.isVisible()
     assert any(r.note == "第三部分数字需要更正" for r in db.history(document.report_id))
+
+
+def test_printing_draws_every_page_of_the_preview_onto_the_printer(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    page = sign_page(window, qtbot)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a "printer" whose paper can be read back
+    printer.setOutputFileName(str(tmp_path / "打印.pdf"))
+    printer.setResolution(150)
+    print_document(page.pdf, printer)
+    printed = PdfReader(tmp_path / "打印.pdf")
+    assert len(printed.pages) == page.pdf.pageCount()
+    assert abs(float(printed.pages[0].mediabox.width) - 595.3) < 2  # A4, the whole sheet
+    assert all(page_.images for page_ in printed.pages)  # each page carries its drawn image
