@@ -24,7 +24,6 @@ class Job(QObject):
     """One background call; created on the GUI thread, so its slots run there (queued from the pool)."""
 
     done = Signal(object)
-    failed = Signal(object)
 
     def __init__(
         self, on_failed: Callable[[BaseException], None] | None, parent: QObject | None = None
