@@ -341,3 +341,18 @@ def test_without_a_date_the_date_line_is_left_for_handwriting(
     date = seed_pages[-1].lines[-1]
     assert date[-1]["x1"] == pytest.approx(BLOCK_X1 - 4 * 16, abs=0.1)
     assert date[0]["x0"] < date[-1]["x1"] - 9 * 16  # blanks before 年 and between the parts
+
+
+def test_a_long_signature_name_wraps_into_balanced_lines_clear_of_the_qr_code(seed_report: Report) -> None:
+    report = seed_report.model_copy(deep=True)
+    report.signature.name = "某某省某某市某某县人民政府办公室（某某县政务服务和大数据管理局）"
+    report.signature.date = dt.date(2022, 1, 20)
+    page = read_pdf(render_pdf(report, final=True))[-1]
+    lines = [line for line in page.lines if line[0]["size"] > 10]  # not the QR code's small caption
+    texts = ["".join(c["text"] for c in line) for line in lines]
+    assert texts[-1] == "2022年1月20日"
+    assert texts[-3] + texts[-2] == report.signature.name
+    assert abs(len(texts[-3]) - len(texts[-2])) <= 1
+    qr_right = max(r["x1"] for r in page.rects)
+    for line in lines[-3:]:
+        assert line[0]["x0"] > qr_right and line[-1]["x1"] <= BLOCK_X1 + TOL

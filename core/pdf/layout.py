@@ -72,7 +72,8 @@ BODY = TextStyle("fangsong", BODY_SIZE, LINE, first_indent=2, tracking=BODY_TRAC
 HEADING_1 = TextStyle("heiti", BODY_SIZE, LINE, first_indent=2, tracking=BODY_TRACKING)  # 一、
 HEADING_2 = TextStyle("kaiti", BODY_SIZE, LINE, first_indent=2, tracking=BODY_TRACKING)  # （一）
 TITLE = TextStyle("xiaobiaosong", TITLE_SIZE, LINE * 1.25, align="center", space_after=LINE)
-SIGNATURE = TextStyle("fangsong", BODY_SIZE, LINE, align="left")
+# Centred: a name too long for one line is broken into balanced lines (each then centred on the date).
+SIGNATURE = TextStyle("fangsong", BODY_SIZE, LINE, align="center", tracking=BODY_TRACKING)
 TABLE_TEXT = TextStyle("songti", TABLE_SIZE, TABLE_SIZE * 1.3, align="center")
 TABLE_LABEL = TextStyle("songti", TABLE_SIZE, TABLE_SIZE * 1.3, align="left")
 

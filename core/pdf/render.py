@@ -224,22 +224,26 @@ class _Signature(Flowable):  # type: ignore[misc]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        lines = len(self.name.lines(avail_width))
+        # With a QR code at the left, a long name wraps before it rather than running over it.
+        self.left = layout.QR_SIZE + layout.BODY_SIZE if self.qr_value else 0.0
+        lines = len(self.name.lines(avail_width - self.left))
         self.height = (layout.SEAL_LINES + lines + 1) * layout.LINE
         return self.width, self.height
 
     def draw(self) -> None:
-        canvas = self.canv
-        date_width = sum(self.date.advance)
+        canvas, tracking = self.canv, layout.SIGNATURE.tracking
+        date_width = self.date.width_of(0, len(self.date.text))
         date_right = self.width - layout.DATE_INSET_CHARS * layout.BODY_SIZE
         centre = date_right - date_width / 2
         row = layout.SEAL_LINES
-        for line in self.name.lines(self.width):
-            used = sum(self.name.advance[line.start : line.end])
-            x = max(0.0, min(centre - used / 2, self.width - used))
-            draw_run(canvas, self.name, line.start, line.end, x, self._baseline(row), 0.0)
+        for line in self.name.lines(self.width - self.left):
+            used = self.name.width_of(line.start, line.end)
+            x = max(self.left, min(centre - used / 2, self.width - used))
+            draw_run(canvas, self.name, line.start, line.end, x, self._baseline(row), tracking)
             row += 1
-        draw_run(canvas, self.date, 0, len(self.date.text), date_right - date_width, self._baseline(row), 0.0)
+        draw_run(
+            canvas, self.date, 0, len(self.date.text), date_right - date_width, self._baseline(row), tracking
+        )
         if self.qr_value and self.code:
             size = layout.QR_SIZE
             caption = layout.FOOTER_CODE_SIZE

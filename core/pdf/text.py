@@ -107,6 +107,10 @@ class Setting:
         self.baseline_drop = style.leading / 2 + size * (fonts.descent(style.role) + 0.5)
         self._lines: dict[float, list[Line]] = {}
 
+    def width_of(self, start: int, end: int) -> float:
+        """Width of characters start..end set on one line with the style's tracking."""
+        return sum(self.advance[start:end]) + max(end - start - 1, 0) * self.style.tracking
+
     def lines(self, width: float) -> list[Line]:
         if width not in self._lines:
             lines = self._break(width)
