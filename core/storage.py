@@ -442,6 +442,11 @@ class Database:
         with self._lock:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (e.g. `db import` while the app is open)."""
+        with self._lock:
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def settings(self) -> dict[str, object]:
         """The connection's safety settings as SQLite reports them (for `db check` and tests)."""
         with self._lock, _explained(self.path, writing=False):

@@ -13,15 +13,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from core.errors import UserError
+from core.instance_lock import InstanceLock
 from core.logs import setup_logging
 from core.paths import default_db_path
-from core.storage import Database
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
+from ui.safety import open_database
 from ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,21 @@ def create_application() -> QApplication:
     app.setApplicationName(APP_TITLE)
     app.setOrganizationName("nianbao")
     ensure_chinese_font()
+    _install_qt_translation(app)
     return app
+
+
+def _install_qt_translation(app: QApplication) -> None:
+    """Qt's own dialogs (file, print, message buttons) in Chinese, whatever the Windows language."""
+    if getattr(app, "_nianbao_translator", None) is not None:
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        app._nianbao_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
+    else:
+        log.warning("Qt's Chinese translation was not found in %s", folder)
 
 
 def run_app(argv: Sequence[str]) -> int:
@@ -63,15 +79,28 @@ def run_app(argv: Sequence[str]) -> int:
     log.info("starting the app (database %s)", args.db or default_db_path())
     app = create_application()
     install_excepthook(log_file)  # the hooks keep the handler alive
+    db_path = Path(args.db or default_db_path())
+    lock = InstanceLock(db_path)
     try:
-        db = Database.open(args.db or default_db_path())
-    except UserError as exc:  # not ours, newer, locked, damaged: say so in Chinese
+        if not lock.acquire():  # two windows writing one database would overwrite each other
+            QMessageBox.warning(
+                None,
+                APP_TITLE,
+                f"数据库“{db_path}”已经在另一个年报助手窗口中打开。\n请切换到那个窗口继续工作。",
+            )
+            return EXIT_UNUSABLE
+    except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
         return EXIT_UNUSABLE
+    db = open_database(db_path)  # not ours, newer, damaged: explained, with the latest good backup offered
+    if db is None:
+        lock.release()
+        return EXIT_UNUSABLE
+    window: MainWindow | None = None
     try:
         window = MainWindow(db, Settings.load())
         window.show()
-        code = app.exec()
+        return app.exec()
     finally:
-        db.close()
-    return code
+        (window.db if window is not None else db).close()  # the window may have swapped in a restored one
+        lock.release()

@@ -12,11 +12,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.backups import backup_folder, list_backups, restore_backup
 from core.carry import new_from_previous
 from core.errors import UserError
 from core.exchange import read_report, write_report
@@ -40,6 +42,7 @@ from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog, conf
 from ui.document import ReportDocument
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel, summary
 from ui.report_list import STATUS_NAMES, ReportList
+from ui.safety import DatabaseWatch
 from ui.settings import Settings, window_state
 from ui.sign_print import SignPrintPage
 from ui.table_view import ReportTableView
@@ -243,6 +246,10 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.refresh_list()
         self._reopen_last()
+        self.watch = DatabaseWatch(db, self)
+        self.watch.externallyChanged.connect(self._external_change)
+        self.watch.backupFailed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
+        self.watch.backup_if_due()  # at start, then daily while open
 
     # ------------------------------------------------------------------ window
 
@@ -264,6 +271,9 @@ class MainWindow(QMainWindow):
         self.export_action = add("导出报告文件…", self._export_current)
         menu.addSeparator()
         add("已删除的报告…", self.show_deleted)
+        menu.addSeparator()
+        add("备份数据库…", self.backup_database)
+        add("恢复备份…", self.restore_database)
         menu.addSeparator()
         add("退出", self.close, QKeySequence("Ctrl+Q"))
 
@@ -428,6 +438,85 @@ class MainWindow(QMainWindow):
         report_id = self.document.report_id if self.document else self.report_list.current_id()
         if report_id is not None:
             self.export_report(report_id)
+
+    # ------------------------------------------------------------------ the database file
+
+    @Slot()
+    def backup_database(self, dest: Path | None = None) -> Path | None:
+        """A consistent copy wherever the user wants it (e.g. a USB stick)."""
+        if dest is None:
+            folder = backup_folder(self.db.path)
+            suggested = folder / f"{self.db.path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}-manual.sqlite3"
+            folder.mkdir(exist_ok=True)
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)"
+            )
+            if not chosen:
+                return None
+            dest = Path(chosen)
+        try:
+            self.db.backup(dest)
+        except UserError as exc:
+            show_message(self, exc.message)
+            return None
+        self.statusBar().showMessage(f"已备份到 {dest}", 30_000)
+        return dest
+
+    @Slot()
+    def restore_database(self, source: Path | None = None) -> bool:
+        """Replace the database with a backup, after keeping the current file; the user confirms."""
+        if source is None:
+            backups = list_backups(self.db.path)
+            other = "从其他文件选择…"
+            labels = [b.label for b in backups] + [other]
+            label, ok = QInputDialog.getItem(self, "恢复备份", "选择要恢复的备份：", labels, 0, False)
+            if not ok:
+                return False
+            if label == other:
+                chosen, _ = QFileDialog.getOpenFileName(
+                    self, "选择备份文件", "", "数据库备份 (*.sqlite3);;所有文件 (*)"
+                )
+                if not chosen:
+                    return False
+                source = Path(chosen)
+            else:
+                source = backups[labels.index(label)].path
+            answer = QMessageBox.question(
+                self,
+                APP_TITLE,
+                "恢复后，数据库会回到备份时的状态。当前的数据库会先另存一份，不会丢失。\n\n确定恢复吗？",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.close_report()
+        path = self.db.path
+        self.db.close()
+        try:
+            safety = restore_backup(source, path)
+        except UserError as exc:
+            show_message(self, exc.message)
+            safety = None
+        finally:
+            self.db = Database.open(path)
+            self.watch.set_database(self.db)
+            self.refresh_list()
+        if safety is not None:
+            self.statusBar().showMessage(f"已恢复备份；原来的数据库另存为 {safety}", 60_000)
+        return safety is not None
+
+    @Slot()
+    def _external_change(self) -> None:
+        """Another program (e.g. `main.py db import`) committed to our database: show its result."""
+        self.refresh_list()
+        document = self.document
+        if document is None:
+            return
+        if document.previewing:  # the user is typing in a cell: look again in a moment
+            QTimer.singleShot(1000, self._external_change)
+            return
+        if self.db.load_report(document.report_id) != document.report:
+            document.reload()
+            self.statusBar().showMessage("这份报告刚在别处被修改（例如导入了新版本），已重新载入。", 30_000)
 
     # ------------------------------------------------------------------ the open report
 

@@ -1,0 +1,101 @@
+"""Keeping the database safe while the app runs: one writer, damaged-file recovery, daily backups,
+and noticing changes made by another process (e.g. `main.py db import` while the app is open).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from core.backups import ensure_daily_backup, latest_good_backup, restore_backup
+from core.errors import UserError
+from core.storage import Database
+from ui.crash import APP_TITLE
+
+log = logging.getLogger(__name__)
+
+BACKUP_CHECK_MS = 60 * 60 * 1000  # a new day's backup is made within the hour
+EXTERNAL_CHECK_MS = 2000
+
+
+def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
+    """Open the database; when it is damaged or not usable, offer the latest good backup.
+
+    Returns None when the user declines (the app then exits); the damaged file is only replaced with
+    the user's consent, and a byte-for-byte copy of it is kept first.
+    """
+    try:
+        db = Database.open(path)
+        problems = db.integrity_check()
+        if not problems:
+            return db
+        db.close()
+        reason = f"数据库“{path.name}”未通过完整性检查，可能已损坏。"
+    except UserError as exc:
+        reason = exc.message
+    log.warning("cannot open %s: %s", path, reason)
+    backup = latest_good_backup(path)
+    if backup is None:
+        QMessageBox.critical(parent, APP_TITLE, f"无法打开数据库。\n\n{reason}\n\n没有找到可用的备份。")
+        return None
+    answer = QMessageBox.question(
+        parent,
+        APP_TITLE,
+        f"无法打开数据库。\n\n{reason}\n\n找到一份完好的备份：{backup.label}。\n"
+        "是否用这份备份恢复？当前的文件会先原样另存一份，不会丢失。",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        safety = restore_backup(backup.path, path)
+        db = Database.open(path)
+    except UserError as exc:
+        QMessageBox.critical(parent, APP_TITLE, f"恢复失败。\n\n{exc.message}")
+        return None
+    kept = f"原来的文件已另存为：\n{safety}" if safety else ""
+    QMessageBox.information(parent, APP_TITLE, f"已用 {backup.label} 恢复数据库。\n{kept}")
+    return db
+
+
+class DatabaseWatch(QObject):
+    """Daily automatic backups and notice of commits made by other processes."""
+
+    externallyChanged = Signal()
+    backupFailed = Signal(str)
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._version = db.data_version()
+        self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS, timeout=self.backup_if_due)
+        self._change_timer = QTimer(self, interval=EXTERNAL_CHECK_MS, timeout=self.check_external)
+        self._backup_timer.start()
+        self._change_timer.start()
+
+    def set_database(self, db: Database) -> None:
+        self.db = db
+        self._version = db.data_version()
+
+    @Slot()
+    def backup_if_due(self) -> None:
+        try:
+            made = ensure_daily_backup(self.db)
+        except UserError as exc:  # e.g. a full disk: the app keeps working, the user is told
+            log.warning("automatic backup failed: %s", exc.message)
+            self.backupFailed.emit(f"自动备份未能完成：{exc.message}")
+            return
+        if made:
+            log.info("automatic backup %s", made)
+
+    @Slot()
+    def check_external(self) -> None:
+        try:
+            version = self.db.data_version()
+        except UserError:
+            return
+        if version != self._version:
+            self._version = version
+            self.externallyChanged.emit()
