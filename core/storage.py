@@ -345,6 +345,7 @@ class Database:
         self._conn = conn
         self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self._lock = threading.RLock()
+        self.closed = False
 
     @classmethod
     def open(
@@ -396,6 +397,7 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            self.closed = True
 
     def __enter__(self) -> Database:
         return self

@@ -81,6 +81,8 @@ class DatabaseWatch(QObject):
 
     @Slot()
     def backup_if_due(self) -> None:
+        if self.db.closed:  # the window is closing (or swapping in a restored file)
+            return
         try:
             made = ensure_daily_backup(self.db)
         except UserError as exc:  # e.g. a full disk: the app keeps working, the user is told
@@ -92,6 +94,8 @@ class DatabaseWatch(QObject):
 
     @Slot()
     def check_external(self) -> None:
+        if self.db.closed:
+            return
         try:
             version = self.db.data_version()
         except UserError:
