@@ -1,8 +1,9 @@
-"""Shared fixtures: Qt offscreen, the seed report, a fresh report file per test."""
+"""Shared fixtures: Qt offscreen, the seed report, a fresh database file per test."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,11 @@ import pytest
 # Before anything imports Qt: the tests run with no screen, here and in CI.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QThreadPool
+
 from core.exchange import read_report
 from core.report import Report
+from core.storage import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -23,6 +27,29 @@ SEED_TXT = SHARED / "fixtures" / "wenxian-2021.txt"
 def seed() -> Report:
     """The published 温县 2021 report, fresh for each test (tests may change it)."""
     return read_report(SEED_JSON)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where this test's database file goes (not made yet)."""
+    return tmp_path / "年报.sqlite3"
+
+
+@pytest.fixture
+def seeded_db_path(db_path: Path, seed: Report) -> Path:
+    """This test's database file, holding the seed report (closed again)."""
+    with Database.open(db_path) as db:
+        db.create_report(seed)
+    return db_path
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    """This test's database, open for the test."""
+    database = Database.open(db_path)
+    yield database
+    QThreadPool.globalInstance().waitForDone()  # no background PDF may outlive the file
+    database.close()
 
 
 @pytest.fixture(autouse=True)

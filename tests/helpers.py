@@ -1,0 +1,34 @@
+"""Helpers the tests share that are not fixtures: `main.py` run as a script runs it, and a stored value
+read back from a database file. Qt-free, so the command-line tests need no GUI modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from core.storage import Database
+from tests.conftest import ROOT
+
+
+def run_main(
+    *args: str | Path, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`python main.py ARGS` in a fresh process (env None: this process's environment), output as text."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+def natural_persons(path: Path) -> Decimal | None:
+    """Table B row 一, 自然人, of the first report in the database file at `path` (22 in the seed)."""
+    with Database.open(path, read_only=True) as db:
+        return db.load_report(db.list_reports()[0].id).values["requests.1.natural_person"]
