@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED_JSON
-
-
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=60,
-    )
+from tests.conftest import SEED_JSON
+from tests.helpers import run_main
 
 
 def _mutated(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
@@ -32,14 +20,14 @@ def _mutated(tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
 
 
 def test_the_seed_passes_with_no_errors() -> None:
-    result = run("check", SEED_JSON)
+    result = run_main("check", SEED_JSON)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines() == ["共 0 处错误，0 处提示。"]
 
 
 def test_a_broken_balance_prints_rule_cells_and_message_and_exits_1(tmp_path: Path) -> None:
     path = _mutated(tmp_path, lambda d: d["requests"]["3.7"].update(natural_person=21))
-    result = run("check", path)
+    result = run_main("check", path)
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
     balance = [line for line in lines if " B.BALANCE " in line]
@@ -52,7 +40,7 @@ def test_a_broken_balance_prints_rule_cells_and_message_and_exits_1(tmp_path: Pa
 
 def test_json_output_counts_and_lists_findings(tmp_path: Path) -> None:
     path = _mutated(tmp_path, lambda d: d["review_litigation"]["review"].update(upheld=None))
-    result = run("check", path, "--json")
+    result = run_main("check", path, "--json")
     assert result.returncode == 0  # a blank is a warning only
     out = json.loads(result.stdout)
     assert out["errors"] == 0 and out["warnings"] == 1
@@ -68,7 +56,7 @@ def test_json_output_counts_and_lists_findings(tmp_path: Path) -> None:
 
 def test_previous_year_enables_the_year_rules(tmp_path: Path) -> None:
     previous = _mutated(tmp_path, lambda d: d["requests"]["4"].update(other=2, total=2))
-    result = run("check", SEED_JSON, "--previous", previous, "--json")
+    result = run_main("check", SEED_JSON, "--previous", previous, "--json")
     assert result.returncode == 0
     rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
     assert rules.count("YEAR.CARRY_OVER") == 2 and "YEAR.IN_FORCE" in rules
@@ -89,7 +77,7 @@ def test_previous_year_enables_the_year_rules(tmp_path: Path) -> None:
 def test_an_unusable_file_exits_2_with_one_chinese_line(tmp_path: Path, content: str, expected: str) -> None:
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
-    result = run("check", path)
+    result = run_main("check", path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert expected in result.stderr
@@ -97,5 +85,5 @@ def test_an_unusable_file_exits_2_with_one_chinese_line(tmp_path: Path, content:
 
 
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:
-    result = run("check", tmp_path / "nothing.json")
+    result = run_main("check", tmp_path / "nothing.json")
     assert result.returncode == 2 and "找不到文件" in result.stderr and "Traceback" not in result.stderr

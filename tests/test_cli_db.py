@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from core.exchange import read_report, write_report
 from core.storage import Database
-from tests.conftest import ROOT, SEED_JSON
+from tests.conftest import SEED_JSON
+from tests.helpers import run_main
 
 AGENCY = "温县人民政府办公室"
 
@@ -21,20 +19,7 @@ def _main(*args: str | Path, home: Path | None = None) -> subprocess.CompletedPr
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
     if home is not None:
         env["XDG_DATA_HOME"] = str(home)  # where platformdirs puts the default database on Linux
-    return subprocess.run(
-        [sys.executable, "main.py", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "年报.sqlite3"
+    return run_main(*args, env=env)
 
 
 def _edited_seed(tmp_path: Path) -> Path:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, SEED_JSON
+from tests.helpers import run_main
 
 TIMEOUT = 180
 
@@ -24,15 +24,7 @@ def _smoke(tmp_path: Path, sample: Path | None = None) -> subprocess.CompletedPr
     env.pop("NIANBAO_SMOKE_SAMPLE", None)
     if sample is not None:
         env["NIANBAO_SMOKE_SAMPLE"] = str(sample)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--smoke-test"],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        cwd=tmp_path,
-    )
+    return run_main("--smoke-test", env=env, cwd=tmp_path, timeout=TIMEOUT)
 
 
 def test_smoke_test_passes_on_the_bundled_sample(tmp_path: Path) -> None:
