@@ -20,113 +20,102 @@ from core.backups import (
 )
 from core.errors import UserError
 from core.instance_lock import InstanceLock
-from core.report import Report
 from core.storage import Database
 from tests.conftest import ROOT
+from tests.helpers import natural_persons, run_main
 
 DAY = dt.timedelta(days=1)
 START = dt.datetime(2027, 1, 3, 9, 30)
 
 
-@pytest.fixture
-def db_path(tmp_path: Path, seed: Report) -> Path:
-    path = tmp_path / "年报.sqlite3"
-    with Database.open(path) as db:
-        db.create_report(seed)
-    return path
-
-
-def _natural_persons(path: Path) -> Decimal | None:
-    with Database.open(path, read_only=True) as db:
-        return db.load_report(db.list_reports()[0].id).values["requests.1.natural_person"]
-
-
-def test_one_automatic_backup_a_day(db_path: Path) -> None:
-    with Database.open(db_path) as db:
+def test_one_automatic_backup_a_day(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
         first = ensure_daily_backup(db, START)
-        assert first is not None and first.parent == backup_folder(db_path)
+        assert first is not None and first.parent == backup_folder(seeded_db_path)
         assert ensure_daily_backup(db, START + dt.timedelta(hours=5)) is None  # same day: nothing new
         assert ensure_daily_backup(db, START + DAY) is not None
-    assert [b.kind for b in list_backups(db_path)] == ["auto", "auto"]
+    assert [b.kind for b in list_backups(seeded_db_path)] == ["auto", "auto"]
 
 
-def test_rotation_keeps_ten_days_and_one_per_month(db_path: Path) -> None:
-    with Database.open(db_path) as db:
+def test_rotation_keeps_ten_days_and_one_per_month(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
         for n in range(75):  # 75 days of daily use, from 3 January to 18 March
             ensure_daily_backup(db, START + n * DAY)
-    kept = [b.at.date() for b in list_backups(db_path)]
+    kept = [b.at.date() for b in list_backups(seeded_db_path)]
     last_ten = [(START + n * DAY).date() for n in range(74, 64, -1)]
     assert kept[:10] == last_ten
     # plus the newest of each earlier month: 31 January and 28 February
     assert kept[10:] == [dt.date(2027, 2, 28), dt.date(2027, 1, 31)]
 
 
-def test_manual_backups_are_never_pruned(db_path: Path) -> None:
-    with Database.open(db_path) as db:
+def test_manual_backups_are_never_pruned(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
         manual = make_backup(db, "manual", START)
         for n in range(15):
             ensure_daily_backup(db, START + n * DAY)
     assert manual.exists()
 
 
-def test_a_backup_is_a_sound_database_with_the_report(db_path: Path) -> None:
-    with Database.open(db_path) as db:
+def test_a_backup_is_a_sound_database_with_the_report(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
         path = make_backup(db)
     with Database.open(path, read_only=True) as copy:
         assert copy.integrity_check() == []
         assert [s.agency for s in copy.list_reports()] == ["温县人民政府办公室"]
 
 
-def test_restore_brings_back_the_backup_and_keeps_the_current_file_first(db_path: Path) -> None:
-    with Database.open(db_path) as db:
+def test_restore_brings_back_the_backup_and_keeps_the_current_file_first(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
         backup = make_backup(db, "manual", START)
         db.set_values(db.list_reports()[0].id, {"requests.1.natural_person": Decimal(99)})
-    safety = restore_backup(backup, db_path, START + DAY)
-    assert _natural_persons(db_path) == 22
-    assert safety is not None and _natural_persons(safety) == 99  # nothing is lost by restoring
-    assert [b.kind for b in list_backups(db_path)] == ["before-restore", "manual"]
+    safety = restore_backup(backup, seeded_db_path, START + DAY)
+    assert natural_persons(seeded_db_path) == 22
+    assert safety is not None and natural_persons(safety) == 99  # nothing is lost by restoring
+    assert [b.kind for b in list_backups(seeded_db_path)] == ["before-restore", "manual"]
 
 
-def test_a_damaged_database_is_kept_byte_for_byte_before_restoring(db_path: Path) -> None:
-    with Database.open(db_path) as db:
+def test_a_damaged_database_is_kept_byte_for_byte_before_restoring(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
         backup = make_backup(db, "manual", START)
-    db_path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
-    damaged = db_path.read_bytes()
-    safety = restore_backup(backup, db_path, START + DAY)
+    seeded_db_path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
+    damaged = seeded_db_path.read_bytes()
+    safety = restore_backup(backup, seeded_db_path, START + DAY)
     assert safety is not None and safety.read_bytes() == damaged
-    assert _natural_persons(db_path) == 22
+    assert natural_persons(seeded_db_path) == 22
 
 
-def test_latest_good_backup_skips_damaged_ones(db_path: Path) -> None:
-    with Database.open(db_path) as db:
+def test_latest_good_backup_skips_damaged_ones(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
         good = make_backup(db, "auto", START)
         bad = make_backup(db, "auto", START + DAY)
     bad.write_bytes(b"not a database at all")
-    found = latest_good_backup(db_path)
+    found = latest_good_backup(seeded_db_path)
     assert found is not None and found.path == good
 
 
-def test_a_damaged_backup_is_refused_and_the_database_left_alone(db_path: Path, tmp_path: Path) -> None:
+def test_a_damaged_backup_is_refused_and_the_database_left_alone(
+    seeded_db_path: Path, tmp_path: Path
+) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"junk" * 100)
-    before = db_path.read_bytes()
+    before = seeded_db_path.read_bytes()
     with pytest.raises(UserError):
-        restore_backup(junk, db_path)
-    assert db_path.read_bytes() == before
+        restore_backup(junk, seeded_db_path)
+    assert seeded_db_path.read_bytes() == before
 
 
-def test_only_one_holder_of_the_instance_lock(db_path: Path) -> None:
+def test_only_one_holder_of_the_instance_lock(seeded_db_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLD_LOCK, str(db_path)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        [sys.executable, "-c", _HOLD_LOCK, str(seeded_db_path)], stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        assert InstanceLock(db_path).acquire() is False
+        assert InstanceLock(seeded_db_path).acquire() is False
     finally:
         holder.kill()
         holder.wait()
         holder.stdout.close()
-    with InstanceLock(db_path) as lock:  # the OS dropped the killed holder's lock
+    with InstanceLock(seeded_db_path) as lock:  # the OS dropped the killed holder's lock
         assert lock.acquire() is True
 
 
@@ -141,37 +130,26 @@ time.sleep(60)
 """
 
 
-def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=60,
-    )
-
-
-def test_db_restore_command(db_path: Path, tmp_path: Path) -> None:
+def test_db_restore_command(seeded_db_path: Path, tmp_path: Path) -> None:
     backup = tmp_path / "copy.sqlite3"
-    assert _cli("db", "backup", "-o", backup, "--db", db_path).returncode == 0
-    with Database.open(db_path) as db:
+    assert run_main("db", "backup", "-o", backup, "--db", seeded_db_path).returncode == 0
+    with Database.open(seeded_db_path) as db:
         db.set_values(db.list_reports()[0].id, {"requests.1.natural_person": Decimal(5)})
-    result = _cli("db", "restore", backup, "--db", db_path)
+    result = run_main("db", "restore", backup, "--db", seeded_db_path)
     assert result.returncode == 0, result.stderr
     assert "已用备份" in result.stdout and "另存为" in result.stdout
-    assert _natural_persons(db_path) == 22
+    assert natural_persons(seeded_db_path) == 22
 
 
-def test_db_restore_is_refused_while_the_app_holds_the_database(db_path: Path, tmp_path: Path) -> None:
+def test_db_restore_is_refused_while_the_app_holds_the_database(seeded_db_path: Path, tmp_path: Path) -> None:
     backup = tmp_path / "copy.sqlite3"
-    assert _cli("db", "backup", "-o", backup, "--db", db_path).returncode == 0
-    with InstanceLock(db_path) as lock:
+    assert run_main("db", "backup", "-o", backup, "--db", seeded_db_path).returncode == 0
+    with InstanceLock(seeded_db_path) as lock:
         assert lock.acquire()
-        result = _cli("db", "restore", backup, "--db", db_path)
+        result = run_main("db", "restore", backup, "--db", seeded_db_path)
     assert result.returncode == 2 and "请先关闭程序" in result.stderr
 
 
-def test_db_restore_of_a_missing_file_is_explained(db_path: Path, tmp_path: Path) -> None:
-    result = _cli("db", "restore", tmp_path / "nothing.sqlite3", "--db", db_path)
+def test_db_restore_of_a_missing_file_is_explained(seeded_db_path: Path, tmp_path: Path) -> None:
+    result = run_main("db", "restore", tmp_path / "nothing.sqlite3", "--db", seeded_db_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.strip()
