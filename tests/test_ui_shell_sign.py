@@ -3,44 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from core.fingerprint import fingerprint
 from core.storage import Database
-from tests.conftest import SEED_JSON
+from tests.qt_helpers import import_seed, on_next_modal, open_window
 from ui.dialogs import UnfinalizeDialog
-from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
-from ui.settings import Settings
 from ui.sign_print import SignPrintPage, print_document
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(tmp_path / "年报.sqlite3")
-    yield database
-    QThreadPool.globalInstance().waitForDone()
-    database.close()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, db: Database) -> MainWindow:
-    ensure_chinese_font()
-    window = MainWindow(db, Settings())
-    qtbot.addWidget(window)
-    window.show()
-    report_id = window.import_file(SEED_JSON)
-    assert report_id is not None
+    """The seed report open in a shown window."""
+    window = open_window(qtbot, db)
+    report_id = import_seed(window)
     window._message.close()
     window.open_report(report_id)
     return window
@@ -53,17 +39,6 @@ def sign_page(window: MainWindow, qtbot: QtBot) -> SignPrintPage:
     with qtbot.waitSignal(page.preview_ready, timeout=60_000):
         window.editor.show_page(window.editor.nav.count() - 1)
     return page
-
-
-def on_next_modal(action: Callable[[QWidget], None]) -> None:
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None or not widget.isVisible():
-            QTimer.singleShot(10, poll)
-        else:
-            action(widget)
-
-    QTimer.singleShot(0, poll)
 
 
 def pdf_text(data: bytes) -> str:

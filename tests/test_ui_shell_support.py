@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QFont, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from core.report import Report
 from core.rules import check
 from core.storage import Database
-from tests.conftest import SEED_JSON
+from tests.qt_helpers import import_seed, open_window
 from ui.findings_panel import FindingsPanel, summary
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.text_editor import SubheadingHighlighter
 from ui.worker import run_in_background
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(tmp_path / "年报.sqlite3")
-    yield database
-    QThreadPool.globalInstance().waitForDone()
-    database.close()
 
 
 def test_settings_are_kept_as_json_and_a_damaged_file_falls_back_to_defaults() -> None:
@@ -72,11 +60,8 @@ def test_a_background_job_delivers_its_result_or_its_error_on_the_gui_thread(qtb
 
 
 def test_status_bar_says_when_it_saved_and_why_saving_failed(qtbot: QtBot, db: Database) -> None:
-    window = MainWindow(db, Settings())
-    qtbot.addWidget(window)
-    report_id = window.import_file(SEED_JSON)
-    assert report_id is not None
-    window.open_report(report_id)
+    window = open_window(qtbot, db)
+    window.open_report(import_seed(window))
     document = window.document
     assert document is not None
     document.set_values({"requests.1.natural_person": Decimal(21)})
@@ -86,10 +71,8 @@ def test_status_bar_says_when_it_saved_and_why_saving_failed(qtbot: QtBot, db: D
 
 
 def test_the_edit_menu_undoes_and_redoes_a_cell_edit(qtbot: QtBot, db: Database) -> None:
-    window = MainWindow(db, Settings())
-    qtbot.addWidget(window)
-    report_id = window.import_file(SEED_JSON)
-    assert report_id is not None
+    window = open_window(qtbot, db)
+    report_id = import_seed(window)
     window.open_report(report_id)
     assert window.document is not None and not window.undo_action.isEnabled()
     window.document.set_values({"requests.1.natural_person": Decimal(21)})

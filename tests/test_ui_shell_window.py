@@ -3,16 +3,13 @@ narrative editing with undo, findings that lead to their cell, and close/reopen 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.exchange import read_report, to_dict
@@ -20,65 +17,17 @@ from core.report import Report
 from core.rules import resolved_values
 from core.storage import Database
 from tests.conftest import SEED_JSON
+from tests.qt_helpers import commit_text, import_seed, on_next_modal, open_window
 from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog
-from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
 AGENCY = "温县人民政府办公室"
-TODAY = dt.date(2023, 1, 10)  # reports written in January 2023 are about 2022
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "年报.sqlite3"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = Database.open(db_path)
-    yield database
-    QThreadPool.globalInstance().waitForDone()  # no background PDF may outlive the file
-    database.close()
-
-
-def open_window(qtbot: QtBot, db: Database, settings: Settings | None = None) -> MainWindow:
-    ensure_chinese_font()
-    window = MainWindow(db, settings or Settings(), today=lambda: TODAY)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, db: Database) -> MainWindow:
     return open_window(qtbot, db)
-
-
-def on_next_modal(action: Callable[[QWidget], None]) -> None:
-    """Act on the next modal dialog once it is shown (a test's hand on the keyboard)."""
-
-    def poll() -> None:
-        widget = QApplication.activeModalWidget()
-        if widget is None or not widget.isVisible():
-            QTimer.singleShot(10, poll)
-        else:
-            action(widget)
-
-    QTimer.singleShot(0, poll)
-
-
-def type_chinese(widget: QWidget, text: str) -> None:
-    """What an input method does when the user picks a phrase: commit the text."""
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
-
-
-def import_seed(window: MainWindow) -> int:
-    report_id = window.import_file(SEED_JSON)
-    assert report_id is not None
-    return report_id
 
 
 def list_lines(window: MainWindow) -> list[tuple[str, ...]]:
@@ -195,9 +144,9 @@ def test_typed_chinese_text_is_saved_at_once_and_survives_closing_and_reopening(
     window.editor.show_page(problems)
     edit = window.editor.editors["problems"].edit
     edit.setFocus()
-    type_chinese(edit, "一是公开内容不够全面。")
+    commit_text(edit, "一是公开内容不够全面。")
     QTest.keyClick(edit, Qt.Key.Key_Return)
-    type_chinese(edit, "二是解读形式较为单一。")
+    commit_text(edit, "二是解读形式较为单一。")
     expected = "一是公开内容不够全面。\n二是解读形式较为单一。"
     assert db.load_report(report_id).texts["problems"] == expected
     assert window.saved_label.text().startswith("已保存 ")
@@ -225,7 +174,7 @@ def test_ctrl_z_in_the_editor_undoes_the_typing_and_ctrl_y_redoes_it(
     editor = window.editor.editors["other"]
     window.editor.show_page(next(i for i, s in enumerate(window.editor.sections) if s.text_key == "other"))
     editor.edit.setFocus()
-    type_chinese(editor.edit, "无其他需要报告的事项。")
+    commit_text(editor.edit, "无其他需要报告的事项。")
     assert db.load_report(report_id).texts["other"] == "无其他需要报告的事项。"
     QTest.keyClick(editor.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.text() == "" and db.load_report(report_id).texts["other"] == ""

@@ -1,0 +1,58 @@
+"""Helpers the UI tests share: a main window on a database, the seed imported into it, a hand on the
+next modal dialog, and text committed as an input method commits it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from core.storage import Database
+from tests.conftest import SEED_JSON
+from ui.fonts import ensure_chinese_font
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+TODAY = dt.date(2023, 1, 10)  # reports written in January 2023 are about 2022
+
+
+def open_window(
+    qtbot: QtBot, db: Database, settings: Settings | None = None, today: dt.date = TODAY
+) -> MainWindow:
+    """The main window on `db`, shown, with the bundled Chinese font when the machine has none."""
+    ensure_chinese_font()
+    window = MainWindow(db, settings or Settings(), today=lambda: today)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def import_seed(window: MainWindow) -> int:
+    """Import the seed report file through the window, as 「导入」 does; its report id."""
+    report_id = window.import_file(SEED_JSON)
+    assert report_id is not None
+    return report_id
+
+
+def on_next_modal(action: Callable[[QWidget], None]) -> None:
+    """Act on the next modal dialog once it is shown (a test's hand on the keyboard)."""
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or not widget.isVisible():
+            QTimer.singleShot(10, poll)
+        else:
+            action(widget)
+
+    QTimer.singleShot(0, poll)
+
+
+def commit_text(widget: QWidget, text: str) -> None:
+    """What an input method (Chinese, or full-width digits) does when the user picks a phrase."""
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
