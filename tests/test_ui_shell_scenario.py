@@ -7,42 +7,31 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from core.exchange import to_dict
 from core.report import Report
 from core.rules import fmt, resolved_values
 from core.storage import Database
+from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.dialogs import NewReportDialog
-from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
-
-def commit_text(widget: QWidget, text: str) -> None:
-    """What a Chinese input method does when the user picks a phrase."""
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
+TODAY = dt.date(2022, 1, 10)  # a new report then is about 2021
 
 
 def new_window(qtbot: QtBot, db: Database) -> MainWindow:
-    window = MainWindow(db, Settings.load(), today=lambda: dt.date(2022, 1, 10))
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    return open_window(qtbot, db, Settings.load(), today=TODAY)
 
 
 def test_a_new_user_types_the_seed_report_sees_it_consistent_and_finds_it_after_reopening(
-    qtbot: QtBot, tmp_path: Path, seed: Report
+    qtbot: QtBot, db_path: Path, seed: Report
 ) -> None:
-    ensure_chinese_font()
-    path = tmp_path / "年报.sqlite3"
-    db = Database.open(path)
+    db = Database.open(db_path)
     window = new_window(qtbot, db)
 
     def fill_in_new_report(dialog: QWidget) -> None:
@@ -51,14 +40,7 @@ def test_a_new_user_types_the_seed_report_sees_it_consistent_and_finds_it_after_
         assert dialog.year == 2021 and not dialog.from_previous
         dialog.buttons.accepted.emit()
 
-    def when_shown() -> None:
-        modal = QApplication.activeModalWidget()
-        if modal is None:
-            QTimer.singleShot(10, when_shown)
-        else:
-            fill_in_new_report(modal)
-
-    QTimer.singleShot(0, when_shown)
+    on_next_modal(fill_in_new_report)
     report_id = window.new_report()
     assert report_id is not None
     editor, document = window.editor, window.document
@@ -95,7 +77,7 @@ def test_a_new_user_types_the_seed_report_sees_it_consistent_and_finds_it_after_
     QThreadPool.globalInstance().waitForDone()
     db.close()
 
-    db = Database.open(path)
+    db = Database.open(db_path)
     try:
         again = new_window(qtbot, db)
         assert again.document is not None and again.document.report_id == report_id

@@ -8,22 +8,20 @@ well. The assertions guard against empty or unpainted pages; judging the look is
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QCoreApplication, QEventLoop, QThreadPool
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core.storage import Database
-from tests.conftest import ROOT, SEED_JSON
+from tests.conftest import ROOT
+from tests.qt_helpers import TODAY, import_seed
 from ui.dialogs import NewReportDialog
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
@@ -31,7 +29,6 @@ from ui.settings import Settings
 
 SIZE_100 = (1366, 768)  # the most common office screen
 SIZE_150 = (1280, 720)  # 1920×1080 at 150%, in logical pixels
-TODAY = dt.date(2023, 1, 10)
 
 
 def _save(widget: QWidget, name: str, folders: list[Path]) -> QImage:
@@ -73,8 +70,7 @@ def take_screenshots(db: Database, size: tuple[int, int], prefix: str, folders: 
     window.show()
     images = []
     try:
-        report_id = window.import_file(SEED_JSON)
-        assert report_id is not None
+        report_id = import_seed(window)
         window._message.close()
         images.append(_save(window, f"{prefix}00-报告列表", folders))
 
@@ -100,14 +96,6 @@ def take_screenshots(db: Database, size: tuple[int, int], prefix: str, folders: 
         window.close()
         window.deleteLater()
     return images
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(tmp_path / "年报.sqlite3")
-    yield database
-    QThreadPool.globalInstance().waitForDone()
-    database.close()
 
 
 def _folders(tmp_path: Path) -> list[Path]:

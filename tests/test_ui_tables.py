@@ -10,24 +10,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent, QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.report import Report
 from core.storage import Database
+from tests.conftest import ROOT
+from tests.qt_helpers import commit_text
 from ui.document import ReportDocument
 from ui.fonts import ensure_chinese_font
 from ui.table_model import ADDRESS_ROLE, COLOURS, KIND_ROLE, ReportTableModel
 from ui.table_view import ReportTableView
 
-ROOT = Path(__file__).resolve().parent.parent
 B1_NATURAL = "requests.1.natural_person"
 B1_TOTAL = "requests.1.total"
 
@@ -39,22 +39,10 @@ def _chinese_font(qapp: QApplication) -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "nianbao.sqlite3"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = Database.open(db_path)
-    yield database
-    database.close()
-
-
-@pytest.fixture
-def report_id(db: Database, seed: Report) -> int:
-    report_id, created = db.import_report(seed)
-    assert created
-    return report_id
+def report_id(seeded_db_path: Path, db: Database) -> int:
+    """The seed report's id in this test's database."""
+    [summary] = db.list_reports()
+    return summary.id
 
 
 @pytest.fixture
@@ -230,9 +218,7 @@ def test_full_width_digits_typed_or_committed_by_an_input_method_are_stored(
     assert view.table_model.index_of(B1_TOTAL).data() == "26"
     press(qtbot, view, Qt.Key.Key_Tab)
     assert view.currentIndex() == view.table_model.index_of("requests.1.commercial")  # Tab moves right
-    commit = QInputMethodEvent()
-    commit.setCommitString("３")
-    QApplication.sendEvent(view, commit)
+    commit_text(view, "３")
     assert view.delegate.editor is not None and view.delegate.editor.text() == "３"
     assert view.table_model.index_of(B1_TOTAL).data() == "29"
     press(qtbot, view, Qt.Key.Key_Return)
