@@ -194,7 +194,9 @@ def confirm_delete(title: str, parent: QWidget | None = None) -> QMessageBox:
     return box
 
 
-class DeletedReport(Protocol):
+class ReportRef(Protocol):
+    """Which report: what the dialogs need of `core.storage.ReportSummary` (read-only, as its fields are)."""
+
     @property
     def id(self) -> int: ...
     @property
@@ -208,7 +210,7 @@ class DeletedReportsDialog(QDialog):
 
     restore = Signal(int)
 
-    def __init__(self, reports: Sequence[DeletedReport], parent: QWidget | None = None) -> None:
+    def __init__(self, reports: Sequence[ReportRef], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("已删除的报告")
         self.list = QListWidget()

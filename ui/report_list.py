@@ -24,21 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs import ReportRef
 from ui.findings_panel import ERROR_COLOUR, WARNING_COLOUR
 
 STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class Summary(Protocol):
-    """What the list needs of `core.storage.ReportSummary` (read-only, as its fields are)."""
+class Summary(ReportRef, Protocol):
+    """What the list needs of `core.storage.ReportSummary`: which report, and its state."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def agency(self) -> str: ...
-    @property
-    def year(self) -> int: ...
     @property
     def status(self) -> str: ...
     @property
