@@ -25,6 +25,16 @@ def summary(findings: Sequence[Finding]) -> str:
     return f"{errors} 处错误 · {len(findings) - errors} 处提示"
 
 
+def tree_children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    """The children of `item`; of a tree's `invisibleRootItem()`, its top-level lines."""
+    children = []
+    for i in range(item.childCount()):
+        child = item.child(i)
+        assert child is not None  # i < childCount()
+        children.append(child)
+    return children
+
+
 class FindingsPanel(QWidget):
     """A list of findings; `activated(finding)` when the user clicks one."""
 
@@ -84,12 +94,11 @@ class FindingsPanel(QWidget):
         return None
 
     def _all_items(self) -> list[QTreeWidgetItem]:
-        items = []
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            items.append(top)
-            items += [top.child(j) for j in range(top.childCount())]
-        return items
+        return [
+            item
+            for top in tree_children(self.tree.invisibleRootItem())
+            for item in (top, *tree_children(top))
+        ]
 
     @Slot(QTreeWidgetItem, int)
     def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:

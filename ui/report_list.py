@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.dialogs import ReportRef
-from ui.findings_panel import ERROR_COLOUR, WARNING_COLOUR
+from ui.findings_panel import ERROR_COLOUR, WARNING_COLOUR, tree_children
 
 STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -149,11 +149,10 @@ class ReportList(QWidget):
         return int(value) if value is not None else None
 
     def item_for(self, report_id: int) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            top = self.tree.topLevelItem(i)
-            for j in range(top.childCount()):
-                if top.child(j).data(0, ID_ROLE) == report_id:
-                    return top.child(j)
+        for top in tree_children(self.tree.invisibleRootItem()):
+            for item in tree_children(top):
+                if item.data(0, ID_ROLE) == report_id:
+                    return item
         return None
 
     def select(self, report_id: int) -> None:
