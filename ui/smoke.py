@@ -19,6 +19,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 SAMPLE = ("samples", "sample-2021.json")
 SAMPLE_ENV = "NIANBAO_SMOKE_SAMPLE"  # another report file to try instead of the bundled sample
@@ -32,12 +33,12 @@ class SmokeFailure(Exception):
     """A check of the smoke test did not hold."""
 
 
-def _say(text: str, stream: object = None) -> None:
+def _say(text: str, stream: TextIO | None = None) -> None:
     """Print if there is a console at all (a windowed Windows exe has none: the log has it too)."""
     out = stream or sys.stdout
     if out is not None:
         with contextlib.suppress(OSError, ValueError):
-            print(text, file=out, flush=True)  # type: ignore[call-overload]
+            print(text, file=out, flush=True)
 
 
 @contextlib.contextmanager
@@ -46,11 +47,11 @@ def _private_data_dir(folder: Path) -> Iterator[None]:
     import platformdirs
 
     real = platformdirs.user_data_dir
-    platformdirs.user_data_dir = lambda *args, **kwargs: str(folder)  # type: ignore[assignment]
+    platformdirs.user_data_dir = lambda *args, **kwargs: str(folder)
     try:
         yield
     finally:
-        platformdirs.user_data_dir = real  # type: ignore[assignment]
+        platformdirs.user_data_dir = real
 
 
 @contextlib.contextmanager
