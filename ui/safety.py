@@ -70,8 +70,10 @@ class DatabaseWatch(QObject):
         super().__init__(parent)
         self.db = db
         self._version = db.data_version()
-        self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS, timeout=self.backup_if_due)
-        self._change_timer = QTimer(self, interval=EXTERNAL_CHECK_MS, timeout=self.check_external)
+        self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self.backup_if_due)
+        self._change_timer = QTimer(self, interval=EXTERNAL_CHECK_MS)
+        self._change_timer.timeout.connect(self.check_external)
         self._backup_timer.start()
         self._change_timer.start()
 
