@@ -54,7 +54,9 @@ def _agency_box(agencies: Sequence[str], current: str) -> QComboBox:
     box.setEditable(True)
     box.addItems(list(agencies))
     box.setCurrentText(current)
-    box.lineEdit().setPlaceholderText("例如：温县人民政府办公室")
+    line = box.lineEdit()
+    assert line is not None  # an editable combo box has one
+    line.setPlaceholderText("例如：温县人民政府办公室")
     box.setMinimumContentsLength(18)
     return box
 

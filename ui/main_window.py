@@ -523,6 +523,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def open_report(self, report_id: int) -> None:
         if self.document is not None and self.document.report_id == report_id:
+            assert self.editor is not None  # an open document always has its editor
             self.stack.setCurrentWidget(self.editor)
             return
         self.close_report()
