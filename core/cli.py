@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.errors import UserError
 from core.exchange import dumps, read_report, write_report
@@ -30,12 +30,43 @@ log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is explained in Chinese (exit status 2)."""
+class _ChineseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+# argparse's own sentences, in the order tried (the rest of each message names the argument)
+_ARGPARSE_WORDS = (
+    ("the following arguments are required", "缺少参数"),
+    ("unrecognized arguments", "不认识的参数"),
+    ("invalid choice", "无效的选择"),
+    ("invalid int value", "应为整数"),
+    ("expected one argument", "后面需要一个值"),
+    ("argument ", "参数 "),
+    ("choose from", "可选"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese help headings, and usage mistakes explained in Chinese (exit status 2)."""
+
+    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _ChineseHelp)
+        kwargs["add_help"] = False  # our own -h, with a Chinese help text
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
     def error(self, message: str) -> NoReturn:
+        for english, chinese in _ARGPARSE_WORDS:
+            message = message.replace(english, chinese)
         self.print_usage(sys.stderr)
         self.exit(EXIT_UNUSABLE, f"命令行参数有误：{message}\n")
+
+
+_Parser = ChineseArgumentParser
 
 
 def cmd_check(args: argparse.Namespace) -> int:

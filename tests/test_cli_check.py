@@ -87,3 +87,16 @@ def test_an_unusable_file_exits_2_with_one_chinese_line(tmp_path: Path, content:
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = run_main("check", tmp_path / "nothing.json")
     assert result.returncode == 2 and "找不到文件" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_usage_mistake_is_explained_in_chinese() -> None:
+    result = run_main("check")
+    assert result.returncode == 2
+    assert result.stderr.startswith("用法：main.py check")
+    assert "命令行参数有误：缺少参数" in result.stderr and "required" not in result.stderr
+
+
+def test_help_is_in_chinese() -> None:
+    result = run_main("--help")
+    assert result.returncode == 0
+    assert "选项" in result.stdout and "显示本帮助并退出" in result.stdout and "usage" not in result.stdout

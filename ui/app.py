@@ -11,11 +11,11 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from core.cli import ChineseArgumentParser
 from core.errors import UserError
 from core.instance_lock import InstanceLock
 from core.logs import setup_logging
@@ -31,14 +31,8 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"命令行参数有误：{message}\n")
-
-
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = _Parser(prog="main.py", description="年报助手桌面程序")
+    parser = ChineseArgumentParser(prog="main.py", description="年报助手桌面程序")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据文件夹中）")
     parser.add_argument("--smoke-test", action="store_true", help="启动后立即退出（用于检查安装是否完整）")
     return parser.parse_args(list(argv))
