@@ -17,7 +17,8 @@ def new_from_previous(previous: Report, year: int, format_id: str = CURRENT) -> 
     report = Report.blank(previous.agency, year, format_id)
     before = resolved_values(previous)
     for check in report.spec.year_checks:
-        if not check.plus and not check.minus and check.previous in before:
+        derived = report.spec.cells[check.cell].derived  # a total stays computed, not a given number
+        if not check.plus and not check.minus and not derived:
             report.values[check.cell] = before[check.previous]
     for key in report.texts:
         text = previous.texts.get(key, "")

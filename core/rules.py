@@ -97,7 +97,9 @@ def _sum_message(check: SumCheck, values: dict[str, Decimal], left: Decimal, rig
         if len(terms) == 1:
             return f"{terms[0].name}（{fmt(values[terms[0].address])}）"
         shown = terms if len(terms) <= _SHOW_ALL_TERMS else [t for t in terms if values[t.address]]
-        expr = "+ ".join(f"{t.name}（{fmt(values[t.address])}）" for t in shown) or "各项"
+        if not shown:
+            return "各项均为 0"
+        expr = "+ ".join(f"{t.name}（{fmt(values[t.address])}）" for t in shown)
         rest = "（其余各项为 0）" if len(shown) < len(terms) else ""
         return f"{expr}= {fmt(total)}{rest}"
 
@@ -163,9 +165,7 @@ def year_checks(report: Report, values: dict[str, Decimal], previous: Report) ->
         if actual != expected:
             parts = f"{check.basis}（{fmt(before[check.previous])}）"
             parts += "".join(f"+ {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.plus)
-            parts += "".join(
-                f" - {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.minus
-            )
+            parts += "".join(f"- {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.minus)
             findings.append(
                 _finding(
                     check.rule,

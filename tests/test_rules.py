@@ -218,3 +218,19 @@ def test_one_changed_cell_is_caught_only_where_values_changed(report: Report, da
     for finding in findings:
         assert finding.severity == "error"
         assert changed & set(finding.cells), (address, finding)
+
+
+def test_a_given_total_over_all_zero_parts_says_so(seed: Report) -> None:
+    for address in SPEC.input_addresses:
+        if address.startswith("requests.") and address.endswith(".research"):
+            seed.values[address] = Decimal(0)
+    seed.values["requests.3.7.research"] = Decimal(2)
+    result = next(f for f in check(seed) if f.rule == "B.RESULT_TOTAL")
+    assert result.message == "科研机构列：三（七）总计（2），各项均为 0，相差 2"
+
+
+def test_documents_in_force_message_reads_as_a_sum(seed: Report) -> None:
+    previous = seed.model_copy(deep=True, update={"year": 2020})
+    previous.values["active_disclosure.normative_documents.in_force"] = Decimal(30)
+    message = check(seed, previous)[0].message
+    assert "上年现行有效件数（30）+ 本年制发件数（2）- 本年废止件数（0）应为 32" in message
