@@ -7,6 +7,7 @@ rules, the PDF and the exchange file all read these objects; none of them spells
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 ValueKind = Literal["count", "money"]
 CellRole = Literal["corner", "header", "label", "value"]
+LabelAlign = Literal["left", "center"]
 
 
 class _Frozen(BaseModel):
@@ -63,6 +65,10 @@ class Table(_Frozen):
     header_lines: int  # leading layout lines that repeat when the table breaks across pages
     lines: tuple[tuple[GridCell, ...], ...]
     corner_note: str = ""
+    # Print hints, so each format year brings its own: grid column widths as fractions of the text
+    # block (None: equal columns), and how row labels sit in their cells.
+    print_column_widths: tuple[float, ...] | None = None
+    print_label_align: LabelAlign = "left"
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -234,7 +240,7 @@ class ReportFormat(_Frozen):
 
 
 def _grid_problems(table: Table) -> list[str]:
-    """Each grid position covered exactly once, nothing beyond the table's width."""
+    """Each grid position covered exactly once, nothing beyond the table's width; print widths that fit."""
     covered: dict[tuple[int, int], int] = {}
     for p in table.placed:
         for dr in range(p.cell.rowspan):
@@ -243,6 +249,11 @@ def _grid_problems(table: Table) -> list[str]:
     height = len(table.lines)
     expected = {(r, c) for r in range(height) for c in range(table.grid_columns)}
     problems = []
+    widths = table.print_column_widths
+    if widths is not None and (
+        len(widths) != table.grid_columns or min(widths) <= 0 or not math.isclose(sum(widths), 1.0)
+    ):
+        problems.append(f"table {table.key}: print column widths must be {table.grid_columns} shares of 1")
     if set(covered) != expected:
         problems.append(f"table {table.key}: grid holes or overflow at {sorted(set(covered) ^ expected)[:5]}")
     if any(n > 1 for n in covered.values()):

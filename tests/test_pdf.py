@@ -268,6 +268,49 @@ def test_blank_input_cells_print_empty_and_blank_totals_print_their_sum(seed_rep
     check_tables(report, pages)
 
 
+def _column_shares(data: bytes) -> list[list[float]]:
+    """Per printed table part, the width of each grid column as a share of the table's width."""
+    shares = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for table in page.find_tables():
+                x0, top, x1, bottom = table.bbox
+                rules = sorted(
+                    {
+                        round(e["x0"], 2)
+                        for e in page.edges
+                        if e["orientation"] == "v" and top - 1 <= e["top"] and e["bottom"] <= bottom + 1
+                    }
+                )
+                shares.append([(b - a) / (x1 - x0) for a, b in itertools.pairwise(rules)])
+    return shares
+
+
+def test_tables_print_with_the_column_widths_of_their_format_and_evenly_without(
+    seed_report: Report, seed_pdf: bytes
+) -> None:
+    printed = _column_shares(seed_pdf)
+    spec = seed_report.spec
+    assert spec.table("review_litigation").print_column_widths is None  # C: even columns
+    for table in spec.tables:
+        n = table.grid_columns
+        expected = table.print_column_widths or (1 / n,) * n
+        assert any(shares == pytest.approx(expected, abs=1e-3) for shares in printed), table.key
+    assert spec.table("active_disclosure").print_column_widths == pytest.approx((0.28, 0.24, 0.24, 0.24))
+
+
+@pytest.mark.parametrize(
+    "widths", [(0.5, 0.5), (0.3, 0.3, 0.2, 0.1), (0.5, 0.5, 0.0, 0.0)], ids=["short", "sum", "zero"]
+)
+def test_print_column_widths_that_do_not_fit_the_grid_are_refused_at_load(
+    seed_report: Report, widths: tuple[float, ...]
+) -> None:
+    data = seed_report.spec.model_dump()
+    data["tables"][0]["print_column_widths"] = widths
+    with pytest.raises(ValueError, match="print column widths"):
+        type(seed_report.spec).model_validate(data)
+
+
 def test_a_broken_table_repeats_its_header_rows_on_the_next_page(
     seed_report: Report, seed_pages: list[Page]
 ) -> None:

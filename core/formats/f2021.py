@@ -77,6 +77,8 @@ def _table_a() -> Table:
         grid_columns=1 + width,
         header_lines=0,
         lines=tuple(lines),
+        print_column_widths=(0.28, 0.24, 0.24, 0.24),
+        print_label_align="center",  # A's short labels are centred, as printed
     )
 
 
@@ -200,6 +202,10 @@ def _table_b() -> Table:
         header_lines=3,
         lines=(*header, *body),
         corner_note=_B_CORNER,
+        # A narrow column for 三、本年度办理结果 (it spans 21 rows), the result groups, the item labels
+        # (set flush left, the long ones wrap), then seven number columns wide enough for three
+        # characters of a header (自然人) on one line.
+        print_column_widths=(0.06, 0.12, 0.2565, *([0.5635 / 7] * 7)),
     )
 
 

@@ -1,7 +1,8 @@
-"""The printed page as data: GB/T 9704-2012 geometry, type sizes and styles, table column widths.
+"""The printed page as data: GB/T 9704-2012 geometry, type sizes and styles.
 
 Everything the renderer needs to know about sizes lives here, in points (1 mm = 72/25.4 pt), so a
-change of house style is a change of data. The numbers follow format-2021.md §8.
+change of house style is a change of data. The numbers follow format-2021.md §8. A table's column
+widths and label alignment belong to its format year (`Table.print_column_widths`).
 """
 
 from __future__ import annotations
@@ -81,13 +82,3 @@ TABLE_PADDING_X = 2.0
 TABLE_PADDING_Y = 3.0
 TABLE_RULE = 0.5
 TABLE_SPACE_AFTER = LINE / 2
-
-# Column widths as fractions of the block, per table key; a table not listed gets equal columns.
-# B: a narrow column for 三、本年度办理结果 (it spans 21 rows), the result groups, the item labels,
-# then seven number columns wide enough for three characters of a header (自然人) on one line.
-TABLE_COLUMNS: dict[str, tuple[float, ...]] = {
-    "active_disclosure": (0.28, 0.24, 0.24, 0.24),
-    "requests": (0.06, 0.12, 0.2565, *([0.5635 / 7] * 7)),
-}
-# Row labels are set flush left (B's long ones wrap); A's short labels are centred, as printed.
-TABLE_LABEL_ALIGN: dict[str, Align] = {"active_disclosure": "center"}

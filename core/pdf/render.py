@@ -189,15 +189,13 @@ def _grid_table(report: Report, table: Table, values: Mapping[str, Decimal], fon
         )
         for p in table.placed
     ]
-    columns = layout.TABLE_COLUMNS.get(table.key, (1.0,) * table.grid_columns)
-    align = layout.TABLE_LABEL_ALIGN.get(table.key, layout.TABLE_LABEL.align)
     return GridTable(
         cells,
         lines=len(table.lines),
-        columns=columns,
+        columns=table.print_column_widths or (1.0,) * table.grid_columns,
         header_lines=table.header_lines,
         fonts=fonts,
-        label_style=replace(layout.TABLE_LABEL, align=align),
+        label_style=replace(layout.TABLE_LABEL, align=table.print_label_align),
     )
 
 
