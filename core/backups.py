@@ -2,17 +2,20 @@
 
 Backups sit beside the database in `<name>.backups/` (so a database on a USB stick carries its own), are
 made with SQLite's online backup API (consistent while the app is open), and are pruned to the last 10
-days that have one plus one per month. Restoring first keeps a copy of the current file.
+days that have one plus one per month. Restoring first keeps a copy of the current file, and moves its
+`-wal`/`-shm` beside that copy: left in place, SQLite would replay the old log onto the restored file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import UserError
+from core.errors import UserError, os_reason
 from core.storage import Database
 
 KEEP_DAILY = 10
@@ -55,7 +58,7 @@ def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = No
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
-        raise UserError(f"无法创建备份文件夹“{folder}”：{exc.strerror or exc}。") from None
+        raise UserError(f"无法创建备份文件夹“{folder}”：{os_reason(exc)}。") from None
     dest = folder / f"{db.path.stem}-{now.strftime(_STAMP)}-{kind}.sqlite3"
     db.backup(dest)
     return dest
@@ -111,21 +114,30 @@ def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) 
         problems = source.integrity_check()
         if problems:
             raise UserError(f"备份文件“{backup.name}”已损坏，不能用来恢复。")
-        safety = None
-        if db_path.exists():
-            safety = _keep_current(db_path, now)
+        safety = _keep_current(db_path, now) if db_path.exists() else None
         source.backup(db_path)
     return safety
 
 
 def _keep_current(db_path: Path, now: dt.datetime) -> Path:
-    """Copy the current file aside before it is overwritten — even a damaged one, byte for byte."""
+    """Copy the current file aside before it is overwritten — even a damaged one, byte for byte.
+
+    A `-wal`/`-shm` still beside it (SQLite folds them in and removes them when a sound file is closed;
+    a damaged one keeps them) is moved beside the copy under the matching names: the set stays whole.
+    """
     folder = backup_folder(db_path)
-    folder.mkdir(exist_ok=True)
     dest = folder / f"{db_path.stem}-{now.strftime(_STAMP)}-before-restore.sqlite3"
     try:
-        with Database.open(db_path) as current:
-            current.backup(dest)
-    except UserError:
-        dest.write_bytes(db_path.read_bytes())  # not openable as ours: keep the raw bytes
+        folder.mkdir(exist_ok=True)
+        try:
+            with Database.open(db_path) as current:
+                current.backup(dest)
+        except UserError:
+            shutil.copyfile(db_path, dest)  # not openable as ours: keep the raw bytes
+        for suffix in ("-wal", "-shm"):
+            sidecar = db_path.with_name(db_path.name + suffix)
+            if sidecar.exists():
+                os.replace(sidecar, dest.with_name(dest.name + suffix))
+    except OSError as exc:
+        raise UserError(f"无法在“{folder}”中保存恢复前的数据库副本：{os_reason(exc)}。没有恢复。") from None
     return dest

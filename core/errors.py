@@ -1,4 +1,23 @@
-"""The one expected-failure type: its message is plain Chinese, shown to the user as it is."""
+"""The one expected-failure type, whose message is plain Chinese, and the Chinese reason for an OS error."""
+
+import errno
+
+_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "磁盘空间配额已用完",
+    errno.EROFS: "磁盘是只读的",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一级不是文件夹",
+    errno.EEXIST: "文件已经存在",
+    errno.EBUSY: "文件正被其他程序使用",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EIO: "读写磁盘时出错（磁盘可能已被拔出或已损坏）",
+}
+# Windows reports a file another program holds open as EACCES; its own code tells the truth
+_WINDOWS_REASONS = {32: "文件正被其他程序使用", 33: "文件正被其他程序使用", 112: "磁盘空间已满"}
 
 
 class UserError(Exception):
@@ -13,3 +32,14 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the OS refused, in plain Chinese without a final full stop — never the system's English text."""
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WINDOWS_REASONS:
+        return _WINDOWS_REASONS[winerror]
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    code = winerror or exc.errno
+    return f"操作系统报告了错误（错误代码 {code}）" if code else "操作系统报告了错误"

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from core.errors import UserError
+from core.errors import UserError, os_reason
 from core.formats import get_format
 from core.report import Report, Signature
 from core.report_format import ReportFormat
@@ -39,7 +39,7 @@ def read_report(path: Path | str) -> Report:
     except PermissionError:
         raise UserError(f"没有权限读取文件“{path}”。") from None
     except OSError as exc:
-        raise UserError(f"无法读取文件“{path}”：{exc.strerror or exc}。") from None
+        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -60,10 +60,11 @@ def loads(text: str) -> Report:
 def from_dict(data: Any) -> Report:
     if not isinstance(data, dict):
         raise UserError("文件内容不是报告：最外层应为 JSON 对象。")
-    if data.get("schema") != SCHEMA:
-        raise UserError(
-            f"文件的 schema 字段应为“{SCHEMA}”，实际为“{data.get('schema')}”，不是本软件的报告文件。"
-        )
+    schema = data.get("schema")
+    if schema is None:  # missing or null: say so, not “None”
+        raise UserError("文件中没有 schema 字段，不是本软件的报告文件。")
+    if schema != SCHEMA:
+        raise UserError(f"文件的 schema 字段应为“{SCHEMA}”，实际为“{schema}”，不是本软件的报告文件。")
     spec = get_format(_string(data.get("format"), "format"))
     _only(
         data, {"schema", "format", "agency", "year", "text", "signature"} | {t.key for t in spec.tables}, ""
@@ -72,6 +73,8 @@ def from_dict(data: Any) -> Report:
     if not agency:
         raise UserError("字段 agency（机关名称）不能为空。")
     year = data.get("year")
+    if year is None:  # missing or null
+        raise UserError("文件中没有 year（年度）字段，或它是空的。")
     if not isinstance(year, Decimal) or year != int(year) or not 1990 <= year <= 2200:
         raise UserError(f"字段 year（年度）应为四位年份，实际为“{year}”。")
     texts = _object(data.get("text", {}), "text")
@@ -197,4 +200,4 @@ def write_report(report: Report, path: Path | str) -> None:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入文件“{path}”：{exc.strerror or exc}。") from None
+        raise UserError(f"无法写入文件“{path}”：{os_reason(exc)}。") from None

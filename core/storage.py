@@ -3,7 +3,9 @@
 All SQL of the project lives in this module; the rest of the code passes `Report` models in and out.
 Every write is one transaction and records one revision (when, what kind, an optional note) with its
 changes (field, old, new), so any earlier state of a report can be rebuilt and restored, and nothing
-is ever lost: a restore, a rename, a status change and a delete are revisions too.
+is ever lost: a restore, a rename, a status change and a delete are revisions too. Only typing on in
+one narrative text continues its latest revision (see `Database.set_text`), so that a keystroke does
+not cost a copy of the whole text.
 
 A change's `field` is a cell address, `text.<key>`, `signature.name`, `signature.date`, `agency`,
 `year`, `status` or `deleted`. Values are kept as text: a cell's `Decimal` exactly as given
@@ -31,7 +33,7 @@ from typing import Any
 
 import sqlite_utils
 
-from core.errors import UserError
+from core.errors import UserError, os_reason
 from core.formats import get_format
 from core.report import Report, Signature
 from core.rules import check
@@ -42,6 +44,8 @@ APPLICATION_ID = 0x6E69616E  # "nian" in the file header: this file is a 年报�
 BUSY_TIMEOUT = 5.0  # seconds to wait for another writer before telling the user
 STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
 YEARS = range(1990, 2201)  # the years the exchange file accepts
+TEXT_BURST_SECONDS = 60.0  # typing in one text with shorter pauses continues the same revision
+_TEXT_KINDS = ("edit", "text")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
@@ -194,8 +198,8 @@ def _explained(path: Path, writing: bool) -> Iterator[None]:
 # ---------------------------------------------------------------- values as text
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _time(text: str) -> dt.datetime:
@@ -296,7 +300,7 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
         wal = path.with_name(path.name + "-wal")
         pending = wal.exists() and wal.stat().st_size > 0
     except OSError as exc:
-        raise UserError(f"无法读取数据库文件“{path}”：{exc.strerror or exc}。") from None
+        raise UserError(f"无法读取数据库文件“{path}”：{os_reason(exc)}。") from None
     if not head:
         return 0  # an empty file, e.g. made by the user as a place for a new database
     if not head.startswith(_SQLITE_MAGIC):
@@ -338,10 +342,14 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
 
 
 class Database:
-    """One open database file. Thread-safe: calls are serialized on one connection."""
+    """One open database file. Thread-safe: calls are serialized on one connection.
+
+    `clock` gives the current time (aware) for every revision; tests may set their own.
+    """
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
+        self.clock: Callable[[], dt.datetime] = _utc_now
         self._conn = conn
         self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self._lock = threading.RLock()
@@ -483,6 +491,12 @@ class Database:
 
     def _copy_to(self, dest: Path) -> None:
         tmp = dest.with_name(dest.name + ".tmp")
+        wal = dest.with_name(dest.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:  # SQLite would replay it onto the new copy
+            raise UserError(
+                f"文件“{dest.name}”旁边有它未合并的日志文件“{wal.name}”，它可能正被使用，没有覆盖它。"
+                "请另选一个文件名。"
+            )
         try:
             tmp.unlink(missing_ok=True)
             target = sqlite3.connect(tmp)
@@ -498,7 +512,7 @@ class Database:
                 tmp.unlink(missing_ok=True)
             if isinstance(exc, sqlite3.Error) and _user_error(exc, dest, False) is None:
                 raise
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "磁盘已满、只读或没有权限"
+            reason = os_reason(exc) if isinstance(exc, OSError) else "磁盘已满、只读或没有权限"
             raise UserError(f"无法写入备份文件“{dest}”：{reason}。") from None
 
     # ------------------------------------------------------------ reading
@@ -548,7 +562,7 @@ class Database:
             raise UserError(f"“{stored.agency}”的 {stored.year} 年度报告已删除，请先从回收站恢复再修改。")
         if stored.status == "final":
             raise UserError(
-                f"“{stored.agency}”的 {stored.year} 年度报告已定稿，不能修改；如需修改，请先退回草稿。"
+                f"“{stored.agency}”的 {stored.year} 年度报告已定稿，不能修改；如需修改，请先解除定稿。"
             )
         return stored
 
@@ -665,9 +679,12 @@ class Database:
         self._conn.execute("INSERT OR IGNORE INTO agencies(name) VALUES (?)", (name,))
         return int(self._conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()[0])
 
+    def _now(self) -> str:
+        return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
+
     def _record(self, report_id: int, kind: str, note: str | None, changes: list[Change]) -> int:
         """Write one revision and apply its changes (inside the caller's transaction)."""
-        now = _now()
+        now = self._now()
         cur = self._conn.execute(
             "INSERT INTO revisions(report_id, at, kind, note) VALUES (?, ?, ?, ?)",
             (report_id, now, kind, note),
@@ -677,6 +694,11 @@ class Database:
             "INSERT INTO changes(revision_id, seq, field, old, new) VALUES (?, ?, ?, ?, ?)",
             [(rev_id, i, c.field, c.old, c.new) for i, c in enumerate(changes)],
         )
+        self._apply(report_id, changes, now)
+        return rev_id
+
+    def _apply(self, report_id: int, changes: list[Change], now: str) -> None:
+        """Make the changes' new values current and mark the report as updated at `now`."""
         cells, texts = [], []
         columns: dict[str, dict[str, object]] = {"reports": {"updated_at": now}, "signatures": {}}
         for c in changes:
@@ -706,7 +728,6 @@ class Database:
                 self._conn.execute(
                     f"UPDATE {table} SET {assignments} WHERE {key} = ?", (*values.values(), report_id)
                 )
-        return rev_id
 
     def _clash(self, agency: str, year: int) -> UserError:
         return UserError(f"已经有一份“{agency}”的 {year} 年度报告，不能重复建立。请在报告列表中打开它。")
@@ -715,7 +736,7 @@ class Database:
         agency = _agency_name(report.agency)
         if self._find(agency, report.year) is not None:
             raise self._clash(agency, report.year)
-        now = _now()
+        now = self._now()
         cur = self._conn.execute(
             "INSERT INTO reports(agency_id, year, format, status, created_at, updated_at) "
             "VALUES (?, ?, ?, 'draft', ?, ?)",
@@ -752,8 +773,10 @@ class Database:
                 self._record(existing, "import", None, changes)
             return existing, False
 
-    def _change(self, report_id: int, kind: str, note: str | None, new: Flat) -> int | None:
-        stored = self._editable(report_id)
+    def _change(
+        self, report_id: int, kind: str, note: str | None, new: Flat, stored: _Stored | None = None
+    ) -> int | None:
+        stored = stored or self._editable(report_id)
         changes = _diff(stored.flat, new)
         return self._record(report_id, kind, note, changes) if changes else None
 
@@ -776,12 +799,52 @@ class Database:
             return self._change(report_id, kind, note, {a: _decimal_text(v) for a, v in changes.items()})
 
     def set_text(self, report_id: int, key: str, text: str, kind: str = "edit") -> int | None:
+        """Change a narrative text; its revision id, or None if nothing changed.
+
+        The editor stores every keystroke. Typing on in the same text (the report's latest revision is
+        an edit of only this text, less than `TEXT_BURST_SECONDS` old) updates that revision's new value
+        and time instead of adding one per keystroke: its old value stays the text before the burst, so
+        every earlier state can still be restored. A burst that ends where it began leaves no revision.
+        """
         if not isinstance(text, str):
             raise TypeError(f"text {key}: expected str, got {text!r}")
+        fld = f"text.{key}"
         with self._write():
-            if key not in get_format(self._stored(report_id).format).text_keys:
+            stored = self._editable(report_id)
+            if key not in get_format(stored.format).text_keys:
                 raise ValueError(f"unknown text key: {key}")
-            return self._change(report_id, kind, None, {f"text.{key}": text})
+            burst = self._text_burst(report_id, fld, kind)
+            if burst is None or stored.flat[fld] == text:
+                return self._change(report_id, kind, None, {fld: text}, stored)
+            rev_id, old = burst
+            now = self._now()
+            if text == old:
+                self._conn.execute("DELETE FROM changes WHERE revision_id = ?", (rev_id,))
+                self._conn.execute("DELETE FROM revisions WHERE id = ?", (rev_id,))
+            else:
+                self._conn.execute("UPDATE changes SET new = ? WHERE revision_id = ?", (text, rev_id))
+                self._conn.execute("UPDATE revisions SET at = ? WHERE id = ?", (now, rev_id))
+            self._apply(report_id, [Change(fld, stored.flat[fld], text)], now)
+            return None if text == old else rev_id
+
+    def _text_burst(self, report_id: int, fld: str, kind: str) -> tuple[int, str | None] | None:
+        """(id, old text) of the report's latest revision if typing in `fld` continues it, else None."""
+        if kind not in _TEXT_KINDS:
+            return None
+        latest = self._conn.execute(
+            "SELECT id, at, kind FROM revisions WHERE report_id = ? ORDER BY id DESC LIMIT 1", (report_id,)
+        ).fetchone()
+        if latest is None or latest[2] != kind:
+            return None
+        pause = (self.clock() - dt.datetime.fromisoformat(latest[1])).total_seconds()
+        if not 0 <= pause < TEXT_BURST_SECONDS:  # a clock set back also starts a new revision
+            return None
+        changes = self._conn.execute(
+            "SELECT field, old FROM changes WHERE revision_id = ?", (latest[0],)
+        ).fetchall()
+        if len(changes) != 1 or changes[0][0] != fld:
+            return None
+        return int(latest[0]), changes[0][1]
 
     def set_signature(
         self, report_id: int, name: str | None, date: dt.date | None, kind: str = "edit"
@@ -793,7 +856,10 @@ class Database:
             return self._change(report_id, kind, None, new)
 
     def rename_report(self, report_id: int, agency: str, year: int) -> None:
-        """Change agency and/or year; `UserError` if that agency already has a live report for that year."""
+        """Change agency and/or year; `UserError` if that agency already has a live report for that year.
+
+        A signature that was the old agency name becomes the new one, in the same revision.
+        """
         agency = _agency_name(agency)
         if year not in YEARS:
             raise UserError(f"年度应为 {YEARS.start}–{YEARS.stop - 1} 之间的年份，实际为“{year}”。")
@@ -801,7 +867,11 @@ class Database:
             found = self._find(agency, year)
             if found is not None and found != report_id:
                 raise self._clash(agency, year)
-            self._change(report_id, "rename", None, {"agency": agency, "year": str(year)})
+            stored = self._editable(report_id)
+            new: Flat = {"agency": agency, "year": str(year)}
+            if stored.flat["signature.name"] == stored.agency:
+                new["signature.name"] = agency
+            self._change(report_id, "rename", None, new, stored)
 
     def set_status(self, report_id: int, status: str, reason: str | None = None) -> None:
         """'final' locks the report against changes; back to 'draft' needs a reason. Both kept in history."""
@@ -815,7 +885,7 @@ class Database:
                 return
             reason = (reason or "").strip() or None
             if status == "draft" and reason is None:
-                raise UserError("退回草稿需要写明原因。")
+                raise UserError("解除定稿需要写明原因。")
             self._record(report_id, "status", reason, [Change("status", stored.status, status)])
 
     def delete_report(self, report_id: int) -> None:
@@ -823,7 +893,7 @@ class Database:
         with self._write():
             stored = self._stored(report_id)
             if stored.deleted_at is None:
-                self._record(report_id, "delete", None, [Change("deleted", None, _now())])
+                self._record(report_id, "delete", None, [Change("deleted", None, self._now())])
 
     def undelete_report(self, report_id: int) -> None:
         with self._write():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -82,6 +83,67 @@ def test_a_damaged_database_is_kept_byte_for_byte_before_restoring(seeded_db_pat
     safety = restore_backup(backup, seeded_db_path, START + DAY)
     assert safety is not None and safety.read_bytes() == damaged
     assert natural_persons(seeded_db_path) == 22
+
+
+# Commits a few edits, then dies without closing: its -wal (and -shm) stay beside the database.
+_WRITE_AND_DIE = """
+import os, sys
+from decimal import Decimal
+from core.storage import Database
+db = Database.open(sys.argv[1])
+report_id = db.list_reports()[0].id
+for n in range(50, 60):
+    db.set_values(report_id, {"requests.1.natural_person": Decimal(n)})
+os._exit(9)
+"""
+
+
+def _leave_a_wal(db_path: Path) -> Path:
+    died = subprocess.run([sys.executable, "-c", _WRITE_AND_DIE, str(db_path)], cwd=ROOT, capture_output=True)
+    assert died.returncode == 9, died.stderr
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert wal.stat().st_size > 0
+    return wal
+
+
+def _dump(path: Path) -> list[str]:
+    """Every table row of a database file, as SQLite itself reads the file (with any -wal beside it)."""
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_damaged_databases_wal_is_kept_aside_and_never_replayed_onto_the_restored_copy(
+    seeded_db_path: Path,
+) -> None:
+    with Database.open(seeded_db_path) as db:
+        backup = make_backup(db, "manual", START)
+    wal = _leave_a_wal(seeded_db_path)
+    shm = seeded_db_path.with_name(seeded_db_path.name + "-shm")
+    sidecars = {"-wal": wal.read_bytes(), "-shm": shm.read_bytes()}
+    damaged = b"\xff" * 100 + seeded_db_path.read_bytes()[100:]  # the header
+    seeded_db_path.write_bytes(damaged)
+
+    safety = restore_backup(backup, seeded_db_path, START + DAY)
+
+    assert not wal.exists() and not shm.exists()
+    assert _dump(seeded_db_path) == _dump(backup)  # exactly the backup, nothing of the stale log
+    assert natural_persons(seeded_db_path) == 22
+    assert safety is not None and safety.read_bytes() == damaged
+    for suffix, content in sidecars.items():  # kept beside the copy, as the set that belongs together
+        assert safety.with_name(safety.name + suffix).read_bytes() == content
+
+
+def test_restoring_over_a_sound_database_with_a_wal_keeps_its_last_commits(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
+        backup = make_backup(db, "manual", START)
+    wal = _leave_a_wal(seeded_db_path)
+    safety = restore_backup(backup, seeded_db_path, START + DAY)
+    assert not wal.exists()
+    assert _dump(seeded_db_path) == _dump(backup)
+    assert safety is not None and natural_persons(safety) == 59  # the dead writer's last commit
 
 
 def test_latest_good_backup_skips_damaged_ones(seeded_db_path: Path) -> None:

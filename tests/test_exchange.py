@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from core.errors import UserError
-from core.exchange import dumps, loads, read_report
+from core.errors import UserError, os_reason
+from core.exchange import dumps, loads, read_report, write_report
 from core.report import Report
 from tests.conftest import SEED_JSON
 
@@ -77,3 +79,60 @@ def test_a_2019_format_report_is_refused_politely() -> None:
     data["format"] = "2019"
     with pytest.raises(UserError, match="2019"):
         loads(json.dumps(data, ensure_ascii=False))
+
+
+@pytest.mark.parametrize(
+    ("missing", "said"),
+    [("schema", "文件中没有 schema 字段"), ("year", "文件中没有 year（年度）字段")],
+)
+@pytest.mark.parametrize("how", ["absent", "null"])
+def test_a_missing_schema_or_year_is_named_as_missing_not_as_none(missing: str, said: str, how: str) -> None:
+    data = json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    if how == "absent":
+        del data[missing]
+    else:
+        data[missing] = None
+    with pytest.raises(UserError) as caught:
+        loads(json.dumps(data, ensure_ascii=False))
+    assert said in caught.value.message and "None" not in caught.value.message
+
+
+def test_a_file_that_cannot_be_written_is_explained_in_chinese_only(seed: Report, tmp_path: Path) -> None:
+    with pytest.raises(UserError) as no_folder:
+        write_report(seed, tmp_path / "无此文件夹" / "年报.json")
+    assert no_folder.value.message.endswith("：文件或文件夹不存在。")
+    (tmp_path / "年报.json").mkdir()
+    with pytest.raises(UserError) as a_folder:
+        write_report(seed, tmp_path / "年报.json")
+    assert "这是一个文件夹" in a_folder.value.message
+    for caught in (no_folder, a_folder):
+        reason = caught.value.message.rsplit("”：", 1)[1]  # what follows the quoted path
+        assert not re.search("[A-Za-z]", reason)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["年报.json"]  # no half-written file left
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.ENOENT, "文件或文件夹不存在"),
+        (errno.EACCES, "没有权限"),
+        (errno.EPERM, "没有权限"),
+        (errno.ENOSPC, "磁盘空间已满"),
+        (errno.EROFS, "磁盘是只读的"),
+        (errno.EISDIR, "这是一个文件夹，不是文件"),
+        (errno.ENOTDIR, "路径中有一级不是文件夹"),
+        (errno.EEXIST, "文件已经存在"),
+        (errno.EBUSY, "文件正被其他程序使用"),
+        (errno.ENAMETOOLONG, "文件名或路径太长"),
+    ],
+)
+def test_the_os_reason_is_plain_chinese(code: int, reason: str) -> None:
+    assert os_reason(OSError(code, "the system's English text")) == reason
+
+
+def test_an_unknown_os_error_and_a_windows_sharing_violation_are_still_chinese() -> None:
+    assert os_reason(OSError(999, "Something odd happened")) == "操作系统报告了错误（错误代码 999）"
+    assert os_reason(OSError("no errno at all")) == "操作系统报告了错误"
+    locked = PermissionError(errno.EACCES, "The process cannot access the file")
+    locked.winerror = 32  # type: ignore[attr-defined]  # as Windows sets it when Word holds the file
+    assert os_reason(locked) == "文件正被其他程序使用"

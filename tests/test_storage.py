@@ -200,6 +200,113 @@ def test_a_revision_of_another_report_cannot_be_restored(db: Database, seed: Rep
         db.restore_revision(first, db.history(other)[0].id)
 
 
+# ---------------------------------------------------------------- typing in a narrative text
+
+
+class _Clock:
+    """The database's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2022, 1, 10, 9, 0, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def tick(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(db: Database) -> _Clock:
+    db.clock = _Clock()
+    return db.clock
+
+
+def _history_characters(db: Database, report_id: int) -> int:
+    return sum(len(c.old or "") + len(c.new or "") for r in db.history(report_id) for c in r.changes)
+
+
+def _type(db: Database, clock: _Clock, report_id: int, key: str, start: str, added: str) -> None:
+    """Store the text after every character, as the editor does on each input-method commit."""
+    for n in range(1, len(added) + 1):
+        clock.tick(0.5)
+        db.set_text(report_id, key, start + added[:n])
+
+
+def test_a_burst_of_typing_is_one_revision_and_the_file_stays_small(
+    db: Database, path: Path, seed: Report, clock: _Clock
+) -> None:
+    report_id = db.create_report(seed)
+    before = db.history(report_id)[0].id
+    characters = _history_characters(db, report_id)
+    db.close()
+    size = path.stat().st_size
+    db = Database.open(path)
+    db.clock = clock
+    original = seed.texts["overview"]
+    added = "补充说明本年度政务公开工作的新进展。" * 17  # 306 characters, one store each
+    _type(db, clock, report_id, "overview", original, added)
+
+    [burst, _] = db.history(report_id)
+    assert burst.changes == [Change("text.overview", original, original + added)]
+    assert burst.at == clock.now  # the time of the last keystroke
+    assert db.load_report(report_id).texts["overview"] == original + added
+    assert _history_characters(db, report_id) == characters + len(original) + len(original + added)
+    assert db.report_at(report_id, before).texts["overview"] == original
+    db.restore_revision(report_id, before)
+    assert db.load_report(report_id).texts["overview"] == original
+    db.close()
+    # one copy of each version, not 306 (which would add some 3 MB)
+    assert path.stat().st_size < size + 64 * 1024
+
+
+def test_a_pause_of_a_minute_starts_a_new_text_revision(db: Database, seed: Report, clock: _Clock) -> None:
+    report_id = db.create_report(seed)
+    original = seed.texts["problems"]
+    _type(db, clock, report_id, "problems", original, "一是")
+    clock.tick(storage.TEXT_BURST_SECONDS + 1)
+    _type(db, clock, report_id, "problems", original + "一是", "二是")
+    second, first, created = db.history(report_id)
+    assert first.changes == [Change("text.problems", original, original + "一是")]
+    assert second.changes == [Change("text.problems", original + "一是", original + "一是二是")]
+    assert db.report_at(report_id, first.id).texts["problems"] == original + "一是"
+    assert db.report_at(report_id, created.id).texts["problems"] == original
+
+
+def test_any_other_edit_in_between_starts_a_new_text_revision(
+    db: Database, seed: Report, clock: _Clock
+) -> None:
+    report_id = db.create_report(seed)
+    original = seed.texts["other"]
+    db.set_text(report_id, "other", original + "甲")
+    db.set_values(report_id, {NEW: Decimal(30)})
+    db.set_text(report_id, "other", original + "甲乙")
+    db.set_text(report_id, "problems", "另一段")
+    db.set_text(report_id, "other", original + "甲乙丙")
+    db.set_text(report_id, "other", original + "甲乙丙丁", kind="paste")
+    assert [(r.kind, r.changes) for r in db.history(report_id)[:-1]] == [
+        ("paste", [Change("text.other", original + "甲乙丙", original + "甲乙丙丁")]),
+        ("edit", [Change("text.other", original + "甲乙", original + "甲乙丙")]),
+        ("edit", [Change("text.problems", seed.texts["problems"], "另一段")]),
+        ("edit", [Change("text.other", original + "甲", original + "甲乙")]),
+        ("edit", [Change(NEW, "22", "30")]),
+        ("edit", [Change("text.other", original, original + "甲")]),
+    ]
+
+
+def test_typing_that_ends_where_it_began_leaves_no_revision(
+    db: Database, seed: Report, clock: _Clock
+) -> None:
+    report_id = db.create_report(seed)
+    original = seed.texts["other"]
+    assert db.set_text(report_id, "other", original + "草") is not None
+    assert db.set_text(report_id, "other", original) is None  # undone at once
+    assert [r.kind for r in db.history(report_id)] == ["create"]
+    assert db.load_report(report_id) == seed
+    assert db.set_text(report_id, "other", original + "再写") is not None
+    assert [r.kind for r in db.history(report_id)] == ["edit", "create"]
+
+
 # ---------------------------------------------------------------- identity, status, recycle bin
 
 
@@ -223,7 +330,32 @@ def test_renaming_moves_agency_and_year_together_past_a_report_in_between(db: Da
     db.create_report(Report.blank("甲局", 2021))  # the half-way state (甲局, 2021) is taken
     db.rename_report(moving, "甲局", 2022)
     assert db.find_report("甲局", 2022) == moving
-    assert db.history(moving)[0].changes == [Change("agency", "乙局", "甲局"), Change("year", "2021", "2022")]
+    assert db.history(moving)[0].changes == [
+        Change("agency", "乙局", "甲局"),
+        Change("year", "2021", "2022"),
+        Change("signature.name", "乙局", "甲局"),  # a blank report is signed with the agency name
+    ]
+
+
+def test_renaming_carries_a_signature_that_was_the_agency_name_and_keeps_any_other(
+    db: Database, seed: Report
+) -> None:
+    signed_as_agency = db.create_report(seed)
+    assert seed.signature.name == seed.agency
+    db.rename_report(signed_as_agency, "温县人民政府", 2021)
+    [rename] = [r for r in db.history(signed_as_agency) if r.kind == "rename"]
+    assert rename.changes == [
+        Change("agency", seed.agency, "温县人民政府"),
+        Change("signature.name", seed.agency, "温县人民政府"),
+    ]
+    assert db.load_report(signed_as_agency).signature.name == "温县人民政府"
+    db.restore_revision(signed_as_agency, db.history(signed_as_agency)[1].id)  # one step undoes both
+    _same(db.load_report(signed_as_agency), seed)
+
+    signed_otherwise = db.create_report(Report.blank("甲局", 2021))
+    db.set_signature(signed_otherwise, "甲局办公室", None)
+    db.rename_report(signed_otherwise, "乙局", 2021)
+    assert db.load_report(signed_otherwise).signature.name == "甲局办公室"
 
 
 def test_a_final_report_refuses_changes_until_it_is_reopened_with_a_reason(
@@ -232,11 +364,12 @@ def test_a_final_report_refuses_changes_until_it_is_reopened_with_a_reason(
     report_id = db.create_report(seed)
     db.set_status(report_id, "final")
     assert db.status(report_id) == "final"
-    with pytest.raises(UserError, match="已定稿"):
+    with pytest.raises(UserError, match=r"已定稿.*请先解除定稿") as refused:
         db.set_values(report_id, {NEW: Decimal(1)})
+    assert "退回草稿" not in refused.value.message  # the button is called 「解除定稿」
     with pytest.raises(UserError, match="已定稿"):
         db.import_report(seed)
-    with pytest.raises(UserError, match="原因"):
+    with pytest.raises(UserError, match="解除定稿需要写明原因"):
         db.set_status(report_id, "draft")
     db.set_status(report_id, "draft", "上级要求补充数据")
     assert db.set_values(report_id, {NEW: Decimal(1)}) is not None
