@@ -662,6 +662,23 @@ def test_a_backup_is_one_self_contained_file_and_never_the_database_itself(
         db.backup(db.path.parent / "无此文件夹" / "b.sqlite3")
 
 
+def test_a_backup_never_overwrites_a_database_whose_log_would_be_replayed_onto_it(
+    db: Database, seed: Report
+) -> None:
+    db.import_report(seed)
+    dest = db.path.parent / "另一个.sqlite3"
+    dest.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    wal = dest.with_name(dest.name + "-wal")
+    wal.write_bytes(b"\x37\x7f\x06\x82" + b"\x00" * 28)  # a log SQLite would read with the new file
+    with pytest.raises(UserError, match="未合并的日志文件"):
+        db.backup(dest)
+    assert dest.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 200
+    wal.write_bytes(b"")  # an empty log holds nothing
+    db.backup(dest)
+    with Database.open(dest, read_only=True) as copy:
+        assert copy.list_reports()[0].agency == seed.agency
+
+
 def test_a_read_only_opening_reads_but_never_writes(path: Path, seed: Report) -> None:
     with Database.open(path) as db:
         report_id = db.create_report(seed)
