@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from core.errors import UserError
+from core.errors import UserError, os_reason
 
 
 class InstanceLock:
@@ -26,7 +26,7 @@ class InstanceLock:
         try:
             handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
         except OSError as exc:
-            raise UserError(f"无法在“{self.path.parent}”中创建锁文件：{exc.strerror or exc}。") from None
+            raise UserError(f"无法在“{self.path.parent}”中创建锁文件：{os_reason(exc)}。") from None
         try:
             _lock(handle)
         except OSError:
