@@ -72,6 +72,17 @@ _Parser = ChineseArgumentParser
 def cmd_check(args: argparse.Namespace) -> int:
     report = read_report(args.report)
     previous = read_report(args.previous) if args.previous else None
+    if previous is not None:  # any file is accepted; say so when it does not look like last year's
+        if previous.agency.strip() != report.agency.strip():
+            print(
+                f"注意：上一年度报告的机关是“{previous.agency}”，与本报告的“{report.agency}”不同；仍按它核对。",
+                file=sys.stderr,
+            )
+        if previous.year != report.year - 1:
+            print(
+                f"注意：上一年度报告是 {previous.year} 年度的，不是 {report.year - 1} 年度；仍按它核对。",
+                file=sys.stderr,
+            )
     findings = check(report, previous)
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
@@ -86,12 +97,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from core.pdf import write_pdf  # only pdf pays for loading ReportLab and the fonts
+    from core.pdf import describe_characters, unprintable_characters, write_pdf  # only pdf loads ReportLab
 
     report = read_report(args.report)
     output = args.output or args.report.with_suffix(".pdf")
     write_pdf(report, output)  # a report file carries no 定稿 status: always a draft
     print(f"已生成打印文件（草稿）：{output}")
+    missing = unprintable_characters(report)
+    if missing:  # the draft is still useful; the 定稿 is refused until this is resolved
+        print(
+            f"注意：有 {len(missing)} 个字符本机没有字体能够打印，打印件上会缺字："
+            f"{describe_characters(missing)}。请改用其他写法，或安装含有这些字的字体后重新生成。",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

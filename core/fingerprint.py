@@ -14,12 +14,17 @@ import hashlib
 import hmac
 import json
 import unicodedata
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
 from core.exchange import to_dict
 from core.report import Report
 from core.rules import check, fmt
+
+if TYPE_CHECKING:
+    from core.pdf import FontChoice
+    from core.pdf.layout import FontRole
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12  # 60 bits: a chance match between two different reports is about 1 in 10^18
@@ -73,12 +78,23 @@ def verify(report: Report, code: str) -> bool:
     return normal is not None and hmac.compare_digest(normal, expected)
 
 
-def finalize_problems(report: Report) -> list[str]:
-    """Why the report cannot be finished (定稿) yet, in Chinese; empty when it can."""
+def finalize_problems(report: Report, fonts: Mapping[FontRole, FontChoice] | None = None) -> list[str]:
+    """Why the report cannot be finished (定稿) yet, in Chinese; empty when it can. The official copy
+    must be complete and print every character (`fonts`: those it will be printed with, if not the
+    ones found on this computer). The date may stay empty: it is then written by hand."""
+    from core.pdf import describe_characters, unprintable_characters  # the PDF imports this module
+
     findings = check(report)
     problems = [f"错误：{f.message}" for f in findings if f.severity == "error"]
     blanks = [f for f in findings if f.rule == "BLANK"]
     if blanks:
         first = report.spec.cells[blanks[0].cells[0]].description
         problems.append(f"还有 {len(blanks)} 个单元格未填写（没有的请填 0），第一个是{first}")
+    if not (report.signature.name or "").strip():
+        problems.append("还没有填写署名（落款的机关名称）")
+    missing = unprintable_characters(report, fonts)
+    if missing:
+        problems.append(
+            f"有 {len(missing)} 个字符本机没有字体能够打印，打印件上会缺字：{describe_characters(missing)}"
+        )
     return problems

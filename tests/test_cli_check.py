@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,12 +55,33 @@ def test_json_output_counts_and_lists_findings(tmp_path: Path) -> None:
     ]
 
 
+def _last_year(d: dict[str, Any]) -> None:
+    d["year"] = 2020
+    d["requests"]["4"].update(other=2, total=2)
+
+
 def test_previous_year_enables_the_year_rules(tmp_path: Path) -> None:
-    previous = _mutated(tmp_path, lambda d: d["requests"]["4"].update(other=2, total=2))
+    previous = _mutated(tmp_path, _last_year)
     result = run_main("check", SEED_JSON, "--previous", previous, "--json")
     assert result.returncode == 0
+    assert result.stderr == ""
     rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
     assert rules.count("YEAR.CARRY_OVER") == 2 and "YEAR.IN_FORCE" in rules
+
+
+def test_a_previous_report_of_another_agency_or_year_is_used_with_a_warning(tmp_path: Path) -> None:
+    def other(d: dict[str, Any]) -> None:
+        _last_year(d)
+        d.update(agency="温县财政局", year=2019)
+
+    result = run_main("check", SEED_JSON, "--previous", _mutated(tmp_path, other), "--json")
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "注意：上一年度报告的机关是“温县财政局”，与本报告的“温县人民政府办公室”不同；仍按它核对。",
+        "注意：上一年度报告是 2019 年度的，不是 2020 年度；仍按它核对。",
+    ]
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+    assert rules.count("YEAR.CARRY_OVER") == 2  # still checked against it
 
 
 @pytest.mark.parametrize(

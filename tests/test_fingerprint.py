@@ -105,3 +105,16 @@ def test_blank_cells_and_errors_prevent_finalizing_with_reasons(seed: Report) ->
         f"还有 {len(blank.spec.input_addresses)} 个单元格未填写（没有的请填 0），"
         f"第一个是{blank.spec.cells[blank.spec.input_addresses[0]].description}"
     ]
+
+
+def test_a_final_copy_needs_the_signature_name_but_not_the_date(seed: Report) -> None:
+    assert seed.signature.date is None  # left for handwriting: no reason
+    for name in (None, "", " \u3000"):
+        seed.signature.name = name
+        assert finalize_problems(seed) == ["还没有填写署名（落款的机关名称）"]
+
+
+def test_characters_that_would_print_as_blanks_prevent_finalizing(seed: Report) -> None:
+    seed.texts["overview"] += "（经办人：𠀀某😀）"
+    problems = finalize_problems(seed)
+    assert problems == ["有 2 个字符本机没有字体能够打印，打印件上会缺字：😀（U+1F600）、𠀀（U+20000）"]

@@ -83,7 +83,9 @@ def test_the_qr_code_on_the_last_page_encodes_the_fingerprint(seed_report: Repor
     assert dark == {(row, col) for row in range(n) for col in range(n) if qr.isDark(row, col)}
 
 
-def test_a_final_copy_is_refused_while_the_report_has_errors_or_blank_cells(seed_report: Report) -> None:
+def test_a_final_copy_is_refused_while_the_report_has_errors_blanks_or_unprintable_characters(
+    seed_report: Report,
+) -> None:
     report = seed_report.model_copy(deep=True)
     report.values["requests.3.1.natural_person"] = None
     with pytest.raises(UserError, match="未填写"):
@@ -92,6 +94,10 @@ def test_a_final_copy_is_refused_while_the_report_has_errors_or_blank_cells(seed
     with pytest.raises(UserError, match="不能定稿"):
         render_pdf(report, final=True)
     render_pdf(report)  # a draft may still be printed, to look at
+    report = seed_report.model_copy(deep=True)
+    report.signature.name = "𠀀家村村民委员会"
+    with pytest.raises(UserError, match=r"缺字：𠀀（U\+20000）"):
+        render_pdf(report, final=True)
 
 
 def test_a_printed_code_stops_matching_once_the_report_changes(
@@ -117,6 +123,22 @@ def test_main_pdf_writes_a_draft_of_the_report_file(
     assert "".join(c["text"] for c in pages[0].watermark) == "草稿"
     assert str(out) in capsys.readouterr().out
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_main_pdf_warns_of_characters_that_print_as_blanks_and_still_writes_the_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = read_report(SEED_JSON)
+    report.texts["other"] = "本年度收到𠀀某的来信。"
+    source, out = tmp_path / "年报.json", tmp_path / "年报.pdf"
+    write_report(report, source)
+    assert run(["pdf", str(source), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert str(out) in captured.out
+    assert "有 1 个字符本机没有字体能够打印，打印件上会缺字：𠀀（U+20000）。" in captured.err
+    assert out.exists()
+    assert run(["pdf", str(SEED_JSON), "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_main_pdf_explains_an_unusable_file_and_exits_2(

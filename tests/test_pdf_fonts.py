@@ -1,22 +1,27 @@
 """Font choice per role: Windows system and per-user folders first, the bundled font for what is missing.
 
 The Windows folders are faked in tmp_path with copies of the bundled (Apache-2.0) font under the
-Windows file names; no Windows font is ever part of the repository.
+Windows file names; no Windows font is ever part of the repository. SimSun-ExtB is faked by a font
+built from the bundled one whose character map gives Extension B characters a glyph.
 """
 
 from __future__ import annotations
 
 import io
 import shutil
+import struct
 from pathlib import Path
 
+import pdfplumber
 import pypdf
 import pytest
+from reportlab.pdfbase.ttfonts import TTFontFace
 
 from core.exchange import read_report
 from core.paths import resource_path
-from core.pdf import render_pdf, resolve_fonts
+from core.pdf import render_pdf, resolve_fonts, unprintable_characters
 from core.pdf.fonts import BUNDLED, CANDIDATES, ROLES, windows_font_dirs
+from core.report import Report
 from tests.conftest import ROOT, SEED_JSON
 from tests.test_pdf import BLOCK_X1, read_pdf
 
@@ -105,3 +110,47 @@ def test_no_windows_font_is_in_the_repository() -> None:
     names = {name.casefold() for role in ROLES for name in CANDIDATES[role]}
     shipped = {p.name.casefold() for p in (ROOT / "resources").rglob("*") if p.is_file()}
     assert not names & shipped
+
+
+def _ext_b_font(path: Path, chars: str) -> None:
+    """A stand-in for SimSun-ExtB: the bundled font's first face with a character map (format 12,
+    for code points beyond U+FFFF) that draws `chars` with the glyph of 字, and a name of its own
+    (ReportLab takes two files of one face name for the same font)."""
+    data = WQY.read_bytes()
+    (offset,) = struct.unpack_from(">I", data, 12)  # the collection's first font
+    (count,) = struct.unpack_from(">H", data, offset + 4)
+    tables = {}
+    for i in range(count):
+        tag, _checksum, start, length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+        tables[tag] = data[start : start + length]
+    glyph = TTFontFace(str(WQY)).charToGlyph[ord("字")]
+    groups = b"".join(struct.pack(">III", ord(c), ord(c), glyph) for c in sorted(chars))
+    tables[b"cmap"] = struct.pack(">HHHHI", 0, 1, 3, 10, 12) + (
+        struct.pack(">HHIII", 12, 0, 16 + len(groups), 0, len(chars)) + groups
+    )
+    name = "NianbaoTestExtB".encode("utf-16-be")  # PostScript name (id 6), Windows Unicode
+    tables[b"name"] = struct.pack(">9H", 0, 1, 18, 3, 1, 0x409, 6, len(name), 0) + name
+    directory, body = b"", b""
+    for tag, table in sorted(tables.items()):
+        directory += struct.pack(">4sIII", tag, 0, 12 + 16 * len(tables) + len(body), len(table))
+        body += table + bytes(-len(table) % 4)
+    path.write_bytes(struct.pack(">IHHHH", 0x00010000, len(tables), 0, 0, 0) + directory + body)
+
+
+def test_extension_b_characters_print_from_simsun_extb_when_windows_has_it(
+    windows: tuple[Path, Path],
+) -> None:
+    system, _ = windows
+    report = Report.blank("𠀀家村村民委员会", 2021)
+    report.texts["overview"] = "申请人𡈼某的来信😀。"
+    assert unprintable_characters(report) == "😀𠀀𡈼"  # no SimSun-ExtB: names would lose characters
+    _ext_b_font(system / "SimSunB.TTF", "𠀀𡈼")
+    fonts = resolve_fonts()
+    assert all(choice.fallbacks == (system / "SimSunB.TTF",) for choice in fonts.values())
+    assert unprintable_characters(report) == "😀"
+    with pdfplumber.open(io.BytesIO(render_pdf(report))) as pdf:
+        chars = pdf.pages[0].chars
+    ext_b = [c for c in chars if c["text"] in "𠀀𡈼"]  # read back as themselves, not as code fragments
+    assert [c["text"] for c in ext_b] == ["𠀀", "𡈼"]
+    assert all(c["fontname"].endswith("+NianbaoTestExtB") for c in ext_b)
+    assert all(c["fontname"].endswith("+WenQuanYiMicroHei-0") for c in chars if c["text"] in "家申")

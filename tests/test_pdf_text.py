@@ -138,8 +138,12 @@ def test_sub_headings_are_kaiti_and_paragraph_lines_are_indented_two_characters(
     assert kaiti(run_in) == [True] * 11 + [False] * 8  # only the words up to the first 。 are the heading
 
 
-def test_characters_no_font_can_draw_are_named_before_printing() -> None:
-    report = _report(overview="正常文字，㐀𠀀字，和emoji😀。")
-    assert unprintable_characters(report, fonts=_bundled()) == "㐀😀𠀀"
+def test_characters_no_font_can_draw_are_named_wherever_they_are_printed() -> None:
+    report = _report(overview="正常文字，㐀字，和emoji😀。", problems="（一）𪚥的问题。", other="\x07")
+    report.agency = "𠀀家村村民委员会"  # in the title
+    report.signature.name = "𡈼家村村民委员会"
+    assert unprintable_characters(report, fonts=_bundled()) == "㐀😀𠀀𡈼𪚥"
+    report.signature.name = ""  # the signature falls back to the agency
+    assert unprintable_characters(report, fonts=_bundled()) == "㐀😀𠀀𪚥"
     assert unprintable_characters(_report(overview=_TRICKY), fonts=_bundled()) == ""
     render_pdf(report, fonts=_bundled())  # still prints, with empty boxes

@@ -1,7 +1,9 @@
 """Which font file sets each typographic role (仿宋, 黑体, 楷体, 宋体, 小标宋) of the printed report.
 
 Per role we prefer the fonts an office PC already has (the Windows system and per-user font folders),
-and fall back to the bundled WenQuanYi Micro Hei for any role that is missing. Only TrueType-outline
+and fall back to the bundled WenQuanYi Micro Hei for any role that is missing. A character the role's
+font lacks is taken from the bundled font, then from SimSun-ExtB when Windows has it (rare characters
+of CJK Extension B, which occur in people's and places' names). Only TrueType-outline
 fonts can be embedded by ReportLab, so a candidate that fails to load (a CFF font, a broken file) is
 skipped. Windows fonts are read where they are installed and never copied anywhere.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from core.paths import resource_path
@@ -44,16 +46,21 @@ CANDIDATES: dict[FontRole, tuple[str, ...]] = {
     "xiaobiaosong": ("方正小标宋简体.ttf", "FZXBSJW.ttf", "FZXBSK.ttf", "方正小标宋_GBK.ttf", "simhei.ttf"),
 }
 BUNDLED = ("fonts", "wqy-microhei.ttc")
+# Fonts only for characters neither a role's font nor the bundled one has; SimSun's Extension B
+# characters are in a file of their own.
+FALLBACKS: tuple[str, ...] = ("simsunb.ttf",)
 
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The font file chosen for one role; `bundled` when it is the shipped fallback."""
+    """The font file chosen for one role; `bundled` when it is the shipped fallback. `fallbacks`:
+    further font files for characters neither this font nor the bundled one has."""
 
     role: FontRole
     path: Path
     subfont_index: int = 0
     bundled: bool = False
+    fallbacks: tuple[Path, ...] = ()
 
     @property
     def label(self) -> str:
@@ -73,6 +80,23 @@ def windows_font_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
         dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
     return dirs
 
+
+_reportlab_to_unicode = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's map from a subset's codes back to text, with characters beyond U+FFFF (Extension
+    B, emoji) written in UTF-16 as PDF requires: ReportLab writes their bare code point, so copied or
+    searched text lost them or read them as other characters."""
+    cmap: str = _reportlab_to_unicode(fontname, subset)
+    for code, char in enumerate(subset):
+        if char > 0xFFFF:
+            utf16 = chr(char).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{code:02X}> <{char:04X}>", f"<{code:02X}> <{utf16}>")
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 _lock = threading.Lock()
 _loaded: dict[tuple[Path, int], Any] = {}  # (file, subfont) -> registered TTFont, or None if unusable
@@ -104,37 +128,46 @@ def _listing(folder: Path) -> dict[str, Path]:
 
 
 def resolve_fonts(search_dirs: Iterable[Path] | None = None) -> dict[FontRole, FontChoice]:
-    """The font for every role: the first usable candidate in the folders, else the bundled font."""
+    """The font for every role: the first usable candidate in the folders, else the bundled font;
+    each with the usable `FALLBACKS` found in the folders."""
     folders = [_listing(Path(d)) for d in (windows_font_dirs() if search_dirs is None else search_dirs)]
-    bundled = FontChoice("fangsong", resource_path(*BUNDLED), 0, bundled=True)
-    choices: dict[FontRole, FontChoice] = {}
-    for role in ROLES:
-        choice = None
-        for filename in CANDIDATES[role]:
+
+    def first_usable(filenames: Iterable[str]) -> Path | None:
+        for filename in filenames:
             for listing in folders:
                 path = listing.get(filename.casefold())
                 if path is not None and load(path) is not None:
-                    choice = FontChoice(role, path)
-                    break
-            if choice:
-                break
-        choices[role] = choice or FontChoice(role, bundled.path, bundled.subfont_index, bundled=True)
+                    return path
+        return None
+
+    extra = tuple(p for p in (first_usable([name]) for name in FALLBACKS) if p is not None)
+    choices: dict[FontRole, FontChoice] = {}
+    for role in ROLES:
+        path = first_usable(CANDIDATES[role])
+        if path is None:
+            choices[role] = FontChoice(role, resource_path(*BUNDLED), 0, bundled=True, fallbacks=extra)
+        else:
+            choices[role] = FontChoice(role, path, fallbacks=extra)
     return choices
 
 
 class FontSet:
-    """The loaded fonts of one rendering: a ReportLab font per role, and the bundled font for any
-    character that a role's font lacks."""
+    """The loaded fonts of one rendering: a ReportLab font per role, and the fallbacks for any
+    character that a role's font lacks. `missing` collects the characters no font could draw."""
 
     def __init__(self, choices: Mapping[FontRole, FontChoice]) -> None:
         self.choices = dict(choices)
+        self.missing: set[str] = set()
         self._fonts = {}
+        self._fallbacks: dict[FontRole, list[Any]] = {}
         for role in ROLES:
             choice = self.choices[role]
             font = load(choice.path, choice.subfont_index)
             if font is None:  # the file vanished or broke since it was resolved
                 font = self.fallback
             self._fonts[role] = font
+            extra = (load(path) for path in choice.fallbacks)
+            self._fallbacks[role] = [self.fallback, *(f for f in extra if f is not None)]
 
     @property
     def fallback(self) -> Any:
@@ -144,15 +177,18 @@ class FontSet:
         return font
 
     def font_for(self, ch: str, role: FontRole) -> Any:
-        """The role's font, or the bundled one for a character the role's font cannot draw."""
+        """The role's font, or the first fallback that has a character the role's font cannot draw;
+        a character none has is noted in `missing` (it prints as an empty box)."""
         font = self._fonts[role]
-        if ord(ch) in font.face.charToGlyph or ch == "\n":
+        code = ord(ch)
+        if code in font.face.charToGlyph or ch == "\n":
             return font
-        fallback = self.fallback
-        return fallback if ord(ch) in fallback.face.charToGlyph else font
-
-    def can_draw(self, ch: str, role: FontRole) -> bool:
-        return ch.isspace() or ord(ch) in self.font_for(ch, role).face.charToGlyph
+        for fallback in self._fallbacks[role]:
+            if code in fallback.face.charToGlyph:
+                return fallback
+        if not ch.isspace():
+            self.missing.add(ch)
+        return font
 
     def font(self, role: FontRole) -> Any:
         return self._fonts[role]

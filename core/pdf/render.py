@@ -46,7 +46,7 @@ def render_pdf(
     """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks)."""
     code = None
     if final:
-        problems = fp.finalize_problems(report)
+        problems = fp.finalize_problems(report, fonts=fonts)
         if problems:
             raise UserError("这份报告还不能定稿：" + "；".join(problems[:3]) + "。")
         code = fingerprint or fp.fingerprint(report)
@@ -82,11 +82,20 @@ def render_pdf(
 
 
 def unprintable_characters(report: Report, fonts: Mapping[FontRole, FontChoice] | None = None) -> str:
-    """The characters of the report's words that no available font can draw: they would print as
-    empty boxes, so the app can say so before printing. Empty when everything prints."""
+    """The characters of the printed report that no available font can draw, in code point order:
+    they would print as empty boxes, so the app can say so before printing. Empty when all print.
+
+    The story of the PDF is set (not laid out on pages), so every string printed anywhere (title,
+    texts, tables, signature) is looked at, each in the font of the role it is set in."""
     fontset = FontSet(fonts if fonts is not None else resolve_fonts())
-    text = report.agency + (report.signature.name or "") + "".join(report.texts.values())
-    return "".join(sorted({ch for ch in text if not fontset.can_draw(ch, "fangsong")}))
+    _story(report, fontset, None)
+    return "".join(sorted(fontset.missing))
+
+
+def describe_characters(chars: str) -> str:
+    """For a message: 😀（U+1F600）、𠀀（U+20000）; the code says which character even where the
+    character itself cannot be shown (a GBK console, a font without it)."""
+    return "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in chars)
 
 
 def write_pdf(report: Report, path: Path | str, **kw: Any) -> None:

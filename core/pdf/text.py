@@ -97,7 +97,8 @@ class Setting:
     def __init__(self, runs: Sequence[tuple[str, FontRole]], style: TextStyle, fonts: FontSet) -> None:
         self.style = style
         self.text = "".join(t for t, _ in runs).translate(_CONTROLS)
-        self.fonts: list[Any] = [fonts.font_for(ch, role) for part, role in runs for ch in part]
+        roles = [role for part, role in runs for _ in part]
+        self.fonts: list[Any] = [fonts.font_for(ch, role) for ch, role in zip(self.text, roles, strict=True)]
         size = style.size
         self.advance = [
             0.0 if ch == "\n" else f.face.charWidths.get(ord(ch), f.face.defaultWidth) * size / 1000
