@@ -1,10 +1,12 @@
 """Helpers the UI tests share: a main window on a database, the seed imported into it, a hand on the
-next modal dialog, and text committed as an input method commits it."""
+next modal dialog, text committed as an input method commits it, and another program's write lock."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QInputMethodEvent
@@ -56,3 +58,20 @@ def commit_text(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+class WriteLock:
+    """Another connection holding the database's write lock (`BEGIN IMMEDIATE`) until released: the
+    app's saves are refused once its busy timeout runs out, as when another program is busy writing."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.release()
+        self.conn.close()

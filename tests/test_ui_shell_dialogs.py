@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pytest
 from pytestqt.qtbot import QtBot
 
+from core.errors import UserError
+from core.formats import get_format
 from ui.dialogs import (
     DeletedReportsDialog,
     NewReportDialog,
@@ -91,10 +93,34 @@ class _Deleted:
 
 
 def test_deleted_reports_dialog_restores_the_chosen_report(qtbot: QtBot) -> None:
-    dialog = DeletedReportsDialog([_Deleted(7, AGENCY, 2021), _Deleted(9, "温县财政局", 2020)])
+    restored: list[int] = []
+    dialog = DeletedReportsDialog(
+        [_Deleted(7, AGENCY, 2021), _Deleted(9, "温县财政局", 2020)], restored.append
+    )
     qtbot.addWidget(dialog)
     assert dialog.list.item(0).text().startswith(f"{AGENCY}2021年")
     dialog.list.setCurrentRow(1)
-    with qtbot.waitSignal(dialog.restore) as restored:
-        dialog.restore_button.click()
-    assert restored.args == [9] and dialog.list.count() == 1
+    dialog.restore_button.click()
+    assert restored == [9] and dialog.list.count() == 1
+
+
+def test_a_deleted_report_that_cannot_come_back_stays_listed_and_the_reason_is_shown(
+    qtbot: QtBot,
+) -> None:
+    def clash(report_id: int) -> None:
+        raise UserError(f"已经有一份“{AGENCY}”的 2021 年度报告，不能恢复这份已删除的。")
+
+    dialog = DeletedReportsDialog([_Deleted(7, AGENCY, 2021)], clash)
+    qtbot.addWidget(dialog)
+    dialog.restore_button.click()
+    assert dialog.list.count() == 1 and dialog.restore_button.isEnabled()
+    assert dialog._message is not None and "不能恢复" in dialog._message.text()
+    dialog._message.close()
+
+
+def test_the_basis_tooltip_names_the_carried_rows_as_the_format_does(qtbot: QtBot) -> None:
+    dialog = NewReportDialog([AGENCY], lambda agency, year: False)
+    qtbot.addWidget(dialog)
+    rows = {row.key: row.title for row in get_format().table("requests").rows}
+    tip = dialog.from_previous_box.toolTip()
+    assert f"「{rows['2']}」" in tip and f"「{rows['4']}」" in tip

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QThreadPool
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.fingerprint import fingerprint
+from core.pdf import unprintable_characters
 from core.storage import Database
-from tests.qt_helpers import import_seed, on_next_modal, open_window
+from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_window
 from ui.dialogs import UnfinalizeDialog
 from ui.main_window import MainWindow
 from ui.sign_print import SignPrintPage, print_document
@@ -131,3 +132,87 @@ def test_printing_draws_every_page_of_the_preview_onto_the_printer(
     assert len(printed.pages) == page.pdf.pageCount()
     assert abs(float(printed.pages[0].mediabox.width) - 595.3) < 2  # A4, the whole sheet
     assert all(page_.images for page_ in printed.pages)  # each page carries its drawn image
+
+
+def test_finalizing_needs_the_signature_name_but_not_the_date(
+    window: MainWindow, qtbot: QtBot, db: Database
+) -> None:
+    page = sign_page(window, qtbot)
+    document = window.document
+    assert document is not None
+    hint = page.status_label.text().replace("\n", "")
+    assert "填好署名后" in hint and "成文日期可以不填" in hint
+    page.name_edit.setText("")
+    page.name_edit.editingFinished.emit()
+    assert document.report.signature.name is None
+    assert not page.finalize()
+    assert "署名" in page._message.text() and db.status(document.report_id) == "draft"
+    page._message.close()
+    page.name_edit.setText("温县人民政府办公室")  # typed, not yet confirmed with Enter
+    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
+        assert page.finalize()
+    stored = db.load_report(document.report_id).signature
+    assert (stored.name, stored.date) == ("温县人民政府办公室", None)  # the date is written by hand
+    assert db.status(document.report_id) == "final"
+
+
+def test_finalizing_is_refused_while_an_edit_is_not_saved(qtbot: QtBot, db_path: Path) -> None:
+    db = Database.open(db_path, timeout=0.2)
+    window = open_window(qtbot, db)
+    try:
+        report_id = import_seed(window)
+        window._message.close()
+        window.open_report(report_id)
+        page = sign_page(window, qtbot)
+        assert window.document is not None
+        lock = WriteLock(db_path)
+        try:
+            window.document.set_signature("温县人民政府", None)
+            assert window.document.unsaved
+            assert not page.finalize()
+            assert "还没有保存" in page._message.text() and window.document.save_error in page._message.text()
+            page._message.close()
+        finally:
+            lock.close()
+        with qtbot.waitSignal(page.preview_ready, timeout=60_000):
+            assert page.finalize()  # the pending edit is saved first, then the report is final
+        assert db.status(report_id) == "final" and db.load_report(report_id).signature.name == "温县人民政府"
+    finally:
+        window.close()
+        QThreadPool.globalInstance().waitForDone()
+        db.close()
+
+
+def test_characters_no_font_has_are_named_and_export_print_and_finalize_ask_first(
+    window: MainWindow, qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    document = window.document
+    assert document is not None
+    original = document.report.texts["other"]
+    document.set_text("other", original + "𠀀")
+    if not unprintable_characters(document.report):
+        pytest.skip("this machine has a font that draws 𠀀 (CJK Extension B)")
+    page = sign_page(window, qtbot)
+    assert page.unprintable_label.isVisible()
+    assert "打印出来会是空白" in page.unprintable_label.text() and "𠀀" in page.unprintable_label.text()
+
+    def answer(button: QMessageBox.StandardButton) -> None:
+        def act(box: QWidget) -> None:
+            assert isinstance(box, QMessageBox) and "𠀀" in box.text()
+            (box.button(button) or box.button(QMessageBox.StandardButton.Ok)).click()
+
+        on_next_modal(act)
+
+    answer(QMessageBox.StandardButton.Cancel)
+    assert page.export_pdf(tmp_path / "空白.pdf") is None and not (tmp_path / "空白.pdf").exists()
+    answer(QMessageBox.StandardButton.Cancel)  # the question, or the refusal if the rules forbid it
+    assert not page.finalize()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert db.status(document.report_id) == "draft"
+    answer(QMessageBox.StandardButton.Yes)
+    assert page.export_pdf(tmp_path / "空白.pdf") == tmp_path / "空白.pdf"
+    page._message.close()
+
+    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
+        document.undo_stack.undo()  # Ctrl+Z takes the character out again
+    assert document.report.texts["other"] == original and not page.unprintable_label.isVisible()

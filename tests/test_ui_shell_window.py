@@ -3,6 +3,7 @@ narrative editing with undo, findings that lead to their cell, and close/reopen 
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,20 +57,58 @@ def test_the_list_shows_the_seed_after_import_grouped_by_agency_with_status_and_
     assert "已导入" in window._message.text() and seed.title in window._message.text()
 
 
-def test_importing_a_report_that_exists_makes_a_new_revision_and_says_so(
-    window: MainWindow, db: Database, tmp_path: Path, seed: Report
+def changed_seed(tmp_path: Path) -> Path:
+    """The seed file with one cell (三、一 自然人) and the 总体情况 text changed."""
+    changed = tmp_path / "改过的.json"
+    text = SEED_JSON.read_text(encoding="utf-8").replace('"natural_person": 22', '"natural_person": 30', 1)
+    data = json.loads(text)
+    data["text"]["overview"] += "补充一句。"
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return changed
+
+
+def test_importing_over_an_existing_report_asks_first_saying_what_differs_then_replaces(
+    window: MainWindow, db: Database, tmp_path: Path
 ) -> None:
     report_id = import_seed(window)
-    changed = tmp_path / "改过的.json"
-    changed.write_text(
-        (SEED_JSON.read_text(encoding="utf-8")).replace('"natural_person": 22', '"natural_person": 30', 1),
-        encoding="utf-8",
-    )
-    assert window.import_file(changed) == report_id
+    asked: list[str] = []
+
+    def replace(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    on_next_modal(replace)
+    assert window.import_file(changed_seed(tmp_path)) == report_id
+    assert asked and "1 个单元格、1 段文字不同" in asked[0] and "修改历史" in asked[0]
     assert "原来已经有了" in window._message.text()
     assert len(db.list_reports()) == 1
     assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(30)
     assert [r.kind for r in db.history(report_id)][:2] == ["import", "import"]
+
+
+def test_declining_to_replace_an_existing_report_imports_nothing(
+    window: MainWindow, db: Database, tmp_path: Path
+) -> None:
+    report_id = import_seed(window)
+    window._message.close()
+
+    def decline(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    on_next_modal(decline)
+    assert window.import_file(changed_seed(tmp_path)) is None
+    assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(22)
+    assert [r.kind for r in db.history(report_id)] == ["import"]
+
+
+def test_importing_the_same_content_again_does_not_ask(window: MainWindow, db: Database) -> None:
+    report_id = import_seed(window)
+    window._message.close()
+    assert window.import_file(SEED_JSON) == report_id  # a question would block here
+    assert [r.kind for r in db.history(report_id)] == ["import"]
+    window._message.close()
 
 
 def test_an_unusable_file_is_explained_and_nothing_is_imported(

@@ -1,4 +1,5 @@
-"""The small dialogs of the report list: new report, rename, delete, deleted reports, 解除定稿 reason.
+"""The small dialogs: new report, rename, delete, deleted reports, 解除定稿 reason, an unsaved edit on
+closing, and replacing a report by an imported file.
 
 Each dialog only collects and validates input; the caller does the storage work. Years default to the
 year being reported: the previous calendar year, or the current one from November on (reports are
@@ -11,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import UserError
 from core.formats import get_format
+from ui.crash import show_message
 
 FIRST_YEAR = 2008  # the first year of 政府信息公开条例 reports
 NOVEMBER = 11
@@ -133,9 +136,7 @@ class NewReportDialog(_ReportNameDialog):
             "新建报告", "新建", agencies, agency, default_report_year(today), today, is_taken, parent
         )
         self.from_previous_box = QCheckBox("以上年度报告为基础")
-        self.from_previous_box.setToolTip(
-            "上年结转数字取自上年报告的「结转下年度继续办理」，并复制上年的文字作为初稿。"
-        )
+        self.from_previous_box.setToolTip(_carry_over_hint())
         self.form.addRow("", self.from_previous_box)
         self.agency_box.currentTextChanged.connect(self._update_previous)
         self.year_box.valueChanged.connect(self._update_previous)
@@ -154,6 +155,14 @@ class NewReportDialog(_ReportNameDialog):
     @property
     def from_previous(self) -> bool:
         return self.from_previous_box.isEnabled() and self.from_previous_box.isChecked()
+
+
+def _carry_over_hint() -> str:
+    """What 「以上年度报告为基础」 carries over, in the format's own row names."""
+    spec = get_format()
+    carried = next(c for c in spec.year_checks if not c.plus and not c.minus)
+    row = spec.cells[carried.cell].row.title
+    return f"「{row}」取自{carried.basis}的数字，并复制上年的文字作为初稿。"
 
 
 class RenameDialog(_ReportNameDialog):
@@ -196,6 +205,49 @@ def confirm_delete(title: str, parent: QWidget | None = None) -> QMessageBox:
     return box
 
 
+class UnsavedDialog(QMessageBox):
+    """An edit the database refused is still only in memory: try again, keep it in a file, or drop it."""
+
+    def __init__(self, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(
+            QMessageBox.Icon.Warning,
+            "修改未能保存",
+            f"刚才的修改未能保存到数据库：\n{reason}\n\n"
+            "可以「重试」保存；或者把报告连同这些修改「导出为报告文件」，以后再导入；"
+            "也可以放弃这些修改。",
+            QMessageBox.StandardButton.NoButton,
+            parent,
+        )
+        self.retry_button = self.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+        self.export_button = self.addButton("导出为报告文件…", QMessageBox.ButtonRole.ActionRole)
+        self.discard_button = self.addButton(
+            "仍然关闭（放弃未保存的修改）", QMessageBox.ButtonRole.DestructiveRole
+        )
+        self.cancel_button = self.addButton("返回报告", QMessageBox.ButtonRole.RejectRole)
+        self.setDefaultButton(self.retry_button)
+        self.setEscapeButton(self.cancel_button)
+
+
+def confirm_replace(
+    title: str, cells: int, texts: int, signature: bool, parent: QWidget | None = None
+) -> QMessageBox:
+    """The question before an imported file replaces an existing report; 「导入并替换」 is Yes."""
+    parts = [f"{cells} 个单元格", f"{texts} 段文字"] + (["署名或成文日期"] if signature else [])
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "导入报告文件",
+        f"「{title}」已经有了。文件中的内容与现有的报告有 {'、'.join(parts)}不同。\n\n"
+        "导入后，现有的内容将被文件中的内容替换；替换前的内容保留在「修改历史」中，可以随时恢复。\n\n"
+        "要导入并替换吗？",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText("导入并替换")
+    box.button(QMessageBox.StandardButton.Cancel).setText("取消")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box
+
+
 class ReportRef(Protocol):
     """Which report: what the dialogs need of `core.storage.ReportSummary` (read-only, as its fields are)."""
 
@@ -208,12 +260,21 @@ class ReportRef(Protocol):
 
 
 class DeletedReportsDialog(QDialog):
-    """「已删除的报告」: pick one and 「恢复」 it; emits `restore(report_id)` for the caller to act on."""
+    """「已删除的报告」: pick one and 「恢复」 it through `restore(report_id)`, which the caller gives.
 
-    restore = Signal(int)
+    `restore` raises `UserError` when the report cannot come back (e.g. a live one has its name); the
+    report then stays in this list and the reason is shown.
+    """
 
-    def __init__(self, reports: Sequence[ReportRef], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        reports: Sequence[ReportRef],
+        restore: Callable[[int], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._do_restore = restore
+        self._message: QMessageBox | None = None
         self.setWindowTitle("已删除的报告")
         self.list = QListWidget()
         for report in reports:
@@ -242,7 +303,11 @@ class DeletedReportsDialog(QDialog):
         item = self.list.currentItem()
         if item is None:
             return
-        self.restore.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+        try:
+            self._do_restore(int(item.data(Qt.ItemDataRole.UserRole)))
+        except UserError as exc:
+            self._message = show_message(self, exc.message)
+            return
         self.list.takeItem(self.list.row(item))
         self.restore_button.setEnabled(self.list.count() > 0)
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 Values = dict[str, Decimal | None]
 
-READ_ONLY_MESSAGE = "本报告已定稿，不能修改；如需修改，请先退回草稿。"
+READ_ONLY_MESSAGE = "本报告已定稿，不能修改；如需修改，请先在「签署与打印」页点击「解除定稿」。"
 TEXT_MERGE_SECONDS = 2.0  # typing pauses shorter than this stay in one undo step
 
 
@@ -253,6 +253,13 @@ class ReportDocument(QObject):
         self.last_saved = dt.datetime.now()
         self.saved.emit(self.last_saved)
         return True
+
+    def discard_unsaved(self) -> None:
+        """Forget the changes the database refused (the user chose so, on closing): no more retries."""
+        self._retry.stop()
+        self._pending_values.clear()
+        self._pending_texts.clear()
+        self._pending_signature = None
 
     @property
     def unsaved(self) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -35,12 +36,20 @@ from core.errors import UserError
 from core.exchange import read_report, write_report
 from core.report import Report
 from core.report_format import Section
-from core.rules import Finding
+from core.rules import Finding, resolved_values
 from core.storage import Database
 from ui.crash import APP_TITLE, show_message
-from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog, confirm_delete
+from ui.dialogs import (
+    DeletedReportsDialog,
+    NewReportDialog,
+    RenameDialog,
+    UnsavedDialog,
+    confirm_delete,
+    confirm_replace,
+)
 from ui.document import ReportDocument
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel, summary
+from ui.history import HistoryDialog
 from ui.report_list import STATUS_NAMES, ReportList
 from ui.safety import DatabaseWatch
 from ui.settings import Settings, window_state
@@ -52,6 +61,20 @@ log = logging.getLogger(__name__)
 
 SIGN_PAGE_NAME = "签署与打印"
 EXCHANGE_FILTER = "报告文件 (*.json)"
+
+
+def _differing_cells(old: Report, new: Report) -> int:
+    """How many cells would show a different number: given values, and totals as computed."""
+    old_resolved, new_resolved = resolved_values(old), resolved_values(new)
+    return sum(
+        1
+        for address, info in old.spec.cells.items()
+        if (
+            old_resolved[address] != new_resolved[address]
+            if info.derived
+            else old.values[address] != new.values[address]
+        )
+    )
 
 
 def _scaled(widget: QWidget, factor: float, bold: bool = False) -> QFont:
@@ -75,6 +98,8 @@ class ReportEditor(QWidget):
         self.title = QLabel()
         self.title.setFont(_scaled(self, 1.35, bold=True))
         self.status = QLabel()
+        self.history_button = QPushButton("修改历史…")
+        self.history_button.setToolTip("查看这份报告的每一次修改，并可恢复到以前的内容")
         self.banner = QLabel("本报告已定稿，内容不能修改。如需修改，请在「签署与打印」页点击「解除定稿」。")
         self.banner.setStyleSheet("background: #fff4d6; color: #5c4400; padding: 4px;")
         top = QHBoxLayout()
@@ -82,6 +107,7 @@ class ReportEditor(QWidget):
         top.addSpacing(self.fontMetrics().horizontalAdvance("中"))
         top.addWidget(self.title, 1)
         top.addWidget(self.status)
+        top.addWidget(self.history_button)
 
         self.nav = QListWidget()
         self.nav.addItems([s.full_heading for s in self.sections] + [SIGN_PAGE_NAME])
@@ -266,6 +292,8 @@ class MainWindow(QMainWindow):
 
         add("新建报告…", self.new_report, QKeySequence(QKeySequence.StandardKey.New))
         add("报告列表", self.close_report)
+        self.history_action = add("修改历史…", self.show_history)
+        self.history_action.setEnabled(False)
         menu.addSeparator()
         add("导入报告文件…", self.import_file)
         self.export_action = add("导出报告文件…", self._export_current)
@@ -296,7 +324,9 @@ class MainWindow(QMainWindow):
         window_state().setValue("geometry", self.saveGeometry())
         self._remember()
         self.settings.save()
-        self.close_report()
+        if not self.close_report():
+            event.ignore()  # an edit the database refused is still only in this window
+            return
         super().closeEvent(event)
 
     def _remember(self) -> None:
@@ -363,19 +393,17 @@ class MainWindow(QMainWindow):
         title = self.db.load_report(report_id).title
         if confirm_delete(title, self).exec() != QMessageBox.StandardButton.Yes:
             return
-        if self.document is not None and self.document.report_id == report_id:
-            self.close_report()
+        if self.document is not None and self.document.report_id == report_id and not self.close_report():
+            return
         self.db.delete_report(report_id)
         self.refresh_list()
         self.statusBar().showMessage(f"已删除「{title}」。可在「已删除的报告」中恢复。", 10_000)
 
     @Slot()
     def show_deleted(self) -> None:
-        dialog = DeletedReportsDialog(self.db.deleted_reports(), self)
-        dialog.restore.connect(self._undelete)
+        dialog = DeletedReportsDialog(self.db.deleted_reports(), self._undelete, self)
         dialog.exec()
 
-    @Slot(int)
     def _undelete(self, report_id: int) -> None:
         self.db.undelete_report(report_id)
         self.refresh_list()
@@ -394,6 +422,8 @@ class MainWindow(QMainWindow):
         self.settings.last_folder = str(path.parent)
         try:
             report = read_report(path)
+            if not self._may_replace(report):
+                return None
             report_id, created = self.db.import_report(report)
         except UserError as exc:
             self._message = show_message(self, exc.message)
@@ -412,12 +442,31 @@ class MainWindow(QMainWindow):
         self._message = show_message(self, text, QMessageBox.Icon.Information)
         return report_id
 
+    def _may_replace(self, report: Report) -> bool:
+        """True when `report` is new, or the user agrees that it replaces the stored one of its name."""
+        existing = self.db.find_report(report.agency, report.year)
+        if existing is None or self.db.status(existing) == "final":
+            return True  # a new report; or one the storage refuses to change, and says why
+        stored = self.db.load_report(existing)
+        if stored.format != report.format:
+            return True  # the storage explains that formats cannot be merged
+        cells = _differing_cells(stored, report)
+        texts = sum(1 for key, text in report.texts.items() if stored.texts.get(key) != text)
+        signature = stored.signature != report.signature
+        if not (cells or texts or signature):
+            return True  # the same content: importing changes nothing
+        box = confirm_replace(stored.title, cells, texts, signature, self)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     @Slot(int)
     def export_report(self, report_id: int, path: Path | None = None) -> Path | None:
-        report = self.db.load_report(report_id)
+        return self._write_file(self.db.load_report(report_id), "导出报告文件", path)
+
+    def _write_file(self, report: Report, caption: str, path: Path | None = None) -> Path | None:
+        """Write `report` as an exchange file where the user chooses; the path, or None."""
         if path is None:
             suggested = str(Path(self.settings.last_folder or Path.home()) / f"{report.title}.json")
-            name, _ = QFileDialog.getSaveFileName(self, "导出报告文件", suggested, EXCHANGE_FILTER)
+            name, _ = QFileDialog.getSaveFileName(self, caption, suggested, EXCHANGE_FILTER)
             if not name:
                 return None
             path = Path(name)
@@ -488,7 +537,8 @@ class MainWindow(QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        self.close_report()
+        if not self.close_report():
+            return False
         path = self.db.path
         self.db.close()
         try:
@@ -526,11 +576,13 @@ class MainWindow(QMainWindow):
             assert self.editor is not None  # an open document always has its editor
             self.stack.setCurrentWidget(self.editor)
             return
-        self.close_report()
+        if not self.close_report():
+            return
         document = ReportDocument(self.db, report_id, self)
         self.document = document
         self.editor = ReportEditor(document, self.settings)
         self.editor.back_button.clicked.connect(self.close_report)
+        self.editor.history_button.clicked.connect(self.show_history)
         self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.editor.sign_page.status_changed.connect(self.refresh_list)
         self.stack.addWidget(self.editor)
@@ -543,15 +595,21 @@ class MainWindow(QMainWindow):
         self._show_findings_count()
         self.saved_label.setText("")
         self.setWindowTitle(f"{document.report.title} — {APP_TITLE}")
+        self.history_action.setEnabled(True)
 
     @Slot()
-    def close_report(self) -> None:
-        """Back to the list. Every edit is already saved, so closing only drops the views."""
+    def close_report(self) -> bool:
+        """Back to the list; False when the user keeps the report open because an edit is unsaved.
+
+        Every edit is saved as it is made, so closing normally only drops the views. An edit the
+        database refused is still only in memory: the user retries, exports it to a file, or drops it.
+        """
         if self.document is None or self.editor is None:
             self.stack.setCurrentWidget(self.report_list)
-            return
+            return True
         self._remember()
-        self.document.flush()  # a save the database refused so far gets one more try
+        if not self._keep_unsaved_work(self.document):
+            return False
         self.undo_group.removeStack(self.document.undo_stack)
         self.stack.removeWidget(self.editor)
         self.editor.deleteLater()
@@ -561,7 +619,45 @@ class MainWindow(QMainWindow):
         self.findings_label.setText("")
         self.saved_label.setText("")
         self.setWindowTitle(APP_TITLE)
+        self.history_action.setEnabled(False)
         self.stack.setCurrentWidget(self.report_list)
+        self.refresh_list()
+        return True
+
+    def _keep_unsaved_work(self, document: ReportDocument) -> bool:
+        """Save what is pending; if the database still refuses, ask. True when the document may go."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.editor is not None and self.editor.isAncestorOf(focus):
+            focus.clearFocus()  # a number still being typed: its cell editor stores it on leaving
+        while not document.flush():
+            dialog = UnsavedDialog(document.save_error or "", self)
+            dialog.exec()
+            clicked = dialog.clickedButton()
+            if clicked is dialog.discard_button:
+                log.warning("report %s closed with unsaved edits, discarded by the user", document.report_id)
+                document.discard_unsaved()
+                return True
+            if clicked is dialog.export_button:
+                path = self._write_file(document.report, "导出为报告文件")  # unsaved edits included
+                if path is not None:
+                    log.warning(
+                        "report %s closed with unsaved edits, exported to %s", document.report_id, path
+                    )
+                    document.discard_unsaved()
+                    return True
+            elif clicked is not dialog.retry_button:
+                return False  # 「返回报告」: keep working; the document retries by itself
+        return True
+
+    @Slot()
+    def show_history(self) -> None:
+        """「修改历史」 of the open report; after a restore the window shows the restored content."""
+        if self.document is None or self.editor is None:
+            return
+        HistoryDialog(self.document, self).exec()
+        if self.document is not None and self.editor is not None:
+            self.editor.refresh_status()  # a restore may bring back another name or year
+            self.setWindowTitle(f"{self.document.report.title} — {APP_TITLE}")
         self.refresh_list()
 
     @Slot()

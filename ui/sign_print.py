@@ -2,13 +2,16 @@
 
 The preview is the very PDF `core.pdf.render_pdf` writes, rendered off the GUI thread and shown with
 QtPdf; 「导出PDF」 writes the same bytes and 「打印」 draws the same pages. 「定稿」 is allowed only when
-`core.fingerprint.finalize_problems` finds nothing; a final report is read-only and its PDF carries the
-fingerprint code, which 「核对校验码」 checks against a code typed from a printed copy.
+every edit is saved, `core.fingerprint.finalize_problems` finds nothing and the signature has a name (the
+date may stay empty, to be written by hand); a final report is read-only and its PDF carries the
+fingerprint code, which 「核对校验码」 checks against a code typed from a printed copy. Characters no font
+on this machine can draw are named above the preview, and 定稿, export and print ask before going on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -46,13 +49,14 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from core.fingerprint import finalize_problems, fingerprint, verify
-from core.pdf import render_pdf
+from core.pdf import render_pdf, unprintable_characters
 from core.report import Report
 from ui.crash import show_message
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
 from ui.worker import run_in_background
 
+UNPRINTABLE = "以下字符在本机字体中没有，打印出来会是空白："
 NO_DATE = QDate(2000, 1, 1)  # the date editor's "not filled in" value, shown as 未填写
 PREVIEW_DELAY_MS = 600  # re-render this long after the last change, not on every keystroke
 
@@ -148,7 +152,13 @@ class SignPrintPage(QWidget):
         busy_row.addWidget(self.busy, 1)
         self.busy_widget = QWidget()
         self.busy_widget.setLayout(busy_row)
+        self.unprintable_label = QLabel()
+        self.unprintable_label.setWordWrap(True)
+        self.unprintable_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unprintable_label.setStyleSheet("background: #fde7e9; color: #8a0016; padding: 4px;")
+        self.unprintable_label.setVisible(False)
         right = QVBoxLayout()
+        right.addWidget(self.unprintable_label)
         right.addWidget(self.busy_widget)
         right.addWidget(self.view, 1)
 
@@ -213,6 +223,7 @@ class SignPrintPage(QWidget):
         generation = self._generation
         report = self.document.report.model_copy(deep=True)
         final = self.document.read_only
+        self._show_unprintable()
         self.busy_widget.setVisible(True)
         run_in_background(
             lambda: pdf_bytes(report, final),
@@ -238,6 +249,33 @@ class SignPrintPage(QWidget):
             self.busy_widget.setVisible(False)
         raise exc  # to the crash hook: a UserError becomes a plain message
 
+    # ------------------------------------------------------------------ characters the fonts lack
+
+    def _show_unprintable(self) -> Sequence[str]:
+        """Name (above the preview) the characters that would print blank; they are returned."""
+        missing = unprintable_characters(self.document.report)
+        self.unprintable_label.setText(f"{UNPRINTABLE}{' '.join(missing)}" if missing else "")
+        self.unprintable_label.setVisible(bool(missing))
+        return missing
+
+    def _unprintable_accepted(self, action: str) -> bool:
+        """True when every character prints, or the user goes on knowing which ones will not."""
+        missing = self._show_unprintable()
+        if not missing:
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            action,
+            f"{UNPRINTABLE}{' '.join(missing)}\n\n"
+            "建议把这些字改成常用字，或在装有相应字体的电脑上打印。仍要继续吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(f"仍要{action}")
+        box.button(QMessageBox.StandardButton.Cancel).setText("取消")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     # ------------------------------------------------------------------ export and print
 
     def export_pdf(self, path: Path | None = None) -> Path | None:
@@ -250,6 +288,8 @@ class SignPrintPage(QWidget):
             if not name:
                 return None
             path = Path(name)
+        if not self._unprintable_accepted("导出PDF"):
+            return None
         data = pdf_bytes(report, self.document.read_only)
         try:
             path.write_bytes(data)
@@ -262,6 +302,8 @@ class SignPrintPage(QWidget):
     def print_pdf(self) -> None:
         if self.pdf.pageCount() == 0:
             self._message = show_message(self, "打印预览还没有生成好，请稍候再试。")
+            return
+        if not self._unprintable_accepted("打印"):
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.document.report.title)
@@ -281,7 +323,9 @@ class SignPrintPage(QWidget):
                 "打印件上印有同一校验码，\n可在下方「核对校验码」核对。"
             )
         else:
-            self.status_label.setText("草稿。改正所有错误、填好署名\n和成文日期后，可以「定稿」。")
+            self.status_label.setText(
+                "草稿。改正所有错误、填好署名后，\n可以「定稿」。成文日期可以不填，\n打印后手写。"
+            )
         self.finalize_button.setEnabled(not final)
         self.unfinalize_button.setEnabled(final)
         self.name_edit.setReadOnly(final)
@@ -290,11 +334,26 @@ class SignPrintPage(QWidget):
 
     @Slot()
     def finalize(self) -> bool:
-        problems = finalize_problems(self.document.report)
+        """定稿 once everything is saved and complete; False (with the reasons shown) otherwise."""
+        document = self.document
+        self._store_signature()  # a name typed but not yet confirmed with Enter
+        if not document.flush():
+            self._message = show_message(
+                self,
+                f"还不能定稿：刚才的修改还没有保存到数据库（{document.save_error}）。"
+                "定稿的必须是已保存的内容，请等保存成功（状态栏显示“已保存”）后再定稿。",
+            )
+            return False
+        report = document.report
+        problems = finalize_problems(report)
+        if not (report.signature.name or "").strip() and not any("署名" in p for p in problems):
+            problems.append("还没有填写署名（一般为机关名称）。成文日期可以不填，打印后手写。")
         if problems:
             self._message = show_message(
                 self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in problems)
             )
+            return False
+        if not self._unprintable_accepted("定稿"):
             return False
         self.document.db.set_status(self.document.report_id, "final")
         self._status_changed()
