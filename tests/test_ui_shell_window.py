@@ -269,6 +269,30 @@ def test_a_deleted_report_leaves_the_list_and_comes_back_from_deleted_reports(
     assert db.load_report(report_id).values == read_report(SEED_JSON).values
 
 
+def test_a_deleted_report_whose_name_is_taken_again_stays_deleted_and_the_reason_is_shown(
+    window: MainWindow, db: Database, seed: Report
+) -> None:
+    report_id = import_seed(window)
+    window._message.close()
+    db.delete_report(report_id)
+    db.create_report(Report.blank(seed.agency, seed.year))  # a new one under the same name meanwhile
+    window.refresh_list()
+    seen: list[str] = []
+
+    def restore(dialog: QWidget) -> None:
+        assert isinstance(dialog, DeletedReportsDialog)
+        dialog.restore_button.click()
+        assert dialog.list.count() == 1 and dialog._message is not None
+        seen.append(dialog._message.text())
+        dialog._message.close()
+        dialog.reject()
+
+    on_next_modal(restore)
+    window.show_deleted()
+    assert seen and "不能恢复" in seen[0]
+    assert [r.id for r in db.deleted_reports()] == [report_id]
+
+
 def test_cancelling_the_delete_question_keeps_the_report(window: MainWindow) -> None:
     import_seed(window)
 

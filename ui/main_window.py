@@ -2,7 +2,9 @@
 
 The window holds at most one open report (a `ReportDocument`). Every edit is saved by the document as
 it is made, so nothing here has a Save command; the status bar says when the last save happened or
-why it failed. Sections and their headings come from the report's format, never spelled here.
+why it failed, and closing a report whose last edit the database refused asks first (retry, export to
+a file, or discard). 「修改历史」 shows and restores earlier revisions. Sections and their headings come
+from the report's format, never spelled here.
 """
 
 from __future__ import annotations

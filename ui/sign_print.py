@@ -11,7 +11,6 @@ on this machine can draw are named above the preview, and 定稿, export and pri
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -49,7 +48,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from core.fingerprint import finalize_problems, fingerprint, verify
-from core.pdf import render_pdf, unprintable_characters
+from core.pdf import describe_characters, render_pdf, unprintable_characters
 from core.report import Report
 from ui.crash import show_message
 from ui.dialogs import UnfinalizeDialog
@@ -251,12 +250,13 @@ class SignPrintPage(QWidget):
 
     # ------------------------------------------------------------------ characters the fonts lack
 
-    def _show_unprintable(self) -> Sequence[str]:
-        """Name (above the preview) the characters that would print blank; they are returned."""
-        missing = unprintable_characters(self.document.report)
-        self.unprintable_label.setText(f"{UNPRINTABLE}{' '.join(missing)}" if missing else "")
-        self.unprintable_label.setVisible(bool(missing))
-        return missing
+    def _show_unprintable(self) -> str:
+        """Name (above the preview) the characters that would print blank; the same words are returned,
+        or "" when everything prints."""
+        text = unprintable_text(self.document.report)
+        self.unprintable_label.setText(text)
+        self.unprintable_label.setVisible(bool(text))
+        return text
 
     def _unprintable_accepted(self, action: str) -> bool:
         """True when every character prints, or the user goes on knowing which ones will not."""
@@ -266,8 +266,7 @@ class SignPrintPage(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             action,
-            f"{UNPRINTABLE}{' '.join(missing)}\n\n"
-            "建议把这些字改成常用字，或在装有相应字体的电脑上打印。仍要继续吗？",
+            f"{missing}\n\n建议把这些字改成常用字，或在装有相应字体的电脑上打印。仍要继续吗？",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
@@ -386,6 +385,18 @@ class SignPrintPage(QWidget):
         else:
             self.code_result.setStyleSheet("color: #b00020;")
             self.code_result.setText("不一致：打印件与本报告现在的\n内容不同，或校验码输入有误。")
+
+
+def unprintable_text(report: Report) -> str:
+    """Which characters no font here can draw, by code (the screen cannot show them either) and where
+    they are; "" when everything prints."""
+    missing = "".join(unprintable_characters(report))
+    if not missing:
+        return ""
+    places = {"机关名称": report.agency, "署名": report.signature.name or ""}
+    places |= {s.full_heading: report.texts[s.text_key] for s in report.spec.sections if s.text_key}
+    where = "、".join(f"「{name}」" for name, text in places.items() if any(ch in text for ch in missing))
+    return f"{UNPRINTABLE}{describe_characters(missing)}（在{where}中）"
 
 
 def print_document(pdf: QPdfDocument, printer: QPrinter) -> None:
