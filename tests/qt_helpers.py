@@ -40,6 +40,15 @@ def import_seed(window: MainWindow) -> int:
     return report_id
 
 
+def open_seed_report(qtbot: QtBot, db: Database) -> MainWindow:
+    """A shown window with the seed report imported and open."""
+    window = open_window(qtbot, db)
+    report_id = import_seed(window)
+    window._message.close()
+    window.open_report(report_id)
+    return window
+
+
 def on_next_modal(action: Callable[[QWidget], None]) -> None:
     """Act on the next modal dialog once it is shown (a test's hand on the keyboard)."""
 

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from core.rules import fmt
 from core.storage import Database
-from tests.qt_helpers import import_seed, on_next_modal, open_window
+from tests.qt_helpers import on_next_modal, open_seed_report
 from ui.history import HistoryDialog
 from ui.main_window import MainWindow
 
@@ -25,11 +25,7 @@ B1_TOTAL = "requests.1.total"
 @pytest.fixture
 def window(qtbot: QtBot, db: Database) -> MainWindow:
     """The seed report open in a shown window."""
-    window = open_window(qtbot, db)
-    report_id = import_seed(window)
-    window._message.close()
-    window.open_report(report_id)
-    return window
+    return open_seed_report(qtbot, db)
 
 
 def lines(tree: QTreeWidget) -> list[list[str]]:

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from core.fingerprint import fingerprint
 from core.pdf import unprintable_characters
 from core.storage import Database
-from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_window
+from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_seed_report, open_window
 from ui.dialogs import UnfinalizeDialog
 from ui.main_window import MainWindow
 from ui.sign_print import SignPrintPage, print_document
@@ -26,11 +26,7 @@ from ui.sign_print import SignPrintPage, print_document
 @pytest.fixture
 def window(qtbot: QtBot, db: Database) -> MainWindow:
     """The seed report open in a shown window."""
-    window = open_window(qtbot, db)
-    report_id = import_seed(window)
-    window._message.close()
-    window.open_report(report_id)
-    return window
+    return open_seed_report(qtbot, db)
 
 
 def sign_page(window: MainWindow, qtbot: QtBot) -> SignPrintPage:

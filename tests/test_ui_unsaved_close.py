@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from core.exchange import read_report
 from core.storage import Database
-from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_window
+from tests.qt_helpers import WriteLock, on_next_modal, open_seed_report
 from ui.dialogs import UnsavedDialog
 from ui.main_window import MainWindow
 
@@ -35,10 +35,7 @@ def short_wait_db(db_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def window(qtbot: QtBot, short_wait_db: Database) -> MainWindow:
     """The seed report open, its table B page shown."""
-    window = open_window(qtbot, short_wait_db)
-    report_id = import_seed(window)
-    window._message.close()
-    window.open_report(report_id)
+    window = open_seed_report(qtbot, short_wait_db)
     assert window.editor is not None
     window.editor.show_page(
         next(i for i, s in enumerate(window.editor.sections) if s.table_key == "requests")

@@ -190,19 +190,25 @@ class RenameDialog(_ReportNameDialog):
         )
 
 
-def confirm_delete(title: str, parent: QWidget | None = None) -> QMessageBox:
-    """The question before deleting; the caller runs it (exec) and deletes on 「删除」."""
+def _question(title: str, text: str, yes_text: str, parent: QWidget | None) -> QMessageBox:
+    """A question whose safe answer, 「取消」, is the default; the caller acts on Yes (`yes_text`)."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        "删除报告",
-        f"确定要删除「{title}」吗？\n\n删除后可以在「报告」菜单的「已删除的报告」中恢复。",
+        title,
+        text,
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         parent,
     )
-    box.button(QMessageBox.StandardButton.Yes).setText("删除")
+    box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
     box.button(QMessageBox.StandardButton.Cancel).setText("取消")
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     return box
+
+
+def confirm_delete(title: str, parent: QWidget | None = None) -> QMessageBox:
+    """The question before deleting; the caller runs it (exec) and deletes on 「删除」."""
+    text = f"确定要删除「{title}」吗？\n\n删除后可以在「报告」菜单的「已删除的报告」中恢复。"
+    return _question("删除报告", text, "删除", parent)
 
 
 class UnsavedDialog(QMessageBox):
@@ -233,19 +239,12 @@ def confirm_replace(
 ) -> QMessageBox:
     """The question before an imported file replaces an existing report; 「导入并替换」 is Yes."""
     parts = [f"{cells} 个单元格", f"{texts} 段文字"] + (["署名或成文日期"] if signature else [])
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        "导入报告文件",
+    text = (
         f"「{title}」已经有了。文件中的内容与现有的报告有 {'、'.join(parts)}不同。\n\n"
         "导入后，现有的内容将被文件中的内容替换；替换前的内容保留在「修改历史」中，可以随时恢复。\n\n"
-        "要导入并替换吗？",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        parent,
+        "要导入并替换吗？"
     )
-    box.button(QMessageBox.StandardButton.Yes).setText("导入并替换")
-    box.button(QMessageBox.StandardButton.Cancel).setText("取消")
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    return box
+    return _question("导入报告文件", text, "导入并替换", parent)
 
 
 class ReportRef(Protocol):
