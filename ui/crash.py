@@ -47,6 +47,15 @@ def show_message(
     return box
 
 
+def close_button_box(dialog: QDialog, action: QPushButton) -> QDialogButtonBox:
+    """「关闭」 plus the dialog's own action button, laid out the platform's way."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+    buttons.addButton(action, QDialogButtonBox.ButtonRole.ActionRole)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class CrashDialog(QDialog):
     """「程序出错了」: what happened in plain words, where the log is, and the copyable details."""
 
@@ -65,12 +74,9 @@ class CrashDialog(QDialog):
         self.text = QPlainTextEdit(details)
         self.text.setReadOnly(True)
         self.text.setMinimumHeight(self.fontMetrics().height() * 8)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         self.copy_button = QPushButton("复制详细信息")
-        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(self.copy_details)
-        buttons.rejected.connect(self.reject)
+        buttons = close_button_box(self, self.copy_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.text, 1)

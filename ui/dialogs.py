@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from core.formats import get_format
-from ui.crash import show_message
+from ui.crash import close_button_box, show_message
 
 FIRST_YEAR = 2008  # the first year of 政府信息公开条例 reports
 NOVEMBER = 11
@@ -286,10 +286,7 @@ class DeletedReportsDialog(QDialog):
         self.restore_button.setEnabled(bool(reports))
         self.restore_button.clicked.connect(self._restore)
         self.list.itemDoubleClicked.connect(self._restore)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
+        buttons = close_button_box(self, self.restore_button)
         layout = QVBoxLayout(self)
         hint = "没有已删除的报告。" if not reports else "选择一份报告，点击「恢复」，它会回到报告列表中。"
         layout.addWidget(QLabel(hint))

@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -34,7 +33,7 @@ from core.errors import UserError
 from core.report_format import ReportFormat
 from core.rules import fmt
 from core.storage import Change, Revision
-from ui.crash import show_message
+from ui.crash import close_button_box, show_message
 from ui.document import ReportDocument
 from ui.report_list import STATUS_NAMES
 
@@ -193,10 +192,7 @@ class HistoryDialog(QDialog):
         self.outcome.setWordWrap(True)
         self.restore_button = QPushButton("恢复到此版本")
         self.restore_button.clicked.connect(self.restore_selected)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
+        buttons = close_button_box(self, self.restore_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
