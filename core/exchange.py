@@ -16,6 +16,7 @@ from typing import Any
 
 from core.errors import UserError, os_reason
 from core.formats import get_format
+from core.paths import write_atomically
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 
@@ -192,12 +193,4 @@ def dumps(report: Report) -> str:
 
 
 def write_report(report: Report, path: Path | str) -> None:
-    """Write atomically: a half-written file never replaces a good one."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(dumps(report), encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入文件“{path}”：{os_reason(exc)}。") from None
+    write_atomically(path, dumps(report).encode("utf-8"))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from core.errors import UserError, os_reason
+
 APP_NAME = "nianbao"
 APP_AUTHOR = "nianbao"
 
@@ -34,3 +36,16 @@ def log_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_atomically(path: Path | str, data: bytes) -> None:
+    """Write a file so that a half-written one never replaces a good one; failures in Chinese."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        hint = "（如果它正在其他程序中打开，请先关闭）" if isinstance(exc, PermissionError) else ""
+        raise UserError(f"无法写入文件“{path}”：{os_reason(exc)}{hint}。") from None

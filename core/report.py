@@ -15,6 +15,11 @@ from core.formats import CURRENT, get_format
 from core.report_format import ReportFormat
 
 
+def chinese_date(date: dt.date) -> str:
+    """A date as official documents write it: 2022年1月20日 (no leading zeros)."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
 class Signature(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

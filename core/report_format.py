@@ -208,6 +208,25 @@ class ReportFormat(_Frozen):
             order += [(t, pending.pop(t)) for t in ready]
         return tuple(order)
 
+    @cached_property
+    def dependent_totals(self) -> dict[str, tuple[str, ...]]:
+        """Every cell -> the derived totals computed from it, directly or through other totals."""
+        direct: dict[str, set[str]] = {}
+        for total, parts in self.derivations:
+            for part in parts:
+                direct.setdefault(part, set()).add(total)
+        closure: dict[str, tuple[str, ...]] = {}
+        for cell in self.cells:
+            seen: set[str] = set()
+            todo = list(direct.get(cell, ()))
+            while todo:
+                total = todo.pop()
+                if total not in seen:
+                    seen.add(total)
+                    todo += direct.get(total, ())
+            closure[cell] = tuple(sorted(seen))
+        return closure
+
     def quantum(self, address: str) -> Decimal:
         """Smallest step a cell's value may take: 1 for counts, 0.0001 for 万元."""
         return Decimal(1) if self.cells[address].kind == "count" else Decimal(1).scaleb(-self.money_decimals)

@@ -94,3 +94,13 @@ def test_a_check_naming_an_unknown_cell_is_refused_at_load() -> None:
 def test_grid_cells_are_frozen() -> None:
     with pytest.raises(ValueError):
         GridCell(role="label", text="x").text = "y"  # type: ignore[misc]
+
+
+def test_each_cell_knows_the_totals_computed_from_it() -> None:
+    assert SPEC.dependent_totals["requests.3.1.natural_person"] == (
+        "requests.3.1.total",
+        "requests.3.7.natural_person",
+        "requests.3.7.total",
+    )
+    assert SPEC.dependent_totals["requests.1.total"] == ()
+    assert SPEC.dependent_totals["active_disclosure.fees.amount"] == ()

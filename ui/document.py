@@ -80,7 +80,6 @@ class ReportDocument(QObject):
             except UserError:
                 self.previous = None  # e.g. last year's is in a format we cannot read: no year checks
         self.read_only: bool = self.db.status(self.report_id) == "final"
-        self._dependents = _dependents(self.report.spec)
         self._recompute(self.report)
 
     @property
@@ -117,7 +116,7 @@ class ReportDocument(QObject):
         """The given totals that depend on `changed` cells, set blank so they are computed again."""
         freed: Values = {}
         for address in changed:
-            for total in self._dependents.get(address, ()):
+            for total in self.spec.dependent_totals.get(address, ()):
                 if total not in values and self.report.values[total] is not None:
                     freed[total] = None
         return freed
@@ -271,25 +270,6 @@ def _differs(old: Decimal | None, new: Decimal | None) -> bool:
     if old is None or new is None:
         return old is not new
     return old != new
-
-
-def _dependents(spec: ReportFormat) -> dict[str, tuple[str, ...]]:
-    """Every cell -> the totals computed from it, directly or through other totals."""
-    direct: dict[str, set[str]] = {}
-    for total, parts in spec.derivations:
-        for part in parts:
-            direct.setdefault(part, set()).add(total)
-    closure: dict[str, tuple[str, ...]] = {}
-    for cell in spec.cells:
-        seen: set[str] = set()
-        todo = list(direct.get(cell, ()))
-        while todo:
-            total = todo.pop()
-            if total not in seen:
-                seen.add(total)
-                todo += direct.get(total, ())
-        closure[cell] = tuple(sorted(seen))
-    return closure
 
 
 class _ValuesCommand(QUndoCommand):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
+from core.report import chinese_date
 from core.report_format import ReportFormat
 from core.rules import fmt
 from core.storage import Change, Revision
@@ -105,7 +106,7 @@ def value_text(spec: ReportFormat, field: str, value: str | None) -> str:
             date = dt.date.fromisoformat(value)
         except ValueError:
             return value
-        return f"{date.year}年{date.month}月{date.day}日"
+        return chinese_date(date)
     if field.startswith("text.") or field in FIELD_NAMES:
         return value
     try:

@@ -478,9 +478,6 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self._message = show_message(self, exc.message)
             return None
-        except OSError as exc:
-            self._message = show_message(self, f"无法写入文件“{path}”：{exc.strerror or exc}。")
-            return None
         self.statusBar().showMessage(f"已导出到 {path}", 10_000)
         return path
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 from PySide6.QtCore import QSettings
 
-from core.paths import data_dir
+from core.errors import UserError
+from core.paths import data_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -55,13 +55,10 @@ class Settings(BaseModel):
 
     def save(self) -> None:
         """Write atomically; failing to remember a setting must not disturb the user's work."""
-        path = self.path()
-        tmp = path.with_suffix(".tmp")
         try:
-            tmp.write_text(self.model_dump_json(indent=1), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            log.warning("could not save settings to %s", path, exc_info=True)
+            write_atomically(self.path(), self.model_dump_json(indent=1).encode("utf-8"))
+        except UserError as exc:
+            log.warning("could not save settings: %s", exc.message)
 
 
 def _valid(key: str, value: object) -> bool:

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from core.fingerprint import finalize_problems, fingerprint, verify
+from core.paths import write_atomically
 from core.pdf import describe_characters, render_pdf, unprintable_characters
 from core.report import Report
 from ui.crash import show_message
@@ -289,11 +290,7 @@ class SignPrintPage(QWidget):
             path = Path(name)
         if not self._unprintable_accepted("导出PDF"):
             return None
-        data = pdf_bytes(report, self.document.read_only)
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise UserError(f"无法写入文件“{path}”：{exc.strerror or exc}。") from None
+        write_atomically(path, pdf_bytes(report, self.document.read_only))
         self._message = show_message(self, f"已导出PDF：{path}", QMessageBox.Icon.Information)
         return path
 

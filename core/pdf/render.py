@@ -22,12 +22,13 @@ from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, 
 
 from core import fingerprint as fp
 from core.errors import UserError
+from core.paths import write_atomically
 from core.pdf import layout
 from core.pdf.fonts import FontChoice, FontSet, resolve_fonts
 from core.pdf.layout import FontRole
 from core.pdf.tables import Cell, GridTable
 from core.pdf.text import Setting, TextBlock, draw_run
-from core.report import Report
+from core.report import Report, chinese_date
 from core.report_format import Table
 from core.rules import fmt, resolved_values
 
@@ -100,16 +101,7 @@ def describe_characters(chars: str) -> str:
 
 def write_pdf(report: Report, path: Path | str, **kw: Any) -> None:
     """Render and write atomically; a file that cannot be written is explained in Chinese."""
-    data = render_pdf(report, **kw)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        hint = "（如果它正在PDF阅读器中打开，请先关闭）" if isinstance(exc, PermissionError) else ""
-        raise UserError(f"无法写入文件“{path}”：{exc.strerror or exc}{hint}。") from None
+    write_atomically(path, render_pdf(report, **kw))
 
 
 # ---------------------------------------------------------------- the story
@@ -222,7 +214,7 @@ class _Signature(Flowable):  # type: ignore[misc]
         style = layout.SIGNATURE
         name = (report.signature.name or report.agency).strip()
         date = report.signature.date
-        date_text = f"{date.year}年{date.month}月{date.day}日" if date else layout.BLANK_DATE
+        date_text = chinese_date(date) if date else layout.BLANK_DATE
         self.name = Setting([(name, style.role)], style, fonts)
         self.date = Setting([(date_text, style.role)], style, fonts)
         self.fonts = fonts
