@@ -18,7 +18,7 @@ from core.errors import UserError
 from core.exchange import dumps, read_report, write_report
 from core.logs import setup_logging
 from core.paths import default_db_path
-from core.rules import check
+from core.rules import check, severity_counts
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -84,8 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     findings = check(report, previous)
-    errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
+    errors, warnings = severity_counts(findings)
     if args.json:
         out = {"errors": errors, "warnings": warnings, "findings": [f.as_json() for f in findings]}
         print(json.dumps(out, ensure_ascii=False, indent=1))

@@ -49,6 +49,17 @@ class Finding:
         }
 
 
+def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    """(errors, warnings): what the status bar, the report list and the CLI summary show."""
+    errors = warnings = 0
+    for finding in findings:
+        if finding.severity == "error":
+            errors += 1
+        else:
+            warnings += 1
+    return errors, warnings
+
+
 def _finding(rule: str, cells: Iterable[str], message: str) -> Finding:
     return Finding(rule, SEVERITY[rule], tuple(cells), message)
 

@@ -36,7 +36,7 @@ import sqlite_utils
 from core.errors import UserError, os_reason
 from core.formats import get_format
 from core.report import Report, Signature
-from core.rules import check
+from core.rules import check, severity_counts
 
 log = logging.getLogger(__name__)
 
@@ -591,11 +591,11 @@ class Database:
         out = []
         for s in stored:
             findings = check(reports[s.id], by_key.get((s.agency, s.year - 1)))
-            errors = sum(1 for f in findings if f.severity == "error")
+            errors, warnings = severity_counts(findings)
             out.append(
                 ReportSummary(
                     id=s.id, agency=s.agency, year=s.year, status=s.status, updated_at=_time(s.updated_at),
-                    errors=errors, warnings=len(findings) - errors, format=s.format,
+                    errors=errors, warnings=warnings, format=s.format,
                     created_at=_time(s.created_at),
                     deleted_at=_time(s.deleted_at) if s.deleted_at else None,
                 )

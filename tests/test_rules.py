@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from core.formats import get_format
 from core.report import Report
-from core.rules import Finding, check, fmt, resolved_values
+from core.rules import Finding, check, fmt, resolved_values, severity_counts
 
 SPEC = get_format()
 B = SPEC.table("requests")
@@ -234,3 +234,10 @@ def test_documents_in_force_message_reads_as_a_sum(seed: Report) -> None:
     previous.values["active_disclosure.normative_documents.in_force"] = Decimal(30)
     message = check(seed, previous)[0].message
     assert "上年现行有效件数（30）+ 本年制发件数（2）- 本年废止件数（0）应为 32" in message
+
+
+def test_severity_counts_split_errors_and_warnings(seed: Report) -> None:
+    seed.values["requests.1.other"] = None
+    seed.values["requests.4.other"] = Decimal(1)
+    assert severity_counts(check(seed)) == (2, 1)
+    assert severity_counts([]) == (0, 0)

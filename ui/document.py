@@ -26,7 +26,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from core.errors import UserError
 from core.report import Report, Signature
 from core.report_format import ReportFormat
-from core.rules import Finding, check, resolved_values
+from core.rules import Finding, check, resolved_values, severity_counts
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -91,11 +91,11 @@ class ReportDocument(QObject):
 
     @property
     def error_count(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
+        return severity_counts(self.findings)[0]
 
     @property
     def warning_count(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+        return severity_counts(self.findings)[1]
 
     @property
     def previewing(self) -> bool:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from core.rules import Finding
+from core.rules import Finding, severity_counts
 
 ERROR_COLOUR = QColor("#b00020")
 WARNING_COLOUR = QColor("#8a5a00")
@@ -21,8 +21,8 @@ BLANK_RULE = "BLANK"
 
 def summary(findings: Sequence[Finding]) -> str:
     """「N 处错误 · M 处提示」, as the status bar and the panel header say it."""
-    errors = sum(1 for f in findings if f.severity == "error")
-    return f"{errors} 处错误 · {len(findings) - errors} 处提示"
+    errors, warnings = severity_counts(findings)
+    return f"{errors} 处错误 · {warnings} 处提示"
 
 
 def tree_children(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:

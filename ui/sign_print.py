@@ -340,16 +340,11 @@ class SignPrintPage(QWidget):
                 "定稿的必须是已保存的内容，请等保存成功（状态栏显示“已保存”）后再定稿。",
             )
             return False
-        report = document.report
-        problems = finalize_problems(report)
-        if not (report.signature.name or "").strip() and not any("署名" in p for p in problems):
-            problems.append("还没有填写署名（一般为机关名称）。成文日期可以不填，打印后手写。")
+        problems = finalize_problems(document.report)  # errors, blanks, 署名, characters no font can print
         if problems:
             self._message = show_message(
                 self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in problems)
             )
-            return False
-        if not self._unprintable_accepted("定稿"):
             return False
         self.document.db.set_status(self.document.report_id, "final")
         self._status_changed()

@@ -122,7 +122,7 @@ def _run(folder: Path, caught: list[BaseException]) -> str:
         findings = check(report)
         errors = [f for f in findings if f.severity == "error"]
         _check(not errors, "示例报告核对出错误：" + "；".join(f"{f.rule} {f.message}" for f in errors))
-        ui_errors = sum(1 for f in document.findings if f.severity == "error")
+        ui_errors = document.error_count
         _check(ui_errors == 0, f"窗口中显示 {ui_errors} 处错误")
 
         editor.show_page(editor.nav.count() - 1)  # 签署与打印: the preview renders in the background
