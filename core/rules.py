@@ -8,7 +8,7 @@ definition, so no rule here names a row or a column.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -70,6 +70,15 @@ def fmt(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def shown_value(report: Report, resolved: Mapping[str, Decimal], address: str) -> str:
+    """A cell as the form and the printed page show it: a total always (computed when left blank),
+    any other cell empty until it is filled in. Money shows as reports write it: 12.5, 7730.28."""
+    if report.spec.cells[address].derived:
+        return fmt(resolved[address])
+    value = report.values[address]
+    return "" if value is None else fmt(value)
 
 
 def resolved_values(report: Report) -> dict[str, Decimal]:

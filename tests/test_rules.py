@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from core.formats import get_format
 from core.report import Report
-from core.rules import Finding, check, fmt, resolved_values, severity_counts
+from core.rules import Finding, check, fmt, resolved_values, severity_counts, shown_value
 
 SPEC = get_format()
 B = SPEC.table("requests")
@@ -241,3 +241,13 @@ def test_severity_counts_split_errors_and_warnings(seed: Report) -> None:
     seed.values["requests.4.other"] = Decimal(1)
     assert severity_counts(check(seed)) == (2, 1)
     assert severity_counts([]) == (0, 0)
+
+
+def test_cells_are_shown_as_reports_write_them(seed: Report) -> None:
+    seed.values["active_disclosure.fees.amount"] = Decimal("7730.2800")
+    seed.values["requests.3.7.total"] = None  # a blank total shows its computed value
+    seed.values["requests.2.other"] = None  # a blank input shows nothing, not 0
+    resolved = resolved_values(seed)
+    assert shown_value(seed, resolved, "active_disclosure.fees.amount") == "7730.28"
+    assert shown_value(seed, resolved, "requests.3.7.total") == "23"
+    assert shown_value(seed, resolved, "requests.2.other") == ""

@@ -26,7 +26,7 @@ from PySide6.QtGui import QColor, QFont
 
 from core.cell_input import CellInputError, parse_cell
 from core.report_format import PlacedCell
-from core.rules import fmt
+from core.rules import fmt, shown_value
 from ui.document import ReportDocument
 
 CellKind = Literal["corner", "header", "label", "input", "total"]
@@ -198,10 +198,7 @@ class ReportTableModel(QAbstractTableModel):
         return roles
 
     def _display(self, address: str) -> str:
-        if self.document.spec.cells[address].derived:
-            return fmt(self.document.resolved[address])
-        value = self.document.report.values[address]
-        return "" if value is None else fmt(value)
+        return shown_value(self.document.report, self.document.resolved, address)
 
     def _severity(self, address: str | None) -> str | None:
         if address is None:

@@ -30,7 +30,7 @@ from core.pdf.tables import Cell, GridTable
 from core.pdf.text import Setting, TextBlock, draw_run
 from core.report import Report, chinese_date
 from core.report_format import Table
-from core.rules import fmt, resolved_values
+from core.rules import resolved_values, shown_value
 
 _LEVEL_2 = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 _SLACK = 0.01  # pt: heights are sums of floats; a need that exactly fills the page must still fit
@@ -168,16 +168,6 @@ def _paragraphs(text: str, fonts: FontSet) -> list[Flowable]:
     return out
 
 
-def cell_text(report: Report, values: Mapping[str, Decimal], address: str) -> str:
-    """A value cell as printed: counts as numbers, money as given, a blank derived total computed,
-    any other blank empty."""
-    value = report.values[address]
-    info = report.spec.cells[address]
-    if value is None:
-        return fmt(values[address]) if info.derived else ""
-    return format(value, "f") if info.kind == "money" else fmt(value)
-
-
 def _grid_table(report: Report, table: Table, values: Mapping[str, Decimal], fonts: FontSet) -> GridTable:
     cells = [
         Cell(
@@ -186,7 +176,7 @@ def _grid_table(report: Report, table: Table, values: Mapping[str, Decimal], fon
             p.cell.rowspan,
             p.cell.colspan,
             p.cell.role,
-            cell_text(report, values, p.cell.address) if p.cell.address else p.cell.text,
+            shown_value(report, values, p.cell.address) if p.cell.address else p.cell.text,
         )
         for p in table.placed
     ]
