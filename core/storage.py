@@ -248,6 +248,11 @@ def _diff(old: Mapping[str, str | None], new: Mapping[str, str | None]) -> list[
     return [Change(f, old.get(f), v) for f, v in new.items() if old.get(f) != v]
 
 
+def report_changes(old: Report, new: Report) -> list[Change]:
+    """What storing `new` over `old` would record (e.g. to ask before an import replaces a report)."""
+    return _diff(_flatten(old), _flatten(new))
+
+
 @dataclass
 class _Stored:
     """A report row as stored, with its content flattened."""

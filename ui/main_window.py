@@ -38,8 +38,8 @@ from core.errors import UserError
 from core.exchange import read_report, write_report
 from core.report import Report
 from core.report_format import Section
-from core.rules import Finding, resolved_values
-from core.storage import Database
+from core.rules import Finding
+from core.storage import Database, report_changes
 from ui.crash import APP_TITLE, show_message
 from ui.dialogs import (
     DeletedReportsDialog,
@@ -63,20 +63,6 @@ log = logging.getLogger(__name__)
 
 SIGN_PAGE_NAME = "签署与打印"
 EXCHANGE_FILTER = "报告文件 (*.json)"
-
-
-def _differing_cells(old: Report, new: Report) -> int:
-    """How many cells would show a different number: given values, and totals as computed."""
-    old_resolved, new_resolved = resolved_values(old), resolved_values(new)
-    return sum(
-        1
-        for address, info in old.spec.cells.items()
-        if (
-            old_resolved[address] != new_resolved[address]
-            if info.derived
-            else old.values[address] != new.values[address]
-        )
-    )
 
 
 def _scaled(widget: QWidget, factor: float, bold: bool = False) -> QFont:
@@ -452,9 +438,10 @@ class MainWindow(QMainWindow):
         stored = self.db.load_report(existing)
         if stored.format != report.format:
             return True  # the storage explains that formats cannot be merged
-        cells = _differing_cells(stored, report)
-        texts = sum(1 for key, text in report.texts.items() if stored.texts.get(key) != text)
-        signature = stored.signature != report.signature
+        fields = [c.field for c in report_changes(stored, report)]
+        cells = sum(1 for f in fields if f in report.spec.cells)
+        texts = sum(1 for f in fields if f.startswith("text."))
+        signature = any(f.startswith("signature.") for f in fields)
         if not (cells or texts or signature):
             return True  # the same content: importing changes nothing
         box = confirm_replace(stored.title, cells, texts, signature, self)
