@@ -22,8 +22,8 @@ function Invoke-Native([string]$What, [scriptblock]$Command) {
 # A separate environment with only the app's dependencies and PyInstaller (see build.sh).
 $env:UV_PROJECT_ENVIRONMENT = Join-Path $root "build\venv"
 $started = Get-Date
-# Python 3.12+: PySide6 6.12 drops references to None/True on 3.11 (see ui/__init__.py); on 3.12 they
-# are immortal, so the shipped app does not depend on that workaround. uv fetches 3.12 if it is missing.
+# Python 3.12+: PySide6 6.12 drops references to None/True, fatal on 3.11 (see ui/__init__.py); on 3.12 they
+# are immortal. uv fetches 3.12 if it is missing (.python-version names it).
 Invoke-Native "uv sync" { uv sync --quiet --python 3.12 --no-default-groups --group packaging }
 Invoke-Native "PyInstaller" {
     uv run --no-sync pyinstaller --noconfirm --clean --log-level WARN `

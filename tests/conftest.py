@@ -18,9 +18,9 @@ from core.report import Report
 from core.storage import Database
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED_JSON = SHARED / "fixtures" / "wenxian-2021.json"
-SEED_TXT = SHARED / "fixtures" / "wenxian-2021.txt"
+FIXTURES = ROOT / "tests" / "fixtures"
+SEED_JSON = FIXTURES / "wenxian-2021.json"
+SEED_TXT = FIXTURES / "wenxian-2021.txt"
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 
 from core.formats import get_format
 from core.report_format import GridCell, Table
-from tests.conftest import SHARED
+from tests.conftest import ROOT
 
-FORMAT_MD = SHARED / "spec" / "format-2021.md"
+FORMAT_MD = ROOT / "docs" / "format-2021.md"
 
 SPEC = get_format("2021")
 
