@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from core.cell_input import CellInputError, parse_cell
+from core.paste import grid_owners
 from core.report_format import PlacedCell
 from core.rules import fmt, shown_value
 from ui.document import ReportDocument
@@ -43,6 +44,7 @@ COLOURS: dict[str, QColor] = {
     "total": QColor("#dde9f7"),
     "error": QColor("#f7c6c3"),
     "warning": QColor("#fde6b3"),
+    "found": QColor("#ffe14d"),  # the text 查找 found
 }
 TEXT_COLOURS: dict[str, QColor] = {
     "total": QColor("#123c78"),
@@ -88,13 +90,8 @@ class ReportTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self.table = document.spec.table(table_key)
-        self._top: dict[tuple[int, int], PlacedCell] = {}
-        self._owner: dict[tuple[int, int], PlacedCell] = {}
-        for placed in self.table.placed:
-            self._top[(placed.row, placed.col)] = placed
-            for dr in range(placed.cell.rowspan):
-                for dc in range(placed.cell.colspan):
-                    self._owner[(placed.row + dr, placed.col + dc)] = placed
+        self._top = {(placed.row, placed.col): placed for placed in self.table.placed}
+        self._owner = grid_owners(self.table)
         self._positions = {a: (p.row, p.col) for a, p in self.table.value_positions.items()}
         self._shown: dict[str, _State] = {a: self._state(a) for a in self._positions}
         bold = QFont()
@@ -102,6 +99,7 @@ class ReportTableModel(QAbstractTableModel):
         self._bold = bold
         self._kinds = {key: self.kind_of(p) for key, p in self._top.items()}
         self._static = {key: self._static_roles(p) for key, p in self._top.items()}
+        self.found: tuple[int, int] | None = None  # the label or header cell 查找 found
         document.findingsChanged.connect(self._refresh)
         document.valuesChanged.connect(self._refresh)
         document.reloaded.connect(self._reset)
@@ -122,6 +120,16 @@ class ReportTableModel(QAbstractTableModel):
             if p.cell.rowspan > 1 or p.cell.colspan > 1
         ]
 
+    def frozen_rows(self) -> int:
+        """Header rows that stay in place while the table scrolls (those the printed table repeats)."""
+        return self.table.header_lines
+
+    def frozen_columns(self) -> int:
+        """Row-label columns that stay in place: left of every value cell, unless a cell straddles them."""
+        first = min(p.col for p in self.table.value_positions.values())
+        straddles = any(p.col < first < p.col + p.cell.colspan for p in self.table.placed)
+        return 0 if straddles else first
+
     def cell_at(self, row: int, column: int) -> PlacedCell | None:
         """The layout cell covering grid position (row, column), or None outside the table."""
         return self._owner.get((row, column))
@@ -139,6 +147,12 @@ class ReportTableModel(QAbstractTableModel):
     def address_at(self, index: _Index) -> str | None:
         placed = self._owner.get((index.row(), index.column())) if index.isValid() else None
         return placed.cell.address if placed else None
+
+    def set_found(self, position: tuple[int, int] | None) -> None:
+        """Mark the cell at (row, column) as what 查找 found (None: no mark)."""
+        previous, self.found = self.found, position
+        for row, col in (p for p in (previous, position) if p is not None):
+            self.dataChanged.emit(self.index(row, col), self.index(row, col))
 
     def is_input(self, index: _Index) -> bool:
         address = self.address_at(index)
@@ -168,6 +182,8 @@ class ReportTableModel(QAbstractTableModel):
         static = self._static.get((index.row(), index.column()))
         if static is None:
             return None
+        if role == _BACKGROUND and self.found == (index.row(), index.column()):
+            return COLOURS["found"]
         if role in static:
             return static[role]
         address = static[ADDRESS_ROLE]
