@@ -85,7 +85,8 @@ class ReportTableView(QTableView):
     HEADER_CHARS = 6  # column headers wrap after six characters (社会公益组织)
     MIN_LABEL_CHARS = 4  # when space is short, labels wrap down to this width first…
     MIN_HEADER_CHARS = 3  # …then column headers down to this
-    VALUE_DIGITS = 8  # value columns fit this many digits
+    VALUE_DIGITS = 8  # value columns fit this many digits…
+    MIN_VALUE_DIGITS = 5  # …or, when space is short, this many (or the widest value shown), never fewer
 
     def __init__(self, document: ReportDocument, table_key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +115,7 @@ class ReportTableView(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._apply_spans()
         self.table_model.modelReset.connect(self._apply_spans)
+        self.table_model.dataChanged.connect(self._value_cut)
         self.table_model.inputRefused.connect(lambda text: self.refuse(text, self.currentIndex()))
         self.fit_to_contents()
         inputs = self.table_model.input_indexes()
@@ -163,9 +165,29 @@ class ReportTableView(QTableView):
             max(value_width, min(w, self.MIN_HEADER_CHARS * char + pad)) if c in value_columns else f
             for c, (w, f) in enumerate(zip(natural, label_floor, strict=True))
         ]
-        self._natural, self._floors = natural, [label_floor, header_floor]
+        shown = [regular.horizontalAdvance("0" * self.MIN_VALUE_DIGITS)] * table.grid_columns
+        for address, placed in table.value_positions.items():
+            text = self.table_model.data(self.table_model.index_of(address)) or ""
+            shown[placed.col] = max(shown[placed.col], bold.horizontalAdvance(text))
+        value_floor = [
+            max(shown[c] + pad, min(w, self.MIN_HEADER_CHARS * char + pad)) if c in value_columns else f
+            for c, (w, f) in enumerate(zip(natural, label_floor, strict=True))
+        ]
+        self._natural, self._floors = natural, [label_floor, header_floor, value_floor]
         self._fit_columns(self._fitted_width)
         self.updateGeometry()
+
+    def _value_cut(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        """A changed value wider than its shrunk column: fit again, so that a number is never cut."""
+        pad = self.fontMetrics().horizontalAdvance("中")
+        for row in range(top_left.row(), bottom_right.row() + 1):
+            for col in range(top_left.column(), bottom_right.column() + 1):
+                text = self.table_model.data(self.table_model.index(row, col)) or ""
+                if self.table_model.address_at(self.table_model.index(row, col)) and (
+                    self.fontMetrics().horizontalAdvance(text) + pad > self.columnWidth(col)
+                ):
+                    self.fit_to_contents()
+                    return
 
     def _fit_columns(self, available: int | None) -> None:
         """Column widths within `available` pixels (natural widths until the view has been laid out)."""
