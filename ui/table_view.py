@@ -241,6 +241,7 @@ class ReportTableView(QTableView):
     def updateGeometries(self) -> None:
         super().updateGeometries()
         self.panes.place()  # scroll bars shown or hidden move the viewport's edges
+        self.updateGeometry()  # and change the size the table asks for
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
