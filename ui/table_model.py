@@ -100,8 +100,9 @@ class ReportTableModel(QAbstractTableModel):
         self._kinds = {key: self.kind_of(p) for key, p in self._top.items()}
         self._static = {key: self._static_roles(p) for key, p in self._top.items()}
         self.found: tuple[int, int] | None = None  # the label or header cell 查找 found
+        self.refreshes = 0  # how often the cells were compared (a test checks one per committed edit)
+        # findingsChanged follows every change of values (and every preview), so it alone refreshes
         document.findingsChanged.connect(self._refresh)
-        document.valuesChanged.connect(self._refresh)
         document.reloaded.connect(self._reset)
 
     # ---------------------------------------------------------------- structure
@@ -259,6 +260,7 @@ class ReportTableModel(QAbstractTableModel):
 
     def _refresh(self) -> None:
         """Report only the cells whose text, colour or tooltip changed since last time."""
+        self.refreshes += 1
         for address, (row, col) in self._positions.items():
             state = self._state(address)
             if state != self._shown[address]:
