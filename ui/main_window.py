@@ -50,6 +50,7 @@ from ui.dialogs import (
     confirm_replace,
 )
 from ui.document import ReportDocument
+from ui.edit_actions import add_edit_actions
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel, summary
 from ui.history import HistoryDialog
 from ui.report_list import STATUS_NAMES, ReportList
@@ -300,6 +301,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
+        self.finder = add_edit_actions(self, edit)
 
     def _restore_geometry(self) -> None:
         geometry = window_state().value("geometry")

@@ -29,6 +29,7 @@ from core.paste import grid_owners
 from core.report_format import PlacedCell
 from core.rules import fmt, shown_value
 from ui.document import ReportDocument
+from ui.text_editor import FOUND_COLOUR
 
 CellKind = Literal["corner", "header", "label", "input", "total"]
 
@@ -44,7 +45,7 @@ COLOURS: dict[str, QColor] = {
     "total": QColor("#dde9f7"),
     "error": QColor("#f7c6c3"),
     "warning": QColor("#fde6b3"),
-    "found": QColor("#ffe14d"),  # the text 查找 found
+    "found": FOUND_COLOUR,  # the label 查找 found
 }
 TEXT_COLOURS: dict[str, QColor] = {
     "total": QColor("#123c78"),

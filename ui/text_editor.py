@@ -3,7 +3,8 @@
 Every change goes through `ReportDocument.set_text`, which stores it at once and makes it one undo step
 (consecutive typing merges). The editor's own undo is switched off so that Ctrl+Z / Ctrl+Y use the
 report's undo stack, the same one the tables use. A line that starts with a sub-heading number such
-as （一） is shown as a sub-heading, as the exchange format and the PDF read it.
+as （一） is shown as a sub-heading, as the exchange format and the PDF read it. 查找 selects and
+highlights what it found (`show_found`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from core.report_format import Section
 from ui.document import ReportDocument
 
 SUBHEADING = re.compile(r"^\s*（[一二三四五六七八九十]+）")
+FOUND_COLOUR = QColor("#ffe14d")  # what 查找 found (the tables mark a found label alike)
 _REDO_KEYS = (QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Y),)
 
 
@@ -128,6 +130,22 @@ class NarrativeEditor(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+
+    def show_found(self, start: int, length: int) -> None:
+        """查找: select and highlight `length` characters from `start`, scrolled into view."""
+        cursor = QTextCursor(self.edit.document())
+        cursor.setPosition(start)
+        cursor.setPosition(start + length, QTextCursor.MoveMode.KeepAnchor)
+        self.edit.setTextCursor(cursor)
+        found = QTextEdit.ExtraSelection()
+        found.cursor = cursor
+        found.format.setBackground(FOUND_COLOUR)
+        self.edit.setExtraSelections([found])
+        self.edit.ensureCursorVisible()
+        self.edit.setFocus()
+
+    def clear_found(self) -> None:
+        self.edit.setExtraSelections([])
 
     def _show(self, text: str) -> None:
         """Replace the shown text (after undo/redo or reload), keeping the cursor where it was."""
