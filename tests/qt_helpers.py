@@ -4,7 +4,10 @@ next modal dialog, text committed as an input method commits it, and another pro
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.storage import Database
-from tests.conftest import SEED_JSON
+from tests.conftest import ROOT, SEED_JSON
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -38,6 +41,17 @@ def import_seed(window: MainWindow) -> int:
     report_id = window.import_file(SEED_JSON)
     assert report_id is not None
     return report_id
+
+
+def seed_window(db: Database, size: tuple[int, int]) -> tuple[MainWindow, int]:
+    """A shown window of `size` (for screenshots, outside qtbot) with the seed imported; its report id."""
+    ensure_chinese_font()
+    window = MainWindow(db, Settings(), today=lambda: TODAY)
+    window.resize(*size)
+    window.show()
+    report_id = import_seed(window)
+    window._message.close()
+    return window, report_id
 
 
 def open_seed_report(qtbot: QtBot, db: Database) -> MainWindow:
@@ -84,3 +98,20 @@ class WriteLock:
     def close(self) -> None:
         self.release()
         self.conn.close()
+
+
+def shot_folders(tmp_path: Path) -> list[Path]:
+    """Where screenshots go: the test's tmp folder, and NIANBAO_SHOTS when it names a folder (to look at)."""
+    folders = [tmp_path / "shots"]
+    if os.environ.get("NIANBAO_SHOTS"):
+        folders.append(Path(os.environ["NIANBAO_SHOTS"]))
+    return folders
+
+
+def run_at_150_percent(script: str, args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run a test module as a child process at 150 % (QT_SCALE_FACTOR must be set before Qt starts)."""
+    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, script, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )

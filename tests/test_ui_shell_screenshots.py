@@ -8,8 +8,6 @@ well. The assertions guard against empty or unpainted pages; judging the look is
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from decimal import Decimal
@@ -20,12 +18,9 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core.storage import Database
-from tests.conftest import ROOT
-from tests.qt_helpers import TODAY, import_seed
+from tests.qt_helpers import TODAY, run_at_150_percent, seed_window, shot_folders
 from ui.dialogs import NewReportDialog
-from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
-from ui.settings import Settings
 
 SIZE_100 = (1366, 768)  # the most common office screen
 SIZE_150 = (1280, 720)  # 1920×1080 at 150%, in logical pixels
@@ -64,14 +59,9 @@ def take_screenshots(db: Database, size: tuple[int, int], prefix: str, folders: 
     """The report list, the new-report dialog, every page of the seed report, and a page with errors."""
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
-    ensure_chinese_font()
-    window = MainWindow(db, Settings(), today=lambda: TODAY)
-    window.resize(*size)
-    window.show()
+    window, report_id = seed_window(db, size)
     images = []
     try:
-        report_id = import_seed(window)
-        window._message.close()
         images.append(_save(window, f"{prefix}00-报告列表", folders))
 
         dialog = NewReportDialog(db.agencies(), lambda a, y: db.find_report(a, y) is not None, TODAY, window)
@@ -98,32 +88,16 @@ def take_screenshots(db: Database, size: tuple[int, int], prefix: str, folders: 
     return images
 
 
-def _folders(tmp_path: Path) -> list[Path]:
-    folders = [tmp_path / "shots"]
-    if os.environ.get("NIANBAO_SHOTS"):
-        folders.append(Path(os.environ["NIANBAO_SHOTS"]))
-    return folders
-
-
 def test_screenshots_of_every_page_at_100_percent(qapp: QApplication, db: Database, tmp_path: Path) -> None:
-    images = take_screenshots(db, SIZE_100, "", _folders(tmp_path))
+    images = take_screenshots(db, SIZE_100, "", shot_folders(tmp_path))
     assert len(images) == len(db.load_report(1).spec.sections) + 4
     assert all(_painted(image) for image in images)
     assert images[2].size().toTuple() == SIZE_100  # type: ignore[attr-defined]
 
 
 def test_screenshots_of_every_page_at_150_percent(tmp_path: Path) -> None:
-    folders = _folders(tmp_path)
-    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    done = subprocess.run(
-        [sys.executable, __file__, str(tmp_path / "150.sqlite3"), *map(str, folders)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    folders = shot_folders(tmp_path)
+    done = run_at_150_percent(__file__, [str(tmp_path / "150.sqlite3"), *map(str, folders)], tmp_path)
     assert done.returncode == 0, done.stderr
     shots = sorted((tmp_path / "shots").glob("150-*.png"))
     assert len(shots) >= 9

@@ -13,8 +13,6 @@ Screenshots of every table page go to the test's tmp folder and to NIANBAO_SHOTS
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,11 +23,9 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from core.storage import Database
-from tests.conftest import ROOT
-from tests.qt_helpers import TODAY, import_seed
+from tests.qt_helpers import run_at_150_percent, seed_window, shot_folders
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
-from ui.settings import Settings
 from ui.table_view import ReportTableView
 
 # maximized; as it first opens (90 %); maximized with the 10.5 pt UI font of 统信UOS/麒麟 desktops
@@ -97,13 +93,9 @@ def table_pages(
     font = QApplication.font()
     font.setPointSizeF(points)
     QApplication.setFont(font)
-    window = MainWindow(db, Settings(), today=lambda: TODAY)
-    window.resize(*size)
-    window.show()
+    window, report_id = seed_window(db, size)
     results = []
     try:
-        report_id = import_seed(window)
-        window._message.close()
         window.open_report(report_id)
         editor = window.editor
         assert editor is not None
@@ -125,13 +117,6 @@ def table_pages(
         window.close()
         window.deleteLater()
     return results
-
-
-def _folders(tmp_path: Path) -> list[Path]:
-    folders = [tmp_path / "shots"]
-    if os.environ.get("NIANBAO_SHOTS"):
-        folders.append(Path(os.environ["NIANBAO_SHOTS"]))
-    return folders
 
 
 def assert_fits(results: list[dict[str, Any]]) -> None:
@@ -156,7 +141,7 @@ def test_every_column_of_the_tables_is_visible_at_1366x768(
 ) -> None:
     default = QApplication.font()
     try:
-        results = table_pages(db, size, "", _folders(tmp_path), points)
+        results = table_pages(db, size, "", shot_folders(tmp_path), points)
     finally:
         QApplication.setFont(default)
     assert_fits(results)
@@ -164,16 +149,7 @@ def test_every_column_of_the_tables_is_visible_at_1366x768(
 
 
 def test_every_column_of_the_tables_is_visible_at_1920x1080_150_percent(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    done = subprocess.run(
-        [sys.executable, __file__, str(tmp_path), *map(str, _folders(tmp_path))],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_at_150_percent(__file__, [str(tmp_path), *map(str, shot_folders(tmp_path))], tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     by_size = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(by_size) == len(SIZES_150)

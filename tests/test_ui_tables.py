@@ -677,10 +677,7 @@ def test_ctrl_tab_leaves_the_table_from_any_cell(qtbot: QtBot, document: ReportD
 
 
 def test_tab_while_typing_in_the_last_cell_stores_it_and_moves_on(
-    qtbot: QtBot,
-    document: ReportDocument,
-    db_path: Path,
-    report_id: int,
+    qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
 ) -> None:
     _, view, after = in_a_form(qtbot, document)
     view.select_cell(LAST)
@@ -691,10 +688,7 @@ def test_tab_while_typing_in_the_last_cell_stores_it_and_moves_on(
 
 
 def test_a_typed_value_is_parsed_once_and_a_committed_edit_refreshes_once(
-    qtbot: QtBot,
-    document: ReportDocument,
-    db_path: Path,
-    report_id: int,
+    qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
 ) -> None:
     view = make_view(qtbot, document, "requests")
     total = int(view.table_model.index_of("requests.3.1.total").data())
@@ -711,10 +705,7 @@ def test_a_typed_value_is_parsed_once_and_a_committed_edit_refreshes_once(
 
 
 def test_the_right_click_menu_copies_pastes_clears_and_undoes(
-    qtbot: QtBot,
-    document: ReportDocument,
-    db_path: Path,
-    report_id: int,
+    qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
 ) -> None:
     view = make_view(qtbot, document, "requests")
     view.select_cell(FIRST)

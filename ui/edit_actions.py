@@ -104,27 +104,23 @@ def _focused(window: QMainWindow) -> QWidget | None:
     return widget
 
 
-def copy_focused(window: QMainWindow) -> None:
+def clipboard_action(window: QMainWindow, copy: bool) -> None:
+    """复制 (`copy`) or 粘贴 on the focused table (a block of cells) or text field (its own text)."""
     widget = _focused(window)
     if isinstance(widget, ReportTableView):
-        widget.copy_selection()
+        widget.copy_selection() if copy else widget.paste_clipboard()
     elif isinstance(widget, QLineEdit | QTextEdit):
-        widget.copy()
-
-
-def paste_focused(window: QMainWindow) -> None:
-    widget = _focused(window)
-    if isinstance(widget, ReportTableView):
-        widget.paste_clipboard()
-    elif isinstance(widget, QLineEdit | QTextEdit):
-        widget.paste()
+        widget.copy() if copy else widget.paste()
 
 
 def add_edit_actions(window: QMainWindow, menu: QMenu) -> ReportFinder:
     """Add 复制、粘贴、查找…、查找下一个 to the 编辑 menu of `window`; the finder they use."""
     finder = ReportFinder(window)
     groups: tuple[tuple[tuple[str, Callable[[], object], QKeySequence.StandardKey], ...], ...] = (
-        (("复制", lambda: copy_focused(window), _COPY), ("粘贴", lambda: paste_focused(window), _PASTE)),
+        (
+            ("复制", lambda: clipboard_action(window, True), _COPY),
+            ("粘贴", lambda: clipboard_action(window, False), _PASTE),
+        ),
         (("查找…", finder.ask, _FIND), ("查找下一个", finder.find_next, _FIND_NEXT)),
     )
     for group in groups:

@@ -134,13 +134,16 @@ class ReportTableView(QTableView):
         """The whole table at its natural column widths (Qt adds room for scroll bars it may not need)."""
         return QSize(sum(self._natural) or self.horizontalHeader().length(), self.verticalHeader().length())
 
+    def _metrics(self) -> tuple[QFontMetrics, QFontMetrics]:
+        """The regular (labels, values) and bold (headers, totals) font metrics of the table."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return QFontMetrics(self.font()), QFontMetrics(bold)
+
     def fit_to_contents(self) -> None:
         """Natural column widths from the labels (call after a font change), then fit them to the width."""
         table = self.table_model.table
-        regular = QFontMetrics(self.font())
-        bold_font = QFont(self.font())
-        bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
+        regular, bold = self._metrics()
         char = regular.horizontalAdvance("中")
         pad = char  # room for the cell margins and the grid line
         value_width = regular.horizontalAdvance("0" * self.VALUE_DIGITS) + pad
@@ -201,10 +204,7 @@ class ReportTableView(QTableView):
     def _fit_rows(self) -> None:
         """Row heights so that every label and header shows whole at the current column widths."""
         table = self.table_model.table
-        regular = QFontMetrics(self.font())
-        bold_font = QFont(self.font())
-        bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
+        regular, bold = self._metrics()
         pad = regular.horizontalAdvance("中")
 
         def needed(placed_col: int, colspan: int, text: str, metrics: QFontMetrics) -> int:
