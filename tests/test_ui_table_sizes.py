@@ -21,9 +21,10 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from core.storage import Database
-from tests.qt_helpers import run_at_150_percent, seed_window, shot_folders
+from tests.qt_helpers import open_seed_report, run_at_150_percent, seed_window, shot_folders
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.table_view import ReportTableView
@@ -167,3 +168,26 @@ if __name__ == "__main__":  # the child process of the 150 % test
         with Database.open(Path(sys.argv[1]) / f"150-{n}.sqlite3") as database:
             measured.append(table_pages(database, size, "150-", [Path(p) for p in sys.argv[2:]]))
     print(json.dumps(measured, ensure_ascii=False))
+
+
+def test_row_labels_stay_in_place_when_a_narrow_table_scrolls_sideways(qtbot: QtBot, db: Database) -> None:
+    """Narrower than its narrowest fit (a small window or a wide findings splitter): it scrolls sideways,
+    and the label columns stay, as Excel's frozen panes do."""
+    window = open_seed_report(qtbot, db)
+    assert window.document is not None
+    view = ReportTableView(window.document, "requests")
+    qtbot.addWidget(view)
+    view.resize(520, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    QCoreApplication.processEvents()
+    bar = view.horizontalScrollBar()
+    assert bar.maximum() > 0
+    labels = QRect(view.viewport().pos(), QSize(view.panes.width(), view.viewport().height()))
+    before = view.grab().toImage()
+    bar.setValue(bar.maximum())
+    QCoreApplication.processEvents()
+    after = view.grab().toImage()
+    assert view.panes.width() > 0 and before.copy(labels) == after.copy(labels)
+    rest = QRect(labels.topRight() + QPoint(1, 0), QSize(view.viewport().width() - labels.width() - 1, 200))
+    assert before.copy(rest) != after.copy(rest)  # the values did scroll
