@@ -141,7 +141,7 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return a * x + c * y + e, b * x + d * y + f
 
 
-class _Recorder(PDFTextDevice):  # type: ignore[misc]
+class _Recorder(PDFTextDevice):
     """A pdfminer device that keeps what is painted instead of analysing the text."""
 
     def __init__(self, manager: PDFResourceManager, pages: Pages) -> None:
@@ -154,7 +154,8 @@ class _Recorder(PDFTextDevice):  # type: ignore[misc]
     ) -> None:
         if not (stroke or fill):
             return
-        ctm: Matrix = self.ctm
+        ctm = self.ctm
+        assert ctm is not None  # set by the interpreter before any painting
         segments: list[Segment] = []
         for op, *args in path:
             points = [_apply(ctm, float(x), float(y)) for x, y in zip(args[::2], args[1::2], strict=True)]
@@ -184,7 +185,5 @@ class _Recorder(PDFTextDevice):  # type: ignore[misc]
     ) -> float:
         index, glyph = self.pages.glyph_of(font, cid)
         em: Matrix = (fontsize * scaling, 0.0, 0.0, fontsize, 0.0, rise)
-        self.drawing.items.append(
-            Glyph(index, glyph, _multiply(em, matrix), _colour(graphicstate.ncolor))
-        )
+        self.drawing.items.append(Glyph(index, glyph, _multiply(em, matrix), _colour(graphicstate.ncolor)))
         return float(font.char_width(cid)) * fontsize * scaling
