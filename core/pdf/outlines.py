@@ -140,7 +140,7 @@ def _quad(path: Any, p0: tuple[float, float], c: tuple[float, float], p1: tuple[
 
 def text_width(font: Any, text: str, size: float) -> float:
     face = font.face
-    return sum(face.charWidths.get(ord(ch), face.defaultWidth) for ch in text) * size / 1000
+    return float(sum(face.charWidths.get(ord(ch), face.defaultWidth) for ch in text)) * size / 1000
 
 
 def draw_outlined(canvas: Any, font: Any, text: str, x: float, y: float, size: float) -> None:
