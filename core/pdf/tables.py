@@ -9,7 +9,7 @@ that spans rows on both sides of a break (三、本年度办理结果) is printe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reportlab.lib import colors
@@ -32,6 +32,17 @@ class Cell:
     colspan: int
     role: CellRole
     text: str
+
+
+def _one_line(setting: Setting, cell_width: float) -> Setting:
+    """A number never breaks (123456 was printed 123/456): one too wide for its cell is set smaller,
+    on the same line pitch."""
+    room = cell_width - 2 * layout.TABLE_PADDING_X
+    need = setting.width_of(0, len(setting.text))
+    if need <= room:
+        return setting
+    style = replace(setting.style, size=setting.style.size * room / need * 0.99)
+    return Setting([(setting.text, style.role)], style, setting.font_set)
 
 
 class GridTable(Flowable):  # type: ignore[misc]
@@ -95,9 +106,12 @@ class GridTable(Flowable):  # type: ignore[misc]
             if bottom > top or c.colspan > 1:
                 commands.append(("SPAN", (c.col, top), (c.col + c.colspan - 1, bottom)))
         total = sum(self.columns)
-        self._table = RLTable(
-            data, colWidths=[f / total * width for f in self.columns], style=TableStyle(commands)
-        )
+        widths = [f / total * width for f in self.columns]
+        for c in self.cells:
+            if c.role == "value" and c.row in local:
+                setting = _one_line(self._settings[(c.row, c.col)], sum(widths[c.col : c.col + c.colspan]))
+                data[local[c.row]][c.col] = TextBlock(setting)
+        self._table = RLTable(data, colWidths=widths, style=TableStyle(commands))
         self._table_width = width
         return self._table
 
