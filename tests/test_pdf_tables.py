@@ -16,6 +16,7 @@ from core.pdf import layout, render_pdf
 from core.report import Report
 from core.rules import resolved_values, shown_value
 from tests.conftest import SEED_JSON
+from tests.test_pdf import read_pdf
 
 
 def with_counts(digits: int) -> Report:
@@ -78,3 +79,22 @@ def test_a_number_shrunk_to_fit_stays_inside_its_cell_rules() -> None:
                         ]
                         digits = [c for c in inside if c["text"].isdigit()]
                         assert all(x0 <= c["x0"] and c["x1"] <= x1 for c in digits), cell
+
+
+@pytest.mark.parametrize("extra_lines", [0, 3, 6, 9, 12, 15, 18])
+def test_a_result_group_of_table_b_is_not_split_across_pages(extra_lines: int) -> None:
+    """Shift table B down line by line: a group under one label ((四)无法提供 and its 1–3) is on one
+    page; only 三、本年度办理结果, taller than a page, is broken (and its label printed again)."""
+    report = read_report(SEED_JSON)
+    report.texts["overview"] += "\n" + "补充说明" * 7 * extra_lines  # 28 characters a line
+    table = report.spec.table("requests")
+    groups = [p.cell.text for p in table.placed if p.cell.role == "label" and p.cell.rowspan > 1]
+    assert "（四）无法提供" in groups and len(groups) == 5
+    pages = read_pdf(render_pdf(report))
+    on_pages = {
+        label: {page.number for page in pages for t in page.tables for row in t if label in row}
+        for label in groups
+    }
+    split = [label for label, numbers in on_pages.items() if len(numbers) > 1]
+    assert all(on_pages.values())
+    assert split == [groups[0]] and groups[0].startswith("三、"), on_pages

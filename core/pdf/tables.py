@@ -162,14 +162,36 @@ class GridTable(Flowable):  # type: ignore[misc]
         return float(part.wrap(width, 1e9)[1])
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        for m, estimate in reversed(self._breaks(avail_width)):
-            if estimate > avail_height + _EPS:
-                continue
-            first = self._part(self.rows[:m])
-            if first.wrap(avail_width, avail_height)[1] <= avail_height + _EPS:
-                rest = self._part(tuple(range(self.header_lines)) + self.rows[m:])
-                return [first, rest]
+        breaks = self._breaks(avail_width)
+        # A break inside a group (a label spanning rows: （四）无法提供 and its 1–3) only when no
+        # break outside one fits: the group then goes whole to the next page.
+        inside = self._inside_groups(avail_width)
+        for candidates in ([b for b in breaks if b[0] not in inside], breaks):
+            for m, estimate in reversed(candidates):
+                if estimate > avail_height + _EPS:
+                    continue
+                first = self._part(self.rows[:m])
+                if first.wrap(avail_width, avail_height)[1] <= avail_height + _EPS:
+                    rest = self._part(tuple(range(self.header_lines)) + self.rows[m:])
+                    return [first, rest]
         return []
+
+    def _inside_groups(self, width: float) -> set[int]:
+        """Breaks (lines before them) that would cut a group of rows under one label that fits on a
+        page of its own, below the repeated header."""
+        table = self._build(width)
+        table.wrap(width, 1e9)
+        heights = table._rowHeights
+        local = {r: i for i, r in enumerate(self.rows)}
+        header = sum(heights[: self._heading_count()])
+        out: set[int] = set()
+        for c in self.cells:
+            rows = [local[r] for r in range(c.row, c.row + c.rowspan) if r in local]
+            if c.role != "label" or len(rows) < 2:
+                continue
+            if header + sum(heights[rows[0] : rows[-1] + 1]) <= layout.BLOCK_HEIGHT:
+                out.update(range(rows[0] + 1, rows[-1] + 1))
+        return out
 
     def draw(self) -> None:
         self._table.drawOn(self.canv, 0, 0)
