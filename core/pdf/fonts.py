@@ -2,8 +2,9 @@
 
 Per role we prefer the fonts an office PC already has (the Windows system and per-user font folders),
 and fall back to the bundled WenQuanYi Micro Hei for any role that is missing. A character the role's
-font lacks is taken from the bundled font, then from SimSun-ExtB when Windows has it (rare characters
-of CJK Extension B, which occur in people's and places' names). Only TrueType-outline
+font lacks is taken from the role's other installed faces (a GBK name character missing from
+仿宋_GB2312 comes from simfang.ttf), then from the bundled font, then from SimSun-ExtB when Windows has
+it (rare characters of CJK Extension B, which occur in people's and places' names). Only TrueType-outline
 fonts can be embedded by ReportLab, so a candidate that fails to load (a CFF font, a broken file) is
 skipped. Windows fonts are read where they are installed and never copied anywhere.
 """
@@ -53,14 +54,16 @@ FALLBACKS: tuple[str, ...] = ("simsunb.ttf",)
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The font file chosen for one role; `bundled` when it is the shipped fallback. `fallbacks`:
-    further font files for characters neither this font nor the bundled one has."""
+    """The font file chosen for one role; `bundled` when it is the shipped fallback. `same_style`:
+    the role's other installed faces, for characters this one lacks (tried before the bundled font);
+    `fallbacks`: further font files for characters none of those has."""
 
     role: FontRole
     path: Path
     subfont_index: int = 0
     bundled: bool = False
     fallbacks: tuple[Path, ...] = ()
+    same_style: tuple[Path, ...] = ()
 
     @property
     def label(self) -> str:
@@ -132,22 +135,18 @@ def resolve_fonts(search_dirs: Iterable[Path] | None = None) -> dict[FontRole, F
     each with the usable `FALLBACKS` found in the folders."""
     folders = [_listing(Path(d)) for d in (windows_font_dirs() if search_dirs is None else search_dirs)]
 
-    def first_usable(filenames: Iterable[str]) -> Path | None:
-        for filename in filenames:
-            for listing in folders:
-                path = listing.get(filename.casefold())
-                if path is not None and load(path) is not None:
-                    return path
-        return None
+    def usable(filenames: Iterable[str]) -> list[Path]:
+        found = (listing.get(name.casefold()) for name in filenames for listing in folders)
+        return list(dict.fromkeys(p for p in found if p is not None and load(p) is not None))
 
-    extra = tuple(p for p in (first_usable([name]) for name in FALLBACKS) if p is not None)
+    extra = tuple(usable(FALLBACKS))
     choices: dict[FontRole, FontChoice] = {}
     for role in ROLES:
-        path = first_usable(CANDIDATES[role])
-        if path is None:
+        paths = usable(CANDIDATES[role])
+        if not paths:
             choices[role] = FontChoice(role, resource_path(*BUNDLED), 0, bundled=True, fallbacks=extra)
         else:
-            choices[role] = FontChoice(role, path, fallbacks=extra)
+            choices[role] = FontChoice(role, paths[0], fallbacks=extra, same_style=tuple(paths[1:]))
     return choices
 
 
@@ -166,8 +165,9 @@ class FontSet:
             if font is None:  # the file vanished or broke since it was resolved
                 font = self.fallback
             self._fonts[role] = font
-            extra = (load(path) for path in choice.fallbacks)
-            self._fallbacks[role] = [self.fallback, *(f for f in extra if f is not None)]
+            same = [f for f in map(load, choice.same_style) if f is not None]
+            extra = [f for f in map(load, choice.fallbacks) if f is not None]
+            self._fallbacks[role] = [*same, self.fallback, *extra]
 
     @property
     def fallback(self) -> Any:
