@@ -16,10 +16,17 @@ from pytestqt.qtbot import QtBot
 from core.fingerprint import fingerprint
 from core.pdf import unprintable_characters
 from core.storage import Database
+from tests.helpers import install_fangsong
 from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_seed_report, open_window
 from ui.dialogs import UnfinalizeDialog
 from ui.main_window import MainWindow
 from ui.sign_print import SignPrintPage
+
+
+@pytest.fixture(autouse=True)
+def _fangsong_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 仿宋 in a Windows font folder, so 定稿 does not stop to ask about it (test_ui_sign_fonts does)."""
+    install_fangsong(tmp_path / "Windows", monkeypatch)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ on this machine can draw are named above the preview, and 定稿, export and pri
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -49,6 +50,8 @@ from PySide6.QtWidgets import (
 from core.fingerprint import finalize_problems, fingerprint, verify
 from core.paths import write_atomically
 from core.pdf import describe_characters, render_pdf, unprintable_characters
+from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
+from core.pdf.layout import FontRole
 from core.report import Report
 from ui.crash import show_message
 from ui.dialogs import UnfinalizeDialog
@@ -114,6 +117,10 @@ class SignPrintPage(QWidget):
         actions = QGroupBox("定稿、导出与打印")
         action_layout = QVBoxLayout(actions)
         action_layout.addWidget(self.status_label)
+        self.fonts_label = QLabel()  # which faces print the report; a missing 仿宋 is said plainly
+        self.fonts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.fonts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        action_layout.addWidget(self.fonts_label)
         grid = QGridLayout()
         grid.addWidget(self.finalize_button, 0, 0)
         grid.addWidget(self.unfinalize_button, 0, 1)
@@ -226,6 +233,7 @@ class SignPrintPage(QWidget):
         report = self.document.report.model_copy(deep=True)
         final = self.document.read_only
         self._show_unprintable()
+        self._show_fonts()
         self.busy_widget.setVisible(True)
         run_in_background(
             lambda: pdf_bytes(report, final),
@@ -266,17 +274,39 @@ class SignPrintPage(QWidget):
         missing = self._show_unprintable()
         if not missing:
             return True
+        advice = "建议把这些字改成常用字，或在装有相应字体的电脑上打印。仍要继续吗？"
+        return self._ask(action, f"{missing}\n\n{advice}", f"仍要{action}")
+
+    def _ask(self, title: str, text: str, go_on: str) -> bool:
+        """A warning with 「go_on」 and 「取消」 (the default); True when the user goes on."""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            action,
-            f"{missing}\n\n建议把这些字改成常用字，或在装有相应字体的电脑上打印。仍要继续吗？",
+            title,
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
-        box.button(QMessageBox.StandardButton.Yes).setText(f"仍要{action}")
+        box.button(QMessageBox.StandardButton.Yes).setText(go_on)
         box.button(QMessageBox.StandardButton.Cancel).setText("取消")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------------------ fonts
+
+    def _show_fonts(self) -> dict[FontRole, FontChoice]:
+        """List the face of each role under the status (one per line, the column is narrow)."""
+        fonts = resolve_fonts()
+        lines = [html.escape(line) for line in ["打印所用字体：", *(fonts[role].label for role in ROLES)]]
+        if fonts["fangsong"].bundled:
+            lines += [f'<span style="color: #b00020;">{line}</span>' for line in NO_FANGSONG.split("，")]
+        self.fonts_label.setText("<br>".join(lines))
+        return fonts
+
+    def _fonts_accepted(self) -> bool:
+        """True when 仿宋 is installed, or the user makes the 定稿 knowing the paper is not to format."""
+        if not self._show_fonts()["fangsong"].bundled:
+            return True
+        return self._ask("定稿", NO_FANGSONG + "，仍要定稿吗？", "仍要定稿")
 
     # ------------------------------------------------------------------ export and print
 
@@ -382,6 +412,8 @@ class SignPrintPage(QWidget):
             self._message = show_message(
                 self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in problems)
             )
+            return False
+        if not self._fonts_accepted():
             return False
         self.document.db.set_status(self.document.report_id, "final")
         self._status_changed()

@@ -47,6 +47,8 @@ CANDIDATES: dict[FontRole, tuple[str, ...]] = {
     "xiaobiaosong": ("方正小标宋简体.ttf", "FZXBSJW.ttf", "FZXBSK.ttf", "方正小标宋_GBK.ttf", "simhei.ttf"),
 }
 BUNDLED = ("fonts", "wqy-microhei.ttc")
+BUNDLED_NAME = "自带的文泉驿微米黑"
+NO_FANGSONG = "本机没有仿宋字体，打印件不符合公文格式"
 # Fonts only for characters neither a role's font nor the bundled one has; SimSun's Extension B
 # characters are in a file of their own.
 FALLBACKS: tuple[str, ...] = ("simsunb.ttf",)
@@ -67,8 +69,18 @@ class FontChoice:
 
     @property
     def label(self) -> str:
-        """For people: 仿宋：C:\\Windows\\Fonts\\simfang.ttf."""
-        return f"{ROLE_NAMES[self.role]}：{self.path}"
+        """For people: 仿宋：simfang.ttf, or 仿宋：本机没有，用自带的文泉驿微米黑."""
+        face = f"本机没有，用{BUNDLED_NAME}" if self.bundled else self.path.name
+        return f"{ROLE_NAMES[self.role]}：{face}"
+
+
+def font_notes(choices: Mapping[FontRole, FontChoice]) -> list[str]:
+    """What to tell before printing: the face of each role, and a warning when 仿宋 (the body text's
+    face) is missing, for then the paper does not follow the official-document format."""
+    notes = ["打印所用字体：" + "；".join(choices[role].label for role in ROLES)]
+    if choices["fangsong"].bundled:
+        notes.append(NO_FANGSONG + "。")
+    return notes
 
 
 def windows_font_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
