@@ -22,9 +22,8 @@ from core.exchange import read_report
 from core.pdf import render_pdf
 from core.storage import Database
 from tests.conftest import SEED_JSON
-from tests.qt_helpers import open_seed_report
+from tests.qt_helpers import open_sign_page
 from ui.printing import print_pages
-from ui.sign_print import SignPrintPage
 
 
 def pdf_printer(path: Path) -> QPrinter:
@@ -79,19 +78,10 @@ def test_cancelling_stops_after_the_page_being_printed(tmp_path: Path, seed_pdf:
     assert done is False and steps == [1, 2]
 
 
-def sign_page(qtbot: QtBot, db: Database) -> SignPrintPage:
-    window = open_seed_report(qtbot, db)
-    assert window.editor is not None
-    page = window.editor.sign_page
-    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
-        window.editor.show_page(window.editor.nav.count() - 1)
-    return page
-
-
 def test_printing_runs_in_the_background_with_a_progress_dialog(
     qtbot: QtBot, db: Database, tmp_path: Path
 ) -> None:
-    page = sign_page(qtbot, db)
+    page = open_sign_page(qtbot, db)
     job = page.start_printing(pdf_printer(tmp_path / "打印.pdf"))
     assert not job.finished  # the window is back at once; the pages are drawn in a pool thread
     progress = page.print_progress
@@ -105,7 +95,7 @@ def test_printing_runs_in_the_background_with_a_progress_dialog(
 
 
 def test_the_progress_dialog_cancels_the_print_job(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
-    page = sign_page(qtbot, db)
+    page = open_sign_page(qtbot, db)
     job = page.start_printing(pdf_printer(tmp_path / "打印.pdf"))
     assert page.print_progress is not None
     (button,) = [b for b in page.print_progress.findChildren(QPushButton) if b.text() == "取消打印"]

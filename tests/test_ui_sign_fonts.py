@@ -18,7 +18,7 @@ from core.cli import run
 from core.storage import Database
 from tests.conftest import SEED_JSON
 from tests.helpers import install_fangsong
-from tests.qt_helpers import on_next_modal, open_seed_report
+from tests.qt_helpers import on_next_modal, open_sign_page
 from ui.sign_print import SignPrintPage
 
 QUESTION = "本机没有仿宋字体，打印件不符合公文格式，仍要定稿吗？"
@@ -28,15 +28,6 @@ QUESTION = "本机没有仿宋字体，打印件不符合公文格式，仍要�
 def _no_windows_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("WINDIR", "SystemRoot", "LOCALAPPDATA"):
         monkeypatch.delenv(name, raising=False)
-
-
-def sign_page(qtbot: QtBot, db: Database) -> SignPrintPage:
-    window = open_seed_report(qtbot, db)
-    assert window.editor is not None
-    page = window.editor.sign_page
-    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
-        window.editor.show_page(window.editor.nav.count() - 1)
-    return page
 
 
 def shown_lines(page: SignPrintPage) -> list[str]:
@@ -57,7 +48,7 @@ def answer(button_text: str, seen: list[str]) -> None:
 
 
 def test_without_fangsong_the_page_says_so_and_finalizing_asks_first(qtbot: QtBot, db: Database) -> None:
-    page = sign_page(qtbot, db)
+    page = open_sign_page(qtbot, db)
     shown = shown_lines(page)
     assert shown[0] == "打印所用字体："
     assert "仿宋：本机没有，用自带的文泉驿微米黑" in shown and "黑体：本机没有，用自带的文泉驿微米黑" in shown
@@ -77,7 +68,7 @@ def test_with_fangsong_installed_the_page_names_it_and_finalizing_does_not_ask(
     qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     install_fangsong(tmp_path / "Windows", monkeypatch)
-    page = sign_page(qtbot, db)
+    page = open_sign_page(qtbot, db)
     shown = shown_lines(page)
     assert "仿宋：simfang.ttf" in shown and "楷体：本机没有，用自带的文泉驿微米黑" in shown
     assert "本机没有仿宋字体" not in shown
