@@ -15,7 +15,7 @@ import pytest
 from PIL import Image, ImageChops, ImageFilter
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from core.exchange import read_report
@@ -51,9 +51,11 @@ def seed_pdf() -> bytes:
     return render_pdf(read_report(SEED_JSON))
 
 
+@pytest.mark.parametrize("final", [False, True], ids=["draft", "final"])  # 定稿: QR code and footer code
 def test_printed_pages_are_vector_shapes_that_look_like_the_pdf(
-    qtbot: QtBot, tmp_path: Path, seed_pdf: bytes
+    qapp: QApplication, tmp_path: Path, final: bool
 ) -> None:
+    seed_pdf = render_pdf(read_report(SEED_JSON), final=final)
     printer = pdf_printer(tmp_path / "打印.pdf")
     assert printer.resolution() >= 600  # the resolution a bitmap page would have been made at
     steps: list[tuple[int, int]] = []
@@ -71,7 +73,9 @@ def test_printed_pages_are_vector_shapes_that_look_like_the_pdf(
         assert same < 5.0 and same * 5 < other, (index, same, other)  # this page, not any page of text
 
 
-def test_cancelling_stops_after_the_page_being_printed(tmp_path: Path, seed_pdf: bytes) -> None:
+def test_cancelling_stops_after_the_page_being_printed(
+    qapp: QApplication, tmp_path: Path, seed_pdf: bytes
+) -> None:
     steps: list[int] = []
     printer = pdf_printer(tmp_path / "打印.pdf")
     done = print_pages(seed_pdf, printer, lambda n, total: steps.append(n), lambda: len(steps) >= 2)
