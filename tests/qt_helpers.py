@@ -21,6 +21,7 @@ from tests.conftest import ROOT, SEED_JSON
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.sign_print import SignPrintPage
 
 TODAY = dt.date(2023, 1, 10)  # reports written in January 2023 are about 2022
 
@@ -61,6 +62,16 @@ def open_seed_report(qtbot: QtBot, db: Database) -> MainWindow:
     window._message.close()
     window.open_report(report_id)
     return window
+
+
+def open_sign_page(qtbot: QtBot, db: Database) -> SignPrintPage:
+    """The seed report open at 「签署与打印」, its preview shown."""
+    window = open_seed_report(qtbot, db)
+    assert window.editor is not None
+    page = window.editor.sign_page
+    with qtbot.waitSignal(page.preview_ready, timeout=60_000):
+        window.editor.show_page(window.editor.nav.count() - 1)
+    return page
 
 
 def on_next_modal(action: Callable[[QWidget], None]) -> None:

@@ -37,7 +37,7 @@ class Page:
     number: int
     body: list[dict[str, Any]] = field(default_factory=list)  # characters of the text block
     footer: list[dict[str, Any]] = field(default_factory=list)  # characters below it
-    watermark: list[dict[str, Any]] = field(default_factory=list)
+    watermark: list[dict[str, Any]] = field(default_factory=list)  # the 草稿 outlines
     tables: list[list[list[str | None]]] = field(default_factory=list)
     rects: list[dict[str, Any]] = field(default_factory=list)
 
@@ -59,7 +59,10 @@ class Page:
 
 
 def is_watermark(obj: dict[str, Any]) -> bool:
-    return obj.get("object_type") == "char" and obj["size"] > 40
+    """A filled outline in the watermark's grey (the watermark is drawn, not set as text)."""
+    grey = layout.WATERMARK_GREY
+    colour = obj.get("non_stroking_color")
+    return obj.get("object_type") == "curve" and obj["fill"] and colour in (grey, (grey,), [grey])
 
 
 def read_pdf(data: bytes) -> list[Page]:
@@ -68,9 +71,7 @@ def read_pdf(data: bytes) -> list[Page]:
         for p in pdf.pages:
             page = Page(p.page_number)
             for c in p.chars:
-                if is_watermark(c):
-                    page.watermark.append(c)
-                elif c["top"] >= BLOCK_BOTTOM - TOL:
+                if c["top"] >= BLOCK_BOTTOM - TOL:
                     page.footer.append(c)
                 else:
                     page.body.append(c)
@@ -79,6 +80,7 @@ def read_pdf(data: bytes) -> list[Page]:
                     [[None if cell is None else cell.replace("\n", "") for cell in row] for row in table]
                 )
             page.rects = list(p.rects)
+            page.watermark = [c for c in p.curves if is_watermark(c)]
             pages.append(page)
     return pages
 

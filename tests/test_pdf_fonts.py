@@ -112,10 +112,10 @@ def test_no_windows_font_is_in_the_repository() -> None:
     assert not names & shipped
 
 
-def _ext_b_font(path: Path, chars: str) -> None:
-    """A stand-in for SimSun-ExtB: the bundled font's first face with a character map (format 12,
-    for code points beyond U+FFFF) that draws `chars` with the glyph of 字, and a name of its own
-    (ReportLab takes two files of one face name for the same font)."""
+def _built_font(path: Path, glyphs: dict[int, int], name: str) -> None:
+    """A font made from the bundled font's first face: its glyphs, but a character map (format 12,
+    which reaches beyond U+FFFF) of `glyphs` only (code point -> glyph), and a PostScript name of its
+    own (ReportLab takes two files of one face name for the same font)."""
     data = WQY.read_bytes()
     (offset,) = struct.unpack_from(">I", data, 12)  # the collection's first font
     (count,) = struct.unpack_from(">H", data, offset + 4)
@@ -123,18 +123,23 @@ def _ext_b_font(path: Path, chars: str) -> None:
     for i in range(count):
         tag, _checksum, start, length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
         tables[tag] = data[start : start + length]
-    glyph = TTFontFace(str(WQY)).charToGlyph[ord("字")]
-    groups = b"".join(struct.pack(">III", ord(c), ord(c), glyph) for c in sorted(chars))
+    groups = b"".join(struct.pack(">III", code, code, glyphs[code]) for code in sorted(glyphs))
     tables[b"cmap"] = struct.pack(">HHHHI", 0, 1, 3, 10, 12) + (
-        struct.pack(">HHIII", 12, 0, 16 + len(groups), 0, len(chars)) + groups
+        struct.pack(">HHIII", 12, 0, 16 + len(groups), 0, len(glyphs)) + groups
     )
-    name = "NianbaoTestExtB".encode("utf-16-be")  # PostScript name (id 6), Windows Unicode
-    tables[b"name"] = struct.pack(">9H", 0, 1, 18, 3, 1, 0x409, 6, len(name), 0) + name
+    encoded = name.encode("utf-16-be")  # PostScript name (id 6), Windows Unicode
+    tables[b"name"] = struct.pack(">9H", 0, 1, 18, 3, 1, 0x409, 6, len(encoded), 0) + encoded
     directory, body = b"", b""
     for tag, table in sorted(tables.items()):
         directory += struct.pack(">4sIII", tag, 0, 12 + 16 * len(tables) + len(body), len(table))
         body += table + bytes(-len(table) % 4)
     path.write_bytes(struct.pack(">IHHHH", 0x00010000, len(tables), 0, 0, 0) + directory + body)
+
+
+def _ext_b_font(path: Path, chars: str) -> None:
+    """A stand-in for SimSun-ExtB: Extension B characters drawn with the glyph of 字."""
+    glyph = TTFontFace(str(WQY)).charToGlyph[ord("字")]
+    _built_font(path, {ord(c): glyph for c in chars}, "NianbaoTestExtB")
 
 
 def test_extension_b_characters_print_from_simsun_extb_when_windows_has_it(
@@ -154,3 +159,26 @@ def test_extension_b_characters_print_from_simsun_extb_when_windows_has_it(
     assert [c["text"] for c in ext_b] == ["𠀀", "𡈼"]
     assert all(c["fontname"].endswith("+NianbaoTestExtB") for c in ext_b)
     assert all(c["fontname"].endswith("+WenQuanYiMicroHei-0") for c in chars if c["text"] in "家申")
+
+
+def test_a_character_the_roles_font_lacks_comes_from_its_other_installed_face_first(
+    windows: tuple[Path, Path],
+) -> None:
+    """仿宋_GB2312 lacks the GBK name character 堃; simfang.ttf, also installed, has it: the name
+    prints in 仿宋 (simfang), not in the bundled sans. Both stand-ins are made from the bundled font,
+    one without 堃 in its character map, each with a name of its own."""
+    system, user = windows
+    every = dict(TTFontFace(str(WQY)).charToGlyph)
+    gb2312 = {code: glyph for code, glyph in every.items() if chr(code) != "堃"}
+    _built_font(user / "仿宋_GB2312.ttf", gb2312, "NianbaoTestFSGB")
+    _built_font(system / "simfang.ttf", every, "NianbaoTestSimFang")
+    fonts = resolve_fonts()
+    assert fonts["fangsong"].path == user / "仿宋_GB2312.ttf"
+    assert fonts["fangsong"].same_style == (system / "simfang.ttf",)
+    report = read_report(SEED_JSON)
+    report.signature.name = "王堃村村民委员会"
+    with pdfplumber.open(io.BytesIO(render_pdf(report, fonts=fonts))) as pdf:
+        chars = pdf.pages[-1].chars
+    kun = [c for c in chars if c["text"] == "堃"]
+    assert kun and all(c["fontname"].endswith("+NianbaoTestSimFang") for c in kun)
+    assert all(c["fontname"].endswith("+NianbaoTestFSGB") for c in chars if c["text"] in "王村委")

@@ -10,17 +10,23 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt, QThreadPool
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.fingerprint import fingerprint
 from core.pdf import unprintable_characters
 from core.storage import Database
+from tests.helpers import install_fangsong
 from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_seed_report, open_window
 from ui.dialogs import UnfinalizeDialog
 from ui.main_window import MainWindow
-from ui.sign_print import SignPrintPage, print_document
+from ui.sign_print import SignPrintPage
+
+
+@pytest.fixture(autouse=True)
+def _fangsong_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 仿宋 in a Windows font folder, so 定稿 does not stop to ask about it (test_ui_sign_fonts does)."""
+    install_fangsong(tmp_path / "Windows", monkeypatch)
 
 
 @pytest.fixture
@@ -113,21 +119,6 @@ def test_final_report_is_read_only_carries_its_code_and_unfinalizing_asks_why(
     assert db.status(document.report_id) == "draft" and not document.read_only
     assert not editor.editors["overview"].edit.isReadOnly() and not editor.banner.isVisible()
     assert any(r.note == "第三部分数字需要更正" for r in db.history(document.report_id))
-
-
-def test_printing_draws_every_page_of_the_preview_onto_the_printer(
-    window: MainWindow, qtbot: QtBot, tmp_path: Path
-) -> None:
-    page = sign_page(window, qtbot)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a "printer" whose paper can be read back
-    printer.setOutputFileName(str(tmp_path / "打印.pdf"))
-    printer.setResolution(150)
-    print_document(page.pdf, printer)
-    printed = PdfReader(tmp_path / "打印.pdf")
-    assert len(printed.pages) == page.pdf.pageCount()
-    assert abs(float(printed.pages[0].mediabox.width) - 595.3) < 2  # A4, the whole sheet
-    assert all(page_.images for page_ in printed.pages)  # each page carries its drawn image
 
 
 def test_finalizing_needs_the_signature_name_but_not_the_date(

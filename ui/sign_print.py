@@ -1,7 +1,8 @@
 """「签署与打印」: the signature (署名, 成文日期), a preview of the real PDF, export, print, 定稿.
 
 The preview is the very PDF `core.pdf.render_pdf` writes, rendered off the GUI thread and shown with
-QtPdf; 「导出PDF」 writes the same bytes and 「打印」 draws the same pages. 「定稿」 is allowed only when
+QtPdf; 「导出PDF」 writes the same bytes and 「打印」 draws the same pages as vector shapes, in the
+background, with a progress dialog that can cancel (`ui.printing`). 「定稿」 is allowed only when
 every edit is saved, `core.fingerprint.finalize_problems` finds nothing and the signature has a name (the
 date may stay empty, to be written by hand); a final report is read-only and its PDF carries the
 fingerprint code, which 「核对校验码」 checks against a code typed from a printed copy. Characters no font
@@ -11,6 +12,7 @@ on this machine can draw are named above the preview, and 定稿, export and pri
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -18,14 +20,12 @@ from PySide6.QtCore import (
     QByteArray,
     QDate,
     QIODevice,
-    QPoint,
-    QSize,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QPainter, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -40,21 +40,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from core.errors import UserError
 from core.fingerprint import finalize_problems, fingerprint, verify
 from core.paths import write_atomically
 from core.pdf import describe_characters, render_pdf, unprintable_characters
+from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
+from core.pdf.layout import FontRole
 from core.report import Report
 from ui.crash import show_message
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
-from ui.worker import run_in_background
+from ui.printing import print_pages
+from ui.worker import Job, run_in_background, run_with_progress
 
 UNPRINTABLE = "以下字符在本机字体中没有，打印出来会是空白："
 NO_DATE = QDate(2000, 1, 1)  # the date editor's "not filled in" value, shown as 未填写
@@ -78,6 +81,8 @@ class SignPrintPage(QWidget):
         self.pdf_data = b""
         self._generation = 0
         self._message: QMessageBox | None = None
+        self._printer: QPrinter | None = None
+        self.print_progress: QProgressDialog | None = None
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("一般为机关名称")
@@ -112,6 +117,10 @@ class SignPrintPage(QWidget):
         actions = QGroupBox("定稿、导出与打印")
         action_layout = QVBoxLayout(actions)
         action_layout.addWidget(self.status_label)
+        self.fonts_label = QLabel()  # which faces print the report; a missing 仿宋 is said plainly
+        self.fonts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.fonts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        action_layout.addWidget(self.fonts_label)
         grid = QGridLayout()
         grid.addWidget(self.finalize_button, 0, 0)
         grid.addWidget(self.unfinalize_button, 0, 1)
@@ -224,6 +233,7 @@ class SignPrintPage(QWidget):
         report = self.document.report.model_copy(deep=True)
         final = self.document.read_only
         self._show_unprintable()
+        self._show_fonts()
         self.busy_widget.setVisible(True)
         run_in_background(
             lambda: pdf_bytes(report, final),
@@ -264,17 +274,39 @@ class SignPrintPage(QWidget):
         missing = self._show_unprintable()
         if not missing:
             return True
+        advice = "建议把这些字改成常用字，或在装有相应字体的电脑上打印。仍要继续吗？"
+        return self._ask(action, f"{missing}\n\n{advice}", f"仍要{action}")
+
+    def _ask(self, title: str, text: str, go_on: str) -> bool:
+        """A warning with 「go_on」 and 「取消」 (the default); True when the user goes on."""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            action,
-            f"{missing}\n\n建议把这些字改成常用字，或在装有相应字体的电脑上打印。仍要继续吗？",
+            title,
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
-        box.button(QMessageBox.StandardButton.Yes).setText(f"仍要{action}")
+        box.button(QMessageBox.StandardButton.Yes).setText(go_on)
         box.button(QMessageBox.StandardButton.Cancel).setText("取消")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------------------ fonts
+
+    def _show_fonts(self) -> dict[FontRole, FontChoice]:
+        """List the face of each role under the status (one per line, the column is narrow)."""
+        fonts = resolve_fonts()
+        lines = [html.escape(line) for line in ["打印所用字体：", *(fonts[role].label for role in ROLES)]]
+        if fonts["fangsong"].bundled:
+            lines += [f'<span style="color: #b00020;">{line}</span>' for line in NO_FANGSONG.split("，")]
+        self.fonts_label.setText("<br>".join(lines))
+        return fonts
+
+    def _fonts_accepted(self) -> bool:
+        """True when 仿宋 is installed, or the user makes the 定稿 knowing the paper is not to format."""
+        if not self._show_fonts()["fangsong"].bundled:
+            return True
+        return self._ask("定稿", NO_FANGSONG + "，仍要定稿吗？", "仍要定稿")
 
     # ------------------------------------------------------------------ export and print
 
@@ -306,7 +338,42 @@ class SignPrintPage(QWidget):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("打印")
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            print_document(self.pdf, printer)
+            self.start_printing(printer)
+
+    def start_printing(self, printer: QPrinter) -> Job:
+        """Print the preview's PDF as vector pages in the background, with a progress dialog whose
+        「取消打印」 abandons the print job; the window stays usable meanwhile."""
+        data = self.pdf_data
+        progress = QProgressDialog("正在打印…", "取消打印", 0, self.pdf.pageCount(), self)
+        progress.setWindowTitle("打印")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setMinimumDuration(0)
+        self.print_progress = progress
+
+        def step(done: int, total: int) -> None:
+            progress.setLabelText(f"正在打印第 {min(done + 1, total)} 页，共 {total} 页…")
+            progress.setValue(done)
+
+        def finished(completed: bool) -> None:
+            progress.close()
+            self._printer = None
+            if not completed:
+                self._message = show_message(self, "已取消打印。", QMessageBox.Icon.Information)
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            self._printer = None
+            raise exc  # to the crash hook: a UserError becomes a plain message
+
+        self._printer = printer  # the pool thread paints on it until the job ends
+        job = run_with_progress(
+            lambda report, stop: print_pages(data, printer, report, stop), finished, step, failed, self
+        )
+        progress.canceled.connect(job.cancel)
+        progress.show()
+        return job
 
     # ------------------------------------------------------------------ 定稿
 
@@ -345,6 +412,8 @@ class SignPrintPage(QWidget):
             self._message = show_message(
                 self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in problems)
             )
+            return False
+        if not self._fonts_accepted():
             return False
         self.document.db.set_status(self.document.report_id, "final")
         self._status_changed()
@@ -389,25 +458,3 @@ def unprintable_text(report: Report) -> str:
     places |= {s.full_heading: report.texts[s.text_key] for s in report.spec.sections if s.text_key}
     where = "、".join(f"「{name}」" for name, text in places.items() if any(ch in text for ch in missing))
     return f"{UNPRINTABLE}{describe_characters(missing)}（在{where}中）"
-
-
-def print_document(pdf: QPdfDocument, printer: QPrinter) -> None:
-    """Draw each PDF page as an image at the printer's resolution, over the whole sheet.
-
-    The PDF carries its own margins (GB/T 9704), so the printer's margins must not be added to them.
-    """
-    printer.setFullPage(True)
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise UserError("无法开始打印，请检查打印机是否可用。")
-    try:
-        paper = printer.paperRect(QPrinter.Unit.DevicePixel)
-        for index in range(pdf.pageCount()):
-            if index:
-                printer.newPage()
-            points = pdf.pagePointSize(index)
-            scale = min(paper.width() / points.width(), paper.height() / points.height())
-            size = QSize(int(points.width() * scale), int(points.height() * scale))
-            painter.drawImage(QPoint(0, 0), pdf.render(index, size))
-    finally:
-        painter.end()

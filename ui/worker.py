@@ -1,12 +1,14 @@
 """Slow work off the GUI thread: run a function in the global QThreadPool, deliver its result by signal.
 
-The result (or the exception) arrives on the GUI thread. An exception with no `on_failed` handler goes
-to `sys.excepthook`, i.e. the crash dialog, or a plain message for a `UserError`.
+The result (or the exception) arrives on the GUI thread; so does the progress of a job started with
+`run_with_progress`, which can also be asked to stop (`Job.cancel`). An exception with no `on_failed`
+handler goes to `sys.excepthook`, i.e. the crash dialog, or a plain message for a `UserError`.
 """
 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -18,12 +20,14 @@ class _Relay(QObject):
 
     result = Signal(object)
     error = Signal(object)
+    progress = Signal(int, int)
 
 
 class Job(QObject):
     """One background call; created on the GUI thread, so its slots run there (queued from the pool)."""
 
     done = Signal(object)
+    progress = Signal(int, int)  # (done, total), as the function reports it
 
     def __init__(
         self, on_failed: Callable[[BaseException], None] | None, parent: QObject | None = None
@@ -34,6 +38,12 @@ class Job(QObject):
         self.relay = _Relay()  # emitted from the pool thread, hence queued to this job's slots
         self.relay.result.connect(self._deliver)
         self.relay.error.connect(self._fail)
+        self.relay.progress.connect(self.progress)
+        self.cancel_event = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the function to stop (it looks at `cancelled()` between steps)."""
+        self.cancel_event.set()
 
     @Slot(object)
     def _deliver(self, result: object) -> None:
@@ -80,9 +90,37 @@ def run_in_background(
     With an `owner` (e.g. the widget that shows the result) the job dies with it, and a result that
     arrives after the owner was closed is dropped instead of reaching a deleted widget.
     """
+    return _start(lambda job: fn, on_done, on_failed, owner)
+
+
+def run_with_progress(
+    fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
+    on_done: Callable[[Any], None],
+    on_progress: Callable[[int, int], None],
+    on_failed: Callable[[BaseException], None] | None = None,
+    owner: QObject | None = None,
+) -> Job:
+    """Like `run_in_background`, calling `fn(progress, cancelled)`: `progress(done, total)` reaches
+    `on_progress` on the GUI thread; `cancelled()` is true once `Job.cancel()` was called."""
+
+    def call(job: Job) -> Callable[[], Any]:
+        emit, stop = job.relay.progress.emit, job.cancel_event.is_set  # no QObject used off its thread
+        return lambda: fn(emit, stop)
+
+    job = _start(call, on_done, on_failed, owner)
+    job.progress.connect(on_progress)
+    return job
+
+
+def _start(
+    make: Callable[[Job], Callable[[], Any]],
+    on_done: Callable[[Any], None],
+    on_failed: Callable[[BaseException], None] | None,
+    owner: QObject | None,
+) -> Job:
     job = Job(on_failed, owner)
     job.done.connect(on_done)
     job.destroyed.connect(lambda: _running.discard(job))
     _running.add(job)
-    QThreadPool.globalInstance().start(_Task(fn, job.relay))
+    QThreadPool.globalInstance().start(_Task(make(job), job.relay))
     return job

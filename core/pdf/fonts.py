@@ -2,8 +2,9 @@
 
 Per role we prefer the fonts an office PC already has (the Windows system and per-user font folders),
 and fall back to the bundled WenQuanYi Micro Hei for any role that is missing. A character the role's
-font lacks is taken from the bundled font, then from SimSun-ExtB when Windows has it (rare characters
-of CJK Extension B, which occur in people's and places' names). Only TrueType-outline
+font lacks is taken from the role's other installed faces (a GBK name character missing from
+仿宋_GB2312 comes from simfang.ttf), then from the bundled font, then from SimSun-ExtB when Windows has
+it (rare characters of CJK Extension B, which occur in people's and places' names). Only TrueType-outline
 fonts can be embedded by ReportLab, so a candidate that fails to load (a CFF font, a broken file) is
 skipped. Windows fonts are read where they are installed and never copied anywhere.
 """
@@ -46,6 +47,8 @@ CANDIDATES: dict[FontRole, tuple[str, ...]] = {
     "xiaobiaosong": ("方正小标宋简体.ttf", "FZXBSJW.ttf", "FZXBSK.ttf", "方正小标宋_GBK.ttf", "simhei.ttf"),
 }
 BUNDLED = ("fonts", "wqy-microhei.ttc")
+BUNDLED_NAME = "自带的文泉驿微米黑"
+NO_FANGSONG = "本机没有仿宋字体，打印件不符合公文格式"
 # Fonts only for characters neither a role's font nor the bundled one has; SimSun's Extension B
 # characters are in a file of their own.
 FALLBACKS: tuple[str, ...] = ("simsunb.ttf",)
@@ -53,19 +56,31 @@ FALLBACKS: tuple[str, ...] = ("simsunb.ttf",)
 
 @dataclass(frozen=True)
 class FontChoice:
-    """The font file chosen for one role; `bundled` when it is the shipped fallback. `fallbacks`:
-    further font files for characters neither this font nor the bundled one has."""
+    """The font file chosen for one role; `bundled` when it is the shipped fallback. `same_style`:
+    the role's other installed faces, for characters this one lacks (tried before the bundled font);
+    `fallbacks`: further font files for characters none of those has."""
 
     role: FontRole
     path: Path
     subfont_index: int = 0
     bundled: bool = False
     fallbacks: tuple[Path, ...] = ()
+    same_style: tuple[Path, ...] = ()
 
     @property
     def label(self) -> str:
-        """For people: 仿宋：C:\\Windows\\Fonts\\simfang.ttf."""
-        return f"{ROLE_NAMES[self.role]}：{self.path}"
+        """For people: 仿宋：simfang.ttf, or 仿宋：本机没有，用自带的文泉驿微米黑."""
+        face = f"本机没有，用{BUNDLED_NAME}" if self.bundled else self.path.name
+        return f"{ROLE_NAMES[self.role]}：{face}"
+
+
+def font_notes(choices: Mapping[FontRole, FontChoice]) -> list[str]:
+    """What to tell before printing: the face of each role, and a warning when 仿宋 (the body text's
+    face) is missing, for then the paper does not follow the official-document format."""
+    notes = ["打印所用字体：" + "；".join(choices[role].label for role in ROLES)]
+    if choices["fangsong"].bundled:
+        notes.append(NO_FANGSONG + "。")
+    return notes
 
 
 def windows_font_dirs(environ: Mapping[str, str] | None = None) -> list[Path]:
@@ -132,22 +147,18 @@ def resolve_fonts(search_dirs: Iterable[Path] | None = None) -> dict[FontRole, F
     each with the usable `FALLBACKS` found in the folders."""
     folders = [_listing(Path(d)) for d in (windows_font_dirs() if search_dirs is None else search_dirs)]
 
-    def first_usable(filenames: Iterable[str]) -> Path | None:
-        for filename in filenames:
-            for listing in folders:
-                path = listing.get(filename.casefold())
-                if path is not None and load(path) is not None:
-                    return path
-        return None
+    def usable(filenames: Iterable[str]) -> list[Path]:
+        found = (listing.get(name.casefold()) for name in filenames for listing in folders)
+        return list(dict.fromkeys(p for p in found if p is not None and load(p) is not None))
 
-    extra = tuple(p for p in (first_usable([name]) for name in FALLBACKS) if p is not None)
+    extra = tuple(usable(FALLBACKS))
     choices: dict[FontRole, FontChoice] = {}
     for role in ROLES:
-        path = first_usable(CANDIDATES[role])
-        if path is None:
+        paths = usable(CANDIDATES[role])
+        if not paths:
             choices[role] = FontChoice(role, resource_path(*BUNDLED), 0, bundled=True, fallbacks=extra)
         else:
-            choices[role] = FontChoice(role, path, fallbacks=extra)
+            choices[role] = FontChoice(role, paths[0], fallbacks=extra, same_style=tuple(paths[1:]))
     return choices
 
 
@@ -166,8 +177,9 @@ class FontSet:
             if font is None:  # the file vanished or broke since it was resolved
                 font = self.fallback
             self._fonts[role] = font
-            extra = (load(path) for path in choice.fallbacks)
-            self._fallbacks[role] = [self.fallback, *(f for f in extra if f is not None)]
+            same = [f for f in map(load, choice.same_style) if f is not None]
+            extra = [f for f in map(load, choice.fallbacks) if f is not None]
+            self._fallbacks[role] = [*same, self.fallback, *extra]
 
     @property
     def fallback(self) -> Any:

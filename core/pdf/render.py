@@ -1,9 +1,9 @@
 """The print-ready PDF of a report: GB/T 9704 page, title, six sections, tables A–C, signature.
 
-`render_pdf(report)` gives a draft (草稿 watermark on every page); `render_pdf(report, final=True)`
-gives the 定稿 copy, refused while the report has errors or blank cells, with its fingerprint in every
-footer and as a QR code beside the signature. Section headings and tables come from the format
-definition; the user's text is set literally (see `core.pdf.text`).
+`render_pdf(report)` gives a draft (草稿 watermark on every page, drawn as outlines: not text);
+`render_pdf(report, final=True)` gives the 定稿 copy, refused while the report has errors or blank
+cells, with its fingerprint in every footer and as a QR code beside the signature. Section headings
+and tables come from the format definition; the user's text is set literally (see `core.pdf.text`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from core.paths import write_atomically
 from core.pdf import layout
 from core.pdf.fonts import FontChoice, FontSet, resolve_fonts
 from core.pdf.layout import FontRole
+from core.pdf.outlines import draw_outlined, text_width
 from core.pdf.tables import Cell, GridTable
 from core.pdf.text import Setting, TextBlock, draw_run
 from core.report import Report, chinese_date
@@ -325,6 +326,8 @@ class _PageDecoration:
             layout.BLOCK_LEFT + layout.BLOCK_WIDTH / 2, layout.BLOCK_BOTTOM + layout.BLOCK_HEIGHT / 2
         )
         canvas.rotate(layout.WATERMARK_ANGLE)
-        canvas.setFont(self.fonts.name("heiti"), size)
-        canvas.drawCentredString(0, -size * (self.fonts.descent("heiti") + 0.5), layout.WATERMARK_TEXT)
+        # outlines, not text: copying from a draft must not pick up 草 or 稿 among the words
+        font, text = self.fonts.font("heiti"), layout.WATERMARK_TEXT
+        baseline = -size * (self.fonts.descent("heiti") + 0.5)
+        draw_outlined(canvas, font, text, -text_width(font, text, size) / 2, baseline, size)
         canvas.restoreState()

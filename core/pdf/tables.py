@@ -9,7 +9,7 @@ that spans rows on both sides of a break (三、本年度办理结果) is printe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reportlab.lib import colors
@@ -32,6 +32,17 @@ class Cell:
     colspan: int
     role: CellRole
     text: str
+
+
+def _one_line(setting: Setting, cell_width: float) -> Setting:
+    """A number never breaks (123456 was printed 123/456): one too wide for its cell is set smaller,
+    on the same line pitch."""
+    room = cell_width - 2 * layout.TABLE_PADDING_X
+    need = setting.width_of(0, len(setting.text))
+    if need <= room:
+        return setting
+    style = replace(setting.style, size=setting.style.size * room / need * 0.99)
+    return Setting([(setting.text, style.role)], style, setting.font_set)
 
 
 class GridTable(Flowable):  # type: ignore[misc]
@@ -95,9 +106,12 @@ class GridTable(Flowable):  # type: ignore[misc]
             if bottom > top or c.colspan > 1:
                 commands.append(("SPAN", (c.col, top), (c.col + c.colspan - 1, bottom)))
         total = sum(self.columns)
-        self._table = RLTable(
-            data, colWidths=[f / total * width for f in self.columns], style=TableStyle(commands)
-        )
+        widths = [f / total * width for f in self.columns]
+        for c in self.cells:
+            if c.role == "value" and c.row in local:
+                setting = _one_line(self._settings[(c.row, c.col)], sum(widths[c.col : c.col + c.colspan]))
+                data[local[c.row]][c.col] = TextBlock(setting)
+        self._table = RLTable(data, colWidths=widths, style=TableStyle(commands))
         self._table_width = width
         return self._table
 
@@ -148,14 +162,36 @@ class GridTable(Flowable):  # type: ignore[misc]
         return float(part.wrap(width, 1e9)[1])
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        for m, estimate in reversed(self._breaks(avail_width)):
-            if estimate > avail_height + _EPS:
-                continue
-            first = self._part(self.rows[:m])
-            if first.wrap(avail_width, avail_height)[1] <= avail_height + _EPS:
-                rest = self._part(tuple(range(self.header_lines)) + self.rows[m:])
-                return [first, rest]
+        breaks = self._breaks(avail_width)
+        # A break inside a group (a label spanning rows: （四）无法提供 and its 1–3) only when no
+        # break outside one fits: the group then goes whole to the next page.
+        inside = self._inside_groups(avail_width)
+        for candidates in ([b for b in breaks if b[0] not in inside], breaks):
+            for m, estimate in reversed(candidates):
+                if estimate > avail_height + _EPS:
+                    continue
+                first = self._part(self.rows[:m])
+                if first.wrap(avail_width, avail_height)[1] <= avail_height + _EPS:
+                    rest = self._part(tuple(range(self.header_lines)) + self.rows[m:])
+                    return [first, rest]
         return []
+
+    def _inside_groups(self, width: float) -> set[int]:
+        """Breaks (lines before them) that would cut a group of rows under one label that fits on a
+        page of its own, below the repeated header."""
+        table = self._build(width)
+        table.wrap(width, 1e9)
+        heights = table._rowHeights
+        local = {r: i for i, r in enumerate(self.rows)}
+        header = sum(heights[: self._heading_count()])
+        out: set[int] = set()
+        for c in self.cells:
+            rows = [local[r] for r in range(c.row, c.row + c.rowspan) if r in local]
+            if c.role != "label" or len(rows) < 2:
+                continue
+            if header + sum(heights[rows[0] : rows[-1] + 1]) <= layout.BLOCK_HEIGHT:
+                out.update(range(rows[0] + 1, rows[-1] + 1))
+        return out
 
     def draw(self) -> None:
         self._table.drawOn(self.canv, 0, 0)

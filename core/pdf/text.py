@@ -95,7 +95,7 @@ class Setting:
     role's font lacks) and their advances, shared by the pieces of a paragraph split across pages."""
 
     def __init__(self, runs: Sequence[tuple[str, FontRole]], style: TextStyle, fonts: FontSet) -> None:
-        self.style = style
+        self.style, self.font_set = style, fonts
         self.text = "".join(t for t, _ in runs).translate(_CONTROLS)
         roles = [role for part, role in runs for _ in part]
         self.fonts: list[Any] = [fonts.font_for(ch, role) for ch, role in zip(self.text, roles, strict=True)]
