@@ -10,13 +10,15 @@ sentences repeated from last year, which the editor highlights.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
+from core.formats import get_format
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
 from core.rules import Finding, fmt, resolved_values
@@ -27,7 +29,9 @@ _SHORT = 8  # sentences shorter than this (after masking) say too little to coun
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUMBER = r"(?<![0-9.])\s*(?P<n>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
+_NUMBER = r"\s*(?<![0-9.])(?P<n>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
+_QUANTIFIED = re.compile(r"[?*]|\{\d")  # what follows an optional character ({N} is not a quantifier)
+_HAS_FULL_WIDTH = re.compile("[０-９．]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _OPENING_YEAR = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）\s*)?(\d{4})\s*年(?:度)?\s*[，,]")
@@ -71,26 +75,61 @@ class Sentence:
 
 def sentences(report: Report) -> Iterator[Sentence]:
     """Every sentence of every narrative, with its place (split at 。！？ and line breaks)."""
-    for key, text in report.texts.items():
+    return _sentences(report.texts)
+
+
+def _sentences(texts: Mapping[str, str]) -> Iterator[Sentence]:
+    for key, text in texts.items():
         for m in _SENTENCE.finditer(text):
             if m.group().strip():
                 yield Sentence(key, m.start(), m.end(), m.group())
 
 
+def _anchor(pattern: str) -> str:
+    """The longest run of Chinese characters every match must contain (outside groups and classes),
+    so that a pattern runs only over texts that hold it: most phrases are absent from most texts."""
+    runs, run, depth, escaped = [], "", 0, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and "\u4e00" <= ch <= "\u9fff" and not _QUANTIFIED.match(pattern, i + 1):
+            run += ch
+            continue
+        runs.append(run)
+        run = ""
+    return max([*runs, run], key=len)
+
+
 @dataclass(frozen=True)
 class _Compiled:
     phrase: TextPhrase
+    anchor: str
     pattern: re.Pattern[str]
     context: re.Pattern[str] | None
     unless: re.Pattern[str] | None
 
 
-@cache
+_COMPILED: dict[str, tuple[_Compiled, ...]] = {}  # by format id: hashing a format itself is slow
+
+
 def _compiled(spec: ReportFormat) -> tuple[_Compiled, ...]:
+    if spec.id not in _COMPILED:
+        _COMPILED[spec.id] = _compile(spec)
+    return _COMPILED[spec.id]
+
+
+def _compile(spec: ReportFormat) -> tuple[_Compiled, ...]:
     return tuple(
         _Compiled(
             p,
-            re.compile(p.pattern.replace("{N}", _NUMBER)),
+            _anchor(p.pattern),
+            re.compile(p.pattern.replace("{N}", _NUMBER).removeprefix(r"\s*")),
             re.compile(p.context) if p.context else None,
             re.compile(p.unless) if p.unless else None,
         )
@@ -139,12 +178,23 @@ def number_claims(report: Report, values: Mapping[str, Decimal]) -> list[Claim]:
     spec = report.spec
     filled = _filled(report)
     claims = []
-    for sentence in sentences(report):
-        text = sentence.text.translate(_FULL_WIDTH)
+    for key, raw in report.texts.items():
+        # same length: positions stay those of the text
+        text = raw.translate(_FULL_WIDTH) if _HAS_FULL_WIDTH.search(raw) else raw
+        spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+        starts = [start for start, _ in spans]
+        # each pattern runs once over the whole text (fast); a match must lie inside one sentence
         for c in _compiled(spec):
-            if (c.context and not c.context.search(text)) or (c.unless and c.unless.search(text)):
+            if c.anchor not in text:
                 continue
             for m in c.pattern.finditer(text):
+                at = bisect_right(starts, m.start()) - 1
+                if at < 0 or m.end() > spans[at][1]:
+                    continue
+                start, end = spans[at]
+                sentence = text[start:end]
+                if (c.context and not c.context.search(sentence)) or (c.unless and c.unless.search(sentence)):
+                    continue
                 stated = Decimal(0) if c.phrase.negation else _value(m.group("n"))
                 readings = tuple(
                     (r, sum((values[a] for a in r), Decimal(0)))
@@ -152,7 +202,10 @@ def number_claims(report: Report, values: Mapping[str, Decimal]) -> list[Claim]:
                     if any(a in filled for a in r)
                 )
                 if stated is not None and readings:
-                    claims.append(Claim(sentence, c.phrase, re.sub(r"\s+", "", m.group()), stated, readings))
+                    quote = re.sub(r"\s+", "", m.group())
+                    claims.append(
+                        Claim(Sentence(key, start, end, raw[start:end]), c.phrase, quote, stated, readings)
+                    )
     return claims
 
 
@@ -212,30 +265,42 @@ def _masked(text: str) -> str:
 
 
 @cache
-def _fixed(spec: ReportFormat) -> frozenset[str]:
+def _fixed(format_id: str) -> frozenset[str]:
     """The national format's own wording (headings, sub-headings, set sentences): never 'copied'."""
+    spec = get_format(format_id)
     texts = [*spec.fixed_sentences]
     for section in spec.sections:
         texts += [section.heading, section.full_heading, *section.starter_subheadings]
     return frozenset(_masked(t) for t in texts)
 
 
-def _countable(spec: ReportFormat, report: Report) -> list[tuple[Sentence, str]]:
-    fixed = _fixed(spec)
+@lru_cache(maxsize=8)
+def _countable_cached(format_id: str, texts: tuple[tuple[str, str], ...]) -> list[tuple[Sentence, str]]:
+    return _countable(format_id, dict(texts))
+
+
+def _countable(format_id: str, texts: Mapping[str, str]) -> list[tuple[Sentence, str]]:
+    fixed = _fixed(format_id)
     out = []
-    for s in sentences(report):
+    for s in _sentences(texts):
         masked = _masked(s.text)
         if len(masked) >= _SHORT and masked not in fixed:
             out.append((s, masked))
     return out
 
 
+@lru_cache(maxsize=4)
+def _before(format_id: str, texts: tuple[tuple[str, str], ...]) -> tuple[list[str], frozenset[str]]:
+    """Last year's countable sentences, masked (kept: last year's report does not change while typing)."""
+    before = [m for _, m in _countable(format_id, dict(texts))]
+    return before, frozenset(before)
+
+
 def copied_sentences(report: Report, previous: Report) -> list[Sentence]:
     """This year's sentences that repeat one of last year's once digits are masked."""
-    before = [m for _, m in _countable(previous.spec, previous)]
-    exact = set(before)
+    before, exact = _before(previous.format, tuple(previous.texts.items()))
     repeated = []
-    for s, masked in _countable(report.spec, report):
+    for s, masked in _countable_cached(report.format, tuple(report.texts.items())):
         if masked in exact or (
             before and process.extractOne(masked, before, scorer=fuzz.ratio, score_cutoff=COPIED_SIMILARITY)
         ):
@@ -245,7 +310,9 @@ def copied_sentences(report: Report, previous: Report) -> list[Sentence]:
 
 def copied_share(report: Report, previous: Report) -> tuple[list[Sentence], int]:
     """(repeated sentences, how many sentences count) — the figures of TEXT.COPIED."""
-    return copied_sentences(report, previous), len(_countable(report.spec, report))
+    return copied_sentences(report, previous), len(
+        _countable_cached(report.format, tuple(report.texts.items()))
+    )
 
 
 def text_copied(report: Report, previous: Report) -> list[Finding]:

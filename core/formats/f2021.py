@@ -496,7 +496,7 @@ def _draft_blocks(b: Table) -> tuple[DraftBlock, ...]:
             templates=(
                 "{year}年，本机关共收到政府信息公开申请{requests.1.total}件"
                 + _list("，其中", applicants)
-                + "；上年结转{requests.2.total}件。办结{requests.3.7.total}件"
+                + "；上年结转{requests.2.total}件。办结政府信息公开申请{requests.3.7.total}件"
                 + _list("，其中", results)
                 + "；结转下年度继续办理{requests.4.total}件。",
                 "因政府信息公开被申请行政复议{review_litigation.review.total}件，被提起行政诉讼"
