@@ -333,10 +333,20 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
     ]
 
 
+def _written(report: Report) -> bool:
+    """Has the user begun 第一部分 beyond a new report's sub-headings?"""
+    starters = {h for s in report.spec.sections for h in s.starter_subheadings}
+    lines = (line.strip() for line in report.texts.get("overview", "").split("\n"))
+    return any(line and line not in starters for line in lines)
+
+
 def text_empty(report: Report) -> list[Finding]:
-    """TEXT.EMPTY: 第五部分 left empty or only 「无」: the national format asks for problems and remedies."""
+    """TEXT.EMPTY: 第五部分 left empty or only 「无」 once the narrative is being written (a new report's
+    empty sections are not yet a problem): the national format asks for problems and remedies."""
     section = next((s for s in report.spec.sections if s.text_key == "problems"), None)
     if section is None or section.text_key is None or not _NOTHING.match(report.texts[section.text_key]):
+        return []
+    if not _written(report):
         return []
     return [
         Finding(
