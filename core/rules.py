@@ -47,8 +47,9 @@ class Finding:
 
     @property
     def key(self) -> str:
-        """Names this finding for a dismissal: the same warning about the same thing has the same key."""
-        return "|".join((self.rule, ",".join(self.cells), self.topic))
+        """Names this finding for a dismissal: the same warning about the same thing has the same key
+        (its topic when it has one, e.g. TEXT.COPIED whatever texts repeat; else its cells)."""
+        return f"{self.rule}|{self.topic or ','.join(self.cells)}"
 
     def as_json(self) -> dict[str, object]:
         return {

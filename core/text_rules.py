@@ -329,6 +329,7 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
             f"本年度叙述的 {total} 句中有 {len(repeated)} 句（{len(repeated) / total:.0%}）与 "
             f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"
             "请按本年度的实际情况改写（重复的句子已在文字中标出）",
+            topic=f"上年={previous.year}",
         )
     ]
 
