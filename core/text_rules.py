@@ -36,6 +36,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _OPENING_YEAR = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）\s*)?(\d{4})\s*年(?:度)?\s*[，,]")
 _TITLE_YEAR = re.compile(r"(\d{4})\s*年度?政府信息公开工作年度报告")
+_HEADING_LINE = re.compile(r"^（[一二三四五六七八九十]+）[^，。；]{0,16}$")  # a sub-heading: structure
 _NOTHING = re.compile(r"^[\s无。.．、，,;；:：（）()“”\"'暂]*$")
 
 
@@ -284,7 +285,7 @@ def _countable(format_id: str, texts: Mapping[str, str]) -> list[tuple[Sentence,
     out = []
     for s in _sentences(texts):
         masked = _masked(s.text)
-        if len(masked) >= _SHORT and masked not in fixed:
+        if len(masked) >= _SHORT and masked not in fixed and not _HEADING_LINE.match(masked):
             out.append((s, masked))
     return out
 

@@ -122,8 +122,8 @@ def test_a_text_warning_is_dismissed_with_a_reason_greyed_kept_and_shown_again(
     assert panel.dismissed == [number] and number not in document.findings
     assert document.warning_count == warnings_before - 1
     item = panel.item_for(number)
-    assert item is not None and item.text(0).startswith("已忽略：")
-    assert "原因：文字中的25件含转办件" in item.text(0)
+    assert item is not None and item.text(0).startswith("已忽略（原因：文字中的25件含转办件")
+    assert number.message in item.text(0)
     assert item.foreground(0).color() == DISMISSED_COLOUR and item.font(0).italic()
     assert "已忽略 1 处" in panel.header.text()
     assert window.findings_label.text().endswith(f"{warnings_before - 1} 处提示")

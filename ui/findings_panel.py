@@ -164,7 +164,7 @@ class FindingsPanel(QWidget):
         record = self.document.dismissals.get(finding.key) if self.document is not None else None
         if record is not None:
             by = f"{record.who}，{record.at:%Y-%m-%d %H:%M}"
-            item.setText(0, f"已忽略：{finding.message}\n原因：{record.reason}（{by}）")
+            item.setText(0, f"已忽略（原因：{record.reason}；{by}）：{finding.message}")
         item.setData(0, Qt.ItemDataRole.UserRole, finding)
         item.setToolTip(0, item.text(0))
         item.setForeground(0, QBrush(DISMISSED_COLOUR))
