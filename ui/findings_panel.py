@@ -140,24 +140,26 @@ class FindingsPanel(QWidget):
             if finding.rule != BLANK_RULE:
                 self.tree.addTopLevelItem(self._item(finding))
         if blanks:
-            group = QTreeWidgetItem([f"提示：有 {len(blanks)} 个格子未填写（没有的请填 0），点击展开"])
-            group.setForeground(0, QBrush(WARNING_COLOUR))
-            group.addChildren([self._item(f) for f in blanks])
-            self.tree.addTopLevelItem(group)
-            group.setExpanded(blanks_open)
+            label = f"提示：有 {len(blanks)} 个格子未填写（没有的请填 0），点击展开"
+            self._group(label, WARNING_COLOUR, [self._item(f) for f in blanks], blanks_open)
         if not findings:
             ok = QTreeWidgetItem(["没有发现问题：各项数字的勾稽关系正确，所有格子都已填写。"])
             ok.setForeground(0, QBrush(QColor("#1b6e20")))
             self.tree.addTopLevelItem(ok)
         if dismissed:
-            group = QTreeWidgetItem([f"已忽略的提醒（{len(dismissed)} 条）"])
-            group.setForeground(0, QBrush(DISMISSED_COLOUR))
-            group.addChildren([self._dismissed_item(f) for f in dismissed])
-            self.tree.addTopLevelItem(group)
-            group.setExpanded(True)
+            label = f"已忽略的提醒（{len(dismissed)} 条）"
+            self._group(label, DISMISSED_COLOUR, [self._dismissed_item(f) for f in dismissed], True)
         ignored = f" · 已忽略 {len(dismissed)} 处" if dismissed else ""
         self.header.setText(f"检查结果：{summary(findings)}{ignored}")
         self._update_button()
+
+    def _group(self, label: str, colour: QColor, children: list[QTreeWidgetItem], expanded: bool) -> None:
+        """An expandable line gathering findings (the blanks; the dismissed ones)."""
+        group = QTreeWidgetItem([label])
+        group.setForeground(0, QBrush(colour))
+        group.addChildren(children)
+        self.tree.addTopLevelItem(group)
+        group.setExpanded(expanded)
 
     def _dismissed_item(self, finding: Finding) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"已忽略：{finding.message}"])

@@ -101,6 +101,8 @@ def value_text(spec: ReportFormat, field: str, value: str | None) -> str:
         return STATUS_NAMES.get(value or "", value or "")
     if field == "deleted":
         return "已删除" if value else "未删除"
+    if field.startswith("dismissed."):
+        return value or "（恢复提醒）"  # the reason it was dismissed
     if value is None or value == "":
         if field in spec.cells and spec.cells[field].derived:
             return "自动计算"
