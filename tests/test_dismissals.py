@@ -17,11 +17,13 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
+from core.formats import get_format
 from core.report import Report
 from core.storage import Database
 from core.text_rules import draft_text
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.findings_panel import DISMISS_TEXT, DISMISSED_COLOUR, UNDISMISS_TEXT, FindingsPanel
+from ui.history import change_texts, field_name, kind_name
 from ui.main_window import MainWindow
 from ui.text_editor import COPIED_FORMAT, DRAFT_FORMAT
 
@@ -95,9 +97,15 @@ def test_storage_keeps_a_dismissal_with_reason_and_who_and_records_it_in_history
     assert [(c.field, c.old, c.new) for c in latest.changes] == [
         ("dismissed.TEXT.NUMBER|x", None, "文字说的是全县的数")
     ]
+    spec = get_format()
+    assert (
+        kind_name(latest) == "忽略提醒"
+        and field_name(spec, latest.changes[0].field) == "提醒「TEXT.NUMBER：x」"
+    )
     db.undismiss(report_id, "TEXT.NUMBER|x")
     assert db.dismissals(report_id) == {}
-    assert db.history(report_id)[0].kind == "undismiss"
+    undone = db.history(report_id)[0]
+    assert kind_name(undone) == "恢复提醒" and change_texts(spec, undone.changes[0])[1] == "（恢复提醒）"
     db.set_status(report_id, "final")
     with pytest.raises(UserError, match="定稿"):
         db.dismiss(report_id, "TEXT.NUMBER|x", "原因", "张三")
