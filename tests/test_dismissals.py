@@ -211,3 +211,5 @@ def test_the_editor_marks_copied_sentences_and_the_drafted_block_that_follows_th
     document.undo_stack.undo()
     assert "共收到政府信息公开申请23件" in overview.text()
     assert QColor(DRAFT_FORMAT.background().color()).name() in _backgrounds(overview.edit.document())
+    document.undo_stack.undo()  # 「根据表格生成」 is one undo step
+    assert block not in overview.text() and block not in document.report.texts["overview"]

@@ -188,6 +188,10 @@ def test_year_plans_and_reviews_are_not_the_report_year(seed: Report) -> None:
     report.year = 2022
     [finding] = _text(check(report), "TEXT.YEAR")
     assert finding.cells == ("text.overview",) and "2021" in finding.message
+    report.year = 2021
+    report.texts["other"] = "本报告为温县2020年度政府信息公开工作年度报告的补充。"
+    [finding] = _text(check(report), "TEXT.YEAR")
+    assert finding.cells == ("text.other",) and "2020" in finding.message
 
 
 @pytest.mark.parametrize(

@@ -306,7 +306,7 @@ class ReportDocument(QObject):
         if self.previous is not None and any(f.rule == "TEXT.COPIED" for f in self.findings):
             for sentence in copied_sentences(report, self.previous):
                 self.copied_spans.setdefault(sentence.key, []).append((sentence.start, sentence.end))
-        self.draft_spans = draft_spans(report)
+        self.draft_spans = draft_spans(self.report)  # the stored text: a cell preview does not move it
 
     def draft_from_tables(self) -> int:
         """「根据表格生成」: the standard number sentences written into the narrative, one undo step.
