@@ -12,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.exchange import read_report
 from core.formats import f2021
@@ -275,3 +277,32 @@ def test_an_untouched_draft_follows_the_tables_and_an_edited_one_is_watched(seed
     later.values["requests.1.commercial"] = Decimal(800)
     assert follow_drafts(after, later) == {}
     assert any("9" in f.message for f in _numbers(later))
+
+
+_WORDS = [
+    "收到",
+    "受理",
+    "政府信息公开申请",
+    "行政复议",
+    "行政诉讼",
+    "未",
+    "没有",
+    "无",
+    "件",
+    "二十",
+    "两",
+    "万",
+    "。",
+    "，",
+    "\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*_WORDS, "17", "（一）", "2020年，", " "]), max_size=40))
+def test_any_narrative_is_read_without_failing(words: list[str]) -> None:
+    report = Report.blank("某机关", 2021)
+    report.values["requests.1.natural_person"] = Decimal(17)
+    report.texts["overview"] = "".join(words)
+    findings = check(report, report.model_copy(deep=True, update={"year": 2020}))
+    assert all(f.severity == "warning" for f in findings if f.rule.startswith("TEXT."))
