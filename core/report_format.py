@@ -8,6 +8,7 @@ rules, the PDF and the exchange file all read these objects; none of them spells
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -151,6 +152,38 @@ class CellInfo:
         return f"第{self.table.section}部分「{self.row.title}」「{self.column.name}」"
 
 
+class TextPhrase(_Frozen):
+    """How the narrative states one table number (TEXT.NUMBER): a pattern and the readings it allows.
+
+    `pattern` is a regular expression matched inside one sentence; `{N}` marks the stated number (Arabic
+    or Chinese numerals). A pattern without `{N}` is a negation: it states 0. Each reading is a sum of
+    cells; the sentence contradicts the tables only when no reading equals the stated number. `context`
+    (when given) must occur in the same sentence, `unless` must not (e.g. 规章 near 现行有效件数).
+    """
+
+    topic: str  # what the number is, in words, for the message
+    pattern: str
+    readings: tuple[tuple[str, ...], ...]
+    context: str = ""
+    unless: str = ""
+
+    @property
+    def negation(self) -> bool:
+        return "{N}" not in self.pattern
+
+
+class DraftBlock(_Frozen):
+    """「根据表格生成」: sentences written from the tables under a sub-heading of a narrative.
+
+    A template holds `{year}`, `{a+b}` (the sum of cells, as shown) and `{list:PREFIX|label=a+b|…}`
+    (PREFIX then 「label N件」 for each part that is not 0, joined by 、; nothing when all are 0).
+    """
+
+    text_key: str
+    heading: str  # the sub-heading the block goes under, e.g. （二）依申请公开
+    templates: tuple[str, ...]
+
+
 class ReportFormat(_Frozen):
     id: str  # "2021"
     basis: str  # the notice that set it
@@ -162,6 +195,9 @@ class ReportFormat(_Frozen):
     tables: tuple[Table, ...]
     checks: tuple[SumCheck, ...]
     year_checks: tuple[YearCheck, ...]
+    text_phrases: tuple[TextPhrase, ...] = ()
+    fixed_sentences: tuple[str, ...] = ()  # the national format's own wording, not counted by TEXT.COPIED
+    draft_blocks: tuple[DraftBlock, ...] = ()
 
     def title(self, agency: str, year: int) -> str:
         return self.title_template.format(agency=agency, year=year)
@@ -250,6 +286,7 @@ class ReportFormat(_Frozen):
             for address in (yc.cell, yc.previous, *yc.plus, *yc.minus):
                 if address not in known:
                     problems.append(f"year check {yc.rule} names unknown cell {address}")
+        problems += _text_problems(self, known)
         table_keys = [s.table_key for s in self.sections if s.table_key]
         if sorted(table_keys) != sorted(t.key for t in self.tables):
             problems.append("sections and tables disagree")
@@ -277,4 +314,34 @@ def _grid_problems(table: Table) -> list[str]:
         problems.append(f"table {table.key}: grid holes or overflow at {sorted(set(covered) ^ expected)[:5]}")
     if any(n > 1 for n in covered.values()):
         problems.append(f"table {table.key}: overlapping grid cells")
+    return problems
+
+
+DRAFT_FIELD = re.compile(r"\{([^{}]+)\}")
+
+
+def _text_problems(spec: ReportFormat, known: set[str]) -> list[str]:
+    """Every phrase and draft names real cells and compiles; every draft goes into a real narrative."""
+    problems = []
+    for phrase in spec.text_phrases:
+        for address in (a for reading in phrase.readings for a in reading):
+            if address not in known:
+                problems.append(f"text phrase {phrase.topic} names unknown cell {address}")
+        if not phrase.readings:
+            problems.append(f"text phrase {phrase.topic} has no reading")
+        for regex in (phrase.pattern.replace("{N}", "1"), phrase.context, phrase.unless):
+            try:
+                re.compile(regex)
+            except re.error as exc:
+                problems.append(f"text phrase {phrase.topic}: bad pattern {regex!r} ({exc})")
+    for block in spec.draft_blocks:
+        if block.text_key not in spec.text_keys:
+            problems.append(f"draft block {block.heading} names unknown text {block.text_key}")
+        for template in block.templates:
+            for field in DRAFT_FIELD.findall(template):
+                parts = field.split("|")[1:] if field.startswith("list:") else [f"={field}"]
+                for part in parts:
+                    for address in part.partition("=")[2].split("+"):
+                        if address != "year" and address not in known:
+                            problems.append(f"draft block {block.heading} names unknown cell {address}")
     return problems

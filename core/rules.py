@@ -27,6 +27,10 @@ SEVERITY: dict[str, Severity] = {
     "BLANK": "warning",
     "YEAR.CARRY_OVER": "warning",
     "YEAR.IN_FORCE": "warning",
+    "TEXT.NUMBER": "warning",
+    "TEXT.YEAR": "warning",
+    "TEXT.COPIED": "warning",
+    "TEXT.EMPTY": "warning",
 }
 
 _ZERO = Decimal(0)
@@ -39,6 +43,13 @@ class Finding:
     severity: Severity
     cells: tuple[str, ...]
     message: str
+    topic: str = ""  # what a text finding is about (e.g. 本年新收…=17), so a dismissal keeps to it
+
+    @property
+    def key(self) -> str:
+        """Names this finding for a dismissal: the same warning about the same thing has the same key
+        (its topic when it has one, e.g. TEXT.COPIED whatever texts repeat; else its cells)."""
+        return f"{self.rule}|{self.topic or ','.join(self.cells)}"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -203,4 +214,7 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
     findings = [f for rule in RULES for f in rule(report, values)]
     if previous is not None:
         findings += year_checks(report, values, previous)
+    from core.text_rules import text_findings  # here: text_rules builds on this module's Finding
+
+    findings += text_findings(report, values, previous)
     return sorted(findings, key=lambda f: f.severity != "error")

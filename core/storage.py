@@ -69,6 +69,19 @@ class ReportSummary:
 
 
 @dataclass(frozen=True)
+class Dismissal:
+    """A warning the user dismissed for this report (「忽略此提醒」): which, why, who, when."""
+
+    key: str  # the finding's key (core.rules.Finding.key)
+    reason: str
+    who: str
+    at: dt.datetime  # aware, in local time
+
+
+DISMISSED = "dismissed."  # a change's field for a dismissal: dismissed.<finding key>, new = the reason
+
+
+@dataclass(frozen=True)
 class Change:
     field: str
     old: str | None
@@ -151,7 +164,20 @@ def _statements(*sql: str) -> Callable[[sqlite3.Connection], None]:
 
 # Migration N (1-based) brings a file from user_version N-1 to N, inside one transaction with foreign
 # keys on (a table rebuild must keep them valid). Append only; never edit one that has shipped.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_statements(*_SCHEMA_1),)
+# 2: dismissed warnings (「忽略此提醒」), kept with the report; each dismissal is a revision too
+_DISMISSALS = """CREATE TABLE dismissals (
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    key TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (report_id, key)
+) WITHOUT ROWID"""
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _statements(*_SCHEMA_1),
+    _statements(_DISMISSALS),
+)
 
 
 # ---------------------------------------------------------------- errors
@@ -709,6 +735,8 @@ class Database:
         for c in changes:
             if c.field.startswith("text."):
                 texts.append((report_id, c.field.removeprefix("text."), c.new or ""))
+            elif c.field.startswith(DISMISSED):
+                continue  # kept in its own table by `dismiss` / `undismiss`
             elif c.field == "agency":
                 columns["reports"]["agency_id"] = self._agency_id(c.new or "")
             elif c.field in _COLUMNS:
@@ -911,6 +939,45 @@ class Database:
                     "请先把现有的那份改名或删除。"
                 )
             self._record(report_id, "undelete", None, [Change("deleted", stored.deleted_at, None)])
+
+    def dismissals(self, report_id: int) -> dict[str, Dismissal]:
+        """The warnings dismissed for this report, by finding key."""
+        with self._read():
+            rows = self._conn.execute(
+                "SELECT key, reason, who, at FROM dismissals WHERE report_id = ? ORDER BY at", (report_id,)
+            ).fetchall()
+        return {key: Dismissal(key, reason, who, _time(at)) for key, reason, who, at in rows}
+
+    def dismiss(self, report_id: int, key: str, reason: str, who: str) -> int:
+        """Dismiss a warning for this report, with a reason (required); one revision, noted with who."""
+        reason = reason.strip()
+        if not reason:
+            raise UserError("请写明忽略这条提醒的原因。")
+        with self._write():
+            self._editable(report_id)
+            old = self._conn.execute(
+                "SELECT reason FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key)
+            ).fetchone()
+            rev = self._record(report_id, "dismiss", who, [Change(DISMISSED + key, old and old[0], reason)])
+            self._conn.execute(
+                "INSERT INTO dismissals(report_id, key, reason, who, at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(report_id, key) DO UPDATE SET reason = excluded.reason, who = excluded.who, "
+                "at = excluded.at",
+                (report_id, key, reason, who, self._now()),
+            )
+            return rev
+
+    def undismiss(self, report_id: int, key: str) -> None:
+        """Show a dismissed warning again (a revision too); nothing happens if it was not dismissed."""
+        with self._write():
+            self._editable(report_id)
+            old = self._conn.execute(
+                "SELECT reason FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key)
+            ).fetchone()
+            if old is None:
+                return
+            self._record(report_id, "undismiss", None, [Change(DISMISSED + key, old[0], None)])
+            self._conn.execute("DELETE FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key))
 
     def restore_revision(self, report_id: int, revision_id: int) -> int:
         """Make the state right after `revision_id` current again, as a new 'restore' revision (undoable).

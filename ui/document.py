@@ -15,6 +15,7 @@ same undo step, so that they are computed again and follow the new value.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import time
 from collections.abc import Iterable
 from decimal import Decimal
@@ -27,9 +28,10 @@ from core.errors import UserError
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts
+from core.text_rules import copied_sentences, draft_spans, follow_drafts, insert_drafts
 
 if TYPE_CHECKING:
-    from core.storage import Database
+    from core.storage import Database, Dismissal
 
 Values = dict[str, Decimal | None]
 
@@ -80,6 +82,7 @@ class ReportDocument(QObject):
             except UserError:
                 self.previous = None  # e.g. last year's is in a format we cannot read: no year checks
         self.read_only: bool = self.db.status(self.report_id) == "final"
+        self.dismissals: dict[str, Dismissal] = self.db.dismissals(self.report_id)
         self._recompute(self.report)
 
     @property
@@ -102,7 +105,12 @@ class ReportDocument(QObject):
         return self._previewing
 
     def _recompute(self, report: Report) -> None:
-        self.findings: list[Finding] = check(report, self.previous)
+        findings = check(report, self.previous)
+        dismissed = self.dismissals
+        # a dismissed warning is shown greyed and counts nowhere; an error can never be dismissed
+        self.dismissed_findings = [f for f in findings if f.severity == "warning" and f.key in dismissed]
+        self.findings: list[Finding] = [f for f in findings if f not in self.dismissed_findings]
+        self._text_marks(report)
         self.resolved: dict[str, Decimal] = resolved_values(report)
         by_cell: dict[str, list[Finding]] = {}
         for finding in self.findings:
@@ -201,7 +209,9 @@ class ReportDocument(QObject):
     # ---------------------------------------------------------------- applying and saving
 
     def _apply_values(self, values: Values, kind: str) -> None:
+        before = self.report.model_copy(update={"values": dict(self.report.values)})
         self.report.values.update(values)
+        self._follow_drafts(before)
         self._pending_values.update(values)
         self._pending_kind = kind
         self._previewing = False
@@ -265,6 +275,68 @@ class ReportDocument(QObject):
         """True while some change is held in memory because the database refused it."""
         return bool(self._pending_values or self._pending_texts or self._pending_signature)
 
+    # ---------------------------------------------------------------- dismissals and the narrative
+
+    def dismiss(self, finding: Finding, reason: str) -> None:
+        """「忽略此提醒」: the warning is kept with the report, with the reason and who, in its history."""
+        if self.read_only:
+            raise UserError(READ_ONLY_MESSAGE)
+        if finding.severity != "warning":
+            raise UserError("错误不能忽略，请修改数字。")
+        self.db.dismiss(self.report_id, finding.key, reason, _user_name())
+        self._dismissals_changed()
+
+    def undismiss(self, finding: Finding) -> None:
+        """Show a dismissed warning again."""
+        if self.read_only:
+            raise UserError(READ_ONLY_MESSAGE)
+        self.db.undismiss(self.report_id, finding.key)
+        self._dismissals_changed()
+
+    def _dismissals_changed(self) -> None:
+        self.dismissals = self.db.dismissals(self.report_id)
+        self._recompute(self.report)
+        self.saved.emit(dt.datetime.now())
+        self.findingsChanged.emit()
+
+    def _text_marks(self, report: Report) -> None:
+        """Where the editors mark text: sentences repeated from last year (while TEXT.COPIED stands)
+        and the untouched drafted blocks, as {text key: [(start, end)]}."""
+        self.copied_spans: dict[str, list[tuple[int, int]]] = {}
+        if self.previous is not None and any(f.rule == "TEXT.COPIED" for f in self.findings):
+            for sentence in copied_sentences(report, self.previous):
+                self.copied_spans.setdefault(sentence.key, []).append((sentence.start, sentence.end))
+        self.draft_spans = draft_spans(self.report)  # the stored text: a cell preview does not move it
+
+    def draft_from_tables(self) -> int:
+        """「根据表格生成」: the standard number sentences written into the narrative, one undo step.
+        Returns how many texts changed (0: every drafted block is already there)."""
+        if self.read_only:
+            raise UserError(READ_ONLY_MESSAGE)
+        texts = insert_drafts(self.report)
+        if not texts:
+            return 0
+        self.undo_stack.beginMacro("根据表格生成")
+        for key, text in texts.items():
+            self.undo_stack.push(_TextCommand(self, key, self.report.texts[key], text, first=False))
+        self.undo_stack.endMacro()
+        return len(texts)
+
+    def _follow_drafts(self, before: Report) -> None:
+        """Untouched drafted blocks follow the tables (their undo is the table change's own undo)."""
+        for key, text in follow_drafts(before, self.report).items():
+            self.report.texts[key] = text
+            self._pending_texts[key] = text
+            self.textChanged.emit(key)
+
+
+def _user_name() -> str:
+    """Who dismissed a warning: the Windows / system user name, as far as it can be told."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "本机用户"
+
 
 def _differs(old: Decimal | None, new: Decimal | None) -> bool:
     if old is None or new is None:
@@ -287,10 +359,10 @@ class _ValuesCommand(QUndoCommand):
 class _TextCommand(QUndoCommand):
     ID = 1001
 
-    def __init__(self, doc: ReportDocument, key: str, before: str, after: str) -> None:
+    def __init__(self, doc: ReportDocument, key: str, before: str, after: str, first: bool = True) -> None:
         super().__init__("修改文字")
         self._doc, self.key, self.before, self.after = doc, key, before, after
-        self._first = True  # the editor that pushed the command already shows the text
+        self._first = first  # the editor that pushed the command already shows the text
         self._at = time.monotonic()
 
     def id(self) -> int:

@@ -50,6 +50,8 @@ KIND_NAMES = {
     "rename": "改名",
     "delete": "删除",
     "undelete": "从已删除中恢复",
+    "dismiss": "忽略提醒",
+    "undismiss": "恢复提醒",
 }
 FIELD_NAMES = {
     "agency": "机关名称",
@@ -87,6 +89,8 @@ def field_name(spec: ReportFormat, field: str) -> str:
         section = next((s for s in spec.sections if s.text_key == key), None)
         if section is not None:
             return f"「{section.full_heading}」的文字"
+    if field.startswith("dismissed."):  # dismissed.<rule>|<what>: the reason is the value
+        return f"提醒「{field.removeprefix('dismissed.').replace('|', '：', 1)}」"
     return FIELD_NAMES.get(field, field)
 
 
@@ -97,6 +101,8 @@ def value_text(spec: ReportFormat, field: str, value: str | None) -> str:
         return STATUS_NAMES.get(value or "", value or "")
     if field == "deleted":
         return "已删除" if value else "未删除"
+    if field.startswith("dismissed."):
+        return value or "（恢复提醒）"  # the reason it was dismissed
     if value is None or value == "":
         if field in spec.cells and spec.cells[field].derived:
             return "自动计算"

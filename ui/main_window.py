@@ -114,6 +114,7 @@ class ReportEditor(QWidget):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 
         self.findings = FindingsPanel()
+        self.findings.set_document(document)
         self.findings.activated.connect(self.show_finding)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.pages)

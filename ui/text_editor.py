@@ -4,7 +4,9 @@ Every change goes through `ReportDocument.set_text`, which stores it at once and
 (consecutive typing merges). The editor's own undo is switched off so that Ctrl+Z / Ctrl+Y use the
 report's undo stack, the same one the tables use. A line that starts with a sub-heading number such
 as （一） is shown as a sub-heading, as the exchange format and the PDF read it. 查找 selects and
-highlights what it found (`show_found`).
+highlights what it found (`show_found`). Sentences repeated from last year's report are marked while
+TEXT.COPIED stands, and a block 「根据表格生成」 wrote is shown as a block while it is untouched (it then
+follows the tables).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
+from core.errors import UserError
 from core.report_format import Section
 from ui.document import ReportDocument
 
@@ -38,18 +41,47 @@ def count_characters(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
+Mark = tuple[int, int, QTextCharFormat]  # start, end (positions in the plain text), how it is shown
+
+
+def _background(colour: str) -> QTextCharFormat:
+    mark = QTextCharFormat()
+    mark.setBackground(QColor(colour))
+    return mark
+
+
+COPIED_FORMAT = _background("#ffe0b2")  # orange: repeats last year's report (TEXT.COPIED)
+DRAFT_FORMAT = _background("#e3f0fb")  # light blue: written from the tables, untouched
+
+
 class SubheadingHighlighter(QSyntaxHighlighter):
-    """Bold, dark blue sub-heading lines, so the structure the PDF will follow is visible."""
+    """Bold, dark blue sub-heading lines, so the structure the PDF will follow is visible; and the
+    marked spans (`marks`) with their background."""
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self.heading_format = QTextCharFormat()
         self.heading_format.setFontWeight(QFont.Weight.Bold)
         self.heading_format.setForeground(QColor("#1f3f7a"))
+        self.marks: list[Mark] = []
+
+    def set_marks(self, marks: list[Mark]) -> None:
+        if [(a, b) for a, b, _ in marks] != [(a, b) for a, b, _ in self.marks]:
+            self.marks = marks
+            self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
-        if SUBHEADING.match(text):
+        heading = bool(SUBHEADING.match(text))
+        if heading:
             self.setFormat(0, len(text), self.heading_format)
+        block = self.currentBlock().position()
+        for start, end, mark in self.marks:
+            lo, hi = max(start, block), min(end, block + len(text))
+            if lo < hi:
+                shown = QTextCharFormat(mark)
+                if heading:
+                    shown.merge(self.heading_format)
+                self.setFormat(lo - block, hi - lo, shown)
 
 
 class _PlainEdit(QTextEdit):
@@ -115,6 +147,15 @@ class NarrativeEditor(QWidget):
         footer = QHBoxLayout()
         footer.addWidget(hint, 1)
         footer.addWidget(self.count_label)
+        self.draft_button: QPushButton | None = None
+        if any(b.text_key == self.key for b in document.spec.draft_blocks):
+            self.draft_button = QPushButton("根据表格生成")
+            self.draft_button.setToolTip(
+                "把表格中的数字写成标准的句子，放到相应的小标题下（浅蓝色）；未改动时随表格更新，可自行修改"
+            )
+            self.draft_button.clicked.connect(self.draft_from_tables)
+            footer.addWidget(self.draft_button)
+        self.hint = hint
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
@@ -123,13 +164,35 @@ class NarrativeEditor(QWidget):
         self._show(document.report.texts[self.key])
         self.edit.textChanged.connect(self._typed)
         document.textChanged.connect(self._refresh)
+        document.findingsChanged.connect(self._show_marks)
         self.set_read_only(document.read_only)
+        self._show_marks()
 
     def text(self) -> str:
         return self.edit.toPlainText()
 
     def set_read_only(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
+        if self.draft_button is not None:
+            self.draft_button.setEnabled(not read_only)
+
+    @Slot()
+    def draft_from_tables(self) -> None:
+        try:
+            written = self.document.draft_from_tables()
+        except UserError as exc:
+            self.hint.setText(exc.message)
+            return
+        self.hint.setText(
+            "已根据表格写入标准句子（浅蓝色部分），可以修改。" if written else "根据表格的句子已在文中。"
+        )
+
+    @Slot()
+    def _show_marks(self) -> None:
+        """Mark the sentences repeated from last year and the untouched drafted blocks."""
+        marks = [(a, b, COPIED_FORMAT) for a, b in self.document.copied_spans.get(self.key, [])]
+        marks += [(a, b, DRAFT_FORMAT) for a, b in self.document.draft_spans.get(self.key, [])]
+        self.highlighter.set_marks(marks)
 
     def show_found(self, start: int, length: int) -> None:
         """查找: select and highlight `length` characters from `start`, scrolled into view."""

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from core.report_format import (
     Column,
+    DraftBlock,
     GridCell,
     ReportFormat,
     Row,
@@ -18,6 +19,7 @@ from core.report_format import (
     SumCheck,
     Table,
     Term,
+    TextPhrase,
     YearCheck,
 )
 
@@ -323,6 +325,190 @@ def _year_checks(b: Table) -> list[YearCheck]:
     return carry + in_force
 
 
+# ---------------------------------------------------------------- the narrative (TEXT.*, drafting)
+
+_A = "active_disclosure"
+_NEW = ("requests.1.total",)
+_NEW_AND_CARRIED = ("requests.1.total", "requests.2.total")
+_DONE = ("requests.3.7.total",)
+_REVIEW = ("review_litigation.review.total",)
+_DIRECT = ("review_litigation.litigation_direct.total",)
+_AFTER = ("review_litigation.litigation_after_review.total",)
+_ABOUT_DISCLOSURE = "信息公开|依申请"
+_ABOUT_REQUESTS = "申请"
+# a denial: 未/没有/无, but not 未经复议, 尚未审结 or 无法/无论 (which deny nothing about a count)
+_NO = "(?:(?<!尚)未(?!经|审|结|办)|没有|无(?=因|行政|政府信息公开|依申请))(?:发生|收到|出现|接到|受理)?"
+_NOT_LOST = "(?![^，。；]{0,4}(?:纠错|纠正|败诉))"  # 「未发生行政复议被纠错」 denies a loss, not the cases
+_DOCS = "(?:行政)?规范性文件"
+
+
+def _result_sum(prefix: str, count: int) -> tuple[str, ...]:
+    return tuple(f"requests.{prefix}.{n}.total" for n in range(1, count + 1))
+
+
+def _phrase(
+    topic: str, pattern: str, *readings: tuple[str, ...], context: str = "", unless: str = ""
+) -> TextPhrase:
+    return TextPhrase(topic=topic, pattern=pattern, readings=readings, context=context, unless=unless)
+
+
+def _text_phrases() -> tuple[TextPhrase, ...]:
+    """The sentences TEXT.NUMBER understands. Numbers in a sentence no phrase covers are never read.
+
+    Each pattern is as narrow as the published reports allow: 「依申请公开信息数311条」 (documents),
+    「受理网络问政182件」, 「信息处理费380元」 (not 行政事业性收费), 「行政规范性文件等243件」 match none.
+    「受理…申请N件」 may count this year's new requests or new + carried over: either reading agrees.
+    """
+    new = "本年新收政府信息公开申请"
+    handled = "办理政府信息公开申请"
+    carried, forward = ("requests.2.total",), ("requests.4.total",)
+    suits = (_DIRECT + _AFTER, _DIRECT, _AFTER)  # 行政诉讼 may mean both kinds, or the one that has cases
+    about = {"context": _ABOUT_REQUESTS}
+    return (
+        _phrase(
+            new,
+            r"(?:受理|收到|接收|接到)[^，。；]{0,20}?政府信息公开申请(?:共计|共|合计)?{N}件",
+            _NEW,
+            _NEW_AND_CARRIED,
+        ),
+        _phrase(
+            new,
+            r"(?:受理|收到|接收)(?:政府信息)?依申请公开(?:申请|事项)?(?:共计|共)?{N}件",
+            _NEW,
+            _NEW_AND_CARRIED,
+        ),
+        _phrase(
+            new,
+            r"(?:受理|收到|接收)(?:各类)?{N}件(?:政府信息公开|依申请公开)?申请(?!人)",
+            _NEW,
+            _NEW_AND_CARRIED,
+        ),
+        _phrase(
+            new,
+            _NO + r"(?:任何)?(?:政府信息公开申请|依申请公开(?:申请|事宜|事项)?)(?![人类])",
+            _NEW,
+            _NEW_AND_CARRIED,
+        ),
+        _phrase(
+            handled, r"办理[^，。；]{0,12}?政府信息公开申请(?:共计|共)?{N}件", _NEW, _NEW_AND_CARRIED, _DONE
+        ),
+        _phrase(
+            handled,
+            r"{N}件(?:政府信息)?公开申请均(?:已|在法定[期时]限内)?办(?:结|理)",
+            _NEW,
+            _NEW_AND_CARRIED,
+            _DONE,
+        ),
+        _phrase(
+            "办结政府信息公开申请",
+            r"办结(?:政府信息依申请公开|政府信息公开申请|依申请公开(?:申请)?)?(?:共)?{N}件",
+            _DONE,
+            **about,
+        ),
+        _phrase("上年结转政府信息公开申请", r"上年(?:度)?结转(?:申请)?(?:共)?{N}件", carried, **about),
+        _phrase("结转下年度继续办理", r"结转下(?:一)?年(?:度)?(?:继续办理)?(?:共)?{N}件", forward, **about),
+        _phrase("结转下年度继续办理", r"{N}件(?:申请)?结转下(?:一)?年", forward, **about),
+        _phrase("予以公开", r"予以公开{N}件", ("requests.3.1.total",), **about),
+        _phrase("部分公开", r"(?<![及和])部分公开{N}件", ("requests.3.2.total",), **about),
+        _phrase(
+            "予以公开及部分公开",
+            r"予以公开(?:及|和)部分公开{N}件",
+            ("requests.3.1.total", "requests.3.2.total"),
+            **about,
+        ),
+        _phrase("不予公开", r"不予公开{N}件", _result_sum("3.3", 8), **about),
+        _phrase("无法提供", r"无法提供{N}件", _result_sum("3.4", 3), **about),
+        _phrase("不予处理", r"不予处理{N}件", _result_sum("3.5", 5), **about),
+        _phrase("其他处理", r"其他处理{N}件", _result_sum("3.6", 3), **about),
+        _phrase(
+            "政府信息公开行政复议", r"行政复议(?:案件|申请)?(?:共)?{N}件", _REVIEW, context=_ABOUT_DISCLOSURE
+        ),
+        _phrase("政府信息公开行政复议", _NO + r"[^，。；]{0,20}?行政复议" + _NOT_LOST, _REVIEW),
+        _phrase("政府信息公开行政诉讼", r"行政诉讼(?:案件)?(?:共)?{N}件", *suits, context=_ABOUT_DISCLOSURE),
+        _phrase("政府信息公开行政诉讼", _NO + r"[^，。；]{0,30}?行政诉讼" + _NOT_LOST, *suits),
+        _phrase(
+            "本年制发行政规范性文件",
+            r"制发(?:的)?" + _DOCS + r"(?:共)?{N}件",
+            (f"{_A}.normative_documents.issued",),
+        ),
+        _phrase(
+            "本年废止行政规范性文件",
+            r"废止(?:的)?" + _DOCS + r"(?:共)?{N}件",
+            (f"{_A}.normative_documents.repealed",),
+        ),
+        _phrase(
+            "现行有效行政规范性文件",
+            r"现行有效(?:的)?" + _DOCS + r"(?:共)?{N}件",
+            (f"{_A}.normative_documents.in_force",),
+        ),
+        _phrase(
+            "现行有效行政规范性文件",
+            r"现行有效(?:件数)?(?:为|共)?{N}件",
+            (f"{_A}.normative_documents.in_force",),
+            context="规范性文件",
+            unless="规章",
+        ),
+        _phrase("本年制发规章", r"制发(?:的)?(?:政府)?规章(?:共)?{N}件", (f"{_A}.regulations.issued",)),
+        _phrase("本年废止规章", r"废止(?:的)?(?:政府)?规章(?:共)?{N}件", (f"{_A}.regulations.repealed",)),
+        _phrase("现行有效规章", r"现行有效(?:的)?(?:政府)?规章(?:共)?{N}件", (f"{_A}.regulations.in_force",)),
+        _phrase("行政许可处理决定", r"行政许可(?:决定)?(?:共)?{N}件", (f"{_A}.licensing.decisions",)),
+        _phrase("行政处罚处理决定", r"行政处罚(?:决定)?(?:共)?{N}件", (f"{_A}.penalty.decisions",)),
+        _phrase("行政强制处理决定", r"行政强制(?:决定)?(?:共)?{N}件", (f"{_A}.coercion.decisions",)),
+        _phrase("行政事业性收费", r"行政事业性收费(?:金额)?(?:共计|共|为)?{N}万元", (f"{_A}.fees.amount",)),
+        _phrase(
+            "行政事业性收费",
+            r"(?:未|没有|无)(?:收取|产生|发生)(?:任何)?行政事业性收费",
+            (f"{_A}.fees.amount",),
+        ),
+    )
+
+
+def _list(prefix: str, parts: Sequence[tuple[str, str]]) -> str:
+    return "{list:" + "|".join([prefix, *(f"{label}={cells}" for label, cells in parts)]) + "}"
+
+
+def _draft_blocks(b: Table) -> tuple[DraftBlock, ...]:
+    """「根据表格生成」: the standard number sentences, worded so that TEXT.NUMBER reads them back."""
+    applicants = [(c.name, f"requests.1.{c.key}") for c in b.columns if c.key != "total"]
+    # （一）予以公开, （二）部分公开（区分处理的…）: the label without its number and its remark
+    results = [(path[-1][3:].split("（")[0], f"requests.{key}.total") for key, _, path in _b_row_paths()[2:4]]
+    results += [
+        (group[3:], "+".join(f"requests.{prefix}.{n}.total" for n in range(1, len(items) + 1)))
+        for prefix, group, items in _B_GROUPS
+    ]
+    a = _A
+    return (
+        DraftBlock(
+            text_key="overview",
+            heading="（一）主动公开",
+            templates=(
+                f"{{year}}年，本机关制发规章{{{a}.regulations.issued}}件、废止规章{{{a}.regulations.repealed}}件，"
+                f"现行有效规章{{{a}.regulations.in_force}}件；制发行政规范性文件{{{a}.normative_documents.issued}}件、"
+                f"废止行政规范性文件{{{a}.normative_documents.repealed}}件，"
+                f"现行有效行政规范性文件{{{a}.normative_documents.in_force}}件。",
+                f"作出行政许可决定{{{a}.licensing.decisions}}件、行政处罚决定{{{a}.penalty.decisions}}件、"
+                f"行政强制决定{{{a}.coercion.decisions}}件，行政事业性收费{{{a}.fees.amount}}万元。",
+            ),
+        ),
+        DraftBlock(
+            text_key="overview",
+            heading="（二）依申请公开",
+            templates=(
+                "{year}年，本机关共收到政府信息公开申请{requests.1.total}件"
+                + _list("，其中", applicants)
+                + "；上年结转{requests.2.total}件。办结政府信息公开申请{requests.3.7.total}件"
+                + _list("，其中", results)
+                + "；结转下年度继续办理{requests.4.total}件。",
+                "因政府信息公开被申请行政复议{review_litigation.review.total}件，被提起行政诉讼"
+                "{review_litigation.litigation_direct.total+review_litigation.litigation_after_review.total}件。",
+            ),
+        ),
+    )
+
+
+_FIXED_SENTENCES = ("现将有关情况报告如下", "现将本年度政府信息公开工作情况报告如下")
+
+
 def build() -> ReportFormat:
     table_a, table_b, table_c = _table_a(), _table_b(), _table_c()
     # Result totals come first: （七）总计's own 总计 is then derived from the result rows' totals.
@@ -360,4 +546,7 @@ def build() -> ReportFormat:
         tables=(table_a, table_b, table_c),
         checks=tuple(checks),
         year_checks=tuple(_year_checks(table_b)),
+        text_phrases=_text_phrases(),
+        fixed_sentences=_FIXED_SENTENCES,
+        draft_blocks=_draft_blocks(table_b),
     )

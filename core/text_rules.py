@@ -1,0 +1,443 @@
+"""The narrative checked against the tables, the calendar and last year's report (TEXT.* rules).
+
+Pure functions over a report, returning findings like the arithmetic rules. They read prose, so they
+are warnings only and stay quiet unless sure: TEXT.NUMBER reads only the sentences the format's phrases
+cover (`ReportFormat.text_phrases`), accepts any of a phrase's readings, and says nothing about cells
+nobody has filled in yet. Also here: the drafted number sentences (「根据表格生成」) and the spans of
+sentences repeated from last year, which the editor highlights.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache, lru_cache
+
+from rapidfuzz import fuzz, process
+
+from core.formats import get_format
+from core.report import Report
+from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
+from core.rules import Finding, fmt, resolved_values
+
+COPIED_SHARE = 0.5  # TEXT.COPIED warns when at least this share of the sentences repeats last year's
+COPIED_SIMILARITY = 90  # rapidfuzz ratio (0–100) at which two digit-masked sentences count as the same
+_SHORT = 8  # sentences shorter than this (after masking) say too little to count as copied
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMBER = r"\s*(?<![0-9.])(?P<n>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
+_QUANTIFIED = re.compile(r"[?*]|\{\d")  # what follows an optional character ({N} is not a quantifier)
+_HAS_FULL_WIDTH = re.compile("[０-９．]")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
+_OPENING_YEAR = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）\s*)?(\d{4})\s*年(?:度)?\s*[，,]")
+_TITLE_YEAR = re.compile(r"(\d{4})\s*年度?政府信息公开工作年度报告")
+_HEADING_LINE = re.compile(r"^（[一二三四五六七八九十]+）[^，。；]{0,16}$")  # a sub-heading: structure
+_NOTHING = re.compile(r"^[\s无。.．、，,;；:：（）()“”\"'暂]*$")
+
+
+def chinese_number(text: str) -> int | None:
+    """二十三 → 23, 一百零五 → 105, 两千 → 2000, 一二三 → 123; None when it is not a number."""
+    if all(c in _DIGITS for c in text):  # digit by digit, as in 二〇二三
+        return int("".join(str(_DIGITS[c]) for c in text)) if text else None
+    total = section = digit = 0
+    for c in text:
+        if c in _DIGITS:
+            digit = _DIGITS[c]
+        elif c in _UNITS:
+            section += (digit or 1) * _UNITS[c]
+            digit = 0
+        elif c == "万":
+            total += (section + digit) * 10000
+            section = digit = 0
+        else:
+            return None
+    return total + section + digit
+
+
+def _value(text: str) -> Decimal | None:
+    if text[0].isdigit():
+        return Decimal(text)
+    number = chinese_number(text)
+    return None if number is None else Decimal(number)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    key: str  # the text it is in
+    start: int
+    end: int
+    text: str
+
+
+def sentences(report: Report) -> Iterator[Sentence]:
+    """Every sentence of every narrative, with its place (split at 。！？ and line breaks)."""
+    return _sentences(report.texts)
+
+
+def _sentences(texts: Mapping[str, str]) -> Iterator[Sentence]:
+    for key, text in texts.items():
+        for m in _SENTENCE.finditer(text):
+            if m.group().strip():
+                yield Sentence(key, m.start(), m.end(), m.group())
+
+
+def _anchor(pattern: str) -> str:
+    """The longest run of Chinese characters every match must contain (outside groups and classes),
+    so that a pattern runs only over texts that hold it: most phrases are absent from most texts."""
+    runs, run, depth, escaped = [], "", 0, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and "\u4e00" <= ch <= "\u9fff" and not _QUANTIFIED.match(pattern, i + 1):
+            run += ch
+            continue
+        runs.append(run)
+        run = ""
+    return max([*runs, run], key=len)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    phrase: TextPhrase
+    anchor: str
+    pattern: re.Pattern[str]
+    context: re.Pattern[str] | None
+    unless: re.Pattern[str] | None
+
+
+_COMPILED: dict[str, tuple[_Compiled, ...]] = {}  # by format id: hashing a format itself is slow
+
+
+def _compiled(spec: ReportFormat) -> tuple[_Compiled, ...]:
+    if spec.id not in _COMPILED:
+        _COMPILED[spec.id] = _compile(spec)
+    return _COMPILED[spec.id]
+
+
+def _compile(spec: ReportFormat) -> tuple[_Compiled, ...]:
+    return tuple(
+        _Compiled(
+            p,
+            _anchor(p.pattern),
+            re.compile(p.pattern.replace("{N}", _NUMBER).removeprefix(r"\s*")),
+            re.compile(p.context) if p.context else None,
+            re.compile(p.unless) if p.unless else None,
+        )
+        for p in spec.text_phrases
+    )
+
+
+def _filled(report: Report) -> set[str]:
+    """Cells someone filled in: given, or a total with a filled part. An empty table states nothing."""
+    filled = {a for a, v in report.values.items() if v is not None}
+    for total, parts in report.spec.derivations:
+        if any(p in filled for p in parts):
+            filled.add(total)
+    return filled
+
+
+def _section_name(spec: ReportFormat, key: str) -> str:
+    return next(f"第{s.number}部分" for s in spec.sections if s.text_key == key)
+
+
+def _describe(spec: ReportFormat, reading: tuple[str, ...]) -> str:
+    cells = [spec.cells[a] for a in reading]
+    if len(cells) == 1:
+        return cells[0].description
+    rows = "＋".join(f"「{c.row.name}」" for c in cells)
+    return f"第{cells[0].table.section}部分{rows}「{cells[0].column.name}」"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A number a covered sentence states, and what the tables say under each allowed reading."""
+
+    sentence: Sentence
+    phrase: TextPhrase
+    quote: str  # the matched words, spaces removed
+    stated: Decimal
+    readings: tuple[tuple[tuple[str, ...], Decimal], ...]  # (cells, their sum) for filled readings
+
+    @property
+    def agrees(self) -> bool:
+        return any(total == self.stated for _, total in self.readings)
+
+
+def number_claims(report: Report, values: Mapping[str, Decimal]) -> list[Claim]:
+    """Every number the narrative states in a sentence a phrase covers, about cells filled in."""
+    spec = report.spec
+    filled = _filled(report)
+    claims = []
+    for key, raw in report.texts.items():
+        # same length: positions stay those of the text
+        text = raw.translate(_FULL_WIDTH) if _HAS_FULL_WIDTH.search(raw) else raw
+        spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+        starts = [start for start, _ in spans]
+        # each pattern runs once over the whole text (fast); a match must lie inside one sentence
+        for c in _compiled(spec):
+            if c.anchor not in text:
+                continue
+            for m in c.pattern.finditer(text):
+                at = bisect_right(starts, m.start()) - 1
+                if at < 0 or m.end() > spans[at][1]:
+                    continue
+                start, end = spans[at]
+                sentence = text[start:end]
+                if (c.context and not c.context.search(sentence)) or (c.unless and c.unless.search(sentence)):
+                    continue
+                stated = Decimal(0) if c.phrase.negation else _value(m.group("n"))
+                readings = tuple(
+                    (r, sum((values[a] for a in r), Decimal(0)))
+                    for r in c.phrase.readings
+                    if any(a in filled for a in r)
+                )
+                if stated is not None and readings:
+                    quote = re.sub(r"\s+", "", m.group())
+                    claims.append(
+                        Claim(Sentence(key, start, end, raw[start:end]), c.phrase, quote, stated, readings)
+                    )
+    return claims
+
+
+def text_number(report: Report, values: Mapping[str, Decimal]) -> list[Finding]:
+    """TEXT.NUMBER: a number a covered sentence states that no reading of the tables gives."""
+    spec = report.spec
+    findings: list[Finding] = []
+    seen: set[tuple[tuple[str, ...], Decimal]] = set()
+    for claim in number_claims(report, values):
+        cells = claim.readings[0][0]
+        if claim.agrees or (cells, claim.stated) in seen:
+            continue
+        seen.add((cells, claim.stated))
+        shown, totals = [], set()
+        for reading, total in claim.readings:
+            if total not in totals:  # the other readings only when they give another number
+                totals.add(total)
+                shown.append(f"{_describe(spec, reading)}为 {fmt(total)}")
+        findings.append(
+            Finding(
+                "TEXT.NUMBER",
+                "warning",
+                cells,
+                f"{_section_name(spec, claim.sentence.key)}写的「{claim.quote}」说{claim.phrase.topic}为 "
+                f"{fmt(claim.stated)}，与表格不符：{'，'.join(shown)}（如文字说的不是这个数，可忽略此提醒）",
+                topic=f"{claim.phrase.topic}={fmt(claim.stated)}",
+            )
+        )
+    return findings
+
+
+def text_year(report: Report) -> list[Finding]:
+    """TEXT.YEAR: a paragraph of 一 opens with an earlier year as its own, or a title names another year."""
+    for sentence in sentences(report):
+        m = _OPENING_YEAR.match(sentence.text) if sentence.key == "overview" else None
+        year = int(m.group(1)) if m else None
+        if year is None or year >= report.year:
+            t = _TITLE_YEAR.search(sentence.text)
+            year = int(t.group(1)) if t and int(t.group(1)) != report.year else None
+        if year is not None:
+            quote = re.sub(r"\s+", "", sentence.text)[:30]
+            return [
+                Finding(
+                    "TEXT.YEAR",
+                    "warning",
+                    (f"text.{sentence.key}",),
+                    f"这是 {report.year} 年度的报告，{_section_name(report.spec, sentence.key)}却写"
+                    f"「{quote}…」，把 {year} 年当作本年度（可能是沿用了上年的文字），请核对年份",
+                    topic=str(year),
+                )
+            ]
+    return []
+
+
+def _masked(text: str) -> str:
+    return re.sub(r"[0-9０-９]+", "#", re.sub(r"\s+", "", text))
+
+
+@cache
+def _fixed(format_id: str) -> frozenset[str]:
+    """The national format's own wording (headings, sub-headings, set sentences): never 'copied'."""
+    spec = get_format(format_id)
+    texts = [*spec.fixed_sentences]
+    for section in spec.sections:
+        texts += [section.heading, section.full_heading, *section.starter_subheadings]
+    return frozenset(_masked(t) for t in texts)
+
+
+@lru_cache(maxsize=8)
+def _countable_cached(format_id: str, texts: tuple[tuple[str, str], ...]) -> list[tuple[Sentence, str]]:
+    return _countable(format_id, dict(texts))
+
+
+def _countable(format_id: str, texts: Mapping[str, str]) -> list[tuple[Sentence, str]]:
+    fixed = _fixed(format_id)
+    out = []
+    for s in _sentences(texts):
+        masked = _masked(s.text)
+        if len(masked) >= _SHORT and masked not in fixed and not _HEADING_LINE.match(masked):
+            out.append((s, masked))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _before(format_id: str, texts: tuple[tuple[str, str], ...]) -> tuple[list[str], frozenset[str]]:
+    """Last year's countable sentences, masked (kept: last year's report does not change while typing)."""
+    before = [m for _, m in _countable(format_id, dict(texts))]
+    return before, frozenset(before)
+
+
+def copied_sentences(report: Report, previous: Report) -> list[Sentence]:
+    """This year's sentences that repeat one of last year's once digits are masked."""
+    before, exact = _before(previous.format, tuple(previous.texts.items()))
+    repeated = []
+    for s, masked in _countable_cached(report.format, tuple(report.texts.items())):
+        if masked in exact or (
+            before and process.extractOne(masked, before, scorer=fuzz.ratio, score_cutoff=COPIED_SIMILARITY)
+        ):
+            repeated.append(s)
+    return repeated
+
+
+def copied_share(report: Report, previous: Report) -> tuple[list[Sentence], int]:
+    """(repeated sentences, how many sentences count) — the figures of TEXT.COPIED."""
+    return copied_sentences(report, previous), len(
+        _countable_cached(report.format, tuple(report.texts.items()))
+    )
+
+
+def text_copied(report: Report, previous: Report) -> list[Finding]:
+    """TEXT.COPIED: at least half of this year's sentences repeat last year's (digits masked)."""
+    repeated, total = copied_share(report, previous)
+    if not total or len(repeated) / total < COPIED_SHARE:
+        return []
+    keys = tuple(dict.fromkeys(f"text.{s.key}" for s in repeated))
+    return [
+        Finding(
+            "TEXT.COPIED",
+            "warning",
+            keys,
+            f"本年度叙述的 {total} 句中有 {len(repeated)} 句（{len(repeated) / total:.0%}）与 "
+            f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"
+            "请按本年度的实际情况改写（重复的句子已在文字中标出）",
+            topic=f"上年={previous.year}",
+        )
+    ]
+
+
+def _written(report: Report) -> bool:
+    """Has the user begun 第一部分 beyond a new report's sub-headings?"""
+    starters = {h for s in report.spec.sections for h in s.starter_subheadings}
+    lines = (line.strip() for line in report.texts.get("overview", "").split("\n"))
+    return any(line and line not in starters for line in lines)
+
+
+def text_empty(report: Report) -> list[Finding]:
+    """TEXT.EMPTY: 第五部分 left empty or only 「无」 once the narrative is being written (a new report's
+    empty sections are not yet a problem): the national format asks for problems and remedies."""
+    section = next((s for s in report.spec.sections if s.text_key == "problems"), None)
+    if section is None or section.text_key is None or not _NOTHING.match(report.texts[section.text_key]):
+        return []
+    if not _written(report):
+        return []
+    return [
+        Finding(
+            "TEXT.EMPTY",
+            "warning",
+            (f"text.{section.text_key}",),
+            f"第{section.number}部分「{section.heading}」没有写内容（或只写了“无”），请写明存在的主要问题和改进情况",
+        )
+    ]
+
+
+def text_findings(report: Report, values: Mapping[str, Decimal], previous: Report | None) -> list[Finding]:
+    """Every TEXT.* finding of a report (warnings)."""
+    findings = text_number(report, values) + text_year(report) + text_empty(report)
+    if previous is not None:
+        findings += text_copied(report, previous)
+    return findings
+
+
+# ---------------------------------------------------------------- drafting from the tables
+
+
+def _render(template: str, report: Report, values: Mapping[str, Decimal]) -> str:
+    def total(cells: str) -> Decimal:
+        return sum((values[a] for a in cells.split("+")), Decimal(0))
+
+    def field(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name == "year":
+            return str(report.year)
+        if not name.startswith("list:"):
+            return fmt(total(name))
+        prefix, *parts = name.removeprefix("list:").split("|")
+        listed = [
+            f"{label}{fmt(total(cells))}件"
+            for label, _, cells in (p.partition("=") for p in parts)
+            if total(cells)
+        ]
+        return prefix + "、".join(listed) if listed else ""
+
+    return DRAFT_FIELD.sub(field, template)
+
+
+def draft_text(block: DraftBlock, report: Report, values: Mapping[str, Decimal] | None = None) -> str:
+    """The paragraph a draft block writes for the report's current tables."""
+    values = resolved_values(report) if values is None else values
+    return "".join(_render(t, report, values) for t in block.templates)
+
+
+def insert_drafts(report: Report) -> dict[str, str]:
+    """「根据表格生成」: each draft paragraph placed under its sub-heading (added at the end when the
+    sub-heading is missing); a paragraph already there is left alone. Returns the texts that change."""
+    values = resolved_values(report)
+    texts = dict(report.texts)
+    for block in report.spec.draft_blocks:
+        paragraph = draft_text(block, report, values)
+        lines = texts[block.text_key].split("\n")
+        if paragraph in lines:
+            continue
+        at = next((i for i, line in enumerate(lines) if line.strip().startswith(block.heading)), None)
+        if at is None:
+            lines = [line for line in lines if line.strip()] + [block.heading + "情况", paragraph]
+        else:
+            lines.insert(at + 1, paragraph)
+        texts[block.text_key] = "\n".join(lines)
+    return {k: t for k, t in texts.items() if t != report.texts[k]}
+
+
+def follow_drafts(before: Report, after: Report) -> dict[str, str]:
+    """Draft paragraphs still exactly as written for `before`'s tables, rewritten for `after`'s tables
+    (an untouched block follows the tables; an edited one is the user's). Returns the texts that change."""
+    old_values, new_values = resolved_values(before), resolved_values(after)
+    texts = dict(after.texts)
+    for block in after.spec.draft_blocks:
+        old, new = draft_text(block, before, old_values), draft_text(block, after, new_values)
+        lines = texts[block.text_key].split("\n")
+        if old != new and old in lines:
+            texts[block.text_key] = "\n".join(new if line == old else line for line in lines)
+    return {k: t for k, t in texts.items() if t != after.texts[k]}
+
+
+def draft_spans(report: Report) -> dict[str, list[tuple[int, int]]]:
+    """Where the untouched draft paragraphs are in each text (the editor shows them as a block)."""
+    values = resolved_values(report)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for block in report.spec.draft_blocks:
+        paragraph = draft_text(block, report, values)
+        text = report.texts[block.text_key]
+        start = text.find(paragraph)
+        if start >= 0:
+            spans.setdefault(block.text_key, []).append((start, start + len(paragraph)))
+    return spans
