@@ -1,0 +1,317 @@
+"""The report as a Word document (.docx) for Word and WPS, laid out as the PDF is (GB/T 9704).
+
+A4 with 天头 37 mm and 订口 28 mm, a 156 × 225 mm block on a 22 × 28 document grid; body 3号
+仿宋_GB2312, 一、 headings 黑体, （一） headings 楷体_GB2312, the title 2号 方正小标宋简体 (Word and WPS
+substitute a face that is missing, as for any 公文); tables A–C from the format's layout grid in 5号
+宋体 with their header rows repeating; page numbers 「— N —」 in 4号宋体 as a PAGE field, odd pages
+right and even pages left; 署名 and 成文日期 as the PDF places them; a 定稿's 校验码 in every footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Callable
+from typing import Any
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Mm, Twips
+
+from core.pdf import layout
+from core.write import ooxml
+from core.write.content import Content, Grid, GridCell, Paragraph
+from core.write.ooxml import element
+
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+SONGTI = "宋体"
+XIAOBIAOSONG = "方正小标宋简体"
+
+TWIPS_PER_PT = 20
+BLOCK_TWIPS = round(layout.BLOCK_WIDTH * TWIPS_PER_PT)  # 8844
+LINE_TWIPS = 579  # 225 mm / 22 lines, as Word's 公文 templates round it
+PITCH_TWIPS = BLOCK_TWIPS / layout.CHARS_PER_LINE  # one grid character, 15.79 pt
+# Word's grid adds charSpace/4096 pt to each character of the default size (3号): 28 to a line, as the
+# page set-up dialog then says. Paragraphs do not snap to it: LibreOffice gives a character wider than
+# its grid cell two cells (14 to a line). They keep 28 a line by their own condensed spacing instead
+# (28 × (16 − 0.25) pt fits the 442.2 pt block), which Word, WPS and LibreOffice all honour alike.
+CHAR_SPACE = round((layout.BLOCK_WIDTH / layout.CHARS_PER_LINE - layout.BODY_SIZE) * 4096)
+TRACKING_TWIPS = math.floor(layout.BODY_TRACKING * TWIPS_PER_PT)  # -5: 0.25 pt
+INDENT_TWIPS = round(layout.PAGE_NUMBER_INSET * TWIPS_PER_PT)  # page numbers one character in
+# The footer line is centred 7 mm below the block: its bottom edge lies half a line lower still.
+FOOTER_LINE_PT = layout.PAGE_NUMBER_SIZE
+FOOTER_CENTRE_PT = layout.BLOCK_BOTTOM - layout.PAGE_NUMBER_DROP  # above the page's foot
+TABLE_LINE_TWIPS = round(layout.TABLE_TEXT.leading * TWIPS_PER_PT)
+
+_FACE = {"body": FANGSONG, "heading2": KAITI}
+
+
+def _styles(doc: Any) -> dict[str, str]:
+    """Set up the styles the document uses; their style ids by role."""
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    rpr_default.remove(rpr_default[0])
+    rpr_default.append(ooxml.run_properties(FANGSONG, layout.BODY_SIZE, lang=True))
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    ppr_default.remove(ppr_default[0])
+    ppr_default.append(
+        ooxml.paragraph_properties(
+            [element("w:snapToGrid", val="0"), element("w:spacing", before="0", after="0")]
+        )
+    )
+
+    def body_ppr(*extra: Any, indent: bool = True, line: int = LINE_TWIPS, jc: str = "both") -> Any:
+        children = [*extra, element("w:spacing", before="0", after="0", line=str(line), lineRule="exact")]
+        if indent:
+            children.append(element("w:ind", firstLineChars="200", firstLine=str(round(2 * PITCH_TWIPS))))
+        children.append(element("w:jc", val=jc))
+        return ooxml.paragraph_properties(children)
+
+    def define(name: str, ppr: Any, face: str, size: float, builtin: bool = True, tracking: int = 0) -> str:
+        style = styles[name] if builtin else styles.add_style(name, 1)
+        el = style.element
+        for tag in ("w:pPr", "w:rPr"):
+            old = el.find(qn(tag))
+            if old is not None:
+                el.remove(old)
+        el.append(ppr)
+        el.append(ooxml.run_properties(face, size, tracking_twips=tracking))
+        if not builtin:
+            el.insert(1, element("w:basedOn", val="Normal"))
+        return str(style.style_id)
+
+    return {
+        "body": define("Normal", body_ppr(), FANGSONG, layout.BODY_SIZE, tracking=TRACKING_TWIPS),
+        "heading1": define(
+            "Heading 1",
+            body_ppr(element("w:keepNext"), element("w:outlineLvl", val="0")),
+            HEITI,
+            layout.BODY_SIZE,
+            tracking=TRACKING_TWIPS,
+        ),
+        "heading2": define(
+            "Heading 2",
+            body_ppr(element("w:keepNext"), element("w:outlineLvl", val="1")),
+            KAITI,
+            layout.BODY_SIZE,
+            tracking=TRACKING_TWIPS,
+        ),
+        "title": define(
+            "报告标题",
+            ooxml.paragraph_properties(
+                [
+                    element("w:keepNext"),
+                    element(
+                        "w:spacing",
+                        before="0",
+                        after=str(LINE_TWIPS),
+                        line=str(round(layout.TITLE.leading * TWIPS_PER_PT)),
+                        lineRule="exact",
+                    ),
+                    element("w:ind", firstLine="0"),
+                    element("w:jc", val="center"),
+                ],
+            ),
+            XIAOBIAOSONG,
+            layout.TITLE_SIZE,
+            builtin=False,
+        ),
+        "table": define(
+            "表格文字",
+            ooxml.paragraph_properties(
+                [
+                    element("w:spacing", before="0", after="0", line=str(TABLE_LINE_TWIPS), lineRule="exact"),
+                    element("w:ind", firstLine="0"),
+                    element("w:jc", val="center"),
+                ],
+            ),
+            SONGTI,
+            layout.TABLE_SIZE,
+            builtin=False,
+        ),
+        "signature": define(
+            "落款",
+            body_ppr(element("w:keepNext"), indent=False, jc="right"),
+            FANGSONG,
+            layout.BODY_SIZE,
+            builtin=False,
+            tracking=TRACKING_TWIPS,
+        ),
+        "footer": define(
+            "页码",
+            ooxml.paragraph_properties(
+                [
+                    element(
+                        "w:spacing",
+                        before="0",
+                        after="0",
+                        line=str(round(FOOTER_LINE_PT * TWIPS_PER_PT)),
+                        lineRule="exact",
+                    ),
+                    element("w:ind", firstLine="0"),
+                ],
+            ),
+            SONGTI,
+            layout.PAGE_NUMBER_SIZE,
+            builtin=False,
+        ),
+    }
+
+
+def _paragraph(style_id: str, runs: list[Any], *ppr_extra: Any) -> Any:
+    ppr = ooxml.paragraph_properties([element("w:pStyle", val=style_id), *ppr_extra])
+    return element("w:p", [ppr, *runs])
+
+
+def _run(text: str, face: str, size: float | None = None) -> Any:
+    rpr = element("w:rPr", [ooxml.fonts(face)])
+    if size is not None:
+        half = str(round(size * 2))
+        rpr.append(element("w:sz", val=half))
+        rpr.append(element("w:szCs", val=half))
+    return ooxml.text_run(text, rpr)
+
+
+def _em_width(text: str) -> float:
+    """Width in characters of the body size: Latin letters and digits are half as wide."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def _signature(doc: Content, style_id: str) -> list[Any]:
+    """Two blank lines for the seal, the 署名 centred on the date, the date four characters in."""
+    date_right = round(layout.DATE_INSET_CHARS * PITCH_TWIPS)
+    offset = (_em_width(doc.signature_date) - _em_width(doc.signature_name)) / 2 * PITCH_TWIPS
+    name_right = max(0, round(date_right + offset))
+    blank = [_paragraph(style_id, []) for _ in range(layout.SEAL_LINES)]
+    name = _paragraph(style_id, [_run(doc.signature_name, FANGSONG)], element("w:ind", right=str(name_right)))
+    date = _paragraph(
+        style_id,
+        [_run(doc.signature_date, FANGSONG)],
+        element("w:keepNext", val="0"),
+        element("w:ind", right=str(date_right)),
+    )
+    return [*blank, name, date]
+
+
+def _footer_paragraph(style_id: str, odd: bool, code: str | None) -> Any:
+    """「— N —」 one character in from the outer edge; a 定稿's 校验码 at the inner edge."""
+
+    def songti() -> Any:
+        return element("w:rPr", [ooxml.fonts(SONGTI)])
+
+    number = [_run("— ", SONGTI), *ooxml.page_field(songti), _run(" —", SONGTI)]
+    if code is None:
+        if odd:
+            return _paragraph(
+                style_id, number, element("w:ind", right=str(INDENT_TWIPS)), element("w:jc", val="right")
+            )
+        return _paragraph(
+            style_id, number, element("w:ind", left=str(INDENT_TWIPS)), element("w:jc", val="left")
+        )
+    mark = _run(f"校验码 {code}", SONGTI, layout.FOOTER_CODE_SIZE)
+    tab = element("w:r", [element("w:tab")])
+    if odd:
+        stop = element("w:tabs", [element("w:tab", val="right", pos=str(BLOCK_TWIPS - INDENT_TWIPS))])
+        return _paragraph(style_id, [mark, tab, *number], stop)
+    stop = element("w:tabs", [element("w:tab", val="right", pos=str(BLOCK_TWIPS))])
+    return _paragraph(style_id, [*number, tab, mark], stop, element("w:ind", left=str(INDENT_TWIPS)))
+
+
+def _cell_paragraph(grid: Grid, style_id: str) -> Callable[[GridCell | None], Any]:
+    label_jc = "left" if grid.table.print_label_align == "left" else "center"
+
+    def paragraph(cell: GridCell | None) -> Any:
+        if cell is None:
+            return _paragraph(style_id, [])
+        extra = [element("w:keepNext")] if cell.role in ("header", "corner") else []
+        if cell.role == "label":
+            extra.append(element("w:jc", val=label_jc))
+        return _paragraph(style_id, [_run(cell.text, SONGTI)] if cell.text else [], *extra)
+
+    return paragraph
+
+
+def _page(doc: Any) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = Twips(round(layout.MARGIN_TOP * TWIPS_PER_PT))
+    section.left_margin = Twips(round(layout.MARGIN_LEFT * TWIPS_PER_PT))
+    section.right_margin = Twips(round((layout.PAGE_WIDTH - layout.BLOCK_RIGHT) * TWIPS_PER_PT))
+    section.bottom_margin = Twips(round(layout.BLOCK_BOTTOM * TWIPS_PER_PT))
+    section.header_distance = Mm(15)
+    section.footer_distance = Twips(round((FOOTER_CENTRE_PT - FOOTER_LINE_PT / 2) * TWIPS_PER_PT))
+    ooxml.doc_grid(section._sectPr, LINE_TWIPS, CHAR_SPACE)
+
+
+def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None) -> bytes:
+    """The .docx file's bytes."""
+    document = docx.Document()
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # the template's picture of a python-docx page
+            package.rels.pop(rid)
+    ooxml.theme_language(document.settings.element)
+    styles = _styles(document)
+    _page(document)
+
+    body = document.element.body
+    sect_pr = body[-1]
+    out: list[Any] = [_paragraph(styles["title"], _title_runs(doc))]
+    after_table = False
+    for block in doc.blocks:
+        if isinstance(block, Grid):
+            out.append(ooxml.table(block, BLOCK_TWIPS, _cell_paragraph(block, styles["table"])))
+            after_table = True
+            continue
+        out.append(_block_paragraph(block, styles, after_table))
+        after_table = False
+    last = out[-1]
+    if last.tag == qn("w:p"):  # the last words go over with the signature
+        ppr = last.find(qn("w:pPr"))
+        last.replace(ppr, ooxml.paragraph_properties([*ppr, element("w:keepNext")]))
+    out += _signature(doc, styles["signature"])
+    for el in out:
+        sect_pr.addprevious(el)
+
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        ftr = footer._element
+        for p in list(ftr):
+            ftr.remove(p)
+        ftr.append(_footer_paragraph(styles["footer"], odd, doc.code))
+
+    props = document.core_properties
+    now = created or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    props.title = doc.title
+    props.author = props.last_modified_by = author
+    props.subject = "政府信息公开工作年度报告" + ("（定稿）" if doc.code else "（草稿）")
+    props.comments = f"校验码 {doc.code}" if doc.code else ""
+    props.keywords = ""
+    props.created = props.modified = now.replace(tzinfo=None)
+    props.revision = 1
+    out_bytes = io.BytesIO()
+    document.save(out_bytes)
+    return out_bytes.getvalue()
+
+
+def _title_runs(doc: Content) -> list[Any]:
+    runs: list[Any] = []
+    for i, line in enumerate(doc.title_lines):
+        if i:
+            runs.append(element("w:r", [element("w:br")]))
+        runs.append(_run(line, XIAOBIAOSONG))
+    return runs
+
+
+def _block_paragraph(block: Paragraph, styles: dict[str, str], after_table: bool) -> Any:
+    face = HEITI if block.kind == "heading1" else None
+    runs = [_run(text, face or _FACE[role]) for text, role in block.runs]
+    extra = [element("w:spacing", before=str(LINE_TWIPS // 2))] if after_table else []
+    return _paragraph(styles[block.kind], runs, *extra)
