@@ -35,19 +35,27 @@ TWIPS_PER_PT = 20
 BLOCK_TWIPS = round(layout.BLOCK_WIDTH * TWIPS_PER_PT)  # 8844
 LINE_TWIPS = 579  # 225 mm / 22 lines, as Word's 公文 templates round it
 PITCH_TWIPS = BLOCK_TWIPS / layout.CHARS_PER_LINE  # one grid character, 15.79 pt
-# Word's grid adds charSpace/4096 pt to each character of the default size (3号): 28 to a line, as the
-# page set-up dialog then says. Paragraphs do not snap to it: LibreOffice gives a character wider than
-# its grid cell two cells (14 to a line). They keep 28 a line by their own condensed spacing instead
-# (28 × (16 − 0.25) pt fits the 442.2 pt block), which Word, WPS and LibreOffice all honour alike.
-CHAR_SPACE = round((layout.BLOCK_WIDTH / layout.CHARS_PER_LINE - layout.BODY_SIZE) * 4096)
+# The 22-line grid of the page (`w:docGrid` of type lines). Not linesAndChars with a negative charSpace,
+# Word's 28 characters a line: LibreOffice then gives each character wider than its grid cell two cells
+# (14 a line), and with any charSpace ignores character spacing (27 a line). Paragraphs keep 28 a line by
+# their own condensed spacing instead (28 × (16 − 0.25) pt fits the 442.2 pt block), which Word, WPS
+# and LibreOffice all honour alike; punctuation never hangs past the block (as in the PDF).
 TRACKING_TWIPS = math.floor(layout.BODY_TRACKING * TWIPS_PER_PT)  # -5: 0.25 pt
 INDENT_TWIPS = round(layout.PAGE_NUMBER_INSET * TWIPS_PER_PT)  # page numbers one character in
 # The footer line is centred 7 mm below the block: its bottom edge lies half a line lower still.
 FOOTER_LINE_PT = layout.PAGE_NUMBER_SIZE
 FOOTER_CENTRE_PT = layout.BLOCK_BOTTOM - layout.PAGE_NUMBER_DROP  # above the page's foot
+# A CJK face sets its em box above the middle of an exactly 14 pt line (measured in LibreOffice's
+# rendering: 2.7 pt); the footer sits that much lower so the 一字线 is centred 7 mm below the block.
+FOOTER_EM_RAISE_PT = 2.7
 TABLE_LINE_TWIPS = round(layout.TABLE_TEXT.leading * TWIPS_PER_PT)
 
 _FACE = {"body": FANGSONG, "heading2": KAITI}
+
+
+def _no_snap() -> Any:
+    """Off the document grid, on each style: LibreOffice reads no document default for it."""
+    return element("w:snapToGrid", val="0")
 
 
 def _styles(doc: Any) -> dict[str, str]:
@@ -66,7 +74,11 @@ def _styles(doc: Any) -> dict[str, str]:
     )
 
     def body_ppr(*extra: Any, indent: bool = True, line: int = LINE_TWIPS, jc: str = "both") -> Any:
-        children = [*extra, element("w:spacing", before="0", after="0", line=str(line), lineRule="exact")]
+        children = [
+            *extra,
+            element("w:spacing", before="0", after="0", line=str(line), lineRule="exact"),
+            _no_snap(),
+        ]
         if indent:
             children.append(element("w:ind", firstLineChars="200", firstLine=str(round(2 * PITCH_TWIPS))))
         children.append(element("w:jc", val=jc))
@@ -105,6 +117,7 @@ def _styles(doc: Any) -> dict[str, str]:
             "报告标题",
             ooxml.paragraph_properties(
                 [
+                    _no_snap(),
                     element("w:keepNext"),
                     element(
                         "w:spacing",
@@ -125,6 +138,7 @@ def _styles(doc: Any) -> dict[str, str]:
             "表格文字",
             ooxml.paragraph_properties(
                 [
+                    _no_snap(),
                     element("w:spacing", before="0", after="0", line=str(TABLE_LINE_TWIPS), lineRule="exact"),
                     element("w:ind", firstLine="0"),
                     element("w:jc", val="center"),
@@ -146,6 +160,7 @@ def _styles(doc: Any) -> dict[str, str]:
             "页码",
             ooxml.paragraph_properties(
                 [
+                    _no_snap(),
                     element(
                         "w:spacing",
                         before="0",
@@ -244,8 +259,10 @@ def _page(doc: Any) -> None:
     section.right_margin = Twips(round((layout.PAGE_WIDTH - layout.BLOCK_RIGHT) * TWIPS_PER_PT))
     section.bottom_margin = Twips(round(layout.BLOCK_BOTTOM * TWIPS_PER_PT))
     section.header_distance = Mm(15)
-    section.footer_distance = Twips(round((FOOTER_CENTRE_PT - FOOTER_LINE_PT / 2) * TWIPS_PER_PT))
-    ooxml.doc_grid(section._sectPr, LINE_TWIPS, CHAR_SPACE)
+    section.footer_distance = Twips(
+        round((FOOTER_CENTRE_PT - FOOTER_LINE_PT / 2 - FOOTER_EM_RAISE_PT) * TWIPS_PER_PT)
+    )
+    ooxml.doc_grid(section._sectPr, LINE_TWIPS)
 
 
 def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None) -> bytes:

@@ -2,7 +2,7 @@
 
 East-Asian fonts on every style and run (`w:eastAsia`; python-docx's `font.name` sets only the Latin
 faces, and its template takes CJK faces from a theme whose language is Japanese), the theme language,
-the document grid (`w:docGrid` linesAndChars), PAGE fields, and whole tables built from a layout grid:
+the document grid (`w:docGrid`), PAGE fields, and whole tables built from a layout grid:
 `w:tblGrid`/`w:gridCol` for WPS and cell widths for Word, fixed layout, `w:gridSpan`/`w:vMerge` for
 merged cells, `w:tblHeader` on the rows that repeat on each page.
 """
@@ -128,14 +128,9 @@ def theme_language(settings: Any) -> None:
     replace_child(settings, element("w:themeFontLang", val="en-US", eastAsia=EAST_ASIA_LANGUAGE))
 
 
-def doc_grid(sect_pr: Any, line_pitch_twips: int, char_space: int) -> None:
-    """The 文档网格 of a section: lines and characters (`char_space` in 1/4096 pt added to the pitch)."""
-    replace_child(
-        sect_pr,
-        element(
-            "w:docGrid", type="linesAndChars", linePitch=str(line_pitch_twips), charSpace=str(char_space)
-        ),
-    )
+def doc_grid(sect_pr: Any, line_pitch_twips: int) -> None:
+    """The 文档网格 of a section: a line grid of the given pitch."""
+    replace_child(sect_pr, element("w:docGrid", type="lines", linePitch=str(line_pitch_twips)))
 
 
 def text_run(text: str, rpr: Any | None = None) -> Any:
