@@ -7,6 +7,7 @@ puts the report's HTML and its plain text on the clipboard, for pasting into a p
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,7 +39,7 @@ class ExportActions(QObject):
         self.window = window
         self.actions: dict[str, QAction] = {}
         for text, suffix, _ in KINDS:
-            self.actions[suffix] = self._add(menu, before, text, lambda s=suffix: self.export(s))
+            self.actions[suffix] = self._add(menu, before, text, partial(self.export, suffix))
         self.copy_action = self._add(menu, before, "复制为网页内容", self.copy)
 
     def _add(self, menu: QMenu, before: QAction | None, text: str, slot: Callable[[], object]) -> QAction:
