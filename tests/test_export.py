@@ -523,3 +523,19 @@ def test_xlsx_rendered_by_libreoffice_shows_every_number(report: Report, tmp_pat
     for address in report.spec.cells:
         assert shown_value(report, values, address) in words, address
     assert FAILED in words
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".html"])
+def test_control_characters_and_lone_surrogates_are_dropped_not_fatal(report: Report, suffix: str) -> None:
+    report.texts["problems"] = "第一段\x01有\x0b控制字符\ud800。"
+    report.agency = "某县\x07人民政府"
+    data = render(report, suffix)
+    if suffix == ".docx":
+        texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+        assert "第一段有控制字符。" in texts
+    elif suffix == ".html":
+        assert "第一段有控制字符。" in data.decode("utf-8")
+    else:
+        assert openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].cell(
+            1, 1
+        ).value == report.title.replace("\x07", "")

@@ -22,6 +22,8 @@ from core.rules import resolved_values, shown_value
 RunRole = Literal["body", "heading2"]
 ParagraphKind = Literal["heading1", "heading2", "body"]
 
+# Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): dropped from what is written.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _LEVEL_2 = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 TITLE_LINE_CHARS = 20  # a 2号 title wider than the 156 mm block (20 characters) breaks after the agency
 
@@ -102,25 +104,30 @@ def content(report: Report, code: str | None = None) -> Content:
             blocks.append(grid(report, report.spec.table(section.table_key), values))
         elif section.text_key:
             blocks += paragraphs(report.texts[section.text_key])
-    title = report.title
+    title, agency = writable(report.title), writable(report.agency)
     lines: tuple[str, ...] = (title,)
-    if title.startswith(report.agency) and title != report.agency and len(title) > TITLE_LINE_CHARS:
-        lines = (report.agency, title[len(report.agency) :])  # as printed titles break
+    if title.startswith(agency) and title != agency and len(title) > TITLE_LINE_CHARS:
+        lines = (agency, title[len(agency) :])  # as printed titles break
     date = report.signature.date
     return Content(
         title_lines=lines,
         blocks=tuple(blocks),
-        signature_name=(report.signature.name or report.agency).strip(),
+        signature_name=writable(report.signature.name or report.agency).strip(),
         signature_date=chinese_date(date) if date else BLANK_DATE,
         code=code,
     )
+
+
+def writable(text: str) -> str:
+    """The text without the characters no document file can hold (control characters, lone surrogates)."""
+    return _UNWRITABLE.sub("", text)
 
 
 def paragraphs(text: str) -> list[Paragraph]:
     """Narrative text: one paragraph per non-empty line; a line opening with （一） is a sub-heading, or
     (when it runs on into a sentence) opens with one: the words up to the first 。."""
     out: list[Paragraph] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in writable(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
         line = raw.strip()  # indentation is the layout's job
         if not line:
             continue

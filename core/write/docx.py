@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-from collections.abc import Callable
 from typing import Any
 
 import docx
@@ -22,7 +21,7 @@ from docx.shared import Mm, Twips
 
 from core.pdf import layout
 from core.write import ooxml
-from core.write.content import Content, Grid, GridCell, Paragraph
+from core.write.content import Content, Grid, Paragraph
 from core.write.ooxml import element
 
 FANGSONG = "仿宋_GB2312"
@@ -85,8 +84,8 @@ def _styles(doc: Any) -> dict[str, str]:
         return ooxml.paragraph_properties(children)
 
     def define(name: str, ppr: Any, face: str, size: float, builtin: bool = True, tracking: int = 0) -> str:
-        style = styles[name] if builtin else styles.add_style(name, 1)
-        el = style.element
+        # By id, and added without python-docx's name checks: each walks every style of the template.
+        el = styles.element.get_by_id(name) if builtin else styles.element.add_style_of_type(name, 1, False)
         for tag in ("w:pPr", "w:rPr"):
             old = el.find(qn(tag))
             if old is not None:
@@ -95,19 +94,19 @@ def _styles(doc: Any) -> dict[str, str]:
         el.append(ooxml.run_properties(face, size, tracking_twips=tracking))
         if not builtin:
             el.insert(1, element("w:basedOn", val="Normal"))
-        return str(style.style_id)
+        return str(el.styleId)
 
     return {
         "body": define("Normal", body_ppr(), FANGSONG, layout.BODY_SIZE, tracking=TRACKING_TWIPS),
         "heading1": define(
-            "Heading 1",
+            "Heading1",
             body_ppr(element("w:keepNext"), element("w:outlineLvl", val="0")),
             HEITI,
             layout.BODY_SIZE,
             tracking=TRACKING_TWIPS,
         ),
         "heading2": define(
-            "Heading 2",
+            "Heading2",
             body_ppr(element("w:keepNext"), element("w:outlineLvl", val="1")),
             KAITI,
             layout.BODY_SIZE,
@@ -237,20 +236,6 @@ def _footer_paragraph(style_id: str, odd: bool, code: str | None) -> Any:
     return _paragraph(style_id, [*number, tab, mark], stop, element("w:ind", left=str(INDENT_TWIPS)))
 
 
-def _cell_paragraph(grid: Grid, style_id: str) -> Callable[[GridCell | None], Any]:
-    label_jc = "left" if grid.table.print_label_align == "left" else "center"
-
-    def paragraph(cell: GridCell | None) -> Any:
-        if cell is None:
-            return _paragraph(style_id, [])
-        extra = [element("w:keepNext")] if cell.role in ("header", "corner") else []
-        if cell.role == "label":
-            extra.append(element("w:jc", val=label_jc))
-        return _paragraph(style_id, [_run(cell.text, SONGTI)] if cell.text else [], *extra)
-
-    return paragraph
-
-
 def _page(doc: Any) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -282,7 +267,7 @@ def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None
     after_table = False
     for block in doc.blocks:
         if isinstance(block, Grid):
-            out.append(ooxml.table(block, BLOCK_TWIPS, _cell_paragraph(block, styles["table"])))
+            out.append(ooxml.table(block, BLOCK_TWIPS, styles["table"], SONGTI))
             after_table = True
             continue
         out.append(_block_paragraph(block, styles, after_table))
