@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+from functools import partial
 from typing import Any
 
 import docx
@@ -52,9 +53,24 @@ TABLE_LINE_TWIPS = round(layout.TABLE_TEXT.leading * TWIPS_PER_PT)
 _FACE = {"body": FANGSONG, "heading2": KAITI}
 
 
-def _no_snap() -> Any:
-    """Off the document grid, on each style: LibreOffice reads no document default for it."""
-    return element("w:snapToGrid", val="0")
+def _ppr(line_twips: int, jc: str | None, *extra: Any, indent: bool = False, after: int = 0) -> Any:
+    """A style's paragraph properties: an exact line pitch, off the document grid (on each style:
+    LibreOffice reads no document default for it), no hanging punctuation and no extra space between
+    Chinese and Latin or digits, as in the PDF."""
+    children = [
+        *extra,
+        element("w:snapToGrid", val="0"),
+        element("w:overflowPunct", val="0"),
+        element("w:autoSpaceDE", val="0"),
+        element("w:autoSpaceDN", val="0"),
+        element("w:spacing", before="0", after=str(after), line=str(line_twips), lineRule="exact"),
+        element("w:ind", firstLineChars="200", firstLine=str(round(2 * PITCH_TWIPS)))
+        if indent
+        else element("w:ind", firstLine="0"),
+    ]
+    if jc is not None:
+        children.append(element("w:jc", val=jc))
+    return ooxml.paragraph_properties(children)
 
 
 def _styles(doc: Any) -> dict[str, str]:
@@ -66,24 +82,26 @@ def _styles(doc: Any) -> dict[str, str]:
     rpr_default.append(ooxml.run_properties(FANGSONG, layout.BODY_SIZE, lang=True))
     ppr_default = defaults.find(qn("w:pPrDefault"))
     ppr_default.remove(ppr_default[0])
-    ppr_default.append(
-        ooxml.paragraph_properties(
-            [element("w:snapToGrid", val="0"), element("w:spacing", before="0", after="0")]
-        )
-    )
-
-    def body_ppr(*extra: Any, indent: bool = True, line: int = LINE_TWIPS, jc: str = "both") -> Any:
-        children = [
-            *extra,
-            element("w:spacing", before="0", after="0", line=str(line), lineRule="exact"),
-            _no_snap(),
-        ]
-        if indent:
-            children.append(element("w:ind", firstLineChars="200", firstLine=str(round(2 * PITCH_TWIPS))))
-        children.append(element("w:jc", val=jc))
-        return ooxml.paragraph_properties(children)
-
-    def define(name: str, ppr: Any, face: str, size: float, builtin: bool = True, tracking: int = 0) -> str:
+    ppr_default.append(_ppr(LINE_TWIPS, None))
+    keep = partial(element, "w:keepNext")
+    title_line = round(layout.TITLE.leading * TWIPS_PER_PT)
+    footer_line = round(FOOTER_LINE_PT * TWIPS_PER_PT)
+    track = TRACKING_TWIPS
+    # role: (style id or new style's name, built in, paragraph properties, face, size, tracking)
+    specs = {
+        "body": ("Normal", True, _ppr(LINE_TWIPS, "both", indent=True), FANGSONG, layout.BODY_SIZE, track),
+        "heading1": ("Heading1", True, _ppr(LINE_TWIPS, "both", keep(), element("w:outlineLvl", val="0"),
+                     indent=True), HEITI, layout.BODY_SIZE, track),
+        "heading2": ("Heading2", True, _ppr(LINE_TWIPS, "both", keep(), element("w:outlineLvl", val="1"),
+                     indent=True), KAITI, layout.BODY_SIZE, track),
+        "title": ("报告标题", False, _ppr(title_line, "center", keep(), after=LINE_TWIPS), XIAOBIAOSONG,
+                  layout.TITLE_SIZE, 0),
+        "table": ("表格文字", False, _ppr(TABLE_LINE_TWIPS, "center"), SONGTI, layout.TABLE_SIZE, 0),
+        "signature": ("落款", False, _ppr(LINE_TWIPS, "right", keep()), FANGSONG, layout.BODY_SIZE, track),
+        "footer": ("页码", False, _ppr(footer_line, None), SONGTI, layout.PAGE_NUMBER_SIZE, 0),
+    }  # fmt: skip
+    ids = {}
+    for role, (name, builtin, ppr, face, size, tracking) in specs.items():
         # By id, and added without python-docx's name checks: each walks every style of the template.
         el = styles.element.get_by_id(name) if builtin else styles.element.add_style_of_type(name, 1, False)
         for tag in ("w:pPr", "w:rPr"):
@@ -94,87 +112,8 @@ def _styles(doc: Any) -> dict[str, str]:
         el.append(ooxml.run_properties(face, size, tracking_twips=tracking))
         if not builtin:
             el.insert(1, element("w:basedOn", val="Normal"))
-        return str(el.styleId)
-
-    return {
-        "body": define("Normal", body_ppr(), FANGSONG, layout.BODY_SIZE, tracking=TRACKING_TWIPS),
-        "heading1": define(
-            "Heading1",
-            body_ppr(element("w:keepNext"), element("w:outlineLvl", val="0")),
-            HEITI,
-            layout.BODY_SIZE,
-            tracking=TRACKING_TWIPS,
-        ),
-        "heading2": define(
-            "Heading2",
-            body_ppr(element("w:keepNext"), element("w:outlineLvl", val="1")),
-            KAITI,
-            layout.BODY_SIZE,
-            tracking=TRACKING_TWIPS,
-        ),
-        "title": define(
-            "报告标题",
-            ooxml.paragraph_properties(
-                [
-                    _no_snap(),
-                    element("w:keepNext"),
-                    element(
-                        "w:spacing",
-                        before="0",
-                        after=str(LINE_TWIPS),
-                        line=str(round(layout.TITLE.leading * TWIPS_PER_PT)),
-                        lineRule="exact",
-                    ),
-                    element("w:ind", firstLine="0"),
-                    element("w:jc", val="center"),
-                ],
-            ),
-            XIAOBIAOSONG,
-            layout.TITLE_SIZE,
-            builtin=False,
-        ),
-        "table": define(
-            "表格文字",
-            ooxml.paragraph_properties(
-                [
-                    _no_snap(),
-                    element("w:spacing", before="0", after="0", line=str(TABLE_LINE_TWIPS), lineRule="exact"),
-                    element("w:ind", firstLine="0"),
-                    element("w:jc", val="center"),
-                ],
-            ),
-            SONGTI,
-            layout.TABLE_SIZE,
-            builtin=False,
-        ),
-        "signature": define(
-            "落款",
-            body_ppr(element("w:keepNext"), indent=False, jc="right"),
-            FANGSONG,
-            layout.BODY_SIZE,
-            builtin=False,
-            tracking=TRACKING_TWIPS,
-        ),
-        "footer": define(
-            "页码",
-            ooxml.paragraph_properties(
-                [
-                    _no_snap(),
-                    element(
-                        "w:spacing",
-                        before="0",
-                        after="0",
-                        line=str(round(FOOTER_LINE_PT * TWIPS_PER_PT)),
-                        lineRule="exact",
-                    ),
-                    element("w:ind", firstLine="0"),
-                ],
-            ),
-            SONGTI,
-            layout.PAGE_NUMBER_SIZE,
-            builtin=False,
-        ),
-    }
+        ids[role] = str(el.styleId)
+    return ids
 
 
 def _paragraph(style_id: str, runs: list[Any], *ppr_extra: Any) -> Any:
