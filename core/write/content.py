@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Literal
 
 from core.pdf.layout import BLANK_DATE
+from core.pdf.tables import Cell
 from core.report import Report, chinese_date
-from core.report_format import CellRole, Table
+from core.report_format import Table
 from core.rules import resolved_values, shown_value
 
 RunRole = Literal["body", "heading2"]
@@ -41,16 +42,10 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
-class GridCell:
-    """One drawn cell of a table: position and spans in the layout grid, its text as printed, and for a
+class GridCell(Cell):
+    """A drawn cell of a table as the PDF has it (grid position, spans, role, printed text), and for a
     value cell its address, its value for arithmetic (blank as None) and whether it is a derived total."""
 
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    role: CellRole
-    text: str
     address: str | None = None
     value: Decimal | None = None
     derived: bool = False
