@@ -113,6 +113,14 @@ def _styles(doc: Any) -> dict[str, str]:
         if not builtin:
             el.insert(1, element("w:basedOn", val="Normal"))
         ids[role] = str(el.styleId)
+    # The template's 160 other styles (tables, lists, Word 2010's) carry its theme fonts and most of the
+    # file's bytes; a document the office edits further gets Word's own when they are asked for.
+    keep = {*ids.values(), "DefaultParagraphFont", "TableNormal", "NoList"}
+    for style in styles.element.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in keep:
+            styles.element.remove(style)
+        elif (link := style.find(qn("w:link"))) is not None:  # to a character style now gone
+            style.remove(link)
     return ids
 
 
@@ -196,6 +204,11 @@ def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None
     for rid, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:  # the template's picture of a python-docx page
             package.rels.pop(rid)
+    for rid, rel in list(document.part.rels.items()):
+        # Word 2010's copy of the styles (with the template's theme fonts) and a bibliography store:
+        # neither is used, and a stale second set of styles is a trap.
+        if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml"):
+            document.part.rels.pop(rid)
     ooxml.theme_language(document.settings.element)
     styles = _styles(document)
     _page(document)
