@@ -115,9 +115,9 @@ def _styles(doc: Any) -> dict[str, str]:
         ids[role] = str(el.styleId)
     # The template's 160 other styles (tables, lists, Word 2010's) carry its theme fonts and most of the
     # file's bytes; a document the office edits further gets Word's own when they are asked for.
-    keep = {*ids.values(), "DefaultParagraphFont", "TableNormal", "NoList"}
+    kept = {*ids.values(), "DefaultParagraphFont", "TableNormal", "NoList"}
     for style in styles.element.findall(qn("w:style")):
-        if style.get(qn("w:styleId")) not in keep:
+        if style.get(qn("w:styleId")) not in kept:
             styles.element.remove(style)
         elif (link := style.find(qn("w:link"))) is not None:  # to a character style now gone
             style.remove(link)
