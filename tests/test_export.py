@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -431,10 +431,12 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 
-def soffice_pdf(data: bytes, suffix: str, folder: Path) -> bytes:
-    """The file rendered to PDF by LibreOffice, with the bundled font as its only Chinese face."""
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bytes, str], bytes]:
+    """Render a file to PDF with LibreOffice: one profile for the module (its first start is the slow
+    part), the bundled font as the only Chinese face."""
     assert SOFFICE is not None
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = tmp_path_factory.mktemp("office")
     conf = folder / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd"><fontconfig>'
@@ -442,16 +444,21 @@ def soffice_pdf(data: bytes, suffix: str, folder: Path) -> bytes:
         f"<dir>{ROOT / 'resources' / 'fonts'}</dir><cachedir>{folder / 'fc'}</cachedir></fontconfig>",
         encoding="utf-8",
     )
-    source = folder / f"report{suffix}"
-    source.write_bytes(data)
     env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     profile = (folder / "profile").as_uri()
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-         str(folder), str(source)],
-        env=env, capture_output=True, timeout=180, check=True,
-    )  # fmt: skip
-    return (folder / "report.pdf").read_bytes()
+    count = itertools.count()
+
+    def render_pdf(data: bytes, suffix: str) -> bytes:
+        source = folder / f"report{next(count)}{suffix}"
+        source.write_bytes(data)
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+             str(folder), str(source)],
+            env=env, capture_output=True, timeout=180, check=True,
+        )  # fmt: skip
+        return source.with_suffix(".pdf").read_bytes()
+
+    return render_pdf
 
 
 def _lines(page: Any) -> list[list[dict[str, Any]]]:
@@ -463,9 +470,9 @@ def _lines(page: Any) -> list[list[dict[str, Any]]]:
 
 @needs_soffice
 def test_docx_rendered_by_libreoffice_keeps_the_block_page_numbers_and_every_number(
-    report: Report, tmp_path: Path
+    report: Report, office: Callable[[bytes, str], bytes]
 ) -> None:
-    pdf = pdfplumber.open(io.BytesIO(soffice_pdf(render(report, ".docx"), ".docx", tmp_path)))
+    pdf = pdfplumber.open(io.BytesIO(office(render(report, ".docx"), ".docx")))
     block_bottom = layout.PAGE_HEIGHT - layout.BLOCK_BOTTOM
     rows: list[list[str]] = []
     text = ""
@@ -502,10 +509,12 @@ def test_docx_rendered_by_libreoffice_keeps_the_block_page_numbers_and_every_num
 
 
 @needs_soffice
-def test_docx_body_rendered_by_libreoffice_sets_22_lines_of_28_characters(tmp_path: Path) -> None:
+def test_docx_body_rendered_by_libreoffice_sets_22_lines_of_28_characters(
+    office: Callable[[bytes, str], bytes],
+) -> None:
     report = Report.blank("某县人民政府办公室", 2021)
     report.texts["overview"] = "政务公开" * 600
-    pdf = pdfplumber.open(io.BytesIO(soffice_pdf(render(report, ".docx"), ".docx", tmp_path)))
+    pdf = pdfplumber.open(io.BytesIO(office(render(report, ".docx"), ".docx")))
     page = pdf.pages[1]  # wholly narrative
     lines = [line for line in _lines(page) if line[0]["top"] < layout.PAGE_HEIGHT - layout.BLOCK_BOTTOM]
     assert len(lines) == 22
@@ -516,8 +525,10 @@ def test_docx_body_rendered_by_libreoffice_sets_22_lines_of_28_characters(tmp_pa
 
 
 @needs_soffice
-def test_xlsx_rendered_by_libreoffice_shows_every_number(report: Report, tmp_path: Path) -> None:
-    pdf = pdfplumber.open(io.BytesIO(soffice_pdf(render(report, ".xlsx"), ".xlsx", tmp_path)))
+def test_xlsx_rendered_by_libreoffice_shows_every_number(
+    report: Report, office: Callable[[bytes, str], bytes]
+) -> None:
+    pdf = pdfplumber.open(io.BytesIO(office(render(report, ".xlsx"), ".xlsx")))
     words = [w["text"] for page in pdf.pages for w in page.extract_words()]
     values = resolved_values(report)
     for address in report.spec.cells:
