@@ -83,3 +83,18 @@ def test_copy_puts_the_html_and_the_plain_text_on_the_clipboard(qtbot: QtBot, db
     assert len(fragment.findall(".//table")) == 3
     assert mime.text().splitlines()[0] == report.title
     assert report.texts["other"] in mime.text()
+
+
+def test_a_file_that_cannot_be_written_is_explained_in_chinese(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    window = open_seed_report(qtbot, db)
+    path = tmp_path / "没有这个文件夹" / "报告.docx"
+    window.export_actions.export(".docx", path)
+    qtbot.waitUntil(lambda: window.export_actions.message is not None, timeout=10_000)
+    assert window.export_actions.message is not None
+    assert (
+        "无法写入文件" in window.export_actions.message.text()
+        and str(path) in window.export_actions.message.text()
+    )
+    assert not path.exists()

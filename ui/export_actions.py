@@ -6,6 +6,7 @@ puts the report's HTML and its plain text on the clipboard, for pasting into a p
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -13,10 +14,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from core.errors import UserError
 from core.fingerprint import fingerprint
 from core.report import Report
+from ui.crash import show_message
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -38,6 +41,7 @@ class ExportActions(QObject):
         super().__init__(window)
         self.window = window
         self.actions: dict[str, QAction] = {}
+        self.message: QMessageBox | None = None  # the last failure shown
         for text, suffix, _ in KINDS:
             self.actions[suffix] = self._add(menu, before, text, partial(self.export, suffix))
         self.copy_action = self._add(menu, before, "复制为网页内容", self.copy)
@@ -90,8 +94,16 @@ class ExportActions(QObject):
         run_in_background(
             lambda: export(report, target, fingerprint=code),
             lambda _result: self.window.statusBar().showMessage(f"已导出到 {target}", 10_000),
-            owner=self,  # a failure goes to the crash dialog, a UserError as a plain message
+            self._failed,
+            owner=self,
         )
+
+    def _failed(self, exc: BaseException) -> None:
+        """A file that cannot be written is explained; anything else is a bug for the crash dialog."""
+        if isinstance(exc, UserError):
+            self.message = show_message(self.window, exc.message)
+        else:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
 
     def copy(self) -> None:
         """The report as HTML and as plain text on the clipboard."""
