@@ -205,9 +205,9 @@ def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None
         if rel.reltype == RT.THUMBNAIL:  # the template's picture of a python-docx page
             package.rels.pop(rid)
     for rid, rel in list(document.part.rels.items()):
-        # Word 2010's copy of the styles (with the template's theme fonts) and a bibliography store:
-        # neither is used, and a stale second set of styles is a trap.
-        if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml"):
+        # Word 2010's copy of the styles (with the template's theme fonts), a bibliography store and
+        # list definitions naming list styles that are dropped below: none is used.
+        if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml", "numbering"):
             document.part.rels.pop(rid)
     ooxml.theme_language(document.settings.element)
     styles = _styles(document)
