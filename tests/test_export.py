@@ -159,6 +159,16 @@ def test_docx_chinese_fonts_are_set_on_every_run_and_style_and_the_theme_is_not_
     defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
     assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsiaTheme")) is None
+    table = next(r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable"))
+    declared = {
+        f.get(qn("w:name")): (
+            f.find(qn("w:altName")).get(qn("w:val")),
+            f.find(qn("w:charset")).get(qn("w:val")),
+        )
+        for f in etree.fromstring(table.blob).iter(qn("w:font"))
+        if f.find(qn("w:altName")) is not None
+    }
+    assert declared["仿宋_GB2312"] == ("仿宋", "86") and declared["方正小标宋简体"] == ("黑体", "86")
     lang = document.settings.element.find(qn("w:themeFontLang"))
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
     fonts = {

@@ -30,6 +30,8 @@ HEITI = "黑体"
 KAITI = "楷体_GB2312"
 SONGTI = "宋体"
 XIAOBIAOSONG = "方正小标宋简体"
+# Where a face is missing: the common one of its kind (小标宋 is commercial: 黑体, as the PDF falls back).
+ALTERNATIVES = {FANGSONG: "仿宋", KAITI: "楷体", XIAOBIAOSONG: HEITI, HEITI: "SimHei", SONGTI: "SimSun"}
 
 TWIPS_PER_PT = 20
 BLOCK_TWIPS = round(layout.BLOCK_WIDTH * TWIPS_PER_PT)  # 8844
@@ -209,6 +211,8 @@ def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None
         # list definitions naming list styles that are dropped below: none is used.
         if rel.reltype.rsplit("/", 1)[-1] in ("stylesWithEffects", "customXml", "numbering"):
             document.part.rels.pop(rid)
+        elif rel.reltype == RT.FONT_TABLE:
+            rel.target_part._blob = ooxml.font_table(rel.target_part.blob, ALTERNATIVES)
     ooxml.theme_language(document.settings.element)
     styles = _styles(document)
     _page(document)

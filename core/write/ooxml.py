@@ -134,6 +134,26 @@ def theme_language(settings: Any) -> None:
     replace_child(settings, element("w:themeFontLang", val="en-US", eastAsia=EAST_ASIA_LANGUAGE))
 
 
+def font_table(blob: bytes, faces: dict[str, str]) -> bytes:
+    """The font table with each of `faces` (name → the face to use where it is missing) declared as
+    a Chinese (GB2312) font, so Word and WPS substitute a Chinese face for a missing one."""
+    root = etree.fromstring(blob)
+    for name, alternative in faces.items():
+        for old in root.findall(qn("w:font")):
+            if old.get(qn("w:name")) == name:
+                root.remove(old)
+        declared = [
+            element("w:altName", val=alternative),
+            element("w:charset", val="86"),
+            element("w:family", val="modern"),
+            element("w:pitch", val="fixed"),
+        ]
+        font = element("w:font", declared)
+        font.set(qn("w:name"), name)
+        root.append(font)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
 def doc_grid(sect_pr: Any, line_pitch_twips: int) -> None:
     """The 文档网格 of a section: a line grid of the given pitch."""
     replace_child(sect_pr, element("w:docGrid", type="lines", linePitch=str(line_pitch_twips)))
