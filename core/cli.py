@@ -114,6 +114,15 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.write import SUFFIXES, export  # only export loads python-docx and XlsxWriter
+
+    report = read_report(args.report)
+    export(report, args.output)  # a report file carries no 定稿 status: no 校验码
+    print(f"已导出（{SUFFIXES.get(args.output.suffix.lower(), '文件')}）：{args.output}")
+    return EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from core.fingerprint import fingerprint, parse_code, verify
 
@@ -265,6 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("report", type=Path, metavar="REPORT.json")
     p.add_argument("-o", "--output", type=Path, metavar="OUT.pdf", help="输出文件（不写则与报告文件同名）")
     p.set_defaults(run=cmd_pdf)
+
+    p = commands.add_parser("export", help="导出为 Word（.docx）、Excel（.xlsx）或网页（.html）")
+    p.add_argument("report", type=Path, metavar="REPORT.json")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT", help="输出文件，按扩展名选择格式"
+    )
+    p.set_defaults(run=cmd_export)
 
     p = commands.add_parser("verify", help="核对打印件上的校验码与报告文件是否相符")
     p.add_argument("report", type=Path, metavar="REPORT.json")

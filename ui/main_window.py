@@ -51,6 +51,7 @@ from ui.dialogs import (
 )
 from ui.document import ReportDocument
 from ui.edit_actions import add_edit_actions
+from ui.export_actions import ExportActions
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel, summary
 from ui.history import HistoryDialog
 from ui.report_list import STATUS_NAMES, ReportList
@@ -287,6 +288,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         add("导入报告文件…", self.import_file)
         self.export_action = add("导出报告文件…", self._export_current)
+        self.export_actions = ExportActions(self, menu)
         menu.addSeparator()
         add("已删除的报告…", self.show_deleted)
         menu.addSeparator()

@@ -1,0 +1,53 @@
+"""The report as the office documents people pass around: Word (.docx), Excel (.xlsx), a web page (.html).
+
+`render(report, suffix)` gives a file's bytes, `export(report, path)` writes one chosen by its suffix.
+A 定稿 is exported with its 校验码 (`fingerprint`), which the Word file carries in every footer as the PDF
+does. All three walk `core.write.content`, itself walked from the format definition.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import UserError
+from core.paths import write_atomically
+from core.report import Report
+from core.write.content import content, plain_text
+from core.write.html import html_fragment
+
+SUFFIXES = {".docx": "Word 文档", ".xlsx": "Excel 工作簿", ".html": "网页", ".htm": "网页"}
+
+__all__ = ["SUFFIXES", "clipboard", "export", "render"]
+
+
+def render(report: Report, suffix: str, *, fingerprint: str | None = None) -> bytes:
+    """The file of one kind (`.docx`, `.xlsx`, `.html`) as bytes."""
+    suffix = suffix.lower()
+    doc = content(report, fingerprint)
+    author = doc.signature_name or report.agency
+    if suffix == ".docx":
+        from core.write.docx import render_docx
+
+        return render_docx(doc, author=author)
+    if suffix == ".xlsx":
+        from core.write.xlsx import render_xlsx
+
+        return render_xlsx(doc, report.spec, author=author)
+    if suffix in (".html", ".htm"):
+        from core.write.html import render_html
+
+        return render_html(doc)
+    known = "、".join(s for s in SUFFIXES if s != ".htm")
+    raise UserError(f"不能导出为“{suffix or '（没有扩展名）'}”文件：请用 {known} 作为文件扩展名。")
+
+
+def export(report: Report, path: Path | str, *, fingerprint: str | None = None) -> None:
+    """Write the file `path` names, chosen by its suffix, atomically."""
+    path = Path(path)
+    write_atomically(path, render(report, path.suffix, fingerprint=fingerprint))
+
+
+def clipboard(report: Report, *, fingerprint: str | None = None) -> tuple[str, str]:
+    """(HTML fragment, plain text) of the report, for pasting into a CMS editor."""
+    doc = content(report, fingerprint)
+    return html_fragment(doc), plain_text(doc)

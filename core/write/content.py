@@ -1,0 +1,183 @@
+"""What every exported document contains, walked once from the report and its format definition.
+
+The Word, Excel and web writers all read this: the title, the six section headings in order, each
+narrative as paragraphs (a line opening with （一） is a 楷体 sub-heading, as in the PDF), each table as
+the cells of its layout grid with their shown values, and the signature. No writer spells a heading,
+a label or a table shape of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from core.pdf.layout import BLANK_DATE
+from core.pdf.tables import Cell
+from core.report import Report, chinese_date
+from core.report_format import Table
+from core.rules import resolved_values, shown_value
+
+RunRole = Literal["body", "heading2"]
+ParagraphKind = Literal["heading1", "heading2", "body"]
+
+# Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): dropped from what is written.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LEVEL_2 = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
+TITLE_LINE_CHARS = 20  # a 2号 title wider than the 156 mm block (20 characters) breaks after the agency
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A heading or a body paragraph as runs of text; a body paragraph may open with a 楷体 run."""
+
+    kind: ParagraphKind
+    runs: tuple[tuple[str, RunRole], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.runs)
+
+
+@dataclass(frozen=True)
+class GridCell(Cell):
+    """A drawn cell of a table as the PDF has it (grid position, spans, role, printed text), and for a
+    value cell its address, its value for arithmetic (blank as None) and whether it is a derived total."""
+
+    address: str | None = None
+    value: Decimal | None = None
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Grid:
+    table: Table
+    cells: tuple[GridCell, ...]
+
+    @property
+    def lines(self) -> int:
+        return len(self.table.lines)
+
+    @property
+    def columns(self) -> int:
+        return self.table.grid_columns
+
+    @property
+    def widths(self) -> tuple[float, ...]:
+        """Each grid column's share of the text block (equal shares when the format gives none)."""
+        return self.table.print_column_widths or (1 / self.columns,) * self.columns
+
+    def line_cells(self, line: int) -> Iterator[GridCell]:
+        return (c for c in self.cells if c.row == line)
+
+
+Block = Paragraph | Grid
+
+
+@dataclass(frozen=True)
+class Content:
+    title_lines: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    signature_name: str
+    signature_date: str  # 2022年1月20日, or spaces before 年月日 for a date written by hand
+    code: str | None  # a 定稿's 校验码
+
+    @property
+    def title(self) -> str:
+        return "".join(self.title_lines)
+
+
+def content(report: Report, code: str | None = None) -> Content:
+    """The report as the exported documents show it; `code`: a 定稿's 校验码 (None for a draft)."""
+    values = resolved_values(report)
+    blocks: list[Block] = []
+    for section in report.spec.sections:
+        blocks.append(Paragraph("heading1", ((section.full_heading, "body"),)))
+        if section.table_key:
+            blocks.append(grid(report, report.spec.table(section.table_key), values))
+        elif section.text_key:
+            blocks += paragraphs(report.texts[section.text_key])
+    title, agency = writable(report.title), writable(report.agency)
+    lines: tuple[str, ...] = (title,)
+    if title.startswith(agency) and title != agency and len(title) > TITLE_LINE_CHARS:
+        lines = (agency, title[len(agency) :])  # as printed titles break
+    date = report.signature.date
+    return Content(
+        title_lines=lines,
+        blocks=tuple(blocks),
+        signature_name=writable(report.signature.name or report.agency).strip(),
+        signature_date=chinese_date(date) if date else BLANK_DATE,
+        code=code,
+    )
+
+
+def writable(text: str) -> str:
+    """The text without the characters no document file can hold (control characters, lone surrogates)."""
+    return _UNWRITABLE.sub("", text)
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Narrative text: one paragraph per non-empty line; a line opening with （一） is a sub-heading, or
+    (when it runs on into a sentence) opens with one: the words up to the first 。."""
+    out: list[Paragraph] = []
+    for raw in writable(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
+        line = raw.strip()  # indentation is the layout's job
+        if not line:
+            continue
+        if _LEVEL_2.match(line):
+            end = line.find("。") + 1
+            if 0 < end < len(line):
+                out.append(Paragraph("body", ((line[:end], "heading2"), (line[end:], "body"))))
+            else:
+                out.append(Paragraph("heading2", ((line, "heading2"),)))
+        else:
+            out.append(Paragraph("body", ((line, "body"),)))
+    return out
+
+
+def grid(report: Report, table: Table, values: dict[str, Decimal]) -> Grid:
+    """A table's layout grid with every cell's printed text (a blank total shows its computed sum)."""
+    cells = []
+    for p in table.placed:
+        address = p.cell.address
+        if address is None:
+            cells.append(GridCell(p.row, p.col, p.cell.rowspan, p.cell.colspan, p.cell.role, p.cell.text))
+            continue
+        derived = report.spec.cells[address].derived
+        value = values[address] if derived else report.values[address]
+        cells.append(
+            GridCell(
+                p.row,
+                p.col,
+                p.cell.rowspan,
+                p.cell.colspan,
+                p.cell.role,
+                shown_value(report, values, address),
+                address,
+                value,
+                derived,
+            )
+        )
+    return Grid(table, tuple(cells))
+
+
+def plain_text(doc: Content) -> str:
+    """The content as plain text (for the clipboard beside the HTML): table lines tab-separated."""
+    out = [doc.title]
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+            continue
+        for line in range(block.lines):
+            cells = ["" for _ in range(block.columns)]
+            for c in block.line_cells(line):
+                cells[c.col] = c.text
+            out.append("\t".join(cells).rstrip("\t"))
+    out.append(doc.signature_name)
+    if doc.signature_date.strip():  # not the blanks left for a handwritten date
+        out.append(doc.signature_date)
+    if doc.code:
+        out.append(f"校验码 {doc.code}")
+    return "\n".join(out) + "\n"
