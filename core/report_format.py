@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
@@ -226,10 +225,6 @@ class ReportFormat(_Frozen):
                     todo += direct.get(total, ())
             closure[cell] = tuple(sorted(seen))
         return closure
-
-    def quantum(self, address: str) -> Decimal:
-        """Smallest step a cell's value may take: 1 for counts, 0.0001 for 万元."""
-        return Decimal(1) if self.cells[address].kind == "count" else Decimal(1).scaleb(-self.money_decimals)
 
     @model_validator(mode="after")
     def _consistent(self) -> ReportFormat:

@@ -154,11 +154,21 @@ def value_problem(spec: ReportFormat, address: str, value: Decimal) -> str | Non
         if value > spec.count_limit:
             return f"填写的是 {shown}，超过了 {spec.count_limit:,} 件，请核对"
     else:
-        if value != value.quantize(spec.quantum(address), rounding="ROUND_DOWN"):
+        if _decimal_places(value) > spec.money_decimals:
             return f"填写的是 {shown}，金额最多保留 {spec.money_decimals} 位小数（单位：{spec.money_unit}）"
         if value > spec.count_limit:
             return f"填写的是 {shown}{spec.money_unit}，数额过大，请核对"
     return None
+
+
+def _decimal_places(value: Decimal) -> int:
+    """Digits after the point, trailing zeros not counted. Read off the digits, not by `quantize`:
+    that raises `InvalidOperation` for a number longer than the 28-digit context (a 26-digit fee)."""
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -exponent - trailing)
 
 
 def blanks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
