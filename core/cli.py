@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
+from core.cli_parser import ChineseArgumentParser as ChineseArgumentParser  # also the app's parser
 from core.errors import UserError
 from core.exchange import dumps, read_report, write_report
 from core.logs import setup_logging
@@ -28,42 +30,6 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 log = logging.getLogger(__name__)
 
 Command = Callable[[argparse.Namespace], int]
-
-
-class _ChineseHelp(argparse.HelpFormatter):
-    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
-
-
-# argparse's own sentences, in the order tried (the rest of each message names the argument)
-_ARGPARSE_WORDS = (
-    ("the following arguments are required", "缺少参数"),
-    ("unrecognized arguments", "不认识的参数"),
-    ("invalid choice", "无效的选择"),
-    ("invalid int value", "应为整数"),
-    ("expected one argument", "后面需要一个值"),
-    ("argument ", "参数 "),
-    ("choose from", "可选"),
-)
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with Chinese help headings, and usage mistakes explained in Chinese (exit status 2)."""
-
-    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _ChineseHelp)
-        kwargs["add_help"] = False  # our own -h, with a Chinese help text
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        if add_help:
-            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-
-    def error(self, message: str) -> NoReturn:
-        for english, chinese in _ARGPARSE_WORDS:
-            message = message.replace(english, chinese)
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"命令行参数有误：{message}\n")
 
 
 _Parser = ChineseArgumentParser
@@ -284,7 +250,11 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_UNUSABLE
     try:
         result: int = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
         return result
+    except BrokenPipeError:  # `db list | head -1`: the reader has all it wanted
+        _discard_stdout()
+        return EXIT_OK
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_UNUSABLE
@@ -293,3 +263,12 @@ def run(argv: Sequence[str]) -> int:
         log.exception("command %s failed", args.command)
         print(f"程序内部出错，未能完成。详细信息已记录在日志文件：{log_file}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for a closed pipe nowhere, so that exiting prints no error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

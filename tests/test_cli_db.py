@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from core.exchange import read_report, write_report
 from core.storage import Database
-from tests.conftest import SEED_JSON
+from tests.conftest import ROOT, SEED_JSON
 from tests.helpers import run_main
 
 AGENCY = "温县人民政府办公室"
@@ -175,3 +178,20 @@ def test_backup_writes_a_sound_copy_even_while_the_database_is_open(tmp_path: Pa
 def test_a_usage_mistake_is_explained_in_chinese_with_exit_2(db_path: Path) -> None:
     result = _main("db", "export", "--agency", AGENCY, "--db", db_path)
     assert result.returncode == 2 and "命令行参数有误" in result.stderr
+
+
+@pytest.mark.parametrize("command", [("db", "list"), ("db", "export", "--agency", AGENCY, "--year", "2021")])
+def test_output_into_a_pipe_closed_early_ends_quietly(seeded_db_path: Path, command: tuple[str, ...]) -> None:
+    """`main.py db list | head -1`: the reader stops reading; no 「程序内部出错」, no traceback."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    with subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), *command, "--db", str(seeded_db_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # as `head` does once it has its line
+        errors = process.stderr.read().decode("utf-8")
+        assert process.wait(timeout=60) == 0
+    assert errors == ""
