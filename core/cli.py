@@ -23,6 +23,7 @@ from core.paths import default_db_path
 from core.rules import check, severity_counts
 
 if TYPE_CHECKING:
+    from core.report import Report
     from core.storage import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -102,18 +103,38 @@ def _open_db(args: argparse.Namespace, create: bool = False) -> Database:
 
 
 def cmd_db_import(args: argparse.Namespace) -> int:
-    report = read_report(args.report)
-    with _open_db(args, create=True) as db:
-        existing = db.find_report(report.agency, report.year)
-        before = db.history(existing)[0].id if existing is not None else None
-        report_id, created = db.import_report(report)
-        if created:
-            print(f"已导入：{report.title}（新建，编号 {report_id}）。")
-        elif db.history(report_id)[0].id != before:
-            print(f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。")
-        else:
-            print(f"库中的{report.title}与文件内容相同，没有改动。")
-    return EXIT_OK
+    """Every file listed, each on its own: a bad file is named with its reason and the rest go on."""
+    unusable: list[tuple[Path, str]] = []
+    reports = []
+    for path in args.reports:
+        try:
+            reports.append((path, read_report(path)))
+        except UserError as exc:
+            unusable.append((path, exc.message))
+    if reports:  # no database is made for files that are all unusable
+        with _open_db(args, create=True) as db:
+            for path, report in reports:
+                try:
+                    print(_import_one(db, report))
+                except UserError as exc:  # e.g. the stored report is 定稿
+                    unusable.append((path, exc.message))
+    for path, reason in unusable:
+        print(f"未导入“{path}”：{reason}", file=sys.stderr)
+    total = len(args.reports)
+    if total > 1:
+        print(f"共 {total} 个文件：{total - len(unusable)} 个已处理，{len(unusable)} 个不能导入。")
+    return EXIT_UNUSABLE if unusable else EXIT_OK
+
+
+def _import_one(db: Database, report: Report) -> str:
+    existing = db.find_report(report.agency, report.year)
+    before = db.history(existing)[0].id if existing is not None else None
+    report_id, created = db.import_report(report)
+    if created:
+        return f"已导入：{report.title}（新建，编号 {report_id}）。"
+    if db.history(report_id)[0].id != before:
+        return f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。"
+    return f"库中的{report.title}与文件内容相同，没有改动。"
 
 
 def cmd_db_export(args: argparse.Namespace) -> int:
@@ -193,7 +214,7 @@ def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     s = sub.add_parser(
         "import", parents=[db_option], help="把报告文件存入数据库（已有同一机关同一年度的则记为新修改）"
     )
-    s.add_argument("report", type=Path, metavar="REPORT.json")
+    s.add_argument("reports", type=Path, nargs="+", metavar="FILE", help="一个或多个报告文件")
     s.set_defaults(run=cmd_db_import)
     s = sub.add_parser("export", parents=[db_option], help="把数据库中的一份报告导出为报告文件")
     s.add_argument("--agency", required=True, help="机关名称")
