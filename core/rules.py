@@ -11,23 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 from core.report import Report
-from core.report_format import ReportFormat, SumCheck, Term
-
-Severity = Literal["error", "warning"]
-
-SEVERITY: dict[str, Severity] = {
-    "B.BALANCE": "error",
-    "B.ROW_TOTAL": "error",
-    "B.RESULT_TOTAL": "error",
-    "C.TOTAL": "error",
-    "VALUE.RANGE": "error",
-    "BLANK": "warning",
-    "YEAR.CARRY_OVER": "warning",
-    "YEAR.IN_FORCE": "warning",
-}
+from core.report_format import ReportFormat, Severity, SumCheck, Term
 
 _ZERO = Decimal(0)
 _SHOW_ALL_TERMS = 7  # longer sums (the 21 result rows) list only their non-zero terms
@@ -60,8 +46,8 @@ def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
     return errors, warnings
 
 
-def _finding(rule: str, cells: Iterable[str], message: str) -> Finding:
-    return Finding(rule, SEVERITY[rule], tuple(cells), message)
+def _finding(spec: ReportFormat, rule: str, cells: Iterable[str], message: str) -> Finding:
+    return Finding(rule, spec.severity(rule), tuple(cells), message)
 
 
 def fmt(value: Decimal) -> str:
@@ -104,6 +90,7 @@ def sum_checks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
         if left != right:
             findings.append(
                 _finding(
+                    report.spec,
                     check.rule,
                     (t.address for t in (*check.left, *check.right)),
                     _sum_message(check, values, left, right),
@@ -137,7 +124,7 @@ def value_range(report: Report, values: dict[str, Decimal]) -> list[Finding]:
         problem = value_problem(spec, address, value)
         if problem:
             findings.append(
-                _finding("VALUE.RANGE", (address,), f"{spec.cells[address].description}：{problem}")
+                _finding(spec, "VALUE.RANGE", (address,), f"{spec.cells[address].description}：{problem}")
             )
     return findings
 
@@ -175,7 +162,7 @@ def blanks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
     """BLANK: one warning per input cell never filled in (a derived total is never blank)."""
     cells = report.spec.cells
     return [
-        _finding("BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
+        _finding(report.spec, "BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
         for a in report.spec.input_addresses
         if report.values[a] is None
     ]
@@ -198,6 +185,7 @@ def year_checks(report: Report, values: dict[str, Decimal], previous: Report) ->
             parts += "".join(f"- {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.minus)
             findings.append(
                 _finding(
+                    report.spec,
                     check.rule,
                     (check.cell, *check.plus, *check.minus),
                     f"{check.context}：本年为 {fmt(actual)}，按{parts}应为 {fmt(expected)}，相差 "

@@ -14,6 +14,7 @@ from core.report_format import (
     GridCell,
     ReportFormat,
     Row,
+    Rule,
     Section,
     SumCheck,
     Table,
@@ -323,6 +324,20 @@ def _year_checks(b: Table) -> list[YearCheck]:
     return carry + in_force
 
 
+# The rules of exchange-format.md with their severities: an error must be mended before a 定稿; a
+# warning asks the user to look (it may be right, e.g. a carry-over changed by a reorganisation).
+_RULES = (
+    Rule(id="B.BALANCE", severity="error"),
+    Rule(id="B.ROW_TOTAL", severity="error"),
+    Rule(id="B.RESULT_TOTAL", severity="error"),
+    Rule(id="C.TOTAL", severity="error"),
+    Rule(id="VALUE.RANGE", severity="error"),
+    Rule(id="BLANK", severity="warning"),
+    Rule(id="YEAR.CARRY_OVER", severity="warning"),
+    Rule(id="YEAR.IN_FORCE", severity="warning"),
+)
+
+
 def build() -> ReportFormat:
     table_a, table_b, table_c = _table_a(), _table_b(), _table_c()
     # Result totals come first: （七）总计's own 总计 is then derived from the result rows' totals.
@@ -358,6 +373,7 @@ def build() -> ReportFormat:
             Section(number="六", heading="其他需要报告的事项", text_key="other"),
         ),
         tables=(table_a, table_b, table_c),
+        rules=_RULES,
         checks=tuple(checks),
         year_checks=tuple(_year_checks(table_b)),
     )
