@@ -154,7 +154,7 @@ def cmd_db_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_list(args: argparse.Namespace) -> int:
-    from core.storage import STATUS_NAMES
+    from core.summary import STATUS_NAMES
 
     with _open_db(args) as db:
         summaries = db.list_reports()

@@ -489,7 +489,7 @@ def test_wal_and_full_synchronous_writes_are_in_force(db: Database, path: Path) 
     }
     header = _header_bytes(path)
     assert (header[18], header[19]) == (2, 2)  # WAL recorded in the file itself, not only the connection
-    assert db.schema_version() == len(storage.MIGRATIONS) == 1
+    assert db.schema_version() == len(storage.MIGRATIONS)
     assert db.integrity_check() == []
 
 
@@ -554,7 +554,7 @@ def test_a_damaged_file_is_refused_or_fails_the_integrity_check(path: Path, seed
 def test_an_empty_file_becomes_a_new_database(path: Path) -> None:
     path.write_bytes(b"")
     with Database.open(path) as db:
-        assert db.schema_version() == 1 and db.list_reports() == []
+        assert db.schema_version() == len(storage.MIGRATIONS) and db.list_reports() == []
 
 
 def test_a_missing_folder_or_file_is_explained(tmp_path: Path) -> None:
@@ -572,20 +572,21 @@ def test_a_migration_first_keeps_a_backup_of_the_file_as_it_was(
 ) -> None:
     with Database.open(path) as db:
         report_id = db.create_report(seed)
-    version_1 = storage.MIGRATIONS
+    current = storage.MIGRATIONS
+    new = len(current) + 1
     steps: list[int] = []
-    monkeypatch.setattr(storage, "MIGRATIONS", (*version_1, lambda conn: steps.append(2)))
+    monkeypatch.setattr(storage, "MIGRATIONS", (*current, lambda conn: steps.append(new)))
     with Database.open(path) as db:
-        assert (db.schema_version(), steps) == (2, [2])
+        assert (db.schema_version(), steps) == (new, [new])
         _same(db.load_report(report_id), seed)
-    backup = path.with_name(f"{path.name}.before-v2.bak")
+    backup = path.with_name(f"{path.name}.before-v{new}.bak")
     shutil.move(backup, path.with_name("kept.bak"))
     with Database.open(path) as db:  # already at the new version: no migration, no new backup
-        assert steps == [2] and not backup.exists()
+        assert steps == [new] and not backup.exists()
 
-    monkeypatch.setattr(storage, "MIGRATIONS", version_1)  # the program as it was before
+    monkeypatch.setattr(storage, "MIGRATIONS", current)  # the program as it was before
     with Database.open(path.with_name("kept.bak"), read_only=True) as old:
-        assert (old.schema_version(), old.integrity_check()) == (1, [])
+        assert (old.schema_version(), old.integrity_check()) == (len(current), [])
         _same(old.load_report(report_id), seed)
     with pytest.raises(UserError, match="更新版本"):
         Database.open(path)
@@ -600,12 +601,13 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(
     def broken(conn: object) -> None:
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(storage, "MIGRATIONS", (*storage.MIGRATIONS, broken))
+    current = storage.MIGRATIONS
+    monkeypatch.setattr(storage, "MIGRATIONS", (*current, broken))
     with pytest.raises(RuntimeError):
         Database.open(path)
-    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS[:1])
+    monkeypatch.setattr(storage, "MIGRATIONS", current)
     with Database.open(path) as db:
-        assert db.schema_version() == 1
+        assert db.schema_version() == len(current)
         _same(db.load_report(report_id), seed)
 
 
