@@ -8,8 +8,6 @@ as （一） is shown as a sub-heading, as the exchange format and the PDF read 
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QEvent, QKeyCombination, Qt, Slot
 from PySide6.QtGui import (
     QColor,
@@ -24,10 +22,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTextEdit, QVBoxLayout, QWidget
 
+from core.narrative import subheading_length
 from core.report_format import Section
 from ui.document import ReportDocument
 
-SUBHEADING = re.compile(r"^\s*（[一二三四五六七八九十]+）")
 _REDO_KEYS = (QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Y),)
 
 
@@ -46,8 +44,8 @@ class SubheadingHighlighter(QSyntaxHighlighter):
         self.heading_format.setForeground(QColor("#1f3f7a"))
 
     def highlightBlock(self, text: str) -> None:
-        if SUBHEADING.match(text):
-            self.setFormat(0, len(text), self.heading_format)
+        # the same grammar as the printed page: a heading run on into a sentence ends at its 。
+        self.setFormat(0, subheading_length(text), self.heading_format)
 
 
 class _PlainEdit(QTextEdit):

@@ -9,7 +9,6 @@ definition; the user's text is set literally (see `core.pdf.text`).
 from __future__ import annotations
 
 import io
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
@@ -22,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, 
 
 from core import fingerprint as fp
 from core.errors import UserError
+from core.narrative import subheading_length
 from core.paths import write_atomically
 from core.pdf import layout
 from core.pdf.fonts import FontChoice, FontSet, resolve_fonts
@@ -32,7 +32,6 @@ from core.report import Report, chinese_date
 from core.report_format import Table
 from core.rules import resolved_values, shown_value
 
-_LEVEL_2 = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 _SLACK = 0.01  # pt: heights are sums of floats; a need that exactly fills the page must still fit
 _render_lock = threading.Lock()  # ReportLab keeps per-document font state in shared font objects
 
@@ -157,12 +156,11 @@ def _paragraphs(text: str, fonts: FontSet) -> list[Flowable]:
         line = raw.strip()  # indentation is the layout's job: typed spaces would double it
         if not line:
             continue
-        if _LEVEL_2.match(line):
-            end = line.find("。") + 1
-            if 0 < end < len(line):
-                out.append(TextBlock([(line[:end], "kaiti"), (line[end:], "fangsong")], layout.BODY, fonts))
-            else:
-                out.append(_Heading([(line, "kaiti")], layout.HEADING_2, fonts))
+        end = subheading_length(line)
+        if 0 < end < len(line):
+            out.append(TextBlock([(line[:end], "kaiti"), (line[end:], "fangsong")], layout.BODY, fonts))
+        elif end:
+            out.append(_Heading([(line, "kaiti")], layout.HEADING_2, fonts))
         else:
             out.append(TextBlock([(line, "fangsong")], layout.BODY, fonts))
     return out
