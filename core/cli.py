@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from core.cli_parser import ChineseArgumentParser as ChineseArgumentParser  # also the app's parser
 from core.errors import UserError
 from core.exchange import dumps, read_report, write_report
-from core.logs import setup_logging
 from core.paths import default_db_path
 from core.rules import check, severity_counts
 
@@ -280,6 +279,8 @@ def run(argv: Sequence[str]) -> int:
         print(exc.message, file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception:
+        from core.logs import setup_logging  # only when something went wrong
+
         log_file = setup_logging()
         log.exception("command %s failed", args.command)
         print(f"程序内部出错，未能完成。详细信息已记录在日志文件：{log_file}", file=sys.stderr)

@@ -16,10 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCode
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Spacer
 
-from core import fingerprint as fp
 from core.errors import UserError
 from core.narrative import subheading_length
 from core.paths import write_atomically
@@ -46,6 +44,8 @@ def render_pdf(
     """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks)."""
     code = None
     if final:
+        from core import fingerprint as fp  # a draft needs neither the fingerprint nor the QR stack
+
         problems = fp.finalize_problems(report, fonts=fonts)
         if problems:
             raise UserError("这份报告还不能定稿：" + "；".join(problems[:3]) + "。")
@@ -232,6 +232,8 @@ class _Signature(Flowable):  # type: ignore[misc]
             canvas, self.date, 0, len(self.date.text), date_right - date_width, self._baseline(row), tracking
         )
         if self.qr_value and self.code:
+            from reportlab.graphics.barcode.qr import QrCode  # only a 定稿 has one: drafts skip its imports
+
             size = layout.QR_SIZE
             caption = layout.FOOTER_CODE_SIZE
             QrCode(self.qr_value, width=size, height=size, qrLevel="M", qrBorder=2).drawOn(
