@@ -326,15 +326,11 @@ def _year_checks(b: Table) -> list[YearCheck]:
 
 # The rules of exchange-format.md with their severities: an error must be mended before a 定稿; a
 # warning asks the user to look (it may be right, e.g. a carry-over changed by a reorganisation).
+_ERRORS = ("B.BALANCE", "B.ROW_TOTAL", "B.RESULT_TOTAL", "C.TOTAL", "VALUE.RANGE")
+_WARNINGS = ("BLANK", "YEAR.CARRY_OVER", "YEAR.IN_FORCE")
 _RULES = (
-    Rule(id="B.BALANCE", severity="error"),
-    Rule(id="B.ROW_TOTAL", severity="error"),
-    Rule(id="B.RESULT_TOTAL", severity="error"),
-    Rule(id="C.TOTAL", severity="error"),
-    Rule(id="VALUE.RANGE", severity="error"),
-    Rule(id="BLANK", severity="warning"),
-    Rule(id="YEAR.CARRY_OVER", severity="warning"),
-    Rule(id="YEAR.IN_FORCE", severity="warning"),
+    *(Rule(id=r, severity="error") for r in _ERRORS),
+    *(Rule(id=r, severity="warning") for r in _WARNINGS),
 )
 
 
