@@ -207,7 +207,9 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
 def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     # SUPPRESS: a subcommand's own default must not overwrite `main.py --db PATH db …`
     db_option = _Parser(add_help=False)
-    db_option.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件路径")
+    db_option.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS, metavar="PATH", help="数据库文件路径"
+    )
     p = commands.add_parser("db", parents=[db_option], help="本机数据库：导入、导出、列出、检查、备份、恢复")
     sub = p.add_subparsers(dest="db_command", metavar="操作", required=True, parser_class=_Parser)
     s = sub.add_parser(
@@ -216,8 +218,8 @@ def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     s.add_argument("reports", type=Path, nargs="+", metavar="FILE", help="一个或多个报告文件")
     s.set_defaults(run=cmd_db_import)
     s = sub.add_parser("export", parents=[db_option], help="把数据库中的一份报告导出为报告文件")
-    s.add_argument("--agency", required=True, help="机关名称")
-    s.add_argument("--year", required=True, type=int, help="年度，如 2021")
+    s.add_argument("--agency", required=True, metavar="NAME", help="机关名称")
+    s.add_argument("--year", required=True, type=int, metavar="N", help="年度，如 2021")
     s.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="输出文件（不写则输出到屏幕）")
     s.set_defaults(run=cmd_db_export)
     s = sub.add_parser("list", parents=[db_option], help="列出数据库中的报告")
@@ -236,7 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py", description="年报助手：政府信息公开工作年度报告。不带参数时启动桌面程序。"
     )
-    parser.add_argument("--db", type=Path, help="数据库文件路径（默认在用户数据文件夹中；可放在U盘上）")
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="数据库文件路径（默认在用户数据文件夹中；可放在U盘上）"
+    )
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     p = commands.add_parser("check", help="核对报告文件中的数字")
