@@ -7,8 +7,13 @@ uv run main.py check REPORT.json       # see `uv run main.py --help`
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+
+# The app uses no pydantic plugins: without this, the first model scans every installed package's
+# metadata for them, a good part of a fresh `main.py pdf`.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 GUI_OPTIONS = {"--db", "--smoke-test"}
 

@@ -9,18 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
+from core.cli_parser import ChineseArgumentParser as ChineseArgumentParser  # also the app's parser
 from core.errors import UserError
 from core.exchange import dumps, read_report, write_report
-from core.logs import setup_logging
 from core.paths import default_db_path
 from core.rules import check, severity_counts
 
 if TYPE_CHECKING:
+    from core.report import Report
     from core.storage import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -28,42 +30,6 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 log = logging.getLogger(__name__)
 
 Command = Callable[[argparse.Namespace], int]
-
-
-class _ChineseHelp(argparse.HelpFormatter):
-    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
-
-
-# argparse's own sentences, in the order tried (the rest of each message names the argument)
-_ARGPARSE_WORDS = (
-    ("the following arguments are required", "缺少参数"),
-    ("unrecognized arguments", "不认识的参数"),
-    ("invalid choice", "无效的选择"),
-    ("invalid int value", "应为整数"),
-    ("expected one argument", "后面需要一个值"),
-    ("argument ", "参数 "),
-    ("choose from", "可选"),
-)
-
-
-class ChineseArgumentParser(argparse.ArgumentParser):
-    """argparse with Chinese help headings, and usage mistakes explained in Chinese (exit status 2)."""
-
-    def __init__(self, *args: Any, add_help: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _ChineseHelp)
-        kwargs["add_help"] = False  # our own -h, with a Chinese help text
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        if add_help:
-            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-
-    def error(self, message: str) -> NoReturn:
-        for english, chinese in _ARGPARSE_WORDS:
-            message = message.replace(english, chinese)
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"命令行参数有误：{message}\n")
 
 
 _Parser = ChineseArgumentParser
@@ -147,18 +113,38 @@ def _open_db(args: argparse.Namespace, create: bool = False) -> Database:
 
 
 def cmd_db_import(args: argparse.Namespace) -> int:
-    report = read_report(args.report)
-    with _open_db(args, create=True) as db:
-        existing = db.find_report(report.agency, report.year)
-        before = db.history(existing)[0].id if existing is not None else None
-        report_id, created = db.import_report(report)
-        if created:
-            print(f"已导入：{report.title}（新建，编号 {report_id}）。")
-        elif db.history(report_id)[0].id != before:
-            print(f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。")
-        else:
-            print(f"库中的{report.title}与文件内容相同，没有改动。")
-    return EXIT_OK
+    """Every file listed, each on its own: a bad file is named with its reason and the rest go on."""
+    unusable: list[tuple[Path, str]] = []
+    reports = []
+    for path in args.reports:
+        try:
+            reports.append((path, read_report(path)))
+        except UserError as exc:
+            unusable.append((path, exc.message))
+    if reports:  # no database is made for files that are all unusable
+        with _open_db(args, create=True) as db:
+            for path, report in reports:
+                try:
+                    print(_import_one(db, report))
+                except UserError as exc:  # e.g. the stored report is 定稿
+                    unusable.append((path, exc.message))
+    for path, reason in unusable:
+        print(f"未导入“{path}”：{reason}", file=sys.stderr)
+    total = len(args.reports)
+    if total > 1:
+        print(f"共 {total} 个文件：{total - len(unusable)} 个已处理，{len(unusable)} 个不能导入。")
+    return EXIT_UNUSABLE if unusable else EXIT_OK
+
+
+def _import_one(db: Database, report: Report) -> str:
+    existing = db.find_report(report.agency, report.year)
+    before = db.history(existing)[0].id if existing is not None else None
+    report_id, created = db.import_report(report)
+    if created:
+        return f"已导入：{report.title}（新建，编号 {report_id}）。"
+    if db.history(report_id)[0].id != before:
+        return f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。"
+    return f"库中的{report.title}与文件内容相同，没有改动。"
 
 
 def cmd_db_export(args: argparse.Namespace) -> int:
@@ -178,7 +164,7 @@ def cmd_db_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_list(args: argparse.Namespace) -> int:
-    from core.storage import STATUS_NAMES
+    from core.summary import STATUS_NAMES
 
     with _open_db(args) as db:
         summaries = db.list_reports()
@@ -232,17 +218,19 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
 def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     # SUPPRESS: a subcommand's own default must not overwrite `main.py --db PATH db …`
     db_option = _Parser(add_help=False)
-    db_option.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="数据库文件路径")
+    db_option.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS, metavar="PATH", help="数据库文件路径"
+    )
     p = commands.add_parser("db", parents=[db_option], help="本机数据库：导入、导出、列出、检查、备份、恢复")
     sub = p.add_subparsers(dest="db_command", metavar="操作", required=True, parser_class=_Parser)
     s = sub.add_parser(
         "import", parents=[db_option], help="把报告文件存入数据库（已有同一机关同一年度的则记为新修改）"
     )
-    s.add_argument("report", type=Path, metavar="REPORT.json")
+    s.add_argument("reports", type=Path, nargs="+", metavar="FILE", help="一个或多个报告文件")
     s.set_defaults(run=cmd_db_import)
     s = sub.add_parser("export", parents=[db_option], help="把数据库中的一份报告导出为报告文件")
-    s.add_argument("--agency", required=True, help="机关名称")
-    s.add_argument("--year", required=True, type=int, help="年度，如 2021")
+    s.add_argument("--agency", required=True, metavar="NAME", help="机关名称")
+    s.add_argument("--year", required=True, type=int, metavar="N", help="年度，如 2021")
     s.add_argument("-o", "--output", type=Path, metavar="OUT.json", help="输出文件（不写则输出到屏幕）")
     s.set_defaults(run=cmd_db_export)
     s = sub.add_parser("list", parents=[db_option], help="列出数据库中的报告")
@@ -261,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py", description="年报助手：政府信息公开工作年度报告。不带参数时启动桌面程序。"
     )
-    parser.add_argument("--db", type=Path, help="数据库文件路径（默认在用户数据文件夹中；可放在U盘上）")
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="数据库文件路径（默认在用户数据文件夹中；可放在U盘上）"
+    )
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
 
     p = commands.add_parser("check", help="核对报告文件中的数字")
@@ -302,12 +292,27 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_UNUSABLE
     try:
         result: int = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
         return result
+    except BrokenPipeError:  # `db list | head -1`: the reader has all it wanted
+        _discard_stdout()
+        return EXIT_OK
     except UserError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception:
+        from core.logs import setup_logging  # only when something went wrong
+
         log_file = setup_logging()
         log.exception("command %s failed", args.command)
         print(f"程序内部出错，未能完成。详细信息已记录在日志文件：{log_file}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for a closed pipe nowhere, so that exiting prints no error."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

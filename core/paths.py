@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import platformdirs
-
 from core.errors import UserError, os_reason
 
 APP_NAME = "nianbao"
@@ -21,6 +19,8 @@ def resource_path(*parts: str) -> Path:
 
 def data_dir() -> Path:
     """The per-user data folder (e.g. %LOCALAPPDATA%\\nianbao on Windows); created on first use."""
+    import platformdirs  # only where the user's folder is needed, not for every command
+
     path = Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=False))
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 ValueKind = Literal["count", "money"]
+Severity = Literal["error", "warning"]
 CellRole = Literal["corner", "header", "label", "value"]
 LabelAlign = Literal["left", "center"]
 
@@ -108,6 +108,13 @@ class Section(_Frozen):
         return f"{self.number}、{self.heading}"
 
 
+class Rule(_Frozen):
+    """A rule the format's reports are checked by (ids as in exchange-format.md) and how grave it is."""
+
+    id: str  # e.g. B.BALANCE
+    severity: Severity
+
+
 class Term(_Frozen):
     address: str
     name: str  # e.g. 一 or 自然人
@@ -193,6 +200,7 @@ class ReportFormat(_Frozen):
     count_limit: int  # the largest count a cell accepts
     sections: tuple[Section, ...]
     tables: tuple[Table, ...]
+    rules: tuple[Rule, ...]  # every rule id a check or a finding may name, with its severity
     checks: tuple[SumCheck, ...]
     year_checks: tuple[YearCheck, ...]
     text_phrases: tuple[TextPhrase, ...] = ()
@@ -204,6 +212,14 @@ class ReportFormat(_Frozen):
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
+
+    @cached_property
+    def severities(self) -> dict[str, Severity]:
+        return {r.id: r.severity for r in self.rules}
+
+    def severity(self, rule: str) -> Severity:
+        """A rule's severity; a rule the format does not declare is a programming error (KeyError)."""
+        return self.severities[rule]
 
     @property
     def text_keys(self) -> tuple[str, ...]:
@@ -263,10 +279,6 @@ class ReportFormat(_Frozen):
             closure[cell] = tuple(sorted(seen))
         return closure
 
-    def quantum(self, address: str) -> Decimal:
-        """Smallest step a cell's value may take: 1 for counts, 0.0001 for 万元."""
-        return Decimal(1) if self.cells[address].kind == "count" else Decimal(1).scaleb(-self.money_decimals)
-
     @model_validator(mode="after")
     def _consistent(self) -> ReportFormat:
         problems: list[str] = []
@@ -278,6 +290,11 @@ class ReportFormat(_Frozen):
             ) != len(addresses):
                 problems.append(f"table {table.key}: layout value cells differ from rows × columns")
         known = set(self.cells)
+        if len(self.severities) != len(self.rules):
+            problems.append("a rule is declared twice")
+        named = {c.rule for c in self.checks} | {c.rule for c in self.year_checks}
+        for rule in sorted(named - set(self.severities)):
+            problems.append(f"a check names unknown rule {rule}")
         for check in self.checks:
             for term in (*check.left, *check.right):
                 if term.address not in known:

@@ -8,30 +8,12 @@ definition, so no rule here names a row or a column.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 from core.report import Report
-from core.report_format import ReportFormat, SumCheck, Term
-
-Severity = Literal["error", "warning"]
-
-SEVERITY: dict[str, Severity] = {
-    "B.BALANCE": "error",
-    "B.ROW_TOTAL": "error",
-    "B.RESULT_TOTAL": "error",
-    "C.TOTAL": "error",
-    "VALUE.RANGE": "error",
-    "BLANK": "warning",
-    "YEAR.CARRY_OVER": "warning",
-    "YEAR.IN_FORCE": "warning",
-    "TEXT.NUMBER": "warning",
-    "TEXT.YEAR": "warning",
-    "TEXT.COPIED": "warning",
-    "TEXT.EMPTY": "warning",
-}
+from core.report_format import ReportFormat, Severity, SumCheck, Term
 
 _ZERO = Decimal(0)
 _SHOW_ALL_TERMS = 7  # longer sums (the 21 result rows) list only their non-zero terms
@@ -71,8 +53,20 @@ def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
     return errors, warnings
 
 
-def _finding(rule: str, cells: Iterable[str], message: str) -> Finding:
-    return Finding(rule, SEVERITY[rule], tuple(cells), message)
+def without_dismissed(
+    findings: Iterable[Finding], dismissed: Container[str]
+) -> tuple[list[Finding], list[Finding]]:
+    """(the findings that stand, the dismissed ones): a dismissed warning is shown greyed and counts
+    nowhere; an error can never be dismissed."""
+    standing: list[Finding] = []
+    gone: list[Finding] = []
+    for finding in findings:
+        (gone if finding.severity == "warning" and finding.key in dismissed else standing).append(finding)
+    return standing, gone
+
+
+def _finding(spec: ReportFormat, rule: str, cells: Iterable[str], message: str) -> Finding:
+    return Finding(rule, spec.severity(rule), tuple(cells), message)
 
 
 def fmt(value: Decimal) -> str:
@@ -115,6 +109,7 @@ def sum_checks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
         if left != right:
             findings.append(
                 _finding(
+                    report.spec,
                     check.rule,
                     (t.address for t in (*check.left, *check.right)),
                     _sum_message(check, values, left, right),
@@ -148,7 +143,7 @@ def value_range(report: Report, values: dict[str, Decimal]) -> list[Finding]:
         problem = value_problem(spec, address, value)
         if problem:
             findings.append(
-                _finding("VALUE.RANGE", (address,), f"{spec.cells[address].description}：{problem}")
+                _finding(spec, "VALUE.RANGE", (address,), f"{spec.cells[address].description}：{problem}")
             )
     return findings
 
@@ -165,18 +160,28 @@ def value_problem(spec: ReportFormat, address: str, value: Decimal) -> str | Non
         if value > spec.count_limit:
             return f"填写的是 {shown}，超过了 {spec.count_limit:,} 件，请核对"
     else:
-        if value != value.quantize(spec.quantum(address), rounding="ROUND_DOWN"):
+        if _decimal_places(value) > spec.money_decimals:
             return f"填写的是 {shown}，金额最多保留 {spec.money_decimals} 位小数（单位：{spec.money_unit}）"
         if value > spec.count_limit:
             return f"填写的是 {shown}{spec.money_unit}，数额过大，请核对"
     return None
 
 
+def _decimal_places(value: Decimal) -> int:
+    """Digits after the point, trailing zeros not counted. Read off the digits, not by `quantize`:
+    that raises `InvalidOperation` for a number longer than the 28-digit context (a 26-digit fee)."""
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -exponent - trailing)
+
+
 def blanks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
     """BLANK: one warning per input cell never filled in (a derived total is never blank)."""
     cells = report.spec.cells
     return [
-        _finding("BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
+        _finding(report.spec, "BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
         for a in report.spec.input_addresses
         if report.values[a] is None
     ]
@@ -199,6 +204,7 @@ def year_checks(report: Report, values: dict[str, Decimal], previous: Report) ->
             parts += "".join(f"- {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.minus)
             findings.append(
                 _finding(
+                    report.spec,
                     check.rule,
                     (check.cell, *check.plus, *check.minus),
                     f"{check.context}：本年为 {fmt(actual)}，按{parts}应为 {fmt(expected)}，相差 "

@@ -29,26 +29,37 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import sqlite_utils
 
 from core.errors import UserError, os_reason
 from core.formats import get_format
 from core.report import Report, Signature
-from core.rules import check, severity_counts
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x6E69616E  # "nian" in the file header: this file is a 年报助手 database
 BUSY_TIMEOUT = 5.0  # seconds to wait for another writer before telling the user
-STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
+STATUSES = ("draft", "final")
 YEARS = range(1990, 2201)  # the years the exchange file accepts
 TEXT_BURST_SECONDS = 60.0  # typing in one text with shorter pauses continues the same revision
 _TEXT_KINDS = ("edit", "text")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
+
+
+class Counter(Protocol):
+    """How a report is counted for lists: (errors, warnings) of a report, given last year's report (or
+    None) and the keys of the warnings dismissed for it. Counts kept by another `version` (other rules)
+    are counted again when the file is next opened for writing."""
+
+    version: str
+
+    def __call__(
+        self, report: Report, previous: Report | None, dismissed: frozenset[str]
+    ) -> tuple[int, int]: ...
 
 
 # ---------------------------------------------------------------- public records
@@ -162,6 +173,14 @@ def _statements(*sql: str) -> Callable[[sqlite3.Connection], None]:
     return migrate
 
 
+# Each report's error/warning counts, kept with it for the report list; NULL until counted, and
+# `Database.open` counts every such report right after migrating (see `_count_uncounted`).
+COUNTS_MIGRATION = _statements(
+    "ALTER TABLE reports ADD COLUMN errors INTEGER",
+    "ALTER TABLE reports ADD COLUMN warnings INTEGER",
+    "ALTER TABLE reports ADD COLUMN counted_by TEXT",  # the counter's version
+)
+
 # Migration N (1-based) brings a file from user_version N-1 to N, inside one transaction with foreign
 # keys on (a table rebuild must keep them valid). Append only; never edit one that has shipped.
 # 2: dismissed warnings (「忽略此提醒」), kept with the report; each dismissal is a revision too
@@ -177,7 +196,9 @@ _DISMISSALS = """CREATE TABLE dismissals (
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _statements(*_SCHEMA_1),
     _statements(_DISMISSALS),
+    COUNTS_MIGRATION,
 )
+# 3: each report's error/warning counts (COUNTS_MIGRATION)
 
 
 # ---------------------------------------------------------------- errors
@@ -375,12 +396,14 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
 class Database:
     """One open database file. Thread-safe: calls are serialized on one connection.
 
-    `clock` gives the current time (aware) for every revision; tests may set their own.
+    `clock` gives the current time (aware) for every revision; tests may set their own. `counter`
+    counts a report's errors and warnings whenever it changes (default: `core.summary.counts`).
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, counter: Counter | None = None) -> None:
         self.path = path
         self.clock: Callable[[], dt.datetime] = _utc_now
+        self.counter = counter or _default_counter()
         self._conn = conn
         self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self._lock = threading.RLock()
@@ -388,7 +411,13 @@ class Database:
 
     @classmethod
     def open(
-        cls, path: Path | str, *, create: bool = True, read_only: bool = False, timeout: float = BUSY_TIMEOUT
+        cls,
+        path: Path | str,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        timeout: float = BUSY_TIMEOUT,
+        counter: Counter | None = None,
     ) -> Database:
         """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file.
 
@@ -404,7 +433,7 @@ class Database:
             conn = sqlite3.connect(
                 target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
             )
-        db = cls(path, conn)
+        db = cls(path, conn, counter)
         try:
             with _explained(path, writing=False):
                 if not read_only:
@@ -415,6 +444,8 @@ class Database:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
             db._migrate(version)
+            if not read_only:  # just migrated, or counted by other rules: count again
+                db._count_uncounted()
         except BaseException:
             conn.close()
             raise
@@ -616,36 +647,86 @@ class Database:
                 )
             ]
 
-    def _summaries(self, stored: list[_Stored], with_previous: bool) -> list[ReportSummary]:
-        reports = {s.id: s.report() for s in stored}
-        by_key = {(s.agency, s.year): reports[s.id] for s in stored} if with_previous else {}
+    def _summaries(self, where: str) -> list[ReportSummary]:
+        """Reports matching `where` with the counts kept with them: no cell is read, no rule is run."""
+        rows = self._conn.execute(
+            "SELECT r.id, a.name, r.year, r.status, r.updated_at, r.errors, r.warnings, r.counted_by, "
+            "r.format, r.created_at, r.deleted_at FROM reports r JOIN agencies a ON a.id = r.agency_id "
+            f"WHERE {where} ORDER BY a.name, r.year DESC"
+        ).fetchall()
         out = []
-        for s in stored:
-            findings = check(reports[s.id], by_key.get((s.agency, s.year - 1)))
-            errors, warnings = severity_counts(findings)
+        for rid, agency, year, status, updated, errors, warnings, by, fmt, created, deleted in rows:
+            if errors is None or warnings is None or by != self.counter.version:
+                # not counted yet, or by other rules (a read-only file): count it now
+                errors, warnings = self._count(self._stored(rid))
             out.append(
                 ReportSummary(
-                    id=s.id, agency=s.agency, year=s.year, status=s.status, updated_at=_time(s.updated_at),
-                    errors=errors, warnings=warnings, format=s.format,
-                    created_at=_time(s.created_at),
-                    deleted_at=_time(s.deleted_at) if s.deleted_at else None,
+                    id=rid, agency=agency, year=year, status=status, updated_at=_time(updated),
+                    errors=errors, warnings=warnings, format=fmt, created_at=_time(created),
+                    deleted_at=_time(deleted) if deleted else None,
                 )
             )  # fmt: skip
         return out
 
     def list_reports(self) -> list[ReportSummary]:
-        """Live reports by agency, then newest year first; counts as `core.rules.check` gives them
-        (with last year's report of the same agency when there is one)."""
+        """Live reports by agency, then newest year first, with their counts (see `Counter`: counted
+        with last year's report of the same agency when there is one)."""
         with self._read():
-            stored = self._load("r.deleted_at IS NULL")
-        return self._summaries(stored, with_previous=True)
+            return self._summaries("r.deleted_at IS NULL")
 
     def deleted_reports(self) -> list[ReportSummary]:
         """The recycle bin, most recently deleted first."""
         with self._read():
-            stored = self._load("r.deleted_at IS NOT NULL")
-        stored.sort(key=lambda s: s.deleted_at or "", reverse=True)
-        return self._summaries(stored, with_previous=False)
+            found = self._summaries("r.deleted_at IS NOT NULL")
+        return sorted(
+            found, key=lambda s: s.deleted_at or dt.datetime.min.replace(tzinfo=dt.UTC), reverse=True
+        )
+
+    # ------------------------------------------------------------ counts kept with each report
+
+    def _count(self, stored: _Stored) -> tuple[int, int]:
+        previous = self._find(stored.agency, stored.year - 1)
+        before = None if previous is None or previous == stored.id else self._stored(previous).report()
+        dismissed = frozenset(
+            r[0] for r in self._conn.execute("SELECT key FROM dismissals WHERE report_id = ?", (stored.id,))
+        )
+        return self.counter(stored.report(), before, dismissed)
+
+    def _recount(self, report_ids: set[int]) -> None:
+        """Count again and keep (inside the caller's write)."""
+        for stored in self._load(f"r.id IN ({', '.join('?' * len(report_ids))})", sorted(report_ids)):
+            self._conn.execute(
+                "UPDATE reports SET errors = ?, warnings = ?, counted_by = ? WHERE id = ?",
+                (*self._count(stored), self.counter.version, stored.id),
+            )
+
+    def _counted_with(self, report_id: int) -> set[int]:
+        """The reports whose counts depend on this one's content: itself and next year's live report."""
+        row = self._conn.execute(
+            "SELECT a.name, r.year FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE r.id = ?",
+            (report_id,),
+        ).fetchone()
+        following = self._find(row[0], row[1] + 1) if row is not None else None
+        return {report_id} if following is None else {report_id, following}
+
+    def _count_uncounted(self) -> None:
+        """Count the reports that have no counts yet (every report, once, after the counts migration) or
+        were counted by another version of the rules."""
+        try:
+            with self._lock:
+                ids = {
+                    r[0]
+                    for r in self._conn.execute(
+                        "SELECT id FROM reports "
+                        "WHERE errors IS NULL OR warnings IS NULL OR counted_by IS NOT ?",
+                        (self.counter.version,),
+                    )
+                }
+            if ids:
+                with self._write():
+                    self._recount(ids)
+        except (sqlite3.DatabaseError, UserError):  # a damaged page: the file still opens for db check
+            log.warning("database %s: could not count its reports on open", self.path, exc_info=True)
 
     def find_report(self, agency: str, year: int) -> int | None:
         with self._read():
@@ -729,7 +810,14 @@ class Database:
         return rev_id
 
     def _apply(self, report_id: int, changes: list[Change], now: str) -> None:
-        """Make the changes' new values current and mark the report as updated at `now`."""
+        """Make the changes' new values current, mark the report as updated at `now`, and count again
+        the reports whose counts depend on it (before and after a change of agency, year or deletion)."""
+        affected = self._counted_with(report_id)
+        self._set(report_id, changes, now)
+        if any(c.field != "status" for c in changes):
+            self._recount(affected | self._counted_with(report_id))
+
+    def _set(self, report_id: int, changes: list[Change], now: str) -> None:
         cells, texts = [], []
         columns: dict[str, dict[str, object]] = {"reports": {"updated_at": now}, "signatures": {}}
         for c in changes:
@@ -908,7 +996,7 @@ class Database:
 
     def set_status(self, report_id: int, status: str, reason: str | None = None) -> None:
         """'final' locks the report against changes; back to 'draft' needs a reason. Both kept in history."""
-        if status not in STATUS_NAMES:
+        if status not in STATUSES:
             raise ValueError(f"unknown status: {status}")
         with self._write():
             stored = self._stored(report_id)
@@ -965,6 +1053,7 @@ class Database:
                 "at = excluded.at",
                 (report_id, key, reason, who, self._now()),
             )
+            self._recount({report_id})
             return rev
 
     def undismiss(self, report_id: int, key: str) -> None:
@@ -978,6 +1067,7 @@ class Database:
                 return
             self._record(report_id, "undismiss", None, [Change(DISMISSED + key, old[0], None)])
             self._conn.execute("DELETE FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key))
+            self._recount({report_id})
 
     def restore_revision(self, report_id: int, revision_id: int) -> int:
         """Make the state right after `revision_id` current again, as a new 'restore' revision (undoable).
@@ -1007,6 +1097,13 @@ _COLUMNS = {
     "signature.name": ("signatures", "name"),
     "signature.date": ("signatures", "date"),
 }
+
+
+def _default_counter() -> Counter:
+    """`core.summary.counts`, imported only here: storage itself knows no rules."""
+    from core.summary import counts
+
+    return counts
 
 
 def _agency_name(name: str) -> str:

@@ -228,7 +228,7 @@ def text_number(report: Report, values: Mapping[str, Decimal]) -> list[Finding]:
         findings.append(
             Finding(
                 "TEXT.NUMBER",
-                "warning",
+                report.spec.severity("TEXT.NUMBER"),
                 cells,
                 f"{_section_name(spec, claim.sentence.key)}写的「{claim.quote}」说{claim.phrase.topic}为 "
                 f"{fmt(claim.stated)}，与表格不符：{'，'.join(shown)}（如文字说的不是这个数，可忽略此提醒）",
@@ -251,7 +251,7 @@ def text_year(report: Report) -> list[Finding]:
             return [
                 Finding(
                     "TEXT.YEAR",
-                    "warning",
+                    report.spec.severity("TEXT.YEAR"),
                     (f"text.{sentence.key}",),
                     f"这是 {report.year} 年度的报告，{_section_name(report.spec, sentence.key)}却写"
                     f"「{quote}…」，把 {year} 年当作本年度（可能是沿用了上年的文字），请核对年份",
@@ -325,7 +325,7 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
     return [
         Finding(
             "TEXT.COPIED",
-            "warning",
+            report.spec.severity("TEXT.COPIED"),
             keys,
             f"本年度叙述的 {total} 句中有 {len(repeated)} 句（{len(repeated) / total:.0%}）与 "
             f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"
@@ -353,7 +353,7 @@ def text_empty(report: Report) -> list[Finding]:
     return [
         Finding(
             "TEXT.EMPTY",
-            "warning",
+            report.spec.severity("TEXT.EMPTY"),
             (f"text.{section.text_key}",),
             f"第{section.number}部分「{section.heading}」没有写内容（或只写了“无”），请写明存在的主要问题和改进情况",
         )

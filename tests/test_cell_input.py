@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.cell_input import CellInputError, join_block, parse_cell, parse_number, split_block
 from core.formats import get_format
@@ -49,9 +51,12 @@ def test_empty_text_means_blank_not_zero(text: str) -> None:
         ("７７３０．２８", "7730.28"),
         (".5", "0.5"),
         ("0.0001", "0.0001"),
+        ("24,252.311082", "24252.311082"),  # to the 分, as published reports give it
+        ("0.000001", "0.000001"),
+        ("7.1234560", "7.123456"),
     ],
 )
-def test_fees_keep_up_to_four_decimals_as_typed(text: str, expected: str) -> None:
+def test_fees_keep_up_to_six_decimals_as_typed(text: str, expected: str) -> None:
     assert str(parse_cell(SPEC, FEE, text)) == expected
 
 
@@ -67,7 +72,11 @@ def test_fees_keep_up_to_four_decimals_as_typed(text: str, expected: str) -> Non
         (COUNT, "2.5", "件数必须是整数"),
         (COUNT, "1000000001", "超过了 1,000,000,000 件"),
         (COUNT, "12,34", "千位分隔符位置不对"),
-        (FEE, "1.23456", "最多保留 4 位小数"),
+        (FEE, "1.2345678", "最多保留 6 位小数"),
+        (FEE, "1" * 26, "数额过大"),  # once an InvalidOperation crash on every keystroke
+        (FEE, "9" * 40 + ".5", "数额过大"),
+        (FEE, "0." + "1" * 40, "最多保留 6 位小数"),
+        (COUNT, "1" * 30, "超过了"),
         (FEE, "-1", "不能为负数"),
         (FEE, "2000000000", "数额过大"),
     ],
@@ -97,3 +106,23 @@ def test_a_block_copied_from_excel_splits_into_rows_and_cells() -> None:
 def test_a_block_round_trips_through_tsv() -> None:
     rows = [["22", "0", ""], ["1", "", "23"]]
     assert split_block(join_block(rows)) == rows
+
+
+# numbers of any length (a 26-digit fee once crashed the range rule), near-numbers, and anything at all
+_TYPED = (
+    st.from_regex(r"[-+]?[0-9]{0,40}(\.[0-9]{0,40})?", fullmatch=True)
+    | st.text(alphabet="0123456789０１２３４５６７８９.．,，-－+ \u3000eE", max_size=40)
+    | st.text(max_size=40)
+)
+
+
+@settings(max_examples=400)
+@given(address=st.sampled_from([COUNT, FEE, "active_disclosure.normative_documents.in_force"]), text=_TYPED)
+def test_any_typed_text_gives_a_value_or_a_chinese_refusal(address: str, text: str) -> None:
+    try:
+        value = parse_cell(SPEC, address, text)
+    except CellInputError as exc:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.reason)
+        assert exc.message.endswith("未保存。")
+        return
+    assert value is None or (value.is_finite() and value >= 0)

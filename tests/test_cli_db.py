@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from core.exchange import read_report, write_report
 from core.storage import MIGRATIONS, Database
-from tests.conftest import SEED_JSON
+from tests.conftest import ROOT, SEED_JSON
 from tests.helpers import run_main
 
 AGENCY = "温县人民政府办公室"
@@ -137,8 +140,8 @@ def test_check_reports_a_sound_database_with_its_schema_version(db_path: Path) -
     assert _main("db", "import", SEED_JSON, "--db", db_path).returncode == 0
     result = _main("db", "check", "--db", db_path)
     assert result.returncode == 0
-    assert f"结构版本：{len(MIGRATIONS)}" in result.stdout and "完整性检查：通过" in result.stdout
-    assert "WAL" in result.stdout
+    assert f"结构版本：{len(MIGRATIONS)}" in result.stdout
+    assert "完整性检查：通过" in result.stdout and "WAL" in result.stdout
 
 
 def test_check_of_a_damaged_database_exits_1(db_path: Path) -> None:
@@ -176,3 +179,59 @@ def test_backup_writes_a_sound_copy_even_while_the_database_is_open(tmp_path: Pa
 def test_a_usage_mistake_is_explained_in_chinese_with_exit_2(db_path: Path) -> None:
     result = _main("db", "export", "--agency", AGENCY, "--db", db_path)
     assert result.returncode == 2 and "命令行参数有误" in result.stderr
+
+
+@pytest.mark.parametrize("command", [("db", "list"), ("db", "export", "--agency", AGENCY, "--year", "2021")])
+def test_output_into_a_pipe_closed_early_ends_quietly(seeded_db_path: Path, command: tuple[str, ...]) -> None:
+    """`main.py db list | head -1`: the reader stops reading; no 「程序内部出错」, no traceback."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    with subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), *command, "--db", str(seeded_db_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # as `head` does once it has its line
+        errors = process.stderr.read().decode("utf-8")
+        assert process.wait(timeout=60) == 0
+    assert errors == ""
+
+
+def _report_of(tmp_path: Path, agency: str, year: int) -> Path:
+    report = read_report(SEED_JSON)
+    report.agency, report.year = agency, year
+    path = tmp_path / f"{agency}-{year}.json"
+    write_report(report, path)
+    return path
+
+
+def test_import_of_many_files_goes_on_past_bad_ones_naming_each_with_its_reason(
+    tmp_path: Path, db_path: Path
+) -> None:
+    first, second = _report_of(tmp_path, "甲局", 2021), _report_of(tmp_path, "乙局", 2021)
+    not_json = tmp_path / "坏.json"
+    not_json.write_text("{不是 JSON", encoding="utf-8")
+    with Database.open(db_path) as db:  # a 定稿 in the database cannot be replaced by an import
+        db.set_status(db.create_report(read_report(_report_of(tmp_path, "丙局", 2020))), "final")
+    final = _report_of(tmp_path, "丙局", 2020)
+
+    result = _main("db", "import", first, not_json, tmp_path / "无.json", final, second, "--db", db_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stdout.count("已导入") == 2 and "共 5 个文件：2 个已处理，3 个不能导入。" in result.stdout
+    refused = result.stderr.splitlines()
+    assert len(refused) == 3
+    assert refused[0].startswith(f"未导入“{not_json}”：") and "JSON" in refused[0]
+    assert refused[1].startswith(f"未导入“{tmp_path / '无.json'}”：找不到文件")
+    assert refused[2].startswith(f"未导入“{final}”：") and "已定稿" in refused[2]
+    with Database.open(db_path) as db:
+        assert sorted((s.agency, s.year) for s in db.list_reports()) == [
+            ("丙局", 2020), ("乙局", 2021), ("甲局", 2021)
+        ]  # fmt: skip
+
+
+def test_import_of_many_good_files_exits_0(tmp_path: Path, db_path: Path) -> None:
+    files = [_report_of(tmp_path, "甲局", year) for year in (2019, 2020, 2021)]
+    result = _main("db", "import", *files, "--db", db_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.count("新建") == 3 and "共 3 个文件：3 个已处理，0 个不能导入。" in result.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.formats import get_format
@@ -9,6 +11,7 @@ from core.report_format import GridCell, Table
 from tests.conftest import ROOT
 
 FORMAT_MD = ROOT / "docs" / "format-2021.md"
+EXCHANGE_MD = ROOT / "docs" / "exchange-format.md"
 
 SPEC = get_format("2021")
 
@@ -89,6 +92,29 @@ def test_a_check_naming_an_unknown_cell_is_refused_at_load() -> None:
     data["checks"][0]["left"][0]["address"] = "requests.9.natural_person"
     with pytest.raises(ValueError, match="unknown cell"):
         type(SPEC).model_validate(data)
+
+
+@pytest.mark.parametrize("kind", ["checks", "year_checks"])
+def test_a_check_naming_an_unknown_rule_is_refused_at_load(kind: str) -> None:
+    data = SPEC.model_dump()
+    data[kind][0]["rule"] = "B.BALANSE"
+    with pytest.raises(ValueError, match=r"unknown rule B\.BALANSE"):
+        type(SPEC).model_validate(data)
+
+
+def test_a_rule_declared_twice_is_refused_at_load() -> None:
+    data = SPEC.model_dump()
+    data["rules"] = [*data["rules"], {"id": "BLANK", "severity": "error"}]
+    with pytest.raises(ValueError, match="declared twice"):
+        type(SPEC).model_validate(data)
+
+
+def test_every_rule_of_the_exchange_spec_is_declared_with_its_severity() -> None:
+    table = re.findall(
+        r"^\| `([A-Z_.]+)` \| (error|warning) \|", EXCHANGE_MD.read_text(encoding="utf-8"), re.M
+    )
+    assert len(table) >= 8
+    assert dict(table) == SPEC.severities
 
 
 def test_grid_cells_are_frozen() -> None:

@@ -90,7 +90,8 @@ def test_c_total_checks_each_group_separately(seed: Report) -> None:
     [
         ("requests.1.research", "-1", "不能为负数"),
         ("review_litigation.review.upheld", "2.5", "必须是整数"),
-        ("active_disclosure.fees.amount", "1.00001", "最多保留 4 位小数"),
+        ("active_disclosure.fees.amount", "1.0000001", "最多保留 6 位小数"),
+        ("active_disclosure.fees.amount", "1" * 26, "数额过大"),
         ("active_disclosure.fees.amount", "-3", "不能为负数"),
         ("active_disclosure.penalty.decisions", "1000000001", "超过"),
     ],
@@ -104,8 +105,9 @@ def test_value_range_names_the_cell_and_the_reason(
     assert reason in ranges[0].message and SPEC.cells[address].description in ranges[0].message
 
 
-def test_a_fee_with_four_decimals_is_fine(seed: Report) -> None:
-    seed.values["active_disclosure.fees.amount"] = Decimal("7730.2825")
+@pytest.mark.parametrize("fee", ["7730.2825", "24252.311082", "0.000001", "12.5000000"])
+def test_a_fee_to_the_fen_is_fine(seed: Report, fee: str) -> None:
+    seed.values["active_disclosure.fees.amount"] = Decimal(fee)
     assert check(seed) == []
 
 

@@ -572,10 +572,10 @@ def test_a_migration_first_keeps_a_backup_of_the_file_as_it_was(
 ) -> None:
     with Database.open(path) as db:
         report_id = db.create_report(seed)
-    version_1 = storage.MIGRATIONS
+    current = storage.MIGRATIONS
+    new = len(current) + 1
     steps: list[int] = []
-    new = len(version_1) + 1
-    monkeypatch.setattr(storage, "MIGRATIONS", (*version_1, lambda conn: steps.append(new)))
+    monkeypatch.setattr(storage, "MIGRATIONS", (*current, lambda conn: steps.append(new)))
     with Database.open(path) as db:
         assert (db.schema_version(), steps) == (new, [new])
         _same(db.load_report(report_id), seed)
@@ -584,9 +584,9 @@ def test_a_migration_first_keeps_a_backup_of_the_file_as_it_was(
     with Database.open(path) as db:  # already at the new version: no migration, no new backup
         assert steps == [new] and not backup.exists()
 
-    monkeypatch.setattr(storage, "MIGRATIONS", version_1)  # the program as it was before
+    monkeypatch.setattr(storage, "MIGRATIONS", current)  # the program as it was before
     with Database.open(path.with_name("kept.bak"), read_only=True) as old:
-        assert (old.schema_version(), old.integrity_check()) == (len(version_1), [])
+        assert (old.schema_version(), old.integrity_check()) == (len(current), [])
         _same(old.load_report(report_id), seed)
     with pytest.raises(UserError, match="更新版本"):
         Database.open(path)
@@ -601,12 +601,13 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(
     def broken(conn: object) -> None:
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(storage, "MIGRATIONS", (*storage.MIGRATIONS, broken))
+    current = storage.MIGRATIONS
+    monkeypatch.setattr(storage, "MIGRATIONS", (*current, broken))
     with pytest.raises(RuntimeError):
         Database.open(path)
-    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS[:-1])
+    monkeypatch.setattr(storage, "MIGRATIONS", current)
     with Database.open(path) as db:
-        assert db.schema_version() == len(storage.MIGRATIONS)
+        assert db.schema_version() == len(current)
         _same(db.load_report(report_id), seed)
 
 

@@ -295,14 +295,14 @@ def test_invalid_input_is_refused_at_the_cell_and_the_database_is_unchanged(
     assert document.undo_stack.count() == 0
 
 
-def test_a_fee_with_more_than_four_decimals_is_refused(
+def test_a_fee_with_more_than_six_decimals_is_refused(
     qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
 ) -> None:
     view = make_view(qtbot, document, "active_disclosure")
     view.select_cell("active_disclosure.fees.amount")
-    type_text(qtbot, view, "12.34567")
+    type_text(qtbot, view, "12.3456789")
     press(qtbot, view, Qt.Key.Key_Return)
-    assert "4 位小数" in view.last_message
+    assert "6 位小数" in view.last_message
     press(qtbot, view, Qt.Key.Key_Escape)
     type_text(qtbot, view, "12.5")
     press(qtbot, view, Qt.Key.Key_Return)

@@ -27,7 +27,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from core.errors import UserError
 from core.report import Report, Signature
 from core.report_format import ReportFormat
-from core.rules import Finding, check, resolved_values, severity_counts
+from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
 from core.text_rules import copied_sentences, draft_spans, follow_drafts, insert_drafts
 
 if TYPE_CHECKING:
@@ -106,10 +106,8 @@ class ReportDocument(QObject):
 
     def _recompute(self, report: Report) -> None:
         findings = check(report, self.previous)
-        dismissed = self.dismissals
-        # a dismissed warning is shown greyed and counts nowhere; an error can never be dismissed
-        self.dismissed_findings = [f for f in findings if f.severity == "warning" and f.key in dismissed]
-        self.findings: list[Finding] = [f for f in findings if f not in self.dismissed_findings]
+        self.findings: list[Finding]
+        self.findings, self.dismissed_findings = without_dismissed(findings, self.dismissals)
         self._text_marks(report)
         self.resolved: dict[str, Decimal] = resolved_values(report)
         by_cell: dict[str, list[Finding]] = {}

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.summary import STATUS_NAMES as STATUS_NAMES  # the list, history and status bar say these
 from ui.dialogs import ReportRef
 from ui.findings_panel import ERROR_COLOUR, WARNING_COLOUR, tree_children
 
-STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 

@@ -11,8 +11,6 @@ follows the tables).
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QEvent, QKeyCombination, Qt, Slot
 from PySide6.QtGui import (
     QColor,
@@ -28,10 +26,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
 from core.errors import UserError
+from core.narrative import subheading_length
 from core.report_format import Section
 from ui.document import ReportDocument
 
-SUBHEADING = re.compile(r"^\s*（[一二三四五六七八九十]+）")
 FOUND_COLOUR = QColor("#ffe14d")  # what 查找 found (the tables mark a found label alike)
 _REDO_KEYS = (QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Y),)
 
@@ -71,15 +69,15 @@ class SubheadingHighlighter(QSyntaxHighlighter):
             self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
-        heading = bool(SUBHEADING.match(text))
-        if heading:
-            self.setFormat(0, len(text), self.heading_format)
+        # the same grammar as the printed page: a heading run on into a sentence ends at its 。
+        heading = subheading_length(text)
+        self.setFormat(0, heading, self.heading_format)
         block = self.currentBlock().position()
         for start, end, mark in self.marks:
             lo, hi = max(start, block), min(end, block + len(text))
             if lo < hi:
                 shown = QTextCharFormat(mark)
-                if heading:
+                if lo - block < heading:
                     shown.merge(self.heading_format)
                 self.setFormat(lo - block, hi - lo, shown)
 

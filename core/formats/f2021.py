@@ -15,6 +15,7 @@ from core.report_format import (
     GridCell,
     ReportFormat,
     Row,
+    Rule,
     Section,
     SumCheck,
     Table,
@@ -509,6 +510,17 @@ def _draft_blocks(b: Table) -> tuple[DraftBlock, ...]:
 _FIXED_SENTENCES = ("现将有关情况报告如下", "现将本年度政府信息公开工作情况报告如下")
 
 
+# The rules of exchange-format.md with their severities: an error must be mended before a 定稿; a
+# warning asks the user to look (it may be right, e.g. a carry-over changed by a reorganisation).
+_ERRORS = ("B.BALANCE", "B.ROW_TOTAL", "B.RESULT_TOTAL", "C.TOTAL", "VALUE.RANGE")
+_WARNINGS = ("BLANK", "YEAR.CARRY_OVER", "YEAR.IN_FORCE")
+_TEXT_WARNINGS = ("TEXT.NUMBER", "TEXT.YEAR", "TEXT.COPIED", "TEXT.EMPTY")  # the narrative can be misread
+_RULES = (
+    *(Rule(id=r, severity="error") for r in _ERRORS),
+    *(Rule(id=r, severity="warning") for r in (*_WARNINGS, *_TEXT_WARNINGS)),
+)
+
+
 def build() -> ReportFormat:
     table_a, table_b, table_c = _table_a(), _table_b(), _table_c()
     # Result totals come first: （七）总计's own 总计 is then derived from the result rows' totals.
@@ -522,7 +534,7 @@ def build() -> ReportFormat:
         basis="国办公开办函〔2021〕30号",
         title_template="{agency}{year}年政府信息公开工作年度报告",
         money_unit="万元",
-        money_decimals=4,
+        money_decimals=6,  # to the 分: published reports give 24252.311082 万元
         count_limit=10**9,
         sections=(
             Section(
@@ -544,6 +556,7 @@ def build() -> ReportFormat:
             Section(number="六", heading="其他需要报告的事项", text_key="other"),
         ),
         tables=(table_a, table_b, table_c),
+        rules=_RULES,
         checks=tuple(checks),
         year_checks=tuple(_year_checks(table_b)),
         text_phrases=_text_phrases(),

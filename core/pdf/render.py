@@ -9,7 +9,6 @@ and tables come from the format definition; the user's text is set literally (se
 from __future__ import annotations
 
 import io
-import re
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
@@ -17,11 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCode
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Spacer
 
-from core import fingerprint as fp
 from core.errors import UserError
+from core.narrative import subheading_length
 from core.paths import write_atomically
 from core.pdf import layout
 from core.pdf.fonts import FontChoice, FontSet, resolve_fonts
@@ -33,7 +31,6 @@ from core.report import Report, chinese_date
 from core.report_format import Table
 from core.rules import resolved_values, shown_value
 
-_LEVEL_2 = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 _SLACK = 0.01  # pt: heights are sums of floats; a need that exactly fills the page must still fit
 _render_lock = threading.Lock()  # ReportLab keeps per-document font state in shared font objects
 
@@ -48,6 +45,8 @@ def render_pdf(
     """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks)."""
     code = None
     if final:
+        from core import fingerprint as fp  # a draft needs neither the fingerprint nor the QR stack
+
         problems = fp.finalize_problems(report, fonts=fonts)
         if problems:
             raise UserError("这份报告还不能定稿：" + "；".join(problems[:3]) + "。")
@@ -158,12 +157,11 @@ def _paragraphs(text: str, fonts: FontSet) -> list[Flowable]:
         line = raw.strip()  # indentation is the layout's job: typed spaces would double it
         if not line:
             continue
-        if _LEVEL_2.match(line):
-            end = line.find("。") + 1
-            if 0 < end < len(line):
-                out.append(TextBlock([(line[:end], "kaiti"), (line[end:], "fangsong")], layout.BODY, fonts))
-            else:
-                out.append(_Heading([(line, "kaiti")], layout.HEADING_2, fonts))
+        end = subheading_length(line)
+        if 0 < end < len(line):
+            out.append(TextBlock([(line[:end], "kaiti"), (line[end:], "fangsong")], layout.BODY, fonts))
+        elif end:
+            out.append(_Heading([(line, "kaiti")], layout.HEADING_2, fonts))
         else:
             out.append(TextBlock([(line, "fangsong")], layout.BODY, fonts))
     return out
@@ -235,6 +233,8 @@ class _Signature(Flowable):  # type: ignore[misc]
             canvas, self.date, 0, len(self.date.text), date_right - date_width, self._baseline(row), tracking
         )
         if self.qr_value and self.code:
+            from reportlab.graphics.barcode.qr import QrCode  # only a 定稿 has one: drafts skip its imports
+
             size = layout.QR_SIZE
             caption = layout.FOOTER_CODE_SIZE
             QrCode(self.qr_value, width=size, height=size, qrLevel="M", qrBorder=2).drawOn(

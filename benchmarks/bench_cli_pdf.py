@@ -1,0 +1,89 @@
+"""`main.py pdf` as a fresh process against LibreOffice converting the same report from .docx.
+
+    uv run python -m benchmarks.bench_cli_pdf [RUNS]
+
+Runs, interleaved, RUNS times each (default 10): `main.py pdf` on the seed report file
+(tests/fixtures/wenxian-2021.json) and `soffice --headless --convert-to pdf` on the same report as Word
+wrote it (tests/fixtures/published/seed.docx), each in a fresh process, after one warm-up run of each.
+LibreOffice gets a profile folder of its own (so that no other soffice on the machine takes the job).
+
+Python runs as installed: with its compiled bytecode (a bundle ships it; `uv run` writes it on first
+use), kept in a temporary PYTHONPYCACHEPREFIX so the checkout stays clean. A second, shorter series
+runs with PYTHONDONTWRITEBYTECODE=1 and no cache, where every import also compiles its source.
+Prints median wall and CPU (user + system) seconds of each, then `ratio N` (LibreOffice wall / pdf
+wall, as installed) as its last line. The issue asks for at least 3.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
+DOCX = ROOT / "tests" / "fixtures" / "published" / "seed.docx"
+
+
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh process and all it starts."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+Commands = dict[str, tuple[list[str], dict[str, str]]]
+
+
+def series(commands: Commands, runs: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) per command, the commands taking turns."""
+    for command, env in commands.values():
+        timed(command, env)  # warm-up: bytecode written, LibreOffice profile made, files cached
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, (command, env) in commands.items():
+            samples[name].append(timed(command, env))
+    return {
+        n: (statistics.median(w for w, _ in s), statistics.median(c for _, c in s))
+        for n, s in samples.items()
+    }
+
+
+def main(runs: int) -> None:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        sys.exit("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-writer-nogui")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        unset = {"PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"}
+        base = {k: v for k, v in os.environ.items() if k not in unset}
+        installed = base | {"PYTHONPYCACHEPREFIX": str(out / "pycache")}
+        uncompiled = base | {"PYTHONDONTWRITEBYTECODE": "1"}
+        ours = [sys.executable, str(ROOT / "main.py"), "pdf", str(REPORT), "-o", str(out / "ours.pdf")]
+        theirs = [
+            soffice, f"-env:UserInstallation={(out / 'lo-profile').as_uri()}", "--headless",
+            "--convert-to", "pdf", "--outdir", str(out / "lo"), str(DOCX),
+        ]  # fmt: skip
+        result = series({"pdf": (ours, installed), "soffice": (theirs, base)}, runs)
+        raw = series({"pdf": (ours, uncompiled), "soffice": (theirs, base)}, max(3, runs // 2))
+        assert (out / "ours.pdf").stat().st_size > 0 and (out / "lo" / "seed.pdf").stat().st_size > 0
+    for label, figures in (("as installed (bytecode)", result), ("no bytecode, every import compiled", raw)):
+        (pdf_wall, pdf_cpu), (lo_wall, lo_cpu) = figures["pdf"], figures["soffice"]
+        print(f"{label}:")
+        print(f"  main.py pdf      {pdf_wall:.2f} s wall, {pdf_cpu:.2f} s CPU")
+        print(f"  LibreOffice      {lo_wall:.2f} s wall, {lo_cpu:.2f} s CPU")
+        print(f"  LibreOffice / pdf: {lo_wall / pdf_wall:.2f}× wall, {lo_cpu / pdf_cpu:.2f}× CPU")
+    print(f"ratio {result['soffice'][0] / result['pdf'][0]:.2f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
