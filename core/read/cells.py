@@ -8,9 +8,10 @@ digits can be cut into cells.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _BLANKS = {"", "—", "——", "-", "--", "/", "－", "―", "–", "一一", "\\"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PAGE_NUMBER = re.compile(r"^[-—－–―\s]*\d{1,3}[-—－–―\s]*$")
-MAX_SPLITS = 20000  # beyond this many ways to cut a digit run, no arithmetic will single one out
+MAX_SPLITS = 5000  # beyond this many ways to cut a digit run, no arithmetic will single one out
 
 
 @dataclass
@@ -76,37 +77,48 @@ def read_cell(cell: str) -> CellValue:
     return CellValue(None, False)
 
 
-def _valid_part(part: str) -> bool:
-    return part == "0" or not part.startswith("0")
+Check = tuple[tuple[int, ...], tuple[int, ...]]  # positions whose sums must be equal
 
 
-def splits(tokens: list[str], count: int) -> Iterator[tuple[int, ...]]:
-    """Every way to cut digit tokens into `count` whole numbers without leading zeros.
+def splits(tokens: list[str], count: int, checks: Sequence[Check] = ()) -> list[tuple[int, ...]] | None:
+    """Every way to cut digit tokens into `count` whole numbers (no leading zeros) meeting `checks`.
 
-    Spaces that are there are kept as cell boundaries; a cut is only added inside a token.
+    Spaces that are there stay cell boundaries; cuts are only added inside a token. Each check is tried
+    as soon as its cells are cut, which keeps the search small. None: too many ways to try them all.
     """
+    digits = "".join(tokens)
+    if not digits.isdigit() or not len(tokens) <= count <= len(digits):
+        return []
+    bounds = set(itertools.accumulate(len(t) for t in tokens))
+    due: dict[int, list[Check]] = {}
+    for check in checks:
+        due.setdefault(max(*check[0], *check[1]), []).append(check)
+    found: list[tuple[int, ...]] = []
+    budget = [MAX_SPLITS * 4]
+    cells: list[int] = []
 
-    def cut(i: int, left: int, done: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
-        if i == len(tokens):
-            if left == 0:
-                yield done
-            return
-        token, rest = tokens[i], len(tokens) - i - 1
-        for parts in range(1, min(len(token), left - rest) + 1):
-            for pieces in _pieces(token, parts):
-                yield from cut(i + 1, left - parts, done + pieces)
+    def cut(pos: int) -> bool:  # False: gave up
+        k = len(cells)
+        if k == count:
+            if pos == len(digits):
+                found.append(tuple(cells))
+            return len(found) <= MAX_SPLITS
+        for end in range(pos + 1, len(digits) - (count - k - 1) + 1):
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            part = digits[pos:end]
+            if part.startswith("0") and len(part) > 1:
+                break  # a longer part starts with the same zero
+            cells.append(int(part))
+            ready = due.get(k, ())
+            fits = all(sum(cells[i] for i in left) == sum(cells[i] for i in right) for left, right in ready)
+            if fits and not cut(end):
+                cells.pop()
+                return False
+            cells.pop()
+            if end in bounds:
+                break  # a cell never spans a space that is there
+        return True
 
-    if all(t.isdigit() for t in tokens) and len(tokens) <= count <= sum(len(t) for t in tokens):
-        yield from cut(0, count, ())
-
-
-def _pieces(token: str, parts: int) -> Iterator[tuple[int, ...]]:
-    if parts == 1:
-        if _valid_part(token):
-            yield (int(token),)
-        return
-    for end in range(1, len(token) - parts + 2):
-        head = token[:end]
-        if _valid_part(head):
-            for tail in _pieces(token[end:], parts - 1):
-                yield (int(head), *tail)
+    return found if cut(0) else None

@@ -11,7 +11,7 @@ An import never corrects the arithmetic: a published error stays, for `check` to
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,14 +21,14 @@ from rapidfuzz import fuzz
 
 from core.errors import UserError
 from core.formats import get_format
-from core.read.cells import MAX_SPLITS, Line, compact, fold, is_label, read_cell, splits
+from core.read.cells import Line, compact, fold, is_label, read_cell, splits
 from core.report import Report, Signature
 from core.report_format import ReportFormat, Section, Table
 
 _MATCH = 72  # least fuzzy score (0-100) for a printed label to be taken as a template label
 _HEADING = 80
 _WINDOW = 8  # rows of the template looked ahead from the last row found
-_MAX_COMBINATIONS = 20000
+_MAX_COMBINATIONS = 100000  # cuts tried across rows before giving up (the cells then stay unread)
 _VALUE_RUN = re.compile(r"^[\s\d.,—/-]*")
 _TRAILING = re.compile(r"^(.*?)((?:\s*[\d.,—/-]+)+)\s*$", re.S)
 _DATE = re.compile(r"(?:^|\D)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -298,10 +298,21 @@ class _Mapper:
                     continue
             if reading.fused:
                 tokens = [c for c in cells if c.strip()]
-                options = list(itertools.islice(splits(tokens, n), MAX_SPLITS))
+                index = {a: i for i, a in enumerate(reading.addresses)}
+                local = [
+                    (tuple(index[a] for a in left), tuple(index[a] for a in right))
+                    for left, right in self._within(reading.addresses)
+                ]
+                good = splits(tokens, n, local)
+                options = splits(tokens, n) if good == [] else good  # none adds up: a published error?
+                if options is None:
+                    self._unread(
+                        reading.addresses,
+                        f"{self._where(reading.addresses[0])}所在行的数字连在一起，拆法太多，无法确定。",
+                    )
+                    continue
                 if options:
-                    good = [o for o in options if self._local_ok(reading.addresses, o)]
-                    open_choices.append((reading, good or options, bool(good)))
+                    open_choices.append((reading, options, bool(good)))
                     continue
             if len(cells) != n:
                 self._unread(
@@ -323,12 +334,46 @@ class _Mapper:
             if {t.address for t in (*c.left, *c.right)} <= addresses
         ]
 
-    def _local_ok(self, addresses: tuple[str, ...], option: tuple[int, ...]) -> bool:
-        known = dict(zip(addresses, option, strict=True))
-        return all(
-            sum(known[a] for a in left) == sum(known[a] for a in right)
-            for left, right in self._checks_within(set(addresses))
-        )
+    @functools.cache  # noqa: B019  # one mapper per import; the cache goes with it
+    def _within(self, addresses: tuple[str, ...]) -> list[tuple[list[str], list[str]]]:
+        return self._checks_within(set(addresses))
+
+    def _solutions(
+        self, pending: list[tuple[_Reading, list[tuple[int, ...]], bool]]
+    ) -> list[tuple[int, ...]]:
+        """Every choice of cuts (option indexes) satisfying all checks they touch; [] when too many to try."""
+        owner = {a: k for k, (r, _, _) in enumerate(pending) for a in r.addresses}
+        ready: list[list[tuple[list[str], list[str]]]] = [[] for _ in pending]
+        for c in self.spec.checks:  # a check is tried once the last reading it touches is chosen
+            touched = [owner[t.address] for t in (*c.left, *c.right) if t.address in owner]
+            if touched:
+                ready[max(touched)].append(([t.address for t in c.left], [t.address for t in c.right]))
+        known: dict[str, Decimal | int] = {a: v or 0 for a, v in self.values.items() if a not in owner}
+        solutions: list[tuple[int, ...]] = []
+        picks: list[int] = []
+        budget = [_MAX_COMBINATIONS]
+
+        def walk(k: int) -> bool:  # False: stop, too many
+            if k == len(pending):
+                solutions.append(tuple(picks))
+                return len(solutions) < 50
+            reading, options, _ = pending[k]
+            for i, option in enumerate(options):
+                budget[0] -= 1
+                if budget[0] < 0:
+                    return False
+                known.update(zip(reading.addresses, option, strict=True))
+                if all(
+                    sum(known[a] for a in left) == sum(known[a] for a in right) for left, right in ready[k]
+                ):
+                    picks.append(i)
+                    going = walk(k + 1)
+                    picks.pop()
+                    if not going:
+                        return False
+            return True
+
+        return solutions if walk(0) else []
 
     def _resolve(self, choices: list[tuple[_Reading, list[tuple[int, ...]], bool]]) -> None:
         """Pick each fused reading's cut: unique by its own row's arithmetic, else by the columns'."""
@@ -341,27 +386,8 @@ class _Mapper:
             for a in reading.addresses:
                 self.values[a] = None
         if pending:
-            total = 1
-            for _, options, _ in pending:
-                total *= len(options)
-            combos: list[tuple[tuple[int, ...], ...]] = []
-            if total <= _MAX_COMBINATIONS:
-                involved = {a for r, _, _ in pending for a in r.addresses}
-                checks = [
-                    (left, right)
-                    for c in self.spec.checks
-                    if involved & {t.address for t in (*c.left, *c.right)}
-                    for left, right in [([t.address for t in c.left], [t.address for t in c.right])]
-                ]
-                for combo in itertools.product(*(o for _, o, _ in pending)):
-                    values = dict(self.values)
-                    for (reading, _, _), option in zip(pending, combo, strict=True):
-                        values.update(zip(reading.addresses, (Decimal(v) for v in option), strict=True))
-                    if all(
-                        sum(values[a] or 0 for a in left) == sum(values[a] or 0 for a in right)
-                        for left, right in checks
-                    ):
-                        combos.append(combo)
+            solutions = self._solutions(pending)
+            combos = [tuple(pending[k][1][i] for k, i in enumerate(s)) for s in solutions]
             for k, (reading, options, _) in enumerate(pending):
                 picks = {combo[k] for combo in combos}
                 if len(picks) == 1:
