@@ -40,6 +40,7 @@ from core.report import Report
 from core.report_format import Section
 from core.rules import Finding
 from core.storage import Database, report_changes
+from ui import import_review
 from ui.crash import APP_TITLE, show_message
 from ui.dialogs import (
     DeletedReportsDialog,
@@ -284,6 +285,7 @@ class MainWindow(QMainWindow):
         self.history_action.setEnabled(False)
         menu.addSeparator()
         add("导入报告文件…", self.import_file)
+        import_review.add_menu_entries(add, self)
         self.export_action = add("导出报告文件…", self._export_current)
         menu.addSeparator()
         add("已删除的报告…", self.show_deleted)

@@ -43,6 +43,7 @@ class Imported:
     doubtful: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    source: str = ""  # what the reader saw, one line per row or paragraph, cells between tabs
 
     def as_json(self) -> dict[str, list[str]]:
         return {"doubtful": self.doubtful, "unread": self.unread, "notes": self.notes}
@@ -487,4 +488,5 @@ def map_lines(lines: list[Line], format_id: str = "2021") -> Imported:
     )
     doubtful = [a for a in spec.cells if mapper.status.get(a) == "doubtful"]
     unread = [a for a in spec.cells if mapper.status.get(a) == "unread"]
-    return Imported(report, doubtful, unread, mapper.notes)
+    source = "\n".join("\t".join(line.cells) for line in lines)
+    return Imported(report, doubtful, unread, mapper.notes, source)
