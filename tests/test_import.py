@@ -157,6 +157,13 @@ def test_tab_separated_copy_with_distinct_numbers_blanks_dashes_and_full_width_d
     assert imported.report.texts["other"] == "这是第六部分的正文。"
 
 
+def test_rows_printed_as_single_spaced_text_lines_as_an_unruled_pdf_gives_them() -> None:
+    values = _distinct(3)
+    imported = read_pasted(None, _printed(dict(values), " "))
+    assert {a: imported.report.values[a] for a in SPEC.cells} == {a: Decimal(v) for a, v in values.items()}
+    assert imported.doubtful == [] and imported.unread == []
+
+
 def test_layout_text_whose_blank_cell_vanished_is_unread_not_shifted() -> None:
     values: dict[str, object] = dict(_distinct())
     text = _printed(values, "    ", {"requests.3.2.research": ""})  # spaces: the blank leaves no trace

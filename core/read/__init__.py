@@ -58,7 +58,7 @@ def read_file(path: Path | str) -> Imported:
 
 def read_pasted(html: str | None, text: str | None) -> Imported:
     """Clipboard content: its HTML when it has some, else its text."""
-    if html and "<t" in html.lower():
+    if html and html.strip():
         from core.read.html import read_html
 
         return map_lines(read_html(html))

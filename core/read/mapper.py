@@ -132,6 +132,20 @@ def _segment(line: Line, anchors: list[tuple[str, bool]]) -> list[Line]:
     return [ln for ln in out if ln.text.strip()]
 
 
+def _numbers_apart(line: Line) -> Line:
+    """`行政许可 2293` (a row as one text line) → label and value cells; glued digits may run together."""
+    if len(line.cells) != 1 or line.fused:
+        return line
+    text = line.cells[0]
+    found = _TRAILING.match(fold(text))
+    label = found.group(1).strip() if found else ""
+    if not found or (label and not is_label(label)) or not re.search(r"\d", found.group(2)):
+        return line
+    glued = bool(label) and not found.group(2)[:1].isspace()
+    label_cells = [text[: found.start(2)].strip()] if label else []
+    return Line([*label_cells, *found.group(2).split()], spaced=True, fused=glued)
+
+
 def _split(line: Line) -> tuple[str, list[str]]:
     """(label, value cells): the values are the cells after the last cell holding text."""
     last = max((i for i, c in enumerate(line.cells) if is_label(c)), default=-1)
@@ -167,6 +181,10 @@ class _Mapper:
             else:
                 self.lines.append(line)
         self.sections = _find_sections(self.lines, spec)
+        for section in spec.sections:
+            if section.table_key:  # inside the tables: a row printed as one line of text
+                start, end = self.region(section)
+                self.lines[start:end] = [_numbers_apart(line) for line in self.lines[start:end]]
         self.values: dict[str, Decimal | None] = dict.fromkeys(spec.cells)
         self.status: dict[str, str] = {}  # address → "doubtful" / "unread"
         self.notes: list[str] = []
