@@ -196,6 +196,48 @@ def test_digits_run_together_are_never_split_silently_wrong(draws: list[int]) ->
     assert silent == []
 
 
+def _documents(values: dict[str, int], tmp_path: Path) -> tuple[Path, Path]:
+    """The report as Word (cells merged with gridSpan/vMerge) and as a web page (rowspan/colspan)."""
+    import docx
+
+    title = "测试县人民政府2022年政府信息公开工作年度报告"
+    document = docx.Document()
+    document.add_paragraph(title)
+    html = ["<html><head><meta charset='utf-8'></head><body>", f"<p>{title}</p>"]
+    for section in SPEC.sections:
+        document.add_paragraph(section.full_heading)
+        html.append(f"<h2>{section.full_heading}</h2>")
+        if not section.table_key:
+            continue
+        table = SPEC.table(section.table_key)
+        grid = document.add_table(rows=len(table.lines), cols=table.grid_columns)
+        rows: list[list[str]] = [[] for _ in table.lines]
+        for placed in table.placed:
+            cell = placed.cell
+            text = str(values[cell.address]) if cell.address else cell.text
+            target = grid.cell(placed.row, placed.col)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                target = target.merge(grid.cell(placed.row + cell.rowspan - 1, placed.col + cell.colspan - 1))
+            target.text = text
+            rows[placed.row].append(f"<td rowspan='{cell.rowspan}' colspan='{cell.colspan}'>{text}</td>")
+        html.append("<table>" + "".join(f"<tr>{''.join(r)}</tr>" for r in rows) + "</table>")
+    word, page = tmp_path / "distinct.docx", tmp_path / "distinct.html"
+    document.save(str(word))
+    page.write_text("".join(html) + "</body></html>", "utf-8")
+    return word, page
+
+
+def test_word_and_web_tables_with_merged_cells_and_distinct_numbers(tmp_path: Path) -> None:
+    values = _distinct(11)
+    for path in _documents(values, tmp_path):
+        imported = read_file(path)
+        assert {a: imported.report.values[a] for a in SPEC.cells} == {
+            a: Decimal(v) for a, v in values.items()
+        }
+        assert imported.doubtful == [] and imported.unread == [], path.name
+        assert (imported.report.agency, imported.report.year) == ("测试县人民政府", 2022)
+
+
 def test_gbk_web_page_with_rowspan_and_colspan(tmp_path: Path) -> None:
     html = (PUBLISHED / "seed.html").read_text("utf-8").replace("charset=utf-8", "charset=gbk")
     path = tmp_path / "年报.htm"

@@ -12,13 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from core.storage import Database
 from tests.conftest import FIXTURES
 from tests.qt_helpers import open_window
-from ui.import_review import DOUBTFUL, UNREAD, ImportReview, open_published, paste_published
+from ui.import_review import DOUBTFUL, ERROR_TEXT, UNREAD, ImportReview, open_published
 from ui.main_window import MainWindow
 
 PUBLISHED = FIXTURES / "published"
@@ -54,6 +54,9 @@ def test_review_marks_unread_cells_shows_published_errors_and_imports_with_the_f
     assert any("社会公益组织列" in e for e in errors)  # published with an error: kept, shown
     assert review.agency.text() == "平潭综合实验区自然资源与生态环境局" and review.year.value() == 2021
     _shot(review, "review-text.png")
+    review.findChild(QTabWidget).setCurrentIndex(1)
+    assert review.cell_item("requests.3.7.social_welfare").foreground().color() == ERROR_TEXT
+    _shot(review, "review-text-b.png")
 
     review.cell_item(issued).setText("5")  # the user reads the source and types what it says
     assert review.cell_item(issued).background().color() not in (UNREAD, DOUBTFUL)
@@ -77,7 +80,10 @@ def test_review_marks_unread_cells_shows_published_errors_and_imports_with_the_f
 def test_pasted_text_is_reviewed_before_anything_is_saved(qtbot: QtBot, db: Database) -> None:
     window = open_window(qtbot, db)
     QGuiApplication.clipboard().setText((PUBLISHED / "real-001.txt").read_text("utf-8"))
-    paste_published(window)
+    menu = window.menuBar().actions()[0].menu()
+    entries = {a.text(): a for a in menu.actions()}
+    assert "导入已发布的报告…" in entries
+    entries["粘贴已发布的报告"].trigger()
     review = _review(qtbot, window)
     assert review.cell_item("active_disclosure.fees.amount").text() == "24252.311082"
     assert review.cell_item("review_litigation.litigation_direct.upheld").text() == "12"

@@ -235,7 +235,7 @@ class _Mapper:
             label, values = _split(line)
             if not values:
                 if label:
-                    pending = [*pending[-3:], label]
+                    pending = [*pending[-11:], label]  # a label wrapped, even one character a line
                 continue
             own = next((c for c in reversed(line.cells) if is_label(c)), "")
             options = [own, label] if own != label else ([label] if label else [])
