@@ -137,8 +137,11 @@ class ImportReview(QDialog):
             if cell.rowspan > 1 or cell.colspan > 1:
                 widget.setSpan(placed.row, placed.col, cell.rowspan, cell.colspan)
         widget.resizeColumnsToContents()
+        value_columns = {p.col for p in table.placed if p.cell.address is not None}
+        least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
         for col in range(table.grid_columns):
-            widget.setColumnWidth(col, min(widget.columnWidth(col), 160))
+            width = min(widget.columnWidth(col), 160)
+            widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
         widget.itemChanged.connect(self._edited)
         self.tables[key] = widget
         return widget
