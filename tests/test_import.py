@@ -252,13 +252,16 @@ def test_gbk_web_page_with_rowspan_and_colspan(tmp_path: Path) -> None:
 
 
 def test_scanned_pdf_is_refused_with_a_reason(tmp_path: Path) -> None:
+    from PIL import Image
     from reportlab.pdfgen import canvas
 
+    scan = tmp_path / "page.png"
+    Image.new("L", (200, 280), 255).save(scan)
     path = tmp_path / "扫描件.pdf"
     page = canvas.Canvas(str(path))
-    page.rect(100, 100, 300, 400, fill=1)  # an image of a page: no text layer
+    page.drawImage(str(scan), 50, 50, 400, 560)  # a photographed page: an image, no text layer
     page.save()
-    with pytest.raises(UserError, match="扫描件"):
+    with pytest.raises(UserError, match="第 1 页没有文字层，是扫描件"):
         read_file(path)
 
 

@@ -313,8 +313,7 @@ class _Mapper:
                     if not value.readable:
                         self.status[address] = "unread"
                         self.notes.append(f"{self._where(address)}印的是“{cell}”，不是数字。")
-                if not (reading.fused and any(len(c) > 1 for c in cells)):
-                    continue
+                continue  # one printed cell per cell: their positions are certain
             if reading.fused:
                 tokens = [c for c in cells if c.strip()]
                 index = {a: i for i, a in enumerate(reading.addresses)}

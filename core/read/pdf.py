@@ -53,13 +53,15 @@ def read_pdf(path: Path) -> list[Line]:
     except (PDFSyntaxError, ValueError, KeyError):
         raise UserError(f"文件“{path.name}”不是有效的 PDF 文件，可能已损坏。") from None
     with pdf:
-        pages = list(pdf.pages)
-        for number, page in enumerate(pages, start=1):
-            if not page.chars:
+        pages = [page for page in pdf.pages if page.chars]
+        for number, page in enumerate(pdf.pages, start=1):
+            if not page.chars and page.images:
                 raise UserError(
                     f"“{path.name}”第 {number} 页没有文字层，是扫描件（图片）。"
                     "本软件不识别图片中的文字，请找到原始的 Word 或网页版本再导入。"
                 )
+        if not pages:
+            raise UserError(f"“{path.name}”中没有文字，可能是扫描件。请找到原始的 Word 或网页版本再导入。")
         left = min(min(c["x0"] for c in page.chars) for page in pages)
         lines: list[Line] = []
         for page in pages:
