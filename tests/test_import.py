@@ -159,7 +159,9 @@ def test_tab_separated_copy_with_distinct_numbers_blanks_dashes_and_full_width_d
 
 def test_rows_printed_as_single_spaced_text_lines_as_an_unruled_pdf_gives_them() -> None:
     values = _distinct(3)
-    imported = read_pasted(None, _printed(dict(values), " "))
+    menu = "往年年报：某某县2019年政府信息公开工作年度报告\n"  # a page's links come before its title
+    imported = read_pasted(None, menu + _printed(dict(values), " "))
+    assert (imported.report.agency, imported.report.year) == ("测试县人民政府办公室", 2023)
     assert {a: imported.report.values[a] for a in SPEC.cells} == {a: Decimal(v) for a, v in values.items()}
     assert imported.doubtful == [] and imported.unread == []
 

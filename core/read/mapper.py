@@ -443,16 +443,20 @@ class _Mapper:
         return texts, signature
 
     def title(self) -> tuple[str, int]:
-        head = self.lines[: self.sections.get(self.spec.sections[0].number, min(8, len(self.lines)))]
-        before: list[str] = []
-        for line in head:
+        """Agency and year from the title: the last one before the first heading (a page's menus and
+        lists of other years' reports come before it)."""
+        end = min(self.sections.values(), default=len(self.lines))
+        before = ""
+        titles: list[tuple[str, int]] = []
+        for line in self.lines[:end]:
             text = re.sub(r"^(#+|标题[:：])\s*", "", line.text.strip())
             found = _TITLE.match(fold(text))
             if found and "报告" in text and "政府信息公开" in text and len(text) <= 80:
-                agency = text[: found.start(2)].strip() or "".join(before[-1:])
-                return re.sub(r"\s+", "", agency), int(found.group(2))
-            if text:
-                before.append(text)
+                agency = text[: found.start(2)].strip() or before
+                titles.append((re.sub(r"\s+", "", agency), int(found.group(2))))
+            before = text or before
+        if titles and titles[-1][0]:
+            return titles[-1]
         # No title (a page copied without it): the period the report covers gives the year
         for line in self.lines:
             period = re.search(r"(\d{4})\s*年\s*1\s*月\s*1\s*日", line.text)
