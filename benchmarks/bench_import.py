@@ -76,14 +76,8 @@ def _one(name: str, runs: int) -> tuple[int, int, int, int, float, float, float]
     flagged = set(result["flagged"])  # type: ignore[call-overload]
     wrong = [a for a in want if got[a] != want[a]]
     silent = [a for a in wrong if a not in flagged]
-    return (
-        len(want),
-        len(want) - len(wrong),
-        len(flagged),
-        len(silent),
-        statistics.median(outside),
-        statistics.median(inside),
-    )
+    times = (statistics.median(outside), statistics.median(loading), statistics.median(inside))
+    return len(want), len(want) - len(wrong), len(flagged), len(silent), *times
 
 
 def main() -> None:
