@@ -240,6 +240,22 @@ def test_word_and_web_tables_with_merged_cells_and_distinct_numbers(tmp_path: Pa
         assert (imported.report.agency, imported.report.year) == ("测试县人民政府", 2022)
 
 
+def test_a_fused_row_that_adds_up_under_no_cut_is_cut_by_its_columns_and_flagged() -> None:
+    # Published: 三（一） 12+0+0+2+0+0 printed with total 15, and the columns carried the 15 on.
+    values: dict[str, object] = dict.fromkeys(SPEC.cells, 0)
+    for row, (person, welfare, total) in {"1": (12, 2, 15), "3.1": (12, 2, 15), "3.7": (12, 2, 15)}.items():
+        values.update({f"requests.{row}.natural_person": person, f"requests.{row}.social_welfare": welfare})
+        values[f"requests.{row}.total"] = total
+    lines = _printed(values, "\t").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("三、本年度办理结果\t（一）"))
+    lines[at] = "（一）予以公开120020015"  # 1,20,… or 12,0,… or 120,…: the row adds up under none
+    imported = read_pasted(None, "\n".join(lines))
+    row = [f"requests.3.1.{c.key}" for c in SPEC.table("requests").columns]
+    assert [imported.report.values[a] for a in row] == [12, 0, 0, 2, 0, 0, 15]  # as printed, not corrected
+    assert imported.doubtful == row and imported.unread == []
+    assert any("120020015" in note for note in imported.notes)
+
+
 def test_gbk_web_page_with_rowspan_and_colspan(tmp_path: Path) -> None:
     html = (PUBLISHED / "seed.html").read_text("utf-8").replace("charset=utf-8", "charset=gbk")
     path = tmp_path / "年报.htm"

@@ -23,7 +23,7 @@ from core.errors import UserError
 from core.formats import get_format
 from core.read.cells import Line, compact, fold, is_label, read_cell, splits
 from core.report import Report, Signature
-from core.report_format import ReportFormat, Section, Table
+from core.report_format import ReportFormat, Section, SumCheck, Table
 
 _MATCH = 72  # least fuzzy score (0-100) for a printed label to be taken as a template label
 _HEADING = 80
@@ -345,26 +345,23 @@ class _Mapper:
     def _where(self, address: str) -> str:
         return self.spec.cells[address].description
 
-    def _checks_within(self, addresses: set[str]) -> list[tuple[list[str], list[str]]]:
-        return [
-            ([t.address for t in c.left], [t.address for t in c.right])
-            for c in self.spec.checks
-            if {t.address for t in (*c.left, *c.right)} <= addresses
-        ]
-
     @functools.cache  # noqa: B019  # one mapper per import; the cache goes with it
     def _within(self, addresses: tuple[str, ...]) -> list[tuple[list[str], list[str]]]:
-        return self._checks_within(set(addresses))
+        """The checks among these cells alone (a row's total), as address lists."""
+        return [
+            ([t.address for t in c.left], [t.address for t in c.right]) for c in self._row_checks(addresses)
+        ]
 
     def _solutions(
         self, pending: list[tuple[_Reading, list[tuple[int, ...]], bool]]
     ) -> list[tuple[int, ...]]:
         """Every choice of cuts (option indexes) satisfying all checks they touch; [] when too many to try."""
         owner = {a: k for k, (r, _, _) in enumerate(pending) for a in r.addresses}
+        broken = {id(c) for r, _, ok in pending if not ok for c in self._row_checks(r.addresses)}
         ready: list[list[tuple[list[str], list[str]]]] = [[] for _ in pending]
         for c in self.spec.checks:  # a check is tried once the last reading it touches is chosen
             touched = [owner[t.address] for t in (*c.left, *c.right) if t.address in owner]
-            if touched:
+            if touched and id(c) not in broken:  # a row that adds up under no cut cannot decide
                 ready[max(touched)].append(([t.address for t in c.left], [t.address for t in c.right]))
         known: dict[str, Decimal | int] = {a: v or 0 for a, v in self.values.items() if a not in owner}
         solutions: list[tuple[int, ...]] = []
@@ -418,14 +415,32 @@ class _Mapper:
                         f"{self._where(reading.addresses[0])}所在行的数字连在一起（{''.join(reading.cells)}），"
                         f"有 {len(options)} 种拆法，表内勾稽关系无法确定是哪一种。",
                     )
-        for reading, _, ok in choices:
-            if not ok:  # no cut satisfies the row's own total: a published error, or a misreading
-                for a in reading.addresses:
+        for reading, options, ok in choices:
+            if not ok and len(options) > 1 and reading.addresses[0] not in self.status:
+                # No cut makes the row add up: the cut came from the columns. Suspect are the row's cells
+                # in a column that does not add up either (a failing row crossing a failing column).
+                suspects = self._suspects(reading.addresses) or list(reading.addresses)
+                for a in suspects:
                     self.status.setdefault(a, "doubtful")
                 self.notes.append(
                     f"{self._where(reading.addresses[0])}所在行的数字连在一起（{''.join(reading.cells)}），"
-                    "按任何拆法本行合计都不相符，请核对原文。"
+                    "按任何拆法本行合计都不相符，已按各列的勾稽关系拆分，请核对原文。"
                 )
+
+    def _row_checks(self, addresses: tuple[str, ...]) -> list[SumCheck]:
+        return [c for c in self.spec.checks if {t.address for t in (*c.left, *c.right)} <= set(addresses)]
+
+    def _suspects(self, addresses: tuple[str, ...]) -> list[str]:
+        own = {id(c) for c in self._row_checks(addresses)}
+        failing: set[str] = set()
+        for c in self.spec.checks:
+            terms = {t.address for t in (*c.left, *c.right)}
+            if id(c) in own or not terms & set(addresses):
+                continue
+            left = sum(self.values[t.address] or 0 for t in c.left)
+            if left != sum(self.values[t.address] or 0 for t in c.right):
+                failing |= terms
+        return [a for a in addresses if a in failing]
 
     # ------------------------------------------------------------ narrative, title, signature
 
