@@ -166,6 +166,15 @@ def test_rows_printed_as_single_spaced_text_lines_as_an_unruled_pdf_gives_them()
     assert imported.doubtful == [] and imported.unread == []
 
 
+def test_a_cell_holding_two_numbers_is_unread_not_read_as_one() -> None:
+    values: dict[str, object] = dict(_distinct())
+    text = _printed(values, "\t", {"requests.3.3.2.commercial": "7 3"})  # two rows run into one cell
+    imported = read_pasted(None, text)
+    assert imported.report.values["requests.3.3.2.commercial"] is None
+    assert imported.unread == ["requests.3.3.2.commercial"]
+    assert any("7 3" in note for note in imported.notes)
+
+
 def test_layout_text_whose_blank_cell_vanished_is_unread_not_shifted() -> None:
     values: dict[str, object] = dict(_distinct())
     text = _printed(values, "    ", {"requests.3.2.research": ""})  # spaces: the blank leaves no trace

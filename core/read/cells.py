@@ -69,6 +69,8 @@ class CellValue:
 
 
 def read_cell(cell: str) -> CellValue:
+    if re.search(r"\d\s+\d", normalize(cell).strip()):
+        return CellValue(None, False)  # two numbers in one cell (rows run together): neither is sure
     text = re.sub(r"\s+", "", normalize(cell)).replace(",", "")
     if text in _BLANKS:
         return CellValue(None, True)
