@@ -166,6 +166,11 @@ def test_rows_printed_as_single_spaced_text_lines_as_an_unruled_pdf_gives_them()
     assert imported.doubtful == [] and imported.unread == []
 
 
+def test_a_year_in_chinese_numerals_in_the_title() -> None:
+    text = _printed(dict(_distinct()), "\t").replace("2023年政府信息公开", "二〇二三年政府信息公开", 1)
+    assert read_pasted(None, text).report.year == 2023
+
+
 def test_a_cell_holding_two_numbers_is_unread_not_read_as_one() -> None:
     values: dict[str, object] = dict(_distinct())
     text = _printed(values, "\t", {"requests.3.3.2.commercial": "7 3"})  # two rows run into one cell

@@ -32,7 +32,8 @@ _MAX_COMBINATIONS = 100000  # cuts tried across rows before giving up (the cells
 _VALUE_RUN = re.compile(r"^[\s\d.,—/-]*")
 _TRAILING = re.compile(r"^(.*?)((?:\s*[\d.,—/-]+)+)\s*$", re.S)
 _DATE = re.compile(r"(?:^|\D)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_TITLE = re.compile(r"^(.*?)(\d{4})\s*年")
+_TITLE = re.compile(r"^(.*?)(\d{4}|[〇零○一二三四五六七八九]{4})\s*年")
+_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
 @dataclass
@@ -468,7 +469,8 @@ class _Mapper:
             found = _TITLE.match(fold(text))
             if found and "报告" in text and "政府信息公开" in text and len(text) <= 80:
                 agency = text[: found.start(2)].strip() or before
-                titles.append((re.sub(r"\s+", "", agency), int(found.group(2))))
+                year = int(found.group(2).translate(_YEAR_DIGITS))  # 二〇二一 as well as 2021
+                titles.append((re.sub(r"\s+", "", agency), year))
             before = text or before
         if titles and titles[-1][0]:
             return titles[-1]
