@@ -320,3 +320,15 @@ def test_cli_import_writes_the_file_and_lists_what_is_unsure(
     (tmp_path / "note.txt").write_text("会议纪要", "utf-8")
     assert cli.run(["import", str(tmp_path / "note.txt"), "-o", str(out)]) == cli.EXIT_UNUSABLE
     assert "没有找到" in capsys.readouterr().err
+
+
+def test_main_py_import_in_a_fresh_process(tmp_path: Path) -> None:
+    from tests.helpers import run_main
+
+    out = tmp_path / "去年.json"
+    done = run_main("import", PUBLISHED / "seed.html", "-o", out, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"doubtful": [], "unread": [], "notes": []}
+    assert json.loads(out.read_text("utf-8")) == _expected("seed.html")
+    missing = run_main("import", tmp_path / "无此文件.pdf", "-o", out)
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr and "Traceback" not in missing.stderr
