@@ -68,7 +68,8 @@ def test_review_marks_unread_cells_shows_published_errors_and_imports_with_the_f
     qtbot.waitUntil(lambda: isinstance(window.findChild(QMessageBox), QMessageBox), timeout=5_000)
     box = window.findChild(QMessageBox)
     assert box is not None and "以此为基础新建" in box.button(QMessageBox.StandardButton.Yes).text()
-    box.reject()
+    box.button(QMessageBox.StandardButton.Yes).click()  # 以此为基础新建本年度报告
+    assert db.find_report("平潭综合实验区自然资源与生态环境局", 2022) is not None
     report_id = db.find_report("平潭综合实验区自然资源与生态环境局", 2021)
     assert report_id is not None
     stored = db.load_report(report_id)
