@@ -103,6 +103,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.read import read_file  # only import loads the readers
+
+    imported = read_file(args.file)
+    write_report(imported.report, args.output)
+    if args.json:
+        print(json.dumps(imported.as_json(), ensure_ascii=False, indent=1))
+    else:
+        print(f"已导入：{imported.report.title} → {args.output}")
+        print(f"没有把握的格 {len(imported.doubtful)} 个，没有读到的格 {len(imported.unread)} 个。")
+        for note in imported.notes:
+            print(f"  {note}")
+    return EXIT_FINDINGS if imported.doubtful or imported.unread else EXIT_OK
+
+
 # ---------------------------------------------------------------- db: the app's own database
 
 
@@ -276,6 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("report", type=Path, metavar="REPORT.json")
     p.add_argument("code", nargs="+", metavar="CODE", help="打印件页脚的校验码，如 ABCD-EFGH-JKLM")
     p.set_defaults(run=cmd_verify)
+    p = commands.add_parser("import", help="读入已发布的报告（Word、PDF、网页、文本），存为报告文件")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json", help="输出的报告文件")
+    p.add_argument("--json", action="store_true", help="以 JSON 列出没有把握和没有读到的格")
+    p.set_defaults(run=cmd_import)
     _add_db_commands(commands)
     return parser
 

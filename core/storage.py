@@ -853,7 +853,7 @@ class Database:
     def _clash(self, agency: str, year: int) -> UserError:
         return UserError(f"已经有一份“{agency}”的 {year} 年度报告，不能重复建立。请在报告列表中打开它。")
 
-    def _create(self, report: Report, kind: str) -> int:
+    def _create(self, report: Report, kind: str, note: str | None = None) -> int:
         agency = _agency_name(report.agency)
         if self._find(agency, report.year) is not None:
             raise self._clash(agency, report.year)
@@ -866,7 +866,7 @@ class Database:
         report_id = int(cur.lastrowid or 0)
         self._conn.execute("INSERT INTO signatures(report_id) VALUES (?)", (report_id,))
         flat = _flatten(report) | {"agency": agency}
-        self._record(report_id, kind, None, _diff(_blank_flat(report.format), flat))
+        self._record(report_id, kind, note, _diff(_blank_flat(report.format), flat))
         return report_id
 
     def create_report(self, report: Report, kind: str = "create") -> int:
@@ -874,15 +874,16 @@ class Database:
         with self._write():
             return self._create(report, kind)
 
-    def import_report(self, report: Report) -> tuple[int, bool]:
+    def import_report(self, report: Report, note: str | None = None) -> tuple[int, bool]:
         """A new report, or a new revision ('import') of the live report of the same agency and year.
 
-        Returns (report id, created). Importing the same content again changes nothing.
+        Returns (report id, created). Importing the same content again changes nothing. `note` says where
+        the content came from (e.g. a published file's name and SHA-256), kept with the revision.
         """
         with self._write():
             existing = self._find(_agency_name(report.agency), report.year)
             if existing is None:
-                return self._create(report, "import"), True
+                return self._create(report, "import", note), True
             stored = self._editable(existing)
             if stored.format != report.format:
                 raise UserError(
@@ -891,7 +892,7 @@ class Database:
                 )
             changes = _diff(stored.flat, _flatten(report) | {"agency": stored.agency})
             if changes:
-                self._record(existing, "import", None, changes)
+                self._record(existing, "import", note, changes)
             return existing, False
 
     def _change(

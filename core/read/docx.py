@@ -1,0 +1,86 @@
+"""Word reader (`.docx`; `.doc` through Word or WPS on Windows): paragraphs and tables in body order.
+
+The table grid is built per `w:tc` (python-docx's `row.cells` repeats a merged cell once per grid
+column it spans): a cell continuing a vertical merge (`vMerge` without `restart`) is an empty cell,
+a cell spanning columns (`gridSpan`) is one cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from core.errors import UserError
+from core.read.cells import Line
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _text(element: Any) -> str:
+    parts: list[str] = []
+    for node in element.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}p"):
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{_W}p" and parts:
+            parts.append("\n")
+        else:
+            parts.append(" ")
+    return "".join(parts).replace("\xa0", " ").strip()
+
+
+def _row(tr: Any) -> Line:
+    cells: list[str] = []
+    for tc in tr.iterchildren(f"{_W}tc"):
+        merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+        continues = merge is not None and merge.get(f"{_W}val", "continue") != "restart"
+        cells.append("" if continues else " ".join(_text(tc).split("\n")))
+    return Line(cells)
+
+
+def read_docx(path: Path) -> list[Line]:
+    import docx  # python-docx is only loaded when a Word file is read
+
+    try:
+        body = docx.Document(str(path)).element.body
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise UserError(f"文件“{path.name}”不是有效的 Word（.docx）文件，可能已损坏。") from None
+    lines: list[Line] = []
+    for element in body.iterchildren():
+        if element.tag == f"{_W}p":
+            text = _text(element)
+            if text:
+                lines.append(Line([text]))
+        elif element.tag == f"{_W}tbl":
+            lines += [_row(tr) for tr in element.iter(f"{_W}tr")]
+    return lines
+
+
+def convert_doc(path: Path) -> Path:
+    """A .doc saved as .docx by Word or WPS through COM (Windows only); otherwise a clear refusal."""
+    advice = f"“{path.name}”是旧版 Word（.doc）文件。请用 Word 或 WPS 打开它，另存为 .docx 格式后再导入。"
+    if sys.platform != "win32":
+        raise UserError(advice)
+    try:
+        import win32com.client  # pywin32, present on some Windows PCs
+    except ImportError:
+        raise UserError(advice) from None
+    target = Path(tempfile.mkdtemp(prefix="nianbao-doc-")) / (path.stem + ".docx")
+    for prog_id in ("Word.Application", "kwps.Application", "wps.Application"):
+        app = None
+        try:
+            app = win32com.client.DispatchEx(prog_id)
+            document = app.Documents.Open(str(path.resolve()), ReadOnly=True)
+            document.SaveAs2(str(target), FileFormat=16)  # 16 = wdFormatDocumentDefault (.docx)
+            document.Close(False)
+            return target
+        except Exception:  # COM failures come as pywintypes.com_error; try the next program
+            continue
+        finally:
+            if app is not None:
+                with contextlib.suppress(Exception):
+                    app.Quit()
+    raise UserError(advice)

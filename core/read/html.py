@@ -1,0 +1,98 @@
+"""HTML reader (`.html`/`.htm`, clipboard HTML): paragraphs and tables, rowspan/colspan expanded.
+
+The page is decoded by its own meta charset (GBK/GB2312 pages are read as GB18030, their superset).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+from core.errors import UserError
+from core.read.cells import Line
+
+_CONTAINERS = {"p", "div", "table", "li", "section", "article", "h1", "h2", "h3"}
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "title", "section", "article"}
+
+
+def decode_html(data: bytes) -> str:
+    head = data[:4096].decode("ascii", "ignore")
+    found = re.search(r"charset\s*=\s*[\"']?([\w-]+)", head, re.I) or re.search(
+        r"encoding\s*=\s*[\"']([\w-]+)", head, re.I
+    )
+    charset = found.group(1).lower() if found else "utf-8"
+    if charset in {"gbk", "gb2312", "gb_2312-80", "x-gbk", "gb18030", "cp936"}:
+        charset = "gb18030"
+    try:
+        return data.decode(charset)
+    except (LookupError, UnicodeDecodeError):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("gb18030", errors="replace")
+
+
+def _text(element: lxml_html.HtmlElement) -> str:
+    """An element's text with line breaks where the page breaks lines (br, p inside a cell)."""
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag in _BLOCKS and parts:
+            parts.append("\n")
+        if node.text and node.tag not in {"script", "style"}:
+            parts.append(node.text)
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    return "".join(parts).replace("\xa0", " ").strip()
+
+
+def table_lines(table: lxml_html.HtmlElement) -> list[Line]:
+    """One line per row, one cell per <td>; a cell a rowspan carries down is an empty cell."""
+    carried: dict[tuple[int, int], bool] = {}
+    lines: list[Line] = []
+    rows = [tr for tr in table.iter("tr") if tr.getparent() is not None]
+    for r, tr in enumerate(rows):
+        cells: list[str] = []
+        col = 0
+        for td in tr:
+            if td.tag not in {"td", "th"}:
+                continue
+            while carried.pop((r, col), False):
+                cells.append("")
+                col += 1
+            rowspan, colspan = (int(td.get(a, "1") or 1) for a in ("rowspan", "colspan"))
+            for dr in range(1, rowspan):
+                for dc in range(colspan):
+                    carried[(r + dr, col + dc)] = True
+            cells.append(" ".join(_text(td).split("\n")))
+            col += colspan
+        while carried.pop((r, col), False):
+            cells.append("")
+            col += 1
+        lines.append(Line(cells))
+    return lines
+
+
+def read_html(data: bytes | str) -> list[Line]:
+    text = decode_html(data) if isinstance(data, bytes) else data
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml_html.document_fromstring(text)
+    except Exception:  # lxml raises several types for junk; all mean the same to the user
+        raise UserError("这个网页文件无法解析，不像是年度报告网页。") from None
+    for junk in root.iter("script", "style", "head"):
+        junk.drop_tree()
+    lines: list[Line] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or any(a.tag == "table" for a in element.iterancestors()):
+            continue
+        if element.tag == "table":
+            lines += table_lines(element)
+        elif element.tag in _BLOCKS - {"br", "tr"}:
+            if not any(c.tag in _CONTAINERS for c in element.iterdescendants()):
+                lines += [Line([t.strip()]) for t in _text(element).split("\n") if t.strip()]
+            else:  # a block holding blocks: only its own loose text
+                for t in (element.text, *(c.tail for c in element)):
+                    if t and t.strip():
+                        lines.append(Line([t.strip()]))
+    return lines

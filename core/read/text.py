@@ -1,0 +1,54 @@
+"""Text readers: pasted or saved text in the layouts web copies take.
+
+- tab-separated browser copies (cells between tabs, a blank cell stays a blank between two tabs);
+- Markdown pipe tables (`| 规章 | 0 | 0 | 0 |`), headings with `#`;
+- `pdftotext -layout` output: columns aligned with spaces (a blank cell leaves no trace, so such lines
+  are `spaced`), paragraphs wrapped at the margin and rejoined here, page numbers dropped;
+- text stripped from a web page, where a whole table is one run of text: left as one cell for the
+  mapper, which cuts it at the template's labels.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.read.cells import Line, is_label, is_page_number
+
+_TRAILING_NUMBERS = re.compile(r"^(.*?\S)?((?:\s+[\d.,—/－-]+)+)\s*$")
+_PIPE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+_SENTENCE_END = "。！？；：:;!?）)"
+
+
+def read_text(text: str) -> list[Line]:
+    raw = [
+        line.replace("\xa0", " ").rstrip()
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
+    raw = [line for line in raw if not line.lstrip().startswith("# source:")]
+    layout = sum(1 for line in raw if re.match(r"^ {2,}\S", line)) >= max(5, len(raw) // 10)
+    lines: list[Line] = []
+    joinable = False  # the previous line is a wrapped paragraph line that may continue
+    for line in raw:
+        stripped = line.strip()
+        if not stripped or is_page_number(stripped):
+            continue
+        if "\t" in line:
+            lines.append(Line([c.strip() for c in line.split("\t")]))
+            joinable = False
+        elif stripped.startswith("|"):
+            if not _PIPE_RULE.match(stripped):
+                lines.append(Line([c.strip() for c in stripped.strip("|").split("|")]))
+            joinable = False
+        elif layout and (found := _TRAILING_NUMBERS.match(line)) and re.search(r"\d", found.group(2)):
+            label = (found.group(1) or "").strip()
+            tokens = found.group(2).split()
+            lines.append(Line(([label] if label else []) + tokens, spaced=True))
+            joinable = False
+        else:
+            stripped = stripped.lstrip("#").strip()
+            if layout and joinable and not line.startswith(" ") and is_label(stripped):
+                lines[-1].cells[0] += stripped  # a line the PDF wrapped at the margin
+            else:
+                lines.append(Line([stripped]))
+            joinable = layout and not stripped.endswith(tuple(_SENTENCE_END))
+    return lines

@@ -1,0 +1,334 @@
+"""Importing published reports: every fixture cell for cell, never a silent error, and the command line.
+
+The fixtures (tests/fixtures/published/README.md) are the seed as Word/PDF/web page, a hardened variant
+(blanks, —, full-width digits) and eight real published texts. Beyond them, reports with DISTINCT
+numbers are written out as text the way web pages and PDFs print them and read back.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import cli
+from core.errors import UserError
+from core.exchange import to_dict
+from core.formats import get_format
+from core.read import read_file, read_pasted
+from core.read.mapper import Imported, _templates
+from tests.conftest import FIXTURES
+
+PUBLISHED = FIXTURES / "published"
+SEEDS = ["seed.docx", "seed.pdf", "seed.html", "seed-hard.docx", "seed-hard.pdf"]
+REAL = sorted(p.name for p in PUBLISHED.glob("real-*.txt"))
+SPEC = get_format()
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _expected(name: str) -> dict[str, object]:
+    return dict(json.loads((PUBLISHED / (name.rsplit(".", 1)[0] + ".expect.json")).read_text("utf-8")))
+
+
+def _cells(data: dict[str, object]) -> dict[str, object]:
+    out = {}
+    for address in SPEC.cells:
+        table, *row, col = address.split(".")
+        value = data[table][".".join(row)][col]  # type: ignore[index]
+        out[address] = None if value is None else Decimal(str(value))
+    return out
+
+
+def _wrong(imported: Imported, expected: dict[str, object]) -> tuple[list[str], list[str]]:
+    """(cells that differ, cells that differ and are not flagged: the silent errors)."""
+    got, want = _cells(to_dict(imported.report)), _cells(expected)
+    wrong = [a for a in SPEC.cells if got[a] != want[a]]
+    flagged = set(imported.doubtful) | set(imported.unread)
+    return wrong, [a for a in wrong if a not in flagged]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_office_documents_import_cell_for_cell_with_nothing_flagged(name: str) -> None:
+    imported = read_file(PUBLISHED / name)
+    expected = _expected(name)
+    assert _wrong(imported, expected) == ([], [])
+    assert imported.doubtful == [] and imported.unread == []
+    got = to_dict(imported.report)
+    for key in ("agency", "year", "signature"):
+        assert got[key] == expected[key]
+    for key, text in expected["text"].items():  # type: ignore[attr-defined]
+        if name.endswith(".pdf"):  # the PDF itself lacks one comma of the original (…信息公开，做好…)
+            assert got["text"][key].replace("，", "") == text.replace("，", "")
+        else:
+            assert got["text"][key] == text
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_real_texts_import_with_no_silent_error(name: str) -> None:
+    imported = read_file(PUBLISHED / name)
+    expected = _expected(name)
+    wrong, silent = _wrong(imported, expected)
+    assert silent == []
+    assert len(wrong) <= 3  # ≥ 98.5 % exact
+    assert len(imported.doubtful) + len(imported.unread) <= 20  # ≤ 10 % flagged
+    assert imported.report.year == expected["year"]
+
+
+def test_fused_digits_are_split_by_the_tables_arithmetic_and_published_errors_kept() -> None:
+    # 013 prints 「一、本年新收…160 02 0 018」: only 16,0,0,2,0,0,18 makes the row add up. Its 三（七）
+    # total (18,0,0,0,0,0,18) disagrees with its column (2 in 社会公益组织): kept as published.
+    imported = read_file(PUBLISHED / "real-013.txt")
+    values = imported.report.values
+    assert [values[f"requests.1.{c.key}"] for c in SPEC.table("requests").columns] == [16, 0, 0, 2, 0, 0, 18]
+    assert values["requests.3.7.social_welfare"] == 0 and values["requests.3.7.total"] == 18
+    # 「行政规范性文件5066」: three cells, no arithmetic to decide between 5,0,66 and 50,6,6
+    assert imported.unread == [
+        f"active_disclosure.normative_documents.{c}" for c in ("issued", "repealed", "in_force")
+    ]
+    assert any("5066" in note for note in imported.notes)
+
+
+def test_older_template_other_processing_row_goes_to_its_last_item_with_a_note() -> None:
+    imported = read_file(PUBLISHED / "real-008.txt")
+    assert imported.report.values["requests.3.6.3.total"] == 0
+    assert any("（六）其他处理" in note and "旧版" in note for note in imported.notes)
+    # found: the typo 「2.其他法律行政止公开」, the wrapped 「5.要求行政机关确认或重 新出具 / 已获取信息」
+    assert "requests.3.3.2.total" not in imported.unread and "requests.3.5.5.total" not in imported.unread
+
+
+# ---------------------------------------------------------------- reports with distinct numbers
+
+
+def _distinct(offset: int = 101) -> dict[str, int]:
+    """A value per cell, all different, with every total the sum of its parts."""
+    values: dict[str, int] = {}
+    n = offset
+    for address in SPEC.cells:
+        values[address] = n
+        n += 7
+    for total, parts in SPEC.derivations:
+        values[total] = sum(values[p] for p in parts)
+    return values
+
+
+def _printed(values: dict[str, object], sep: str, show: dict[str, str] | None = None) -> str:
+    """The report as a web page's text: title, headings, each table row as label + cells."""
+    show = show or {}
+    lines = ["测试县人民政府办公室2023年政府信息公开工作年度报告"]
+    for section in SPEC.sections:
+        lines.append(section.full_heading)
+        if section.text_key:
+            lines.append(f"这是第{section.number}部分的正文。")
+        if section.table_key:
+            for template in _templates(SPEC.table(section.table_key)):
+                cells = [show.get(a, str(values[a])) for a in template.addresses]
+                lines.append(sep.join([*template.path, *cells]))
+    lines += ["测试县人民政府办公室", "2024年1月15日"]
+    return "\n".join(lines)
+
+
+def test_tab_separated_copy_with_distinct_numbers_blanks_dashes_and_full_width_digits() -> None:
+    values: dict[str, object] = dict(_distinct())
+    show = {
+        "requests.2.commercial": "",  # a blank cell: null, and the cells after it stay in place
+        "requests.3.3.4.research": "—",
+        "requests.4.other": "/",
+        "requests.1.natural_person": str(values["requests.1.natural_person"]).translate(_FULL_WIDTH),
+        "review_litigation.review.corrected": " 0 ",
+    }
+    for address in ("requests.2.commercial", "requests.3.3.4.research", "requests.4.other"):
+        values[address] = None
+    values["review_litigation.review.corrected"] = 0
+    imported = read_pasted(None, _printed(values, "\t", show))
+    got = imported.report.values
+    assert {a: got[a] for a in SPEC.cells} == {
+        a: None if v is None else Decimal(str(v)) for a, v in values.items()
+    }
+    assert imported.doubtful == [] and imported.unread == []
+    assert imported.report.agency == "测试县人民政府办公室" and imported.report.year == 2023
+    assert (
+        imported.report.signature.date is not None
+        and imported.report.signature.date.isoformat() == "2024-01-15"
+    )
+    assert imported.report.texts["other"] == "这是第六部分的正文。"
+
+
+def test_rows_printed_as_single_spaced_text_lines_as_an_unruled_pdf_gives_them() -> None:
+    values = _distinct(3)
+    menu = "往年年报：某某县2019年政府信息公开工作年度报告\n"  # a page's links come before its title
+    imported = read_pasted(None, menu + _printed(dict(values), " "))
+    assert (imported.report.agency, imported.report.year) == ("测试县人民政府办公室", 2023)
+    assert {a: imported.report.values[a] for a in SPEC.cells} == {a: Decimal(v) for a, v in values.items()}
+    assert imported.doubtful == [] and imported.unread == []
+
+
+def test_a_year_in_chinese_numerals_in_the_title() -> None:
+    text = _printed(dict(_distinct()), "\t").replace("2023年政府信息公开", "二〇二三年政府信息公开", 1)
+    assert read_pasted(None, text).report.year == 2023
+
+
+def test_a_cell_holding_two_numbers_is_unread_not_read_as_one() -> None:
+    values: dict[str, object] = dict(_distinct())
+    text = _printed(values, "\t", {"requests.3.3.2.commercial": "7 3"})  # two rows run into one cell
+    imported = read_pasted(None, text)
+    assert imported.report.values["requests.3.3.2.commercial"] is None
+    assert imported.unread == ["requests.3.3.2.commercial"]
+    assert any("7 3" in note for note in imported.notes)
+
+
+def test_layout_text_whose_blank_cell_vanished_is_unread_not_shifted() -> None:
+    values: dict[str, object] = dict(_distinct())
+    text = _printed(values, "    ", {"requests.3.2.research": ""})  # spaces: the blank leaves no trace
+    imported = read_pasted(None, "\n".join("  " + line for line in text.split("\n")))
+    row = [f"requests.3.2.{c.key}" for c in SPEC.table("requests").columns]
+    assert set(row) <= set(imported.unread)
+    assert all(imported.report.values[a] is None for a in row)
+    others = [a for a in SPEC.cells if a not in row]
+    assert all(imported.report.values[a] == values[a] for a in others)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=len(SPEC.cells), max_size=len(SPEC.cells)))
+def test_digits_run_together_are_never_split_silently_wrong(draws: list[int]) -> None:
+    values = dict(zip(SPEC.cells, draws, strict=True))
+    for total, parts in SPEC.derivations:
+        values[total] = sum(values[p] for p in parts)
+    # B 三（七） and 四 balance the columns, as a consistent report does
+    for column in SPEC.table("requests").columns:
+        values[f"requests.1.{column.key}"] = (
+            values[f"requests.3.7.{column.key}"] + values[f"requests.4.{column.key}"]
+        )
+        values[f"requests.1.{column.key}"] -= values[f"requests.2.{column.key}"]
+    if any(v < 0 for v in values.values()):
+        return
+    web = _printed(dict(values), "").replace("\n", "")  # web text: no separators at all
+    imported = read_pasted(None, web)
+    flagged = set(imported.doubtful) | set(imported.unread)
+    silent = [a for a in SPEC.cells if imported.report.values[a] != values[a] and a not in flagged]
+    assert silent == []
+
+
+def _documents(values: dict[str, int], tmp_path: Path) -> tuple[Path, Path]:
+    """The report as Word (cells merged with gridSpan/vMerge) and as a web page (rowspan/colspan)."""
+    import docx
+
+    title = "测试县人民政府2022年政府信息公开工作年度报告"
+    document = docx.Document()
+    document.add_paragraph(title)
+    html = ["<html><head><meta charset='utf-8'></head><body>", f"<p>{title}</p>"]
+    for section in SPEC.sections:
+        document.add_paragraph(section.full_heading)
+        html.append(f"<h2>{section.full_heading}</h2>")
+        if not section.table_key:
+            continue
+        table = SPEC.table(section.table_key)
+        grid = document.add_table(rows=len(table.lines), cols=table.grid_columns)
+        rows: list[list[str]] = [[] for _ in table.lines]
+        for placed in table.placed:
+            cell = placed.cell
+            text = str(values[cell.address]) if cell.address else cell.text
+            target = grid.cell(placed.row, placed.col)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                target = target.merge(grid.cell(placed.row + cell.rowspan - 1, placed.col + cell.colspan - 1))
+            target.text = text
+            rows[placed.row].append(f"<td rowspan='{cell.rowspan}' colspan='{cell.colspan}'>{text}</td>")
+        html.append("<table>" + "".join(f"<tr>{''.join(r)}</tr>" for r in rows) + "</table>")
+    word, page = tmp_path / "distinct.docx", tmp_path / "distinct.html"
+    document.save(str(word))
+    page.write_text("".join(html) + "</body></html>", "utf-8")
+    return word, page
+
+
+def test_word_and_web_tables_with_merged_cells_and_distinct_numbers(tmp_path: Path) -> None:
+    values = _distinct(11)
+    for path in _documents(values, tmp_path):
+        imported = read_file(path)
+        assert {a: imported.report.values[a] for a in SPEC.cells} == {
+            a: Decimal(v) for a, v in values.items()
+        }
+        assert imported.doubtful == [] and imported.unread == [], path.name
+        assert (imported.report.agency, imported.report.year) == ("测试县人民政府", 2022)
+
+
+def test_a_fused_row_that_adds_up_under_no_cut_is_cut_by_its_columns_and_flagged() -> None:
+    # Published: 三（一） 12+0+0+2+0+0 printed with total 15, and the columns carried the 15 on.
+    values: dict[str, object] = dict.fromkeys(SPEC.cells, 0)
+    for row, (person, welfare, total) in {"1": (12, 2, 15), "3.1": (12, 2, 15), "3.7": (12, 2, 15)}.items():
+        values.update({f"requests.{row}.natural_person": person, f"requests.{row}.social_welfare": welfare})
+        values[f"requests.{row}.total"] = total
+    lines = _printed(values, "\t").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("三、本年度办理结果\t（一）"))
+    lines[at] = "（一）予以公开120020015"  # 1,20,… or 12,0,… or 120,…: the row adds up under none
+    imported = read_pasted(None, "\n".join(lines))
+    row = [f"requests.3.1.{c.key}" for c in SPEC.table("requests").columns]
+    assert [imported.report.values[a] for a in row] == [12, 0, 0, 2, 0, 0, 15]  # as printed, not corrected
+    assert imported.doubtful == row and imported.unread == []
+    assert any("120020015" in note for note in imported.notes)
+
+
+def test_gbk_web_page_with_rowspan_and_colspan(tmp_path: Path) -> None:
+    html = (PUBLISHED / "seed.html").read_text("utf-8").replace("charset=utf-8", "charset=gbk")
+    path = tmp_path / "年报.htm"
+    path.write_bytes(
+        html.replace('encoding="UTF-8"', 'encoding="GBK"').encode("gbk", errors="xmlcharrefreplace")
+    )
+    imported = read_file(path)
+    assert _wrong(imported, _expected("seed.html")) == ([], [])
+
+
+# ---------------------------------------------------------------- refusals and the command line
+
+
+def test_scanned_pdf_is_refused_with_a_reason(tmp_path: Path) -> None:
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    scan = tmp_path / "page.png"
+    Image.new("L", (200, 280), 255).save(scan)
+    path = tmp_path / "扫描件.pdf"
+    page = canvas.Canvas(str(path))
+    page.drawImage(str(scan), 50, 50, 400, 560)  # a photographed page: an image, no text layer
+    page.save()
+    with pytest.raises(UserError, match="第 1 页没有文字层，是扫描件"):
+        read_file(path)
+
+
+def test_doc_without_word_asks_for_docx(tmp_path: Path) -> None:
+    path = tmp_path / "去年的报告.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    with pytest.raises(UserError, match=r"另存为 \.docx"):
+        read_file(path)
+
+
+def test_cli_import_writes_the_file_and_lists_what_is_unsure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    assert cli.run(["import", str(PUBLISHED / "real-046.txt"), "-o", str(out), "--json"]) == cli.EXIT_FINDINGS
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["doubtful"] == [] and len(printed["unread"]) == 3 and printed["notes"]
+    written = json.loads(out.read_text("utf-8"))
+    assert written["requests"]["1"]["total"] == 16 and written["year"] == 2022
+    assert cli.run(["check", str(out)]) == cli.EXIT_OK
+
+    assert cli.run(["import", str(PUBLISHED / "seed.docx"), "-o", str(out)]) == cli.EXIT_OK
+    assert cli.run(["import", str(tmp_path / "x.xls"), "-o", str(out)]) == cli.EXIT_UNUSABLE
+    (tmp_path / "note.txt").write_text("会议纪要", "utf-8")
+    assert cli.run(["import", str(tmp_path / "note.txt"), "-o", str(out)]) == cli.EXIT_UNUSABLE
+    assert "没有找到" in capsys.readouterr().err
+
+
+def test_main_py_import_in_a_fresh_process(tmp_path: Path) -> None:
+    from tests.helpers import run_main
+
+    out = tmp_path / "去年.json"
+    done = run_main("import", PUBLISHED / "seed.html", "-o", out, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"doubtful": [], "unread": [], "notes": []}
+    assert json.loads(out.read_text("utf-8")) == _expected("seed.html")
+    missing = run_main("import", tmp_path / "无此文件.pdf", "-o", out)
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr and "Traceback" not in missing.stderr

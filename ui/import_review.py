@@ -1,0 +1,346 @@
+"""报告 → 导入已发布的报告… / 粘贴已发布的报告: read off the GUI thread, review, then import.
+
+Nothing is saved before the review screen: the source (the PDF's pages, or the text the reader saw)
+beside the tables as read, doubtful cells yellow, unread cells orange, 勾稽 failures in red as in the
+form (an import keeps them: they are what was published). The user fixes cells there, then 导入: one
+revision in the history naming the file and its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.cell_input import CellInputError, parse_cell
+from core.errors import UserError
+from core.report import Report
+from core.rules import check, fmt
+from ui.crash import show_message
+from ui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
+    from core.read import Imported
+    from ui.main_window import MainWindow
+
+PUBLISHED_FILTER = "已发布的报告 (*.docx *.doc *.pdf *.html *.htm *.txt);;所有文件 (*)"
+DOUBTFUL = QColor("#fff2a8")
+UNREAD = QColor("#ffd2a6")
+FIXED = QColor("#ffffff")
+ERROR_TEXT = QColor("#b00000")
+_ADDRESS = Qt.ItemDataRole.UserRole + 1
+
+
+class ImportReview(QDialog):
+    """The review screen: source beside the parsed tables; `report()` is what 导入 stores."""
+
+    def __init__(
+        self, imported: Imported, name: str, pdf: Path | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"导入已发布的报告：{name}")
+        self._report = imported.report.model_copy(deep=True)
+        self.status = {a: "doubtful" for a in imported.doubtful} | {a: "unread" for a in imported.unread}
+        self.spec = self._report.spec
+        self.agency = QLineEdit(self._report.agency)
+        self.year = QSpinBox()
+        self.year.setRange(1990, 2200)
+        self.year.setValue(self._report.year)
+        self.tables: dict[str, QTableWidget] = {}
+        self.findings = QListWidget()
+        self.findings.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00000")
+
+        form = QFormLayout()
+        form.addRow("机关名称", self.agency)
+        form.addRow("年度", self.year)
+        legend = QLabel(
+            "黄色：没有把握，请对照原文核对；橙色：没有读到；红字：勾稽关系不符"
+            "（原文如此，导入不会改正）。在格中直接修改。"
+        )
+        legend.setWordWrap(True)
+        tabs = QTabWidget()
+        for table in self.spec.tables:
+            tabs.addTab(self._table_widget(table.key), f"第{table.section}部分")
+        notes = QListWidget()
+        notes.addItems(imported.notes or ["（没有需要说明的情况）"])
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.addLayout(form)
+        column.addWidget(legend)
+        column.addWidget(tabs, 3)
+        column.addWidget(QLabel("勾稽关系不符："))
+        column.addWidget(self.findings, 1)
+        column.addWidget(QLabel("读取说明："))
+        column.addWidget(notes, 1)
+        column.addWidget(self.problem)
+
+        split = QSplitter()
+        split.addWidget(_source_view(imported.source, pdf))
+        split.addWidget(right)
+        split.setSizes([480, 820])
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        layout.addWidget(buttons)
+        self.resize(1300, 720)
+        self._refresh()
+
+    def _table_widget(self, key: str) -> QTableWidget:
+        table = self.spec.table(key)
+        widget = QTableWidget(len(table.lines), table.grid_columns)
+        widget.horizontalHeader().hide()
+        widget.verticalHeader().hide()
+        for placed in table.placed:
+            cell = placed.cell
+            item = QTableWidgetItem(cell.text)
+            if cell.address is None:
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                item.setBackground(QBrush(QColor("#eef1f5")))
+            else:
+                item.setData(_ADDRESS, cell.address)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            widget.setItem(placed.row, placed.col, item)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                widget.setSpan(placed.row, placed.col, cell.rowspan, cell.colspan)
+        widget.resizeColumnsToContents()
+        value_columns = {p.col for p in table.placed if p.cell.address is not None}
+        least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
+        for col in range(table.grid_columns):
+            width = min(widget.columnWidth(col), 160)
+            widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
+        widget.itemChanged.connect(self._edited)
+        self.tables[key] = widget
+        return widget
+
+    def cell_item(self, address: str) -> QTableWidgetItem:
+        info = self.spec.cells[address]
+        placed = info.table.value_positions[address]
+        item = self.tables[info.table.key].item(placed.row, placed.col)
+        assert item is not None
+        return item
+
+    def _edited(self, item: QTableWidgetItem) -> None:
+        address = item.data(_ADDRESS)
+        if address is None or item.text() == self._shown(address):
+            return
+        try:
+            self._report.values[address] = parse_cell(self.spec, address, item.text())
+        except CellInputError as exc:
+            self.problem.setText(exc.message)
+        else:
+            self.problem.clear()
+            self.status.pop(address, None)  # the user has looked at it and vouches for it now
+        self._refresh()
+
+    def _shown(self, address: str) -> str:
+        value = self._report.values[address]
+        return "" if value is None else fmt(value)
+
+    def _refresh(self) -> None:
+        findings = [f for f in check(self._report) if f.severity == "error"]
+        failing = {a for f in findings for a in f.cells}
+        messages: dict[str, list[str]] = {}
+        for f in findings:
+            for a in f.cells:
+                messages.setdefault(a, []).append(f.message)
+        for widget in self.tables.values():
+            widget.blockSignals(True)
+        for address in self.spec.cells:
+            item = self.cell_item(address)
+            item.setText(self._shown(address))
+            state = self.status.get(address)
+            item.setBackground(
+                QBrush(DOUBTFUL if state == "doubtful" else UNREAD if state == "unread" else FIXED)
+            )
+            item.setForeground(QBrush(ERROR_TEXT if address in failing else QColor("#000000")))
+            tips = {"doubtful": ["没有把握，请核对原文。"], "unread": ["没有读到这一格。"]}.get(
+                state or "", []
+            )
+            item.setToolTip(
+                "\n".join([self.spec.cells[address].description, *tips, *messages.get(address, [])])
+            )
+        for widget in self.tables.values():
+            widget.blockSignals(False)
+        self.findings.clear()
+        self.findings.addItems([f.message for f in findings] or ["（没有）"])
+
+    def report(self) -> Report:
+        return self._report.model_copy(
+            update={"agency": self.agency.text().strip(), "year": self.year.value()}
+        )
+
+    def _accept(self) -> None:
+        if not self.agency.text().strip():
+            self.problem.setText("请填写机关名称。")
+            return
+        self.accept()
+
+
+def _source_view(text: str, pdf: Path | None) -> QWidget:
+    """The PDF's pages as images when there is one, else the text as read."""
+    if pdf is not None:
+        pages = _pdf_pages(pdf)
+        if pages:
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            for image in pages:
+                label = QLabel()
+                label.setPixmap(QPixmap.fromImage(image))
+                column.addWidget(label)
+            area = QScrollArea()
+            area.setWidget(holder)
+            return area
+    source = QPlainTextEdit(text)
+    source.setReadOnly(True)
+    source.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    return source
+
+
+def _pdf_pages(pdf: Path, width: int = 520) -> list[QImage]:
+    """Each page rendered once (the document is closed again: no viewer outlives this screen)."""
+    from PySide6.QtPdf import QPdfDocument
+
+    document = QPdfDocument()
+    try:
+        if document.load(str(pdf)) != QPdfDocument.Error.None_:
+            return []
+        images = []
+        for page in range(document.pageCount()):
+            size = document.pagePointSize(page)
+            scale = width / max(size.width(), 1.0)
+            images.append(document.render(page, QSize(width, int(size.height() * scale))))
+        return images
+    finally:
+        document.close()
+
+
+# ---------------------------------------------------------------- the menu entries
+
+
+def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window: MainWindow) -> None:
+    add("导入已发布的报告…", lambda: open_published(window))
+    add("粘贴已发布的报告", lambda: paste_published(window))
+
+
+def open_published(window: MainWindow, path: Path | None = None) -> None:
+    if path is None:
+        name, _ = QFileDialog.getOpenFileName(
+            window, "导入已发布的报告", window.settings.last_folder, PUBLISHED_FILTER
+        )
+        if not name:
+            return
+        path = Path(name)
+    window.settings.last_folder = str(path.parent)
+    chosen = path
+
+    def work() -> tuple[Imported, str]:
+        from core.read import read_file  # the readers load only when a report is imported
+
+        digest = hashlib.sha256(chosen.read_bytes()).hexdigest()
+        return read_file(chosen), digest
+
+    pdf = path if path.suffix.lower() == ".pdf" else None
+    _read(window, work, path.name, pdf)
+
+
+def paste_published(window: MainWindow) -> None:
+    data = QGuiApplication.clipboard().mimeData()
+    html = data.html() if data.hasHtml() else None
+    text = data.text() if data.hasText() else None
+
+    def work() -> tuple[Imported, str]:
+        from core.read import read_pasted
+
+        digest = hashlib.sha256((html or text or "").encode("utf-8")).hexdigest()
+        return read_pasted(html, text), digest
+
+    _read(window, work, "剪贴板", None)
+
+
+def _read(window: MainWindow, work: Callable[[], tuple[Imported, str]], name: str, pdf: Path | None) -> None:
+    """Read off the GUI thread behind a cancellable progress box, then open the review screen."""
+    progress = QProgressDialog(f"正在读取“{name}”……", "取消", 0, 0, window)
+    progress.setWindowTitle("导入已发布的报告")
+    progress.setMinimumDuration(500)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.canceled.connect(progress.deleteLater)  # the job dies with it: its result is dropped
+
+    def done(result: tuple[Imported, str]) -> None:
+        progress.deleteLater()
+        imported, digest = result
+        review = ImportReview(imported, name, pdf, window)
+        review.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        review.accepted.connect(lambda: _store(window, review.report(), name, digest))
+        review.open()
+
+    def failed(exc: BaseException) -> None:
+        progress.deleteLater()
+        text = (
+            exc.message if isinstance(exc, UserError) else f"无法读取“{name}”，它可能已损坏或不是年度报告。"
+        )
+        show_message(window, text)
+
+    run_in_background(work, done, failed, owner=progress)
+
+
+def _store(window: MainWindow, report: Report, name: str, digest: str) -> None:
+    try:
+        if not window._may_replace(report):
+            return
+        report_id, _ = window.db.import_report(report, note=f"导入已发布的报告：{name}（SHA-256 {digest}）")
+    except UserError as exc:
+        show_message(window, exc.message)
+        return
+    window.refresh_list()
+    window.report_list.select(report_id)
+    if window.db.find_report(report.agency, report.year + 1) is None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "导入已发布的报告",
+            f"已导入「{report.title}」。\n\n以此为基础新建 {report.year + 1} 年度报告吗？"
+            "（上年结转、现行有效件数等将从这份报告接续。）",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            window,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("以此为基础新建本年度报告")
+        box.button(QMessageBox.StandardButton.No).setText("不用")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.clicked.connect(lambda: window.create_report(report.agency, report.year + 1, True))
+        box.open()
+    else:
+        show_message(window, f"已导入「{report.title}」。", QMessageBox.Icon.Information)
