@@ -32,6 +32,7 @@ _MAX_COMBINATIONS = 100000  # cuts tried across rows before giving up (the cells
 _VALUE_RUN = re.compile(r"^[\s\d.,—/-]*")
 _TRAILING = re.compile(r"^(.*?)((?:\s*[\d.,—/-]+)+)\s*$", re.S)
 _DATE = re.compile(r"(?:^|\D)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_UNDATED = re.compile(r"^[_＿]*年[_＿]*月[_＿]*日$")  # 「年 月 日」 left blank to be written by hand
 _TITLE = re.compile(r"^(.*?)(\d{4}|[〇零○一二三四五六七八九]{4})\s*年")
 _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
@@ -489,17 +490,21 @@ def _signature(paragraphs: list[str]) -> tuple[list[str], Signature]:
     """Trailing 署名 and 成文日期 lines become the signature, not text."""
     name: str | None = None
     date: dt.date | None = None
+    dated = False  # the date line was seen (it may be blank)
     if paragraphs and _DATE.search(re.sub(r"\s+", "", paragraphs[-1])):  # web text: all on one line
         last = re.sub(r"(\D)(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$", r"\1 \2", paragraphs[-1])
         paragraphs = paragraphs[:-1] + last.split()
     while paragraphs:
         last = re.sub(r"\s+", "", paragraphs[-1])
         found = _DATE.match(last)
-        if found and date is None:
+        if found and not dated:
             try:
                 date = dt.date(*(int(g) for g in found.groups()))
             except ValueError:
                 break
+            dated = True
+        elif _UNDATED.match(last) and not dated and name is None:
+            dated = True
         elif name is None and len(last) <= 40 and not re.search(r"[。，；：！？]", last):
             name = last
         else:
