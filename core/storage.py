@@ -35,7 +35,7 @@ import sqlite_utils
 
 from core.errors import UserError, os_reason
 from core.formats import get_format
-from core.report import Report, Signature
+from core.report import Report, Signature, agency_name
 from core.rules import check, severity_counts
 
 log = logging.getLogger(__name__)
@@ -943,7 +943,4 @@ _COLUMNS = {
 
 
 def _agency_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise UserError("机关名称不能为空。")
-    return name
+    return agency_name(name)
