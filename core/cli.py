@@ -113,14 +113,15 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from core.fingerprint import fingerprint, parse_code, verify
+    from core.fingerprint import VERIFIED, fingerprint, matching_code, parse_code
 
     report = read_report(args.report)
     code = "".join(args.code)
     parse_code(code)  # a code that cannot be one is an unusable input, not a mismatch
     own = fingerprint(report)
-    if verify(report, code):
-        print(f"校验码一致：打印件（校验码 {own}）与这份报告文件的内容相符。")
+    kind = matching_code(report, code)
+    if kind is not None:
+        print(f"校验码一致：打印件（校验码 {own}）与这份报告文件的内容相符。{VERIFIED[kind]}")
         return EXIT_OK
     print(f"校验码不一致：打印件上的校验码 {code} 与这份报告文件的内容不符（本文件的校验码为 {own}）。")
     return EXIT_FINDINGS

@@ -209,7 +209,7 @@ class _Signature(Flowable):  # type: ignore[misc]
         self.date = Setting([(date_text, style.role)], style, fonts)
         self.fonts = fonts
         self.code = code
-        self.qr_value = f"NIANBAO:{report.year}:{code}" if code else None
+        self.qr_value = fp.qr_payload(report) if code else None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
