@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from core.fingerprint import finalize_problems, fingerprint, verify
+from core.names import safe_file_name
 from core.paths import write_atomically
 from core.pdf import describe_characters, render_pdf, unprintable_characters
 from core.report import Report
@@ -283,7 +284,7 @@ class SignPrintPage(QWidget):
         report = self.document.report
         if path is None:
             name, _ = QFileDialog.getSaveFileName(
-                self, "导出PDF", str(Path.home() / f"{report.title}.pdf"), "PDF 文件 (*.pdf)"
+                self, "导出PDF", str(Path.home() / safe_file_name(report.title, ".pdf")), "PDF 文件 (*.pdf)"
             )
             if not name:
                 return None
