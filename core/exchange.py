@@ -145,7 +145,8 @@ def from_dict(data: Any) -> Report:
     if year is None:  # missing or null
         raise UserError("文件中没有 year（年度）字段，或它是空的。")
     if isinstance(year, str):
-        raise UserError(f"字段 year（年度）应为数字（不加引号），如 2021，实际为{_describe(year)}。")
+        shown = _describe(year)
+        raise UserError(f"字段 year（年度）应为表示年份的数字（不加引号），如 2021，实际为{shown}。")
     # compare before converting: int() of 1E+999999 would take minutes
     if not isinstance(year, Decimal) or not 1990 <= year <= 2200 or year != year.to_integral_value():
         raise UserError(f"字段 year（年度）应为四位年份，实际为{_describe(year)}。")

@@ -156,12 +156,41 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_statements(*_SC
 
 # ---------------------------------------------------------------- errors
 
+_RESTORE = "请用备份文件恢复，或联系技术人员。"
+
+
+class DatabaseDamaged(UserError):
+    """The file is ours but damaged: the one case where restoring a backup over it may be offered."""
+
+
+class DatabaseTooNew(UserError):
+    """Written by a newer 年报助手: only that version may open it; this one leaves it untouched."""
+
+
+class NotOurDatabase(UserError):
+    """Not a 年报助手 database at all (another program's, a text file, a folder): open or create another."""
+
+
 _BUSY, _LOCKED, _PERM, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 3, 8, 10, 11, 13, 14, 26
+_FORMAT, _NOMEM, _INTERRUPT, _TOOBIG, _NOLFS, _AUTH, _PROTOCOL = 24, 7, 9, 18, 22, 23, 15
+# Every other result code (an SQL error, a constraint, a misuse…) means the file's content is not what
+# this program expects, or a bug: a Chinese message naming the code, the details in the log.
+_OTHER_REASONS = {
+    _NOMEM: "内存不足",
+    _INTERRUPT: "操作被中断",
+    _TOOBIG: "数据太大",
+    _NOLFS: "磁盘不支持这么大的文件",
+    _AUTH: "没有访问权限",
+    _PROTOCOL: "文件锁出错（网络磁盘上可能发生）",
+}
 
 
 def _user_error(exc: sqlite3.Error, path: Path, writing: bool) -> UserError | None:
-    """The plain Chinese explanation of an expected SQLite failure, or None for a bug."""
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    """The plain Chinese explanation of a SQLite failure; None only for a misuse of the connection
+    (a bug in this program, e.g. a closed database), which must reach the crash report."""
+    if isinstance(exc, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+        return None
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     name = path.name
     unsaved = "本次修改没有保存。" if writing else ""
     if code in (_BUSY, _LOCKED):
@@ -176,11 +205,10 @@ def _user_error(exc: sqlite3.Error, path: Path, writing: bool) -> UserError | No
         return UserError(f"无法打开数据库“{path}”：文件夹不存在、是只读的，或没有权限。")
     if code == _IOERR:
         return UserError(f"读写数据库“{name}”时出错（磁盘可能已满、已被拔出或已损坏）。{unsaved}")
-    if code == _CORRUPT:
-        return UserError(f"数据库“{name}”已损坏。请用备份文件恢复，或联系技术人员。")
-    if code == _NOTADB:
-        return UserError(f"文件“{name}”不是年报助手的数据库，没有打开它。")
-    return None
+    if code in (_CORRUPT, _NOTADB, _FORMAT) or (code == 0 and "decode" in str(exc)):
+        return DatabaseDamaged(f"数据库“{name}”已损坏。{unsaved}{_RESTORE}")
+    reason = _OTHER_REASONS.get(code, "数据库的内容与本程序预期的不符，可能已损坏或被其他程序改动过")
+    return UserError(f"无法使用数据库“{name}”：{reason}（SQLite 错误代码 {code}）。{unsaved}")
 
 
 @contextlib.contextmanager
@@ -191,7 +219,7 @@ def _explained(path: Path, writing: bool) -> Iterator[None]:
         error = _user_error(exc, path, writing)
         if error is None:
             raise
-        log.info("database %s: %s", path, exc)  # expected; the user gets the Chinese message
+        log.info("database %s: %s", path, exc, exc_info=type(error) is UserError)  # the Chinese goes up
         raise error from None
 
 
@@ -291,7 +319,7 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     and not even given the `-wal`/`-shm` files that any SQLite connection would leave beside it.
     """
     if path.is_dir():
-        raise UserError(f"“{path}”是一个文件夹，不是数据库文件。")
+        raise NotOurDatabase(f"“{path}”是一个文件夹，不是数据库文件。")
     if not path.exists():
         if not create:
             raise UserError(f"找不到数据库文件“{path}”。")
@@ -309,9 +337,9 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     if not head:
         return 0  # an empty file, e.g. made by the user as a place for a new database
     if not head.startswith(_SQLITE_MAGIC):
-        raise UserError(f"文件“{path.name}”不是年报助手的数据库，没有打开它，也没有改动它。")
+        raise NotOurDatabase(f"文件“{path.name}”不是年报助手的数据库，没有打开它，也没有改动它。")
     if len(head) < 100:
-        raise UserError(f"数据库“{path.name}”已损坏（文件不完整）。请用备份文件恢复，或联系技术人员。")
+        raise DatabaseDamaged(f"数据库“{path.name}”已损坏（文件不完整）。{_RESTORE}")
     if pending:  # commits not yet copied into the file: only SQLite can tell the current header
         with _explained(path, writing=False):
             conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=timeout)
@@ -328,18 +356,22 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
         app_id = int.from_bytes(head[68:72], "big", signed=True)
         version = int.from_bytes(head[60:64], "big", signed=True)
         page_size = int.from_bytes(head[16:18], "big")
+        if page_size != 1 and (page_size < 512 or page_size & (page_size - 1)):  # 1 means 65536
+            raise DatabaseDamaged(f"数据库“{path.name}”已损坏（文件头不完整）。{_RESTORE}")
         blank = size <= (65536 if page_size == 1 else page_size)  # any table needs a second page
     if (app_id, version, blank) == (0, 0, True):
         return 0  # an empty SQLite database
     if app_id != APPLICATION_ID:
-        raise UserError(
+        raise NotOurDatabase(
             f"文件“{path.name}”是别的程序的数据库，不是年报助手的数据库，没有打开它，也没有改动它。"
         )
     if version > len(MIGRATIONS):
-        raise UserError(
+        raise DatabaseTooNew(
             f"数据库“{path.name}”是由更新版本的年报助手建立的（结构版本 {version}，本程序只认识到 "
-            f"{len(MIGRATIONS)}）。请用新版本的年报助手打开它；本程序没有改动它。"
+            f"{len(MIGRATIONS)}）。请使用新版本的年报助手；本程序没有改动它。"
         )
+    if version <= 0:  # ours, yet no version: every migration sets one with its tables
+        raise DatabaseDamaged(f"数据库“{path.name}”已损坏（结构版本记录为 {version}）。{_RESTORE}")
     return int(version)
 
 
@@ -371,6 +403,8 @@ class Database:
         """
         path = Path(path)
         version = _inspect(path, create and not read_only, timeout)
+        if version == 0 and path.exists() and not create:  # e.g. `db check` of a 0-byte file: leave it so
+            raise UserError(f"数据库文件“{path.name}”是空的，还没有任何内容；没有改动它。")
         if read_only and version < len(MIGRATIONS):
             raise UserError(f"数据库“{path.name}”是空的或是旧版本的格式，无法以只读方式打开。")
         with _explained(path, writing=not read_only):
@@ -474,17 +508,21 @@ class Database:
             }
 
     def integrity_check(self) -> list[str]:
-        """Problems found in the file (empty when sound)."""
+        """Problems found in the file, in Chinese (empty when sound); SQLite's own words go to the log."""
         with self._lock:
             try:
                 rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
-                problems = [r for r in rows if r != "ok"]
+                damage = [r for r in rows if r != "ok"]
+                for row in damage:
+                    log.info("database %s: integrity_check: %s", self.path, row)
+                problems = [f"数据存储结构有 {len(damage)} 处损坏（详情已写入日志）"] if damage else []
                 problems += [
                     f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在"
                     for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
                 ]
             except sqlite3.DatabaseError as exc:
-                problems = [f"数据库文件已损坏，检查无法进行到底（{exc}）"]
+                log.info("database %s: integrity_check failed: %s", self.path, exc)
+                problems = ["数据库文件已损坏，检查无法进行到底（详情已写入日志）"]
             return problems
 
     def backup(self, dest: Path | str) -> None:

@@ -87,6 +87,12 @@ def run_app(argv: Sequence[str]) -> int:
         QMessageBox.critical(None, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
         return EXIT_UNUSABLE
     db = open_database(db_path)  # not ours, newer, damaged: explained, with the latest good backup offered
+    if db is not None and db.path != db_path:  # the user chose another database instead: lock that one
+        lock.release()
+        lock = InstanceLock(db.path)
+        if not lock.acquire():
+            db.close()
+            db = None
     if db is None:
         lock.release()
         return EXIT_UNUSABLE
