@@ -391,6 +391,7 @@ class Database:
         self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self._lock = threading.RLock()
         self.closed = False
+        self.read_only = False  # opened with read_only=True: every write raises a UserError
 
     @classmethod
     def open(
@@ -413,6 +414,7 @@ class Database:
                 target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         db = cls(path, conn)
+        db.read_only = read_only
         try:
             with _explained(path, writing=False):
                 if not read_only:

@@ -65,6 +65,22 @@ def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
     return db
 
 
+def open_read_only(path: Path, reason: str, parent: QWidget | None = None) -> Database | None:
+    """The database cannot be locked for writing (a full disk, a read-only folder): offer to read it."""
+    answer = QMessageBox.question(
+        parent,
+        APP_TITLE,
+        f"无法以可修改的方式打开数据库。\n\n{reason}\n\n是否以只读方式打开？只能查看、导出和打印，不能修改。",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        return Database.open(path, read_only=True)
+    except UserError as exc:
+        QMessageBox.critical(parent, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
+        return None
+
+
 def open_another(reason: str, parent: QWidget | None = None) -> Database | None:
     """A file that is not ours: offer to open another database or create a new one (None: quit)."""
     box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, f"无法打开数据库。\n\n{reason}", parent=parent)
