@@ -188,6 +188,7 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     print(f"数据库：{db.path}")
     print(f"结构版本：{version}")
     print(f"日志模式：{str(settings['journal_mode']).upper()}，同步写入：{settings['synchronous']}")
+    problems += [db.recovery_note] if db.recovery_note else []
     if problems:
         print(f"完整性检查：发现 {len(problems)} 个问题")
         for problem in problems:

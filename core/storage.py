@@ -23,7 +23,9 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import shutil
 import sqlite3
+import struct
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -312,6 +314,84 @@ def _read_only_uri(path: Path) -> str:
     return path.resolve().as_uri() + "?mode=ro"
 
 
+_WAL_MAGIC = (0x377F0682, 0x377F0683)  # the low bit: checksums over big-endian words
+WAL_COPIES = 5  # intact -wal copies kept beside the backups; a damaged one is kept for good
+
+
+def _wal_checksum(data: bytes, big: bool, s0: int, s1: int) -> tuple[int, int]:
+    words = struct.unpack(f"{'>' if big else '<'}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
+
+
+def wal_lost_commits(wal: bytes) -> int:
+    """How many committed transactions of a `-wal` file SQLite will throw away: those behind a damaged
+    frame (it replays frames only up to the first bad one). A torn last frame — a crash during a commit
+    that never finished — is not counted: nothing that was reported saved is in it."""
+    if len(wal) <= 32:
+        return 0
+    magic, _, page_size, _, salt1, salt2, c1, c2 = struct.unpack(">8I", wal[:32])
+    if magic not in _WAL_MAGIC or page_size < 512 or page_size & (page_size - 1):
+        return 1  # the header itself is damaged: the whole log is ignored
+    big = bool(magic & 1)
+    sums = _wal_checksum(wal[:24], big, 0, 0)
+    broken = sums != (c1, c2)
+    size, lost, pending = 24 + page_size, 0, 0
+    for at in range(32, len(wal) - size + 1, size):
+        _, commit, f1, f2, k1, k2 = struct.unpack(">6I", wal[at : at + 24])
+        if (f1, f2) != (salt1, salt2):  # left over from an earlier log, or damaged: SQLite stops here
+            broken, pending = True, 0
+            continue
+        if not broken:
+            sums = _wal_checksum(wal[at : at + 8] + wal[at + 24 : at + size], big, *sums)
+            broken = sums != (k1, k2)
+            pending = 1 if broken and commit else 0  # counts only if frames follow it
+        elif commit:
+            lost += 1 + pending
+            pending = 0
+    return lost
+
+
+def _keep_wal(path: Path) -> str | None:
+    """Before SQLite replays a non-empty `-wal` (and deletes it on close), keep a copy beside the
+    backups. If it holds commits SQLite will drop, keep the database with it and say so."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        data = wal.read_bytes() if wal.is_file() else b""
+    except OSError:
+        return None
+    if not data:
+        return None
+    lost = wal_lost_commits(data)
+    folder = path.with_name(path.name + ".backups")  # core.backups.backup_folder, which imports us
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    copy = folder / f"{path.stem}-{stamp}-{'damaged-log' if lost else 'log'}.sqlite3-wal"
+    try:
+        folder.mkdir(exist_ok=True)
+        copy.write_bytes(data)
+        if lost:
+            shutil.copyfile(path, copy.with_name(copy.name.removesuffix("-wal")))
+        for old in sorted(folder.glob(f"{path.stem}-*-log.sqlite3-wal"))[:-WAL_COPIES]:
+            old.unlink()
+    except OSError as exc:
+        if lost:  # opening would destroy the only evidence: refuse instead
+            raise DatabaseDamaged(
+                f"数据库“{path.name}”的日志文件“{wal.name}”已损坏，其中有 {lost} 次保存的修改无法读取；"
+                f"无法先把它另存一份（{os_reason(exc)}），为免丢失，没有打开数据库。请联系技术人员。"
+            ) from None
+        log.warning("could not keep a copy of %s: %s", wal, exc)
+        return None
+    if not lost:
+        return None
+    return (
+        f"数据库“{path.name}”上次没有正常关闭，留下的日志文件已损坏：其中 {lost} 次保存的修改无法恢复，"
+        f"最近的修改可能丢失了。日志文件和数据库已原样另存在“{folder}”中（文件名含 damaged-log），"
+        "请联系技术人员。"
+    )
+
+
 def _inspect(path: Path, create: bool, timeout: float) -> int:
     """The schema version of an existing file of ours (0 for a new or empty file); refuse anything else.
 
@@ -392,6 +472,7 @@ class Database:
         self._lock = threading.RLock()
         self.closed = False
         self.read_only = False  # opened with read_only=True: every write raises a UserError
+        self.recovery_note: str | None = None  # set when opening found commits lost in a damaged -wal
 
     @classmethod
     def open(
@@ -408,13 +489,14 @@ class Database:
             raise UserError(f"数据库文件“{path.name}”是空的，还没有任何内容；没有改动它。")
         if read_only and version < len(MIGRATIONS):
             raise UserError(f"数据库“{path.name}”是空的或是旧版本的格式，无法以只读方式打开。")
+        note = _keep_wal(path) if version > 0 else None
         with _explained(path, writing=not read_only):
             target = _read_only_uri(path) if read_only else str(path)
             conn = sqlite3.connect(
                 target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         db = cls(path, conn)
-        db.read_only = read_only
+        db.read_only, db.recovery_note = read_only, note
         try:
             with _explained(path, writing=False):
                 if not read_only:

@@ -30,6 +30,8 @@ def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
     try:
         db = Database.open(path)
         problems = db.integrity_check()
+        if db.recovery_note:  # commits lost in a damaged -wal: the evidence is kept, the user is told
+            QMessageBox.warning(parent, APP_TITLE, db.recovery_note)
         if not problems:
             return db
         db.close()
