@@ -34,6 +34,15 @@ class UserError(Exception):
         return self.message
 
 
+class TextConflict(UserError):
+    """A text edit was made on an older version of the stored text (another program changed it since):
+    storing it would silently undo that change. `stored` is the newer text."""
+
+    def __init__(self, message: str, stored: str) -> None:
+        super().__init__(message)
+        self.stored = stored
+
+
 def os_reason(exc: OSError) -> str:
     """Why the OS refused, in plain Chinese without a final full stop — never the system's English text."""
     winerror = getattr(exc, "winerror", None)

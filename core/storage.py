@@ -35,7 +35,7 @@ from typing import Any
 
 import sqlite_utils
 
-from core.errors import UserError, os_reason
+from core.errors import TextConflict, UserError, os_reason
 from core.formats import get_format
 from core.report import Report, Signature, agency_name
 from core.rules import check, severity_counts
@@ -925,8 +925,13 @@ class Database:
                 raise ValueError(f"unknown cell addresses: {unknown}")
             return self._change(report_id, kind, note, {a: _decimal_text(v) for a, v in changes.items()})
 
-    def set_text(self, report_id: int, key: str, text: str, kind: str = "edit") -> int | None:
+    def set_text(
+        self, report_id: int, key: str, text: str, kind: str = "edit", base: str | None = None
+    ) -> int | None:
         """Change a narrative text; its revision id, or None if nothing changed.
+
+        `base`: the stored text the edit started from. When the stored text is no longer that (another
+        program, e.g. `db import`, changed it since), `TextConflict` is raised and nothing is written.
 
         The editor stores every keystroke. Typing on in the same text (the report's latest revision is
         an edit of only this text, less than `TEXT_BURST_SECONDS` old) updates that revision's new value
@@ -940,6 +945,10 @@ class Database:
             stored = self._editable(report_id)
             if key not in get_format(stored.format).text_keys:
                 raise ValueError(f"unknown text key: {key}")
+            if base is not None and (stored.flat[fld] or "") != base:
+                raise TextConflict(
+                    f"“{stored.agency}”的这段文字已被其他程序修改过，没有覆盖它。", stored.flat[fld] or ""
+                )
             burst = self._text_burst(report_id, fld, kind)
             if burst is None or stored.flat[fld] == text:
                 return self._change(report_id, kind, None, {fld: text}, stored)
