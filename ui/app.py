@@ -24,6 +24,7 @@ from core.storage import Database
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
+from ui.plain_text import install_plain_text_guard
 from ui.safety import open_database, open_read_only
 from ui.settings import Settings
 
@@ -48,6 +49,7 @@ def create_application() -> QApplication:
     app.setOrganizationName("nianbao")
     ensure_chinese_font()
     _install_qt_translation(app)
+    install_plain_text_guard(app)  # agency names and file text never render as rich text
     return app
 
 
