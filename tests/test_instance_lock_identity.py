@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from core.errors import UserError
 from core.instance_lock import InstanceLock
 from core.report import Report
+from tests.qt_helpers import answer_boxes
 from ui.app import run_app
 from ui.main_window import MainWindow
 from ui.safety import open_read_only
@@ -51,32 +52,26 @@ def test_a_full_disk_at_the_lock_does_not_stop_the_app(seeded_db_path: Path) -> 
         assert not InstanceLock(seeded_db_path).acquire()
 
 
-def _answer_yes(seen: list[str]) -> None:
-    def look() -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, QMessageBox):
-            seen.append(widget.text())
-            (widget.button(QMessageBox.StandardButton.Yes) or widget.buttons()[0]).click()
-        for top in QApplication.topLevelWidgets():
-            if isinstance(top, MainWindow) and top.isVisible():
-                seen.append(f"window read_only={top.db.read_only}")
-                top.close()
-                return
-        QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
+def _close_main_window(seen: list[str]) -> None:
+    """Close the main window once it is shown, noting whether it is read-only."""
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows:
+        QTimer.singleShot(20, lambda: _close_main_window(seen))
+        return
+    seen.append(f"window read_only={windows[0].db.read_only}")
+    windows[0].close()
 
 
 def test_when_no_lock_can_be_made_the_app_offers_to_open_read_only(
     qtbot: QtBot, seeded_db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    for module in (sys, threading):  # run_app installs its crash hooks: undo that afterwards
+        monkeypatch.setattr(module, "excepthook", module.excepthook)
     seeded_db_path.with_name(seeded_db_path.name + ".lock").mkdir()  # the lock file cannot be created
     before = seeded_db_path.read_bytes()
     seen: list[str] = []
-    _answer_yes(seen)
+    answer_boxes(QMessageBox.StandardButton.Yes, seen, once=True)
+    _close_main_window(seen)
     assert run_app(["--db", str(seeded_db_path)]) == 0
     assert "只读方式打开" in seen[0] and "锁文件" in seen[0]
     assert "window read_only=True" in seen
@@ -85,7 +80,7 @@ def test_when_no_lock_can_be_made_the_app_offers_to_open_read_only(
 
 def test_a_read_only_database_refuses_edits(qtbot: QtBot, seeded_db_path: Path, seed: Report) -> None:
     seen: list[str] = []
-    _answer_yes(seen)
+    answer_boxes(QMessageBox.StandardButton.Yes, seen, once=True)
     db = open_read_only(seeded_db_path, "磁盘空间已满")
     assert db is not None
     with db, pytest.raises(UserError):

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.errors import TextConflict
 from core.report import Report
 from core.storage import Database
 from tests.helpers import run_main
+from tests.qt_helpers import answer_boxes
 from ui.document import ReportDocument
 
 IMPORTED = "（一）主动公开情况\n这是另一台电脑上改好后导入的概述。"
@@ -40,18 +40,6 @@ def _import_elsewhere(seed: Report, path: Path, tmp_path: Path) -> None:
     assert run_main("db", "import", tmp_path / "改好的.json", "--db", path).returncode == 0
 
 
-def _answer(button: QMessageBox.StandardButton, seen: list[str]) -> None:
-    def look() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.button(button).click()
-            return
-        QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
-
-
 @pytest.mark.parametrize("keep_mine", [False, True])
 def test_a_keystroke_after_an_outside_import_asks_before_overwriting(
     qtbot: QtBot, db: Database, db_path: Path, seed: Report, tmp_path: Path, keep_mine: bool
@@ -61,7 +49,7 @@ def test_a_keystroke_after_an_outside_import_asks_before_overwriting(
     _import_elsewhere(seed, db_path, tmp_path)  # the 2-second watch has not noticed yet
     typed = seed.texts["overview"] + "再补一句。"
     seen: list[str] = []
-    _answer(QMessageBox.StandardButton.Yes if keep_mine else QMessageBox.StandardButton.No, seen)
+    answer_boxes(QMessageBox.StandardButton.Yes if keep_mine else QMessageBox.StandardButton.No, seen, True)
     document.set_text("overview", typed)
     assert seen and "其他程序" in seen[0]
     stored = db.load_report(report_id).texts["overview"]

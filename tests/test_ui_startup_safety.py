@@ -7,27 +7,13 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from core.backups import list_backups, make_backup
 from core.storage import Database
+from tests.qt_helpers import answer_boxes
 from ui.safety import open_database
-
-
-def click(label: str, seen: list[str]) -> None:
-    """Answer every message box with the button whose text starts with `label` (else its only button)."""
-
-    def look() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            buttons = [b for b in box.buttons() if b.text().startswith(label)] or box.buttons()[:1]
-            buttons[0].click()
-        QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
 
 
 def _with_backup(path: Path) -> None:
@@ -41,7 +27,7 @@ def test_a_newer_database_is_never_offered_a_restore(qtbot: QtBot, seeded_db_pat
     data[60:64] = (9).to_bytes(4, "big")
     seeded_db_path.write_bytes(bytes(data))
     seen: list[str] = []
-    click("是", seen)
+    answer_boxes("是", seen, once=True)
     assert open_database(seeded_db_path) is None
     assert len(seen) == 1 and "请使用新版本的年报助手" in seen[0] and "备份" not in seen[0]
     assert seeded_db_path.read_bytes() == bytes(data)
@@ -63,7 +49,7 @@ def test_a_foreign_file_offers_another_database_and_is_left_alone(
     new = tmp_path / "新的.sqlite3"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(new), ""))
     seen: list[str] = []
-    click("新建数据库", seen)
+    answer_boxes("新建数据库", seen, once=True)
     db = open_database(foreign)
     assert db is not None
     with db:
@@ -76,7 +62,7 @@ def test_quitting_at_a_foreign_file_changes_nothing(qtbot: QtBot, tmp_path: Path
     foreign = tmp_path / "别人的.sqlite3"
     foreign.write_text("会议纪要", encoding="utf-8")
     seen: list[str] = []
-    click("退出", seen)
+    answer_boxes("退出", seen, once=True)
     assert open_database(foreign) is None
     assert foreign.read_text(encoding="utf-8") == "会议纪要"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["别人的.sqlite3"]

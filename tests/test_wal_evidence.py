@@ -91,23 +91,13 @@ def test_intact_log_copies_are_pruned(tmp_path: Path, seed: Report) -> None:
 
 
 def test_the_app_tells_the_user_at_start(qtbot: object, tmp_path: Path, seed: Report) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
+    from tests.qt_helpers import answer_boxes
     from ui.safety import open_database
 
     path, wal = _crash_copy(tmp_path, seed, edits=6)
     _damage_frame(path, wal, (len(wal) - 32) // (24 + PAGE) // 2)
     seen: list[str] = []
-
-    def look() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.buttons()[0].click()
-        QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
+    answer_boxes("", seen, once=True)
     db = open_database(path)
     assert db is not None
     db.close()

@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QMessageBox
 
 from core.errors import TextConflict, UserError
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts
-from ui.crash import APP_TITLE
+from ui.crash import confirmed
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -262,13 +261,12 @@ class ReportDocument(QObject):
             self.db.set_text(self.report_id, key, text, base=self._stored_texts[key])
         except TextConflict as conflict:
             heading = next(s.full_heading for s in self.spec.sections if s.text_key == key)
-            answer = QMessageBox.question(
+            keep_mine = confirmed(
                 None,
-                APP_TITLE,
                 f"「{heading}」刚被其他程序（例如导入）修改过，而您是在修改前的内容上输入的。\n\n"
                 "是：保留您的内容（其他程序的修改仍可在历史记录中找回）\n否：改用新的内容（放弃您刚才的输入）",
             )
-            if answer != QMessageBox.StandardButton.Yes:
+            if not keep_mine:
                 self.report.texts[key] = self._stored_texts[key] = conflict.stored
                 self.undo_stack.clear()  # its steps start from the text that was replaced
                 self.textChanged.emit(key)

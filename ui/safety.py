@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from core.backups import ensure_daily_backup, latest_good_backup, restore_backup
 from core.errors import UserError
 from core.storage import Database, DatabaseDamaged, NotOurDatabase
-from ui.crash import APP_TITLE
+from ui.crash import APP_TITLE, confirmed
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +69,8 @@ def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
 
 def open_read_only(path: Path, reason: str, parent: QWidget | None = None) -> Database | None:
     """The database cannot be locked for writing (a full disk, a read-only folder): offer to read it."""
-    answer = QMessageBox.question(
-        parent,
-        APP_TITLE,
-        f"无法以可修改的方式打开数据库。\n\n{reason}\n\n是否以只读方式打开？只能查看、导出和打印，不能修改。",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+    question = f"无法以可修改的方式打开数据库。\n\n{reason}\n\n是否以只读方式打开？（只能查看、导出和打印）"
+    if not confirmed(parent, question):
         return None
     try:
         return Database.open(path, read_only=True)
