@@ -26,9 +26,9 @@ def agency_name(name: str) -> str:
     return _short_enough(name)
 
 
-def _short_enough(name: str) -> str:
+def _short_enough(name: str, what: str = "机关名称") -> str:
     if len(name) > MAX_AGENCY:
-        raise UserError(f"机关名称太长（{len(name)} 个字），最多 {MAX_AGENCY} 个字。")
+        raise UserError(f"{what}太长（{len(name)} 个字），最多 {MAX_AGENCY} 个字。")
     return name
 
 
@@ -42,6 +42,11 @@ class Signature(BaseModel):
 
     name: str | None = None  # 署名: usually the agency name
     date: dt.date | None = None  # 成文日期
+
+    @field_validator("name")
+    @classmethod
+    def _name_length(cls, value: str | None) -> str | None:
+        return None if value is None else _short_enough(value, "署名")
 
 
 class Report(BaseModel):

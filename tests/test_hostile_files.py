@@ -3,6 +3,7 @@ absurd agency names — each refused quickly, in Chinese, naming the field, with
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -105,9 +106,12 @@ def test_an_agency_name_over_the_limit_is_refused_by_the_reader_and_the_model() 
     long = "某" * (MAX_AGENCY + 1)
     message = _refusal(_seed_with('"agency": "', f'"agency": "{long}'))
     assert "机关名称太长" in message and str(MAX_AGENCY) in message
-    with pytest.raises(UserError, match="机关名称太长"):
+    with pytest.raises(UserError, match="太长"):
         Report.blank(long, 2021)
     Report.blank("某" * MAX_AGENCY, 2021)  # the limit itself is fine
+    signed = json.loads(SEED_TEXT)
+    signed["signature"]["name"] = long
+    assert "署名太长" in _refusal(json.dumps(signed, ensure_ascii=False))
 
 
 @pytest.mark.parametrize("length", [MAX_AGENCY, 1000])
