@@ -120,3 +120,16 @@ def test_the_title_layout_cannot_fail_whatever_the_agency_length(seed: Report, l
     # The model refuses such names; a report built past it still prints.
     report = seed.model_copy(update={"agency": "某" * length})
     assert render_pdf(report).startswith(b"%PDF")
+
+
+def test_the_name_fields_stop_at_the_limit(qtbot: object, db: object) -> None:
+    from core.storage import Database
+    from tests.qt_helpers import open_seed_report
+    from ui.dialogs import NewReportDialog
+
+    assert isinstance(db, Database)
+    dialog = NewReportDialog([], lambda a, y: False)
+    line = dialog.agency_box.lineEdit()
+    assert line is not None and line.maxLength() == MAX_AGENCY
+    window = open_seed_report(qtbot, db)  # type: ignore[arg-type]
+    assert window.editor is not None and window.editor.sign_page.name_edit.maxLength() == MAX_AGENCY
