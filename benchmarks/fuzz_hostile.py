@@ -270,10 +270,10 @@ def run_case(case: Case, work: Path) -> Outcome:
     return outcome
 
 
-def _english(text: str, work: Path) -> list[str]:
-    text = text.replace(str(work.parent.parent), "").replace(str(ROOT), "")
+def _english(text: str) -> list[str]:
     for mark in MARKS:  # an agency the file gave, quoted back: the user's words, not ours
         text = text.replace(mark, "")
+    text = re.sub(r"/[\w./\-]+", "", text)  # file paths (ours, in a temporary folder)
     text = re.sub(r"“[^”]*”", "", text)  # quoted file names and values are the user's, not ours
     text = FIELD.sub("", text)
     words = WORD.findall(text)
@@ -283,7 +283,7 @@ def _english(text: str, work: Path) -> list[str]:
 def _judge(o: Outcome, work: Path, db: Path) -> None:
     if o.code == 3 or "Traceback" in o.out:
         o.problems.append("traceback")
-    if english := _english(o.out, work):
+    if english := _english(o.out):
         o.problems.append("english:" + ",".join(english[:5]))
     if o.code == 2 and not re.search("[\u4e00-\u9fff]", o.out):
         o.problems.append("no-chinese-reason")
