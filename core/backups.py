@@ -72,6 +72,7 @@ def ensure_daily_backup(db: Database, now: dt.datetime | None = None) -> Path | 
         return None
     path = make_backup(db, "auto", now)
     prune(db.path)
+    clean_up(db.path, now)
     return path
 
 
@@ -141,3 +142,32 @@ def _keep_current(db_path: Path, now: dt.datetime) -> Path:
     except OSError as exc:
         raise UserError(f"无法在“{folder}”中保存恢复前的数据库副本：{os_reason(exc)}。没有恢复。") from None
     return dest
+
+
+KEEP_BEFORE_RESTORE = 5  # copies kept from before a restore: enough to undo the last few restores
+STALE_SECONDS = 3600  # a temporary file this old belongs to no copy still being written
+
+
+def clean_up(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Remove what interrupted backups and restores left behind (`*.tmp` beside the database and in the
+    backup folder) and all but the newest `KEEP_BEFORE_RESTORE` before-restore copies (with their
+    `-wal`/`-shm`). A temporary file younger than an hour may still be being written: it stays."""
+    now = now or dt.datetime.now()
+    folder = backup_folder(db_path)
+    temporary = [db_path.with_name(db_path.name + ".tmp")]
+    temporary += list(folder.glob("*.sqlite3.tmp")) if folder.is_dir() else []
+    removed = []
+    for path in temporary:
+        try:
+            if now.timestamp() - path.stat().st_mtime > STALE_SECONDS:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    old = [b.path for b in list_backups(db_path) if b.kind == "before-restore"][KEEP_BEFORE_RESTORE:]
+    for path in old:
+        for member in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if member.exists():
+                member.unlink()
+                removed.append(member)
+    return removed

@@ -90,14 +90,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from core.fingerprint import fingerprint, parse_code, verify
+    from core.fingerprint import VERIFIED, fingerprint, matching_code, parse_code
 
     report = read_report(args.report)
     code = "".join(args.code)
     parse_code(code)  # a code that cannot be one is an unusable input, not a mismatch
     own = fingerprint(report)
-    if verify(report, code):
-        print(f"校验码一致：打印件（校验码 {own}）与这份报告文件的内容相符。")
+    kind = matching_code(report, code)
+    if kind is not None:
+        print(f"校验码一致：打印件（校验码 {own}）与这份报告文件的内容相符。{VERIFIED[kind]}")
         return EXIT_OK
     print(f"校验码不一致：打印件上的校验码 {code} 与这份报告文件的内容不符（本文件的校验码为 {own}）。")
     return EXIT_FINDINGS
@@ -199,6 +200,7 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     print(f"数据库：{db.path}")
     print(f"结构版本：{version}")
     print(f"日志模式：{str(settings['journal_mode']).upper()}，同步写入：{settings['synchronous']}")
+    problems += [db.recovery_note] if db.recovery_note else []
     if problems:
         print(f"完整性检查：发现 {len(problems)} 个问题")
         for problem in problems:

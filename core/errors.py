@@ -15,6 +15,7 @@ _REASONS = {
     errno.EBUSY: "文件正被其他程序使用",
     errno.ENAMETOOLONG: "文件名或路径太长",
     errno.EIO: "读写磁盘时出错（磁盘可能已被拔出或已损坏）",
+    errno.EFBIG: "文件太大，超出了磁盘或系统允许的大小",
 }
 # Windows reports a file another program holds open as EACCES; its own code tells the truth
 _WINDOWS_REASONS = {32: "文件正被其他程序使用", 33: "文件正被其他程序使用", 112: "磁盘空间已满"}
@@ -32,6 +33,15 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class TextConflict(UserError):
+    """A text edit was made on an older version of the stored text (another program changed it since):
+    storing it would silently undo that change. `stored` is the newer text."""
+
+    def __init__(self, message: str, stored: str) -> None:
+        super().__init__(message)
+        self.stored = stored
 
 
 def os_reason(exc: OSError) -> str:

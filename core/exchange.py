@@ -48,9 +48,76 @@ def read_report(path: Path | str) -> Report:
     return loads(text)
 
 
+class _OutOfRange:
+    """A number written with so many characters that converting it could take minutes (1E+999999)."""
+
+    def __str__(self) -> str:
+        return "一个超出合理范围的数"
+
+
+_MAX_NUMBER_CHARS = 64  # 20 digits, a sign, a point and an exponent fit with room to spare
+
+
+def _decimal(text: str) -> Decimal | _OutOfRange:
+    """A number as JSON spells it (so always valid syntax), range-checked before it is converted."""
+    try:
+        return _OutOfRange() if len(text) > _MAX_NUMBER_CHARS else Decimal(text)
+    except InvalidOperation:  # an exponent beyond what Decimal can hold
+        return _OutOfRange()
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is refused (a reader of the file sees the first, json the last)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UserError(f"文件中同一处的字段“{_shown(key)}”出现了两次，无法确定以哪个为准。")
+        out[key] = value
+    return out
+
+
+def _refuse_surrogates(node: Any, field: str) -> None:
+    """A lone surrogate (\\ud800) is not a character: nothing can store, print or show it."""
+    if isinstance(node, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in node):
+            where = _shown(field) or "（最外层）"
+            raise UserError(f"字段 {where} 中有无效的字符（单独的代理码位），文件可能已损坏。")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _refuse_surrogates(key, field)
+            _refuse_surrogates(value, f"{field}.{key}" if field else key)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _refuse_surrogates(value, f"{field}.{i + 1}")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """Text from the file as a message may quote it: no invalid characters, not too long."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+def _describe(value: Any) -> str:
+    """What a value in the file is, in words a user understands (never a Python repr)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"文字“{_shown(value)}”"
+    if isinstance(value, Decimal):
+        return f"“{_shown(str(value))}”" if value.is_finite() else "无穷大或非数"
+    if isinstance(value, float):  # NaN, Infinity: json's own constants
+        return "无穷大或非数"
+    if isinstance(value, list):
+        return "一个列表"
+    if isinstance(value, dict):
+        return "一个对象"
+    return str(value)
+
+
 def loads(text: str) -> Report:
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        data = json.loads(text, parse_float=_decimal, parse_int=_decimal, object_pairs_hook=_no_duplicates)
+        _refuse_surrogates(data, "")
     except json.JSONDecodeError as exc:
         raise UserError(f"文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有错误）。") from None
     except RecursionError:
@@ -65,7 +132,8 @@ def from_dict(data: Any) -> Report:
     if schema is None:  # missing or null: say so, not “None”
         raise UserError("文件中没有 schema 字段，不是本软件的报告文件。")
     if schema != SCHEMA:
-        raise UserError(f"文件的 schema 字段应为“{SCHEMA}”，实际为“{schema}”，不是本软件的报告文件。")
+        shown = _describe(schema)
+        raise UserError(f"文件的 schema 字段应为“{SCHEMA}”，实际为{shown}，不是本软件的报告文件。")
     spec = get_format(_string(data.get("format"), "format"))
     _only(
         data, {"schema", "format", "agency", "year", "text", "signature"} | {t.key for t in spec.tables}, ""
@@ -76,8 +144,12 @@ def from_dict(data: Any) -> Report:
     year = data.get("year")
     if year is None:  # missing or null
         raise UserError("文件中没有 year（年度）字段，或它是空的。")
-    if not isinstance(year, Decimal) or year != int(year) or not 1990 <= year <= 2200:
-        raise UserError(f"字段 year（年度）应为四位年份，实际为“{year}”。")
+    if isinstance(year, str):
+        shown = _describe(year)
+        raise UserError(f"字段 year（年度）应为表示年份的数字（不加引号），如 2021，实际为{shown}。")
+    # compare before converting: int() of 1E+999999 would take minutes
+    if not isinstance(year, Decimal) or not 1990 <= year <= 2200 or year != year.to_integral_value():
+        raise UserError(f"字段 year（年度）应为四位年份，实际为{_describe(year)}。")
     texts = _object(data.get("text", {}), "text")
     _only(texts, set(spec.text_keys), "text.")
     return Report(
@@ -109,9 +181,11 @@ def _number(value: Any, address: str) -> Decimal | None:
         return None
     if isinstance(value, str) and value.strip():
         with contextlib.suppress(InvalidOperation):
-            value = Decimal(value.strip())
+            value = Decimal(value.strip()) if len(value.strip()) <= _MAX_NUMBER_CHARS else _OutOfRange()
+    if isinstance(value, _OutOfRange):
+        raise UserError(f"字段 {address} 的值超出了合理范围。")
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise UserError(f"字段 {address} 的值“{value}”不是数字。")
+        raise UserError(f"字段 {address} 的值{_describe(value)}不是数字。")
     if len(value.as_tuple().digits) > _MAX_DIGITS or (
         value and not -_MAX_DIGITS <= value.adjusted() <= _MAX_DIGITS
     ):
@@ -132,7 +206,8 @@ def _signature(value: Any) -> Signature:
         try:
             date = dt.date.fromisoformat(_string(date, "signature.date"))
         except ValueError:
-            raise UserError(f"字段 signature.date 应为“2022-01-20”这样的日期，实际为“{date}”。") from None
+            shown = _shown(str(date))
+            raise UserError(f"字段 signature.date 应为“2022-01-20”这样的日期，实际为“{shown}”。") from None
     return Signature(name=name, date=date)
 
 
@@ -151,7 +226,7 @@ def _string(value: Any, field: str) -> str:
 def _only(obj: dict[str, Any], allowed: set[str], prefix: str) -> None:
     extra = sorted(set(obj) - allowed)
     if extra:
-        raise UserError(f"文件中有不认识的字段 {prefix}{extra[0]}。")
+        raise UserError(f"文件中有不认识的字段 {prefix}{_shown(extra[0])}。")
 
 
 # ---------------------------------------------------------------- writing

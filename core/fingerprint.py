@@ -1,11 +1,17 @@
 """The fingerprint (校验码) of a finished report (定稿), and whether a report may be finished.
 
-The code is 12 characters of Crockford base32 (no I, L, O, U) taken from a SHA-256 of the report's
-canonical content, printed as ABCD-EFGH-JKLM in the footer of every page of the 定稿 PDF and as a QR
-code on its last page. Anyone holding the paper copy can check it against a report file or record:
-`verify` accepts the code however it was typed (case, spaces, dashes, O for 0, I or L for 1).
-The canonical content is the exchange JSON (`core.exchange.to_dict`) with numbers by value (12.50 is
-12.5), newlines as \\n and keys sorted, so the same report gives the same code wherever it is stored.
+The fingerprint is a SHA-256 of exactly what the paper shows (`paper`): the title, every narrative line
+as printed (stripped, blank lines dropped, NFC), every table cell as printed (totals included, money as
+12.5), the 署名 and the 成文日期. Two reports with the same paper have the same code; two whose paper
+differs anywhere have different codes. The QR code on the last page carries all 256 bits (52 characters
+of Crockford base32: no I, L, O, U); the footer of every page carries its first 60 bits as
+ABCD-EFGH-JKLM, short enough to read aloud. `verify` accepts either, typed however (case, spaces,
+dashes, O for 0, I or L for 1), and also a code printed by version 1 (60 bits over the exchange JSON).
+
+What a matching code proves: this paper shows the content of this report file or record. What it does
+not prove: who made it or that it was approved (anyone with the file can compute the code: it is not a
+signature or a seal), nor anything about what the paper does not show. The short code (60 bits) resists
+chance, not a determined forger with a computer; the 256-bit code from the QR code resists both.
 """
 
 from __future__ import annotations
@@ -19,22 +25,50 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
 from core.exchange import to_dict
-from core.report import Report
-from core.rules import check, fmt
+from core.report import Report, chinese_date
+from core.rules import check, fmt, resolved_values, shown_value
 
 if TYPE_CHECKING:
     from core.pdf import FontChoice
     from core.pdf.layout import FontRole
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-LENGTH = 12  # 60 bits: a chance match between two different reports is about 1 in 10^18
+LENGTH = 12  # the footer code: 60 bits, a chance match between two reports about 1 in 10^18
+FULL_LENGTH = 52  # the QR code: all 256 bits of the digest (52 × 5 = 260, the top 4 bits are 0)
 GROUP = 4
-_DOMAIN = b"nianbao.fingerprint/1\n"  # a new canonical form gets a new domain, so old codes never collide
+_DOMAIN = b"nianbao.fingerprint/2\n"  # a new canonical form gets a new domain, so old codes never collide
+_DOMAIN_V1 = b"nianbao.fingerprint/1\n"
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
+QR_PREFIX = "NIANBAO"
 
 
-def canonical(report: Report) -> bytes:
-    """The bytes the fingerprint is taken from."""
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def paper(report: Report) -> bytes:
+    """The bytes the fingerprint is taken from: what the printed report shows, and nothing else."""
+    values = resolved_values(report)
+    signer = (report.signature.name or report.agency).strip()
+    date = report.signature.date
+    shown: dict[str, Any] = {
+        "format": report.format,  # the row labels and table shapes printed around the numbers
+        "title": _nfc(report.title),
+        "text": {k: _lines(v) for k, v in report.texts.items()},
+        "cells": {a: shown_value(report, values, a) for a in report.spec.cells},
+        "signature": [_nfc(signer), chinese_date(date) if date else ""],
+    }
+    return json.dumps(shown, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _lines(text: str) -> list[str]:
+    """A narrative as the PDF prints it: one paragraph per non-blank line, without its indentation."""
+    lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return [_nfc(line) for line in lines if line]
+
+
+def _canonical_v1(report: Report) -> bytes:
+    """Version 1's bytes (the exchange JSON, numbers by value): kept so codes already printed verify."""
     data: dict[str, Any] = to_dict(report)
     for address, value in report.values.items():
         table, rest = address.split(".", 1)
@@ -44,19 +78,49 @@ def canonical(report: Report) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def _base32(digest: bytes, length: int) -> str:
+    """The top `length` × 5 bits of the digest (all of it, zero-padded, for the full code)."""
+    bits = len(digest) * 8
+    number = int.from_bytes(digest, "big")
+    number = number >> (bits - 5 * length) if 5 * length <= bits else number << (5 * length - bits)
+    return "".join(ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(length)))
+
+
+def _grouped(digits: str) -> str:
+    return "-".join(digits[i : i + GROUP] for i in range(0, len(digits), GROUP))
+
+
+def _digest(report: Report) -> bytes:
+    return hashlib.sha256(_DOMAIN + paper(report)).digest()
+
+
 def fingerprint(report: Report) -> str:
-    """The report's code, grouped for reading aloud: e.g. 7K3M-Q9TX-2D4H."""
-    number = int.from_bytes(hashlib.sha256(_DOMAIN + canonical(report)).digest()[:8], "big")
-    number >>= 64 - 5 * LENGTH
-    digits = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(LENGTH)))
-    return "-".join(digits[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+    """The footer code, grouped for reading aloud: e.g. 7K3M-Q9TX-2D4H (the full code's first 12)."""
+    return _grouped(_base32(_digest(report), LENGTH))
+
+
+def full_fingerprint(report: Report) -> str:
+    """All 256 bits, as 52 characters (the QR code carries them)."""
+    return _base32(_digest(report), FULL_LENGTH)
+
+
+def qr_payload(report: Report) -> str:
+    """The text of the QR code on a 定稿's last page: NIANBAO:2:<year>:<52-character code>."""
+    return f"{QR_PREFIX}:2:{report.year}:{full_fingerprint(report)}"
+
+
+def _fingerprint_v1(report: Report) -> str:
+    return _base32(hashlib.sha256(_DOMAIN_V1 + _canonical_v1(report)).digest()[:8], LENGTH)
 
 
 def normalize_code(code: str) -> str | None:
-    """The 12 code characters of what someone typed, or None when it cannot be a code."""
+    """The 12 or 52 code characters of what someone typed or scanned (a whole QR text is fine too),
+    or None when it cannot be a code."""
     text = unicodedata.normalize("NFKC", code).upper()
+    if text.strip().startswith(QR_PREFIX + ":"):
+        text = text.rsplit(":", 1)[1]
     text = "".join(_READ_AS.get(ch, ch) for ch in text if not ch.isspace() and ch not in "-_—－")
-    if len(text) != LENGTH or any(ch not in ALPHABET for ch in text):
+    if len(text) not in (LENGTH, FULL_LENGTH) or any(ch not in ALPHABET for ch in text):
         return None
     return text
 
@@ -66,16 +130,35 @@ def parse_code(code: str) -> str:
     normal = normalize_code(code)
     if normal is None:
         raise UserError(
-            f"校验码“{code}”的格式不对：校验码由 {LENGTH} 位字母和数字组成，形如 ABCD-EFGH-JKLM。"
+            f"校验码“{code}”的格式不对：页脚的校验码由 {LENGTH} 位字母和数字组成，形如 ABCD-EFGH-JKLM；"
+            f"二维码中的完整校验码为 {FULL_LENGTH} 位。"
         )
     return normal
 
 
-def verify(report: Report, code: str) -> bool:
-    """Whether a printed code belongs to this report's content."""
+def matching_code(report: Report, code: str) -> str | None:
+    """Which of the report's codes a typed code is: "full" (QR, 256 bits), "short" (footer, 60 bits),
+    "v1" (printed by version 1, 60 bits over the file's content), or None when it is none of them."""
     normal = normalize_code(code)
-    expected = fingerprint(report).replace("-", "")
-    return normal is not None and hmac.compare_digest(normal, expected)
+    if normal is None:
+        return None
+    if len(normal) == FULL_LENGTH:
+        return "full" if hmac.compare_digest(normal, full_fingerprint(report)) else None
+    if hmac.compare_digest(normal, fingerprint(report).replace("-", "")):
+        return "short"
+    return "v1" if hmac.compare_digest(normal, _fingerprint_v1(report)) else None
+
+
+VERIFIED = {  # what a match proves, for the message that reports it
+    "full": "（完整校验码：打印件所示内容与这份报告一致。）",
+    "short": "（页脚校验码可排除偶然不符；要防范有意伪造，请扫描末页二维码核对完整校验码。）",
+    "v1": "（这是旧版软件打印的校验码，仍然有效；要防范有意伪造，请用新版重新定稿打印。）",
+}
+
+
+def verify(report: Report, code: str) -> bool:
+    """Whether a printed code (footer, QR or version 1) belongs to this report's content."""
+    return matching_code(report, code) is not None
 
 
 def finalize_problems(report: Report, fonts: Mapping[FontRole, FontChoice] | None = None) -> list[str]:

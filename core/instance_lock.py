@@ -1,55 +1,94 @@
-"""One writer per database: an OS-level exclusive lock on `<database>.lock`.
+"""One writer per database: OS-level exclusive locks on `<database>.lock` and on the file's identity.
 
-The operating system drops the lock when the holding process ends, however it ends, so a crash never
+The operating system drops a lock when the holding process ends, however it ends, so a crash never
 leaves a stale lock behind. The desktop app holds it while a database is open; `db restore` needs it.
+The lock goes by the file, not by the name it was given: `<database>.lock` sits beside the resolved
+path (a symlink finds its target's lock), and a second lock in the per-user data folder is named after
+the file's device and inode (a hard link, another spelling of the same file, finds the same one).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
 from typing import IO
 
 from core.errors import UserError, os_reason
+from core.paths import data_dir
+
+log = logging.getLogger(__name__)
 
 
 class InstanceLock:
     def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(db_path.name + ".lock")
-        self._file: IO[bytes] | None = None
+        resolved = Path(os.path.realpath(db_path))
+        self.db_path = resolved
+        self.path = resolved.with_name(resolved.name + ".lock")
+        self._files: list[IO[bytes]] = []
+
+    def _identity_path(self) -> Path | None:
+        """The lock named after the database file's identity; None while the file does not exist."""
+        try:
+            st = os.stat(self.db_path)
+        except OSError:
+            return None
+        folder = data_dir() / "locks"
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"无法创建文件夹“{folder}”：{os_reason(exc)}。") from None
+        return folder / f"{st.st_dev:x}-{st.st_ino:x}.lock"
 
     def acquire(self) -> bool:
-        """Take the lock without waiting; False when another process holds it."""
-        if self._file is not None:
+        """Take the locks without waiting; False when another process holds one of them."""
+        if self._files:
             return True
-        try:
-            handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
-        except OSError as exc:
-            raise UserError(f"无法在“{self.path.parent}”中创建锁文件：{os_reason(exc)}。") from None
-        try:
-            _lock(handle)
-        except OSError:
-            handle.close()
-            return False
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n".encode())
-        handle.flush()
-        self._file = handle
+        identity = self._identity_path()
+        for path in (self.path, identity):
+            if path is None:
+                continue
+            handle = _open(path)
+            try:
+                _lock(handle)
+            except OSError:
+                handle.close()
+                self.release()
+                return False
+            self._files.append(handle)
+        _note_pid(self._files[0])
         return True
 
     def release(self) -> None:
-        if self._file is not None:
-            _unlock(self._file)
-            self._file.close()
-            self._file = None
+        for handle in reversed(self._files):
+            _unlock(handle)
+            handle.close()
+        self._files.clear()
 
     def __enter__(self) -> InstanceLock:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _open(path: Path) -> IO[bytes]:
+    try:
+        return open(path, "a+b")  # kept open while the lock is held
+    except OSError as exc:
+        raise UserError(f"无法在“{path.parent}”中创建锁文件：{os_reason(exc)}。") from None
+
+
+def _note_pid(handle: IO[bytes]) -> None:
+    """Write our process id into the lock file, for whoever looks; a full disk must not stop the app."""
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n".encode())
+        handle.flush()
+    except OSError as exc:
+        log.warning("could not write the process id into %s: %s", handle.name, exc)
 
 
 if sys.platform == "win32":

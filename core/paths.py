@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 
@@ -39,13 +43,57 @@ def log_dir() -> Path:
 
 
 def write_atomically(path: Path | str, data: bytes) -> None:
-    """Write a file so that a half-written one never replaces a good one; failures in Chinese."""
+    """Write a file so that a half-written one never replaces a good one; failures in Chinese.
+
+    Only a regular file (or nothing) is ever replaced: a device or FIFO (`-o /dev/null`) is written
+    through, as a shell redirection would, never swapped for a file. The data reaches the disk
+    (fsync) before the rename, and each writer has its own temporary name, so two never collide.
+    """
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp: Path | None = None
     try:
-        tmp.write_bytes(data)
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            mode = stat.S_IFREG
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "directory")
+        if not stat.S_ISREG(mode):
+            _write_through(path, data)
+            return
+        if path.is_symlink():  # replace the file the link points to, not the link
+            path = path.resolve()
+        name = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        # O_EXCL: a name no other writer holds; mode 0o666 so the umask decides, as for any new file
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        tmp = name
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
         tmp.replace(path)
+        tmp = None
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         hint = "（如果它正在其他程序中打开，请先关闭）" if isinstance(exc, PermissionError) else ""
         raise UserError(f"无法写入文件“{path}”：{os_reason(exc)}{hint}。") from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write into a special file without replacing it; a FIFO nobody reads is refused, not waited on."""
+    flags = os.O_WRONLY | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # a FIFO with no reader
+            raise UserError(f"无法写入“{path}”：它是一个管道，但没有程序在读取它。") from None
+        raise
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)

@@ -9,10 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from core.errors import UserError
 from core.formats import CURRENT, get_format
 from core.report_format import ReportFormat
+
+MAX_AGENCY = 100  # the longest real 机关名称 is about 40 characters; a title must fit on the first page
+
+
+def agency_name(name: str) -> str:
+    """A usable 机关名称 (stripped), or a `UserError` saying why not."""
+    name = name.strip()
+    if not name:
+        raise UserError("机关名称不能为空。")
+    return _short_enough(name)
+
+
+def _short_enough(name: str, what: str = "机关名称") -> str:
+    if len(name) > MAX_AGENCY:
+        raise UserError(f"{what}太长（{len(name)} 个字），最多 {MAX_AGENCY} 个字。")
+    return name
 
 
 def chinese_date(date: dt.date) -> str:
@@ -26,6 +43,11 @@ class Signature(BaseModel):
     name: str | None = None  # 署名: usually the agency name
     date: dt.date | None = None  # 成文日期
 
+    @field_validator("name")
+    @classmethod
+    def _name_length(cls, value: str | None) -> str | None:
+        return None if value is None else _short_enough(value, "署名")
+
 
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
@@ -36,6 +58,11 @@ class Report(BaseModel):
     texts: dict[str, str] = Field(default_factory=dict)
     values: dict[str, Decimal | None] = Field(default_factory=dict)
     signature: Signature = Field(default_factory=Signature)
+
+    @field_validator("agency")
+    @classmethod
+    def _agency_length(cls, value: str) -> str:
+        return _short_enough(value)  # a UserError, not a ValueError: pydantic passes it on as it is
 
     @property
     def spec(self) -> ReportFormat:

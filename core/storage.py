@@ -23,7 +23,9 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import shutil
 import sqlite3
+import struct
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,9 +35,9 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
-from core.errors import UserError, os_reason
+from core.errors import TextConflict, UserError, os_reason
 from core.formats import get_format
-from core.report import Report, Signature
+from core.report import Report, Signature, agency_name
 
 log = logging.getLogger(__name__)
 
@@ -203,12 +205,41 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 
 # ---------------------------------------------------------------- errors
 
+_RESTORE = "请用备份文件恢复，或联系技术人员。"
+
+
+class DatabaseDamaged(UserError):
+    """The file is ours but damaged: the one case where restoring a backup over it may be offered."""
+
+
+class DatabaseTooNew(UserError):
+    """Written by a newer 年报助手: only that version may open it; this one leaves it untouched."""
+
+
+class NotOurDatabase(UserError):
+    """Not a 年报助手 database at all (another program's, a text file, a folder): open or create another."""
+
+
 _BUSY, _LOCKED, _PERM, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 3, 8, 10, 11, 13, 14, 26
+_FORMAT, _NOMEM, _INTERRUPT, _TOOBIG, _NOLFS, _AUTH, _PROTOCOL = 24, 7, 9, 18, 22, 23, 15
+# Every other result code (an SQL error, a constraint, a misuse…) means the file's content is not what
+# this program expects, or a bug: a Chinese message naming the code, the details in the log.
+_OTHER_REASONS = {
+    _NOMEM: "内存不足",
+    _INTERRUPT: "操作被中断",
+    _TOOBIG: "数据太大",
+    _NOLFS: "磁盘不支持这么大的文件",
+    _AUTH: "没有访问权限",
+    _PROTOCOL: "文件锁出错（网络磁盘上可能发生）",
+}
 
 
 def _user_error(exc: sqlite3.Error, path: Path, writing: bool) -> UserError | None:
-    """The plain Chinese explanation of an expected SQLite failure, or None for a bug."""
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    """The plain Chinese explanation of a SQLite failure; None only for a misuse of the connection
+    (a bug in this program, e.g. a closed database), which must reach the crash report."""
+    if isinstance(exc, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+        return None
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     name = path.name
     unsaved = "本次修改没有保存。" if writing else ""
     if code in (_BUSY, _LOCKED):
@@ -223,11 +254,10 @@ def _user_error(exc: sqlite3.Error, path: Path, writing: bool) -> UserError | No
         return UserError(f"无法打开数据库“{path}”：文件夹不存在、是只读的，或没有权限。")
     if code == _IOERR:
         return UserError(f"读写数据库“{name}”时出错（磁盘可能已满、已被拔出或已损坏）。{unsaved}")
-    if code == _CORRUPT:
-        return UserError(f"数据库“{name}”已损坏。请用备份文件恢复，或联系技术人员。")
-    if code == _NOTADB:
-        return UserError(f"文件“{name}”不是年报助手的数据库，没有打开它。")
-    return None
+    if code in (_CORRUPT, _NOTADB, _FORMAT) or (code == 0 and "decode" in str(exc)):
+        return DatabaseDamaged(f"数据库“{name}”已损坏。{unsaved}{_RESTORE}")
+    reason = _OTHER_REASONS.get(code, "数据库的内容与本程序预期的不符，可能已损坏或被其他程序改动过")
+    return UserError(f"无法使用数据库“{name}”：{reason}（SQLite 错误代码 {code}）。{unsaved}")
 
 
 @contextlib.contextmanager
@@ -238,7 +268,7 @@ def _explained(path: Path, writing: bool) -> Iterator[None]:
         error = _user_error(exc, path, writing)
         if error is None:
             raise
-        log.info("database %s: %s", path, exc)  # expected; the user gets the Chinese message
+        log.info("database %s: %s", path, exc, exc_info=type(error) is UserError)  # the Chinese goes up
         raise error from None
 
 
@@ -331,6 +361,84 @@ def _read_only_uri(path: Path) -> str:
     return path.resolve().as_uri() + "?mode=ro"
 
 
+_WAL_MAGIC = (0x377F0682, 0x377F0683)  # the low bit: checksums over big-endian words
+WAL_COPIES = 5  # intact -wal copies kept beside the backups; a damaged one is kept for good
+
+
+def _wal_checksum(data: bytes, big: bool, s0: int, s1: int) -> tuple[int, int]:
+    words = struct.unpack(f"{'>' if big else '<'}{len(data) // 4}I", data)
+    for i in range(0, len(words), 2):
+        s0 = (s0 + words[i] + s1) & 0xFFFFFFFF
+        s1 = (s1 + words[i + 1] + s0) & 0xFFFFFFFF
+    return s0, s1
+
+
+def wal_lost_commits(wal: bytes) -> int:
+    """How many committed transactions of a `-wal` file SQLite will throw away: those behind a damaged
+    frame (it replays frames only up to the first bad one). A torn last frame — a crash during a commit
+    that never finished — is not counted: nothing that was reported saved is in it."""
+    if len(wal) <= 32:
+        return 0
+    magic, _, page_size, _, salt1, salt2, c1, c2 = struct.unpack(">8I", wal[:32])
+    if magic not in _WAL_MAGIC or page_size < 512 or page_size & (page_size - 1):
+        return 1  # the header itself is damaged: the whole log is ignored
+    big = bool(magic & 1)
+    sums = _wal_checksum(wal[:24], big, 0, 0)
+    broken = sums != (c1, c2)
+    size, lost, pending = 24 + page_size, 0, 0
+    for at in range(32, len(wal) - size + 1, size):
+        _, commit, f1, f2, k1, k2 = struct.unpack(">6I", wal[at : at + 24])
+        if (f1, f2) != (salt1, salt2):  # left over from an earlier log, or damaged: SQLite stops here
+            broken, pending = True, 0
+            continue
+        if not broken:
+            sums = _wal_checksum(wal[at : at + 8] + wal[at + 24 : at + size], big, *sums)
+            broken = sums != (k1, k2)
+            pending = 1 if broken and commit else 0  # counts only if frames follow it
+        elif commit:
+            lost += 1 + pending
+            pending = 0
+    return lost
+
+
+def _keep_wal(path: Path) -> str | None:
+    """Before SQLite replays a non-empty `-wal` (and deletes it on close), keep a copy beside the
+    backups. If it holds commits SQLite will drop, keep the database with it and say so."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        data = wal.read_bytes() if wal.is_file() else b""
+    except OSError:
+        return None
+    if not data:
+        return None
+    lost = wal_lost_commits(data)
+    folder = path.with_name(path.name + ".backups")  # core.backups.backup_folder, which imports us
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    copy = folder / f"{path.stem}-{stamp}-{'damaged-log' if lost else 'log'}.sqlite3-wal"
+    try:
+        folder.mkdir(exist_ok=True)
+        copy.write_bytes(data)
+        if lost:
+            shutil.copyfile(path, copy.with_name(copy.name.removesuffix("-wal")))
+        for old in sorted(folder.glob(f"{path.stem}-*-log.sqlite3-wal"))[:-WAL_COPIES]:
+            old.unlink()
+    except OSError as exc:
+        if lost:  # opening would destroy the only evidence: refuse instead
+            raise DatabaseDamaged(
+                f"数据库“{path.name}”的日志文件“{wal.name}”已损坏，其中有 {lost} 次保存的修改无法读取；"
+                f"无法先把它另存一份（{os_reason(exc)}），为免丢失，没有打开数据库。请联系技术人员。"
+            ) from None
+        log.warning("could not keep a copy of %s: %s", wal, exc)
+        return None
+    if not lost:
+        return None
+    return (
+        f"数据库“{path.name}”上次没有正常关闭，留下的日志文件已损坏：其中 {lost} 次保存的修改无法恢复，"
+        f"最近的修改可能丢失了。日志文件和数据库已原样另存在“{folder}”中（文件名含 damaged-log），"
+        "请联系技术人员。"
+    )
+
+
 def _inspect(path: Path, create: bool, timeout: float) -> int:
     """The schema version of an existing file of ours (0 for a new or empty file); refuse anything else.
 
@@ -338,7 +446,7 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     and not even given the `-wal`/`-shm` files that any SQLite connection would leave beside it.
     """
     if path.is_dir():
-        raise UserError(f"“{path}”是一个文件夹，不是数据库文件。")
+        raise NotOurDatabase(f"“{path}”是一个文件夹，不是数据库文件。")
     if not path.exists():
         if not create:
             raise UserError(f"找不到数据库文件“{path}”。")
@@ -356,9 +464,9 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     if not head:
         return 0  # an empty file, e.g. made by the user as a place for a new database
     if not head.startswith(_SQLITE_MAGIC):
-        raise UserError(f"文件“{path.name}”不是年报助手的数据库，没有打开它，也没有改动它。")
+        raise NotOurDatabase(f"文件“{path.name}”不是年报助手的数据库，没有打开它，也没有改动它。")
     if len(head) < 100:
-        raise UserError(f"数据库“{path.name}”已损坏（文件不完整）。请用备份文件恢复，或联系技术人员。")
+        raise DatabaseDamaged(f"数据库“{path.name}”已损坏（文件不完整）。{_RESTORE}")
     if pending:  # commits not yet copied into the file: only SQLite can tell the current header
         with _explained(path, writing=False):
             conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=timeout)
@@ -375,18 +483,22 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
         app_id = int.from_bytes(head[68:72], "big", signed=True)
         version = int.from_bytes(head[60:64], "big", signed=True)
         page_size = int.from_bytes(head[16:18], "big")
+        if page_size != 1 and (page_size < 512 or page_size & (page_size - 1)):  # 1 means 65536
+            raise DatabaseDamaged(f"数据库“{path.name}”已损坏（文件头不完整）。{_RESTORE}")
         blank = size <= (65536 if page_size == 1 else page_size)  # any table needs a second page
     if (app_id, version, blank) == (0, 0, True):
         return 0  # an empty SQLite database
     if app_id != APPLICATION_ID:
-        raise UserError(
+        raise NotOurDatabase(
             f"文件“{path.name}”是别的程序的数据库，不是年报助手的数据库，没有打开它，也没有改动它。"
         )
     if version > len(MIGRATIONS):
-        raise UserError(
+        raise DatabaseTooNew(
             f"数据库“{path.name}”是由更新版本的年报助手建立的（结构版本 {version}，本程序只认识到 "
-            f"{len(MIGRATIONS)}）。请用新版本的年报助手打开它；本程序没有改动它。"
+            f"{len(MIGRATIONS)}）。请使用新版本的年报助手；本程序没有改动它。"
         )
+    if version <= 0:  # ours, yet no version: every migration sets one with its tables
+        raise DatabaseDamaged(f"数据库“{path.name}”已损坏（结构版本记录为 {version}）。{_RESTORE}")
     return int(version)
 
 
@@ -408,6 +520,8 @@ class Database:
         self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self._lock = threading.RLock()
         self.closed = False
+        self.read_only = False  # opened with read_only=True: every write raises a UserError
+        self.recovery_note: str | None = None  # set when opening found commits lost in a damaged -wal
 
     @classmethod
     def open(
@@ -426,14 +540,18 @@ class Database:
         """
         path = Path(path)
         version = _inspect(path, create and not read_only, timeout)
+        if version == 0 and path.exists() and not create:  # e.g. `db check` of a 0-byte file: leave it so
+            raise UserError(f"数据库文件“{path.name}”是空的，还没有任何内容；没有改动它。")
         if read_only and version < len(MIGRATIONS):
             raise UserError(f"数据库“{path.name}”是空的或是旧版本的格式，无法以只读方式打开。")
+        note = _keep_wal(path) if version > 0 else None
         with _explained(path, writing=not read_only):
             target = _read_only_uri(path) if read_only else str(path)
             conn = sqlite3.connect(
                 target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         db = cls(path, conn, counter)
+        db.read_only, db.recovery_note = read_only, note
         try:
             with _explained(path, writing=False):
                 if not read_only:
@@ -531,17 +649,21 @@ class Database:
             }
 
     def integrity_check(self) -> list[str]:
-        """Problems found in the file (empty when sound)."""
+        """Problems found in the file, in Chinese (empty when sound); SQLite's own words go to the log."""
         with self._lock:
             try:
                 rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
-                problems = [r for r in rows if r != "ok"]
+                damage = [r for r in rows if r != "ok"]
+                for row in damage:
+                    log.info("database %s: integrity_check: %s", self.path, row)
+                problems = [f"数据存储结构有 {len(damage)} 处损坏（详情已写入日志）"] if damage else []
                 problems += [
                     f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在"
                     for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
                 ]
             except sqlite3.DatabaseError as exc:
-                problems = [f"数据库文件已损坏，检查无法进行到底（{exc}）"]
+                log.info("database %s: integrity_check failed: %s", self.path, exc)
+                problems = ["数据库文件已损坏，检查无法进行到底（详情已写入日志）"]
             return problems
 
     def backup(self, dest: Path | str) -> None:
@@ -725,8 +847,8 @@ class Database:
             if ids:
                 with self._write():
                     self._recount(ids)
-        except (sqlite3.DatabaseError, UserError):  # a damaged page: the file still opens for db check
-            log.warning("database %s: could not count its reports on open", self.path, exc_info=True)
+        except (sqlite3.DatabaseError, UserError) as exc:  # a damaged page: it still opens for db check
+            log.info("database %s: could not count its reports on open: %s", self.path, exc)
 
     def find_report(self, agency: str, year: int) -> int | None:
         with self._read():
@@ -920,8 +1042,13 @@ class Database:
                 raise ValueError(f"unknown cell addresses: {unknown}")
             return self._change(report_id, kind, note, {a: _decimal_text(v) for a, v in changes.items()})
 
-    def set_text(self, report_id: int, key: str, text: str, kind: str = "edit") -> int | None:
+    def set_text(
+        self, report_id: int, key: str, text: str, kind: str = "edit", base: str | None = None
+    ) -> int | None:
         """Change a narrative text; its revision id, or None if nothing changed.
+
+        `base`: the stored text the edit started from. When the stored text is no longer that (another
+        program, e.g. `db import`, changed it since), `TextConflict` is raised and nothing is written.
 
         The editor stores every keystroke. Typing on in the same text (the report's latest revision is
         an edit of only this text, less than `TEXT_BURST_SECONDS` old) updates that revision's new value
@@ -935,6 +1062,10 @@ class Database:
             stored = self._editable(report_id)
             if key not in get_format(stored.format).text_keys:
                 raise ValueError(f"unknown text key: {key}")
+            if base is not None and (stored.flat[fld] or "") != base:
+                raise TextConflict(
+                    f"“{stored.agency}”的这段文字已被其他程序修改过，没有覆盖它。", stored.flat[fld] or ""
+                )
             burst = self._text_burst(report_id, fld, kind)
             if burst is None or stored.flat[fld] == text:
                 return self._change(report_id, kind, None, {fld: text}, stored)
@@ -1108,7 +1239,4 @@ def _default_counter() -> Counter:
 
 
 def _agency_name(name: str) -> str:
-    name = name.strip()
-    if not name:
-        raise UserError("机关名称不能为空。")
-    return name
+    return agency_name(name)

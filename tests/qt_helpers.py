@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.storage import Database
@@ -126,3 +126,23 @@ def run_at_150_percent(script: str, args: list[str], tmp_path: Path) -> subproce
     return subprocess.run(
         [sys.executable, script, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
     )
+
+
+def answer_boxes(choice: str | QMessageBox.StandardButton, seen: list[str], once: bool = False) -> None:
+    """Answer every message box that appears with that standard button, or the button whose text starts
+    with `choice` (else its first button), recording the boxes' texts; `once`: only the first box."""
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            if isinstance(choice, str):
+                buttons = [b for b in box.buttons() if b.text().startswith(choice)] or box.buttons()[:1]
+            else:
+                buttons = [box.button(choice) or box.buttons()[0]]
+            buttons[0].click()
+            if once:
+                return
+        QTimer.singleShot(20, look)
+
+    QTimer.singleShot(0, look)

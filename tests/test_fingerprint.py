@@ -42,13 +42,13 @@ def test_the_code_survives_saving_and_loading_and_ignores_how_numbers_and_newlin
         lambda r: r.values.__setitem__("requests.3.5.2.natural_person", None),
         lambda r: r.values.__setitem__("active_disclosure.fees.amount", Decimal("0.0001")),
         lambda r: r.texts.__setitem__("overview", r.texts["overview"].replace("4065", "4066")),
-        lambda r: r.texts.__setitem__("other", r.texts["other"] + " "),
+        lambda r: r.texts.__setitem__("other", r.texts["other"] + "\n补充一行"),
         lambda r: setattr(r, "agency", r.agency + "（盖章）"),
         lambda r: setattr(r, "year", 2022),
         lambda r: setattr(r.signature, "date", dt.date(2022, 1, 20)),
         lambda r: setattr(r.signature, "name", "温县人民政府"),
     ],
-    ids=["value", "blank", "money", "text", "space", "agency", "year", "date", "signer"],
+    ids=["value", "blank", "money", "text", "line", "agency", "year", "date", "signer"],
 )
 def test_any_change_to_the_content_changes_the_code(seed: Report, change: object) -> None:
     changed = seed.model_copy(deep=True)

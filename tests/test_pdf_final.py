@@ -17,7 +17,7 @@ from reportlab.graphics.barcode import qrencoder
 from core.cli import run
 from core.errors import UserError
 from core.exchange import read_report, write_report
-from core.fingerprint import fingerprint, verify
+from core.fingerprint import fingerprint, qr_payload, verify
 from core.pdf import layout, render_pdf
 from core.report import Report
 from tests.conftest import SEED_JSON
@@ -95,7 +95,7 @@ def test_the_qr_code_on_the_last_page_encodes_the_fingerprint(seed_report: Repor
     assert left >= BLOCK_X0 - 0.05 and right <= BLOCK_X1 and top > BLOCK_TOP
     # Read the modules back and compare them with the symbol for the expected text.
     qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    qr.addData(f"NIANBAO:{seed_report.year}:{fingerprint(seed_report)}")
+    qr.addData(qr_payload(seed_report))
     qr.make()
     n = qr.getModuleCount()
     module = (right - left) / n  # the dark finder patterns reach the symbol's edges

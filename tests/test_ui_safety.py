@@ -91,13 +91,13 @@ def test_declining_the_backup_leaves_the_damaged_file_untouched(qtbot: QtBot, se
 
 
 def test_a_damaged_database_without_backups_is_explained(qtbot: QtBot, tmp_path: Path) -> None:
-    path = tmp_path / "别人的.sqlite3"
-    path.write_text("这不是数据库", encoding="utf-8")
+    path = tmp_path / "年报.sqlite3"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 50)  # truncated: damage, not a foreign file
     seen: list[str] = []
     answer_dialogs(QMessageBox.StandardButton.Ok, seen)
     assert open_database(path) is None
     assert "没有找到可用的备份" in seen[0]
-    assert path.read_text(encoding="utf-8") == "这不是数据库"
+    assert path.read_bytes() == b"SQLite format 3\x00" + b"\x00" * 50
 
 
 def test_opening_the_app_makes_the_days_automatic_backup(window: MainWindow, seeded_db_path: Path) -> None:

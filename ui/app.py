@@ -20,10 +20,12 @@ from core.errors import UserError
 from core.instance_lock import InstanceLock
 from core.logs import setup_logging
 from core.paths import default_db_path
+from core.storage import Database
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
-from ui.safety import open_database
+from ui.plain_text import install_plain_text_guard
+from ui.safety import open_database, open_read_only
 from ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ def create_application() -> QApplication:
     app.setOrganizationName("nianbao")
     ensure_chinese_font()
     _install_qt_translation(app)
+    install_plain_text_guard(app)  # agency names and file text never render as rich text
     return app
 
 
@@ -75,6 +78,7 @@ def run_app(argv: Sequence[str]) -> int:
     install_excepthook(log_file)  # the hooks keep the handler alive
     db_path = Path(args.db or default_db_path())
     lock = InstanceLock(db_path)
+    read_only: Database | None = None
     try:
         if not lock.acquire():  # two windows writing one database would overwrite each other
             QMessageBox.warning(
@@ -83,10 +87,18 @@ def run_app(argv: Sequence[str]) -> int:
                 f"数据库“{db_path}”已经在另一个年报助手窗口中打开。\n请切换到那个窗口继续工作。",
             )
             return EXIT_UNUSABLE
-    except UserError as exc:
-        QMessageBox.critical(None, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
-        return EXIT_UNUSABLE
-    db = open_database(db_path)  # not ours, newer, damaged: explained, with the latest good backup offered
+    except UserError as exc:  # e.g. a full disk: no lock file, but the reports can still be read
+        read_only = open_read_only(db_path, exc.message)
+        if read_only is None:
+            return EXIT_UNUSABLE
+    # not ours, newer, damaged: explained, with the latest good backup offered
+    db = read_only or open_database(db_path)
+    if db is not None and db.path != db_path:  # the user chose another database instead: lock that one
+        lock.release()
+        lock = InstanceLock(db.path)
+        if not lock.acquire():
+            db.close()
+            db = None
     if db is None:
         lock.release()
         return EXIT_UNUSABLE

@@ -47,6 +47,11 @@ def show_message(
     return box
 
 
+def confirmed(parent: QWidget | None, text: str) -> bool:
+    """A yes/no question (modal); True when the answer is yes."""
+    return QMessageBox.question(parent, APP_TITLE, text) == QMessageBox.StandardButton.Yes
+
+
 def close_button_box(dialog: QDialog, action: QPushButton) -> QDialogButtonBox:
     """「关闭」 plus the dialog's own action button, laid out the platform's way."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

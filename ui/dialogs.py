@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from core.formats import get_format
+from core.report import MAX_AGENCY
 from ui.crash import close_button_box, show_message
 
 FIRST_YEAR = 2008  # the first year of 政府信息公开条例 reports
@@ -60,6 +61,7 @@ def _agency_box(agencies: Sequence[str], current: str) -> QComboBox:
     line = box.lineEdit()
     assert line is not None  # an editable combo box has one
     line.setPlaceholderText("例如：温县人民政府办公室")
+    line.setMaxLength(MAX_AGENCY)  # the model refuses longer names
     box.setMinimumContentsLength(18)
     return box
 

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from core.errors import UserError
+from core.errors import TextConflict, UserError
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
 from core.text_rules import copied_sentences, draft_spans, follow_drafts, insert_drafts
+from ui.crash import confirmed
 
 if TYPE_CHECKING:
     from core.storage import Database, Dismissal
@@ -83,6 +84,7 @@ class ReportDocument(QObject):
                 self.previous = None  # e.g. last year's is in a format we cannot read: no year checks
         self.read_only: bool = self.db.status(self.report_id) == "final"
         self.dismissals: dict[str, Dismissal] = self.db.dismissals(self.report_id)
+        self._stored_texts = dict(self.report.texts)  # what each text edit starts from (see _store_text)
         self._recompute(self.report)
 
     @property
@@ -243,7 +245,7 @@ class ReportDocument(QObject):
                 self._pending_values.clear()
             while self._pending_texts:
                 key, text = next(iter(self._pending_texts.items()))
-                self.db.set_text(self.report_id, key, text)
+                self._store_text(key, text)
                 del self._pending_texts[key]
             if self._pending_signature is not None:
                 self.db.set_signature(
@@ -260,6 +262,25 @@ class ReportDocument(QObject):
         self.last_saved = dt.datetime.now()
         self.saved.emit(self.last_saved)
         return True
+
+    def _store_text(self, key: str, text: str) -> None:
+        """Store a text unless another program changed the stored one since it was read: then ask."""
+        try:
+            self.db.set_text(self.report_id, key, text, base=self._stored_texts[key])
+        except TextConflict as conflict:
+            heading = next(s.full_heading for s in self.spec.sections if s.text_key == key)
+            keep_mine = confirmed(
+                None,
+                f"「{heading}」刚被其他程序（例如导入）修改过，而您是在修改前的内容上输入的。\n\n"
+                "是：保留您的内容（其他程序的修改仍可在历史记录中找回）\n否：改用新的内容（放弃您刚才的输入）",
+            )
+            if not keep_mine:
+                self.report.texts[key] = self._stored_texts[key] = conflict.stored
+                self.undo_stack.clear()  # its steps start from the text that was replaced
+                self.textChanged.emit(key)
+                return
+            self.db.set_text(self.report_id, key, text, base=conflict.stored)
+        self._stored_texts[key] = text
 
     def discard_unsaved(self) -> None:
         """Forget the changes the database refused (the user chose so, on closing): no more retries."""

@@ -36,6 +36,7 @@ from core.backups import backup_folder, list_backups, restore_backup
 from core.carry import new_from_previous
 from core.errors import UserError
 from core.exchange import read_report, write_report
+from core.names import safe_file_name
 from core.report import Report
 from core.report_format import Section
 from core.rules import Finding
@@ -461,7 +462,8 @@ class MainWindow(QMainWindow):
     def _write_file(self, report: Report, caption: str, path: Path | None = None) -> Path | None:
         """Write `report` as an exchange file where the user chooses; the path, or None."""
         if path is None:
-            suggested = str(Path(self.settings.last_folder or Path.home()) / f"{report.title}.json")
+            folder = Path(self.settings.last_folder or Path.home())
+            suggested = str(folder / safe_file_name(report.title, ".json"))
             name, _ = QFileDialog.getSaveFileName(self, caption, suggested, EXCHANGE_FILTER)
             if not name:
                 return None

@@ -8,12 +8,12 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.backups import ensure_daily_backup, latest_good_backup, restore_backup
 from core.errors import UserError
-from core.storage import Database
-from ui.crash import APP_TITLE
+from core.storage import Database, DatabaseDamaged, NotOurDatabase
+from ui.crash import APP_TITLE, confirmed
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,19 @@ def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
     try:
         db = Database.open(path)
         problems = db.integrity_check()
+        if db.recovery_note:  # commits lost in a damaged -wal: the evidence is kept, the user is told
+            QMessageBox.warning(parent, APP_TITLE, db.recovery_note)
         if not problems:
             return db
         db.close()
         reason = f"数据库“{path.name}”未通过完整性检查，可能已损坏。"
-    except UserError as exc:
+    except DatabaseDamaged as exc:  # only real damage offers a restore; newer or foreign files never
         reason = exc.message
+    except NotOurDatabase as exc:
+        return open_another(exc.message, parent)
+    except UserError as exc:  # newer, locked, no permission…: say so and leave the file as it is
+        QMessageBox.critical(parent, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
+        return None
     log.warning("cannot open %s: %s", path, reason)
     backup = latest_good_backup(path)
     if backup is None:
@@ -58,6 +65,35 @@ def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
     kept = f"原来的文件已另存为：\n{safety}" if safety else ""
     QMessageBox.information(parent, APP_TITLE, f"已用 {backup.label} 恢复数据库。\n{kept}")
     return db
+
+
+def open_read_only(path: Path, reason: str, parent: QWidget | None = None) -> Database | None:
+    """The database cannot be locked for writing (a full disk, a read-only folder): offer to read it."""
+    question = f"无法以可修改的方式打开数据库。\n\n{reason}\n\n是否以只读方式打开？（只能查看、导出和打印）"
+    if not confirmed(parent, question):
+        return None
+    try:
+        return Database.open(path, read_only=True)
+    except UserError as exc:
+        QMessageBox.critical(parent, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
+        return None
+
+
+def open_another(reason: str, parent: QWidget | None = None) -> Database | None:
+    """A file that is not ours: offer to open another database or create a new one (None: quit)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, f"无法打开数据库。\n\n{reason}", parent=parent)
+    open_button = box.addButton("打开其他数据库…", QMessageBox.ButtonRole.AcceptRole)
+    new_button = box.addButton("新建数据库…", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    pattern = "年报助手数据库 (*.sqlite3)"
+    if box.clickedButton() is open_button:
+        name, _ = QFileDialog.getOpenFileName(parent, "打开其他数据库", "", pattern)
+    elif box.clickedButton() is new_button:
+        name, _ = QFileDialog.getSaveFileName(parent, "新建数据库", "年报.sqlite3", pattern)
+    else:
+        return None
+    return open_database(Path(name), parent) if name else None
 
 
 class DatabaseWatch(QObject):

@@ -48,11 +48,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.fingerprint import finalize_problems, fingerprint, verify
+from core.names import safe_file_name
 from core.paths import write_atomically
 from core.pdf import describe_characters, render_pdf, unprintable_characters
 from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
 from core.pdf.layout import FontRole
-from core.report import Report
+from core.report import MAX_AGENCY, Report
 from ui.crash import show_message
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
@@ -86,6 +87,7 @@ class SignPrintPage(QWidget):
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("一般为机关名称")
+        self.name_edit.setMaxLength(MAX_AGENCY)  # the model refuses a longer 署名
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy年M月d日")  # as official documents write it: 2022年1月20日
@@ -315,7 +317,7 @@ class SignPrintPage(QWidget):
         report = self.document.report
         if path is None:
             name, _ = QFileDialog.getSaveFileName(
-                self, "导出PDF", str(Path.home() / f"{report.title}.pdf"), "PDF 文件 (*.pdf)"
+                self, "导出PDF", str(Path.home() / safe_file_name(report.title, ".pdf")), "PDF 文件 (*.pdf)"
             )
             if not name:
                 return None

@@ -208,7 +208,11 @@ class _Signature(Flowable):  # type: ignore[misc]
         self.date = Setting([(date_text, style.role)], style, fonts)
         self.fonts = fonts
         self.code = code
-        self.qr_value = f"NIANBAO:{report.year}:{code}" if code else None
+        self.qr_value: str | None = None
+        if code:
+            from core import fingerprint as fp  # only a 定稿 carries the QR code
+
+            self.qr_value = fp.qr_payload(report)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width

@@ -182,6 +182,9 @@ class TextBlock(Flowable):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         lines = self._lines(avail_width)
         fit = int((avail_height - self.space_before + _EPS) // self.setting.style.leading)
+        if fit >= len(lines) and self.space_after:  # the lines fit, only the space after does not
+            return [TextBlock(self.setting, first=self.first, last=self.last, space_before=self.space_before,
+                              space_after=0.0)]  # fmt: skip
         if fit < 1 or fit >= len(lines):
             return []
         first = self.first + fit

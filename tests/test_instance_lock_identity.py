@@ -1,0 +1,87 @@
+"""The one-window lock (issue 9, items 5 and 9): it goes by the file's identity, so a symlink or a hard
+link finds the same lock; a full disk never kills the app at the lock, and the app can open read-only."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from core.errors import UserError
+from core.instance_lock import InstanceLock
+from core.report import Report
+from tests.qt_helpers import answer_boxes
+from ui.app import run_app
+from ui.main_window import MainWindow
+from ui.safety import open_read_only
+
+
+def test_a_symlink_and_a_hard_link_find_the_same_lock(seeded_db_path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    symlink = other / "link.sqlite3"
+    symlink.symlink_to(seeded_db_path)
+    hardlink = other / "hard.sqlite3"
+    os.link(seeded_db_path, hardlink)
+    with InstanceLock(seeded_db_path) as first:
+        assert first.acquire()
+        assert not InstanceLock(symlink).acquire()
+        assert not InstanceLock(hardlink).acquire()
+    for path in (symlink, hardlink):
+        with InstanceLock(path) as later:
+            assert later.acquire()
+            assert not InstanceLock(seeded_db_path).acquire()
+
+
+def test_a_full_disk_at_the_lock_does_not_stop_the_app(seeded_db_path: Path) -> None:
+    """The lock file is a private twin of /dev/full (every write: disk full); the real one is untouched."""
+    lock_path = seeded_db_path.with_name(seeded_db_path.name + ".lock")
+    try:
+        os.mknod(lock_path, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except (OSError, AttributeError):
+        pytest.skip("cannot make a device node here (not root)")
+    with InstanceLock(seeded_db_path) as lock:
+        assert lock.acquire()  # the pid could not be written; the lock itself holds
+        assert not InstanceLock(seeded_db_path).acquire()
+
+
+def _close_main_window(seen: list[str]) -> None:
+    """Close the main window once it is shown, noting whether it is read-only."""
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    if not windows:
+        QTimer.singleShot(20, lambda: _close_main_window(seen))
+        return
+    seen.append(f"window read_only={windows[0].db.read_only}")
+    windows[0].close()
+
+
+def test_when_no_lock_can_be_made_the_app_offers_to_open_read_only(
+    qtbot: QtBot, seeded_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in (sys, threading):  # run_app installs its crash hooks: undo that afterwards
+        monkeypatch.setattr(module, "excepthook", module.excepthook)
+    seeded_db_path.with_name(seeded_db_path.name + ".lock").mkdir()  # the lock file cannot be created
+    before = seeded_db_path.read_bytes()
+    seen: list[str] = []
+    answer_boxes(QMessageBox.StandardButton.Yes, seen, once=True)
+    _close_main_window(seen)
+    assert run_app(["--db", str(seeded_db_path)]) == 0
+    assert "只读方式打开" in seen[0] and "锁文件" in seen[0]
+    assert "window read_only=True" in seen
+    assert seeded_db_path.read_bytes() == before
+
+
+def test_a_read_only_database_refuses_edits(qtbot: QtBot, seeded_db_path: Path, seed: Report) -> None:
+    seen: list[str] = []
+    answer_boxes(QMessageBox.StandardButton.Yes, seen, once=True)
+    db = open_read_only(seeded_db_path, "磁盘空间已满")
+    assert db is not None
+    with db, pytest.raises(UserError):
+        db.create_report(seed.model_copy(update={"year": 2022}))
