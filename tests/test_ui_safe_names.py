@@ -1,4 +1,4 @@
-"""The export dialogs suggest a safe file name in the chosen folder, whatever the agency (issue 9, item 3)."""
+"""The export dialogs (exchange file, PDF, Word, Excel, web page) suggest a safe file name in the chosen folder, whatever the agency (issue 9, item 3)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,10 @@ def test_both_export_dialogs_suggest_a_safe_name_inside_the_folder(
     window.open_report(report_id)
     assert window.editor is not None
     assert window.editor.sign_page.export_pdf() is None
-    json_path, pdf_path = map(Path, suggested)
+    for suffix in (".docx", ".xlsx", ".html"):
+        window.export_actions.export(suffix)
+    json_path, pdf_path, *office = map(Path, suggested)
+    assert office == [tmp_path / safe_file_name(seed.title, s) for s in (".docx", ".xlsx", ".html")]
     assert json_path == tmp_path / safe_file_name(seed.title, ".json")
     assert pdf_path == Path.home() / safe_file_name(seed.title, ".pdf")
     for path in (json_path, pdf_path):

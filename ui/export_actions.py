@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from core.errors import UserError
 from core.fingerprint import fingerprint
+from core.names import safe_file_name
 from core.report import Report
 from ui.crash import show_message
 from ui.worker import run_in_background
@@ -82,7 +83,7 @@ class ExportActions(QObject):
             folder = Path(self.window.settings.last_folder or Path.home())
             caption = next(k[0] for k in KINDS if k[1] == suffix).rstrip("…")
             name, _ = QFileDialog.getSaveFileName(
-                self.window, caption, str(folder / f"{report.title}{suffix}"), name_filter
+                self.window, caption, str(folder / safe_file_name(report.title, suffix)), name_filter
             )
             if not name:
                 return
