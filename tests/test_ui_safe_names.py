@@ -1,4 +1,5 @@
-"""The export dialogs (exchange file, PDF, Word, Excel, web page) suggest a safe file name in the chosen folder, whatever the agency (issue 9, item 3)."""
+"""The export dialogs (exchange file, PDF, Word, Excel, web page) suggest a safe file name in the chosen
+folder, whatever the agency (issue 9, item 3)."""
 
 from __future__ import annotations
 
