@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from xml.etree import ElementTree
 
 from rapidfuzz import fuzz, process
@@ -39,6 +39,9 @@ from core.errors import UserError, os_reason
 from core.fingerprint import fingerprint, verify
 from core.report import Report, Signature
 from core.rules import Finding, check, fmt, resolved_values, severity_counts
+
+if TYPE_CHECKING:
+    from core.storage import Database
 
 Status = Literal["未交", "已交（草稿）", "已定稿"]
 MISSING: Status = "未交"
@@ -234,7 +237,7 @@ class Memory:
 class Received:
     """One report that came in, with what the desk knows of how it came."""
 
-    file: Path
+    file: Path | None  # None: kept in the database
     report: Report
     arrived: dt.datetime
     final_code: str | None = None  # the 校验码 its package declares for the 定稿
@@ -392,28 +395,27 @@ class BoardRow:
     agency: str  # the roster's name (or the file's own when it is not on the roster)
     status: Status
     received: Received | None = None
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # empty for a row read with kept counts
+    errors: int = 0
+    warnings: int = 0
+    cross_year: int = 0  # YEAR.* findings: against the agency's previous report
+    fingerprint: str | None = None
     on_roster: bool = True
     suggestion: str | None = None  # the roster name to ask about when the match was not sure
     others: list[Path] = field(default_factory=list)  # more files for the same agency and year
     confirmed: bool | None = None  # the paper copy's code typed: matched or not; None: not typed
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def errors(self) -> int:
-        return severity_counts(self.findings)[0]
-
-    @property
-    def warnings(self) -> int:
-        return severity_counts(self.findings)[1]
-
-    @property
-    def cross_year(self) -> int:
-        return sum(1 for f in self.findings if f.rule.startswith("YEAR."))
-
-    @property
-    def fingerprint(self) -> str | None:
-        return fingerprint(self.received.report) if self.received else None
+    @classmethod
+    def checked(cls, agency: str, received: Received, previous: Report | None) -> BoardRow:
+        findings = check(received.report, previous)
+        errors, warnings = severity_counts(findings)
+        cross = sum(1 for f in findings if f.rule.startswith("YEAR."))
+        status = FINAL if received.final_code else DRAFT
+        code = fingerprint(received.report)
+        return cls(
+            agency, status, received, findings, errors, warnings, cross, code, notes=list(received.notes)
+        )
 
     @property
     def file(self) -> Path | None:
@@ -424,7 +426,7 @@ class BoardRow:
         sig = r.report.signature if r else Signature()
         return {
             "agency": self.agency,
-            "file": str(r.file) if r else None,
+            "file": str(r.file) if r and r.file else None,
             "errors": self.errors,
             "warnings": self.warnings,
             "fingerprint": self.fingerprint,
@@ -499,23 +501,51 @@ def make_board(
             continue
         best = files[0]
         before = (previous or {}).get(name) or (last_year[name].report if name in last_year else None)
-        row = BoardRow(
-            name, DRAFT, best, check(best.report, before), name in roster, others=[f.file for f in files[1:]]
-        )
-        row.notes = list(best.notes)
+        row = BoardRow.checked(name, best, before)
+        row.on_roster, row.others = name in roster, [f.file for f in files[1:] if f.file]
         if name in asked:
             row.suggestion = asked[name].agency
         if best.doubtful:
             row.notes.append(f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
         if row.others:
             row.notes.append(f"另有 {len(row.others)} 个文件也是这份报告，用的是这一个")
-        typed = memory.confirmed.get(f"{name}|{year}")
-        if typed is not None:
-            row.confirmed = verify(best.report, typed)
-        if best.final_code is not None or row.confirmed:
-            row.status = FINAL
+        _apply_typed(row, memory, year)
         rows.append(row)
     return Board(year, rows, list(unusable))
+
+
+def _apply_typed(row: BoardRow, memory: Memory, year: int) -> None:
+    typed = memory.confirmed.get(f"{row.agency}|{year}")
+    if typed is not None and row.received is not None:
+        row.confirmed = verify(row.received.report, typed)
+        if row.confirmed:
+            row.status = FINAL
+
+
+def database_board(
+    db: Database, year: int, roster: Sequence[str] = (), memory: Memory | None = None
+) -> Board:
+    """The board of the reports of `year` kept in a database (its own 定稿 status and kept counts, so
+    no rule runs): one row per roster agency, then the database's other agencies of that year."""
+    memory = memory or Memory()
+    summaries = {s.id: s for s in db.list_reports() if s.year == year}
+    matcher = Matcher(roster, memory.answers)
+    found: dict[str, BoardRow] = {}
+    for report_id, report in db.reports_of_year(year):
+        s = summaries[report_id]
+        m = matcher.match(report.agency)
+        name = m.agency if m.sure and m.agency else report.agency
+        code = fingerprint(report)
+        received = Received(None, report, s.updated_at, code if s.status == "final" else None)
+        status = FINAL if s.status == "final" else DRAFT
+        row = BoardRow(
+            name, status, received, [], s.errors, s.warnings, fingerprint=code, on_roster=name in roster
+        )
+        row.suggestion = None if m.sure else m.agency
+        _apply_typed(row, memory, year)
+        found[name] = row
+    rows = [found.pop(name) if name in found else BoardRow(name, MISSING) for name in roster]
+    return Board(year, rows + [found[k] for k in sorted(found)], [])
 
 
 def open_desk(folder: Path | str, year: int, roster: Sequence[str] = ()) -> Board:

@@ -736,6 +736,11 @@ class Database:
         with self._read():
             return self._stored(report_id).report()
 
+    def reports_of_year(self, year: int) -> list[tuple[int, Report]]:
+        """Every live report of a year with its id, by agency: what a collection desk adds up."""
+        with self._read():
+            return [(s.id, s.report()) for s in self._load("r.deleted_at IS NULL AND r.year = ?", (year,))]
+
     def status(self, report_id: int) -> str:
         with self._read():
             return self._stored(report_id).status

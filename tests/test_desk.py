@@ -20,6 +20,7 @@ from core.errors import UserError
 from core.exchange import read_report, write_report
 from core.fingerprint import fingerprint
 from core.report import Report
+from core.storage import Database
 from core.rules import check, resolved_values
 from core.write import export
 from tests.helpers import distinct_report, run_main
@@ -299,3 +300,27 @@ def test_arrival_time_is_the_files(tmp_path: Path) -> None:
     path = _write(tmp_path, distinct_report("温县财政局", 2021, base=4))
     os.utime(path, (1_700_000_000, 1_700_000_000))
     assert desk.receive(path).arrived == dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
+
+
+def test_board_from_the_database_uses_kept_status_and_counts(db: Database) -> None:
+    final = distinct_report("温县人民政府财政局", 2021, base=6)
+    fid = db.create_report(final)
+    db.set_status(fid, "final")
+    wrong = distinct_report("温县水利局", 2021, base=13)
+    wrong.values["requests.3.1.commercial"] += 2  # type: ignore[operator]
+    db.create_report(wrong)
+    db.create_report(distinct_report("温县水利局", 2020, base=8))
+    db.create_report(distinct_report("孟州市公安局", 2021, base=30))
+    board = desk.database_board(db, 2021, ["温县财政局", "温县水利局", "温县审计局"])
+    rows = {r.agency: r for r in board.rows}
+    assert list(rows) == ["温县财政局", "温县水利局", "温县审计局", "孟州市公安局"]
+    assert rows["温县财政局"].status == desk.FINAL and rows["温县财政局"].fingerprint == fingerprint(final)
+    expected = check(wrong, distinct_report("温县水利局", 2020, base=8))
+    assert (rows["温县水利局"].errors, rows["温县水利局"].warnings) == (
+        sum(f.severity == "error" for f in expected),
+        sum(f.severity == "warning" for f in expected),
+    )
+    assert rows["温县审计局"].status == desk.MISSING and not rows["孟州市公安局"].on_roster
+    total = desk.add_up([r.received.report for r in board.rows if r.received], "温县", 2021)
+    cell = "requests.3.1.commercial"
+    assert total.values[cell] == sum(r.values[cell] for r in (final, wrong, distinct_report("x", 2021, 30)))  # type: ignore[misc]
