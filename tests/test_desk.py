@@ -20,8 +20,8 @@ from core.errors import UserError
 from core.exchange import read_report, write_report
 from core.fingerprint import fingerprint
 from core.report import Report
-from core.storage import Database
 from core.rules import check, resolved_values
+from core.storage import Database
 from core.write import export
 from tests.helpers import distinct_report, run_main
 
