@@ -65,6 +65,7 @@ KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
     ),
 )
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 JUMP_FACTOR = 5
 JUMP_MINIMUM = 10
 
@@ -405,6 +406,8 @@ class BoardRow:
     others: list[Path] = field(default_factory=list)  # more files for the same agency and year
     confirmed: bool | None = None  # the paper copy's code typed: matched or not; None: not typed
     notes: list[str] = field(default_factory=list)
+    report_id: int | None = None  # kept in the database: read when opened
+    arrived: dt.datetime | None = None
 
     @classmethod
     def checked(cls, agency: str, received: Received, previous: Report | None) -> BoardRow:
@@ -437,7 +440,7 @@ class BoardRow:
             "cross_year": self.cross_year,
             "doubtful": list(r.doubtful) if r else [],
             "signature": {"name": sig.name, "date": sig.date.isoformat() if sig.date else None},
-            "arrived": r.arrived.isoformat(timespec="seconds") if r else None,
+            "arrived": self.arrived.isoformat(timespec="seconds") if self.arrived else None,
             "confirmed": self.confirmed,
             "other_files": [str(p) for p in self.others],
             "notes": self.notes,
@@ -525,25 +528,34 @@ def _apply_typed(row: BoardRow, memory: Memory, year: int) -> None:
 def database_board(
     db: Database, year: int, roster: Sequence[str] = (), memory: Memory | None = None
 ) -> Board:
-    """The board of the reports of `year` kept in a database (its own 定稿 status and kept counts, so
-    no rule runs): one row per roster agency, then the database's other agencies of that year."""
+    """The board of the reports of `year` kept in a database, from its kept status and counts (no rule
+    runs, no draft is read): one row per roster agency, then the database's other agencies of that
+    year. Only a 定稿 (or a report whose paper code was typed) is read, for its 校验码 and signature."""
     memory = memory or Memory()
-    summaries = {s.id: s for s in db.list_reports() if s.year == year}
     matcher = Matcher(roster, memory.answers)
     found: dict[str, BoardRow] = {}
-    for report_id, report in db.reports_of_year(year):
-        s = summaries[report_id]
-        m = matcher.match(report.agency)
-        name = m.agency if m.sure and m.agency else report.agency
-        code = fingerprint(report)
-        received = Received(None, report, s.updated_at, code if s.status == "final" else None)
+    for s in db.list_reports():
+        if s.year != year:
+            continue
+        m = matcher.match(s.agency)
+        name = m.agency if m.sure and m.agency else s.agency
         status = FINAL if s.status == "final" else DRAFT
-        row = BoardRow(
-            name, status, received, [], s.errors, s.warnings, fingerprint=code, on_roster=name in roster
-        )
+        row = BoardRow(name, status, errors=s.errors, warnings=s.warnings, on_roster=name in roster)
+        row.report_id, row.arrived = s.id, s.updated_at
         row.suggestion = None if m.sure else m.agency
-        _apply_typed(row, memory, year)
         found[name] = row
+    wanted = {
+        r.report_id: r
+        for r in found.values()
+        if r.status == FINAL or f"{r.agency}|{year}" in memory.confirmed
+    }
+    for report_id, report in db.load_reports([i for i in wanted if i is not None]).items() if wanted else ():
+        row = wanted[report_id]
+        row.fingerprint = fingerprint(report)
+        row.received = Received(
+            None, report, row.arrived or _EPOCH, row.fingerprint if row.status == FINAL else None
+        )
+        _apply_typed(row, memory, year)
     rows = [found.pop(name) if name in found else BoardRow(name, MISSING) for name in roster]
     return Board(year, rows + [found[k] for k in sorted(found)], [])
 
@@ -616,14 +628,23 @@ def add_up(reports: Sequence[Report], agency: str, year: int) -> Report:
             raise UserError(f"“{r.agency}”的报告是 {r.year} 年度的，不是 {year} 年度，不能一起汇总。")
     spec = reports[0].spec
     derived = set(spec.derived_addresses)
-    resolved = [resolved_values(r) for r in reports]
+    resolved: dict[int, dict[str, Decimal]] = {}  # only reports that give some total need resolving
+
+    def part(i: int, address: str) -> Decimal:
+        if i not in resolved:
+            resolved[i] = resolved_values(reports[i])
+        return resolved[i][address]
+
     values: dict[str, Decimal | None] = {}
     for address in spec.cells:
         given = [r.values[address] for r in reports]
         if all(v is None for v in given):
-            values[address] = None
+            values[address] = None  # a total blank everywhere is derived again from the summed parts
         elif address in derived:
-            values[address] = sum((v[address] for v in resolved), Decimal(0))
+            values[address] = sum(
+                (v if v is not None else part(i, address) for i, v in enumerate(given)),
+                Decimal(0),
+            )
         else:
             values[address] = sum((v for v in given if v is not None), Decimal(0))
     return Report(

@@ -321,6 +321,21 @@ def test_board_from_the_database_uses_kept_status_and_counts(db: Database) -> No
         sum(f.severity == "warning" for f in expected),
     )
     assert rows["温县审计局"].status == desk.MISSING and not rows["孟州市公安局"].on_roster
-    total = desk.add_up([r.received.report for r in board.rows if r.received], "温县", 2021)
+    assert (
+        rows["温县水利局"].received is None and rows["温县水利局"].fingerprint is None
+    )  # a draft is not read
+    ids = [r.report_id for r in board.rows if r.report_id is not None]
+    total = desk.add_up(list(db.load_reports(ids).values()), "温县", 2021)
     cell = "requests.3.1.commercial"
     assert total.values[cell] == sum(r.values[cell] for r in (final, wrong, distinct_report("x", 2021, 30)))  # type: ignore[misc]
+
+
+def test_sum_of_a_given_total_and_a_derived_one() -> None:
+    a = distinct_report("甲局", 2021, base=1)
+    b = distinct_report("乙局", 2021, base=70)
+    given = "requests.3.1.total"
+    a.values[given] = resolved_values(a)[given] + 3  # a wrong total as printed is carried into the sum
+    total = desk.add_up([a, b], "温县", 2021)
+    assert total.values[given] == a.values[given] + resolved_values(b)[given]  # type: ignore[operator]
+    assert total.values["requests.3.2.total"] is None  # blank in both: derived again
+    assert {f.rule for f in check(total) if f.severity == "error"} >= {"B.ROW_TOTAL"}
