@@ -21,11 +21,12 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,8 @@ from core.rules import Finding, check, fmt, resolved_values, severity_counts
 
 if TYPE_CHECKING:
     from core.storage import Database
+
+log = logging.getLogger(__name__)
 
 Status = Literal["未交", "已交（草稿）", "已定稿"]
 MISSING: Status = "未交"
@@ -328,15 +331,27 @@ def _manifest(raw: bytes) -> dict[str, object]:
     return data if isinstance(data, dict) and data.get("schema") == PACKAGE_SCHEMA else {}
 
 
-def receive_all(paths: Iterable[Path]) -> tuple[list[Received], list[Unusable]]:
-    """Every file on its own: the usable ones, and the others with their reasons."""
+def receive_all(
+    paths: Sequence[Path],
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[list[Received], list[Unusable]]:
+    """Every file on its own: the usable ones, and the others with their reasons. `progress(done,
+    total)` after each file; stops early once `cancelled()` is true."""
     received: list[Received] = []
     unusable: list[Unusable] = []
-    for path in paths:
+    for done, path in enumerate(paths, start=1):
+        if cancelled is not None and cancelled():
+            break
         try:
             received.append(receive(path))
         except UserError as exc:
             unusable.append(Unusable(path, exc.message))
+        except Exception:  # a reader tripped over a damaged file: it must not stop the rest
+            log.warning("desk: %s could not be read", path, exc_info=True)
+            unusable.append(Unusable(path, "文件已损坏或格式不对，无法读取。"))
+        if progress is not None:
+            progress(done, len(paths))
     return received, unusable
 
 
@@ -416,9 +431,11 @@ class BoardRow:
         cross = sum(1 for f in findings if f.rule.startswith("YEAR."))
         status = FINAL if received.final_code else DRAFT
         code = fingerprint(received.report)
-        return cls(
+        row = cls(
             agency, status, received, findings, errors, warnings, cross, code, notes=list(received.notes)
         )
+        row.arrived = received.arrived
+        return row
 
     @property
     def file(self) -> Path | None:
@@ -672,7 +689,8 @@ class Change:
         if self.last is None:
             return "上年无报告"
         delta = self.this - self.last
-        ratio = f"，{fmt((self.this / self.last * 100 - 100).quantize(Decimal('0.1')))}%" if self.last else ""
+        percent = (self.this / self.last * 100 - 100).quantize(Decimal("0.1")) if self.last else None
+        ratio = f"（{fmt(percent)}%）" if percent is not None else ""
         sign = "+" if delta > 0 else ""
         return f"{sign}{fmt(delta)}{ratio}"
 
@@ -695,3 +713,63 @@ def year_over_year(report: Report, previous: Report | None) -> list[Change]:
         Change(name, now[name], before.get(name), name in before and is_jump(now[name], before[name]))
         for name, _cells in KEY_FIGURES
     ]
+
+
+# ---------------------------------------------------------------- tables for the screen and for Excel
+
+
+BOARD_HEADERS = (
+    "单位", "状态", "错误", "提示", "跨年问题", "校验码", "纸质件核对",
+    "署名", "成文日期", "收到时间", "文件", "备注",
+)  # fmt: skip
+SEND_BACK_HEADERS = ("单位", "表格", "单元格", "问题（差多少）")
+
+
+def board_cells(row: BoardRow) -> tuple[str | int, ...]:
+    """One board row as the screen and the exported list show it (counts as numbers, to sort)."""
+    sig = row.received.report.signature if row.received else Signature()
+    paper = {None: "", True: "一致", False: "不一致"}[row.confirmed]
+    notes = ([f"名单中没有，是否为“{row.suggestion}”？"] if row.suggestion else []) + row.notes
+    if not row.on_roster and not row.suggestion:
+        notes.insert(0, "不在名单中")
+    arrived = row.arrived.astimezone().strftime("%Y-%m-%d %H:%M") if row.arrived else ""
+    missing = row.status == MISSING
+    return (
+        row.agency,
+        row.status,
+        "" if missing else row.errors,
+        "" if missing else row.warnings,
+        "" if missing else row.cross_year,
+        row.fingerprint or "",
+        paper,
+        sig.name or "",
+        sig.date.isoformat() if sig.date else "",
+        arrived,
+        row.file.name if row.file else ("数据库" if row.report_id else ""),
+        "；".join(notes),
+    )
+
+
+def send_back_cells(lines: Sequence[SendBack]) -> list[tuple[str, ...]]:
+    return [(s.agency, s.table, s.cell, s.message) for s in lines]
+
+
+def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[str | int]]) -> bytes:
+    """A one-sheet workbook: a title line, a bold header row (frozen, filterable), the rows."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(safe_name(title)[:31])
+    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE"})
+    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
+    sheet.write_row(1, 0, list(headers), bold)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        sheet.write_row(1 + count, 0, list(row))
+    sheet.freeze_panes(2, 1)
+    sheet.autofilter(1, 0, 1 + count, len(headers) - 1)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, len(headers) - 1, 14)
+    book.close()
+    return out.getvalue()

@@ -231,7 +231,7 @@ def test_year_over_year_flags_a_jump() -> None:
     assert [c.name for c in changes.values()] == ["新收申请", "办结", "复议", "诉讼"]
     review = resolved_values(this)["review_litigation.review.total"]
     assert changes["复议"].this == review and changes["复议"].last == 1 and changes["复议"].jump
-    assert not changes["新收申请"].jump and changes["新收申请"].text == "0，0%"
+    assert not changes["新收申请"].jump and changes["新收申请"].text == "0（0%）"
     assert desk.is_jump(Decimal(10), Decimal(1)) and not desk.is_jump(Decimal(9), Decimal(1))
     assert desk.is_jump(Decimal(1), Decimal(10)) and not desk.is_jump(Decimal(2), Decimal(10))
     assert [c.last for c in desk.year_over_year(this, None)] == [None] * 4
@@ -300,6 +300,9 @@ def test_arrival_time_is_the_files(tmp_path: Path) -> None:
     path = _write(tmp_path, distinct_report("温县财政局", 2021, base=4))
     os.utime(path, (1_700_000_000, 1_700_000_000))
     assert desk.receive(path).arrived == dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
+    row = desk.open_desk(tmp_path, 2021, ["温县财政局"]).rows[0]
+    assert row.as_json()["arrived"] == "2023-11-14T22:13:20+00:00"
+    assert desk.board_cells(row)[9] == dt.datetime.fromtimestamp(1_700_000_000).strftime("%Y-%m-%d %H:%M")
 
 
 def test_board_from_the_database_uses_kept_status_and_counts(db: Database) -> None:
@@ -339,3 +342,13 @@ def test_sum_of_a_given_total_and_a_derived_one() -> None:
     assert total.values[given] == a.values[given] + resolved_values(b)[given]  # type: ignore[operator]
     assert total.values["requests.3.2.total"] is None  # blank in both: derived again
     assert {f.rule for f in check(total) if f.severity == "error"} >= {"B.ROW_TOTAL"}
+
+
+def test_a_damaged_file_a_reader_trips_over_is_listed_and_the_rest_go_on(tmp_path: Path) -> None:
+    (tmp_path / "扫描件.pdf").write_bytes(b"%PDF-1.4 nothing")
+    _write(tmp_path, distinct_report("温县财政局", 2021, base=4))
+    board = desk.open_desk(tmp_path, 2021, ["温县财政局"])
+    assert board.rows[0].status == desk.DRAFT
+    assert [(u.file.name, u.reason) for u in board.unusable] == [
+        ("扫描件.pdf", "文件已损坏或格式不对，无法读取。")
+    ]
