@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pdfplumber
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -189,6 +190,12 @@ def test_sum_and_year_over_year(qtbot: QtBot, inbox: Path, tmp_path: Path) -> No
     assert years.table.item(2, 1).text() == str(resolved_values(this)["review_litigation.review.total"])
     assert years.table.item(2, 2).text() == "0"
     _shot(years, "years")
+    years.export_pdf(tmp_path / "同比.pdf")
+    with pdfplumber.open(tmp_path / "同比.pdf") as pdf:
+        page = pdf.pages[0]
+        text = page.extract_text()
+        assert f"{ROSTER[1]}2022年度同比情况" in text and "同比突变" in text and "2021年" in text
+        assert len([r for r in page.rects if r["height"] > 1]) >= 7  # 2 years × 4 bars, 复议 0 in 2021
 
 
 def test_send_package_from_the_main_window(qtbot: QtBot, db: Database, tmp_path: Path) -> None:

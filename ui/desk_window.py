@@ -593,8 +593,13 @@ class YearsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.chart = BarChart()
+        pdf_button = QPushButton("导出 PDF…")
+        pdf_button.clicked.connect(lambda _c=False: self.export_pdf())
+        top = QHBoxLayout()
+        top.addWidget(self.choice, 1)
+        top.addWidget(pdf_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.choice)
+        layout.addLayout(top)
         layout.addWidget(self.table)
         layout.addWidget(self.chart, 1)
         self.refresh()
@@ -629,6 +634,23 @@ class YearsDialog(QDialog):
             if report is not None:
                 series[y] = desk.key_figures(report)
         self.chart.set_data(series)
+        self.changes = changes
+
+    def export_pdf(self, path: Path | None = None) -> None:
+        """The table and the chart as a one-page PDF (ReportLab's graphics)."""
+        from core.desk_pdf import years_pdf
+
+        title = f"{self.choice.currentText()}{self.year}年度同比情况"
+        if path is None:
+            start = str((self.owner.folder or Path.home()) / f"{title}.pdf")
+            name, _ = QFileDialog.getSaveFileName(self, "导出同比", start, "PDF (*.pdf)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            write_atomically(path, years_pdf(title, self.year, self.changes, self.chart.series))
+        except UserError as exc:
+            self.owner.dialogs.append(show_message(self, exc.message))
 
 
 class BarChart(QWidget):
