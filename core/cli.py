@@ -139,7 +139,7 @@ def cmd_desk(args: argparse.Namespace) -> int:
     from core.desk import open_desk, read_roster
 
     roster = read_roster(args.roster) if args.roster else []
-    board = open_desk(args.folder, args.year, roster)
+    board = open_desk(args.folder, args.year, roster, skip=args.roster)
     if args.json:
         print(json.dumps(board.as_json(), ensure_ascii=False, indent=1))
     else:

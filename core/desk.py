@@ -255,12 +255,18 @@ class Unusable:
     reason: str
 
 
-def report_files(folder: Path | str) -> list[Path]:
-    """The files of a folder (and its subfolders) the desk looks at: all but hidden ones."""
+def report_files(folder: Path | str, skip: Path | None = None) -> list[Path]:
+    """The files of a folder (and its subfolders) the desk looks at: all but hidden ones (the desk's
+    memory among them), Office's lock files and `skip`."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"找不到文件夹“{folder}”。")
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+    skipped = skip.resolve() if skip is not None else None
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.resolve() != skipped
+    )
 
 
 def receive(path: Path) -> Received:
@@ -577,11 +583,11 @@ def database_board(
     return Board(year, rows + [found[k] for k in sorted(found)], [])
 
 
-def open_desk(folder: Path | str, year: int, roster: Sequence[str] = ()) -> Board:
-    """The board of a folder: every file received, the folder's remembered answers applied."""
+def open_desk(folder: Path | str, year: int, roster: Sequence[str] = (), skip: Path | None = None) -> Board:
+    """The board of a folder: every file received (but `skip`, the roster file when it lies there), the
+    folder's remembered answers applied."""
     folder = Path(folder)
-    paths = [p for p in report_files(folder) if p.name != MEMORY_FILE]
-    received, unusable = receive_all(paths)
+    received, unusable = receive_all(report_files(folder, skip))
     return make_board(year, received, roster, Memory.load(folder), unusable)
 
 

@@ -251,8 +251,8 @@ def test_errors_to_send_back_name_agency_table_cell_and_difference(tmp_path: Pat
 # ---------------------------------------------------------------- the commands
 
 
-def test_desk_command_json(folder: Path, tmp_path: Path) -> None:
-    roster = tmp_path / "名单.csv"
+def test_desk_command_json(folder: Path) -> None:
+    roster = folder / "名单.csv"  # in the folder itself: not a file received
     roster.write_text("单位\n" + "\n".join(ROSTER) + "\n", "utf-8")
     result = run_main("desk", folder, "--roster", roster, "--year", "2021", "--json")
     assert result.returncode == 1, result.stderr

@@ -171,6 +171,9 @@ def test_sum_and_year_over_year(qtbot: QtBot, inbox: Path, tmp_path: Path) -> No
     sent += [read_report(inbox / "问名.json"), distinct_report(ROSTER[40], 2022, base=121)]
     cell = "requests.3.1.legal_service"
     assert dialog.total.values[cell] == sum(r.values[cell] for r in sent)  # type: ignore[misc]
+    tree = dialog.findings.tree
+    shown = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert any("相差" in line for line in shown)  # the four wrong reports' errors carried into the sum
     _shot(dialog, "sum")
     dialog.included.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert dialog.total.values[cell] == sum(r.values[cell] for r in sent[1:])  # type: ignore[misc]

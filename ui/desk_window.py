@@ -108,6 +108,7 @@ class DeskWindow(QMainWindow):
         self.resize(1280, 720)
         self.folder: Path | None = None
         self.roster: list[str] = []
+        self.roster_file: Path | None = None
         self.memory = desk.Memory()
         self.received: list[desk.Received] = []
         self.unusable: list[desk.Unusable] = []
@@ -217,12 +218,15 @@ class DeskWindow(QMainWindow):
         except UserError as exc:
             self.dialogs.append(show_message(self, exc.message))
             return
+        self.roster_file = path
+        self.received = [r for r in self.received if r.file != path]
+        self.unusable = [u for u in self.unusable if u.file != path]
         self.rebuild()
 
     def open_folder(self, folder: Path) -> None:
         """Receive every file of the folder off the GUI thread, then show the board."""
         try:
-            paths = [p for p in desk.report_files(folder) if p.name != desk.MEMORY_FILE]
+            paths = desk.report_files(folder, self.roster_file)
         except UserError as exc:
             self.dialogs.append(show_message(self, exc.message))
             return
@@ -463,6 +467,11 @@ class ReportViewer(QDialog):
             f"文件：{row.file.name if row.file else '数据库'}",
             *row.notes,
         ]
+        cells = report.spec.cells
+        doubtful = row.received.doubtful
+        if doubtful:  # an imported file: the cells to compare with the original
+            shown = "；".join(cells[a].description for a in doubtful[:8] if a in cells)
+            facts.append(f"须对照原件核对的格：{shown}{'等' if len(doubtful) > 8 else ''}")
         info = QLabel("\n".join(facts))
         info.setWordWrap(True)
         side = QWidget()
@@ -506,6 +515,9 @@ class SumDialog(QDialog):
         side_layout.addWidget(QLabel("包括的报告（可勾选）"))
         side_layout.addWidget(self.included, 1)
         side_layout.addWidget(self.note)
+        self.findings = FindingsPanel()
+        self.findings.dismiss_button.hide()
+        side_layout.addWidget(self.findings, 1)
         for text, suffix in (
             ("导出 PDF…", ".pdf"),
             ("导出 Word…", ".docx"),
@@ -538,6 +550,7 @@ class SumDialog(QDialog):
             [self.reports[n] for n in names], self.name.text().strip() or "本级汇总", self.year
         )
         findings = check(self.total)
+        self.findings.set_findings(findings)
         errors = sum(f.severity == "error" for f in findings)
         self.note.setText(
             f"汇总了 {len(names)} 份报告；汇总结果有 {errors} 处错误（来自各单位报告中的错误）。"
