@@ -144,9 +144,11 @@ def cmd_desk(args: argparse.Namespace) -> int:
         print(json.dumps(board.as_json(), ensure_ascii=False, indent=1))
     else:
         for row in board.rows:
-            code = row.fingerprint or ""
+            if row.received is None:
+                print(f"{row.agency}\t{row.status}")
+                continue
             counts = f"错误 {row.errors}\t提示 {row.warnings}"
-            print(f"{row.agency}\t{row.status}\t{counts}\t{code}\t{row.file or ''}")
+            print(f"{row.agency}\t{row.status}\t{counts}\t{row.fingerprint}\t{row.file}")
             for note in (
                 [f"名单中没有这个单位，是否就是“{row.suggestion}”？"] if row.suggestion else []
             ) + row.notes:
