@@ -119,6 +119,50 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if imported.doubtful or imported.unread else EXIT_OK
 
 
+def cmd_sum(args: argparse.Namespace) -> int:
+    from core.desk import add_up
+
+    reports = []
+    for path in args.reports:
+        try:
+            reports.append(read_report(path))
+        except UserError as exc:
+            raise UserError(f"“{path}”不能汇总：{exc.message}") from None
+        if reports[-1].year != args.year:
+            raise UserError(f"“{path}”是 {reports[-1].year} 年度的报告，不是 {args.year} 年度，不能汇总。")
+    write_report(add_up(reports, args.agency.strip(), args.year), args.output)
+    print(f"已汇总 {len(reports)} 份报告 → {args.output}")
+    return EXIT_OK
+
+
+def cmd_desk(args: argparse.Namespace) -> int:
+    """The board of a folder; exit 1 when a report has errors, one is missing or a file is unusable."""
+    from core.desk import open_desk, read_roster
+
+    roster = read_roster(args.roster) if args.roster else []
+    board = open_desk(args.folder, args.year, roster, skip=args.roster)
+    if args.json:
+        print(json.dumps(board.as_json(), ensure_ascii=False, indent=1))
+    else:
+        for row in board.rows:
+            if row.received is None:
+                print(f"{row.agency}\t{row.status}")
+                continue
+            counts = f"错误 {row.errors}\t提示 {row.warnings}"
+            print(f"{row.agency}\t{row.status}\t{counts}\t{row.fingerprint}\t{row.file}")
+            for note in (
+                [f"名单中没有这个单位，是否就是“{row.suggestion}”？"] if row.suggestion else []
+            ) + row.notes:
+                print(f"  {note}")
+        for bad in board.unusable:
+            print(f"不能使用“{bad.file}”：{bad.reason}")
+        done = sum(1 for r in board.rows if r.received)
+        missing, unusable = len(board.missing), len(board.unusable)
+        print(f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，不能使用的文件 {unusable} 个。")
+    trouble = bool(board.unusable or board.missing) or any(r.errors for r in board.rows)
+    return EXIT_FINDINGS if trouble else EXIT_OK
+
+
 # ---------------------------------------------------------------- db: the app's own database
 
 
@@ -262,6 +306,21 @@ def _add_db_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     s.set_defaults(run=cmd_db_restore)
 
 
+def _add_desk_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    p = commands.add_parser("sum", help="把同一年度的多份报告逐格相加，汇总为一份报告文件")
+    p.add_argument("reports", type=Path, nargs="+", metavar="FILE", help="要汇总的报告文件")
+    p.add_argument("--agency", required=True, metavar="NAME", help="汇总报告的机关名称")
+    p.add_argument("--year", required=True, type=int, metavar="N", help="年度，如 2021")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json", help="输出的报告文件")
+    p.set_defaults(run=cmd_sum)
+    p = commands.add_parser("desk", help="汇总台：列出文件夹中各单位的报告、状态、错误和校验码")
+    p.add_argument("folder", type=Path, metavar="FOLDER", help="收到的报告所在的文件夹")
+    p.add_argument("--roster", type=Path, metavar="ROSTER.csv|.xlsx", help="应报单位名单（第一列为单位名称）")
+    p.add_argument("--year", required=True, type=int, metavar="N", help="年度，如 2021")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.set_defaults(run=cmd_desk)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py", description="年报助手：政府信息公开工作年度报告。不带参数时启动桌面程序。"
@@ -298,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json", help="输出的报告文件")
     p.add_argument("--json", action="store_true", help="以 JSON 列出没有把握和没有读到的格")
     p.set_defaults(run=cmd_import)
+    _add_desk_commands(commands)
     _add_db_commands(commands)
     return parser
 

@@ -4,6 +4,7 @@ command-line tests need no GUI modules."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from core.formats import get_format
 from core.paths import resource_path
+from core.report import Report, Signature
+from core.rules import resolved_values
 from core.storage import Database
 from tests.conftest import ROOT
 
@@ -50,3 +54,28 @@ def install_fangsong(windir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WINDIR", str(windir))
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
     return folder / "simfang.ttf"
+
+
+def distinct_report(agency: str, year: int, base: int = 1) -> Report:
+    """A report with no arithmetic error whose input cells hold distinct numbers (base, base+1, …), row
+    一 of table B set so that each column balances; the totals left blank (derived)."""
+    spec = get_format("2021")
+    values: dict[str, Decimal | None] = {a: Decimal(base + i) for i, a in enumerate(spec.input_addresses)}
+    report = Report(
+        agency=agency,
+        year=year,
+        values=values,
+        texts={
+            "overview": f"{year}年，{agency}认真落实政务公开工作。",
+            "problems": "公开不够及时。",
+            "other": "无。",
+        },
+        signature=Signature(name=agency, date=dt.date(year + 1, 1, 20)),
+    )
+    for chk in spec.checks:
+        first = chk.left[0].address
+        if chk.rule == "B.BALANCE" and not spec.cells[first].derived:
+            resolved = resolved_values(report)
+            right = sum(resolved[t.address] for t in chk.right)
+            report.values[first] = right - sum(resolved[t.address] for t in chk.left[1:])
+    return report

@@ -41,7 +41,7 @@ from core.report import Report
 from core.report_format import Section
 from core.rules import Finding
 from core.storage import Database, report_changes
-from ui import import_review
+from ui import desk_window, import_review
 from ui.crash import APP_TITLE, show_message
 from ui.dialogs import (
     DeletedReportsDialog,
@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         add("导入报告文件…", self.import_file)
         import_review.add_menu_entries(add, self)
+        desk_window.add_menu_entries(add, self)
         self.export_action = add("导出报告文件…", self._export_current)
         self.export_actions = ExportActions(self, menu)
         menu.addSeparator()

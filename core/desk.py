@@ -1,0 +1,781 @@
+"""The collection desk (汇总台): a county office receives its departments' reports, sees who is missing
+and who is wrong, and adds them up. Pure logic, no Qt; the CLI (`desk`, `sum`) and the app present it.
+
+- The roster (应报单位名单): names from a .csv/.xlsx list (first column, a header row allowed). A .xlsx is
+  read with the standard library (zipfile + xml): openpyxl is only a development dependency.
+- Matching: an agency arrives under several spellings (「温县人民政府财政局」 for 「温县财政局」). Names are
+  compared after a normalisation (width, spaces, punctuation, 人民政府 inside a name); a remembered
+  answer wins; a close but not equal name is asked about (`Match.sure` False), never guessed.
+- Receiving: our exchange JSON, a 报送 package (.zip holding it, see `write_package`), or a published
+  report through the import readers (its doubtful and unread cells mark the row). A bad file never stops
+  the rest: it is listed with its Chinese reason.
+- The board: one row per roster agency for a year (未交 / 已交（草稿） / 已定稿) with the same rules'
+  counts. An exchange file carries no 定稿 status; a report is 已定稿 when its package declares the 定稿
+  with the 校验码 of its content, or when the desk typed the paper copy's 校验码 and it matched.
+- The sum (汇总) cell by cell, year over year with the 同比突变 flag, and the list of errors to send back.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+from xml.etree import ElementTree
+
+from rapidfuzz import fuzz, process
+
+from core import exchange
+from core.errors import UserError, os_reason
+from core.fingerprint import fingerprint, verify
+from core.report import Report, Signature
+from core.rules import Finding, check, fmt, resolved_values, severity_counts
+
+if TYPE_CHECKING:
+    from core.storage import Database
+
+log = logging.getLogger(__name__)
+
+Status = Literal["未交", "已交（草稿）", "已定稿"]
+MISSING: Status = "未交"
+DRAFT: Status = "已交（草稿）"
+FINAL: Status = "已定稿"
+
+PACKAGE_SCHEMA = "nianbao.package/1"
+MANIFEST = "报送说明.json"
+MEMORY_FILE = ".nianbao-desk.json"  # the desk's remembered answers and confirmed codes, in the folder
+IMPORTABLE = (".docx", ".doc", ".pdf", ".html", ".htm", ".txt")
+_MAX_MEMBERS = 20  # a package holds 4 files; anything with many more is not one
+_ASK_SCORE = 60  # rapidfuzz ratio (0–100) from which a name not equal to a roster name is asked about
+
+# The figures compared year over year: (name, the cells that add up to it). Addresses, not labels.
+KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("新收申请", ("requests.1.total",)),
+    ("办结", ("requests.3.7.total",)),
+    ("复议", ("review_litigation.review.total",)),
+    (
+        "诉讼",
+        ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
+    ),
+)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+JUMP_FACTOR = 5
+JUMP_MINIMUM = 10
+
+
+# ---------------------------------------------------------------- the roster
+
+
+_HEADER = re.compile(
+    r"^(序号|单位|部门|机关|名称|单位名称|机关名称|部门名称|报送单位|应报单位|agency|name)$", re.I
+)
+
+
+def read_roster(path: Path | str) -> list[str]:
+    """The agency names of a roster file (first column; a header row and blank lines skipped; each
+    name once, in the file's order)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        raise UserError(f"名单文件“{path.name}”应为 .csv 或 .xlsx 文件。")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"找不到名单文件“{path}”。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取名单文件“{path}”：{os_reason(exc)}。") from None
+    column = _csv_first_column(data) if suffix == ".csv" else _xlsx_first_column(data, path.name)
+    names = [unicodedata.normalize("NFKC", c).strip() for c in column]
+    names = [n for n in names if n]
+    if names and _HEADER.match(names[0].replace(" ", "")):
+        names = names[1:]
+    if not names:
+        raise UserError(f"名单文件“{path.name}”的第一列中没有单位名称。")
+    return list(dict.fromkeys(names))
+
+
+def _csv_first_column(data: bytes) -> list[str]:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves CSV as GBK
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UserError("名单文件的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
+    return [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _xlsx_first_column(data: bytes, name: str) -> list[str]:
+    """Column A of the first worksheet: shared strings, inline strings and numbers."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            members = set(book.namelist())
+            sheets = sorted(m for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m))
+            if not sheets:
+                raise UserError(f"名单文件“{name}”中没有工作表。")
+            shared: list[str] = []
+            if "xl/sharedStrings.xml" in members:
+                root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+                shared = ["".join(t.text or "" for t in si.iter(f"{_SHEET_NS}t")) for si in root]
+            first = min(sheets, key=lambda m: int(re.sub(r"\D", "", m)))
+            sheet = ElementTree.fromstring(book.read(first))
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError):
+        raise UserError(f"名单文件“{name}”不是有效的 Excel（.xlsx）文件。") from None
+    column: list[str] = []
+    for cell in sheet.iter(f"{_SHEET_NS}c"):
+        if not re.fullmatch(r"A\d+", cell.get("r", "")):
+            continue
+        kind = cell.get("t")
+        value = cell.find(f"{_SHEET_NS}v")
+        if kind == "s" and value is not None and value.text and value.text.isdigit():
+            index = int(value.text)
+            column.append(shared[index] if index < len(shared) else "")
+        elif kind == "inlineStr":
+            column.append("".join(t.text or "" for t in cell.iter(f"{_SHEET_NS}t")))
+        elif value is not None:
+            column.append(value.text or "")
+    return column
+
+
+# ---------------------------------------------------------------- matching names to the roster
+
+
+_NOISE = re.compile(r"[\s·•・.。,，、:：;；'\"“”‘’()（）\[\]【】《》<>-]")
+_INSIDE = ("人民政府",)  # 温县人民政府财政局 is 温县财政局; 温县人民政府 itself stays
+
+
+def normalize_name(name: str) -> str:
+    """A name as compared: full width folded, spaces and punctuation gone, 人民政府 inside a name dropped."""
+    text = _NOISE.sub("", unicodedata.normalize("NFKC", name))
+    for word in _INSIDE:
+        head, sep, tail = text.partition(word)
+        if sep and head and tail:
+            text = head + tail
+    return text
+
+
+@dataclass(frozen=True)
+class Match:
+    """Which roster name a spelling is: `sure` when equal after normalising or remembered; else
+    `agency` is the closest candidate to ask about (None: nothing on the roster is like it)."""
+
+    name: str
+    agency: str | None
+    sure: bool
+    score: float = 0.0
+
+
+class Matcher:
+    """Matches spellings to a roster, remembering the answers the user gave (spelling → roster name)."""
+
+    def __init__(self, roster: Sequence[str], answers: Mapping[str, str] | None = None) -> None:
+        self.roster = list(roster)
+        self.answers = dict(answers or {})
+        self._normal = {normalize_name(n): n for n in self.roster}
+
+    def match(self, name: str) -> Match:
+        remembered = self.answers.get(name.strip())
+        if remembered is not None and remembered in self.roster:
+            return Match(name, remembered, True, 100.0)
+        exact = self._normal.get(normalize_name(name))
+        if exact is not None:
+            return Match(name, exact, True, 100.0)
+        best = process.extractOne(normalize_name(name), list(self._normal), scorer=fuzz.ratio)
+        if best is None or best[1] < _ASK_SCORE:
+            return Match(name, None, False, 0.0 if best is None else float(best[1]))
+        return Match(name, self._normal[best[0]], False, float(best[1]))
+
+    def remember(self, name: str, agency: str) -> None:
+        """The user's answer: `name` is the roster's `agency` from now on."""
+        if agency not in self.roster:
+            raise UserError(f"名单中没有“{agency}”。")
+        self.answers[name.strip()] = agency
+
+
+# ---------------------------------------------------------------- the desk's memory
+
+
+@dataclass
+class Memory:
+    """What the desk remembers in a folder: answers to name questions, codes typed from paper copies."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    confirmed: dict[str, str] = field(default_factory=dict)  # "agency|year" → the code typed
+
+    @classmethod
+    def load(cls, folder: Path) -> Memory:
+        path = folder / MEMORY_FILE
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return cls(answers=dict(data.get("answers", {})), confirmed=dict(data.get("confirmed", {})))
+        except (OSError, ValueError, AttributeError, TypeError):
+            return cls()  # none yet, or damaged: the desk asks again rather than stopping
+
+    def save(self, folder: Path) -> None:
+        from core.paths import write_atomically
+
+        text = json.dumps(
+            {"answers": self.answers, "confirmed": self.confirmed}, ensure_ascii=False, indent=1
+        )
+        write_atomically(folder / MEMORY_FILE, text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------- receiving files
+
+
+@dataclass
+class Received:
+    """One report that came in, with what the desk knows of how it came."""
+
+    file: Path | None  # None: kept in the database
+    report: Report
+    arrived: dt.datetime
+    final_code: str | None = None  # the 校验码 its package declares for the 定稿
+    doubtful: tuple[str, ...] = ()  # cells an imported file could not vouch for (doubtful or unread)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unusable:
+    file: Path
+    reason: str
+
+
+def report_files(folder: Path | str, skip: Path | None = None) -> list[Path]:
+    """The files of a folder (and its subfolders) the desk looks at: all but hidden ones (the desk's
+    memory among them), Office's lock files and `skip`."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UserError(f"找不到文件夹“{folder}”。")
+    skipped = skip.resolve() if skip is not None else None
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.resolve() != skipped
+    )
+
+
+def receive(path: Path) -> Received:
+    """Read one file as a report, or raise a `UserError` saying why it cannot be used."""
+    try:
+        arrived = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    except OSError as exc:
+        raise UserError(f"无法读取：{os_reason(exc)}。") from None
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return Received(path, exchange.read_report(path), arrived)
+    if suffix == ".zip":
+        return _receive_package(path, arrived)
+    if suffix in IMPORTABLE:
+        return _receive_imported(path, path, arrived)
+    raise UserError("不是报告文件（可以收的是报告文件 .json、报送包 .zip、Word、PDF、网页和文本）。")
+
+
+def _receive_imported(path: Path, shown: Path, arrived: dt.datetime) -> Received:
+    from core.read import read_file  # only a desk with published files loads the readers
+
+    imported = read_file(path)
+    cells = tuple(dict.fromkeys([*imported.doubtful, *imported.unread]))
+    return Received(shown, imported.report, arrived, doubtful=cells, notes=tuple(imported.notes))
+
+
+def _receive_package(path: Path, arrived: dt.datetime) -> Received:
+    """A 报送 package: its exchange file (or, lacking one, its Word/PDF file through the readers)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = [i for i in package.infolist() if not i.is_dir()]
+            if len(infos) > _MAX_MEMBERS or any(i.file_size > exchange.MAX_FILE_BYTES * 10 for i in infos):
+                raise UserError("压缩包中的文件太多或太大，不是报送包。")
+            names = [i.filename for i in infos]
+            manifest = _manifest(package.read(MANIFEST)) if MANIFEST in names else {}
+            reports = [n for n in names if n.lower().endswith(".json") and n != MANIFEST]
+            if len(reports) > 1:
+                raise UserError(f"压缩包中有 {len(reports)} 份报告文件，一个报送包只应有一份。")
+            if reports:
+                report = exchange.loads(package.read(reports[0]).decode("utf-8-sig"))
+                received = Received(path, report, arrived)
+            else:
+                others = [n for n in names if Path(n).suffix.lower() in IMPORTABLE]
+                if not others:
+                    raise UserError("压缩包中没有报告文件。")
+                with tempfile.TemporaryDirectory() as tmp:  # the readers read files
+                    inner = Path(tmp) / f"report{Path(others[0]).suffix.lower()}"
+                    inner.write_bytes(package.read(others[0]))
+                    received = _receive_imported(inner, path, arrived)
+    except zipfile.BadZipFile:
+        raise UserError("不是有效的压缩包（.zip）文件。") from None
+    except UnicodeDecodeError:
+        raise UserError("压缩包中的报告文件不是 UTF-8 编码的文本。") from None
+    code = manifest.get("fingerprint")
+    if manifest.get("status") == "final" and isinstance(code, str):
+        if verify(received.report, code):
+            received.final_code = fingerprint(received.report)
+        else:
+            received.notes = (*received.notes, f"报送说明中的校验码 {code} 与报告内容不符，按草稿收")
+    return received
+
+
+def _manifest(raw: bytes) -> dict[str, object]:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("schema") == PACKAGE_SCHEMA else {}
+
+
+def receive_all(
+    paths: Sequence[Path],
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[list[Received], list[Unusable]]:
+    """Every file on its own: the usable ones, and the others with their reasons. `progress(done,
+    total)` after each file; stops early once `cancelled()` is true."""
+    received: list[Received] = []
+    unusable: list[Unusable] = []
+    for done, path in enumerate(paths, start=1):
+        if cancelled is not None and cancelled():
+            break
+        try:
+            received.append(receive(path))
+        except UserError as exc:
+            unusable.append(Unusable(path, exc.message))
+        except Exception:  # a reader tripped over a damaged file: it must not stop the rest
+            log.warning("desk: %s could not be read", path, exc_info=True)
+            unusable.append(Unusable(path, "文件已损坏或格式不对，无法读取。"))
+        if progress is not None:
+            progress(done, len(paths))
+    return received, unusable
+
+
+# ---------------------------------------------------------------- the 报送 package
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_name(text: str) -> str:
+    """`text` usable as a file name on Windows as elsewhere (no reserved characters, not empty)."""
+    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", text)).strip(" .")
+    return name[:120] or "报告"
+
+
+def package_name(report: Report, final: bool) -> str:
+    return safe_name(f"{report.agency}{report.year}年度报告（{'定稿' if final else '草稿'}）") + ".zip"
+
+
+def package_bytes(report: Report, final: bool) -> bytes:
+    """What a department sends: the exchange file, the PDF and the Word file, with a 报送说明 naming
+    the status and the 校验码 of a 定稿 (a 定稿 must be finishable: `render_pdf` refuses otherwise)."""
+    from core.pdf import render_pdf
+    from core.write import render
+
+    code = fingerprint(report) if final else None
+    stem = safe_name(report.title)
+    manifest = {
+        "schema": PACKAGE_SCHEMA,
+        "agency": report.agency,
+        "year": report.year,
+        "status": "final" if final else "draft",
+        "fingerprint": code,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(f"{stem}.json", exchange.dumps(report))
+        package.writestr(f"{stem}.pdf", render_pdf(report, final=final))
+        package.writestr(f"{stem}.docx", render(report, ".docx", fingerprint=code))
+        package.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return out.getvalue()
+
+
+def write_package(report: Report, folder: Path | str, final: bool) -> Path:
+    from core.paths import write_atomically
+
+    path = Path(folder) / package_name(report, final)
+    write_atomically(path, package_bytes(report, final))
+    return path
+
+
+# ---------------------------------------------------------------- the board
+
+
+@dataclass
+class BoardRow:
+    agency: str  # the roster's name (or the file's own when it is not on the roster)
+    status: Status
+    received: Received | None = None
+    findings: list[Finding] = field(default_factory=list)  # empty for a row read with kept counts
+    errors: int = 0
+    warnings: int = 0
+    cross_year: int = 0  # YEAR.* findings: against the agency's previous report
+    fingerprint: str | None = None
+    on_roster: bool = True
+    suggestion: str | None = None  # the roster name to ask about when the match was not sure
+    others: list[Path] = field(default_factory=list)  # more files for the same agency and year
+    confirmed: bool | None = None  # the paper copy's code typed: matched or not; None: not typed
+    notes: list[str] = field(default_factory=list)
+    report_id: int | None = None  # kept in the database: read when opened
+    arrived: dt.datetime | None = None
+
+    @classmethod
+    def checked(cls, agency: str, received: Received, previous: Report | None) -> BoardRow:
+        findings = check(received.report, previous)
+        errors, warnings = severity_counts(findings)
+        cross = sum(1 for f in findings if f.rule.startswith("YEAR."))
+        status = FINAL if received.final_code else DRAFT
+        code = fingerprint(received.report)
+        row = cls(
+            agency, status, received, findings, errors, warnings, cross, code, notes=list(received.notes)
+        )
+        row.arrived = received.arrived
+        return row
+
+    @property
+    def file(self) -> Path | None:
+        return self.received.file if self.received else None
+
+    def as_json(self) -> dict[str, object]:
+        r = self.received
+        sig = r.report.signature if r else Signature()
+        return {
+            "agency": self.agency,
+            "file": str(r.file) if r and r.file else None,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "fingerprint": self.fingerprint,
+            "status": self.status,
+            "name_in_file": r.report.agency if r else None,
+            "on_roster": self.on_roster,
+            "suggestion": self.suggestion,
+            "cross_year": self.cross_year,
+            "doubtful": list(r.doubtful) if r else [],
+            "signature": {"name": sig.name, "date": sig.date.isoformat() if sig.date else None},
+            "arrived": self.arrived.isoformat(timespec="seconds") if self.arrived else None,
+            "confirmed": self.confirmed,
+            "other_files": [str(p) for p in self.others],
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Board:
+    year: int
+    rows: list[BoardRow]
+    unusable: list[Unusable]
+
+    @property
+    def missing(self) -> list[str]:
+        return [r.agency for r in self.rows if r.status == MISSING]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "agencies": [r.as_json() for r in self.rows if r.received is not None],
+            "missing": self.missing,
+            "unusable": [{"file": str(u.file), "reason": u.reason} for u in self.unusable],
+        }
+
+
+def _rank(r: Received) -> tuple[bool, bool, dt.datetime]:
+    """Which of several files for one agency and year stands: a 定稿, then a fully read one, then the
+    latest to arrive."""
+    return (r.final_code is not None, not r.doubtful, r.arrived)
+
+
+def make_board(
+    year: int,
+    received: Sequence[Received],
+    roster: Sequence[str] = (),
+    memory: Memory | None = None,
+    unusable: Sequence[Unusable] = (),
+    previous: Mapping[str, Report] | None = None,
+) -> Board:
+    """One row per roster agency (then per agency not on the roster) for `year`. Last year's report of
+    an agency is taken from `previous` (roster name → report) or else from the received files."""
+    memory = memory or Memory()
+    matcher = Matcher(roster, memory.answers)
+    by_agency: dict[str, list[Received]] = {}
+    last_year: dict[str, Received] = {}
+    asked: dict[str, Match] = {}
+    for r in received:
+        m = matcher.match(r.report.agency)
+        key = m.agency if m.sure and m.agency else r.report.agency.strip()
+        if not m.sure:
+            asked[key] = m
+        if r.report.year == year:
+            by_agency.setdefault(key, []).append(r)
+        elif r.report.year == year - 1 and (key not in last_year or _rank(r) > _rank(last_year[key])):
+            last_year[key] = r
+    names = list(roster) + sorted(k for k in by_agency if k not in roster)
+    rows = []
+    for name in names:
+        files = sorted(by_agency.get(name, []), key=_rank, reverse=True)
+        if not files:
+            rows.append(BoardRow(name, MISSING))
+            continue
+        best = files[0]
+        before = (previous or {}).get(name) or (last_year[name].report if name in last_year else None)
+        row = BoardRow.checked(name, best, before)
+        row.on_roster, row.others = name in roster, [f.file for f in files[1:] if f.file]
+        if name in asked:
+            row.suggestion = asked[name].agency
+        if best.doubtful:
+            row.notes.append(f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
+        if row.others:
+            row.notes.append(f"另有 {len(row.others)} 个文件也是这份报告，用的是这一个")
+        _apply_typed(row, memory, year)
+        rows.append(row)
+    return Board(year, rows, list(unusable))
+
+
+def _apply_typed(row: BoardRow, memory: Memory, year: int) -> None:
+    typed = memory.confirmed.get(f"{row.agency}|{year}")
+    if typed is not None and row.received is not None:
+        row.confirmed = verify(row.received.report, typed)
+        if row.confirmed:
+            row.status = FINAL
+
+
+def database_board(
+    db: Database, year: int, roster: Sequence[str] = (), memory: Memory | None = None
+) -> Board:
+    """The board of the reports of `year` kept in a database, from its kept status and counts (no rule
+    runs, no draft is read): one row per roster agency, then the database's other agencies of that
+    year. Only a 定稿 (or a report whose paper code was typed) is read, for its 校验码 and signature."""
+    memory = memory or Memory()
+    matcher = Matcher(roster, memory.answers)
+    found: dict[str, BoardRow] = {}
+    for s in db.list_reports():
+        if s.year != year:
+            continue
+        m = matcher.match(s.agency)
+        name = m.agency if m.sure and m.agency else s.agency
+        status = FINAL if s.status == "final" else DRAFT
+        row = BoardRow(name, status, errors=s.errors, warnings=s.warnings, on_roster=name in roster)
+        row.report_id, row.arrived = s.id, s.updated_at
+        row.suggestion = None if m.sure else m.agency
+        found[name] = row
+    wanted = {
+        r.report_id: r
+        for r in found.values()
+        if r.status == FINAL or f"{r.agency}|{year}" in memory.confirmed
+    }
+    for report_id, report in db.load_reports([i for i in wanted if i is not None]).items() if wanted else ():
+        row = wanted[report_id]
+        row.fingerprint = fingerprint(report)
+        row.received = Received(
+            None, report, row.arrived or _EPOCH, row.fingerprint if row.status == FINAL else None
+        )
+        _apply_typed(row, memory, year)
+    rows = [found.pop(name) if name in found else BoardRow(name, MISSING) for name in roster]
+    return Board(year, rows + [found[k] for k in sorted(found)], [])
+
+
+def open_desk(folder: Path | str, year: int, roster: Sequence[str] = (), skip: Path | None = None) -> Board:
+    """The board of a folder: every file received (but `skip`, the roster file when it lies there), the
+    folder's remembered answers applied."""
+    folder = Path(folder)
+    received, unusable = receive_all(report_files(folder, skip))
+    return make_board(year, received, roster, Memory.load(folder), unusable)
+
+
+def confirm_code(memory: Memory, row: BoardRow, year: int, code: str) -> bool:
+    """The paper copy's 校验码 typed in: remembered, and whether it matches the file's content."""
+    from core.fingerprint import parse_code
+
+    parse_code(code)
+    if row.received is None:
+        raise UserError(f"“{row.agency}”还没有交报告，无法核对校验码。")
+    memory.confirmed[f"{row.agency}|{year}"] = code
+    row.confirmed = verify(row.received.report, code)
+    if row.confirmed:
+        row.status = FINAL
+    return row.confirmed
+
+
+# ---------------------------------------------------------------- what to send back
+
+
+@dataclass(frozen=True)
+class SendBack:
+    """One error for an agency to mend: 哪个单位、哪张表、哪一格、差多少 (the message says by how much)."""
+
+    agency: str
+    table: str
+    cell: str
+    message: str
+
+
+def send_back(board: Board) -> list[SendBack]:
+    out = []
+    for row in board.rows:
+        if row.received is None:
+            continue
+        spec = row.received.report.spec
+        for f in row.findings:
+            if f.severity != "error":
+                continue
+            info = spec.cells.get(f.cells[0]) if f.cells else None
+            table = next(
+                (s.full_heading for s in spec.sections if info and s.table_key == info.table.key), ""
+            )
+            out.append(SendBack(row.agency, table, info.description if info else "", f.message))
+    return out
+
+
+# ---------------------------------------------------------------- the sum (汇总)
+
+
+def add_up(reports: Sequence[Report], agency: str, year: int) -> Report:
+    """The reports of one year added cell by cell: a blank counts as 0, a cell blank in every report
+    stays blank, a total left blank counts as its parts. The narrative is empty."""
+    if not reports:
+        raise UserError("没有可以汇总的报告。")
+    formats = {r.format for r in reports}
+    if len(formats) > 1:
+        raise UserError("这些报告的格式不同，不能汇总。")
+    for r in reports:
+        if r.year != year:
+            raise UserError(f"“{r.agency}”的报告是 {r.year} 年度的，不是 {year} 年度，不能一起汇总。")
+    spec = reports[0].spec
+    derived = set(spec.derived_addresses)
+    resolved: dict[int, dict[str, Decimal]] = {}  # only reports that give some total need resolving
+
+    def part(i: int, address: str) -> Decimal:
+        if i not in resolved:
+            resolved[i] = resolved_values(reports[i])
+        return resolved[i][address]
+
+    values: dict[str, Decimal | None] = {}
+    for address in spec.cells:
+        given = [r.values[address] for r in reports]
+        if all(v is None for v in given):
+            values[address] = None  # a total blank everywhere is derived again from the summed parts
+        elif address in derived:
+            values[address] = sum(
+                (v if v is not None else part(i, address) for i, v in enumerate(given)),
+                Decimal(0),
+            )
+        else:
+            values[address] = sum((v for v in given if v is not None), Decimal(0))
+    return Report(
+        format=spec.id,
+        agency=agency,
+        year=year,
+        texts={k: "" for k in spec.text_keys},
+        values=values,
+        signature=Signature(name=agency),
+    )
+
+
+# ---------------------------------------------------------------- year over year
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    this: Decimal
+    last: Decimal | None
+    jump: bool  # 同比突变: more than five-fold or below a fifth, with at least 10 cases
+
+    @property
+    def text(self) -> str:
+        if self.last is None:
+            return "上年无报告"
+        delta = self.this - self.last
+        percent = (self.this / self.last * 100 - 100).quantize(Decimal("0.1")) if self.last else None
+        ratio = f"（{fmt(percent)}%）" if percent is not None else ""
+        sign = "+" if delta > 0 else ""
+        return f"{sign}{fmt(delta)}{ratio}"
+
+
+def key_figures(report: Report) -> dict[str, Decimal]:
+    values = resolved_values(report)
+    return {name: sum((values[a] for a in cells), Decimal(0)) for name, cells in KEY_FIGURES}
+
+
+def is_jump(this: Decimal, last: Decimal) -> bool:
+    if max(this, last) < JUMP_MINIMUM:
+        return False
+    return this > last * JUMP_FACTOR or this * JUMP_FACTOR < last
+
+
+def year_over_year(report: Report, previous: Report | None) -> list[Change]:
+    now = key_figures(report)
+    before = key_figures(previous) if previous is not None else {}
+    return [
+        Change(name, now[name], before.get(name), name in before and is_jump(now[name], before[name]))
+        for name, _cells in KEY_FIGURES
+    ]
+
+
+# ---------------------------------------------------------------- tables for the screen and for Excel
+
+
+BOARD_HEADERS = (
+    "单位", "状态", "错误", "提示", "跨年问题", "校验码", "纸质件核对",
+    "署名", "成文日期", "收到时间", "文件", "备注",
+)  # fmt: skip
+SEND_BACK_HEADERS = ("单位", "表格", "单元格", "问题（差多少）")
+
+
+def board_cells(row: BoardRow) -> tuple[str | int, ...]:
+    """One board row as the screen and the exported list show it (counts as numbers, to sort)."""
+    sig = row.received.report.signature if row.received else Signature()
+    paper = {None: "", True: "一致", False: "不一致"}[row.confirmed]
+    notes = ([f"名单中没有，是否为“{row.suggestion}”？"] if row.suggestion else []) + row.notes
+    if not row.on_roster and not row.suggestion:
+        notes.insert(0, "不在名单中")
+    arrived = row.arrived.astimezone().strftime("%Y-%m-%d %H:%M") if row.arrived else ""
+    missing = row.status == MISSING
+    return (
+        row.agency,
+        row.status,
+        "" if missing else row.errors,
+        "" if missing else row.warnings,
+        "" if missing else row.cross_year,
+        row.fingerprint or "",
+        paper,
+        sig.name or "",
+        sig.date.isoformat() if sig.date else "",
+        arrived,
+        row.file.name if row.file else ("数据库" if row.report_id else ""),
+        "；".join(notes),
+    )
+
+
+def send_back_cells(lines: Sequence[SendBack]) -> list[tuple[str, ...]]:
+    return [(s.agency, s.table, s.cell, s.message) for s in lines]
+
+
+def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[str | int]]) -> bytes:
+    """A one-sheet workbook: a title line, a bold header row (frozen, filterable), the rows."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(safe_name(title)[:31])
+    bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE"})
+    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
+    sheet.write_row(1, 0, list(headers), bold)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        sheet.write_row(1 + count, 0, list(row))
+    sheet.freeze_panes(2, 1)
+    sheet.autofilter(1, 0, 1 + count, len(headers) - 1)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, len(headers) - 1, 14)
+    book.close()
+    return out.getvalue()

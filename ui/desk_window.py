@@ -1,0 +1,713 @@
+"""汇总台 (the collection desk) in the app: receive a folder of reports, see the board, open a report
+read-only with its findings, confirm a paper copy's 校验码, export lists, the 汇总 and year over year.
+
+All the logic is `core.desk`; this module shows it. Receiving runs off the GUI thread with progress
+(`ui.worker`). Also here: 报告 → 报送…, which writes the package a department sends (`write_package`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import desk
+from core.errors import UserError
+from core.paths import write_atomically
+from core.report import Report
+from core.rules import check
+from ui.crash import show_message
+from ui.findings_panel import FindingsPanel
+from ui.worker import run_in_background, run_with_progress
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+_ALL = "全部状态"
+_TROUBLE = "有错误"
+_SORT = Qt.ItemDataRole.UserRole + 1
+
+
+def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window: MainWindow) -> None:
+    """报送… and 汇总台… in the 报告 menu."""
+    add("报送…", lambda: send_package(window))
+    add("汇总台…", lambda: open_desk_window(window))
+
+
+def open_desk_window(window: QWidget) -> DeskWindow:
+    desk_window = DeskWindow(window)
+    desk_window.show()
+    return desk_window
+
+
+def send_package(window: MainWindow, folder: Path | None = None) -> None:
+    """The open (or chosen) report as the .zip a department sends: a 定稿 as such, else a draft."""
+    current = window.export_actions.current()
+    if current is None:
+        window.statusBar().showMessage("请先打开一份报告，或在列表中选中一份报告。", 10_000)
+        return
+    report, code = current
+    if folder is None:
+        name = QFileDialog.getExistingDirectory(window, "报送包保存到", window.settings.last_folder)
+        if not name:
+            return
+        folder = Path(name)
+
+    def done(path: object) -> None:
+        kind = "定稿" if code else "草稿"
+        window.statusBar().showMessage(f"已生成报送包（{kind}）：{path}", 15_000)
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            show_message(window, exc.message)
+        else:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    target = folder
+    run_in_background(
+        lambda: desk.write_package(report, target, final=code is not None), done, failed, window
+    )
+
+
+class DeskWindow(QMainWindow):
+    """The board of a folder for a year, with its actions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("汇总台")
+        self.resize(1280, 720)
+        self.folder: Path | None = None
+        self.roster: list[str] = []
+        self.roster_file: Path | None = None
+        self.memory = desk.Memory()
+        self.received: list[desk.Received] = []
+        self.unusable: list[desk.Unusable] = []
+        self.board = desk.Board(dt.date.today().year - 1, [], [])
+        self.dialogs: list[QWidget] = []  # what this window opened, kept alive while shown
+        self.progress: QProgressDialog | None = None
+
+        bar = QToolBar("汇总台")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.actions_by_name: dict[str, QAction] = {}
+
+        def add(entries: Sequence[tuple[str, Callable[[], object]]]) -> None:
+            for text, slot in entries:
+                action = bar.addAction(text)
+                action.triggered.connect(lambda _checked=False, run=slot: run())
+                self.actions_by_name[text] = action
+
+        add(
+            (
+                ("打开收件文件夹…", self.choose_folder),
+                ("导入名单…", self.choose_roster),
+                ("批量核对", self.reload),
+            )
+        )
+        bar.addWidget(QLabel(" 年度 "))
+        self.year_box = QSpinBox()
+        self.year_box.setRange(2008, 2100)
+        self.year_box.setValue(self.board.year)
+        self.year_box.valueChanged.connect(lambda _v: self.rebuild())
+        bar.addWidget(self.year_box)
+        bar.addSeparator()
+        add(
+            (
+                ("打开报告", self.open_selected),
+                ("核对校验码…", self.confirm_selected),
+                ("确认单位名称…", self.answer_selected),
+            )
+        )
+        bar.addSeparator()
+        add(
+            (
+                ("导出未交名单…", self.export_missing),
+                ("导出总表…", self.export_board),
+                ("导出错误清单…", self.export_errors),
+                ("汇总…", self.show_sum),
+                ("同比…", self.show_years),
+            )
+        )
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("按单位名称搜索")
+        self.search.setClearButtonEnabled(True)
+        self.status_filter = QComboBox()
+        self.status_filter.addItems([_ALL, desk.MISSING, desk.DRAFT, desk.FINAL, _TROUBLE])
+        self.model = QStandardItemModel(0, len(desk.BOARD_HEADERS), self)
+        self.model.setHorizontalHeaderLabels(list(desk.BOARD_HEADERS))
+        self.proxy = _BoardFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(_SORT)
+        self.search.textChanged.connect(self._filter)
+        self.status_filter.currentTextChanged.connect(self._filter)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # roster order first
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel("请打开收到报告的文件夹。")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("搜索"))
+        top.addWidget(self.search, 2)
+        top.addWidget(QLabel("筛选"))
+        top.addWidget(self.status_filter)
+        top.addStretch(1)
+        self.unusable_list = QListWidget()
+        self.unusable_list.setMaximumHeight(110)
+        layout = QVBoxLayout()
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(QLabel("不能使用的文件"))
+        layout.addWidget(self.unusable_list)
+        layout.addWidget(self.summary)
+        central = QWidget()
+        central.setLayout(layout)
+        self.setCentralWidget(central)
+
+    # ------------------------------------------------------------ receiving
+
+    def choose_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "打开收到报告的文件夹")
+        if name:
+            self.open_folder(Path(name))
+
+    def choose_roster(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "导入应报单位名单", "", "名单 (*.csv *.xlsx)")
+        if name:
+            self.set_roster(Path(name))
+
+    def set_roster(self, path: Path) -> None:
+        try:
+            self.roster = desk.read_roster(path)
+        except UserError as exc:
+            self.dialogs.append(show_message(self, exc.message))
+            return
+        self.roster_file = path
+        self.received = [r for r in self.received if r.file != path]
+        self.unusable = [u for u in self.unusable if u.file != path]
+        self.rebuild()
+
+    def open_folder(self, folder: Path) -> None:
+        """Receive every file of the folder off the GUI thread, then show the board."""
+        try:
+            paths = desk.report_files(folder, self.roster_file)
+        except UserError as exc:
+            self.dialogs.append(show_message(self, exc.message))
+            return
+        self.folder = folder
+        self.memory = desk.Memory.load(folder)
+        self.progress = QProgressDialog("正在读取收到的报告…", "取消", 0, max(1, len(paths)), self)
+        self.progress.setWindowTitle("汇总台")
+        self.progress.setMinimumDuration(400)
+        job = run_with_progress(
+            lambda progress, cancelled: desk.receive_all(paths, progress, cancelled),
+            self._received,
+            lambda done, _total: self.progress.setValue(done) if self.progress else None,
+            owner=self,
+        )
+        self.progress.canceled.connect(job.cancel)
+
+    def reload(self) -> None:
+        """批量核对: read the folder again and check every report."""
+        if self.folder is not None:
+            self.open_folder(self.folder)
+
+    def _received(self, result: object) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+        self.received, self.unusable = result  # type: ignore[misc]
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """The board for the chosen year from what was received (every report checked again)."""
+        year = self.year_box.value()
+        self.board = desk.make_board(year, self.received, self.roster, self.memory, self.unusable)
+        self.model.removeRows(0, self.model.rowCount())
+        for row in self.board.rows:
+            self.model.appendRow(self._items(row))
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(len(desk.BOARD_HEADERS) - 1, 360)
+        self.unusable_list.clear()
+        for bad in self.board.unusable:
+            self.unusable_list.addItem(f"{bad.file.name}：{bad.reason}")
+        rows = self.board.rows
+        final = sum(r.status == desk.FINAL for r in rows)
+        draft = sum(r.status == desk.DRAFT for r in rows)
+        wrong = sum(r.errors > 0 for r in rows)
+        self.summary.setText(
+            f"{year} 年度：应报 {len(self.roster) or len(rows)} 个单位，已定稿 {final}，已交草稿 {draft}，"
+            f"未交 {len(self.board.missing)}，有错误 {wrong}，不能使用的文件 {len(self.board.unusable)} 个。"
+        )
+        self._filter()
+
+    def _items(self, row: desk.BoardRow) -> list[QStandardItem]:
+        items = []
+        for value in desk.board_cells(row):
+            item = QStandardItem(str(value))
+            item.setData(value if isinstance(value, int) else str(value), _SORT)
+            items.append(item)
+        colour = {desk.MISSING: "#9e9e9e", desk.DRAFT: "#8a5a00", desk.FINAL: "#1b6e20"}[row.status]
+        items[1].setForeground(QColor(colour))
+        if row.errors:
+            items[2].setForeground(QColor("#b00020"))
+        items[0].setData(row.agency, Qt.ItemDataRole.UserRole)
+        return items
+
+    def _filter(self) -> None:
+        self.proxy.search = self.search.text().strip()
+        self.proxy.status = self.status_filter.currentText()
+        self.proxy.invalidate()
+
+    # ------------------------------------------------------------ one row
+
+    def selected(self) -> desk.BoardRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        agency = self.proxy.data(rows[0], Qt.ItemDataRole.UserRole)
+        return next((r for r in self.board.rows if r.agency == agency), None)
+
+    def select(self, agency: str) -> None:
+        for i in range(self.proxy.rowCount()):
+            if self.proxy.data(self.proxy.index(i, 0), Qt.ItemDataRole.UserRole) == agency:
+                self.table.selectRow(i)
+                return
+
+    def _need_report(self) -> desk.BoardRow | None:
+        row = self.selected()
+        if row is None or row.received is None:
+            self.statusBar().showMessage("请先在表中选中一个已交报告的单位。", 10_000)
+            return None
+        return row
+
+    def open_selected(self) -> ReportViewer | None:
+        row = self._need_report()
+        if row is None or row.received is None:
+            return None
+        viewer = ReportViewer(row, self)
+        self.dialogs.append(viewer)
+        viewer.show()
+        return viewer
+
+    def confirm_selected(self, code: str | None = None) -> bool | None:
+        """The paper copy's 校验码 typed in, compared with the file, remembered in the folder."""
+        row = self._need_report()
+        if row is None:
+            return None
+        if code is None:
+            code, ok = QInputDialog.getText(self, "核对校验码", f"请输入“{row.agency}”纸质件页脚的校验码：")
+            if not ok:
+                return None
+        try:
+            matched = desk.confirm_code(self.memory, row, self.board.year, code)
+            if self.folder is not None:
+                self.memory.save(self.folder)
+        except UserError as exc:
+            self.dialogs.append(show_message(self, exc.message))
+            return None
+        text = (
+            "一致：纸质件与收到的文件内容相符。"
+            if matched
+            else "不一致：纸质件与收到的文件内容不同，请联系报送单位。"
+        )
+        self.statusBar().showMessage(f"{row.agency}：校验码{text}", 15_000)
+        agency = row.agency
+        self.rebuild()
+        self.select(agency)
+        return matched
+
+    def answer_selected(self, yes: bool | None = None) -> None:
+        """A name not on the roster: is it the suggested roster agency? The answer is remembered."""
+        row = self.selected()
+        if row is None or row.received is None or not row.suggestion:
+            self.statusBar().showMessage("请选中一个备注为「名单中没有」的单位。", 10_000)
+            return
+        spelled = row.received.report.agency
+        if yes is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Question, "确认单位名称", f"“{spelled}”就是名单中的“{row.suggestion}”吗？"
+            )
+            box.addButton("是，同一个单位", QMessageBox.ButtonRole.YesRole)
+            no = box.addButton("不是", QMessageBox.ButtonRole.NoRole)
+            box.exec()
+            yes = box.clickedButton() is not no
+        if yes:
+            self.memory.answers[spelled] = row.suggestion
+            if self.folder is not None:
+                self.memory.save(self.folder)
+            self.rebuild()
+
+    # ------------------------------------------------------------ exports
+
+    def _save_xlsx(
+        self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str | int]], path: Path | None
+    ) -> None:
+        if path is None:
+            start = str((self.folder or Path.home()) / f"{title}.xlsx")
+            name, _ = QFileDialog.getSaveFileName(self, title, start, "Excel 工作簿 (*.xlsx)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            write_atomically(path, desk.table_xlsx(title, headers, rows))
+        except UserError as exc:
+            self.dialogs.append(show_message(self, exc.message))
+            return
+        self.statusBar().showMessage(f"已导出到 {path}", 10_000)
+
+    def export_missing(self, path: Path | None = None) -> None:
+        title = f"{self.board.year}年度未交名单"
+        self._save_xlsx(title, ("单位",), [(name,) for name in self.board.missing], path)
+
+    def export_board(self, path: Path | None = None) -> None:
+        rows = [desk.board_cells(r) for r in self.board.rows]
+        self._save_xlsx(f"{self.board.year}年度报送情况", desk.BOARD_HEADERS, rows, path)
+
+    def export_errors(self, path: Path | None = None) -> None:
+        rows = desk.send_back_cells(desk.send_back(self.board))
+        self._save_xlsx(f"{self.board.year}年度报告错误清单", desk.SEND_BACK_HEADERS, rows, path)
+
+    # ------------------------------------------------------------ sum, years
+
+    def reports_of(self, year: int) -> dict[str, Report]:
+        """The standing report of each board agency for `year` (from what was received)."""
+        if year == self.board.year:
+            return {r.agency: r.received.report for r in self.board.rows if r.received}
+        board = desk.make_board(year, self.received, self.roster, self.memory)
+        return {r.agency: r.received.report for r in board.rows if r.received}
+
+    def show_sum(self) -> SumDialog:
+        dialog = SumDialog(self)
+        self.dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    def show_years(self) -> YearsDialog:
+        dialog = YearsDialog(self)
+        self.dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+
+class _BoardFilter(QSortFilterProxyModel):
+    search = ""
+    status = _ALL
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        model = self.sourceModel()
+        name = str(model.index(source_row, 0, source_parent).data())
+        status = str(model.index(source_row, 1, source_parent).data())
+        errors = model.index(source_row, 2, source_parent).data(_SORT)
+        if self.search and self.search not in name:
+            return False
+        if self.status == _TROUBLE:
+            return isinstance(errors, int) and errors > 0
+        return self.status == _ALL or status == self.status
+
+
+def _report_html(report: Report) -> str:
+    from core.write import render
+
+    return render(report, ".html").decode("utf-8")
+
+
+class ReportViewer(QDialog):
+    """A received report, read-only, with its findings and what the desk noted."""
+
+    def __init__(self, row: desk.BoardRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        assert row.received is not None
+        report = row.received.report
+        self.setWindowTitle(f"{report.title}（只读）")
+        self.resize(1200, 720)
+        self.page = QTextBrowser()
+        self.page.setHtml(_report_html(report))
+        self.findings = FindingsPanel()
+        self.findings.dismiss_button.hide()  # dismissing is the sender's decision, not the desk's
+        self.findings.set_findings(row.findings or check(report))
+        facts = [
+            f"状态：{row.status}",
+            f"校验码：{row.fingerprint or '（无）'}",
+            f"文件：{row.file.name if row.file else '数据库'}",
+            *row.notes,
+        ]
+        cells = report.spec.cells
+        doubtful = row.received.doubtful
+        if doubtful:  # an imported file: the cells to compare with the original
+            shown = "；".join(cells[a].description for a in doubtful[:8] if a in cells)
+            facts.append(f"须对照原件核对的格：{shown}{'等' if len(doubtful) > 8 else ''}")
+        info = QLabel("\n".join(facts))
+        info.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(info)
+        side_layout.addWidget(self.findings, 1)
+        split = QSplitter()
+        split.addWidget(self.page)
+        split.addWidget(side)
+        split.setSizes([760, 440])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+
+class SumDialog(QDialog):
+    """汇总: the chosen reports added up, checked by every rule, exportable like any report."""
+
+    def __init__(self, owner: DeskWindow) -> None:
+        super().__init__(owner)
+        self.owner = owner
+        self.year = owner.board.year
+        self.reports = owner.reports_of(self.year)
+        self.setWindowTitle(f"{self.year}年度汇总")
+        self.resize(1200, 720)
+        self.name = QLineEdit("本级汇总")
+        self.included = QListWidget()
+        for agency in self.reports:
+            item = QListWidgetItem(agency)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.included.addItem(item)
+        self.included.itemChanged.connect(lambda _item: self.refresh())
+        self.name.editingFinished.connect(self.refresh)
+        self.page = QTextBrowser()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(QLabel("汇总单位名称"))
+        side_layout.addWidget(self.name)
+        side_layout.addWidget(QLabel("包括的报告（可勾选）"))
+        side_layout.addWidget(self.included, 1)
+        side_layout.addWidget(self.note)
+        self.findings = FindingsPanel()
+        self.findings.dismiss_button.hide()
+        side_layout.addWidget(self.findings, 1)
+        for text, suffix in (
+            ("导出 PDF…", ".pdf"),
+            ("导出 Word…", ".docx"),
+            ("导出 Excel…", ".xlsx"),
+            ("导出报告文件…", ".json"),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _c=False, s=suffix: self.export(s))
+            side_layout.addWidget(button)
+        split = QSplitter()
+        split.addWidget(side)
+        split.addWidget(self.page)
+        split.setSizes([320, 880])
+        QVBoxLayout(self).addWidget(split)
+        self.total: Report | None = None
+        self.refresh()
+
+    def chosen(self) -> list[str]:
+        items = (self.included.item(i) for i in range(self.included.count()))
+        return [i.text() for i in items if i.checkState() == Qt.CheckState.Checked]
+
+    def refresh(self) -> None:
+        names = self.chosen()
+        if not names:
+            self.total = None
+            self.page.setHtml("<p>请勾选要汇总的报告。</p>")
+            self.note.setText("")
+            return
+        self.total = desk.add_up(
+            [self.reports[n] for n in names], self.name.text().strip() or "本级汇总", self.year
+        )
+        findings = check(self.total)
+        self.findings.set_findings(findings)
+        errors = sum(f.severity == "error" for f in findings)
+        self.note.setText(
+            f"汇总了 {len(names)} 份报告；汇总结果有 {errors} 处错误（来自各单位报告中的错误）。"
+        )
+        self.page.setHtml(_report_html(self.total))
+
+    def export(self, suffix: str, path: Path | None = None) -> None:
+        from core.exchange import write_report
+
+        if self.total is None:
+            return
+        if path is None:
+            start = str((self.owner.folder or Path.home()) / f"{self.total.title}{suffix}")
+            name, _ = QFileDialog.getSaveFileName(self, "导出汇总", start, f"*{suffix}")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            if suffix == ".pdf":
+                from core.pdf import write_pdf
+
+                write_pdf(self.total, path)
+            elif suffix == ".json":
+                write_report(self.total, path)
+            else:
+                from core.write import export
+
+                export(self.total, path)
+        except UserError as exc:
+            self.owner.dialogs.append(show_message(self, exc.message))
+
+
+class YearsDialog(QDialog):
+    """Year over year: this year beside last year with the change and the 同比突变 flag, for the sum
+    and for each agency, and the key figures by year as bars."""
+
+    def __init__(self, owner: DeskWindow) -> None:
+        super().__init__(owner)
+        self.owner = owner
+        self.year = owner.board.year
+        years = sorted({r.report.year for r in owner.received if r.report.year <= self.year})[-6:]
+        self.by_year = {y: owner.reports_of(y) for y in years}
+        self.setWindowTitle(f"{self.year}年度同比")
+        self.resize(1000, 680)
+        self.choice = QComboBox()
+        self.choice.addItem("汇总（全部单位）")
+        self.choice.addItems(sorted(self.by_year.get(self.year, {})))
+        self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            ["指标", f"{self.year}年", f"{self.year - 1}年", "变化", "同比突变"]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.chart = BarChart()
+        pdf_button = QPushButton("导出 PDF…")
+        pdf_button.clicked.connect(lambda _c=False: self.export_pdf())
+        top = QHBoxLayout()
+        top.addWidget(self.choice, 1)
+        top.addWidget(pdf_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        layout.addWidget(self.chart, 1)
+        self.refresh()
+
+    def report(self, year: int) -> Report | None:
+        reports = self.by_year.get(year, {})
+        if self.choice.currentIndex() == 0:
+            return desk.add_up(list(reports.values()), "汇总", year) if reports else None
+        return reports.get(self.choice.currentText())
+
+    def refresh(self) -> None:
+        this = self.report(self.year)
+        changes = desk.year_over_year(this, self.report(self.year - 1)) if this else []
+        self.table.setRowCount(len(changes))
+        for i, c in enumerate(changes):
+            cells = [
+                c.name,
+                str(c.this),
+                "" if c.last is None else str(c.last),
+                c.text,
+                "同比突变" if c.jump else "",
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c.jump:
+                    item.setForeground(QColor("#b00020"))
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+        series = {}
+        for y in sorted(self.by_year):
+            report = self.report(y)
+            if report is not None:
+                series[y] = desk.key_figures(report)
+        self.chart.set_data(series)
+        self.changes = changes
+
+    def export_pdf(self, path: Path | None = None) -> None:
+        """The table and the chart as a one-page PDF (ReportLab's graphics)."""
+        from core.desk_pdf import years_pdf
+
+        title = f"{self.choice.currentText()}{self.year}年度同比情况"
+        if path is None:
+            start = str((self.owner.folder or Path.home()) / f"{title}.pdf")
+            name, _ = QFileDialog.getSaveFileName(self, "导出同比", start, "PDF (*.pdf)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            write_atomically(path, years_pdf(title, self.year, self.changes, self.chart.series))
+        except UserError as exc:
+            self.owner.dialogs.append(show_message(self, exc.message))
+
+
+class BarChart(QWidget):
+    """The key figures by year, one group of bars per year, drawn with QPainter."""
+
+    COLOURS = ("#3867d6", "#20bf6b", "#f7b731", "#eb3b5a")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.series: dict[int, dict[str, Decimal]] = {}
+        self.setMinimumHeight(260)
+
+    def set_data(self, series: dict[int, dict[str, Decimal]]) -> None:
+        self.series = series
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        names = [name for name, _cells in desk.KEY_FIGURES]
+        legend_x = 12.0
+        for name, colour in zip(names, self.COLOURS, strict=True):
+            painter.fillRect(QRectF(legend_x, 10, 14, 14), QColor(colour))
+            painter.drawText(QRectF(legend_x + 18, 6, 90, 22), Qt.AlignmentFlag.AlignVCenter, name)
+            legend_x += 110
+        if not self.series:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "没有可比较的年度")
+            return
+        top, bottom, left = 40.0, self.height() - 30.0, 50.0
+        width = self.width() - left - 20
+        peak = max((v for figures in self.series.values() for v in figures.values()), default=Decimal(1)) or 1
+        painter.setPen(QColor("#888888"))
+        painter.drawLine(int(left), int(bottom), int(left + width), int(bottom))
+        painter.drawText(QRectF(0, top - 8, left - 6, 16), Qt.AlignmentFlag.AlignRight, str(peak))
+        group = width / len(self.series)
+        bar = group * 0.8 / len(names)
+        for i, (year, figures) in enumerate(self.series.items()):
+            x0 = left + i * group + group * 0.1
+            for j, (name, colour) in enumerate(zip(names, self.COLOURS, strict=True)):
+                height = float(figures[name] / peak) * (bottom - top)
+                painter.fillRect(QRectF(x0 + j * bar, bottom - height, bar - 2, height), QColor(colour))
+            painter.setPen(QColor("#333333"))
+            painter.drawText(
+                QRectF(x0, bottom + 4, group * 0.8, 20), Qt.AlignmentFlag.AlignHCenter, f"{year}年"
+            )
+        painter.end()
