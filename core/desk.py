@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 from core import exchange
 from core.errors import UserError, os_reason
 from core.fingerprint import fingerprint, verify
+from core.names import safe_file_name
 from core.report import Report, Signature
 from core.rules import Finding, check, fmt, resolved_values, severity_counts
 
@@ -364,17 +365,8 @@ def receive_all(
 # ---------------------------------------------------------------- the 报送 package
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-def safe_name(text: str) -> str:
-    """`text` usable as a file name on Windows as elsewhere (no reserved characters, not empty)."""
-    name = _UNSAFE.sub("_", unicodedata.normalize("NFC", text)).strip(" .")
-    return name[:120] or "报告"
-
-
 def package_name(report: Report, final: bool) -> str:
-    return safe_name(f"{report.agency}{report.year}年度报告（{'定稿' if final else '草稿'}）") + ".zip"
+    return safe_file_name(f"{report.agency}{report.year}年度报告（{'定稿' if final else '草稿'}）", ".zip")
 
 
 def package_bytes(report: Report, final: bool) -> bytes:
@@ -384,7 +376,7 @@ def package_bytes(report: Report, final: bool) -> bytes:
     from core.write import render
 
     code = fingerprint(report) if final else None
-    stem = safe_name(report.title)
+    stem = safe_file_name(report.title)
     manifest = {
         "schema": PACKAGE_SCHEMA,
         "agency": report.agency,
@@ -766,7 +758,7 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[str |
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet(safe_name(title)[:31])
+    sheet = book.add_worksheet(title[:31])  # our own titles: no characters a sheet name forbids
     bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE"})
     sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
     sheet.write_row(1, 0, list(headers), bold)

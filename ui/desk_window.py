@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from core import desk
 from core.errors import UserError
+from core.names import safe_file_name
 from core.paths import write_atomically
 from core.report import Report
 from core.rules import check
@@ -379,7 +380,7 @@ class DeskWindow(QMainWindow):
         self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str | int]], path: Path | None
     ) -> None:
         if path is None:
-            start = str((self.folder or Path.home()) / f"{title}.xlsx")
+            start = str((self.folder or Path.home()) / safe_file_name(title, ".xlsx"))
             name, _ = QFileDialog.getSaveFileName(self, title, start, "Excel 工作簿 (*.xlsx)")
             if not name:
                 return
