@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from core.formats import get_format
+from core.narrative import subheading_length
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
 from core.rules import Finding, fmt, resolved_values
@@ -36,7 +37,7 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _OPENING_YEAR = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）\s*)?(\d{4})\s*年(?:度)?\s*[，,]")
 _TITLE_YEAR = re.compile(r"(\d{4})\s*年度?政府信息公开工作年度报告")
-_HEADING_LINE = re.compile(r"^（[一二三四五六七八九十]+）[^，。；]{0,16}$")  # a sub-heading: structure
+_HEADING_MAX = 20  # a sub-heading line this short is structure, not a sentence that could be copied
 _NOTHING = re.compile(r"^[\s无。.．、，,;；:：（）()“”\"'暂]*$")
 
 
@@ -285,7 +286,8 @@ def _countable(format_id: str, texts: Mapping[str, str]) -> list[tuple[Sentence,
     out = []
     for s in _sentences(texts):
         masked = _masked(s.text)
-        if len(masked) >= _SHORT and masked not in fixed and not _HEADING_LINE.match(masked):
+        heading = subheading_length(masked) == len(masked) and len(masked) <= _HEADING_MAX
+        if len(masked) >= _SHORT and masked not in fixed and not heading:
             out.append((s, masked))
     return out
 

@@ -350,5 +350,5 @@ def test_a_damaged_file_a_reader_trips_over_is_listed_and_the_rest_go_on(tmp_pat
     board = desk.open_desk(tmp_path, 2021, ["温县财政局"])
     assert board.rows[0].status == desk.DRAFT
     assert [(u.file.name, u.reason) for u in board.unusable] == [
-        ("扫描件.pdf", "文件已损坏或格式不对，无法读取。")
+        ("扫描件.pdf", "文件“扫描件.pdf”不是有效的 PDF 文件，可能已损坏或加密。")
     ]

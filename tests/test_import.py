@@ -254,6 +254,17 @@ def test_word_and_web_tables_with_merged_cells_and_distinct_numbers(tmp_path: Pa
         assert (imported.report.agency, imported.report.year) == ("测试县人民政府", 2022)
 
 
+def test_a_web_page_laid_out_in_an_outer_table_reads_its_inner_tables(tmp_path: Path) -> None:
+    values = _distinct(13)
+    _, page = _documents(values, tmp_path)
+    body = page.read_text("utf-8").split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    nav = "<td>首页 | 政务公开 | 2022-01-11</td>"
+    page.write_text(f"<html><body><table><tr>{nav}<td>{body}</td></tr></table></body></html>", "utf-8")
+    imported = read_file(page)
+    assert (imported.doubtful, imported.unread) == ([], [])
+    assert {a: imported.report.values[a] for a in SPEC.cells} == {a: Decimal(v) for a, v in values.items()}
+
+
 def test_a_fused_row_that_adds_up_under_no_cut_is_cut_by_its_columns_and_flagged() -> None:
     # Published: 三（一） 12+0+0+2+0+0 printed with total 15, and the columns carried the 15 on.
     values: dict[str, object] = dict.fromkeys(SPEC.cells, 0)
@@ -294,6 +305,22 @@ def test_scanned_pdf_is_refused_with_a_reason(tmp_path: Path) -> None:
     page.drawImage(str(scan), 50, 50, 400, 560)  # a photographed page: an image, no text layer
     page.save()
     with pytest.raises(UserError, match="第 1 页没有文字层，是扫描件"):
+        read_file(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("旧报告.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),  # a .doc renamed .docx
+        ("坏.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"),
+        ("截断.pdf", (PUBLISHED / "seed.pdf").read_bytes()[:3000]),
+    ],
+    ids=["doc-renamed-docx", "pdf-without-root", "truncated-pdf"],
+)
+def test_a_damaged_word_or_pdf_file_is_refused_with_a_reason(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(UserError, match="不是有效的"):
         read_file(path)
 
 

@@ -7,7 +7,6 @@ an office PC without the Chinese fonts; `install_fangsong` puts a 仿宋 where W
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -31,8 +30,9 @@ def _no_windows_fonts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def shown_lines(page: SignPrintPage) -> list[str]:
-    """The font note as the user reads it (the label is rich text, for the warning in red)."""
-    return re.sub(r"<[^>]+>", "", page.fonts_label.text().replace("<br>", "\n")).splitlines()
+    """The font note as the user reads it: the faces, then the warning (in red) when it shows."""
+    warning = page.fonts_warning.text().splitlines() if not page.fonts_warning.isHidden() else []
+    return [*page.fonts_label.text().splitlines(), *warning]
 
 
 def answer(button_text: str, seen: list[str]) -> None:

@@ -564,7 +564,7 @@ class SumDialog(QDialog):
         if self.total is None:
             return
         if path is None:
-            start = str((self.owner.folder or Path.home()) / f"{self.total.title}{suffix}")
+            start = str((self.owner.folder or Path.home()) / safe_file_name(self.total.title, suffix))
             name, _ = QFileDialog.getSaveFileName(self, "导出汇总", start, f"*{suffix}")
             if not name:
                 return

@@ -9,6 +9,7 @@ revision in the history naming the file and its SHA-256.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +56,8 @@ UNREAD = QColor("#ffd2a6")
 FIXED = QColor("#ffffff")
 ERROR_TEXT = QColor("#b00000")
 _ADDRESS = Qt.ItemDataRole.UserRole + 1
+
+log = logging.getLogger(__name__)
 
 
 class ImportReview(QDialog):
@@ -309,10 +312,12 @@ def _read(window: MainWindow, work: Callable[[], tuple[Imported, str]], name: st
 
     def failed(exc: BaseException) -> None:
         progress.deleteLater()
-        text = (
-            exc.message if isinstance(exc, UserError) else f"无法读取“{name}”，它可能已损坏或不是年度报告。"
-        )
-        show_message(window, text)
+        if isinstance(exc, UserError):
+            show_message(window, exc.message)
+            return
+        # a reader library tripped over the file: a bad file to the user, a trace in the log for us
+        log.error("reading %s failed", name, exc_info=(type(exc), exc, exc.__traceback__))
+        show_message(window, f"无法读取“{name}”，它可能已损坏或不是年度报告。")
 
     run_in_background(work, done, failed, owner=progress)
 

@@ -12,7 +12,6 @@ on this machine can draw are named above the preview, and 定稿, export and pri
 from __future__ import annotations
 
 import datetime as dt
-import html
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -119,10 +118,12 @@ class SignPrintPage(QWidget):
         actions = QGroupBox("定稿、导出与打印")
         action_layout = QVBoxLayout(actions)
         action_layout.addWidget(self.status_label)
-        self.fonts_label = QLabel()  # which faces print the report; a missing 仿宋 is said plainly
-        self.fonts_label.setTextFormat(Qt.TextFormat.RichText)
-        self.fonts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        action_layout.addWidget(self.fonts_label)
+        self.fonts_label = QLabel()  # which faces print the report
+        self.fonts_warning = QLabel()  # a missing 仿宋, said plainly in red
+        self.fonts_warning.setStyleSheet("color: #b00020;")
+        for label in (self.fonts_label, self.fonts_warning):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            action_layout.addWidget(label)
         grid = QGridLayout()
         grid.addWidget(self.finalize_button, 0, 0)
         grid.addWidget(self.unfinalize_button, 0, 1)
@@ -298,10 +299,9 @@ class SignPrintPage(QWidget):
     def _show_fonts(self) -> dict[FontRole, FontChoice]:
         """List the face of each role under the status (one per line, the column is narrow)."""
         fonts = resolve_fonts()
-        lines = [html.escape(line) for line in ["打印所用字体：", *(fonts[role].label for role in ROLES)]]
-        if fonts["fangsong"].bundled:
-            lines += [f'<span style="color: #b00020;">{line}</span>' for line in NO_FANGSONG.split("，")]
-        self.fonts_label.setText("<br>".join(lines))
+        self.fonts_label.setText("\n".join(["打印所用字体：", *(fonts[role].label for role in ROLES)]))
+        self.fonts_warning.setText("\n".join(NO_FANGSONG.split("，")))
+        self.fonts_warning.setVisible(fonts["fangsong"].bundled)
         return fonts
 
     def _fonts_accepted(self) -> bool:

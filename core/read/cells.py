@@ -53,7 +53,7 @@ def compact(text: str) -> str:
 
 
 def is_label(cell: str) -> bool:
-    return bool(_CJK.search(cell))
+    return bool(_CJK.search(cell)) and cell.strip() not in _BLANKS  # 「一一」 is a printed blank
 
 
 def is_page_number(text: str) -> bool:

@@ -43,10 +43,11 @@ def _row(tr: Any) -> Line:
 
 def read_docx(path: Path) -> list[Line]:
     import docx  # python-docx is only loaded when a Word file is read
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         body = docx.Document(str(path)).element.body
-    except (zipfile.BadZipFile, KeyError, ValueError):
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):  # e.g. a renamed .doc
         raise UserError(f"文件“{path.name}”不是有效的 Word（.docx）文件，可能已损坏。") from None
     lines: list[Line] = []
     for element in body.iterchildren():

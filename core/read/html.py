@@ -46,11 +46,21 @@ def _text(element: lxml_html.HtmlElement) -> str:
     return "".join(parts).replace("\xa0", " ").strip()
 
 
+def _table_of(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The nearest table around `element`."""
+    return next(element.iterancestors("table"), None)
+
+
+def _is_layout(table: lxml_html.HtmlElement) -> bool:
+    """A table that holds tables lays out the page (common on government portals); it is no data."""
+    return next(table.iterdescendants("table"), None) is not None
+
+
 def table_lines(table: lxml_html.HtmlElement) -> list[Line]:
     """One line per row, one cell per <td>; a cell a rowspan carries down is an empty cell."""
     carried: dict[tuple[int, int], bool] = {}
     lines: list[Line] = []
-    rows = [tr for tr in table.iter("tr") if tr.getparent() is not None]
+    rows = [tr for tr in table.iter("tr") if _table_of(tr) is table]  # not a nested table's rows
     for r, tr in enumerate(rows):
         cells: list[str] = []
         col = 0
@@ -84,10 +94,14 @@ def read_html(data: bytes | str) -> list[Line]:
         junk.drop_tree()
     lines: list[Line] = []
     for element in root.iter():
-        if not isinstance(element.tag, str) or any(a.tag == "table" for a in element.iterancestors()):
+        if not isinstance(element.tag, str):
             continue
+        around = _table_of(element)
+        if around is not None and not _is_layout(around):
+            continue  # inside a data table: read as its cells
         if element.tag == "table":
-            lines += table_lines(element)
+            if not _is_layout(element):
+                lines += table_lines(element)
         elif element.tag in _BLOCKS - {"br", "tr"}:
             if not any(c.tag in _CONTAINERS for c in element.iterdescendants()):
                 lines += [Line([t.strip()]) for t in _text(element).split("\n") if t.strip()]

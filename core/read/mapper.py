@@ -360,10 +360,13 @@ class _Mapper:
         """Every choice of cuts (option indexes) satisfying all checks they touch; [] when too many to try."""
         owner = {a: k for k, (r, _, _) in enumerate(pending) for a in r.addresses}
         broken = {id(c) for r, _, ok in pending if not ok for c in self._row_checks(r.addresses)}
+        unread = {a for a, s in self.status.items() if s == "unread" and a not in owner}
         ready: list[list[tuple[list[str], list[str]]]] = [[] for _ in pending]
         for c in self.spec.checks:  # a check is tried once the last reading it touches is chosen
-            touched = [owner[t.address] for t in (*c.left, *c.right) if t.address in owner]
-            if touched and id(c) not in broken:  # a row that adds up under no cut cannot decide
+            terms = [t.address for t in (*c.left, *c.right)]
+            touched = [owner[a] for a in terms if a in owner]
+            # a row that adds up under no cut cannot decide, nor can a sum with a cell not read
+            if touched and id(c) not in broken and unread.isdisjoint(terms):
                 ready[max(touched)].append(([t.address for t in c.left], [t.address for t in c.right]))
         known: dict[str, Decimal | int] = {a: v or 0 for a, v in self.values.items() if a not in owner}
         solutions: list[tuple[int, ...]] = []
@@ -437,7 +440,11 @@ class _Mapper:
         failing: set[str] = set()
         for c in self.spec.checks:
             terms = {t.address for t in (*c.left, *c.right)}
-            if id(c) in own or not terms & set(addresses):
+            if (
+                id(c) in own
+                or not terms & set(addresses)
+                or any(self.status.get(t) == "unread" for t in terms)
+            ):
                 continue
             left = sum(self.values[t.address] or 0 for t in c.left)
             if left != sum(self.values[t.address] or 0 for t in c.right):

@@ -47,11 +47,17 @@ def _page_lines(page: Any, left: float) -> list[tuple[float, Line]]:
 def read_pdf(path: Path) -> list[Line]:
     import pdfplumber  # loaded only when a PDF is read
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        pdf = pdfplumber.open(str(path))
-    except (PDFSyntaxError, ValueError, KeyError):
-        raise UserError(f"文件“{path.name}”不是有效的 PDF 文件，可能已损坏。") from None
+        return _read(pdfplumber.open(str(path)), path)
+    except (PDFSyntaxError, PSException, PdfminerException, ValueError, KeyError, TypeError):
+        # damaged, encrypted or not a PDF at all: pdfminer fails in many ways, at open or on a page
+        raise UserError(f"文件“{path.name}”不是有效的 PDF 文件，可能已损坏或加密。") from None
+
+
+def _read(pdf: Any, path: Path) -> list[Line]:
     with pdf:
         pages = [page for page in pdf.pages if page.chars]
         for number, page in enumerate(pdf.pages, start=1):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from core.narrative import subheading_length
 from core.pdf.layout import BLANK_DATE
 from core.pdf.tables import Cell
 from core.report import Report, chinese_date
@@ -25,7 +26,6 @@ ParagraphKind = Literal["heading1", "heading2", "body"]
 
 # Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): dropped from what is written.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LEVEL_2 = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 TITLE_LINE_CHARS = 20  # a 2号 title wider than the 156 mm block (20 characters) breaks after the agency
 
 
@@ -126,12 +126,11 @@ def paragraphs(text: str) -> list[Paragraph]:
         line = raw.strip()  # indentation is the layout's job
         if not line:
             continue
-        if _LEVEL_2.match(line):
-            end = line.find("。") + 1
-            if 0 < end < len(line):
-                out.append(Paragraph("body", ((line[:end], "heading2"), (line[end:], "body"))))
-            else:
-                out.append(Paragraph("heading2", ((line, "heading2"),)))
+        end = subheading_length(line)  # the same grammar as the editor and the PDF
+        if 0 < end < len(line):
+            out.append(Paragraph("body", ((line[:end], "heading2"), (line[end:], "body"))))
+        elif end:
+            out.append(Paragraph("heading2", ((line, "heading2"),)))
         else:
             out.append(Paragraph("body", ((line, "body"),)))
     return out
