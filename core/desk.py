@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 from core import exchange
 from core.errors import UserError, os_reason
 from core.fingerprint import fingerprint, verify
+from core.formats import get_format
 from core.names import safe_file_name
 from core.report import Report, Signature
 from core.rules import Finding, check, fmt, resolved_values, severity_counts
@@ -59,16 +60,16 @@ IMPORTABLE = (".docx", ".doc", ".pdf", ".html", ".htm", ".txt")
 _MAX_MEMBERS = 20  # a package holds 4 files; anything with many more is not one
 _ASK_SCORE = 60  # rapidfuzz ratio (0–100) from which a name not equal to a roster name is asked about
 
-# The figures compared year over year: (name, the cells that add up to it). Addresses, not labels.
-KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("新收申请", ("requests.1.total",)),
-    ("办结", ("requests.3.7.total",)),
-    ("复议", ("review_litigation.review.total",)),
-    (
-        "诉讼",
-        ("review_litigation.litigation_direct.total", "review_litigation.litigation_after_review.total"),
-    ),
-)
+
+def _key_figures() -> list[tuple[str, tuple[str, ...]]]:
+    """The figures compared year over year (同比), as the format declares them: (name, cells)."""
+    return [(f.name, f.cells) for f in get_format().key_figures]
+
+
+def key_figure_names() -> list[str]:
+    return [name for name, _cells in _key_figures()]
+
+
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 JUMP_FACTOR = 5
 JUMP_MINIMUM = 10
@@ -695,7 +696,7 @@ class Change:
 
 def key_figures(report: Report) -> dict[str, Decimal]:
     values = resolved_values(report)
-    return {name: sum((values[a] for a in cells), Decimal(0)) for name, cells in KEY_FIGURES}
+    return {name: sum((values[a] for a in cells), Decimal(0)) for name, cells in _key_figures()}
 
 
 def is_jump(this: Decimal, last: Decimal) -> bool:
@@ -709,7 +710,7 @@ def year_over_year(report: Report, previous: Report | None) -> list[Change]:
     before = key_figures(previous) if previous is not None else {}
     return [
         Change(name, now[name], before.get(name), name in before and is_jump(now[name], before[name]))
-        for name, _cells in KEY_FIGURES
+        for name, _cells in _key_figures()
     ]
 
 

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from core.desk import KEY_FIGURES, Change
+from core.desk import Change, key_figure_names
 
 COLOURS = ("#3867d6", "#20bf6b", "#f7b731", "#eb3b5a")  # the same as the app's chart
 
@@ -45,7 +45,7 @@ def years_pdf(
         for x, text in zip(columns, cells, strict=True):
             canvas.drawString(x, y, text)
     canvas.setFillColor(colors.black)
-    names = [name for name, _cells in KEY_FIGURES]
+    names = key_figure_names()
     years = sorted(series)
     drawing = Drawing(width - 144, 300)
     chart = VerticalBarChart()

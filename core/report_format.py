@@ -191,6 +191,13 @@ class DraftBlock(_Frozen):
     templates: tuple[str, ...]
 
 
+class KeyFigure(_Frozen):
+    """A figure the collection desk compares year over year (同比), the sum of some cells."""
+
+    name: str  # 新收申请, 办结, 复议, 诉讼
+    cells: tuple[str, ...]
+
+
 class ReportFormat(_Frozen):
     id: str  # "2021"
     basis: str  # the notice that set it
@@ -206,6 +213,7 @@ class ReportFormat(_Frozen):
     text_phrases: tuple[TextPhrase, ...] = ()
     fixed_sentences: tuple[str, ...] = ()  # the national format's own wording, not counted by TEXT.COPIED
     draft_blocks: tuple[DraftBlock, ...] = ()
+    key_figures: tuple[KeyFigure, ...] = ()
 
     def title(self, agency: str, year: int) -> str:
         return self.title_template.format(agency=agency, year=year)
@@ -304,6 +312,10 @@ class ReportFormat(_Frozen):
                 if address not in known:
                     problems.append(f"year check {yc.rule} names unknown cell {address}")
         problems += _text_problems(self, known)
+        for figure in self.key_figures:
+            problems += [
+                f"key figure {figure.name} names unknown cell {a}" for a in figure.cells if a not in known
+            ]
         table_keys = [s.table_key for s in self.sections if s.table_key]
         if sorted(table_keys) != sorted(t.key for t in self.tables):
             problems.append("sections and tables disagree")

@@ -130,3 +130,12 @@ def test_each_cell_knows_the_totals_computed_from_it() -> None:
     )
     assert SPEC.dependent_totals["requests.1.total"] == ()
     assert SPEC.dependent_totals["active_disclosure.fees.amount"] == ()
+
+
+def test_a_key_figure_naming_an_unknown_cell_is_refused_at_load() -> None:
+    data = SPEC.model_dump()
+    wrong = {"name": "复议", "cells": ["review_litigation.nothing.total"]}
+    data["key_figures"] = [*data["key_figures"], wrong]
+    with pytest.raises(ValueError, match="key figure 复议 names unknown cell"):
+        type(SPEC).model_validate(data)
+    assert [f.name for f in SPEC.key_figures] == ["新收申请", "办结", "复议", "诉讼"]

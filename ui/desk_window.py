@@ -685,7 +685,7 @@ class BarChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("white"))
-        names = [name for name, _cells in desk.KEY_FIGURES]
+        names = desk.key_figure_names()
         legend_x = 12.0
         for name, colour in zip(names, self.COLOURS, strict=True):
             painter.fillRect(QRectF(legend_x, 10, 14, 14), QColor(colour))

@@ -13,6 +13,7 @@ from core.report_format import (
     Column,
     DraftBlock,
     GridCell,
+    KeyFigure,
     ReportFormat,
     Row,
     Rule,
@@ -562,4 +563,10 @@ def build() -> ReportFormat:
         text_phrases=_text_phrases(),
         fixed_sentences=_FIXED_SENTENCES,
         draft_blocks=_draft_blocks(table_b),
+        key_figures=(
+            KeyFigure(name="新收申请", cells=_NEW),
+            KeyFigure(name="办结", cells=_DONE),
+            KeyFigure(name="复议", cells=_REVIEW),
+            KeyFigure(name="诉讼", cells=_DIRECT + _AFTER),
+        ),
     )
