@@ -202,6 +202,7 @@ class ReportFormat(_Frozen):
     id: str  # "2021"
     basis: str  # the notice that set it
     title_template: str  # "{agency}{year}年政府信息公开工作年度报告"
+    subject: str  # what kind of document it is, as titles end: 政府信息公开工作年度报告
     money_unit: str
     money_decimals: int
     count_limit: int  # the largest count a cell accepts
@@ -312,6 +313,8 @@ class ReportFormat(_Frozen):
                 if address not in known:
                     problems.append(f"year check {yc.rule} names unknown cell {address}")
         problems += _text_problems(self, known)
+        if not self.title_template.endswith(self.subject):
+            problems.append("the title does not end with the subject")
         for figure in self.key_figures:
             problems += [
                 f"key figure {figure.name} names unknown cell {a}" for a in figure.cells if a not in known

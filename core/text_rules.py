@@ -36,7 +36,6 @@ _HAS_FULL_WIDTH = re.compile("[０-９．]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _OPENING_YEAR = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）\s*)?(\d{4})\s*年(?:度)?\s*[，,]")
-_TITLE_YEAR = re.compile(r"(\d{4})\s*年度?政府信息公开工作年度报告")
 _HEADING_MAX = 20  # a sub-heading line this short is structure, not a sentence that could be copied
 _NOTHING = re.compile(r"^[\s无。.．、，,;；:：（）()“”\"'暂]*$")
 
@@ -239,13 +238,19 @@ def text_number(report: Report, values: Mapping[str, Decimal]) -> list[Finding]:
     return findings
 
 
+@cache
+def _title_year(subject: str) -> re.Pattern[str]:
+    """「2021年度政府信息公开工作年度报告」 named in the text: which year's report it speaks of."""
+    return re.compile(r"(\d{4})\s*年度?" + re.escape(subject))
+
+
 def text_year(report: Report) -> list[Finding]:
     """TEXT.YEAR: a paragraph of 一 opens with an earlier year as its own, or a title names another year."""
     for sentence in sentences(report):
         m = _OPENING_YEAR.match(sentence.text) if sentence.key == "overview" else None
         year = int(m.group(1)) if m else None
         if year is None or year >= report.year:
-            t = _TITLE_YEAR.search(sentence.text)
+            t = _title_year(report.spec.subject).search(sentence.text)
             year = int(t.group(1)) if t and int(t.group(1)) != report.year else None
         if year is not None:
             quote = re.sub(r"\s+", "", sentence.text)[:30]

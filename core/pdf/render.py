@@ -59,7 +59,7 @@ def render_pdf(
             pagesize=(layout.PAGE_WIDTH, layout.PAGE_HEIGHT),
             title=report.title,
             author=report.signature.name or report.agency,
-            subject="政府信息公开工作年度报告" + ("（定稿）" if code else "（草稿）"),
+            subject=report.spec.subject + ("（定稿）" if code else "（草稿）"),
             creator="年报助手",
             # ReportLab would otherwise name Helvetica in every page, unembedded.
             initialFontName=fontset.name("fangsong"),

@@ -83,6 +83,7 @@ class Content:
     signature_name: str
     signature_date: str  # 2022年1月20日, or spaces before 年月日 for a date written by hand
     code: str | None  # a 定稿's 校验码
+    subject: str  # the kind of document, for the file's properties
 
     @property
     def title(self) -> str:
@@ -110,6 +111,7 @@ def content(report: Report, code: str | None = None) -> Content:
         signature_name=writable(report.signature.name or report.agency).strip(),
         signature_date=chinese_date(date) if date else BLANK_DATE,
         code=code,
+        subject=report.spec.subject,
     )
 
 

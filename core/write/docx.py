@@ -249,7 +249,7 @@ def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None
     now = created or dt.datetime.now(dt.UTC).replace(microsecond=0)
     props.title = doc.title
     props.author = props.last_modified_by = author
-    props.subject = "政府信息公开工作年度报告" + ("（定稿）" if doc.code else "（草稿）")
+    props.subject = doc.subject + ("（定稿）" if doc.code else "（草稿）")
     props.comments = f"校验码 {doc.code}" if doc.code else ""
     props.keywords = ""
     props.created = props.modified = now.replace(tzinfo=None)

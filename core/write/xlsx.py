@@ -274,7 +274,7 @@ def render_xlsx(doc: Content, spec: ReportFormat, *, author: str) -> bytes:
         {
             "title": doc.title,
             "author": author,
-            "subject": "政府信息公开工作年度报告",
+            "subject": doc.subject,
             "comments": f"校验码 {doc.code}" if doc.code else "",
         }
     )
