@@ -166,6 +166,14 @@ def test_rows_printed_as_single_spaced_text_lines_as_an_unruled_pdf_gives_them()
     assert imported.doubtful == [] and imported.unread == []
 
 
+def test_a_title_that_opens_with_the_year_names_the_agency_after_it() -> None:
+    text = (PUBLISHED / "real-001.txt").read_text("utf-8")
+    title = "政府信息公开工作年度报告"
+    text = text.replace(f"平潭综合实验区2021年度{title}", f"2021年度温县教育局{title}")
+    imported = read_pasted(None, f"首页 > 政务公开\n{text}")
+    assert (imported.report.agency, imported.report.year) == ("温县教育局", 2021)
+
+
 def test_a_year_in_chinese_numerals_in_the_title() -> None:
     text = _printed(dict(_distinct()), "\t").replace("2023年政府信息公开", "二〇二三年政府信息公开", 1)
     assert read_pasted(None, text).report.year == 2023

@@ -476,7 +476,9 @@ class _Mapper:
             text = re.sub(r"^(#+|标题[:：])\s*", "", line.text.strip())
             found = _TITLE.match(fold(text))
             if found and "报告" in text and "政府信息公开" in text and len(text) <= 80:
-                agency = text[: found.start(2)].strip() or before
+                # 「XX局2021年…」, or 「2021年XX局政府信息公开…」, or the agency on the line above
+                after = re.match(r"\s*年?度?\s*(.+?)政府信息公开", text[found.end() :])
+                agency = text[: found.start(2)].strip() or (after.group(1) if after else "") or before
                 year = int(found.group(2).translate(_YEAR_DIGITS))  # 二〇二一 as well as 2021
                 titles.append((re.sub(r"\s+", "", agency), year))
             before = text or before
