@@ -405,6 +405,11 @@ def draft_text(block: DraftBlock, report: Report, values: Mapping[str, Decimal] 
     return "".join(_render(t, report, values) for t in block.templates)
 
 
+def _bracketed(line: str) -> str:
+    """A line as a sub-heading is compared: no spaces, full-width brackets (`(一)` as typed = （一）)."""
+    return re.sub(r"\s+", "", line).replace("(", "（").replace(")", "）")
+
+
 def insert_drafts(report: Report) -> dict[str, str]:
     """「根据表格生成」: each draft paragraph placed under its sub-heading (added at the end when the
     sub-heading is missing); a paragraph already there is left alone. Returns the texts that change."""
@@ -415,9 +420,12 @@ def insert_drafts(report: Report) -> dict[str, str]:
         lines = texts[block.text_key].split("\n")
         if paragraph in lines:
             continue
-        at = next((i for i, line in enumerate(lines) if line.strip().startswith(block.heading)), None)
+        heading = _bracketed(block.heading)
+        at = next((i for i, line in enumerate(lines) if _bracketed(line).startswith(heading)), None)
         if at is None:
-            lines = [line for line in lines if line.strip()] + [block.heading + "情况", paragraph]
+            while lines and not lines[-1].strip():  # the text's own blank lines stay; trailing ones go
+                lines.pop()
+            lines += [block.heading + "情况", paragraph]
         else:
             lines.insert(at + 1, paragraph)
         texts[block.text_key] = "\n".join(lines)

@@ -259,6 +259,21 @@ def test_drafts_go_under_their_sub_headings_and_agree_with_the_tables(seed: Repo
     assert insert_drafts(report) == {}  # a second click adds nothing
 
 
+def test_drafting_finds_a_heading_typed_with_half_width_brackets_and_keeps_blank_lines(seed: Report) -> None:
+    report = _distinct(seed)
+    report.texts["overview"] = "总体情况。\n\n(一) 主动公开情况\n一是加大公开力度。\n\n"
+    report.texts.update(insert_drafts(report))
+    lines = report.texts["overview"].split("\n")
+    assert lines[:4] == [
+        "总体情况。",
+        "",
+        "(一) 主动公开情况",
+        draft_text(report.spec.draft_blocks[0], report),
+    ]
+    assert sum("主动公开" in line and len(line) < 12 for line in lines) == 1  # no second heading
+    assert lines[-2:] == ["（二）依申请公开情况", requests]
+
+
 def test_an_untouched_draft_follows_the_tables_and_an_edited_one_is_watched(seed: Report) -> None:
     report = _distinct(seed)
     report.texts.update(insert_drafts(report))
