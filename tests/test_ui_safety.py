@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,10 +34,22 @@ def window(qtbot: QtBot, seeded_db_path: Path) -> MainWindow:
     win.db.close()
 
 
+_answering: list[bool] = []  # one flag per test; cleared at its end so no loop outlives its test
+
+
+@pytest.fixture(autouse=True)
+def _stop_answering() -> Iterator[None]:
+    yield
+    _answering.clear()
+
+
 def answer_dialogs(button: QMessageBox.StandardButton, seen: list[str]) -> None:
     """Answer every message box that appears (they are modal) with `button`, recording their texts."""
+    _answering.append(True)
 
     def look() -> None:
+        if not _answering:
+            return  # the test is over: a later test's messages are its own
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             seen.append(box.text())

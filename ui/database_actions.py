@@ -1,0 +1,93 @@
+"""The database file itself, from the main window: 「备份数据库」 and 「恢复备份」.
+
+`DatabaseActions` is a part of `ui.main_window.MainWindow`. A restore first keeps the current file
+(core.backups), and the window always ends with an open database: the restored one, or the one it had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
+
+from core.backups import backup_folder, list_backups, restore_backup
+from core.errors import UserError
+from core.storage import Database
+from ui.crash import APP_TITLE, show_message
+from ui.safety import DatabaseWatch
+
+
+class DatabaseActions(QMainWindow):
+    """The main window's backup and restore of its database file (mixed into `MainWindow`)."""
+
+    db: Database
+    watch: DatabaseWatch
+    refresh_list: Callable[[], None]  # MainWindow's
+    close_report: Callable[[], bool]
+
+    @Slot()
+    def backup_database(self, dest: Path | None = None) -> Path | None:
+        """A consistent copy wherever the user wants it (e.g. a USB stick)."""
+        if dest is None:
+            folder = backup_folder(self.db.path)
+            suggested = folder / f"{self.db.path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}-manual.sqlite3"
+            folder.mkdir(exist_ok=True)
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)"
+            )
+            if not chosen:
+                return None
+            dest = Path(chosen)
+        try:
+            self.db.backup(dest)
+        except UserError as exc:
+            show_message(self, exc.message)
+            return None
+        self.statusBar().showMessage(f"已备份到 {dest}", 30_000)
+        return dest
+
+    @Slot()
+    def restore_database(self, source: Path | None = None) -> bool:
+        """Replace the database with a backup, after keeping the current file; the user confirms."""
+        if source is None:
+            backups = list_backups(self.db.path)
+            other = "从其他文件选择…"
+            labels = [b.label for b in backups] + [other]
+            label, ok = QInputDialog.getItem(self, "恢复备份", "选择要恢复的备份：", labels, 0, False)
+            if not ok:
+                return False
+            if label == other:
+                chosen, _ = QFileDialog.getOpenFileName(
+                    self, "选择备份文件", "", "数据库备份 (*.sqlite3);;所有文件 (*)"
+                )
+                if not chosen:
+                    return False
+                source = Path(chosen)
+            else:
+                source = backups[labels.index(label)].path
+            answer = QMessageBox.question(
+                self,
+                APP_TITLE,
+                "恢复后，数据库会回到备份时的状态。当前的数据库会先另存一份，不会丢失。\n\n确定恢复吗？",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if not self.close_report():
+            return False
+        path = self.db.path
+        self.db.close()
+        try:
+            safety = restore_backup(source, path)
+        except UserError as exc:
+            show_message(self, exc.message)
+            safety = None
+        finally:
+            self.db = Database.open(path)
+            self.watch.set_database(self.db)
+            self.refresh_list()
+        if safety is not None:
+            self.statusBar().showMessage(f"已恢复备份；原来的数据库另存为 {safety}", 60_000)
+        return safety is not None
