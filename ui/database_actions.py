@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from core.backups import backup_folder, list_backups, restore_backup
-from core.errors import UserError
+from core.errors import UserError, os_reason
 from core.storage import Database
 from ui.crash import APP_TITLE, show_message
 from ui.safety import DatabaseWatch
+
+log = logging.getLogger(__name__)
 
 
 class DatabaseActions(QMainWindow):
@@ -33,8 +36,14 @@ class DatabaseActions(QMainWindow):
         """A consistent copy wherever the user wants it (e.g. a USB stick)."""
         if dest is None:
             folder = backup_folder(self.db.path)
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:  # e.g. a read-only USB stick: suggest the home folder instead
+                self.statusBar().showMessage(
+                    f"无法创建备份文件夹“{folder}”：{os_reason(exc)}。请另选保存备份的位置。", 30_000
+                )
+                folder = Path.home()
             suggested = folder / f"{self.db.path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}-manual.sqlite3"
-            folder.mkdir(exist_ok=True)
             chosen, _ = QFileDialog.getSaveFileName(
                 self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)"
             )
@@ -79,15 +88,38 @@ class DatabaseActions(QMainWindow):
             return False
         path = self.db.path
         self.db.close()
+        safety: Path | None = None
         try:
             safety = restore_backup(source, path)
         except UserError as exc:
             show_message(self, exc.message)
-            safety = None
         finally:
-            self.db = Database.open(path)
+            self.db = self._reopen(path, safety)
             self.watch.set_database(self.db)
             self.refresh_list()
         if safety is not None:
             self.statusBar().showMessage(f"已恢复备份；原来的数据库另存为 {safety}", 60_000)
         return safety is not None
+
+    def _reopen(self, path: Path, safety: Path | None) -> Database:
+        """The database after a restore. Should it not open for writing (e.g. another program holds
+        it), the window still gets a connection: read-only, to look at and export, never a closed one."""
+        try:
+            return Database.open(path)
+        except UserError as exc:
+            reason = exc.message
+        log.warning("reopening %s after a restore failed: %s", path, reason)
+        for candidate in (path, safety):
+            if candidate is None:
+                continue
+            try:
+                db = Database.open(candidate, read_only=True)
+            except UserError:
+                continue
+            show_message(
+                self,
+                f"数据库恢复后无法以可写方式打开：{reason}\n\n现在以只读方式显示“{candidate.name}”，"
+                "可以查看和导出，但不能修改。请关闭占用该文件的程序后，重新启动年报助手。",
+            )
+            return db
+        raise UserError(f"数据库恢复后无法打开：{reason}请重新启动年报助手。")

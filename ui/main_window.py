@@ -80,7 +80,6 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.watch = DatabaseWatch(db, self)
         self.watch.externallyChanged.connect(self._external_change)
         self.watch.backupFailed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
-        self.watch.backup_if_due()  # at start, then daily while open
 
     # ------------------------------------------------------------------ window
 
@@ -132,6 +131,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         if not self.close_report():
             event.ignore()  # an edit the database refused is still only in this window
             return
+        self.watch.backup_at_close()
         super().closeEvent(event)
 
     def _remember(self) -> None:

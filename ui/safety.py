@@ -4,20 +4,20 @@ and noticing changes made by another process (e.g. `main.py db import` while the
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.backups import ensure_daily_backup, latest_good_backup, restore_backup
+from core.backups import backup_due, ensure_daily_backup, latest_good_backup, restore_backup
 from core.errors import UserError
 from core.storage import Database
 from ui.crash import APP_TITLE
 
 log = logging.getLogger(__name__)
 
-BACKUP_CHECK_MS = 60 * 60 * 1000  # a new day's backup is made within the hour
 EXTERNAL_CHECK_MS = 2000
 
 
@@ -61,47 +61,73 @@ def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
 
 
 class DatabaseWatch(QObject):
-    """Daily automatic backups and notice of commits made by other processes."""
+    """The day's automatic backup, and notice of commits made by other processes.
+
+    The backup is taken after the day's first change (ours or another program's) and at close, not at
+    start-up: on day one a start-up backup would only keep the empty database. Backup problems
+    (a full disk, an old backup another program holds) are told through `backupFailed`; the app goes on.
+    """
 
     externallyChanged = Signal()
     backupFailed = Signal(str)
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self._version = db.data_version()
-        self._backup_timer = QTimer(self, interval=BACKUP_CHECK_MS)
-        self._backup_timer.timeout.connect(self.backup_if_due)
         self._change_timer = QTimer(self, interval=EXTERNAL_CHECK_MS)
         self._change_timer.timeout.connect(self.check_external)
-        self._backup_timer.start()
+        self.set_database(db)
         self._change_timer.start()
 
     def set_database(self, db: Database) -> None:
         self.db = db
         self._version = db.data_version()
+        self._writes = db.change_count()
+        self._backed_up: dt.date | None = None  # the day of this session's last automatic backup
+        self._changed_since_backup = False
 
-    @Slot()
-    def backup_if_due(self) -> None:
-        if self.db.closed:  # the window is closing (or swapping in a restored file)
-            return
+    def _backup(self, force: bool = False) -> None:
         try:
-            made = ensure_daily_backup(self.db)
+            outcome = ensure_daily_backup(self.db, force=force)
         except UserError as exc:  # e.g. a full disk: the app keeps working, the user is told
             log.warning("automatic backup failed: %s", exc.message)
             self.backupFailed.emit(f"自动备份未能完成：{exc.message}")
             return
-        if made:
-            log.info("automatic backup %s", made)
+        self._backed_up = dt.date.today()
+        self._changed_since_backup = False
+        if outcome.path:
+            log.info("automatic backup %s", outcome.path)
+        if outcome.pruned.problem:
+            self.backupFailed.emit(outcome.pruned.problem)
+
+    @Slot()
+    def changed(self) -> None:
+        """Something was written: the day's first change gets the day's backup."""
+        self._changed_since_backup = True
+        if self._backed_up != dt.date.today() and not self.db.closed:
+            self._backup()
+
+    def backup_at_close(self) -> None:
+        """The state the user leaves, when it is worth keeping: changed since the last backup, or no
+        backup today of a database that holds reports."""
+        if self.db.closed:
+            return
+        if self._changed_since_backup:
+            self._backup(force=self._backed_up == dt.date.today())
+        elif backup_due(self.db.path) and self.db.agencies():
+            self._backup()
 
     @Slot()
     def check_external(self) -> None:
         if self.db.closed:
             return
         try:
-            version = self.db.data_version()
+            version, writes = self.db.data_version(), self.db.change_count()
         except UserError:
             return
+        if writes != self._writes:
+            self._writes = writes
+            self.changed()
         if version != self._version:
             self._version = version
+            self.changed()
             self.externallyChanged.emit()
