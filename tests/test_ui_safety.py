@@ -107,14 +107,115 @@ def test_declining_the_backup_leaves_the_damaged_file_untouched(qtbot: QtBot, se
     assert seeded_db_path.read_bytes() == damaged
 
 
-def test_a_damaged_database_without_backups_is_explained(qtbot: QtBot, tmp_path: Path) -> None:
+def in_turn(*actions: Callable[[QWidget], None]) -> None:
+    """Act on each of the next modal dialogs in turn (a user answering them one after another)."""
+    pending = list(actions)
+    done: list[QWidget] = []
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is not None and widget.isVisible() and all(widget is not d for d in done):
+            done.append(widget)
+            pending.pop(0)(widget)
+        if pending and _answering:
+            QTimer.singleShot(10, poll)
+
+    _answering.append(True)
+    QTimer.singleShot(0, poll)
+
+
+def click(text: str | None, seen: list[str]) -> Callable[[QWidget], None]:
+    """Read a message box and click its button `text` (None: its only button)."""
+
+    def act(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox)
+        seen.append(widget.text())
+        buttons = [b for b in widget.buttons() if text is None or b.text() == text]
+        if buttons:
+            buttons[0].click()
+        else:
+            widget.close()  # no such choice: the test fails on what follows, it does not hang
+
+    return act
+
+
+def choose_file(path: Path) -> Callable[[QWidget], None]:
+    def act(widget: QWidget) -> None:
+        assert isinstance(widget, QFileDialog)
+        widget.setDirectory(str(path.parent))
+        widget.selectFile(path.name)
+        widget.done(QFileDialog.DialogCode.Accepted)  # as 「打开」 does, without its checks of a typed name
+
+    return act
+
+
+@pytest.fixture
+def damaged(tmp_path: Path) -> Path:
     path = tmp_path / "别人的.sqlite3"
     path.write_text("这不是数据库", encoding="utf-8")
+    return path
+
+
+def test_a_damaged_database_without_backups_can_quit_and_is_untouched(qtbot: QtBot, damaged: Path) -> None:
     seen: list[str] = []
-    answer_dialogs(QMessageBox.StandardButton.Ok, seen)
-    assert open_database(path) is None
-    assert "没有找到可用的备份" in seen[0]
-    assert path.read_text(encoding="utf-8") == "这不是数据库"
+    in_turn(click("退出", seen))
+    assert open_database(damaged) is None
+    assert "没有找到可用的备份" in seen[0] and "不是年报助手的数据库" in seen[0]
+    assert damaged.read_text(encoding="utf-8") == "这不是数据库"
+
+
+def test_a_damaged_database_without_backups_offers_another_database(
+    qtbot: QtBot, damaged: Path, seeded_db_path: Path
+) -> None:
+    seen: list[str] = []
+    in_turn(click("打开其他数据库…", seen), choose_file(seeded_db_path))
+    db = open_database(damaged)
+    assert db is not None
+    with db:
+        assert db.path == seeded_db_path and [s.agency for s in db.list_reports()] == ["温县人民政府办公室"]
+    assert damaged.read_text(encoding="utf-8") == "这不是数据库"
+    assert list_backups(damaged) == []
+
+
+def test_a_damaged_database_without_backups_can_be_restored_from_a_chosen_file(
+    qtbot: QtBot, damaged: Path, seeded_db_path: Path, tmp_path: Path
+) -> None:
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    with Database.open(seeded_db_path) as db:
+        db.backup(usb / "年报备份.sqlite3")
+    seen: list[str] = []
+    in_turn(click("恢复备份…", seen), choose_file(usb / "年报备份.sqlite3"), click(None, seen))
+    db = open_database(damaged)
+    assert db is not None
+    with db:
+        assert db.path == damaged and [s.agency for s in db.list_reports()] == ["温县人民政府办公室"]
+    assert "已用备份“年报备份.sqlite3”恢复数据库" in seen[1]
+    kept = [b for b in list_backups(damaged) if b.kind == "before-restore"]
+    assert kept and kept[0].path.read_text(encoding="utf-8") == "这不是数据库"  # kept byte for byte
+
+
+def test_the_app_started_on_a_damaged_database_opens_the_chosen_other_one(
+    qtbot: QtBot, damaged: Path, seeded_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    seen: list[str] = []
+    opened: list[Path] = []
+
+    def look_and_close() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(20, look_and_close)
+            return
+        opened.append(windows[0].db.path)
+        windows[0].close()  # the last window: the app quits
+
+    in_turn(click("打开其他数据库…", seen), choose_file(seeded_db_path))
+    QTimer.singleShot(0, look_and_close)
+    assert run_app(["--db", str(damaged)]) == 0
+    assert opened == [seeded_db_path]
+    assert damaged.read_text(encoding="utf-8") == "这不是数据库"
 
 
 def test_backup_and_restore_from_the_menu_keep_the_current_file(

@@ -63,6 +63,23 @@ def _install_qt_translation(app: QApplication) -> None:
         log.warning("Qt's Chinese translation was not found in %s", folder)
 
 
+def _lock(db_path: Path) -> InstanceLock | None:
+    """The one-writer lock on `db_path`, or None (after saying why) when it cannot be had."""
+    lock = InstanceLock(db_path)
+    try:
+        if lock.acquire():
+            return lock
+        # two windows writing one database would overwrite each other
+        QMessageBox.warning(
+            None,
+            APP_TITLE,
+            f"数据库“{db_path}”已经在另一个年报助手窗口中打开。\n请切换到那个窗口继续工作。",
+        )
+    except UserError as exc:
+        QMessageBox.critical(None, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
+    return None
+
+
 def run_app(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     if args.smoke_test:  # ui.smoke: a temporary database and data folder, never the user's own
@@ -74,19 +91,16 @@ def run_app(argv: Sequence[str]) -> int:
     app = create_application()
     install_excepthook(log_file)  # the hooks keep the handler alive
     db_path = Path(args.db or default_db_path())
-    lock = InstanceLock(db_path)
-    try:
-        if not lock.acquire():  # two windows writing one database would overwrite each other
-            QMessageBox.warning(
-                None,
-                APP_TITLE,
-                f"数据库“{db_path}”已经在另一个年报助手窗口中打开。\n请切换到那个窗口继续工作。",
-            )
-            return EXIT_UNUSABLE
-    except UserError as exc:
-        QMessageBox.critical(None, APP_TITLE, f"无法打开数据库。\n\n{exc.message}")
+    lock = _lock(db_path)
+    if lock is None:
         return EXIT_UNUSABLE
-    db = open_database(db_path)  # not ours, newer, damaged: explained, with the latest good backup offered
+    db = open_database(db_path)  # not ours, newer, damaged: a backup or another database is offered
+    if db is not None and db.path != db_path:  # the user chose another database: it needs its own lock
+        lock.release()
+        lock = _lock(db.path)
+        if lock is None:
+            db.close()
+            return EXIT_UNUSABLE
     if db is None:
         lock.release()
         return EXIT_UNUSABLE

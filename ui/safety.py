@@ -9,9 +9,16 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from core.backups import backup_due, ensure_daily_backup, latest_good_backup, restore_backup
+from core.backups import (
+    Backup,
+    backup_due,
+    backup_folder,
+    ensure_daily_backup,
+    latest_good_backup,
+    restore_backup,
+)
 from core.errors import UserError
 from core.storage import Database
 from ui.crash import APP_TITLE
@@ -21,43 +28,101 @@ log = logging.getLogger(__name__)
 EXTERNAL_CHECK_MS = 2000
 
 
-def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
-    """Open the database; when it is damaged or not usable, offer the latest good backup.
+def _try_open(path: Path) -> tuple[Database | None, str]:
+    """The sound database at `path`, or None and why not (in Chinese)."""
+    try:
+        db = Database.open(path)
+    except UserError as exc:
+        return None, exc.message
+    if not db.integrity_check():
+        return db, ""
+    db.close()
+    return None, f"数据库“{path.name}”未通过完整性检查，可能已损坏。"
 
-    Returns None when the user declines (the app then exits); the damaged file is only replaced with
-    the user's consent, and a byte-for-byte copy of it is kept first.
+
+class DamagedDatabaseDialog(QMessageBox):
+    """The database cannot be used: restore the latest good backup (when there is one, as Yes), pick a
+    backup file (「恢复备份…」), open another database (「打开其他数据库…」), or quit (No)."""
+
+    def __init__(self, reason: str, backup: Backup | None, parent: QWidget | None) -> None:
+        if backup is not None:
+            offer = (
+                f"找到一份完好的备份：{backup.label}。\n"
+                "是否用这份备份恢复？当前的文件会先原样另存一份，不会丢失。"
+            )
+        else:
+            offer = (
+                "没有找到可用的备份。可以选择一个备份文件来恢复（当前的文件会先原样另存一份），"
+                "或者打开其他数据库；当前的文件不会被改动。"
+            )
+        text = f"无法打开数据库。\n\n{reason}\n\n{offer}"
+        no_buttons = QMessageBox.StandardButton.NoButton
+        super().__init__(QMessageBox.Icon.Warning, APP_TITLE, text, no_buttons, parent)
+        self.backup = backup
+        if backup is not None:
+            self.addButton(QMessageBox.StandardButton.Yes).setText("用这份备份恢复")
+        self.pick_button = self.addButton("恢复备份…", QMessageBox.ButtonRole.ActionRole)
+        self.other_button = self.addButton("打开其他数据库…", QMessageBox.ButtonRole.ActionRole)
+        quit_button = self.addButton(QMessageBox.StandardButton.No)
+        quit_button.setText("退出")
+        self.setEscapeButton(quit_button)
+
+
+def _ask(path: Path, reason: str, backup: Backup | None, parent: QWidget | None) -> tuple[str, Path] | None:
+    """Ask what to do with the unusable `path`: ("restore", backup file) or ("open", database file)."""
+    while True:
+        dialog = DamagedDatabaseDialog(reason, backup, parent)
+        dialog.exec()
+        clicked = dialog.clickedButton()
+        if backup is not None and clicked is dialog.button(QMessageBox.StandardButton.Yes):
+            return "restore", backup.path
+        if clicked is dialog.pick_button:
+            folder = backup_folder(path) if backup_folder(path).is_dir() else path.parent
+            name, _ = QFileDialog.getOpenFileName(
+                parent, "选择备份文件", str(folder), "数据库备份 (*.sqlite3);;所有文件 (*)"
+            )
+            if name:
+                return "restore", Path(name)
+        elif clicked is dialog.other_button:
+            name, _ = QFileDialog.getSaveFileName(
+                parent,
+                "打开或新建数据库",
+                str(path.parent),
+                "年报助手数据库 (*.sqlite3);;所有文件 (*)",
+                options=QFileDialog.Option.DontConfirmOverwrite,
+            )
+            if name:
+                return "open", Path(name)
+        else:
+            return None
+
+
+def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
+    """Open the database; when it is damaged or not usable, offer a backup or another database.
+
+    Returns None when the user quits (the app then exits). The returned database may be another file
+    than `path` (see its `.path`). A damaged file is only replaced with the user's consent, after a
+    byte-for-byte copy of it is kept; opening another database leaves it as it is.
     """
-    try:
-        db = Database.open(path)
-        problems = db.integrity_check()
-        if not problems:
+    while True:
+        db, reason = _try_open(path)
+        if db is not None:
             return db
-        db.close()
-        reason = f"数据库“{path.name}”未通过完整性检查，可能已损坏。"
-    except UserError as exc:
-        reason = exc.message
-    log.warning("cannot open %s: %s", path, reason)
-    backup = latest_good_backup(path)
-    if backup is None:
-        QMessageBox.critical(parent, APP_TITLE, f"无法打开数据库。\n\n{reason}\n\n没有找到可用的备份。")
-        return None
-    answer = QMessageBox.question(
-        parent,
-        APP_TITLE,
-        f"无法打开数据库。\n\n{reason}\n\n找到一份完好的备份：{backup.label}。\n"
-        "是否用这份备份恢复？当前的文件会先原样另存一份，不会丢失。",
-    )
-    if answer != QMessageBox.StandardButton.Yes:
-        return None
-    try:
-        safety = restore_backup(backup.path, path)
-        db = Database.open(path)
-    except UserError as exc:
-        QMessageBox.critical(parent, APP_TITLE, f"恢复失败。\n\n{exc.message}")
-        return None
-    kept = f"原来的文件已另存为：\n{safety}" if safety else ""
-    QMessageBox.information(parent, APP_TITLE, f"已用 {backup.label} 恢复数据库。\n{kept}")
-    return db
+        log.warning("cannot open %s: %s", path, reason)
+        choice = _ask(path, reason, latest_good_backup(path), parent)
+        if choice is None:
+            return None
+        action, chosen = choice
+        if action == "open":
+            path = chosen
+            continue
+        try:
+            safety = restore_backup(chosen, path)
+        except UserError as exc:
+            QMessageBox.critical(parent, APP_TITLE, f"恢复失败。\n\n{exc.message}")
+            continue
+        kept = f"原来的文件已另存为：\n{safety}" if safety else ""
+        QMessageBox.information(parent, APP_TITLE, f"已用备份“{chosen.name}”恢复数据库。\n{kept}")
 
 
 class DatabaseWatch(QObject):
