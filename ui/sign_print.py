@@ -30,7 +30,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -52,6 +51,7 @@ from core.paths import write_atomically
 from core.pdf import describe_characters, render_pdf, unprintable_characters
 from core.report import Report
 from ui.crash import show_message
+from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
 from ui.worker import run_in_background
@@ -81,11 +81,7 @@ class SignPrintPage(QWidget):
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("一般为机关名称")
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy年M月d日")  # as official documents write it: 2022年1月20日
-        self.date_edit.setMinimumDate(NO_DATE)
-        self.date_edit.setSpecialValueText("未填写")
+        self.date_edit = DateEdit(NO_DATE, lambda: document.report.year + 1)  # signed the year after
         self.today_button = QPushButton("今天")
         date_row = QHBoxLayout()
         date_row.addWidget(self.date_edit, 1)
