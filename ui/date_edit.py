@@ -87,7 +87,7 @@ class DateEdit(QWidget):
         return QDate(date.year, date.month, date.day) if date else self._empty
 
     def setDate(self, qdate: QDate) -> None:
-        self._set(None if qdate == self._empty or not qdate.isValid() else qdate.toPython())
+        self._set(None if qdate == self._empty or not qdate.isValid() else _python(qdate))
 
     def setReadOnly(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
@@ -128,4 +128,8 @@ class DateEdit(QWidget):
     @Slot(QDate)
     def _picked(self, qdate: QDate) -> None:
         self.menu.close()
-        self._set(qdate.toPython())
+        self._set(_python(qdate))
+
+
+def _python(qdate: QDate) -> dt.date:
+    return dt.date(qdate.year(), qdate.month(), qdate.day())
