@@ -7,15 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QCalendarWidget, QFileDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
 from core.logs import setup_logging
 from core.storage import Database
-from ui.app import parse_args, run_app
+from ui.app import create_application, parse_args, run_app
 from ui.crash import CrashHandler
 from ui.main_window import MainWindow
 
@@ -127,3 +127,24 @@ def test_the_app_opens_its_window_on_the_database_given_by_db(
     assert shown == [str(path)]
     with Database.open(path) as db:
         assert db.list_reports() == []
+
+
+def test_qts_own_dialogs_and_month_names_are_chinese_on_an_english_system(qtbot: QtBot) -> None:
+    app = create_application()
+    for translator in [app._nianbao_translator, *app._nianbao_translator.children()]:  # type: ignore[attr-defined]
+        app.removeTranslator(translator)  # as on a fresh start
+    app._nianbao_translator = None  # type: ignore[attr-defined]
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))  # an English PC
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
+    create_application()
+    dialog = QFileDialog(None, "打开")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    look_in = dialog.findChild(QLabel, "lookInLabel")
+    assert look_in is not None and look_in.text() == "查找范围(&L)："
+    file_type = dialog.findChild(QLabel, "fileTypeLabel")
+    assert file_type is not None and file_type.text() == "文件类型(&T)："
+    calendar = QCalendarWidget()
+    qtbot.addWidget(calendar)
+    calendar.setCurrentPage(2022, 1)
+    assert calendar.locale().monthName(1) == "一月" and QLocale().standaloneDayName(1) == "星期一"

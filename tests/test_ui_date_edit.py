@@ -70,6 +70,7 @@ def test_the_calendar_is_chinese_and_opens_in_january_after_the_report_year(
 ) -> None:
     field = page.date_edit
     assert page.document.report.year == 2021
+    chosen = QLocale()
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))  # an English PC
     try:
         field.button.click()
@@ -81,7 +82,7 @@ def test_the_calendar_is_chinese_and_opens_in_january_after_the_report_year(
         assert month_button.text() == "一月"
         field.calendar.clicked.emit(QDate(2022, 1, 18))
     finally:
-        QLocale.setDefault(QLocale.system())
+        QLocale.setDefault(chosen)
     assert not field.menu.isVisible()
     assert stored(page) == dt.date(2022, 1, 18) and field.edit.text() == "2022年1月18日"
     field.button.click()  # with a date: the calendar opens at it

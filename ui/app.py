@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -29,6 +30,7 @@ from ui.settings import Settings
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
+CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -51,16 +53,47 @@ def create_application() -> QApplication:
 
 
 def _install_qt_translation(app: QApplication) -> None:
-    """Qt's own dialogs (file, print, message buttons) in Chinese, whatever the Windows language."""
+    """Qt's own dialogs (file, print, message buttons) and its month and day names in Chinese, whatever
+    the system's language: an English Windows would otherwise show "Look in:" and "January"."""
+    QLocale.setDefault(CHINESE)
     if getattr(app, "_nianbao_translator", None) is not None:
         return
     translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
-        app.installTranslator(translator)
-        app._nianbao_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
-    else:
-        log.warning("Qt's Chinese translation was not found in %s", folder)
+    for folder in _translation_folders():
+        if translator.load(CHINESE, "qtbase", "_", str(folder)):
+            gaps = _QtGaps(translator)
+            app.installTranslator(translator)
+            app.installTranslator(gaps)  # the last installed is asked first
+            app._nianbao_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
+            return
+    log.warning("Qt's Chinese translation was not found in %s", _translation_folders())
+
+
+class _QtGaps(QTranslator):
+    """The few labels Qt's own zh_CN file lacks: it has "Look in:" but not the "&Look in:" its file
+    dialog shows, so that dialog would still say "Look in:" and "Files of type:" on any system."""
+
+    TEXTS: ClassVar[dict[str, str]] = {
+        "&Look in:": "查找范围(&L)：",
+        "Files of &type:": "文件类型(&T)：",
+        "Page &Set:": "页面集(&S)：",
+    }
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return self.TEXTS.get(source, "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def _translation_folders() -> list[Path]:
+    """Where qtbase_zh_CN.qm is: PySide6's own folder (also in the bundle), then where Qt says."""
+    import PySide6
+
+    return [
+        Path(PySide6.__file__).parent / "Qt" / "translations",
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ]
 
 
 def _lock(db_path: Path) -> InstanceLock | None:
