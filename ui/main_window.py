@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStackedWidget,
 from core.carry import new_from_previous
 from core.report import Report
 from core.storage import Database
+from ui.about import show_about
 from ui.crash import APP_TITLE
 from ui.database_actions import DatabaseActions
 from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog, UnsavedDialog, confirm_delete
@@ -116,6 +117,14 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
+
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.about_action = help_menu.addAction(f"关于{APP_TITLE}…")
+        self.about_action.triggered.connect(self.show_about)
+
+    @Slot()
+    def show_about(self) -> None:
+        self._about = show_about(self.db.path, self)  # the database in use (it may have been switched)
 
     def _restore_geometry(self) -> None:
         geometry = window_state().value("geometry")
