@@ -78,7 +78,8 @@ class ReportFileActions(QMainWindow):
         if stored.format != report.format:
             return True  # the storage explains that formats cannot be merged
         fields = [c.field for c in report_changes(stored, report)]
-        cells = sum(1 for f in fields if f in report.spec.cells)
+        typed = report.spec.cells
+        cells = sum(1 for f in fields if f in typed and not typed[f].derived)  # not the totals they make
         texts = sum(1 for f in fields if f.startswith("text."))
         signature = any(f.startswith("signature.") for f in fields)
         if not (cells or texts or signature):
