@@ -342,7 +342,7 @@ class SignPrintPage(QWidget):
                 self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in problems)
             )
             return False
-        self.document.db.set_status(self.document.report_id, "final")
+        self.document.finalize()
         self._status_changed()
         return True
 
@@ -351,12 +351,11 @@ class SignPrintPage(QWidget):
         dialog = UnfinalizeDialog(self.document.report.title, self)
         if dialog.exec() != UnfinalizeDialog.DialogCode.Accepted:
             return False
-        self.document.db.set_status(self.document.report_id, "draft", dialog.reason)
+        self.document.unfinalize(dialog.reason)
         self._status_changed()
         return True
 
     def _status_changed(self) -> None:
-        self.document.reload()
         self._show_status()
         self._check_code()
         self.render_preview()
