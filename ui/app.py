@@ -11,12 +11,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.cli import ChineseArgumentParser
 from core.errors import UserError
 from core.instance_lock import InstanceLock
 from core.logs import setup_logging
@@ -24,8 +22,6 @@ from core.paths import default_db_path
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
-from ui.safety import open_database
-from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +30,13 @@ CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    words = list(argv)
+    # the usual calls, read without importing the command line's modules (a second at start-up)
+    if words in ([], ["--smoke-test"]) or (len(words) == 2 and words[0] == "--db" and words[1][:1] != "-"):
+        db = Path(words[1]) if words[:1] == ["--db"] else None
+        return argparse.Namespace(db=db, smoke_test=words == ["--smoke-test"])
+    from core.cli import ChineseArgumentParser
+
     parser = ChineseArgumentParser(prog="main.py", description="年报助手桌面程序")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据文件夹中）")
     parser.add_argument("--smoke-test", action="store_true", help="启动后立即退出（用于检查安装是否完整）")
@@ -61,29 +64,10 @@ def _install_qt_translation(app: QApplication) -> None:
     translator = QTranslator(app)
     for folder in _translation_folders():
         if translator.load(CHINESE, "qtbase", "_", str(folder)):
-            gaps = _QtGaps(translator)
             app.installTranslator(translator)
-            app.installTranslator(gaps)  # the last installed is asked first
             app._nianbao_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
             return
     log.warning("Qt's Chinese translation was not found in %s", _translation_folders())
-
-
-class _QtGaps(QTranslator):
-    """The few labels Qt's own zh_CN file lacks: it has "Look in:" but not the "&Look in:" its file
-    dialog shows, so that dialog would still say "Look in:" and "Files of type:" on any system."""
-
-    TEXTS: ClassVar[dict[str, str]] = {
-        "&Look in:": "查找范围(&L)：",
-        "Files of &type:": "文件类型(&T)：",
-        "Page &Set:": "页面集(&S)：",
-    }
-
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return self.TEXTS.get(source, "")
-
-    def isEmpty(self) -> bool:
-        return False
 
 
 def _translation_folders() -> list[Path]:
@@ -127,21 +111,34 @@ def run_app(argv: Sequence[str]) -> int:
     lock = _lock(db_path)
     if lock is None:
         return EXIT_UNUSABLE
-    db = open_database(db_path)  # not ours, newer, damaged: a backup or another database is offered
-    if db is not None and db.path != db_path:  # the user chose another database: it needs its own lock
-        lock.release()
-        lock = _lock(db.path)
-        if lock is None:
-            db.close()
-            return EXIT_UNUSABLE
-    if db is None:
-        lock.release()
-        return EXIT_UNUSABLE
-    window: MainWindow | None = None
+    window = MainWindow(None)
+    held = [lock]  # the lock of the database the window ends up with
+
+    @Slot()
+    def open_after_first_paint() -> None:
+        """The window is on the screen: now the slower part, the database (with any questions)."""
+        from ui.safety import open_database
+
+        db = open_database(db_path, window)  # not ours, damaged: a backup or another database is offered
+        if db is not None and db.path != db_path:  # the user chose another database: it needs its lock
+            held[0].release()
+            other = _lock(db.path)
+            if other is None:
+                db.close()
+                db = None
+            else:
+                held[0] = other
+        if db is None:
+            window.hide()
+            app.exit(EXIT_UNUSABLE)
+            return
+        window.attach(db)
+
+    window.first_painted.connect(open_after_first_paint, Qt.ConnectionType.QueuedConnection)
+    window.show()
     try:
-        window = MainWindow(db, Settings.load())
-        window.show()
         return app.exec()
     finally:
-        (window.db if window is not None else db).close()  # the window may have swapped in a restored one
-        lock.release()
+        if window.attached:
+            window.db.close()  # the window may have swapped in a restored one
+        held[0].release()

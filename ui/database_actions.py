@@ -10,15 +10,17 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
-from core.backups import backup_folder, list_backups, restore_backup
 from core.errors import UserError, os_reason
-from core.storage import Database
 from ui.crash import APP_TITLE, show_message
-from ui.safety import DatabaseWatch
+
+if TYPE_CHECKING:  # the storage is imported once the window is shown (see MainWindow)
+    from core.storage import Database
+    from ui.safety import DatabaseWatch
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,8 @@ class DatabaseActions(QMainWindow):
     @Slot()
     def backup_database(self, dest: Path | None = None) -> Path | None:
         """A consistent copy wherever the user wants it (e.g. a USB stick)."""
+        from core.backups import backup_folder
+
         if dest is None:
             folder = backup_folder(self.db.path)
             try:
@@ -61,6 +65,8 @@ class DatabaseActions(QMainWindow):
     @Slot()
     def restore_database(self, source: Path | None = None) -> bool:
         """Replace the database with a backup, after keeping the current file; the user confirms."""
+        from core.backups import list_backups, restore_backup
+
         if source is None:
             backups = list_backups(self.db.path)
             other = "从其他文件选择…"
@@ -104,6 +110,8 @@ class DatabaseActions(QMainWindow):
     def _reopen(self, path: Path, safety: Path | None) -> Database:
         """The database after a restore. Should it not open for writing (e.g. another program holds
         it), the window still gets a connection: read-only, to look at and export, never a closed one."""
+        from core.storage import Database
+
         try:
             return Database.open(path)
         except UserError as exc:

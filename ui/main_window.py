@@ -15,49 +15,84 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStackedWidget, QWidget
 
-from core.carry import new_from_previous
-from core.report import Report
-from core.storage import Database
-from ui.about import show_about
+from core.paths import data_dir
 from ui.crash import APP_TITLE
 from ui.database_actions import DatabaseActions
-from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog, UnsavedDialog, confirm_delete
-from ui.document import ReportDocument
-from ui.findings_panel import summary
-from ui.history import HistoryDialog
-from ui.report_editor import ReportEditor
 from ui.report_files import ReportFileActions
-from ui.report_list import ReportList
-from ui.safety import DatabaseWatch
-from ui.settings import Settings, window_state
+
+if TYPE_CHECKING:
+    from core.storage import Database
+    from ui.document import ReportDocument
+    from ui.report_editor import ReportEditor
+    from ui.report_list import ReportList
+    from ui.safety import DatabaseWatch
+    from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
+def window_state() -> QSettings:
+    """Window size and position, in an INI file beside the settings (not in the registry)."""
+    return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
 class MainWindow(DatabaseActions, ReportFileActions):
-    """The report list and at most one open report, with the menus and the status bar."""
+    """The report list and at most one open report, with the menus and the status bar.
+
+    At start-up the window is shown before its database is open (`MainWindow(None)`, then `attach`
+    after the first paint): the storage, the format definition and the rules take longer to import
+    than Qt itself, and the user should see the window at once. Modules the list does not need (the
+    editor, the PDF, the dialogs) are imported when first used.
+    """
+
+    first_painted = Signal()
+    watch: DatabaseWatch
+    report_list: ReportList
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         settings: Settings | None = None,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.db = db
-        self.settings = settings or Settings.load()
+        self._given_settings = settings  # else loaded with the database (the model costs imports)
         self.today = today
         self.document: ReportDocument | None = None
         self.editor: ReportEditor | None = None
+        self._painted = False
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
+        self.stack = QStackedWidget()
+        self.opening = QLabel("正在打开数据库…")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
+        self.setCentralWidget(self.stack)
+        self.findings_label = QLabel()
+        self.saved_label = QLabel()
+        self.statusBar().addPermanentWidget(self.findings_label)
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self._build_menus()
+        self.menuBar().setEnabled(False)  # nothing to act on until the database is open
+        self._restore_geometry()
+        if db is not None:
+            self.attach(db)
 
+    def attach(self, db: Database) -> None:
+        """Open `db` in the window: the report list (and the report open last time), daily backups."""
+        from ui.report_list import ReportList
+        from ui.safety import DatabaseWatch
+        from ui.settings import Settings
+
+        self.db = db
+        self.settings = self._given_settings or Settings.load()
         self.report_list = ReportList()
         self.report_list.open_requested.connect(self.open_report)
         self.report_list.new_requested.connect(self.new_report)
@@ -66,21 +101,25 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.report_list.import_requested.connect(self.import_file)
         self.report_list.export_requested.connect(self.export_report)
         self.report_list.deleted_requested.connect(self.show_deleted)
-        self.stack = QStackedWidget()
         self.stack.addWidget(self.report_list)
-        self.setCentralWidget(self.stack)
-
-        self.findings_label = QLabel()
-        self.saved_label = QLabel()
-        self.statusBar().addPermanentWidget(self.findings_label)
-        self.statusBar().addPermanentWidget(self.saved_label)
-        self._build_menus()
-        self._restore_geometry()
+        self.stack.setCurrentWidget(self.report_list)
+        self.stack.removeWidget(self.opening)
+        self.menuBar().setEnabled(True)
         self.refresh_list()
         self._reopen_last()
         self.watch = DatabaseWatch(db, self)
         self.watch.externallyChanged.connect(self._external_change)
         self.watch.backupFailed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
+
+    @property
+    def attached(self) -> bool:
+        return hasattr(self, "watch")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
 
     # ------------------------------------------------------------------ window
 
@@ -124,6 +163,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot()
     def show_about(self) -> None:
+        from ui.about import show_about
+
         self._about = show_about(self.db.path, self)  # the database in use (it may have been switched)
 
     def _restore_geometry(self) -> None:
@@ -135,6 +176,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         window_state().setValue("geometry", self.saveGeometry())
+        if not self.attached:  # closed while the database was still being opened
+            super().closeEvent(event)
+            return
         self._remember()
         self.settings.save()
         if not self.close_report():
@@ -171,12 +215,17 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot()
     def new_report(self) -> int | None:
+        from ui.dialogs import NewReportDialog
+
         dialog = NewReportDialog(self.db.agencies(), self._is_taken, self.today(), self)
         if dialog.exec() != NewReportDialog.DialogCode.Accepted:
             return None
         return self.create_report(dialog.agency, dialog.year, dialog.from_previous)
 
     def create_report(self, agency: str, year: int, from_previous: bool) -> int:
+        from core.carry import new_from_previous
+        from core.report import Report
+
         previous_id = self.db.find_report(agency, year - 1) if from_previous else None
         if previous_id is not None:
             report = new_from_previous(self.db.load_report(previous_id), year)
@@ -189,6 +238,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot(int)
     def rename_report(self, report_id: int) -> None:
+        from ui.dialogs import RenameDialog
+
         report = self.db.load_report(report_id)
         dialog = RenameDialog(
             self.db.agencies(), report.agency, report.year, self._is_taken, self.today(), self
@@ -204,6 +255,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot(int)
     def delete_report(self, report_id: int) -> None:
+        from ui.dialogs import confirm_delete
+
         title = self.db.load_report(report_id).title
         if confirm_delete(title, self).exec() != QMessageBox.StandardButton.Yes:
             return
@@ -215,6 +268,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot()
     def show_deleted(self) -> None:
+        from ui.dialogs import DeletedReportsDialog
+
         dialog = DeletedReportsDialog(self.db.deleted_reports(), self._undelete, self)
         dialog.exec()
 
@@ -247,6 +302,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
             return
         if not self.close_report():
             return
+        from ui.document import ReportDocument
+        from ui.report_editor import ReportEditor
+
         document = ReportDocument(self.db, report_id, self)
         self.document = document
         self.editor = ReportEditor(document, self.settings)
@@ -295,6 +353,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     def _keep_unsaved_work(self, document: ReportDocument) -> bool:
         """Save what is pending; if the database still refuses, ask. True when the document may go."""
+        from ui.dialogs import UnsavedDialog
+
         focus = QApplication.focusWidget()
         if focus is not None and self.editor is not None and self.editor.isAncestorOf(focus):
             focus.clearFocus()  # a number still being typed: its cell editor stores it on leaving
@@ -323,6 +383,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
         """「修改历史」 of the open report; after a restore the window shows the restored content."""
         if self.document is None or self.editor is None:
             return
+        from ui.history import HistoryDialog
+
         HistoryDialog(self.document, self).exec()
         if self.document is not None and self.editor is not None:
             self.editor.refresh_status()  # a restore may bring back another name or year
@@ -331,6 +393,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot()
     def _show_findings_count(self) -> None:
+        from ui.findings_panel import summary
+
         if self.document is not None:
             self.findings_label.setText(summary(self.document.findings))
 

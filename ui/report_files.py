@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from core.errors import UserError
-from core.exchange import read_report, write_report
-from core.report import Report
-from core.storage import Database, report_changes
 from ui.crash import show_message
-from ui.dialogs import confirm_replace
-from ui.document import ReportDocument
-from ui.report_list import ReportList
-from ui.settings import Settings
+
+if TYPE_CHECKING:  # imported once the window is shown (see MainWindow)
+    from core.report import Report
+    from core.storage import Database
+    from ui.document import ReportDocument
+    from ui.report_list import ReportList
+    from ui.settings import Settings
 
 EXCHANGE_FILTER = "报告文件 (*.json)"
 
@@ -39,6 +40,8 @@ class ReportFileActions(QMainWindow):
     @Slot()
     def import_file(self, path: Path | None = None) -> int | None:
         """Read an exchange JSON file into the database; an existing agency+year gets a new revision."""
+        from core.exchange import read_report
+
         if path is None:
             name, _ = QFileDialog.getOpenFileName(
                 self, "导入报告文件", self.settings.last_folder, EXCHANGE_FILTER
@@ -71,6 +74,9 @@ class ReportFileActions(QMainWindow):
 
     def _may_replace(self, report: Report) -> bool:
         """True when `report` is new, or the user agrees that it replaces the stored one of its name."""
+        from core.storage import report_changes
+        from ui.dialogs import confirm_replace
+
         existing = self.db.find_report(report.agency, report.year)
         if existing is None or self.db.status(existing) == "final":
             return True  # a new report; or one the storage refuses to change, and says why
@@ -93,6 +99,8 @@ class ReportFileActions(QMainWindow):
 
     def _write_file(self, report: Report, caption: str, path: Path | None = None) -> Path | None:
         """Write `report` as an exchange file where the user chooses; the path, or None."""
+        from core.exchange import write_report
+
         if path is None:
             suggested = str(Path(self.settings.last_folder or Path.home()) / f"{report.title}.json")
             name, _ = QFileDialog.getSaveFileName(self, caption, suggested, EXCHANGE_FILTER)
