@@ -2,13 +2,16 @@
 
 Backups sit beside the database in `<name>.backups/` (so a database on a USB stick carries its own), are
 made with SQLite's online backup API (consistent while the app is open), and are pruned to the last 10
-days that have one plus one per month. Restoring first keeps a copy of the current file, and moves its
+days that have one plus one per month. An old backup that cannot be removed (held by an antivirus,
+OneDrive or another program) is logged and named in the outcome, never an error: it is retried next
+time. Restoring first keeps a copy of the current file, and moves its
 `-wal`/`-shm` beside that copy: left in place, SQLite would replay the old log onto the restored file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import shutil
@@ -17,6 +20,8 @@ from pathlib import Path
 
 from core.errors import UserError, os_reason
 from core.storage import Database
+
+log = logging.getLogger(__name__)
 
 KEEP_DAILY = 10
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?P<kind>-auto|-manual|-before-restore)\.sqlite3$")
@@ -64,19 +69,47 @@ def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = No
     return dest
 
 
-def ensure_daily_backup(db: Database, now: dt.datetime | None = None) -> Path | None:
-    """At start-up and periodically: one automatic backup a day, then prune. Returns the new file, if any."""
+@dataclass(frozen=True)
+class Pruned:
+    removed: list[Path]
+    stuck: list[tuple[Path, str]]  # (backup, Chinese reason) that could not be removed
+
+    @property
+    def problem(self) -> str | None:
+        """The Chinese message naming the backups that could not be removed, or None."""
+        if not self.stuck:
+            return None
+        names = "、".join(f"“{path.name}”（{reason}）" for path, reason in self.stuck)
+        return f"旧的自动备份未能删除：{names}。可能有其他程序（如杀毒软件、OneDrive）正在使用它，下次再试。"
+
+
+@dataclass(frozen=True)
+class DailyBackup:
+    path: Path | None  # the new backup, if one was made
+    pruned: Pruned
+
+
+def backup_due(db_path: Path, now: dt.datetime | None = None) -> bool:
+    """True when today has no automatic backup yet."""
+    today = (now or dt.datetime.now()).date()
+    return not any(b.kind == "auto" and b.at.date() == today for b in list_backups(db_path))
+
+
+def ensure_daily_backup(db: Database, now: dt.datetime | None = None, force: bool = False) -> DailyBackup:
+    """One automatic backup a day (or now, with `force`), then prune the old ones.
+
+    The app calls it after the day's first change and at close, so that a backup holds something.
+    """
     now = now or dt.datetime.now()
-    autos = [b for b in list_backups(db.path) if b.kind == "auto"]
-    if autos and autos[0].at.date() == now.date():
-        return None
+    if not force and not backup_due(db.path, now):
+        return DailyBackup(None, Pruned([], []))
     path = make_backup(db, "auto", now)
-    prune(db.path)
+    pruned = prune(db.path)
     clean_up(db.path, now)
-    return path
+    return DailyBackup(path, pruned)
 
 
-def prune(db_path: Path) -> list[Path]:
+def prune(db_path: Path) -> Pruned:
     """Keep the newest automatic backup of each of the last 10 days that have one, and of every month."""
     autos = [b for b in list_backups(db_path) if b.kind == "auto"]
     keep: set[Path] = set()
@@ -87,10 +120,17 @@ def prune(db_path: Path) -> list[Path]:
         months.setdefault((b.at.year, b.at.month), b.path)
     keep.update(list(days.values())[:KEEP_DAILY])
     keep.update(months.values())
-    removed = [b.path for b in autos if b.path not in keep]
-    for path in removed:
-        path.unlink(missing_ok=True)
-    return removed
+    removed: list[Path] = []
+    stuck: list[tuple[Path, str]] = []
+    for path in (b.path for b in autos if b.path not in keep):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("old backup %s not removed: %s", path, exc)
+            stuck.append((path, os_reason(exc)))
+        else:
+            removed.append(path)
+    return Pruned(removed, stuck)
 
 
 def latest_good_backup(db_path: Path) -> Backup | None:

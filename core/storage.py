@@ -637,6 +637,11 @@ class Database:
         with self._lock:
             return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def change_count(self) -> int:
+        """Rows this connection has written since it was opened (the app notices its first change)."""
+        with self._lock:
+            return int(self._conn.total_changes)
+
     def settings(self) -> dict[str, object]:
         """The connection's safety settings as SQLite reports them (for `db check` and tests)."""
         with self._lock, _explained(self.path, writing=False):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.backups import (
+    KEEP_DAILY,
     backup_folder,
     ensure_daily_backup,
     latest_good_backup,
@@ -31,10 +32,10 @@ START = dt.datetime(2027, 1, 3, 9, 30)
 
 def test_one_automatic_backup_a_day(seeded_db_path: Path) -> None:
     with Database.open(seeded_db_path) as db:
-        first = ensure_daily_backup(db, START)
+        first = ensure_daily_backup(db, START).path
         assert first is not None and first.parent == backup_folder(seeded_db_path)
-        assert ensure_daily_backup(db, START + dt.timedelta(hours=5)) is None  # same day: nothing new
-        assert ensure_daily_backup(db, START + DAY) is not None
+        assert ensure_daily_backup(db, START + dt.timedelta(hours=5)).path is None  # same day: nothing new
+        assert ensure_daily_backup(db, START + DAY).path is not None
     assert [b.kind for b in list_backups(seeded_db_path)] == ["auto", "auto"]
 
 
@@ -47,6 +48,21 @@ def test_rotation_keeps_ten_days_and_one_per_month(seeded_db_path: Path) -> None
     assert kept[:10] == last_ten
     # plus the newest of each earlier month: 31 January and 28 February
     assert kept[10:] == [dt.date(2027, 2, 28), dt.date(2027, 1, 31)]
+
+
+def test_an_old_backup_that_cannot_be_removed_is_named_and_kept_not_raised(seeded_db_path: Path) -> None:
+    with Database.open(seeded_db_path) as db:
+        for n in range(KEEP_DAILY):
+            ensure_daily_backup(db, START + (n + 1) * DAY)
+        held = backup_folder(seeded_db_path) / f"{seeded_db_path.stem}-20270101-080000-auto.sqlite3"
+        (held / "held").mkdir(parents=True)  # unlink refuses it, as Windows does a file another program holds
+        older_same_day = make_backup(db, "auto", dt.datetime(2027, 1, 1, 7, 0))
+        outcome = ensure_daily_backup(db, START + (KEEP_DAILY + 1) * DAY)
+    assert outcome.path is not None and outcome.path.exists()
+    assert older_same_day in outcome.pruned.removed and not older_same_day.exists()  # the rest goes on
+    assert [p for p, _ in outcome.pruned.stuck] == [held] and held.exists()
+    assert outcome.pruned.problem is not None and held.name in outcome.pruned.problem
+    assert "旧的自动备份未能删除" in outcome.pruned.problem
 
 
 def test_manual_backups_are_never_pruned(seeded_db_path: Path) -> None:

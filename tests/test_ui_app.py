@@ -7,15 +7,15 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QCalendarWidget, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
 from core.logs import setup_logging
 from core.storage import Database
-from ui.app import parse_args, run_app
+from ui.app import create_application, parse_args, run_app
 from ui.crash import CrashHandler
 from ui.main_window import MainWindow
 
@@ -115,7 +115,7 @@ def test_the_app_opens_its_window_on_the_database_given_by_db(
     shown: list[str] = []
 
     def look_and_close() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.attached]
         if not windows:
             QTimer.singleShot(20, look_and_close)
             return
@@ -127,3 +127,17 @@ def test_the_app_opens_its_window_on_the_database_given_by_db(
     assert shown == [str(path)]
     with Database.open(path) as db:
         assert db.list_reports() == []
+
+
+def test_qts_own_dialogs_and_month_names_are_chinese_on_an_english_system(qtbot: QtBot) -> None:
+    app = create_application()
+    app.removeTranslator(app._nianbao_translator)  # type: ignore[attr-defined]  # as on a fresh start
+    app._nianbao_translator = None  # type: ignore[attr-defined]
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))  # an English PC
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
+    create_application()
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "查找范围："
+    calendar = QCalendarWidget()
+    qtbot.addWidget(calendar)
+    calendar.setCurrentPage(2022, 1)
+    assert calendar.locale().monthName(1) == "一月" and QLocale().standaloneDayName(1) == "星期一"

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
 from core.formats import get_format
+from tests.qt_helpers import commit_text
 from ui.dialogs import (
     DeletedReportsDialog,
     NewReportDialog,
@@ -124,3 +125,15 @@ def test_the_basis_tooltip_names_the_carried_rows_as_the_format_does(qtbot: QtBo
     rows = {row.key: row.title for row in get_format().table("requests").rows}
     tip = dialog.from_previous_box.toolTip()
     assert f"「{rows['2']}」" in tip and f"「{rows['4']}」" in tip
+
+
+def test_the_prefilled_agency_is_selected_so_typing_replaces_it(qtbot: QtBot) -> None:
+    dialog = NewReportDialog([AGENCY], lambda a, y: False, dt.date(2023, 1, 10))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    line = dialog.agency_box.lineEdit()
+    assert line is not None and line.selectedText() == AGENCY
+    commit_text(line, "压力测试办公室")  # what a Chinese input method gives
+    assert dialog.agency == "压力测试办公室"
+    dialog.reject()

@@ -87,6 +87,28 @@ def test_importing_over_an_existing_report_asks_first_saying_what_differs_then_r
     assert [r.kind for r in db.history(report_id)][:2] == ["import", "import"]
 
 
+def test_the_import_question_counts_the_cells_typed_not_the_totals_computed_from_them(
+    window: MainWindow, db: Database, seed: Report
+) -> None:
+    typed = seed.model_copy(deep=True)  # as written in the app: totals computed, one number different
+    for address in seed.spec.derived_addresses:
+        typed.values[address] = None
+    typed.values["requests.1.natural_person"] = Decimal(30)
+    db.create_report(typed)
+    given = [a for a in seed.spec.derived_addresses if seed.values[a] is not None]
+    assert len(given) > 10  # the published file gives its totals
+    asked: list[str] = []
+
+    def decline(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    on_next_modal(decline)
+    assert window.import_file(SEED_JSON) is None
+    assert asked and "有 1 个单元格、0 段文字不同" in asked[0]
+
+
 def test_declining_to_replace_an_existing_report_imports_nothing(
     window: MainWindow, db: Database, tmp_path: Path
 ) -> None:

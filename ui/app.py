@@ -12,28 +12,32 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.cli import ChineseArgumentParser
 from core.errors import UserError
 from core.instance_lock import InstanceLock
 from core.logs import setup_logging
 from core.paths import default_db_path
-from core.storage import Database
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.plain_text import install_plain_text_guard
-from ui.safety import open_database, open_read_only
-from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
+CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    words = list(argv)
+    # the usual calls, read without importing the command line's modules (a second at start-up)
+    if words in ([], ["--smoke-test"]) or (len(words) == 2 and words[0] == "--db" and words[1][:1] != "-"):
+        db = Path(words[1]) if words[:1] == ["--db"] else None
+        return argparse.Namespace(db=db, smoke_test=words == ["--smoke-test"])
+    from core.cli import ChineseArgumentParser
+
     parser = ChineseArgumentParser(prog="main.py", description="年报助手桌面程序")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据文件夹中）")
     parser.add_argument("--smoke-test", action="store_true", help="启动后立即退出（用于检查安装是否完整）")
@@ -54,16 +58,46 @@ def create_application() -> QApplication:
 
 
 def _install_qt_translation(app: QApplication) -> None:
-    """Qt's own dialogs (file, print, message buttons) in Chinese, whatever the Windows language."""
+    """Qt's own dialogs (file, print, message buttons) and its month and day names in Chinese, whatever
+    the system's language: an English Windows would otherwise show "Look in:" and "January"."""
+    QLocale.setDefault(CHINESE)
     if getattr(app, "_nianbao_translator", None) is not None:
         return
     translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
-        app.installTranslator(translator)
-        app._nianbao_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
-    else:
-        log.warning("Qt's Chinese translation was not found in %s", folder)
+    for folder in _translation_folders():
+        if translator.load(CHINESE, "qtbase", "_", str(folder)):
+            app.installTranslator(translator)
+            app._nianbao_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
+            return
+    log.warning("Qt's Chinese translation was not found in %s", _translation_folders())
+
+
+def _translation_folders() -> list[Path]:
+    """Where qtbase_zh_CN.qm is: PySide6's own folder (also in the bundle), then where Qt says."""
+    import PySide6
+
+    return [
+        Path(PySide6.__file__).parent / "Qt" / "translations",
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+    ]
+
+
+def _lock(db_path: Path) -> InstanceLock | str | None:
+    """The one-writer lock on `db_path`; None (after saying why) when another window holds it; the
+    Chinese reason when no lock can be made at all (e.g. a full disk: the file can still be read)."""
+    lock = InstanceLock(db_path)
+    try:
+        if lock.acquire():
+            return lock
+    except UserError as exc:
+        return exc.message
+    # two windows writing one database would overwrite each other
+    QMessageBox.warning(
+        None,
+        APP_TITLE,
+        f"数据库“{db_path}”已经在另一个年报助手窗口中打开。\n请切换到那个窗口继续工作。",
+    )
+    return None
 
 
 def run_app(argv: Sequence[str]) -> int:
@@ -77,36 +111,44 @@ def run_app(argv: Sequence[str]) -> int:
     app = create_application()
     install_excepthook(log_file)  # the hooks keep the handler alive
     db_path = Path(args.db or default_db_path())
-    lock = InstanceLock(db_path)
-    read_only: Database | None = None
-    try:
-        if not lock.acquire():  # two windows writing one database would overwrite each other
-            QMessageBox.warning(
-                None,
-                APP_TITLE,
-                f"数据库“{db_path}”已经在另一个年报助手窗口中打开。\n请切换到那个窗口继续工作。",
-            )
-            return EXIT_UNUSABLE
-    except UserError as exc:  # e.g. a full disk: no lock file, but the reports can still be read
-        read_only = open_read_only(db_path, exc.message)
-        if read_only is None:
-            return EXIT_UNUSABLE
-    # not ours, newer, damaged: explained, with the latest good backup offered
-    db = read_only or open_database(db_path)
-    if db is not None and db.path != db_path:  # the user chose another database instead: lock that one
-        lock.release()
-        lock = InstanceLock(db.path)
-        if not lock.acquire():
-            db.close()
-            db = None
-    if db is None:
-        lock.release()
+    lock = _lock(db_path)
+    if lock is None:
         return EXIT_UNUSABLE
-    window: MainWindow | None = None
+    read_only_reason = lock if isinstance(lock, str) else None  # no lock file (a full disk): read only
+    held = [lock if isinstance(lock, InstanceLock) else None]  # the lock of the database in the window
+    window = MainWindow(None)
+
+    @Slot()
+    def open_after_first_paint() -> None:
+        """The window is on the screen: now the slower part, the database (with any questions)."""
+        from ui.safety import open_database, open_read_only
+
+        if read_only_reason is not None:
+            db = open_read_only(db_path, read_only_reason, window)
+        else:  # not ours, damaged: a backup or another database is offered
+            db = open_database(db_path, window)
+        if db is not None and db.path != db_path:  # the user chose another database: it needs its lock
+            if held[0] is not None:
+                held[0].release()
+            other = _lock(db.path)
+            held[0] = other if isinstance(other, InstanceLock) else None
+            if held[0] is None:
+                if isinstance(other, str):
+                    QMessageBox.critical(window, APP_TITLE, f"无法打开数据库。\n\n{other}")
+                db.close()
+                db = None
+        if db is None:
+            window.hide()
+            app.exit(EXIT_UNUSABLE)
+            return
+        window.attach(db)
+
+    window.first_painted.connect(open_after_first_paint, Qt.ConnectionType.QueuedConnection)
+    window.show()
     try:
-        window = MainWindow(db, Settings.load())
-        window.show()
         return app.exec()
     finally:
-        (window.db if window is not None else db).close()  # the window may have swapped in a restored one
-        lock.release()
+        if window.attached:
+            window.db.close()  # the window may have swapped in a restored one
+        if held[0] is not None:
+            held[0].release()

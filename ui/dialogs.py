@@ -100,6 +100,10 @@ class _ReportNameDialog(QDialog):
         self.problem.setStyleSheet("color: #b00020;")
         self.problem.setWordWrap(True)
         self.buttons = _ok_cancel(self, ok_text)
+        self.agency_box.setFocus()
+        line = self.agency_box.lineEdit()
+        assert line is not None  # an editable combo box has one
+        line.selectAll()  # a name filled in for the user is replaced by typing, not appended to
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.problem)

@@ -7,6 +7,9 @@ retried with the next change and by a timer — nothing typed is dropped. After 
 every live preview while a cell is being typed in, the findings are recomputed with `core.rules.check`
 against last year's report of the same agency (for the YEAR.* rules).
 
+Every change to the open report goes through here, also 定稿/解除定稿 and restoring a revision
+(`finalize`, `unfinalize`, `restore_revision`); views read its history through `history`.
+
 Totals are computed (read-only in the forms). A report imported from a published file may carry its
 totals as given numbers; once the user changes one of their parts, those given totals are cleared in the
 same undo step, so that they are computed again and follow the new value.
@@ -32,7 +35,7 @@ from core.text_rules import copied_sentences, draft_spans, follow_drafts, insert
 from ui.crash import confirmed
 
 if TYPE_CHECKING:
-    from core.storage import Database, Dismissal
+    from core.storage import Database, Dismissal, Revision
 
 Values = dict[str, Decimal | None]
 
@@ -186,6 +189,34 @@ class ReportDocument(QObject):
         values.update(changes)
         values.update(self._with_totals_freed(changes, list(changes)))
         return resolved_values(self.report.model_copy(update={"values": values}))
+
+    # ---------------------------------------------------------------- status and history
+
+    def finalize(self) -> None:
+        """定稿: the stored report becomes read-only (the caller has checked it may); views follow."""
+        self.db.set_status(self.report_id, "final")
+        self.reload()
+
+    def unfinalize(self, reason: str) -> None:
+        """解除定稿, with the reason kept in the history; the report can be edited again."""
+        self.db.set_status(self.report_id, "draft", reason)
+        self.reload()
+
+    def history(self, limit: int | None = None) -> list[Revision]:
+        """The report's stored revisions, newest first."""
+        return self.db.history(self.report_id, limit=limit)
+
+    def restore_revision(self, revision_id: int) -> None:
+        """Make the content right after `revision_id` current (itself a new revision); views follow.
+
+        Refused (`UserError`) while an edit is still unsaved: the restore would overwrite it.
+        """
+        if not self.flush():
+            raise UserError(
+                f"刚才的修改还没有保存（{self.save_error}），现在不能恢复，以免它被覆盖。请等保存成功后再试。"
+            )
+        self.db.restore_revision(self.report_id, revision_id)
+        self.reload()
 
     def reload(self) -> None:
         """Re-read the report from the database (after an import elsewhere or a status change)."""

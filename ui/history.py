@@ -216,7 +216,7 @@ class HistoryDialog(QDialog):
     def refresh(self) -> None:
         """Read the revisions again (after a restore) and select the newest."""
         document = self.document
-        self._history = document.db.history(document.report_id, limit=HISTORY_LIMIT)
+        self._history = document.history(limit=HISTORY_LIMIT)
         more = f"（只列出最近的 {HISTORY_LIMIT} 次）" if len(self._history) == HISTORY_LIMIT else ""
         self.heading.setText(
             f"「{document.report.title}」的每一次修改都保存在这里{more}。选中一次修改，可以看到改了什么；"
@@ -280,20 +280,11 @@ class HistoryDialog(QDialog):
         revision = self.selected()
         if revision is None:
             return False
-        document = self.document
-        if not document.flush():
-            self._message = show_message(
-                self,
-                f"刚才的修改还没有保存（{document.save_error}），现在不能恢复，"
-                "以免它被覆盖。请等保存成功后再试。",
-            )
-            return False
         try:
-            document.db.restore_revision(document.report_id, revision.id)
-        except UserError as exc:
+            self.document.restore_revision(revision.id)
+        except UserError as exc:  # an unsaved edit, a final report, a name now taken
             self._message = show_message(self, exc.message)
             return False
-        document.reload()
         self.refresh()
         self.outcome.setText(
             f"已恢复到 {revision.at:%Y-%m-%d %H:%M:%S} 时的内容。"

@@ -1,7 +1,8 @@
 """The app's settings, declared once: a pydantic model with defaults, kept as JSON in the data folder.
 
-Only window geometry lives elsewhere (QSettings, see `window_state`), because Qt saves it as an opaque
-blob. A damaged or outdated settings file is never fatal: unusable entries fall back to their defaults.
+Only window geometry lives elsewhere (QSettings, see `ui.main_window.window_state`), because Qt saves
+it as an opaque blob. A damaged or outdated settings file is never fatal: unusable entries fall back to
+their defaults.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import logging
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
-from PySide6.QtCore import QSettings
 
 from core.errors import UserError
 from core.paths import data_dir, write_atomically
@@ -67,8 +67,3 @@ def _valid(key: str, value: object) -> bool:
     except ValidationError:
         return False
     return True
-
-
-def window_state() -> QSettings:
-    """Window size and position, in an INI file beside the settings (not in the registry)."""
-    return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)

@@ -29,7 +29,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -54,6 +53,7 @@ from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
 from core.pdf.layout import FontRole
 from core.report import MAX_AGENCY, Report
 from ui.crash import show_message
+from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
 from ui.printing import print_pages
@@ -87,11 +87,7 @@ class SignPrintPage(QWidget):
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("一般为机关名称")
         self.name_edit.setMaxLength(MAX_AGENCY)  # the model refuses a longer 署名
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy年M月d日")  # as official documents write it: 2022年1月20日
-        self.date_edit.setMinimumDate(NO_DATE)
-        self.date_edit.setSpecialValueText("未填写")
+        self.date_edit = DateEdit(NO_DATE, lambda: document.report.year + 1)  # signed the year after
         self.today_button = QPushButton("今天")
         date_row = QHBoxLayout()
         date_row.addWidget(self.date_edit, 1)
@@ -417,7 +413,7 @@ class SignPrintPage(QWidget):
             return False
         if not self._fonts_accepted():
             return False
-        self.document.db.set_status(self.document.report_id, "final")
+        self.document.finalize()
         self._status_changed()
         return True
 
@@ -426,12 +422,11 @@ class SignPrintPage(QWidget):
         dialog = UnfinalizeDialog(self.document.report.title, self)
         if dialog.exec() != UnfinalizeDialog.DialogCode.Accepted:
             return False
-        self.document.db.set_status(self.document.report_id, "draft", dialog.reason)
+        self.document.unfinalize(dialog.reason)
         self._status_changed()
         return True
 
     def _status_changed(self) -> None:
-        self.document.reload()
         self._show_status()
         self._check_code()
         self.render_preview()

@@ -1,0 +1,133 @@
+"""The database file itself, from the main window: 「备份数据库」 and 「恢复备份」.
+
+`DatabaseActions` is a part of `ui.main_window.MainWindow`. A restore first keeps the current file
+(core.backups), and the window always ends with an open database: the restored one, or the one it had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
+
+from core.errors import UserError, os_reason
+from ui.crash import APP_TITLE, show_message
+
+if TYPE_CHECKING:  # the storage is imported once the window is shown (see MainWindow)
+    from core.storage import Database
+    from ui.safety import DatabaseWatch
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseActions(QMainWindow):
+    """The main window's backup and restore of its database file (mixed into `MainWindow`)."""
+
+    db: Database
+    watch: DatabaseWatch
+    refresh_list: Callable[[], None]  # MainWindow's
+    close_report: Callable[[], bool]
+
+    @Slot()
+    def backup_database(self, dest: Path | None = None) -> Path | None:
+        """A consistent copy wherever the user wants it (e.g. a USB stick)."""
+        from core.backups import backup_folder
+
+        if dest is None:
+            folder = backup_folder(self.db.path)
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as exc:  # e.g. a read-only USB stick: suggest the home folder instead
+                self.statusBar().showMessage(
+                    f"无法创建备份文件夹“{folder}”：{os_reason(exc)}。请另选保存备份的位置。", 30_000
+                )
+                folder = Path.home()
+            suggested = folder / f"{self.db.path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}-manual.sqlite3"
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)"
+            )
+            if not chosen:
+                return None
+            dest = Path(chosen)
+        try:
+            self.db.backup(dest)
+        except UserError as exc:
+            show_message(self, exc.message)
+            return None
+        self.statusBar().showMessage(f"已备份到 {dest}", 30_000)
+        return dest
+
+    @Slot()
+    def restore_database(self, source: Path | None = None) -> bool:
+        """Replace the database with a backup, after keeping the current file; the user confirms."""
+        from core.backups import list_backups, restore_backup
+
+        if source is None:
+            backups = list_backups(self.db.path)
+            other = "从其他文件选择…"
+            labels = [b.label for b in backups] + [other]
+            label, ok = QInputDialog.getItem(self, "恢复备份", "选择要恢复的备份：", labels, 0, False)
+            if not ok:
+                return False
+            if label == other:
+                chosen, _ = QFileDialog.getOpenFileName(
+                    self, "选择备份文件", "", "数据库备份 (*.sqlite3);;所有文件 (*)"
+                )
+                if not chosen:
+                    return False
+                source = Path(chosen)
+            else:
+                source = backups[labels.index(label)].path
+            answer = QMessageBox.question(
+                self,
+                APP_TITLE,
+                "恢复后，数据库会回到备份时的状态。当前的数据库会先另存一份，不会丢失。\n\n确定恢复吗？",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        if not self.close_report():
+            return False
+        path = self.db.path
+        self.db.close()
+        safety: Path | None = None
+        try:
+            safety = restore_backup(source, path)
+        except UserError as exc:
+            show_message(self, exc.message)
+        finally:
+            self.db = self._reopen(path, safety)
+            self.watch.set_database(self.db)
+            self.refresh_list()
+        if safety is not None:
+            self.statusBar().showMessage(f"已恢复备份；原来的数据库另存为 {safety}", 60_000)
+        return safety is not None
+
+    def _reopen(self, path: Path, safety: Path | None) -> Database:
+        """The database after a restore. Should it not open for writing (e.g. another program holds
+        it), the window still gets a connection: read-only, to look at and export, never a closed one."""
+        from core.storage import Database
+
+        try:
+            return Database.open(path)
+        except UserError as exc:
+            reason = exc.message
+        log.warning("reopening %s after a restore failed: %s", path, reason)
+        for candidate in (path, safety):
+            if candidate is None:
+                continue
+            try:
+                db = Database.open(candidate, read_only=True)
+            except UserError:
+                continue
+            show_message(
+                self,
+                f"数据库恢复后无法以可写方式打开：{reason}\n\n现在以只读方式显示“{candidate.name}”，"
+                "可以查看和导出，但不能修改。请关闭占用该文件的程序后，重新启动年报助手。",
+            )
+            return db
+        raise UserError(f"数据库恢复后无法打开：{reason}请重新启动年报助手。")
