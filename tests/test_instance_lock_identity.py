@@ -53,9 +53,9 @@ def test_a_full_disk_at_the_lock_does_not_stop_the_app(seeded_db_path: Path) -> 
 
 
 def _close_main_window(seen: list[str]) -> None:
-    """Close the main window once it is shown, noting whether it is read-only."""
+    """Close the main window once it shows its database, noting whether it is read-only."""
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-    if not windows:
+    if not windows or not windows[0].attached:  # it paints first, then opens the database
         QTimer.singleShot(20, lambda: _close_main_window(seen))
         return
     seen.append(f"window read_only={windows[0].db.read_only}")

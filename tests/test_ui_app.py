@@ -115,7 +115,11 @@ def test_the_app_opens_its_window_on_the_database_given_by_db(
     shown: list[str] = []
 
     def look_and_close() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.attached]
+        windows = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.attached and w.isVisible()
+        ]
         if not windows:
             QTimer.singleShot(20, look_and_close)
             return

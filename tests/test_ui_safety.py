@@ -154,7 +154,7 @@ TRUNCATED = b"SQLite format 3\x00" + b"\x00" * 50  # damage, not a foreign file
 
 @pytest.fixture
 def damaged(tmp_path: Path) -> Path:
-    path = tmp_path / "年报.sqlite3"
+    path = tmp_path / "损坏的年报.sqlite3"  # beside the seeded database (年报.sqlite3), not it
     path.write_bytes(TRUNCATED)
     return path
 
@@ -165,6 +165,46 @@ def test_a_damaged_database_without_backups_can_quit_and_is_untouched(qtbot: QtB
     assert open_database(damaged) is None
     assert "没有找到可用的备份" in seen[0] and "损坏" in seen[0]
     assert damaged.read_bytes() == TRUNCATED
+
+
+def _files_chosen(
+    monkeypatch: pytest.MonkeyPatch, opened: Path | None = None, saved: Path | None = None
+) -> None:
+    """The file the user picks in Qt's open / save dialogs (the dialogs themselves are Qt's)."""
+    for name, path in (("getOpenFileName", opened), ("getSaveFileName", saved)):
+        monkeypatch.setattr(QFileDialog, name, lambda *a, p=path, **k: (str(p or ""), ""))
+
+
+def test_a_damaged_database_without_backups_is_restored_from_a_chosen_backup_file(
+    qtbot: QtBot, damaged: Path, seeded_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usb = tmp_path / "U盘"
+    usb.mkdir()
+    with Database.open(seeded_db_path) as db:
+        db.backup(usb / "年报备份.sqlite3")
+    _files_chosen(monkeypatch, opened=usb / "年报备份.sqlite3")
+    seen: list[str] = []
+    in_turn(click("恢复备份…", seen), click(None, seen))
+    db = open_database(damaged)
+    assert db is not None
+    with db:
+        assert db.path == damaged and [s.agency for s in db.list_reports()] == ["温县人民政府办公室"]
+    assert "没有找到可用的备份" in seen[0] and "已用备份“年报备份.sqlite3”恢复数据库" in seen[1]
+    kept = [b for b in list_backups(damaged) if b.kind == "before-restore"]
+    assert kept and kept[0].path.read_bytes() == TRUNCATED  # the damaged file, kept byte for byte
+
+
+def test_a_damaged_database_without_backups_can_open_another_and_stays_untouched(
+    qtbot: QtBot, damaged: Path, seeded_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _files_chosen(monkeypatch, saved=seeded_db_path)
+    seen: list[str] = []
+    in_turn(click("打开其他数据库…", seen))
+    db = open_database(damaged)
+    assert db is not None
+    with db:
+        assert db.path == seeded_db_path and len(db.list_reports()) == 1
+    assert damaged.read_bytes() == TRUNCATED and list_backups(damaged) == []
 
 
 def test_backup_and_restore_from_the_menu_keep_the_current_file(
