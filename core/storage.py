@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import struct
 import threading
+from collections import Counter as Counter_
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -47,6 +48,17 @@ STATUSES = ("draft", "final")
 YEARS = range(1990, 2201)  # the years the exchange file accepts
 TEXT_BURST_SECONDS = 60.0  # typing in one text with shorter pauses continues the same revision
 _TEXT_KINDS = ("edit", "text")
+# The tables as `db check` names them to a user (SQLite's names are English)
+_TABLE_NAMES = {
+    "agencies": "机关表",
+    "reports": "报告表",
+    "cells": "表格数字",
+    "texts": "文字",
+    "signatures": "署名",
+    "revisions": "修改历史",
+    "changes": "修改内容",
+    "dismissals": "已忽略的提醒",
+}
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
@@ -662,10 +674,14 @@ class Database:
                 for row in damage:
                     log.info("database %s: integrity_check: %s", self.path, row)
                 problems = [f"数据存储结构有 {len(damage)} 处损坏（详情已写入日志）"] if damage else []
-                problems += [
-                    f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在"
-                    for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check")
-                ]
+                orphans = list(self._conn.execute("PRAGMA foreign_key_check"))
+                for table, rowid, parent, _ in orphans:
+                    log.info("database %s: foreign_key_check: %s %s -> %s", self.path, table, rowid, parent)
+                by_table = Counter_(
+                    f"{_TABLE_NAMES.get(t, '其他表')}中有记录指向不存在的{_TABLE_NAMES.get(p, '记录')}"
+                    for t, _, p, _ in orphans
+                )
+                problems += [f"{what}（{n} 处，详情已写入日志）" for what, n in by_table.items()]
             except sqlite3.DatabaseError as exc:
                 log.info("database %s: integrity_check failed: %s", self.path, exc)
                 problems = ["数据库文件已损坏，检查无法进行到底（详情已写入日志）"]

@@ -108,6 +108,20 @@ def test_db_check_of_a_damaged_database_speaks_chinese_only(db_path: Path, seed:
     assert not ENGLISH.search(shown), shown
 
 
+def test_db_check_names_records_pointing_nowhere_in_chinese(db_path: Path, seed: Report) -> None:
+    _seeded(db_path, seed)
+    with sqlite3.connect(db_path) as conn:  # foreign keys off: as a damaged page can leave it
+        conn.execute("INSERT INTO cells (report_id, address, value) VALUES (99, 'requests.1.total', '5')")
+        conn.execute(
+            "INSERT INTO revisions (report_id, at, kind) VALUES (99, '2022-01-01T00:00:00+00:00', 'edit')"
+        )
+    result = run_main("db", "check", "--db", db_path)
+    assert result.returncode == 1
+    assert "表格数字中有记录指向不存在的报告表（1 处" in result.stdout
+    assert "修改历史中有记录指向不存在的报告表（1 处" in result.stdout
+    assert not ENGLISH.search(result.stdout.replace(str(db_path), "")), result.stdout
+
+
 @pytest.mark.parametrize("command", [["check"], ["list"], ["export", "--agency", "x", "--year", "2021"]])
 def test_read_only_commands_leave_a_zero_byte_file_as_it_is(tmp_path: Path, command: list[str]) -> None:
     path = tmp_path / "空.sqlite3"
