@@ -40,7 +40,7 @@ from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.table_view import ReportTableView
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "wenxian-2021.json"
+SEED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "wenxian-2021.json"
 CELL = "requests.1.natural_person"
 
 

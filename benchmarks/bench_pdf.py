@@ -22,7 +22,7 @@ from core.pdf import render_pdf
 from core.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "fixtures" / "wenxian-2021.json"
+SEED = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 
 _FRESH = """
 import sys, time

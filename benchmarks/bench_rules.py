@@ -16,7 +16,7 @@ from core.exchange import read_report
 from core.report import Report
 from core.rules import check
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "wenxian-2021.json"
+SEED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "wenxian-2021.json"
 
 
 def measure(report: Report, previous: Report | None, runs: int = 5000) -> tuple[float, float]:

@@ -24,7 +24,7 @@ from core.exchange import read_report
 from core.report import Report
 from core.storage import Database
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "wenxian-2021.json"
+SEED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "wenxian-2021.json"
 
 
 def measure(action: Callable[[int], object], runs: int) -> tuple[float, float]:
