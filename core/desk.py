@@ -40,7 +40,7 @@ from core.errors import UserError, os_reason
 from core.fingerprint import fingerprint, verify
 from core.formats import get_format
 from core.names import safe_file_name
-from core.report import Report, Signature
+from core.report import MAX_AGENCY, Report, Signature
 from core.rules import Finding, check, fmt, resolved_values, severity_counts
 
 if TYPE_CHECKING:
@@ -55,10 +55,11 @@ FINAL: Status = "已定稿"
 
 PACKAGE_SCHEMA = "nianbao.package/1"
 MANIFEST = "报送说明.json"
-MEMORY_FILE = ".nianbao-desk.json"  # the desk's remembered answers and confirmed codes, in the folder
+MEMORY_FILE = ".nianbao-desk.json"  # the desk's roster, remembered answers and confirmed codes, in the folder
 IMPORTABLE = (".docx", ".doc", ".pdf", ".html", ".htm", ".txt")
 _MAX_MEMBERS = 20  # a package holds 4 files; anything with many more is not one
-_ASK_SCORE = 60  # rapidfuzz ratio (0–100) from which a name not equal to a roster name is asked about
+_ASK_SCORE = 80  # rapidfuzz ratio (0–100) from which a name not equal to a roster name is asked about
+_LOOK_SCORE = 40  # below it a roster name is not even looked at as an abbreviation
 
 
 def _key_figures() -> list[tuple[str, tuple[str, ...]]]:
@@ -170,6 +171,22 @@ def normalize_name(name: str) -> str:
     return text
 
 
+def _shared(a: str, b: str) -> int:
+    """How many characters `a` and `b` share at their start."""
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
+def _abbreviates(a: str, b: str) -> bool:
+    """Whether one name is the other shortened: after what they share at both ends (温县…局), the shorter
+    rest is the longer's characters in order (发改委 of 发展和改革委员会, 教育 of 教育体育). 温县水利局 and
+    温县教育局 share 60 % of their characters but are two agencies: not asked about."""
+    start = _shared(a, b)
+    end = _shared(a[start:][::-1], b[start:][::-1])
+    short, long = sorted((a[start : len(a) - end], b[start : len(b) - end]), key=len)
+    letters = iter(long)
+    return all(c in letters for c in short)
+
+
 @dataclass(frozen=True)
 class Match:
     """Which roster name a spelling is: `sure` when equal after normalising or remembered; else
@@ -196,10 +213,14 @@ class Matcher:
         exact = self._normal.get(normalize_name(name))
         if exact is not None:
             return Match(name, exact, True, 100.0)
-        best = process.extractOne(normalize_name(name), list(self._normal), scorer=fuzz.ratio)
-        if best is None or best[1] < _ASK_SCORE:
-            return Match(name, None, False, 0.0 if best is None else float(best[1]))
-        return Match(name, self._normal[best[0]], False, float(best[1]))
+        normal = normalize_name(name)
+        close = process.extract(
+            normal, list(self._normal), scorer=fuzz.ratio, score_cutoff=_LOOK_SCORE, limit=10
+        )
+        for candidate, score, _ in close:
+            if score >= _ASK_SCORE or _abbreviates(normal, candidate):
+                return Match(name, self._normal[candidate], False, float(score))
+        return Match(name, None, False, float(close[0][1]) if close else 0.0)
 
     def remember(self, name: str, agency: str) -> None:
         """The user's answer: `name` is the roster's `agency` from now on."""
@@ -208,32 +229,156 @@ class Matcher:
         self.answers[name.strip()] = agency
 
 
-# ---------------------------------------------------------------- the desk's memory
+# ---------------------------------------------------------------- the roster and the desk's memory
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    id: int  # 编号: given once, never reused, kept through renames
+    name: str
+
+
+@dataclass
+class Roster:
+    """应报单位名单 as the desk keeps and edits it: names in order, each with a stable number. Names
+    are unique after `normalize_name` (温县人民政府财政局 and 温县财政局 cannot both be on it)."""
+
+    entries: list[RosterEntry] = field(default_factory=list)
+    next_id: int = 1
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> Roster:
+        roster = cls()
+        roster.take(names)
+        return roster
+
+    @property
+    def names(self) -> list[str]:
+        return [e.name for e in self.entries]
+
+    def _clean(self, name: str, keep: int | None = None) -> str:
+        name = name.strip()  # kept as typed (full-width brackets stay); compared after normalize_name
+        if not name:
+            raise UserError("单位名称不能为空。")
+        if len(name) > MAX_AGENCY:
+            raise UserError(f"单位名称太长（{len(name)} 个字），最多 {MAX_AGENCY} 个字。")
+        normal = normalize_name(name)
+        same = next((e for e in self.entries if e.id != keep and normalize_name(e.name) == normal), None)
+        if same is not None:
+            raise UserError(f"名单中已有“{same.name}”，与“{name}”是同一个单位。")
+        return name
+
+    def add(self, name: str) -> RosterEntry:
+        entry = RosterEntry(self.next_id, self._clean(name))
+        self.entries.append(entry)
+        self.next_id += 1
+        return entry
+
+    def take(self, names: Iterable[str]) -> int:
+        """Adds the names not on the roster yet (the same agency spelled otherwise is not added);
+        returns how many were added."""
+        added = 0
+        for name in names:
+            try:
+                self.add(name)
+                added += 1
+            except UserError:
+                continue
+        return added
+
+    def rename(self, entry_id: int, name: str) -> None:
+        i = self._index(entry_id)
+        self.entries[i] = RosterEntry(entry_id, self._clean(name, keep=entry_id))
+
+    def remove(self, entry_id: int) -> None:
+        del self.entries[self._index(entry_id)]
+
+    def move(self, entry_id: int, step: int) -> None:
+        i = self._index(entry_id)
+        j = max(0, min(len(self.entries) - 1, i + step))
+        self.entries.insert(j, self.entries.pop(i))
+
+    def replaced_by(self, names: Sequence[str]) -> Roster:
+        """A roster read from a file in place of this one: a name already on it keeps its number."""
+        known = {normalize_name(e.name): e.id for e in self.entries}
+        roster = Roster(next_id=self.next_id)
+        for name in names:
+            try:
+                clean = roster._clean(name)
+            except UserError:
+                continue
+            kept = known.get(normalize_name(clean))
+            roster.entries.append(RosterEntry(kept if kept is not None else roster.next_id, clean))
+            if kept is None:
+                roster.next_id += 1
+        return roster
+
+    def _index(self, entry_id: int) -> int:
+        for i, e in enumerate(self.entries):
+            if e.id == entry_id:
+                return i
+        raise UserError("名单中没有这个单位。")
+
+    def as_json(self) -> dict[str, object]:
+        return {"next_id": self.next_id, "agencies": [{"id": e.id, "name": e.name} for e in self.entries]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Roster:
+        agencies = data.get("agencies")
+        if not isinstance(agencies, list):
+            raise TypeError("agencies")
+        entries = [RosterEntry(int(a["id"]), str(a["name"])) for a in agencies]
+        next_id = data.get("next_id")
+        top = max((e.id for e in entries), default=0) + 1
+        return cls(entries, max(top, next_id if isinstance(next_id, int) else 0))
 
 
 @dataclass
 class Memory:
-    """What the desk remembers in a folder: answers to name questions, codes typed from paper copies."""
+    """What a desk remembers: its roster, the answers to name questions (spelling → roster name) and
+    the codes typed from paper copies. Kept in a JSON file (`MEMORY_FILE` in a desk's folder)."""
 
     answers: dict[str, str] = field(default_factory=dict)
     confirmed: dict[str, str] = field(default_factory=dict)  # "agency|year" → the code typed
+    roster: Roster | None = None
 
     @classmethod
-    def load(cls, folder: Path) -> Memory:
-        path = folder / MEMORY_FILE
+    def load(cls, path: Path) -> Memory:
         try:
             data = json.loads(path.read_text("utf-8"))
-            return cls(answers=dict(data.get("answers", {})), confirmed=dict(data.get("confirmed", {})))
+            memory = cls(answers=dict(data.get("answers", {})), confirmed=dict(data.get("confirmed", {})))
         except (OSError, ValueError, AttributeError, TypeError):
             return cls()  # none yet, or damaged: the desk asks again rather than stopping
+        try:
+            memory.roster = Roster.from_json(data["roster"]) if data.get("roster") else None
+        except (KeyError, ValueError, AttributeError, TypeError):
+            log.warning("desk: the roster kept in %s is damaged", path)
+        return memory
 
-    def save(self, folder: Path) -> None:
+    def save(self, path: Path) -> None:
         from core.paths import write_atomically
 
-        text = json.dumps(
-            {"answers": self.answers, "confirmed": self.confirmed}, ensure_ascii=False, indent=1
-        )
-        write_atomically(folder / MEMORY_FILE, text.encode("utf-8"))
+        data: dict[str, object] = {"answers": self.answers, "confirmed": self.confirmed}
+        if self.roster is not None:
+            data["roster"] = self.roster.as_json()
+        write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+    def set_roster(self, roster: Roster) -> None:
+        """The roster as edited: what the desk learned of a renamed agency follows the new name, and
+        files spelled the old way still find it."""
+        before = {e.id: e.name for e in self.roster.entries} if self.roster else {}
+        for entry in roster.entries:
+            old = before.get(entry.id)
+            if old is not None and old != entry.name:
+                self._renamed(old, entry.name)
+        self.roster = roster
+
+    def _renamed(self, old: str, new: str) -> None:
+        self.answers = {spelled: new if agency == old else agency for spelled, agency in self.answers.items()}
+        if normalize_name(old) != normalize_name(new):
+            self.answers.setdefault(old, new)
+        for key in [k for k in self.confirmed if k.rpartition("|")[0] == old]:
+            self.confirmed[f"{new}|{key.rpartition('|')[2]}"] = self.confirmed.pop(key)
 
 
 # ---------------------------------------------------------------- receiving files
@@ -413,7 +558,7 @@ class BoardRow:
     findings: list[Finding] = field(default_factory=list)  # empty for a row read with kept counts
     errors: int = 0
     warnings: int = 0
-    cross_year: int = 0  # YEAR.* findings: against the agency's previous report
+    cross_year: int | None = 0  # YEAR.* findings, against the agency's previous report (None: not read)
     fingerprint: str | None = None
     on_roster: bool = True
     suggestion: str | None = None  # the roster name to ask about when the match was not sure
@@ -422,6 +567,7 @@ class BoardRow:
     notes: list[str] = field(default_factory=list)
     report_id: int | None = None  # kept in the database: read when opened
     arrived: dt.datetime | None = None
+    signature: Signature = field(default_factory=Signature)
 
     @classmethod
     def checked(cls, agency: str, received: Received, previous: Report | None) -> BoardRow:
@@ -433,7 +579,7 @@ class BoardRow:
         row = cls(
             agency, status, received, findings, errors, warnings, cross, code, notes=list(received.notes)
         )
-        row.arrived = received.arrived
+        row.arrived, row.signature = received.arrived, received.report.signature
         return row
 
     @property
@@ -442,7 +588,7 @@ class BoardRow:
 
     def as_json(self) -> dict[str, object]:
         r = self.received
-        sig = r.report.signature if r else Signature()
+        sig = self.signature
         return {
             "agency": self.agency,
             "file": str(r.file) if r and r.file else None,
@@ -546,7 +692,8 @@ def database_board(
 ) -> Board:
     """The board of the reports of `year` kept in a database, from its kept status and counts (no rule
     runs, no draft is read): one row per roster agency, then the database's other agencies of that
-    year. Only a 定稿 (or a report whose paper code was typed) is read, for its 校验码 and signature."""
+    year. Only a 定稿 (or a report whose paper code was typed) is read, for its 校验码; 署名 comes with the
+    kept counts. `load_row` reads a row in full when it is opened."""
     memory = memory or Memory()
     matcher = Matcher(roster, memory.answers)
     found: dict[str, BoardRow] = {}
@@ -556,8 +703,11 @@ def database_board(
         m = matcher.match(s.agency)
         name = m.agency if m.sure and m.agency else s.agency
         status = FINAL if s.status == "final" else DRAFT
-        row = BoardRow(name, status, errors=s.errors, warnings=s.warnings, on_roster=name in roster)
+        row = BoardRow(
+            name, status, errors=s.errors, warnings=s.warnings, cross_year=None, on_roster=name in roster
+        )
         row.report_id, row.arrived = s.id, s.updated_at
+        row.signature = Signature(name=s.signed_by, date=s.signed_on)
         row.suggestion = None if m.sure else m.agency
         found[name] = row
     wanted = {
@@ -576,12 +726,62 @@ def database_board(
     return Board(year, rows + [found[k] for k in sorted(found)], [])
 
 
+def load_row(db: Database, row: BoardRow) -> None:
+    """A row of the database board read in full (to open it, confirm its code, list its errors): its
+    report, checked against the agency's report of the year before when the database has one."""
+    if row.report_id is None or row.findings:
+        return  # a file, or read already (a report with no findings is cheap to read again)
+    report = db.load_report(row.report_id)
+    before = db.find_report(report.agency, report.year - 1)
+    full = BoardRow.checked(
+        row.agency, Received(None, report, row.arrived or _EPOCH), db.load_report(before) if before else None
+    )
+    row.received, row.findings, row.cross_year = full.received, full.findings, full.cross_year
+    row.errors, row.warnings, row.fingerprint = full.errors, full.warnings, full.fingerprint
+    if row.status == FINAL and row.received is not None:
+        row.received.final_code = row.fingerprint
+
+
+def take_file(folder: Path, path: Path) -> Path | None:
+    """A received file copied into the desk's folder (kept with the desk): under its own name, or
+    with （2）, （3）… when another file has that name; None when the very same file is already there."""
+    try:
+        data = path.read_bytes()
+        target = folder / path.name
+        n = 1
+        while target.exists():
+            if target.is_file() and target.read_bytes() == data:
+                return None
+            n += 1
+            target = folder / f"{path.stem}（{n}）{path.suffix}"
+    except OSError as exc:
+        raise UserError(f"无法读取“{path.name}”：{os_reason(exc)}。") from None
+    from core.paths import write_atomically
+
+    write_atomically(target, data)
+    return target
+
+
+def database_memory(db_path: Path) -> Path:
+    """Where the desk of a database keeps its memory: beside the database file."""
+    return db_path.with_name(f".{db_path.name}.desk.json")
+
+
+def received_names(board: Board) -> list[str]:
+    """The agencies of the received reports that are not on the roster and not like a roster name
+    (those are asked about instead): what 「从收到的报告加入」 adds to the roster."""
+    return [r.agency for r in board.rows if not r.on_roster and r.suggestion is None]
+
+
 def open_desk(folder: Path | str, year: int, roster: Sequence[str] = (), skip: Path | None = None) -> Board:
     """The board of a folder: every file received (but `skip`, the roster file when it lies there), the
-    folder's remembered answers applied."""
+    folder's remembered answers applied; without `roster`, the one kept in the folder (if any)."""
     folder = Path(folder)
     received, unusable = receive_all(report_files(folder, skip))
-    return make_board(year, received, roster, Memory.load(folder), unusable)
+    memory = Memory.load(folder / MEMORY_FILE)
+    if not roster and memory.roster is not None:
+        roster = memory.roster.names  # the roster the desk in the app keeps in the folder
+    return make_board(year, received, roster, memory, unusable)
 
 
 def confirm_code(memory: Memory, row: BoardRow, year: int, code: str) -> bool:
@@ -726,7 +926,7 @@ SEND_BACK_HEADERS = ("单位", "表格", "单元格", "问题（差多少）")
 
 def board_cells(row: BoardRow) -> tuple[str | int, ...]:
     """One board row as the screen and the exported list show it (counts as numbers, to sort)."""
-    sig = row.received.report.signature if row.received else Signature()
+    sig = row.signature
     paper = {None: "", True: "一致", False: "不一致"}[row.confirmed]
     notes = ([f"名单中没有，是否为“{row.suggestion}”？"] if row.suggestion else []) + row.notes
     if not row.on_roster and not row.suggestion:
@@ -738,7 +938,7 @@ def board_cells(row: BoardRow) -> tuple[str | int, ...]:
         row.status,
         "" if missing else row.errors,
         "" if missing else row.warnings,
-        "" if missing else row.cross_year,
+        "" if missing or row.cross_year is None else row.cross_year,
         row.fingerprint or "",
         paper,
         sig.name or "",

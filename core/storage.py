@@ -91,6 +91,8 @@ class ReportSummary:
     format: str = "2021"
     created_at: dt.datetime | None = None
     deleted_at: dt.datetime | None = None  # set for reports in the recycle bin
+    signed_by: str | None = None  # 署名 and 成文日期 (a desk's board shows them without reading the report)
+    signed_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -794,11 +796,26 @@ class Database:
         """Reports matching `where` with the counts kept with them: no cell is read, no rule is run."""
         rows = self._conn.execute(
             "SELECT r.id, a.name, r.year, r.status, r.updated_at, r.errors, r.warnings, r.counted_by, "
-            "r.format, r.created_at, r.deleted_at FROM reports r JOIN agencies a ON a.id = r.agency_id "
+            "r.format, r.created_at, r.deleted_at, s.name, s.date FROM reports r "
+            "JOIN agencies a ON a.id = r.agency_id LEFT JOIN signatures s ON s.report_id = r.id "
             f"WHERE {where} ORDER BY a.name, r.year DESC"
         ).fetchall()
         out = []
-        for rid, agency, year, status, updated, errors, warnings, by, fmt, created, deleted in rows:
+        for (
+            rid,
+            agency,
+            year,
+            status,
+            updated,
+            errors,
+            warnings,
+            by,
+            fmt,
+            created,
+            deleted,
+            name,
+            date,
+        ) in rows:
             if errors is None or warnings is None or by != self.counter.version:
                 # not counted yet, or by other rules (a read-only file): count it now
                 errors, warnings = self._count(self._stored(rid))
@@ -806,7 +823,8 @@ class Database:
                 ReportSummary(
                     id=rid, agency=agency, year=year, status=status, updated_at=_time(updated),
                     errors=errors, warnings=warnings, format=fmt, created_at=_time(created),
-                    deleted_at=_time(deleted) if deleted else None,
+                    deleted_at=_time(deleted) if deleted else None, signed_by=name,
+                    signed_on=dt.date.fromisoformat(date) if date else None,
                 )
             )  # fmt: skip
         return out

@@ -149,7 +149,7 @@ def test_agency_not_on_roster_gets_its_own_row_with_a_suggestion(tmp_path: Path)
         ("温县教育体育局", desk.DRAFT, False, "温县教育局"),
     ]
     memory = desk.Memory(answers={"温县教育体育局": "温县教育局"})
-    memory.save(tmp_path)
+    memory.save(tmp_path / desk.MEMORY_FILE)
     again = desk.open_desk(tmp_path, 2021, ["温县教育局"])  # the remembered answer, the memory not a report
     assert [(r.agency, r.status) for r in again.rows] == [("温县教育局", desk.DRAFT)] and not again.unusable
 
@@ -163,7 +163,7 @@ def test_typed_paper_code_confirms_the_file(tmp_path: Path) -> None:
     assert not desk.confirm_code(memory, row, 2021, "0000-0000-0000") and row.status == desk.DRAFT
     code = fingerprint(report).lower().replace("-", " ")
     assert desk.confirm_code(memory, row, 2021, code) and row.status == desk.FINAL
-    memory.save(tmp_path)
+    memory.save(tmp_path / desk.MEMORY_FILE)
     assert desk.open_desk(tmp_path, 2021, ["温县财政局"]).rows[0].status == desk.FINAL
     with pytest.raises(UserError, match="格式不对"):
         desk.confirm_code(memory, row, 2021, "12")
@@ -352,3 +352,103 @@ def test_a_damaged_file_a_reader_trips_over_is_listed_and_the_rest_go_on(tmp_pat
     assert [(u.file.name, u.reason) for u in board.unusable] == [
         ("扫描件.pdf", "文件“扫描件.pdf”不是有效的 PDF 文件，可能已损坏或加密。")
     ]
+
+
+# ---------------------------------------------------------------- the roster as the desk keeps it
+
+
+def test_roster_numbers_stay_through_edits_and_a_new_file() -> None:
+    roster = desk.Roster.of(["温县财政局", "温县教育局", " 温县人民政府财政局 ", "温县水利局"])
+    assert [(e.id, e.name) for e in roster.entries] == [
+        (1, "温县财政局"),
+        (2, "温县教育局"),
+        (3, "温县水利局"),
+    ]
+    roster.remove(2)
+    added = roster.add("温县审计局")
+    assert added.id == 4  # a removed number is never given again
+    roster.rename(3, "温县水利局（河长办）")
+    roster.move(4, -5)
+    assert roster.names == ["温县审计局", "温县财政局", "温县水利局（河长办）"]
+    with pytest.raises(UserError, match="已有“温县财政局”"):
+        roster.add("温县人民政府财政局")
+    with pytest.raises(UserError, match="已有“温县审计局”"):
+        roster.rename(1, "温县 审计局")
+    with pytest.raises(UserError, match="不能为空"):
+        roster.add("  ")
+    with pytest.raises(UserError, match="太长"):
+        roster.add("局" * 101)
+    assert roster.names == [
+        "温县审计局",
+        "温县财政局",
+        "温县水利局（河长办）",
+    ]  # refused edits change nothing
+    fresh = roster.replaced_by(["温县人民政府财政局", "温县公安局", "温县审计局"])
+    assert [(e.id, e.name) for e in fresh.entries] == [
+        (1, "温县人民政府财政局"),
+        (5, "温县公安局"),
+        (4, "温县审计局"),
+    ]
+
+
+def test_memory_keeps_the_roster_and_a_rename_carries_what_the_desk_learned(tmp_path: Path) -> None:
+    old = distinct_report("温县教育体育局", 2021, base=5)
+    _write(tmp_path, old)
+    memory = desk.Memory(answers={"温县教育体育局": "温县教育局"})
+    memory.set_roster(desk.Roster.of(["温县教育局", "温县财政局"]))
+    memory.save(tmp_path / desk.MEMORY_FILE)
+    row = desk.open_desk(tmp_path, 2021).rows[0]
+    assert desk.confirm_code(memory, row, 2021, fingerprint(old))
+    memory.save(tmp_path / desk.MEMORY_FILE)
+
+    kept = desk.Memory.load(tmp_path / desk.MEMORY_FILE)
+    assert kept.roster is not None and kept.roster.names == ["温县教育局", "温县财政局"]
+    board = desk.open_desk(tmp_path, 2021)  # no roster given: the folder's own
+    assert [(r.agency, r.status) for r in board.rows] == [
+        ("温县教育局", desk.FINAL),
+        ("温县财政局", desk.MISSING),
+    ]
+
+    edited = desk.Roster.from_json(kept.roster.as_json())
+    edited.rename(1, "温县教育和体育局")
+    kept.set_roster(edited)
+    kept.save(tmp_path / desk.MEMORY_FILE)
+    board = desk.open_desk(tmp_path, 2021)
+    assert [(r.agency, r.status, r.on_roster) for r in board.rows] == [
+        ("温县教育和体育局", desk.FINAL, True),  # the answer and the typed code followed the new name
+        ("温县财政局", desk.MISSING, True),
+    ]
+    assert kept.answers["温县教育局"] == "温县教育和体育局"  # files still spelled the old way find it
+
+
+def test_a_damaged_memory_file_is_a_fresh_start(tmp_path: Path) -> None:
+    path = tmp_path / desk.MEMORY_FILE
+    path.write_text('{"answers": {}, "roster": {"agencies": [{"id": "x"}]}}', "utf-8")
+    assert desk.Memory.load(path).roster is None
+    path.write_text("{", "utf-8")
+    assert desk.Memory.load(path) == desk.Memory()
+
+
+def test_received_names_are_the_unknown_agencies_not_the_doubtful_ones(tmp_path: Path) -> None:
+    for name, base in (("温县财政局", 1), ("温县教育体育局", 5), ("孟州市公安局", 9)):
+        _write(tmp_path, distinct_report(name, 2021, base=base))
+    board = desk.open_desk(tmp_path, 2021, ["温县财政局", "温县教育局"])
+    assert desk.received_names(board) == ["孟州市公安局"]
+    roster = desk.Roster.of(["温县财政局", "温县教育局"])
+    assert roster.take(desk.received_names(board)) == 1 and roster.names[-1] == "孟州市公安局"
+
+
+def test_two_agencies_of_one_county_are_not_asked_about_but_a_shortening_is() -> None:
+    matcher = desk.Matcher(["温县教育局", "温县财政局", "温县发展和改革委员会"])
+    asked = {
+        n: matcher.match(n).agency
+        for n in ("温县水利局", "温县审计局", "温县发改委", "温县财正局", "温县教育体育局")
+    }
+    assert asked == {
+        "温县水利局": None,  # 60 % alike with 温县教育局, yet another agency
+        "温县审计局": None,
+        "温县发改委": "温县发展和改革委员会",
+        "温县财正局": "温县财政局",
+        "温县教育体育局": "温县教育局",
+    }
+    assert not any(matcher.match(n).sure for n in asked)  # asked about, never taken

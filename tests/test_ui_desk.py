@@ -152,7 +152,7 @@ def test_report_opened_read_only_code_typed_and_name_answered(
     assert window.confirm_selected(code.lower()) is True
     statuses = dict(zip(_column(window, 0), _column(window, 1), strict=True))
     assert statuses[ROSTER[12]] == desk.FINAL
-    assert desk.Memory.load(inbox).confirmed[f"{ROSTER[12]}|2022"] == code.lower()
+    assert desk.Memory.load(inbox / desk.MEMORY_FILE).confirmed[f"{ROSTER[12]}|2022"] == code.lower()
 
     window.select("温县第4局")
     window.answer_selected(yes=True)

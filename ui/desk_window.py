@@ -52,11 +52,14 @@ from ui.findings_panel import FindingsPanel
 from ui.worker import run_in_background, run_with_progress
 
 if TYPE_CHECKING:
+    from core.storage import Database
+    from ui.desk_roster import RosterDialog
     from ui.main_window import MainWindow
 
 _ALL = "全部状态"
 _TROUBLE = "有错误"
 _SORT = Qt.ItemDataRole.UserRole + 1
+RECEIVABLE_FILTER = "报告文件 (*.json *.zip *.docx *.doc *.pdf *.html *.htm *.txt);;所有文件 (*)"
 
 
 def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window: MainWindow) -> None:
@@ -65,8 +68,8 @@ def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window
     add("汇总台…", lambda: open_desk_window(window))
 
 
-def open_desk_window(window: QWidget) -> DeskWindow:
-    desk_window = DeskWindow(window)
+def open_desk_window(window: MainWindow) -> DeskWindow:
+    desk_window = DeskWindow(window, window.db if window.attached else None)
     desk_window.show()
     return desk_window
 
@@ -103,12 +106,13 @@ def send_package(window: MainWindow, folder: Path | None = None) -> None:
 class DeskWindow(QMainWindow):
     """The board of a folder for a year, with its actions."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, db: Database | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("汇总台")
         self.resize(1280, 720)
         self.folder: Path | None = None
-        self.roster: list[str] = []
+        self.db = db  # the app's database: its reports can be the board instead of a folder
+        self.source_db: Database | None = None  # set while the board shows the database
         self.roster_file: Path | None = None
         self.memory = desk.Memory()
         self.received: list[desk.Received] = []
@@ -131,9 +135,16 @@ class DeskWindow(QMainWindow):
         add(
             (
                 ("打开收件文件夹…", self.choose_folder),
+                ("收取文件…", self.choose_files),
+                ("本机数据库", self.open_database),
                 ("导入名单…", self.choose_roster),
+                ("编辑名单…", self.edit_roster),
                 ("批量核对", self.reload),
             )
+        )
+        self.actions_by_name["本机数据库"].setEnabled(db is not None)
+        self.actions_by_name["本机数据库"].setToolTip(
+            "看本机数据库中各单位的报告（用主窗口的「导入报告文件…」收进来的）"
         )
         bar.addWidget(QLabel(" 年度 "))
         self.year_box = QSpinBox()
@@ -182,7 +193,7 @@ class DeskWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.summary = QLabel("请打开收到报告的文件夹。")
+        self.summary = QLabel("请打开收到报告的文件夹，或看本机数据库中的报告。")
         top = QHBoxLayout()
         top.addWidget(QLabel("搜索"))
         top.addWidget(self.search, 2)
@@ -194,7 +205,8 @@ class DeskWindow(QMainWindow):
         layout = QVBoxLayout()
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(QLabel("不能使用的文件"))
+        self.unusable_label = QLabel("不能使用的文件")
+        layout.addWidget(self.unusable_label)
         layout.addWidget(self.unusable_list)
         layout.addWidget(self.summary)
         central = QWidget()
@@ -213,15 +225,94 @@ class DeskWindow(QMainWindow):
         if name:
             self.set_roster(Path(name))
 
+    @property
+    def roster(self) -> list[str]:
+        return self.memory.roster.names if self.memory.roster else []
+
     def set_roster(self, path: Path) -> None:
+        """A roster file in place of the roster: names already on it keep their numbers."""
         try:
-            self.roster = desk.read_roster(path)
+            names = desk.read_roster(path)
         except UserError as exc:
             self.dialogs.append(show_message(self, exc.message))
             return
+        self.memory.set_roster((self.memory.roster or desk.Roster()).replaced_by(names))
+        self._remember()
         self.roster_file = path
         self.received = [r for r in self.received if r.file != path]
         self.unusable = [u for u in self.unusable if u.file != path]
+        self.rebuild()
+
+    def edit_roster(self) -> RosterDialog:
+        """编辑名单…: add, rename, remove, reorder; 确定 keeps the roster with the desk."""
+        from ui.desk_roster import RosterDialog
+
+        dialog = RosterDialog(self.memory.roster, desk.received_names(self.board), self)
+        dialog.accepted.connect(lambda: self._roster_edited(dialog.roster))
+        self.dialogs.append(dialog)
+        dialog.open()
+        return dialog
+
+    def _roster_edited(self, roster: desk.Roster) -> None:
+        self.memory.set_roster(roster)
+        self._remember()
+        self.rebuild()
+
+    def _memory_file(self) -> Path | None:
+        if self.source_db is not None:
+            return desk.database_memory(self.source_db.path)
+        return self.folder / desk.MEMORY_FILE if self.folder is not None else None
+
+    def _remember(self) -> None:
+        """What the desk learned, saved with the folder (or beside the database) at once."""
+        path = self._memory_file()
+        if path is not None:
+            try:
+                self.memory.save(path)
+            except UserError as exc:
+                self.dialogs.append(show_message(self, exc.message))
+
+    def _load_memory(self) -> None:
+        """The memory of the new source; a roster set up before (or elsewhere) comes along when the
+        source has none yet."""
+        path = self._memory_file()
+        memory = desk.Memory.load(path) if path is not None else desk.Memory()
+        carried = memory.roster is None and self.memory.roster is not None
+        if carried:
+            memory.roster = self.memory.roster
+        self.memory = memory
+        if carried:
+            self._remember()
+
+    def choose_files(self) -> None:
+        if self.folder is None:
+            self.statusBar().showMessage("请先打开收件文件夹：收取的文件会复制到其中保存。", 10_000)
+            return
+        names, _ = QFileDialog.getOpenFileNames(self, "收取报告文件", "", RECEIVABLE_FILTER)
+        if names:
+            self.take_files([Path(n) for n in names])
+
+    def take_files(self, paths: Sequence[Path]) -> None:
+        """Files from e-mail or a USB stick copied into the folder, then the folder received again."""
+        assert self.folder is not None
+        taken, problems = 0, []
+        for path in paths:
+            try:
+                taken += desk.take_file(self.folder, path) is not None
+            except UserError as exc:
+                problems.append(exc.message)
+        if problems:
+            self.dialogs.append(show_message(self, "\n".join(problems)))
+        self.statusBar().showMessage(f"已收取 {taken} 个文件到收件文件夹。", 10_000)
+        self.reload()
+
+    def open_database(self) -> None:
+        """The board of the reports kept in the app's database (read from their kept counts)."""
+        if self.db is None:
+            return
+        self.source_db, self.folder = self.db, None
+        self.received, self.unusable = [], []
+        self._load_memory()
         self.rebuild()
 
     def open_folder(self, folder: Path) -> None:
@@ -231,8 +322,8 @@ class DeskWindow(QMainWindow):
         except UserError as exc:
             self.dialogs.append(show_message(self, exc.message))
             return
-        self.folder = folder
-        self.memory = desk.Memory.load(folder)
+        self.source_db, self.folder = None, folder
+        self._load_memory()
         self.progress = QProgressDialog("正在读取收到的报告…", "取消", 0, max(1, len(paths)), self)
         self.progress.setWindowTitle("汇总台")
         self.progress.setMinimumDuration(400)
@@ -245,9 +336,11 @@ class DeskWindow(QMainWindow):
         self.progress.canceled.connect(job.cancel)
 
     def reload(self) -> None:
-        """批量核对: read the folder again and check every report."""
+        """批量核对: read the folder again and check every report (the database: read it again)."""
         if self.folder is not None:
             self.open_folder(self.folder)
+        elif self.source_db is not None:
+            self.rebuild()
 
     def _received(self, result: object) -> None:
         if self.progress is not None:
@@ -258,19 +351,30 @@ class DeskWindow(QMainWindow):
     def rebuild(self) -> None:
         """The board for the chosen year from what was received (every report checked again)."""
         year = self.year_box.value()
-        self.board = desk.make_board(year, self.received, self.roster, self.memory, self.unusable)
+        if self.source_db is not None:
+            try:
+                self.board = desk.database_board(self.source_db, year, self.roster, self.memory)
+            except UserError as exc:
+                self.dialogs.append(show_message(self, exc.message))
+                self.board = desk.Board(year, [], [])
+        else:
+            self.board = desk.make_board(year, self.received, self.roster, self.memory, self.unusable)
         self.model.removeRows(0, self.model.rowCount())
         for row in self.board.rows:
             self.model.appendRow(self._items(row))
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(len(desk.BOARD_HEADERS) - 1, 360)
         self.unusable_list.clear()
+        for widget in (self.unusable_label, self.unusable_list):
+            widget.setVisible(self.source_db is None)  # files only: the database holds reports
         for bad in self.board.unusable:
             self.unusable_list.addItem(f"{bad.file.name}：{bad.reason}")
         rows = self.board.rows
         final = sum(r.status == desk.FINAL for r in rows)
         draft = sum(r.status == desk.DRAFT for r in rows)
         wrong = sum(r.errors > 0 for r in rows)
+        source = "本机数据库" if self.source_db is not None else str(self.folder or "")
+        self.setWindowTitle(f"汇总台 — {source}" if source else "汇总台")
         self.summary.setText(
             f"{year} 年度：应报 {len(self.roster) or len(rows)} 个单位，已定稿 {final}，已交草稿 {draft}，"
             f"未交 {len(self.board.missing)}，有错误 {wrong}，不能使用的文件 {len(self.board.unusable)} 个。"
@@ -312,6 +416,8 @@ class DeskWindow(QMainWindow):
 
     def _need_report(self) -> desk.BoardRow | None:
         row = self.selected()
+        if row is not None and self.source_db is not None:
+            self._load(row)
         if row is None or row.received is None:
             self.statusBar().showMessage("请先在表中选中一个已交报告的单位。", 10_000)
             return None
@@ -337,11 +443,10 @@ class DeskWindow(QMainWindow):
                 return None
         try:
             matched = desk.confirm_code(self.memory, row, self.board.year, code)
-            if self.folder is not None:
-                self.memory.save(self.folder)
         except UserError as exc:
             self.dialogs.append(show_message(self, exc.message))
             return None
+        self._remember()
         text = (
             "一致：纸质件与收到的文件内容相符。"
             if matched
@@ -370,8 +475,7 @@ class DeskWindow(QMainWindow):
             yes = box.clickedButton() is not no
         if yes:
             self.memory.answers[spelled] = row.suggestion
-            if self.folder is not None:
-                self.memory.save(self.folder)
+            self._remember()
             self.rebuild()
 
     # ------------------------------------------------------------ exports
@@ -401,17 +505,49 @@ class DeskWindow(QMainWindow):
         self._save_xlsx(f"{self.board.year}年度报送情况", desk.BOARD_HEADERS, rows, path)
 
     def export_errors(self, path: Path | None = None) -> None:
+        for row in self.board.rows:
+            if row.errors and self.source_db is not None:
+                self._load(row)  # the database board has counts only: the findings are read now
         rows = desk.send_back_cells(desk.send_back(self.board))
         self._save_xlsx(f"{self.board.year}年度报告错误清单", desk.SEND_BACK_HEADERS, rows, path)
 
     # ------------------------------------------------------------ sum, years
 
+    def _load(self, row: desk.BoardRow) -> None:
+        if self.source_db is not None:
+            try:
+                desk.load_row(self.source_db, row)
+            except UserError as exc:
+                self.dialogs.append(show_message(self, exc.message))
+
     def reports_of(self, year: int) -> dict[str, Report]:
-        """The standing report of each board agency for `year` (from what was received)."""
-        if year == self.board.year:
-            return {r.agency: r.received.report for r in self.board.rows if r.received}
-        board = desk.make_board(year, self.received, self.roster, self.memory)
+        """The standing report of each board agency for `year` (received, or read from the database)."""
+        if self.source_db is not None:
+            board = (
+                self.board
+                if year == self.board.year
+                else desk.database_board(self.source_db, year, self.roster)
+            )
+            ids = {
+                r.report_id: r.agency for r in board.rows if r.report_id is not None and r.received is None
+            }
+            loaded = self.source_db.load_reports(list(ids)) if ids else {}
+            read = {r.agency: r.received.report for r in board.rows if r.received}
+            return read | {ids[i]: report for i, report in loaded.items()}
+        board = (
+            self.board
+            if year == self.board.year
+            else desk.make_board(year, self.received, self.roster, self.memory)
+        )
         return {r.agency: r.received.report for r in board.rows if r.received}
+
+    def years(self) -> list[int]:
+        """The years that have reports, up to the board's."""
+        if self.source_db is not None:
+            found = {s.year for s in self.source_db.list_reports()}
+        else:
+            found = {r.report.year for r in self.received}
+        return sorted(y for y in found if y <= self.board.year)
 
     def show_sum(self) -> SumDialog:
         dialog = SumDialog(self)
@@ -592,7 +728,7 @@ class YearsDialog(QDialog):
         super().__init__(owner)
         self.owner = owner
         self.year = owner.board.year
-        years = sorted({r.report.year for r in owner.received if r.report.year <= self.year})[-6:]
+        years = owner.years()[-6:]
         self.by_year = {y: owner.reports_of(y) for y in years}
         self.setWindowTitle(f"{self.year}年度同比")
         self.resize(1000, 680)
