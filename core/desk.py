@@ -742,6 +742,32 @@ def load_row(db: Database, row: BoardRow) -> None:
         row.received.final_code = row.fingerprint
 
 
+def keep_in_database(db: Database, received: Sequence[Received]) -> tuple[int, list[Unusable]]:
+    """Received reports stored in the database of a desk: each as an import revision naming its file,
+    a 定稿 package's report marked 定稿. One read without certainty is not stored (it must be checked
+    against the original first), nor one that would change a 定稿; the very same 定稿 again is no news.
+    Returns how many were stored and the others with their reasons."""
+    kept, refused = 0, []
+    for r in received:
+        shown = r.file or Path("?")
+        if r.doubtful:
+            reason = f"有 {len(r.doubtful)} 个格没有把握或没有读到，请用「导入已发布的报告…」核对后再导入。"
+            refused.append(Unusable(shown, reason))
+            continue
+        existing = db.find_report(r.report.agency, r.report.year)
+        if existing is not None and db.status(existing) == "final" and db.load_report(existing) == r.report:
+            continue
+        try:
+            report_id, _ = db.import_report(r.report, note=f"汇总台收取：{shown.name}")
+            if r.final_code and db.status(report_id) != "final":
+                db.set_status(report_id, "final")
+        except UserError as exc:
+            refused.append(Unusable(shown, exc.message))
+            continue
+        kept += 1
+    return kept, refused
+
+
 def take_file(folder: Path, path: Path) -> Path | None:
     """A received file copied into the desk's folder (kept with the desk): under its own name, or
     with （2）, （3）… when another file has that name; None when the very same file is already there."""

@@ -452,3 +452,16 @@ def test_two_agencies_of_one_county_are_not_asked_about_but_a_shortening_is() ->
         "温县教育体育局": "温县教育局",
     }
     assert not any(matcher.match(n).sure for n in asked)  # asked about, never taken
+
+
+def test_a_doubtful_read_is_not_kept_in_the_database(db: Database, tmp_path: Path) -> None:
+    now = dt.datetime.now(dt.UTC)
+    sure = desk.Received(tmp_path / "a.json", distinct_report("温县财政局", 2022, base=3), now)
+    unsure = desk.Received(
+        tmp_path / "b.docx", distinct_report("温县水利局", 2022, base=5), now, doubtful=("requests.1.total",)
+    )
+    kept, refused = desk.keep_in_database(db, [sure, unsure])
+    assert kept == 1 and db.find_report("温县水利局", 2022) is None
+    assert [(u.file.name, "1 个格没有把握" in u.reason) for u in refused] == [("b.docx", True)]
+    assert desk.keep_in_database(db, [sure]) == (1, [])  # the same content again: one report, no new revision
+    assert len(db.history(db.find_report("温县财政局", 2022) or 0)) == 1

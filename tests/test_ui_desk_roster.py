@@ -66,7 +66,10 @@ def test_roster_edited_in_the_app_is_kept_with_the_folder(qtbot: QtBot, tmp_path
     assert _names(dialog) == ["温县财政局", "温县教育局"]
     assert [dialog.table.item(r, 0).text() for r in range(2)] == ["1", "2"]  # type: ignore[union-attr]
     dialog.new_name.setText("温县审计局")
-    dialog.add()
+    assert dialog.isVisible()
+    dialog.new_name.setFocus()
+    qtbot.keyClick(dialog.new_name, Qt.Key.Key_Return)  # Enter adds the name, it does not close the dialog
+    assert dialog.isVisible() and _names(dialog)[-1] == "温县审计局" and dialog.new_name.text() == ""
     dialog.new_name.setText("温县人民政府审计局")
     dialog.add()
     assert "已有“温县审计局”" in dialog.problem.text() and dialog.new_name.text() == "温县人民政府审计局"
@@ -186,3 +189,28 @@ def test_board_of_the_database(qtbot: QtBot, db: Database, tmp_path: Path) -> No
         window.proxy.rowCount() == 1
         and window.proxy.index(0, 0).data(Qt.ItemDataRole.UserRole) == "温县审计局"
     )
+
+
+def test_files_received_into_the_database(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
+    final = distinct_report("温县财政局", 2022, base=6)
+    db.set_status(db.create_report(final), "final")
+    window = _window(qtbot, db)
+    window.open_database()
+    mail = tmp_path / "邮件"
+    mail.mkdir()
+    audit = distinct_report("温县审计局", 2022, base=21)
+    package = desk.write_package(audit, mail, final=True)
+    write_report(distinct_report("温县财政局", 2022, base=40), mail / "财政-改.json")
+    write_report(final, mail / "财政-同一份.json")
+    (mail / "坏.json").write_text("{", "utf-8")
+    window.take_files([package, mail / "财政-改.json", mail / "财政-同一份.json", mail / "坏.json"])
+    qtbot.waitUntil(lambda: "已存入本机数据库" in window.statusBar().currentMessage(), timeout=60_000)
+    assert "已存入本机数据库 1 份报告" in window.statusBar().currentMessage()
+    shown = window.dialogs[-1]
+    assert "有 2 个文件没有存入" in shown.text() and "已定稿，不能修改" in shown.text()  # type: ignore[attr-defined]
+    assert "坏.json" in shown.text()  # type: ignore[attr-defined]
+    assert _rows(window) == [("温县审计局", desk.FINAL), ("温县财政局", desk.FINAL)]
+    audit_id = db.find_report("温县审计局", 2022)
+    assert audit_id is not None and db.load_report(audit_id) == audit
+    assert "汇总台收取" in (db.history(audit_id)[-1].note or "")
+    assert db.load_report(db.find_report("温县财政局", 2022) or 0) == final  # the 定稿 is not changed

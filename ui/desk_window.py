@@ -285,15 +285,21 @@ class DeskWindow(QMainWindow):
             self._remember()
 
     def choose_files(self) -> None:
-        if self.folder is None:
-            self.statusBar().showMessage("请先打开收件文件夹：收取的文件会复制到其中保存。", 10_000)
+        if self.folder is None and self.source_db is None:
+            self.statusBar().showMessage(
+                "请先打开收件文件夹（收取的文件会复制到其中保存）或本机数据库。", 10_000
+            )
             return
         names, _ = QFileDialog.getOpenFileNames(self, "收取报告文件", "", RECEIVABLE_FILTER)
         if names:
             self.take_files([Path(n) for n in names])
 
     def take_files(self, paths: Sequence[Path]) -> None:
-        """Files from e-mail or a USB stick copied into the folder, then the folder received again."""
+        """Files from e-mail or a USB stick copied into the folder, then the folder received again; for
+        the database's board, read (off the GUI thread) and stored in the database."""
+        if self.source_db is not None:
+            self._receive(paths, self._into_database)
+            return
         assert self.folder is not None
         taken, problems = 0, []
         for path in paths:
@@ -324,16 +330,36 @@ class DeskWindow(QMainWindow):
             return
         self.source_db, self.folder = None, folder
         self._load_memory()
+        self._receive(paths, self._received)
+
+    def _receive(self, paths: Sequence[Path], done: Callable[[object], None]) -> None:
         self.progress = QProgressDialog("正在读取收到的报告…", "取消", 0, max(1, len(paths)), self)
         self.progress.setWindowTitle("汇总台")
         self.progress.setMinimumDuration(400)
         job = run_with_progress(
             lambda progress, cancelled: desk.receive_all(paths, progress, cancelled),
-            self._received,
+            done,
             lambda done, _total: self.progress.setValue(done) if self.progress else None,
             owner=self,
         )
         self.progress.canceled.connect(job.cancel)
+
+    def _into_database(self, result: object) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+        if self.source_db is None:
+            return
+        received: list[desk.Received]
+        unusable: list[desk.Unusable]
+        received, unusable = result  # type: ignore[misc]
+        kept, refused = desk.keep_in_database(self.source_db, received)
+        problems = [f"{u.file.name}：{u.reason}" for u in [*unusable, *refused]]
+        if problems:
+            self.dialogs.append(
+                show_message(self, f"有 {len(problems)} 个文件没有存入：\n" + "\n".join(problems))
+            )
+        self.statusBar().showMessage(f"已存入本机数据库 {kept} 份报告。", 15_000)
+        self.rebuild()
 
     def reload(self) -> None:
         """批量核对: read the folder again and check every report (the database: read it again)."""
