@@ -950,6 +950,20 @@ BOARD_HEADERS = (
 SEND_BACK_HEADERS = ("单位", "表格", "单元格", "问题（差多少）")
 
 
+BOARD_FILTERS: dict[str, Callable[[BoardRow], bool]] = {
+    "全部状态": lambda r: True,
+    MISSING: lambda r: r.status == MISSING,
+    DRAFT: lambda r: r.status == DRAFT,
+    FINAL: lambda r: r.status == FINAL,
+    "有错误": lambda r: r.errors > 0,
+    "有提示": lambda r: r.warnings > 0,
+    "有跨年问题": lambda r: bool(r.cross_year),
+    "纸质件校验码不一致": lambda r: r.confirmed is False,
+    "不在名单中": lambda r: r.received is not None and not r.on_roster,
+    "另有重复文件": lambda r: bool(r.others),
+}
+
+
 def board_cells(row: BoardRow) -> tuple[str | int, ...]:
     """One board row as the screen and the exported list show it (counts as numbers, to sort)."""
     sig = row.signature

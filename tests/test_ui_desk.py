@@ -111,6 +111,14 @@ def test_board_of_fifty(qtbot: QtBot, inbox: Path, tmp_path: Path) -> None:
     assert window.proxy.rowCount() == 4
     window.status_filter.setCurrentText(desk.MISSING)
     assert sorted(_column(window, 0)) == ROSTER[45:]
+    window.status_filter.setCurrentText("另有重复文件")
+    assert sorted(_column(window, 0)) == [ROSTER[i] for i in sorted(TWICE)]
+    window.status_filter.setCurrentText("不在名单中")
+    assert _column(window, 0) == ["温县第4局"]
+    window.status_filter.setCurrentText("有跨年问题")
+    assert _column(window, 0) and set(_column(window, 0)) <= set(
+        ROSTER[:10]
+    )  # only those with last year's report
     window.status_filter.setCurrentText("全部状态")
     window.search.setText("第1")
     assert sorted(_column(window, 0)) == ROSTER[10:20]

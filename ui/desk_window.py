@@ -56,8 +56,6 @@ if TYPE_CHECKING:
     from ui.desk_roster import RosterDialog
     from ui.main_window import MainWindow
 
-_ALL = "全部状态"
-_TROUBLE = "有错误"
 _SORT = Qt.ItemDataRole.UserRole + 1
 RECEIVABLE_FILTER = "报告文件 (*.json *.zip *.docx *.doc *.pdf *.html *.htm *.txt);;所有文件 (*)"
 
@@ -175,7 +173,7 @@ class DeskWindow(QMainWindow):
         self.search.setPlaceholderText("按单位名称搜索")
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
-        self.status_filter.addItems([_ALL, desk.MISSING, desk.DRAFT, desk.FINAL, _TROUBLE])
+        self.status_filter.addItems(list(desk.BOARD_FILTERS))
         self.model = QStandardItemModel(0, len(desk.BOARD_HEADERS), self)
         self.model.setHorizontalHeaderLabels(list(desk.BOARD_HEADERS))
         self.proxy = _BoardFilter(self)
@@ -422,7 +420,8 @@ class DeskWindow(QMainWindow):
 
     def _filter(self) -> None:
         self.proxy.search = self.search.text().strip()
-        self.proxy.status = self.status_filter.currentText()
+        self.proxy.rows = self.board.rows
+        self.proxy.wanted = desk.BOARD_FILTERS[self.status_filter.currentText()]
         self.proxy.invalidate()
 
     # ------------------------------------------------------------ one row
@@ -589,19 +588,20 @@ class DeskWindow(QMainWindow):
 
 
 class _BoardFilter(QSortFilterProxyModel):
-    search = ""
-    status = _ALL
+    """The board's rows by name searched and by one of `desk.BOARD_FILTERS` (the model's rows are the
+    board's rows, in order)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.search = ""
+        self.rows: list[desk.BoardRow] = []
+        self.wanted: Callable[[desk.BoardRow], bool] = desk.BOARD_FILTERS["全部状态"]
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        model = self.sourceModel()
-        name = str(model.index(source_row, 0, source_parent).data())
-        status = str(model.index(source_row, 1, source_parent).data())
-        errors = model.index(source_row, 2, source_parent).data(_SORT)
-        if self.search and self.search not in name:
-            return False
-        if self.status == _TROUBLE:
-            return isinstance(errors, int) and errors > 0
-        return self.status == _ALL or status == self.status
+        if source_row >= len(self.rows):
+            return True
+        row = self.rows[source_row]
+        return (not self.search or self.search in row.agency) and self.wanted(row)
 
 
 def _report_html(report: Report) -> str:
