@@ -1,4 +1,4 @@
-"""Every change to the open report goes through `ReportDocument`: 定稿, 解除定稿, restoring a revision,
+"""Every change to the open report goes through `ReportDocument`: 定稿, 解除定稿, restoring a revision, renaming,
 and reading its history — no view reaches past the document into the storage."""
 
 from __future__ import annotations
@@ -80,5 +80,28 @@ def test_restore_is_refused_while_an_edit_is_unsaved(qtbot: QtBot, db_path: Path
             lock.close()
         assert document.flush()
         assert db.load_report(document.report_id).values["requests.1.natural_person"] == 25
+    finally:
+        db.close()
+
+
+def test_rename_through_the_document_keeps_an_unsaved_edit(qtbot: QtBot, db_path: Path, seed: Report) -> None:
+    db = Database.open(db_path, timeout=0.2)
+    try:
+        document = ReportDocument(db, db.create_report(seed))
+        lock = WriteLock(db_path)
+        try:
+            document.set_values({"requests.1.natural_person": Decimal(26)})
+            with pytest.raises(UserError) as refused:
+                document.rename("温县人民政府办公室", 2022)
+            assert "还没有保存" in refused.value.message and "不能改名" in refused.value.message
+        finally:
+            lock.close()
+        assert db.load_report(document.report_id).agency == seed.agency  # nothing renamed
+        with qtbot.waitSignal(document.reloaded):
+            document.rename("温县人民政府办公室", 2022)
+        stored = db.load_report(document.report_id)
+        assert (stored.agency, stored.year) == ("温县人民政府办公室", 2022)
+        assert stored.values["requests.1.natural_person"] == 26  # the edit saved first, under the new name
+        assert document.report.title == stored.title and document.history()[0].kind == "rename"
     finally:
         db.close()

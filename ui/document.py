@@ -218,6 +218,14 @@ class ReportDocument(QObject):
         self.db.restore_revision(self.report_id, revision_id)
         self.reload()
 
+    def rename(self, agency: str, year: int) -> None:
+        """Another 机关名称 or 年度 for the open report (a revision of its own); refused (`UserError`)
+        while an edit is still unsaved, which would otherwise be stored under the old name."""
+        if not self.flush():
+            raise UserError(f"刚才的修改还没有保存（{self.save_error}），现在不能改名。请等保存成功后再试。")
+        self.db.rename_report(self.report_id, agency, year)
+        self.reload()
+
     def reload(self) -> None:
         """Re-read the report from the database (after an import elsewhere or a status change)."""
         self.flush()

@@ -21,8 +21,9 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStackedWidget, QWidget
 
+from core.errors import UserError
 from core.paths import data_dir
-from ui.crash import APP_TITLE
+from ui.crash import APP_TITLE, show_message
 from ui.database_actions import DatabaseActions
 from ui.report_files import ReportFileActions
 
@@ -252,14 +253,24 @@ class MainWindow(DatabaseActions, ReportFileActions):
         dialog = RenameDialog(
             self.db.agencies(), report.agency, report.year, self._is_taken, self.today(), self
         )
-        if dialog.exec() == RenameDialog.DialogCode.Accepted:
-            self.db.rename_report(report_id, dialog.agency, dialog.year)
-            self.refresh_list()
-            if self.document is not None and self.document.report_id == report_id:
-                self.document.reload()
-                assert self.editor is not None
-                self.editor.refresh_status()
-                self.setWindowTitle(f"{self.document.report.title} — {APP_TITLE}")
+        if dialog.exec() != RenameDialog.DialogCode.Accepted:
+            return
+        document = (
+            self.document if self.document is not None and self.document.report_id == report_id else None
+        )
+        try:
+            if document is not None:  # the open report changes through its document, as every edit does
+                document.rename(dialog.agency, dialog.year)
+            else:
+                self.db.rename_report(report_id, dialog.agency, dialog.year)
+        except UserError as exc:
+            show_message(self, exc.message)
+            return
+        self.refresh_list()
+        if document is not None:
+            assert self.editor is not None
+            self.editor.refresh_status()
+            self.setWindowTitle(f"{document.report.title} — {APP_TITLE}")
 
     @Slot(int)
     def delete_report(self, report_id: int) -> None:
