@@ -47,6 +47,7 @@ from core.names import safe_file_name
 from core.paths import write_atomically
 from core.report import Report
 from core.rules import check
+from ui import desk_review
 from ui.crash import show_message
 from ui.findings_panel import FindingsPanel
 from ui.worker import run_in_background, run_with_progress
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 
 _ALL = "全部状态"
 _TROUBLE = "有错误"
+_REVIEW = "须核对"
 _SORT = Qt.ItemDataRole.UserRole + 1
 
 
@@ -145,6 +147,7 @@ class DeskWindow(QMainWindow):
         add(
             (
                 ("打开报告", self.open_selected),
+                ("核对读入…", self.review_selected),
                 ("核对校验码…", self.confirm_selected),
                 ("确认单位名称…", self.answer_selected),
             )
@@ -164,7 +167,7 @@ class DeskWindow(QMainWindow):
         self.search.setPlaceholderText("按单位名称搜索")
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
-        self.status_filter.addItems([_ALL, desk.MISSING, desk.DRAFT, desk.FINAL, _TROUBLE])
+        self.status_filter.addItems([_ALL, desk.MISSING, desk.DRAFT, desk.FINAL, _TROUBLE, _REVIEW])
         self.model = QStandardItemModel(0, len(desk.BOARD_HEADERS), self)
         self.model.setHorizontalHeaderLabels(list(desk.BOARD_HEADERS))
         self.proxy = _BoardFilter(self)
@@ -180,7 +183,7 @@ class DeskWindow(QMainWindow):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.doubleClicked.connect(lambda _index: desk_review.open_row(self))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel("请打开收到报告的文件夹。")
         top = QHBoxLayout()
@@ -275,6 +278,7 @@ class DeskWindow(QMainWindow):
             f"{year} 年度：应报 {len(self.roster) or len(rows)} 个单位，已定稿 {final}，已交草稿 {draft}，"
             f"未交 {len(self.board.missing)}，有错误 {wrong}，不能使用的文件 {len(self.board.unusable)} 个。"
         )
+        desk_review.summary_note(self)
         self._filter()
 
     def _items(self, row: desk.BoardRow) -> list[QStandardItem]:
@@ -325,6 +329,10 @@ class DeskWindow(QMainWindow):
         self.dialogs.append(viewer)
         viewer.show()
         return viewer
+
+    def review_selected(self) -> None:
+        """核对读入…: a report read from a published file, reviewed beside its source (ui.desk_review)."""
+        desk_review.review_row(self)
 
     def confirm_selected(self, code: str | None = None) -> bool | None:
         """The paper copy's 校验码 typed in, compared with the file, remembered in the folder."""
@@ -429,6 +437,7 @@ class DeskWindow(QMainWindow):
 class _BoardFilter(QSortFilterProxyModel):
     search = ""
     status = _ALL
+    review: set[str] = set()  # noqa: RUF012  # the rows 须核对读入, set with the board
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         model = self.sourceModel()
@@ -439,6 +448,8 @@ class _BoardFilter(QSortFilterProxyModel):
             return False
         if self.status == _TROUBLE:
             return isinstance(errors, int) and errors > 0
+        if self.status == _REVIEW:
+            return name in self.review
         return self.status == _ALL or status == self.status
 
 
