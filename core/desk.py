@@ -527,7 +527,7 @@ def make_board(
         if name in asked:
             row.suggestion = asked[name].agency
         if best.doubtful:
-            row.notes.append(f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
+            row.notes.insert(0, f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
         if row.others:
             row.notes.append(f"另有 {len(row.others)} 个文件也是这份报告，用的是这一个")
         _apply_typed(row, memory, year)

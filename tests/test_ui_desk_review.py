@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from core import desk
@@ -138,6 +138,8 @@ def test_word_file_reviewed_and_saved_as_the_standing_report(
     assert review.agency.text() == WORD and review.year.value() == 2022
     assert review.cell_item(DAMAGED).background().color() == UNREAD
     assert review.cell_item(DAMAGED).text() == ""
+    tabs = review.findChild(QTabWidget)
+    assert tabs is not None and tabs.tabText(tabs.currentIndex()) == "第三部分"  # the unread cell
     _shot(review, "review-docx.png")
     review.cell_item(DAMAGED).setText("4321")  # the user reads the source and types what it should say
     assert review.cell_item(DAMAGED).background().color() != UNREAD

@@ -96,6 +96,6 @@ def summary_note(window: DeskWindow) -> None:
     window.proxy.review = {r.agency for r in rows}
     if rows:
         window.summary.setText(
-            f"{window.summary.text()}须核对读入 {len(rows)} 个单位（读自 Word、PDF 或网页，有没有把握"
-            "或没有读到的格）：选中后点「核对读入…」，或筛选「须核对」。"
+            f"{window.summary.text()}须核对读入 {len(rows)} 个单位（读自 Word、PDF 或网页，有的格没有把握"
+            "或没有读到）：选中后点「核对读入…」，或筛选「须核对」。"
         )

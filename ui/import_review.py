@@ -99,6 +99,9 @@ class ImportReview(QDialog):
         tabs = QTabWidget()
         for table in self.spec.tables:
             tabs.addTab(self._table_widget(table.key), f"第{table.section}部分")
+        marked = [t.key for t in self.spec.tables if any(a in self.status for a in t.value_positions)]
+        if marked:  # open where the first cell to look at is
+            tabs.setCurrentIndex([t.key for t in self.spec.tables].index(marked[0]))
         notes = QListWidget()
         notes.addItems(imported.notes or ["（没有需要说明的情况）"])
         right = QWidget()
@@ -233,6 +236,8 @@ def _source_view(text: str, pdf: Path | bytes | None) -> QWidget:
                 column.addWidget(label)
             area = QScrollArea()
             area.setWidget(holder)
+            bar = area.verticalScrollBar().sizeHint().width()
+            area.setMinimumWidth(holder.sizeHint().width() + bar + 2 * area.frameWidth())  # a page's width
             return area
     source = QPlainTextEdit(text)
     source.setReadOnly(True)
