@@ -99,9 +99,9 @@ class ImportReview(QDialog):
         tabs = QTabWidget()
         for table in self.spec.tables:
             tabs.addTab(self._table_widget(table.key), f"第{table.section}部分")
-        marked = [t.key for t in self.spec.tables if any(a in self.status for a in t.value_positions)]
-        if marked:  # open where the first cell to look at is
-            tabs.setCurrentIndex([t.key for t in self.spec.tables].index(marked[0]))
+        first = next((a for a in self.spec.cells if a in self.status), None)
+        if first is not None:  # open where the first cell to look at is
+            tabs.setCurrentWidget(self.tables[self.spec.cells[first].table.key])
         notes = QListWidget()
         notes.addItems(imported.notes or ["（没有需要说明的情况）"])
         right = QWidget()
@@ -131,6 +131,10 @@ class ImportReview(QDialog):
         layout.addWidget(buttons)
         self.resize(1300, 720)
         self._refresh()
+        self._fit_columns()
+        if first is not None:
+            item = self.cell_item(first)
+            item.tableWidget().scrollToItem(item)
 
     def _table_widget(self, key: str) -> QTableWidget:
         table = self.spec.table(key)
@@ -149,15 +153,20 @@ class ImportReview(QDialog):
             widget.setItem(placed.row, placed.col, item)
             if cell.rowspan > 1 or cell.colspan > 1:
                 widget.setSpan(placed.row, placed.col, cell.rowspan, cell.colspan)
-        widget.resizeColumnsToContents()
-        value_columns = {p.col for p in table.placed if p.cell.address is not None}
-        least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
-        for col in range(table.grid_columns):
-            width = min(widget.columnWidth(col), 160)
-            widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
         widget.itemChanged.connect(self._edited)
         self.tables[key] = widget
         return widget
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its labels and the numbers read (those set by the first refresh)."""
+        for key, widget in self.tables.items():
+            table = self.spec.table(key)
+            widget.resizeColumnsToContents()
+            value_columns = {p.col for p in table.placed if p.cell.address is not None}
+            least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
+            for col in range(table.grid_columns):
+                width = min(widget.columnWidth(col), 160)
+                widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
 
     def cell_item(self, address: str) -> QTableWidgetItem:
         info = self.spec.cells[address]
