@@ -27,7 +27,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -806,9 +806,9 @@ def reviewable(received: Received | None) -> bool:
     return received is not None and received.file is not None and received.published is not None
 
 
-def read_published(received: Received) -> Published:
+def read_published(received: Received, reviewed: Report | None = None) -> Published:
     """The published file a received report was read from, read again: the file, or the Word/PDF
-    file inside its package."""
+    file inside its package. Reviewed before: its `reviewed` copy's cells, which the user vouched for."""
     from core.read import read_file
 
     if not reviewable(received):
@@ -818,16 +818,29 @@ def read_published(received: Received) -> Published:
     try:
         if received.file.suffix.lower() != ".zip":
             path = received.file
-            return Published(read_file(path), name, path if _is_pdf(name) else None)
-        with zipfile.ZipFile(received.file) as package, tempfile.TemporaryDirectory() as tmp:
-            inner = _copy_member(package, name, Path(tmp))
-            return Published(read_file(inner), name, inner.read_bytes() if _is_pdf(name) else None)
+            published = Published(read_file(path), name, path if _is_pdf(name) else None)
+        else:
+            with zipfile.ZipFile(received.file) as package, tempfile.TemporaryDirectory() as tmp:
+                inner = _copy_member(package, name, Path(tmp))
+                published = Published(read_file(inner), name, inner.read_bytes() if _is_pdf(name) else None)
     except FileNotFoundError:
         raise UserError(f"找不到文件“{received.file.name}”，它可能已被移走，请重新打开收件文件夹。") from None
     except (KeyError, zipfile.BadZipFile):
         raise UserError(f"“{received.file.name}”已被改动，请重新打开收件文件夹。") from None
     except OSError as exc:
         raise UserError(f"无法读取“{received.file.name}”：{os_reason(exc)}。") from None
+    if reviewed is None:
+        return published
+    again = replace(published.imported, report=reviewed, doubtful=[], unread=[])  # nothing left to doubt
+    return replace(published, imported=again)
+
+
+def original_of(row: BoardRow, received: Sequence[Received]) -> Received | None:
+    """The received published file whose reviewed copy stands on `row` (to review it again)."""
+    if row.received is None or not is_reviewed(row.received.file):
+        return None
+    mine = [r for r in received if reviewable(r) and r.file in row.others]
+    return next((r for r in mine if r.file and reviewed_path(r.file) == row.file), None)
 
 
 def _is_pdf(name: str) -> bool:

@@ -100,11 +100,14 @@ def _notes(window: DeskWindow, agency: str) -> str:
 def _review(qtbot: QtBot, window: DeskWindow, agency: str) -> ImportReview:
     window.select(agency)
     window.actions_by_name["核对读入…"].trigger()
-    qtbot.waitUntil(lambda: window.findChild(ImportReview) is not None, timeout=30_000)
-    review = window.findChild(ImportReview)
-    assert review is not None
+    qtbot.waitUntil(lambda: bool(_shown(window)), timeout=30_000)
+    (review,) = _shown(window)
     qtbot.waitExposed(review)
     return review
+
+
+def _shown(window: DeskWindow) -> list[ImportReview]:
+    return [r for r in window.findChildren(ImportReview) if r.isVisible()]  # not one closed before
 
 
 def _button(review: ImportReview, which: QDialogButtonBox.StandardButton) -> object:
@@ -161,6 +164,17 @@ def test_word_file_reviewed_and_saved_as_the_standing_report(
     assert sorted(p.name for p in inbox.iterdir()) == sorted(
         [f"{WORD}.docx", saved.name, f"{OTHER}.json", f"{OFFICE}报送.zip"]
     )
+
+    review = _review(qtbot, window, WORD)  # reviewed again: the saved cells beside the same source
+    assert review.windowTitle() == f"核对读入：{WORD}.docx"
+    assert review.cell_item(DAMAGED).text() == "4321"
+    assert review.cell_item(DAMAGED).background().color() != UNREAD
+    review.cell_item(DAMAGED).setText("4322")
+    _button(review, QDialogButtonBox.StandardButton.Ok).click()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: read_report(saved).values[DAMAGED] == Decimal(4322), timeout=10_000)
+    assert len(list(inbox.iterdir())) == 4 and original.read_bytes() == before  # its own copy overwritten
+    assert _row(window, WORD).received.report.values[DAMAGED] == Decimal(4322)  # type: ignore[union-attr]
+    assert _row(window, WORD).others == [original]
 
     window.close()  # a desk opened on the folder again reads the same board
     board = desk.open_desk(inbox, 2022, [WORD, OTHER, OFFICE])
@@ -225,10 +239,10 @@ def test_double_click_offers_the_review_only_where_cells_are_to_review(
     seen: list[str] = []
     answer_boxes("核对读入", seen, once=True)
     double_click(WORD)
-    qtbot.waitUntil(lambda: window.findChild(ImportReview) is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: bool(_shown(window)), timeout=30_000)
     assert seen and "1 个格" in seen[0] and f"{WORD}.docx" in seen[0]
-    review = window.findChild(ImportReview)
-    assert review is not None and review.agency.text() == WORD
+    (review,) = _shown(window)
+    assert review.agency.text() == WORD
     review.reject()
     window.select(OTHER)
     window.actions_by_name["核对读入…"].trigger()  # a row not read from a published file

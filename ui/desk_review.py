@@ -32,15 +32,20 @@ def review_row(window: DeskWindow) -> None:
     row = window._need_report()
     if row is None or row.received is None:
         return
-    if not desk.reviewable(row.received):
+    original = desk.original_of(row, window.received)  # reviewed before: again, from its saved cells
+    source = original or row.received
+    if not desk.reviewable(source):
         window.statusBar().showMessage(
             f"“{row.agency}”的报告不是从 Word、PDF 或网页文件读入的，无须核对读入。", 10_000
         )
         return
-    received = row.received
-    name = received.published or ""
+    reviewed = row.received.report if original else None
     read_then_review(
-        window, lambda: desk.read_published(received), name, lambda p: _show(window, received, p), TITLE
+        window,
+        lambda: desk.read_published(source, reviewed),
+        source.published or "",
+        lambda p: _show(window, source, p),
+        TITLE,
     )
 
 
