@@ -27,9 +27,8 @@ from core.exchange import read_report, write_report
 from core.write import render
 from tests.conftest import FIXTURES
 from tests.helpers import distinct_report
-from tests.qt_helpers import answer_boxes
+from tests.qt_helpers import answer_boxes, open_desk
 from ui.desk_window import DeskWindow, ReportViewer
-from ui.fonts import ensure_chinese_font
 from ui.import_review import UNREAD, ImportReview
 
 SHOTS = Path(os.environ.get("NIANBAO_SHOTS", "/tmp/deskreview"))
@@ -71,16 +70,7 @@ def inbox(tmp_path: Path) -> Path:
 
 
 def _open(qtbot: QtBot, inbox: Path, tmp_path: Path, year: int) -> DeskWindow:
-    ensure_chinese_font()
-    window = DeskWindow()
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    roster = tmp_path / "名单.csv"
-    roster.write_text("单位名称\n" + "\n".join([WORD, OTHER, OFFICE]) + "\n", "utf-8")
-    window.set_roster(roster)
-    window.year_box.setValue(year)
-    window.open_folder(inbox)
+    window = open_desk(qtbot, inbox, [WORD, OTHER, OFFICE], year, tmp_path)
     qtbot.waitUntil(lambda: len(window.received) == 3, timeout=60_000)
     return window
 
@@ -185,9 +175,9 @@ def test_word_file_reviewed_and_saved_as_the_standing_report(
 def test_pdf_inside_a_package_shows_its_pages_and_is_saved_beside_the_package(
     qtbot: QtBot, inbox: Path, tmp_path: Path
 ) -> None:
+    window = _open(qtbot, inbox, tmp_path, 2021)
     package = inbox / f"{OFFICE}报送.zip"
     before = package.read_bytes()
-    window = _open(qtbot, inbox, tmp_path, 2021)
     review = _review(qtbot, window, OFFICE)
     assert review.windowTitle() == "核对读入：温县政府办2021年报.pdf"
     pages = [w for w in review.findChildren(QLabel) if w.pixmap() is not None and not w.pixmap().isNull()]
