@@ -27,7 +27,7 @@ import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -44,6 +44,7 @@ from core.report import MAX_AGENCY, Report, Signature
 from core.rules import Finding, check, fmt, resolved_values, severity_counts
 
 if TYPE_CHECKING:
+    from core.read.mapper import Imported
     from core.storage import Database
 
 log = logging.getLogger(__name__)
@@ -394,6 +395,7 @@ class Received:
     final_code: str | None = None  # the 校验码 its package declares for the 定稿
     doubtful: tuple[str, ...] = ()  # cells an imported file could not vouch for (doubtful or unread)
     notes: tuple[str, ...] = ()
+    published: str | None = None  # read through the import readers: that file's name (a package's member)
 
 
 @dataclass(frozen=True)
@@ -424,20 +426,21 @@ def receive(path: Path) -> Received:
         raise UserError(f"无法读取：{os_reason(exc)}。") from None
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return Received(path, exchange.read_report(path), arrived)
+        return Received(path, exchange.read_report(path), arrived, notes=_reviewed_note(path))
     if suffix == ".zip":
         return _receive_package(path, arrived)
     if suffix in IMPORTABLE:
-        return _receive_imported(path, path, arrived)
+        return _receive_imported(path, path, arrived, path.name)
     raise UserError("不是报告文件（可以收的是报告文件 .json、报送包 .zip、Word、PDF、网页和文本）。")
 
 
-def _receive_imported(path: Path, shown: Path, arrived: dt.datetime) -> Received:
+def _receive_imported(path: Path, shown: Path, arrived: dt.datetime, name: str) -> Received:
     from core.read import read_file  # only a desk with published files loads the readers
 
     imported = read_file(path)
     cells = tuple(dict.fromkeys([*imported.doubtful, *imported.unread]))
-    return Received(shown, imported.report, arrived, doubtful=cells, notes=tuple(imported.notes))
+    notes = tuple(imported.notes)
+    return Received(shown, imported.report, arrived, doubtful=cells, notes=notes, published=name)
 
 
 def _receive_package(path: Path, arrived: dt.datetime) -> Received:
@@ -460,9 +463,8 @@ def _receive_package(path: Path, arrived: dt.datetime) -> Received:
                 if not others:
                     raise UserError("压缩包中没有报告文件。")
                 with tempfile.TemporaryDirectory() as tmp:  # the readers read files
-                    inner = Path(tmp) / f"report{Path(others[0]).suffix.lower()}"
-                    inner.write_bytes(package.read(others[0]))
-                    received = _receive_imported(inner, path, arrived)
+                    inner = _copy_member(package, others[0], Path(tmp))
+                    received = _receive_imported(inner, path, arrived, others[0])
     except zipfile.BadZipFile:
         raise UserError("不是有效的压缩包（.zip）文件。") from None
     except UnicodeDecodeError:
@@ -627,10 +629,10 @@ class Board:
         }
 
 
-def _rank(r: Received) -> tuple[bool, bool, dt.datetime]:
+def _rank(r: Received) -> tuple[bool, bool, dt.datetime, bool]:
     """Which of several files for one agency and year stands: a 定稿, then a fully read one, then the
-    latest to arrive."""
-    return (r.final_code is not None, not r.doubtful, r.arrived)
+    latest to arrive (a reviewed copy before its original when the clock cannot tell them apart)."""
+    return (r.final_code is not None, not r.doubtful, r.arrived, is_reviewed(r.file))
 
 
 def make_board(
@@ -671,7 +673,7 @@ def make_board(
         if name in asked:
             row.suggestion = asked[name].agency
         if best.doubtful:
-            row.notes.append(f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
+            row.notes.insert(0, f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
         if row.others:
             row.notes.append(f"另有 {len(row.others)} 个文件也是这份报告，用的是这一个")
         _apply_typed(row, memory, year)
@@ -961,6 +963,7 @@ BOARD_FILTERS: dict[str, Callable[[BoardRow], bool]] = {
     "纸质件校验码不一致": lambda r: r.confirmed is False,
     "不在名单中": lambda r: r.received is not None and not r.on_roster,
     "另有重复文件": lambda r: bool(r.others),
+    "须核对": lambda r: needs_review(r),
 }
 
 
@@ -1012,3 +1015,106 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[str |
     sheet.set_column(1, len(headers) - 1, 14)
     book.close()
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- reviewing what the readers read
+
+
+REVIEWED = "（已核对）"  # the mark of the exchange file the desk saves after 核对读入
+_REVIEWED_STEM = 60  # characters of the original's name kept: the mark must survive the length limit
+
+
+def _copy_member(package: zipfile.ZipFile, member: str, folder: Path) -> Path:
+    """A package's member as a file in `folder` (the readers read files)."""
+    if package.getinfo(member).file_size > exchange.MAX_FILE_BYTES * 10:
+        raise UserError("压缩包中的文件太大，不是报送包。")
+    inner = folder / f"report{Path(member).suffix.lower()}"
+    inner.write_bytes(package.read(member))
+    return inner
+
+
+@dataclass(frozen=True)
+class Published:
+    """A published file read again to be reviewed beside its source."""
+
+    imported: Imported
+    name: str  # the file's name (a package's member)
+    pdf: Path | bytes | None  # a PDF, to show its pages: the file, or a package member's bytes
+
+
+def reviewable(received: Received | None) -> bool:
+    """Whether a report was read from a published file kept in the folder (it can be reviewed)."""
+    return received is not None and received.file is not None and received.published is not None
+
+
+def read_published(received: Received, reviewed: Report | None = None) -> Published:
+    """The published file a received report was read from, read again: the file, or the Word/PDF
+    file inside its package. Reviewed before: its `reviewed` copy's cells, which the user vouched for."""
+    from core.read import read_file
+
+    if not reviewable(received):
+        raise UserError("这份报告不是从 Word、PDF 或网页文件读入的，无须核对读入。")
+    assert received.file is not None and received.published is not None
+    name = received.published
+    try:
+        if received.file.suffix.lower() != ".zip":
+            path = received.file
+            published = Published(read_file(path), name, path if _is_pdf(name) else None)
+        else:
+            with zipfile.ZipFile(received.file) as package, tempfile.TemporaryDirectory() as tmp:
+                inner = _copy_member(package, name, Path(tmp))
+                published = Published(read_file(inner), name, inner.read_bytes() if _is_pdf(name) else None)
+    except FileNotFoundError:
+        raise UserError(f"找不到文件“{received.file.name}”，它可能已被移走，请重新打开收件文件夹。") from None
+    except (KeyError, zipfile.BadZipFile):
+        raise UserError(f"“{received.file.name}”已被改动，请重新打开收件文件夹。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取“{received.file.name}”：{os_reason(exc)}。") from None
+    if reviewed is None:
+        return published
+    again = replace(published.imported, report=reviewed, doubtful=[], unread=[])  # nothing left to doubt
+    return replace(published, imported=again)
+
+
+def original_of(row: BoardRow, received: Sequence[Received]) -> Received | None:
+    """The received published file whose reviewed copy stands on `row` (to review it again)."""
+    if row.received is None or not is_reviewed(row.received.file):
+        return None
+    mine = [r for r in received if reviewable(r) and r.file in row.others]
+    return next((r for r in mine if r.file and reviewed_path(r.file) == row.file), None)
+
+
+def _is_pdf(name: str) -> bool:
+    return name.lower().endswith(".pdf")
+
+
+def reviewed_path(original: Path) -> Path:
+    """Where the reviewed copy of a published file goes: beside it, named after it."""
+    return original.with_name(safe_file_name(f"{original.name[:_REVIEWED_STEM]}{REVIEWED}", ".json"))
+
+
+def is_reviewed(path: Path | None) -> bool:
+    return path is not None and path.suffix.lower() == ".json" and path.stem.endswith(REVIEWED)
+
+
+def _reviewed_note(path: Path) -> tuple[str, ...]:
+    return ("已对照原件核对读入",) if is_reviewed(path) else ()
+
+
+def save_reviewed(report: Report, original: Path) -> Path:
+    """The reviewed report as an exchange file beside its original (never over it; over an earlier
+    reviewed copy, which is the desk's own)."""
+    path = reviewed_path(original)
+    if path.resolve() == original.resolve():
+        raise UserError(f"核对结果不能覆盖原文件“{original.name}”。")
+    exchange.write_report(report, path)
+    return path
+
+
+def needs_review(row: BoardRow) -> bool:
+    """Whether a row's standing report was read with cells not vouched for (须核对读入)."""
+    return reviewable(row.received) and row.received is not None and bool(row.received.doubtful)
+
+
+def to_review(board: Board) -> list[BoardRow]:
+    return [r for r in board.rows if needs_review(r)]

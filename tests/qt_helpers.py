@@ -8,8 +8,9 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QInputMethodEvent
@@ -22,6 +23,9 @@ from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.sign_print import SignPrintPage
+
+if TYPE_CHECKING:
+    from ui.desk_window import DeskWindow
 
 TODAY = dt.date(2023, 1, 10)  # reports written in January 2023 are about 2022
 
@@ -72,6 +76,24 @@ def open_sign_page(qtbot: QtBot, db: Database) -> SignPrintPage:
     with qtbot.waitSignal(page.preview_ready, timeout=60_000):
         window.editor.show_page(window.editor.nav.count() - 1)
     return page
+
+
+def open_desk(qtbot: QtBot, folder: Path, roster: Sequence[str], year: int, tmp_path: Path) -> DeskWindow:
+    """The desk window at 1366×768 with a roster file of these names, for `year`, receiving `folder`
+    (still reading it when this returns)."""
+    from ui.desk_window import DeskWindow
+
+    ensure_chinese_font()
+    window = DeskWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    roster_file = tmp_path / "名单.csv"
+    roster_file.write_text("单位名称\n" + "\n".join(roster) + "\n", "utf-8")
+    window.set_roster(roster_file)
+    window.year_box.setValue(year)
+    window.open_folder(folder)
+    return window
 
 
 def on_next_modal(action: Callable[[QWidget], None]) -> None:

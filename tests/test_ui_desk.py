@@ -21,9 +21,8 @@ from core.fingerprint import fingerprint
 from core.rules import resolved_values
 from core.storage import Database
 from tests.helpers import distinct_report
-from tests.qt_helpers import import_seed, open_window
+from tests.qt_helpers import import_seed, open_desk, open_window
 from ui.desk_window import DeskWindow, send_package
-from ui.fonts import ensure_chinese_font
 
 SHOTS = Path("/tmp/desk")
 ROSTER = [f"温县第{i:02d}局" for i in range(50)]
@@ -72,16 +71,7 @@ def _column(window: DeskWindow, column: int) -> list[str]:
 
 
 def _open(qtbot: QtBot, inbox: Path, tmp_path: Path) -> DeskWindow:
-    ensure_chinese_font()
-    window = DeskWindow()
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    roster = tmp_path / "名单.csv"
-    roster.write_text("单位名称\n" + "\n".join(ROSTER) + "\n", "utf-8")
-    window.set_roster(roster)
-    window.year_box.setValue(2022)
-    window.open_folder(inbox)
+    window = open_desk(qtbot, inbox, ROSTER, 2022, tmp_path)
     qtbot.waitUntil(lambda: window.model.rowCount() == 51, timeout=60_000)
     return window
 

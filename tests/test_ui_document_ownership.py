@@ -1,5 +1,5 @@
-"""Every change to the open report goes through `ReportDocument`: 定稿, 解除定稿, restoring a revision, renaming,
-and reading its history — no view reaches past the document into the storage."""
+"""Every change to the open report goes through `ReportDocument`: 定稿, 解除定稿, restoring a revision,
+renaming, and reading its history — no view reaches past the document into the storage."""
 
 from __future__ import annotations
 

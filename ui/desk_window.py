@@ -47,6 +47,7 @@ from core.names import safe_file_name
 from core.paths import write_atomically
 from core.report import Report
 from core.rules import check
+from ui import desk_review
 from ui.crash import show_message
 from ui.findings_panel import FindingsPanel
 from ui.worker import run_in_background, run_with_progress
@@ -154,6 +155,7 @@ class DeskWindow(QMainWindow):
         add(
             (
                 ("打开报告", self.open_selected),
+                ("核对读入…", self.review_selected),
                 ("核对校验码…", self.confirm_selected),
                 ("确认单位名称…", self.answer_selected),
             )
@@ -189,7 +191,7 @@ class DeskWindow(QMainWindow):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.doubleClicked.connect(lambda _index: desk_review.open_row(self))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel("请打开收到报告的文件夹，或看本机数据库中的报告。")
         top = QHBoxLayout()
@@ -403,6 +405,7 @@ class DeskWindow(QMainWindow):
             f"{year} 年度：应报 {len(self.roster) or len(rows)} 个单位，已定稿 {final}，已交草稿 {draft}，"
             f"未交 {len(self.board.missing)}，有错误 {wrong}，不能使用的文件 {len(self.board.unusable)} 个。"
         )
+        desk_review.summary_note(self)
         self._filter()
 
     def _items(self, row: desk.BoardRow) -> list[QStandardItem]:
@@ -456,6 +459,10 @@ class DeskWindow(QMainWindow):
         self.dialogs.append(viewer)
         viewer.show()
         return viewer
+
+    def review_selected(self) -> None:
+        """核对读入…: a report read from a published file, reviewed beside its source (ui.desk_review)."""
+        desk_review.review_row(self)
 
     def confirm_selected(self, code: str | None = None) -> bool | None:
         """The paper copy's 校验码 typed in, compared with the file, remembered in the folder."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,10 +65,16 @@ class ImportReview(QDialog):
     """The review screen: source beside the parsed tables; `report()` is what 导入 stores."""
 
     def __init__(
-        self, imported: Imported, name: str, pdf: Path | None, parent: QWidget | None = None
+        self,
+        imported: Imported,
+        name: str,
+        pdf: Path | bytes | None,
+        parent: QWidget | None = None,
+        title: str = "导入已发布的报告",
+        accept_text: str = "导入",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"导入已发布的报告：{name}")
+        self.setWindowTitle(f"{title}：{name}")
         self._report = imported.report.model_copy(deep=True)
         self.status = {a: "doubtful" for a in imported.doubtful} | {a: "unread" for a in imported.unread}
         self.spec = self._report.spec
@@ -86,12 +93,15 @@ class ImportReview(QDialog):
         form.addRow("年度", self.year)
         legend = QLabel(
             "黄色：没有把握，请对照原文核对；橙色：没有读到；红字：勾稽关系不符"
-            "（原文如此，导入不会改正）。在格中直接修改。"
+            "（原文如此，不会自动改正）。在格中直接修改。"
         )
         legend.setWordWrap(True)
         tabs = QTabWidget()
         for table in self.spec.tables:
             tabs.addTab(self._table_widget(table.key), f"第{table.section}部分")
+        first = next((a for a in self.spec.cells if a in self.status), None)
+        if first is not None:  # open where the first cell to look at is
+            tabs.setCurrentWidget(self.tables[self.spec.cells[first].table.key])
         notes = QListWidget()
         notes.addItems(imported.notes or ["（没有需要说明的情况）"])
         right = QWidget()
@@ -112,7 +122,7 @@ class ImportReview(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(accept_text)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
@@ -121,6 +131,10 @@ class ImportReview(QDialog):
         layout.addWidget(buttons)
         self.resize(1300, 720)
         self._refresh()
+        self._fit_columns()
+        if first is not None:
+            item = self.cell_item(first)
+            item.tableWidget().scrollToItem(item)
 
     def _table_widget(self, key: str) -> QTableWidget:
         table = self.spec.table(key)
@@ -139,15 +153,20 @@ class ImportReview(QDialog):
             widget.setItem(placed.row, placed.col, item)
             if cell.rowspan > 1 or cell.colspan > 1:
                 widget.setSpan(placed.row, placed.col, cell.rowspan, cell.colspan)
-        widget.resizeColumnsToContents()
-        value_columns = {p.col for p in table.placed if p.cell.address is not None}
-        least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
-        for col in range(table.grid_columns):
-            width = min(widget.columnWidth(col), 160)
-            widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
         widget.itemChanged.connect(self._edited)
         self.tables[key] = widget
         return widget
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its labels and the numbers read (those set by the first refresh)."""
+        for key, widget in self.tables.items():
+            table = self.spec.table(key)
+            widget.resizeColumnsToContents()
+            value_columns = {p.col for p in table.placed if p.cell.address is not None}
+            least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
+            for col in range(table.grid_columns):
+                width = min(widget.columnWidth(col), 160)
+                widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
 
     def cell_item(self, address: str) -> QTableWidgetItem:
         info = self.spec.cells[address]
@@ -213,7 +232,7 @@ class ImportReview(QDialog):
         self.accept()
 
 
-def _source_view(text: str, pdf: Path | None) -> QWidget:
+def _source_view(text: str, pdf: Path | bytes | None) -> QWidget:
     """The PDF's pages as images when there is one, else the text as read."""
     if pdf is not None:
         pages = _pdf_pages(pdf)
@@ -226,6 +245,8 @@ def _source_view(text: str, pdf: Path | None) -> QWidget:
                 column.addWidget(label)
             area = QScrollArea()
             area.setWidget(holder)
+            bar = area.verticalScrollBar().sizeHint().width()
+            area.setMinimumWidth(holder.sizeHint().width() + bar + 2 * area.frameWidth())  # a page's width
             return area
     source = QPlainTextEdit(text)
     source.setReadOnly(True)
@@ -233,10 +254,16 @@ def _source_view(text: str, pdf: Path | None) -> QWidget:
     return source
 
 
-def _pdf_pages(pdf: Path, width: int = 520) -> list[QImage]:
-    """Each page rendered once (the document is closed again: no viewer outlives this screen)."""
+def _pdf_pages(pdf: Path | bytes, width: int = 520) -> list[QImage]:
+    """Each page rendered once (the document is closed again: no viewer outlives this screen); a PDF
+    given as bytes (one inside a package) is rendered from a temporary copy, gone afterwards."""
     from PySide6.QtPdf import QPdfDocument
 
+    if isinstance(pdf, bytes):
+        with tempfile.TemporaryDirectory() as tmp:  # QPdfDocument loads a device only asynchronously
+            copy = Path(tmp) / "report.pdf"
+            copy.write_bytes(pdf)
+            return _pdf_pages(copy, width)
     document = QPdfDocument()
     try:
         if document.load(str(pdf)) != QPdfDocument.Error.None_:
@@ -295,29 +322,42 @@ def paste_published(window: MainWindow) -> None:
 
 
 def _read(window: MainWindow, work: Callable[[], tuple[Imported, str]], name: str, pdf: Path | None) -> None:
-    """Read off the GUI thread behind a cancellable progress box, then open the review screen."""
-    progress = QProgressDialog(f"正在读取“{name}”……", "取消", 0, 0, window)
-    progress.setWindowTitle("导入已发布的报告")
-    progress.setMinimumDuration(500)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.canceled.connect(progress.deleteLater)  # the job dies with it: its result is dropped
-
-    def done(result: tuple[Imported, str]) -> None:
-        progress.deleteLater()
+    def show(result: tuple[Imported, str]) -> None:
         imported, digest = result
         review = ImportReview(imported, name, pdf, window)
         review.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         review.accepted.connect(lambda: _store(window, review.report(), name, digest))
         review.open()
 
+    read_then_review(window, work, name, show)
+
+
+def read_then_review[T](
+    parent: QWidget,
+    work: Callable[[], T],
+    name: str,
+    show: Callable[[T], None],
+    title: str = "导入已发布的报告",
+) -> None:
+    """Read off the GUI thread behind a cancellable progress box, then `show` the review screen."""
+    progress = QProgressDialog(f"正在读取“{name}”……", "取消", 0, 0, parent)
+    progress.setWindowTitle(title)
+    progress.setMinimumDuration(500)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.canceled.connect(progress.deleteLater)  # the job dies with it: its result is dropped
+
+    def done(result: T) -> None:
+        progress.deleteLater()
+        show(result)
+
     def failed(exc: BaseException) -> None:
         progress.deleteLater()
         if isinstance(exc, UserError):
-            show_message(window, exc.message)
+            show_message(parent, exc.message)
             return
         # a reader library tripped over the file: a bad file to the user, a trace in the log for us
         log.error("reading %s failed", name, exc_info=(type(exc), exc, exc.__traceback__))
-        show_message(window, f"无法读取“{name}”，它可能已损坏或不是年度报告。")
+        show_message(parent, f"无法读取“{name}”，它可能已损坏或不是年度报告。")
 
     run_in_background(work, done, failed, owner=progress)
 
