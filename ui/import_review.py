@@ -364,7 +364,7 @@ def read_then_review[T](
 
 def _store(window: MainWindow, report: Report, name: str, digest: str) -> None:
     try:
-        if not window._may_replace(report):
+        if not window.may_replace(report):
             return
         report_id, _ = window.db.import_report(report, note=f"导入已发布的报告：{name}（SHA-256 {digest}）")
     except UserError as exc:

@@ -53,7 +53,7 @@ class ReportFileActions(QMainWindow):
         self.settings.last_folder = str(path.parent)
         try:
             report = read_report(path)
-            if not self._may_replace(report):
+            if not self.may_replace(report):
                 return None
             report_id, created = self.db.import_report(report)
         except UserError as exc:
@@ -73,7 +73,7 @@ class ReportFileActions(QMainWindow):
         self._message = show_message(self, text, QMessageBox.Icon.Information)
         return report_id
 
-    def _may_replace(self, report: Report) -> bool:
+    def may_replace(self, report: Report) -> bool:
         """True when `report` is new, or the user agrees that it replaces the stored one of its name."""
         from core.storage import report_changes
         from ui.dialogs import confirm_replace
