@@ -419,6 +419,8 @@ class DeskWindow(QMainWindow):
         if row.errors:
             items[2].setForeground(QColor("#b00020"))
         items[0].setData(row.agency, Qt.ItemDataRole.UserRole)
+        notes = items[-1]
+        notes.setToolTip(notes.text().replace("；", "\n"))  # all of them, however narrow the column
         return items
 
     def _filter(self) -> None:
