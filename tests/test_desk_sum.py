@@ -170,3 +170,26 @@ def test_web_page_appendix(case: tuple[Report, desk_sum.SumContents, list[desk.B
     table = tree.findall(".//table")[-1]
     assert [[c.text_content() for c in tr] for tr in table.findall(".//tr")] == _expected(rows)
     assert LEFT_OUT not in page
+
+
+def test_a_long_list_goes_on_with_its_header_repeated(
+    case: tuple[Report, desk_sum.SumContents, list[desk.BoardRow]],
+) -> None:
+    total = case[0]
+    names = [f"温县第{i:02d}局" for i in range(60)]
+    contents = desk_sum.SumContents(
+        tuple(
+            desk_sum.IncludedReport(n, desk.DRAFT, f"ABCD-EFGH-{i:04d}", i % 3) for i, n in enumerate(names)
+        )
+    )
+    plain = len(pdfplumber.open(io.BytesIO(render_pdf(total))).pages)
+    pdf = pdfplumber.open(io.BytesIO(render_pdf(total, appendix=contents.appendix())))
+    pages = pdf.pages[plain:]
+    assert len(pages) == 2
+    tables = [[[re.sub(r"\s", "", c or "") for c in row] for row in p.extract_table()] for p in pages]
+    assert all(t[0] == list(desk_sum.HEADERS) for t in tables)
+    listed = [row for t in tables for row in t[1:]]
+    assert listed == [
+        [str(i + 1), n, desk.DRAFT, f"ABCD-EFGH-{i:04d}", str(i % 3)] for i, n in enumerate(names)
+    ]
+    assert pages[0].extract_text().startswith("附：本汇总包括的报告（共 60 份）")
