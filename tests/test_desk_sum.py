@@ -149,6 +149,8 @@ def test_excel_appendix_sheet(case: tuple[Report, desk_sum.SumContents, list[des
         assert [[c.value for c in row] for row in book[name].iter_rows()] == [
             [c.value for c in row] for row in plain[name].iter_rows()
         ]
+        heights = {k: d.height for k, d in plain[name].row_dimensions.items()}
+        assert {k: d.height for k, d in book[name].row_dimensions.items()} == heights
     sheet = book[desk_sum.SHEET_NAME]
     assert sheet.cell(1, 1).value == total.title and sheet.cell(2, 1).value == contents.heading
     listed = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]

@@ -216,13 +216,15 @@ class _Sheet:
         _row_heights(self.ws, self.grid, widths)
 
 
-def _row_heights(ws: Any, grid: Grid, widths: Sequence[float]) -> None:
-    """Rows tall enough for their wrapped labels (Excel does not grow a row for merged text)."""
+def _row_heights(ws: Any, grid: Grid, widths: Sequence[float], latin_units: float = CJK_UNITS) -> None:
+    """Rows tall enough for their wrapped labels (Excel does not grow a row for merged text).
+    `latin_units`: the width taken for a letter or digit; the report's sheets keep a whole character's
+    (labels mixing the two then never come out a line short in Excel)."""
     heights = [LINE_HEIGHT + 6.0] * grid.lines
     for cell in sorted(grid.cells, key=lambda c: c.rowspan):
         span = sum(widths[cell.col : cell.col + cell.colspan])
         per_line = max(1, int((span - 1) / CJK_UNITS)) * CJK_UNITS  # width units of whole characters
-        units = sum(1.0 if ord(ch) < 0x2E80 else CJK_UNITS for ch in cell.text)  # digits are narrow
+        units = sum(latin_units if ord(ch) < 0x2E80 else CJK_UNITS for ch in cell.text)
         need = math.ceil(units / per_line) * LINE_HEIGHT + 6 if cell.text else 0
         rows = range(cell.row, cell.row + cell.rowspan)
         have = sum(heights[r] for r in rows)
@@ -249,7 +251,7 @@ def _appendix_sheet(book: Any, f: dict[str, Any], title: str, appendix: Appendix
             ws.write_number(TOP + cell.row, cell.col, int(cell.text), style)
         else:
             ws.write_string(TOP + cell.row, cell.col, cell.text, style)
-    _row_heights(ws, grid, widths)
+    _row_heights(ws, grid, widths, latin_units=1.0)  # a 校验码 of 14 letters stays on one line
     ws.set_paper(9)  # A4, portrait: the list is narrow
     ws.fit_to_pages(1, 0)
     ws.center_horizontally()
