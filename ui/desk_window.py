@@ -53,6 +53,7 @@ from ui.findings_panel import FindingsPanel
 from ui.worker import run_in_background, run_with_progress
 
 if TYPE_CHECKING:
+    from core.desk_sum import SumContents
     from core.storage import Database
     from ui.desk_roster import RosterDialog
     from ui.main_window import MainWindow
@@ -727,7 +728,17 @@ class SumDialog(QDialog):
         self.note.setText(
             f"汇总了 {len(names)} 份报告；汇总结果有 {errors} 处错误（来自各单位报告中的错误）。"
         )
-        self.page.setHtml(_report_html(self.total))
+        from core.write import render
+
+        # The list of what is added up under the sum, as every exported file but the JSON has it.
+        self.page.setHtml(render(self.total, ".html", appendix=self.contents().appendix()).decode("utf-8"))
+
+    def contents(self) -> SumContents:
+        """The ticked reports with their status, 校验码 and errors as the board shows them."""
+        from core.desk_sum import included
+
+        rows = {r.agency: r for r in self.owner.board.rows}
+        return included(rows[name] for name in self.chosen())
 
     def export(self, suffix: str, path: Path | None = None) -> None:
         from core.exchange import write_report
@@ -741,16 +752,16 @@ class SumDialog(QDialog):
                 return
             path = Path(name)
         try:
-            if suffix == ".pdf":
+            if suffix == ".json":  # the exchange file is an outside contract: the sum alone
+                write_report(self.total, path)
+            elif suffix == ".pdf":
                 from core.pdf import write_pdf
 
-                write_pdf(self.total, path)
-            elif suffix == ".json":
-                write_report(self.total, path)
+                write_pdf(self.total, path, appendix=self.contents().appendix())
             else:
                 from core.write import export
 
-                export(self.total, path)
+                export(self.total, path, appendix=self.contents().appendix())
         except UserError as exc:
             self.owner.dialogs.append(show_message(self, exc.message))
 

@@ -72,6 +72,8 @@ class TextStyle:
 BODY = TextStyle("fangsong", BODY_SIZE, LINE, first_indent=2, tracking=BODY_TRACKING)
 HEADING_1 = TextStyle("heiti", BODY_SIZE, LINE, first_indent=2, tracking=BODY_TRACKING)  # 一、
 HEADING_2 = TextStyle("kaiti", BODY_SIZE, LINE, first_indent=2, tracking=BODY_TRACKING)  # （一）
+# An appendix's heading as GB/T 9704 sets a 附件's mark: 3号黑体 at the left of the first line.
+APPENDIX_HEADING = TextStyle("heiti", BODY_SIZE, LINE, tracking=BODY_TRACKING, space_after=LINE / 2)
 TITLE = TextStyle("xiaobiaosong", TITLE_SIZE, LINE * 1.25, align="center", space_after=LINE)
 # Centred: a name too long for one line is broken into balanced lines (each then centred on the date).
 SIGNATURE = TextStyle("fangsong", BODY_SIZE, LINE, align="center", tracking=BODY_TRACKING)

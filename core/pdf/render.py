@@ -4,6 +4,7 @@
 `render_pdf(report, final=True)` gives the 定稿 copy, refused while the report has errors or blank
 cells, with its fingerprint in every footer and as a QR code beside the signature. Section headings
 and tables come from the format definition; the user's text is set literally (see `core.pdf.text`).
+An `appendix` (a 汇总's list of the reports it includes) follows on a page of its own.
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
 
 from core.errors import UserError
 from core.narrative import subheading_length
@@ -31,6 +40,9 @@ from core.report import Report, chinese_date
 from core.report_format import Table
 from core.rules import resolved_values, shown_value
 
+if TYPE_CHECKING:
+    from core.write.content import Appendix
+
 _SLACK = 0.01  # pt: heights are sums of floats; a need that exactly fills the page must still fit
 _render_lock = threading.Lock()  # ReportLab keeps per-document font state in shared font objects
 
@@ -41,8 +53,10 @@ def render_pdf(
     final: bool = False,
     fingerprint: str | None = None,
     fonts: Mapping[FontRole, FontChoice] | None = None,
+    appendix: Appendix | None = None,
 ) -> bytes:
-    """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks)."""
+    """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks);
+    `appendix`: a table on a page of its own after the signature."""
     code = None
     if final:
         from core import fingerprint as fp  # a draft needs neither the fingerprint nor the QR stack
@@ -78,7 +92,7 @@ def render_pdf(
         )
         decorate = _PageDecoration(fontset, code)
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
-        doc.build(_story(report, fontset, code))
+        doc.build(_story(report, fontset, code, appendix))
     return out.getvalue()
 
 
@@ -107,7 +121,9 @@ def write_pdf(report: Report, path: Path | str, **kw: Any) -> None:
 # ---------------------------------------------------------------- the story
 
 
-def _story(report: Report, fonts: FontSet, code: str | None) -> list[Flowable]:
+def _story(
+    report: Report, fonts: FontSet, code: str | None, appendix: Appendix | None = None
+) -> list[Flowable]:
     width = layout.BLOCK_WIDTH
     items: list[Flowable] = [_title(report, fonts)]
     values = resolved_values(report)
@@ -127,6 +143,9 @@ def _story(report: Report, fonts: FontSet, code: str | None) -> list[Flowable]:
             need = item.wrap(width, 1e9)[1] + _min_start(following, width)
             story.append(CondPageBreak(need - _SLACK))
         story.append(item)
+    if appendix is not None:
+        heading = TextBlock([(appendix.heading, "heiti")], layout.APPENDIX_HEADING, fonts)
+        story += [PageBreak(), heading, _grid_table(report, appendix.table, {}, fonts)]
     return story
 
 

@@ -2,7 +2,8 @@
 
 `render(report, suffix)` gives a file's bytes, `export(report, path)` writes one chosen by its suffix.
 A 定稿 is exported with its 校验码 (`fingerprint`), which the Word file carries in every footer as the PDF
-does. All three walk `core.write.content`, itself walked from the format definition.
+does. All three walk `core.write.content`, itself walked from the format definition. An `Appendix` (a
+汇总's list of the reports it includes) follows the report when one is given.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from pathlib import Path
 from core.errors import UserError
 from core.paths import write_atomically
 from core.report import Report
-from core.write.content import content, plain_text
+from core.write.content import Appendix, content, plain_text
 from core.write.html import html_fragment
 
 SUFFIXES = {".docx": "Word 文档", ".xlsx": "Excel 工作簿", ".html": "网页", ".htm": "网页"}
 
-__all__ = ["SUFFIXES", "clipboard", "export", "render"]
+__all__ = ["SUFFIXES", "Appendix", "clipboard", "export", "render"]
 
 
-def render(report: Report, suffix: str, *, fingerprint: str | None = None) -> bytes:
-    """The file of one kind (`.docx`, `.xlsx`, `.html`) as bytes."""
+def render(
+    report: Report, suffix: str, *, fingerprint: str | None = None, appendix: Appendix | None = None
+) -> bytes:
+    """The file of one kind (`.docx`, `.xlsx`, `.html`) as bytes; `appendix` after the report."""
     suffix = suffix.lower()
-    doc = content(report, fingerprint)
+    doc = content(report, fingerprint, appendix)
     author = doc.signature_name or report.agency
     if suffix == ".docx":
         from core.write.docx import render_docx
@@ -41,10 +44,12 @@ def render(report: Report, suffix: str, *, fingerprint: str | None = None) -> by
     raise UserError(f"不能导出为“{suffix or '（没有扩展名）'}”文件：请用 {known} 作为文件扩展名。")
 
 
-def export(report: Report, path: Path | str, *, fingerprint: str | None = None) -> None:
+def export(
+    report: Report, path: Path | str, *, fingerprint: str | None = None, appendix: Appendix | None = None
+) -> None:
     """Write the file `path` names, chosen by its suffix, atomically."""
     path = Path(path)
-    write_atomically(path, render(report, path.suffix, fingerprint=fingerprint))
+    write_atomically(path, render(report, path.suffix, fingerprint=fingerprint, appendix=appendix))
 
 
 def clipboard(report: Report, *, fingerprint: str | None = None) -> tuple[str, str]:

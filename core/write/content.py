@@ -77,6 +77,17 @@ Block = Paragraph | Grid
 
 
 @dataclass(frozen=True)
+class Appendix:
+    """A table printed after the report, on a page of its own under a heading: not part of the
+    national format (a 汇总's list of the reports it includes, see `core.desk_sum`). Its layout grid is
+    a `Table` whose cells hold text and no address, drawn as the report's tables are."""
+
+    heading: str
+    table: Table
+    short_name: str  # a workbook's sheet name for it (at most 31 characters)
+
+
+@dataclass(frozen=True)
 class Content:
     title_lines: tuple[str, ...]
     blocks: tuple[Block, ...]
@@ -84,14 +95,16 @@ class Content:
     signature_date: str  # 2022年1月20日, or spaces before 年月日 for a date written by hand
     code: str | None  # a 定稿's 校验码
     subject: str  # the kind of document, for the file's properties
+    appendix: tuple[Appendix, Grid] | None = None  # a table after the signature, and its grid
 
     @property
     def title(self) -> str:
         return "".join(self.title_lines)
 
 
-def content(report: Report, code: str | None = None) -> Content:
-    """The report as the exported documents show it; `code`: a 定稿's 校验码 (None for a draft)."""
+def content(report: Report, code: str | None = None, appendix: Appendix | None = None) -> Content:
+    """The report as the exported documents show it; `code`: a 定稿's 校验码 (None for a draft);
+    `appendix`: a table to add after the signature."""
     values = resolved_values(report)
     blocks: list[Block] = []
     for section in report.spec.sections:
@@ -112,6 +125,7 @@ def content(report: Report, code: str | None = None) -> Content:
         signature_date=chinese_date(date) if date else BLANK_DATE,
         code=code,
         subject=report.spec.subject,
+        appendix=(appendix, grid(report, appendix.table, {})) if appendix else None,
     )
 
 
@@ -144,7 +158,8 @@ def grid(report: Report, table: Table, values: dict[str, Decimal]) -> Grid:
     for p in table.placed:
         address = p.cell.address
         if address is None:
-            cells.append(GridCell(p.row, p.col, p.cell.rowspan, p.cell.colspan, p.cell.role, p.cell.text))
+            text = writable(p.cell.text)  # the format's own labels, or an appendix's names from reports
+            cells.append(GridCell(p.row, p.col, p.cell.rowspan, p.cell.colspan, p.cell.role, text))
             continue
         derived = report.spec.cells[address].derived
         value = values[address] if derived else report.values[address]
@@ -168,17 +183,23 @@ def plain_text(doc: Content) -> str:
     """The content as plain text (for the clipboard beside the HTML): table lines tab-separated."""
     out = [doc.title]
     for block in doc.blocks:
-        if isinstance(block, Paragraph):
-            out.append(block.text)
-            continue
-        for line in range(block.lines):
-            cells = ["" for _ in range(block.columns)]
-            for c in block.line_cells(line):
-                cells[c.col] = c.text
-            out.append("\t".join(cells).rstrip("\t"))
+        out += [block.text] if isinstance(block, Paragraph) else _tab_lines(block)
     out.append(doc.signature_name)
     if doc.signature_date.strip():  # not the blanks left for a handwritten date
         out.append(doc.signature_date)
     if doc.code:
         out.append(f"校验码 {doc.code}")
+    if doc.appendix:
+        appendix, table = doc.appendix
+        out += [appendix.heading, *_tab_lines(table)]
     return "\n".join(out) + "\n"
+
+
+def _tab_lines(block: Grid) -> list[str]:
+    out = []
+    for line in range(block.lines):
+        cells = ["" for _ in range(block.columns)]
+        for c in block.line_cells(line):
+            cells[c.col] = c.text
+        out.append("\t".join(cells).rstrip("\t"))
+    return out

@@ -4,7 +4,8 @@ A4 with 天头 37 mm and 订口 28 mm, a 156 × 225 mm block on a 22 × 28 docum
 仿宋_GB2312, 一、 headings 黑体, （一） headings 楷体_GB2312, the title 2号 方正小标宋简体 (Word and WPS
 substitute a face that is missing, as for any 公文); tables A–C from the format's layout grid in 5号
 宋体 with their header rows repeating; page numbers 「— N —」 in 4号宋体 as a PAGE field, odd pages
-right and even pages left; 署名 and 成文日期 as the PDF places them; a 定稿's 校验码 in every footer.
+right and even pages left; 署名 and 成文日期 as the PDF places them; a 定稿's 校验码 in every footer. An
+appendix starts a new page: its heading in 3号黑体 at the left, its table as the report's are.
 """
 
 from __future__ import annotations
@@ -233,6 +234,8 @@ def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None
         ppr = last.find(qn("w:pPr"))
         last.replace(ppr, ooxml.paragraph_properties([*ppr, element("w:keepNext")]))
     out += _signature(doc, styles["signature"])
+    if doc.appendix:
+        out += _appendix(doc.appendix[0].heading, doc.appendix[1], styles)
     for el in out:
         sect_pr.addprevious(el)
 
@@ -266,6 +269,19 @@ def _title_runs(doc: Content) -> list[Any]:
             runs.append(element("w:r", [element("w:br")]))
         runs.append(_run(line, XIAOBIAOSONG))
     return runs
+
+
+def _appendix(heading: str, grid: Grid, styles: dict[str, str]) -> list[Any]:
+    """A new page, the heading unindented with half a line under it, the table, and the empty
+    paragraph Word would add after a table that ends the document."""
+    first = _paragraph(
+        styles["heading1"],
+        [_run(heading, HEITI)],
+        element("w:pageBreakBefore"),
+        element("w:spacing", before="0", after=str(LINE_TWIPS // 2), line=str(LINE_TWIPS), lineRule="exact"),
+        element("w:ind", firstLine="0", firstLineChars="0"),
+    )
+    return [first, ooxml.table(grid, BLOCK_TWIPS, styles["table"], SONGTI), _paragraph(styles["table"], [])]
 
 
 def _block_paragraph(block: Paragraph, styles: dict[str, str], after_table: bool) -> Any:

@@ -3,7 +3,8 @@
 Plain standard HTML a content-management system keeps: the title, the six headings, paragraphs as
 `<p>`, the three tables with explicit `rowspan`/`colspan`, inline styles only, no scripts and no
 classes. Text is escaped, never interpreted (a typed `<b>` stays `<b>`), and every character stays as
-typed (年、月、〔〕 included): the page is UTF-8 and declares it.
+typed (年、月、〔〕 included): the page is UTF-8 and declares it. An appendix (a 汇总's list of the
+reports it includes) follows the signature under a heading of its own.
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ def html_fragment(doc: Content) -> str:
     out.append(f'<p style="{sign}">{_text(doc.signature_date)}</p>')
     if doc.code:
         out.append(f'<p style="{_BODY};font-size:10.5pt;text-indent:0">校验码 {_text(doc.code)}</p>')
+    if doc.appendix:
+        appendix, grid = doc.appendix
+        style = f"font-family:{_FACES['heading1']};font-size:16pt;font-weight:normal;margin:2em 0 0.5em"
+        out += [f'<h2 style="{style}">{_text(appendix.heading)}</h2>', _table(grid)]
     return "\n".join(out) + "\n"
 
 

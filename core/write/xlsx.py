@@ -7,7 +7,7 @@ file (XlsxWriter would cache 0, which LibreOffice and Excel's Protected View the
 report gives that disagrees with its parts is written as given, and the 勾稽 cells — a column beside
 the rows whose totals are checked, a row under the columns whose balances are checked — show 「不平」
 in red while a check fails. The rest of the sheet is protected (no password); pages are A4 landscape,
-fit to width, header rows repeated and panes frozen.
+fit to width, header rows repeated and panes frozen. An appendix gets a last sheet of its own.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from core.report_format import ReportFormat, SumCheck
-from core.write.content import Content, Grid, GridCell, Paragraph
+from core.write.content import Appendix, Content, Grid, GridCell, Paragraph
 
 TOP = 2  # sheet rows above the grid: the report's title, the section heading
 FONT = "宋体"
 FONT_SIZE = 10.5
 SHEET_WIDTH = 150.0  # the grid's width in Excel's character units, shared by its columns
+APPENDIX_WIDTH = 95.0  # an appendix's: a portrait page's width at 100 %
 CHECK_WIDTH = 8.0
 LINE_HEIGHT = 14.0  # pt per line of 5号 text
 CJK_UNITS = 2.0  # a Chinese character of 5号 is about two of Excel's width units
@@ -212,20 +213,51 @@ class _Sheet:
             ws.set_row(row, LINE_HEIGHT + 6)
 
     def _row_heights(self, widths: Sequence[float]) -> None:
-        """Rows tall enough for their wrapped labels (Excel does not grow a row for merged text)."""
-        heights = [LINE_HEIGHT + 6.0] * self.grid.lines
-        for cell in sorted(self.grid.cells, key=lambda c: c.rowspan):
-            span = sum(widths[cell.col : cell.col + cell.colspan])
-            per_line = max(1, int((span - 1) / CJK_UNITS))
-            need = math.ceil(len(cell.text) / per_line) * LINE_HEIGHT + 6 if cell.text else 0
-            rows = range(cell.row, cell.row + cell.rowspan)
-            have = sum(heights[r] for r in rows)
-            if need > have:
-                heights[rows[-1]] += need - have
-        for line, height in enumerate(heights):
-            self.ws.set_row(TOP + line, height)
-        self.ws.set_row(0, 24)
-        self.ws.set_row(1, 20)
+        _row_heights(self.ws, self.grid, widths)
+
+
+def _row_heights(ws: Any, grid: Grid, widths: Sequence[float], latin_units: float = CJK_UNITS) -> None:
+    """Rows tall enough for their wrapped labels (Excel does not grow a row for merged text).
+    `latin_units`: the width taken for a letter or digit; the report's sheets keep a whole character's
+    (labels mixing the two then never come out a line short in Excel)."""
+    heights = [LINE_HEIGHT + 6.0] * grid.lines
+    for cell in sorted(grid.cells, key=lambda c: c.rowspan):
+        span = sum(widths[cell.col : cell.col + cell.colspan])
+        per_line = max(1, int((span - 1) / CJK_UNITS)) * CJK_UNITS  # width units of whole characters
+        units = sum(latin_units if ord(ch) < 0x2E80 else CJK_UNITS for ch in cell.text)
+        need = math.ceil(units / per_line) * LINE_HEIGHT + 6 if cell.text else 0
+        rows = range(cell.row, cell.row + cell.rowspan)
+        have = sum(heights[r] for r in rows)
+        if need > have:
+            heights[rows[-1]] += need - have
+    for line, height in enumerate(heights):
+        ws.set_row(TOP + line, height)
+    ws.set_row(0, 24)
+    ws.set_row(1, 20)
+
+
+def _appendix_sheet(book: Any, f: dict[str, Any], title: str, appendix: Appendix, grid: Grid) -> None:
+    """The appendix on a sheet of its own, under the report's title and its heading; digits as
+    numbers (a 序号, a count). Not protected: it holds no formula to guard."""
+    ws = book.add_worksheet(appendix.short_name[:31])
+    ws.merge_range(0, 0, 0, grid.columns - 1, title, f["title"])
+    ws.merge_range(1, 0, 1, grid.columns - 1, appendix.heading, f["heading"])
+    widths = [share * APPENDIX_WIDTH for share in grid.widths]
+    for col, w in enumerate(widths):
+        ws.set_column(col, col, w)
+    for cell in grid.cells:
+        style = f["label_left"] if cell.role == "label" else f["header"]
+        if cell.role == "value" and cell.text.isdecimal():
+            ws.write_number(TOP + cell.row, cell.col, int(cell.text), style)
+        else:
+            ws.write_string(TOP + cell.row, cell.col, cell.text, style)
+    _row_heights(ws, grid, widths, latin_units=1.0)  # a 校验码 of 14 letters stays on one line
+    ws.set_paper(9)  # A4, portrait: the list is narrow
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.repeat_rows(TOP, TOP + grid.table.header_lines - 1)
+    ws.freeze_panes(TOP + grid.table.header_lines, 0)
+    ws.set_footer("&C— &P —")
 
 
 def _formats(book: Any) -> dict[str, Any]:
@@ -286,5 +318,7 @@ def render_xlsx(doc: Content, spec: ReportFormat, *, author: str) -> bytes:
                 heading = block.text
         else:
             _Sheet(book, formats, heading, block, spec, doc.title).write()
+    if doc.appendix:
+        _appendix_sheet(book, formats, doc.title, *doc.appendix)
     book.close()
     return out.getvalue()
