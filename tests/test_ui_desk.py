@@ -176,8 +176,11 @@ def test_sum_and_year_over_year(qtbot: QtBot, inbox: Path, tmp_path: Path) -> No
     dialog.included.item(0).setCheckState(Qt.CheckState.Unchecked)
     assert dialog.total.values[cell] == sum(r.values[cell] for r in sent[1:])  # type: ignore[misc]
     for suffix in (".pdf", ".docx", ".xlsx", ".json"):
-        dialog.export(suffix, tmp_path / f"汇总{suffix}")
+        job = dialog.export(suffix, tmp_path / f"汇总{suffix}")  # written in the background
+        assert job is not None
+        qtbot.waitUntil(lambda job=job: job.finished, timeout=60_000)
         assert (tmp_path / f"汇总{suffix}").stat().st_size > 1000
+        assert "已导出汇总" in window.statusBar().currentMessage()
     assert read_report(tmp_path / "汇总.json").values[cell] == dialog.total.values[cell]
 
     years = window.show_years()

@@ -13,6 +13,7 @@ import lxml.html
 import openpyxl
 import pdfplumber
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from core import desk
@@ -75,9 +76,18 @@ def test_sum_exports_list_the_ticked_reports(qtbot: QtBot, tmp_path: Path) -> No
     dialog.grab().save(str(SHOTS / "sum_dialog_list.png"))
 
     paths = {s: tmp_path / f"汇总{s}" for s in (".pdf", ".docx", ".xlsx", ".html", ".json")}
-    for suffix, path in paths.items():
-        dialog.export(suffix, path)
+    jobs = [dialog.export(suffix, path) for suffix, path in paths.items()]
+    qtbot.waitUntil(lambda: all(job is not None and job.finished for job in jobs), timeout=60_000)
     assert window.dialogs == [dialog]  # no message: every export was written
+
+    printed = tmp_path / "打印.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a "printer" whose paper can be read back
+    printer.setOutputFileName(str(printed))
+    assert dialog.print_sum(printer) is not None
+    qtbot.waitUntil(lambda: "汇总已送往打印机" in window.statusBar().currentMessage(), timeout=60_000)
+    with pdfplumber.open(paths[".pdf"]) as made, pdfplumber.open(printed) as paper:
+        assert len(paper.pages) == len(made.pages)  # the sum and its list, page by page
 
     with pdfplumber.open(paths[".pdf"]) as pdf:
         last = pdf.pages[-1]

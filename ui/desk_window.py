@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -50,7 +51,8 @@ from core.rules import check
 from ui import desk_review
 from ui.crash import show_message
 from ui.findings_panel import FindingsPanel
-from ui.worker import run_in_background, run_with_progress
+from ui.printing import ask_printer, start_printing
+from ui.worker import Job, run_in_background, run_with_progress
 
 if TYPE_CHECKING:
     from core.desk_sum import SumContents
@@ -91,16 +93,23 @@ def send_package(window: MainWindow, folder: Path | None = None) -> None:
         kind = "定稿" if code else "草稿"
         window.statusBar().showMessage(f"已生成报送包（{kind}）：{path}", 15_000)
 
+    target = folder
+    run_in_background(
+        lambda: desk.write_package(report, target, final=code is not None), done, _failed(window), window
+    )
+
+
+def _failed(parent: QWidget) -> Callable[[BaseException], None]:
+    """What background work that failed shows: a `UserError` as a message, anything else to the
+    crash hook (logged, with the crash dialog)."""
+
     def failed(exc: BaseException) -> None:
         if isinstance(exc, UserError):
-            show_message(window, exc.message)
+            show_message(parent, exc.message)
         else:
             sys.excepthook(type(exc), exc, exc.__traceback__)
 
-    target = folder
-    run_in_background(
-        lambda: desk.write_package(report, target, final=code is not None), done, failed, window
-    )
+    return failed
 
 
 class DeskWindow(QMainWindow):
@@ -700,6 +709,10 @@ class SumDialog(QDialog):
             button = QPushButton(text)
             button.clicked.connect(lambda _c=False, s=suffix: self.export(s))
             side_layout.addWidget(button)
+        print_button = QPushButton("打印…")
+        print_button.clicked.connect(lambda _c=False: self.print_sum())
+        side_layout.addWidget(print_button)
+        self.print_progress: QProgressDialog | None = None
         split = QSplitter()
         split.addWidget(side)
         split.addWidget(self.page)
@@ -740,30 +753,59 @@ class SumDialog(QDialog):
         rows = {r.agency: r for r in self.owner.board.rows}
         return included(rows[name] for name in self.chosen())
 
-    def export(self, suffix: str, path: Path | None = None) -> None:
+    def export(self, suffix: str, path: Path | None = None) -> Job | None:
+        """The sum as a file, written in the background; the job (None: nothing to write)."""
         from core.exchange import write_report
 
         if self.total is None:
-            return
+            return None
         if path is None:
             start = str((self.owner.folder or Path.home()) / safe_file_name(self.total.title, suffix))
             name, _ = QFileDialog.getSaveFileName(self, "导出汇总", start, f"*{suffix}")
             if not name:
-                return
+                return None
             path = Path(name)
-        try:
+        total, appendix, target = self.total, self.contents().appendix(), path
+
+        def work() -> Path:
             if suffix == ".json":  # the exchange file is an outside contract: the sum alone
-                write_report(self.total, path)
+                write_report(total, target)
             elif suffix == ".pdf":
                 from core.pdf import write_pdf
 
-                write_pdf(self.total, path, appendix=self.contents().appendix())
+                write_pdf(total, target, appendix=appendix)
             else:
                 from core.write import export
 
-                export(self.total, path, appendix=self.contents().appendix())
-        except UserError as exc:
-            self.owner.dialogs.append(show_message(self, exc.message))
+                export(total, target, appendix=appendix)
+            return target
+
+        def done(written: object) -> None:
+            self.owner.statusBar().showMessage(f"已导出汇总：{written}", 15_000)
+
+        return run_in_background(work, done, _failed(self), self)
+
+    def print_sum(self, printer: QPrinter | None = None) -> Job | None:
+        """打印…: the print dialog, then the sum's PDF (with its list) made and printed in the background."""
+        from core.pdf import render_pdf
+
+        if self.total is None:
+            return None
+        total, appendix = self.total, self.contents().appendix()
+        printer = printer or ask_printer(self, total.title)
+        if printer is None:
+            return None
+        chosen = printer
+
+        def rendered(data: object) -> None:
+            assert isinstance(data, bytes)
+            _job, self.print_progress = start_printing(self, data, chosen, self._printed)
+
+        return run_in_background(lambda: render_pdf(total, appendix=appendix), rendered, _failed(self), self)
+
+    def _printed(self, completed: bool) -> None:
+        text = "汇总已送往打印机。" if completed else "已取消打印。"
+        self.owner.statusBar().showMessage(text, 15_000)
 
 
 class YearsDialog(QDialog):

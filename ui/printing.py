@@ -12,10 +12,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QRawFont, QTransform
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from core.errors import UserError
 from core.pdf.pages import Colour, Drawing, Glyph, Pages, Shape
+from ui.worker import Job, run_with_progress
 
 _EM = 1000.0  # outlines are taken at this pixel size, then scaled: no rounding at small sizes
 
@@ -51,6 +53,49 @@ def print_pages(
     finally:
         painter.end()
     return True
+
+
+def ask_printer(parent: QWidget, title: str) -> QPrinter | None:
+    """The print dialog for a document named `title`: the printer chosen, or None."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("打印")
+    return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
+
+
+def start_printing(
+    parent: QWidget, data: bytes, printer: QPrinter, finished: Callable[[bool], None], pages: int = 0
+) -> tuple[Job, QProgressDialog]:
+    """Print the PDF `data` in the background with a progress dialog (its maximum `pages`, or set from
+    the first page done); `finished(completed)` on the GUI thread when it ends (False: cancelled). The
+    printer stays referenced by the job until then: the pool thread paints on it."""
+    progress = QProgressDialog("正在打印…", "取消打印", 0, pages, parent)
+    progress.setWindowTitle("打印")
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setAutoClose(False)
+    progress.setAutoReset(False)
+    progress.setMinimumDuration(0)
+
+    def step(done: int, total: int) -> None:
+        progress.setMaximum(total)
+        progress.setLabelText(f"正在打印第 {min(done + 1, total)} 页，共 {total} 页…")
+        progress.setValue(done)
+
+    def ended(completed: bool) -> None:
+        progress.close()
+        finished(completed)
+
+    def failed(exc: BaseException) -> None:
+        progress.close()
+        raise exc  # to the crash hook: a UserError becomes a plain message
+
+    job = run_with_progress(
+        lambda report, stop: print_pages(data, printer, report, stop), ended, step, failed, parent
+    )
+    progress.canceled.connect(job.cancel)
+    progress.show()
+    return job, progress
 
 
 def _qcolor(colour: Colour) -> QColor:

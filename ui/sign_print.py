@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -56,8 +56,8 @@ from ui.crash import show_message
 from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
-from ui.printing import print_pages
-from ui.worker import Job, run_in_background, run_with_progress
+from ui.printing import ask_printer, start_printing
+from ui.worker import Job, run_in_background
 
 UNPRINTABLE = "以下字符在本机字体中没有，打印出来会是空白："
 NO_DATE = QDate(2000, 1, 1)  # the date editor's "not filled in" value, shown as 未填写
@@ -81,7 +81,6 @@ class SignPrintPage(QWidget):
         self.pdf_data = b""
         self._generation = 0
         self._message: QMessageBox | None = None
-        self._printer: QPrinter | None = None
         self.print_progress: QProgressDialog | None = None
 
         self.name_edit = QLineEdit()
@@ -331,46 +330,21 @@ class SignPrintPage(QWidget):
             return
         if not self._unprintable_accepted("打印"):
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(self.document.report.title)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("打印")
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+        printer = ask_printer(self, self.document.report.title)
+        if printer is not None:
             self.start_printing(printer)
 
     def start_printing(self, printer: QPrinter) -> Job:
-        """Print the preview's PDF as vector pages in the background, with a progress dialog whose
-        「取消打印」 abandons the print job; the window stays usable meanwhile."""
-        data = self.pdf_data
-        progress = QProgressDialog("正在打印…", "取消打印", 0, self.pdf.pageCount(), self)
-        progress.setWindowTitle("打印")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.setMinimumDuration(0)
-        self.print_progress = progress
-
-        def step(done: int, total: int) -> None:
-            progress.setLabelText(f"正在打印第 {min(done + 1, total)} 页，共 {total} 页…")
-            progress.setValue(done)
+        """Print the preview's PDF as vector pages in the background (`ui.printing.start_printing`);
+        the window stays usable meanwhile."""
 
         def finished(completed: bool) -> None:
-            progress.close()
-            self._printer = None
             if not completed:
                 self._message = show_message(self, "已取消打印。", QMessageBox.Icon.Information)
 
-        def failed(exc: BaseException) -> None:
-            progress.close()
-            self._printer = None
-            raise exc  # to the crash hook: a UserError becomes a plain message
-
-        self._printer = printer  # the pool thread paints on it until the job ends
-        job = run_with_progress(
-            lambda report, stop: print_pages(data, printer, report, stop), finished, step, failed, self
+        job, self.print_progress = start_printing(
+            self, self.pdf_data, printer, finished, self.pdf.pageCount()
         )
-        progress.canceled.connect(job.cancel)
-        progress.show()
         return job
 
     # ------------------------------------------------------------------ 定稿
