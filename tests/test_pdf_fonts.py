@@ -182,3 +182,11 @@ def test_a_character_the_roles_font_lacks_comes_from_its_other_installed_face_fi
     kun = [c for c in chars if c["text"] == "堃"]
     assert kun and all(c["fontname"].endswith("+NianbaoTestSimFang") for c in kun)
     assert all(c["fontname"].endswith("+NianbaoTestFSGB") for c in chars if c["text"] in "王村委")
+
+
+def test_reportlab_runs_with_its_c_speedups() -> None:
+    """`reportlab[accel]`: without the C module ReportLab silently falls back to Python, a third slower."""
+    from reportlab.lib import rl_accel
+
+    assert type(rl_accel.fp_str).__name__ == "builtin_function_or_method"
+    assert type(rl_accel.instanceStringWidthTTF).__name__ == "builtin_function_or_method"
