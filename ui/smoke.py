@@ -134,6 +134,9 @@ def _run(folder: Path, caught: list[BaseException]) -> str:
 
         pdf = render_pdf(report)
         _check(pdf.startswith(b"%PDF"), "生成的文件不是PDF")
+        from reportlab.lib import rl_accel  # a bundle without the C speed-ups would print a third slower
+
+        _check(type(rl_accel.fp_str).__name__ == "builtin_function_or_method", "缺少 ReportLab 的加速模块")
         _check(len(pdf) >= MIN_PDF_BYTES, f"生成的PDF只有 {len(pdf)} 字节")
         warnings = len(findings) - len(errors)
         return (
