@@ -739,7 +739,7 @@ def load_row(db: Database, row: BoardRow) -> None:
         row.agency, Received(None, report, row.arrived or _EPOCH), db.load_report(before) if before else None
     )
     row.received, row.findings, row.cross_year = full.received, full.findings, full.cross_year
-    row.errors, row.warnings, row.fingerprint = full.errors, full.warnings, full.fingerprint
+    row.fingerprint = full.fingerprint  # the counts stay the kept ones: they leave out dismissed warnings
     if row.status == FINAL and row.received is not None:
         row.received.final_code = row.fingerprint
 

@@ -29,7 +29,7 @@ ACCEPT = "保存核对结果"
 
 def review_row(window: DeskWindow) -> None:
     """核对读入… on the selected row: read its published file again, then open the review screen."""
-    row = window._need_report()
+    row = window.need_report()
     if row is None or row.received is None:
         return
     original = desk.original_of(row, window.received)  # reviewed before: again, from its saved cells

@@ -454,7 +454,7 @@ class DeskWindow(QMainWindow):
                 self.table.selectRow(i)
                 return
 
-    def _need_report(self) -> desk.BoardRow | None:
+    def need_report(self) -> desk.BoardRow | None:
         row = self.selected()
         if row is not None and self.source_db is not None:
             self._load(row)
@@ -464,7 +464,7 @@ class DeskWindow(QMainWindow):
         return row
 
     def open_selected(self) -> ReportViewer | None:
-        row = self._need_report()
+        row = self.need_report()
         if row is None or row.received is None:
             return None
         viewer = ReportViewer(row, self)
@@ -478,7 +478,7 @@ class DeskWindow(QMainWindow):
 
     def confirm_selected(self, code: str | None = None) -> bool | None:
         """The paper copy's 校验码 typed in, compared with the file, remembered in the folder."""
-        row = self._need_report()
+        row = self.need_report()
         if row is None:
             return None
         if code is None:
