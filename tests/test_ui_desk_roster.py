@@ -214,3 +214,20 @@ def test_files_received_into_the_database(qtbot: QtBot, db: Database, tmp_path: 
     assert audit_id is not None and db.load_report(audit_id) == audit
     assert "汇总台收取" in (db.history(audit_id)[-1].note or "")
     assert db.load_report(db.find_report("温县财政局", 2022) or 0) == final  # the 定稿 is not changed
+
+
+def test_the_desk_opened_from_the_main_window_shows_its_database(qtbot: QtBot, db: Database) -> None:
+    from tests.qt_helpers import import_seed, open_window
+
+    window = open_window(qtbot, db)
+    report_id = import_seed(window)
+    window._message.close()
+    (entry,) = [a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "汇总台…"]
+    entry.trigger()
+    (desk_window,) = [w for w in window.findChildren(DeskWindow) if w.isVisible()]
+    assert desk_window.actions_by_name["本机数据库"].isEnabled()
+    desk_window.actions_by_name["本机数据库"].trigger()
+    desk_window.year_box.setValue(db.load_report(report_id).year)
+    assert [(r.agency, r.report_id) for r in desk_window.board.rows] == [
+        (db.load_report(report_id).agency, report_id)
+    ]
