@@ -11,10 +11,9 @@ must not), how many narrative numbers were compared; then the median and 99th pe
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from pathlib import Path
 
+from benchmarks.bench_rules import measure
 from core.exchange import read_report
 from core.report import Report
 from core.rules import check, resolved_values
@@ -56,18 +55,13 @@ def fixtures() -> tuple[int, int, int, int]:
 def timing(report: Report, previous: Report | None, typing: bool, runs: int = 2000) -> tuple[float, float]:
     """Median and p99 in ms; `typing`: the overview changes before every check, as while typing (no
     cached sentences of this year's text)."""
-    for _ in range(100):  # warm up (compiled patterns)
-        check(report, previous)
-    times = []
     overview = report.texts["overview"]
-    for i in range(runs):
-        if typing:
-            report.texts["overview"] = overview + "字" * (i % 50 + 1)
-        start = time.perf_counter_ns()
-        check(report, previous)
-        times.append((time.perf_counter_ns() - start) / 1e6)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99)]
+
+    def type_more(i: int) -> None:
+        report.texts["overview"] = overview + "字" * (i % 50 + 1)
+
+    median, p99 = measure(report, previous, runs, type_more if typing else None)
+    return median / 1000, p99 / 1000
 
 
 def main() -> None:

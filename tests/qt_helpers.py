@@ -109,6 +109,19 @@ def on_next_modal(action: Callable[[QWidget], None]) -> None:
     QTimer.singleShot(0, poll)
 
 
+def answer_next_box(button: QMessageBox.StandardButton) -> list[str]:
+    """Answer the next modal message box with `button`; the list gets the box's text once answered."""
+    asked: list[str] = []
+
+    def answer(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        box.button(button).click()
+
+    on_next_modal(answer)
+    return asked
+
+
 def commit_text(widget: QWidget, text: str) -> None:
     """What an input method (Chinese, or full-width digits) does when the user picks a phrase."""
     event = QInputMethodEvent("", [])

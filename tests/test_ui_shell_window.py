@@ -18,7 +18,7 @@ from core.report import Report
 from core.rules import resolved_values
 from core.storage import Database
 from tests.conftest import SEED_JSON
-from tests.qt_helpers import commit_text, import_seed, on_next_modal, open_window
+from tests.qt_helpers import answer_next_box, commit_text, import_seed, on_next_modal, open_window
 from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -71,14 +71,7 @@ def test_importing_over_an_existing_report_asks_first_saying_what_differs_then_r
     window: MainWindow, db: Database, tmp_path: Path
 ) -> None:
     report_id = import_seed(window)
-    asked: list[str] = []
-
-    def replace(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        asked.append(box.text())
-        box.button(QMessageBox.StandardButton.Yes).click()
-
-    on_next_modal(replace)
+    asked = answer_next_box(QMessageBox.StandardButton.Yes)
     assert window.import_file(changed_seed(tmp_path)) == report_id
     assert asked and "1 个单元格、1 段文字不同" in asked[0] and "修改历史" in asked[0]
     assert "原来已经有了" in window._message.text()
@@ -97,14 +90,7 @@ def test_the_import_question_counts_the_cells_typed_not_the_totals_computed_from
     db.create_report(typed)
     given = [a for a in seed.spec.derived_addresses if seed.values[a] is not None]
     assert len(given) > 10  # the published file gives its totals
-    asked: list[str] = []
-
-    def decline(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        asked.append(box.text())
-        box.button(QMessageBox.StandardButton.Cancel).click()
-
-    on_next_modal(decline)
+    asked = answer_next_box(QMessageBox.StandardButton.Cancel)
     assert window.import_file(SEED_JSON) is None
     assert asked and "有 1 个单元格、0 段文字不同" in asked[0]
 
@@ -115,11 +101,7 @@ def test_declining_to_replace_an_existing_report_imports_nothing(
     report_id = import_seed(window)
     window._message.close()
 
-    def decline(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        box.button(QMessageBox.StandardButton.Cancel).click()
-
-    on_next_modal(decline)
+    answer_next_box(QMessageBox.StandardButton.Cancel)
     assert window.import_file(changed_seed(tmp_path)) is None
     assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(22)
     assert [r.kind for r in db.history(report_id)] == ["import"]
@@ -267,14 +249,7 @@ def test_a_deleted_report_leaves_the_list_and_comes_back_from_deleted_reports(
 ) -> None:
     report_id = import_seed(window)
     window.open_report(report_id)
-    asked: list[str] = []
-
-    def confirm(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        asked.append(box.text())
-        box.button(QMessageBox.StandardButton.Yes).click()
-
-    on_next_modal(confirm)
+    asked = answer_next_box(QMessageBox.StandardButton.Yes)
     window.delete_report(report_id)
     assert asked and "已删除的报告" in asked[0]
     assert list_lines(window) == [] and window.document is None
