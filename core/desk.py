@@ -37,6 +37,7 @@ from rapidfuzz import fuzz, process
 
 from core import exchange
 from core.errors import UserError, os_reason
+from core.file_kinds import PUBLISHED, ROSTER
 from core.fingerprint import fingerprint, verify
 from core.formats import get_format
 from core.names import safe_file_name
@@ -57,7 +58,6 @@ FINAL: Status = "已定稿"
 PACKAGE_SCHEMA = "nianbao.package/1"
 MANIFEST = "报送说明.json"
 MEMORY_FILE = ".nianbao-desk.json"  # the desk's roster, remembered answers and confirmed codes, in the folder
-IMPORTABLE = (".docx", ".doc", ".pdf", ".html", ".htm", ".txt")
 _MAX_MEMBERS = 20  # a package holds 4 files; anything with many more is not one
 _ASK_SCORE = 80  # rapidfuzz ratio (0–100) from which a name not equal to a roster name is asked about
 _LOOK_SCORE = 40  # below it a roster name is not even looked at as an abbreviation
@@ -90,7 +90,7 @@ def read_roster(path: Path | str) -> list[str]:
     name once, in the file's order)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in {".csv", ".xlsx"}:
+    if suffix not in ROSTER:
         raise UserError(f"名单文件“{path.name}”应为 .csv 或 .xlsx 文件。")
     try:
         data = path.read_bytes()
@@ -334,6 +334,11 @@ class Roster:
         return cls(entries, max(top, next_id if isinstance(next_id, int) else 0))
 
 
+def typed_key(agency: str, year: int) -> str:
+    """How a code typed from a paper copy is kept in `Memory.confirmed`."""
+    return f"{agency}|{year}"
+
+
 @dataclass
 class Memory:
     """What a desk remembers: its roster, the answers to name questions (spelling → roster name) and
@@ -379,7 +384,7 @@ class Memory:
         if normalize_name(old) != normalize_name(new):
             self.answers.setdefault(old, new)
         for key in [k for k in self.confirmed if k.rpartition("|")[0] == old]:
-            self.confirmed[f"{new}|{key.rpartition('|')[2]}"] = self.confirmed.pop(key)
+            self.confirmed[typed_key(new, int(key.rpartition("|")[2]))] = self.confirmed.pop(key)
 
 
 # ---------------------------------------------------------------- receiving files
@@ -429,7 +434,7 @@ def receive(path: Path) -> Received:
         return Received(path, exchange.read_report(path), arrived, notes=_reviewed_note(path))
     if suffix == ".zip":
         return _receive_package(path, arrived)
-    if suffix in IMPORTABLE:
+    if suffix in PUBLISHED:
         return _receive_imported(path, path, arrived, path.name)
     raise UserError("不是报告文件（可以收的是报告文件 .json、报送包 .zip、Word、PDF、网页和文本）。")
 
@@ -459,7 +464,7 @@ def _receive_package(path: Path, arrived: dt.datetime) -> Received:
                 report = exchange.loads(package.read(reports[0]).decode("utf-8-sig"))
                 received = Received(path, report, arrived)
             else:
-                others = [n for n in names if Path(n).suffix.lower() in IMPORTABLE]
+                others = [n for n in names if Path(n).suffix.lower() in PUBLISHED]
                 if not others:
                     raise UserError("压缩包中没有报告文件。")
                 with tempfile.TemporaryDirectory() as tmp:  # the readers read files
@@ -682,7 +687,7 @@ def make_board(
 
 
 def _apply_typed(row: BoardRow, memory: Memory, year: int) -> None:
-    typed = memory.confirmed.get(f"{row.agency}|{year}")
+    typed = memory.confirmed.get(typed_key(row.agency, year))
     if typed is not None and row.received is not None:
         row.confirmed = verify(row.received.report, typed)
         if row.confirmed:
@@ -711,11 +716,16 @@ def database_board(
         row.report_id, row.arrived = s.id, s.updated_at
         row.signature = Signature(name=s.signed_by, date=s.signed_on)
         row.suggestion = None if m.sure else m.agency
+        if name in found:  # two stored reports are this agency (two spellings): both must be seen
+            found[name].notes.append(
+                f"库中另有“{s.agency}”的 {year} 年度报告，也是这个单位，请核对后删去一份"
+            )
+            continue
         found[name] = row
     wanted = {
         r.report_id: r
         for r in found.values()
-        if r.status == FINAL or f"{r.agency}|{year}" in memory.confirmed
+        if r.status == FINAL or typed_key(r.agency, year) in memory.confirmed
     }
     for report_id, report in db.load_reports([i for i in wanted if i is not None]).items() if wanted else ():
         row = wanted[report_id]
@@ -819,11 +829,9 @@ def confirm_code(memory: Memory, row: BoardRow, year: int, code: str) -> bool:
     parse_code(code)
     if row.received is None:
         raise UserError(f"“{row.agency}”还没有交报告，无法核对校验码。")
-    memory.confirmed[f"{row.agency}|{year}"] = code
-    row.confirmed = verify(row.received.report, code)
-    if row.confirmed:
-        row.status = FINAL
-    return row.confirmed
+    memory.confirmed[typed_key(row.agency, year)] = code
+    _apply_typed(row, memory, year)
+    return bool(row.confirmed)
 
 
 # ---------------------------------------------------------------- what to send back

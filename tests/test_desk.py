@@ -465,3 +465,11 @@ def test_a_doubtful_read_is_not_kept_in_the_database(db: Database, tmp_path: Pat
     assert [(u.file.name, "1 个格没有把握" in u.reason) for u in refused] == [("b.docx", True)]
     assert desk.keep_in_database(db, [sure]) == (1, [])  # the same content again: one report, no new revision
     assert len(db.history(db.find_report("温县财政局", 2022) or 0)) == 1
+
+
+def test_two_stored_spellings_of_one_agency_are_both_seen_on_the_database_board(db: Database) -> None:
+    db.create_report(distinct_report("温县财政局", 2021, base=3))
+    db.create_report(distinct_report("温县人民政府财政局", 2021, base=7))
+    board = desk.database_board(db, 2021, ["温县财政局"])
+    assert [r.agency for r in board.rows] == ["温县财政局"]
+    assert any("库中另有“温县" in n and "请核对后删去一份" in n for n in board.rows[0].notes)

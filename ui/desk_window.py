@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import desk
+from core import desk, file_kinds
 from core.errors import UserError
 from core.names import safe_file_name
 from core.paths import write_atomically
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 _SORT = Qt.ItemDataRole.UserRole + 1
-RECEIVABLE_FILTER = "报告文件 (*.json *.zip *.docx *.doc *.pdf *.html *.htm *.txt);;所有文件 (*)"
+RECEIVABLE_FILTER = file_kinds.dialog_filter("报告文件", file_kinds.RECEIVABLE)
 
 
 def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window: MainWindow) -> None:
@@ -231,7 +231,9 @@ class DeskWindow(QMainWindow):
             self.open_folder(Path(name))
 
     def choose_roster(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "导入应报单位名单", "", "名单 (*.csv *.xlsx)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "导入应报单位名单", "", file_kinds.dialog_filter("名单", file_kinds.ROSTER)
+        )
         if name:
             self.set_roster(Path(name))
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from core.cell_input import CellInputError, parse_cell
 from core.errors import UserError
+from core.file_kinds import PUBLISHED, dialog_filter
 from core.report import Report
 from core.rules import check, fmt
 from ui.crash import show_message
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from core.read import Imported
     from ui.main_window import MainWindow
 
-PUBLISHED_FILTER = "已发布的报告 (*.docx *.doc *.pdf *.html *.htm *.txt);;所有文件 (*)"
+PUBLISHED_FILTER = dialog_filter("已发布的报告", PUBLISHED)
 DOUBTFUL = QColor("#fff2a8")
 UNREAD = QColor("#ffd2a6")
 FIXED = QColor("#ffffff")

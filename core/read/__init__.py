@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import UserError, os_reason
+from core.file_kinds import PUBLISHED
 from core.read.cells import Line
 from core.read.mapper import Imported, map_lines
 
 MAX_BYTES = 50 * 1024 * 1024
-SUFFIXES = (".docx", ".doc", ".pdf", ".html", ".htm", ".txt")
+SUFFIXES = PUBLISHED
 
 __all__ = ["SUFFIXES", "Imported", "read_file", "read_lines", "read_pasted"]
 
