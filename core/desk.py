@@ -780,6 +780,15 @@ def keep_in_database(db: Database, received: Sequence[Received]) -> tuple[int, l
     return kept, refused
 
 
+def standing_reports(board: Board, db: Database | None = None) -> dict[str, Report]:
+    """The standing report of each agency on a board: as received, or (a database board's rows read
+    with kept counts only) read from `db` in one go."""
+    unread = {r.report_id: r.agency for r in board.rows if r.received is None and r.report_id is not None}
+    loaded = db.load_reports(list(unread)) if db is not None and unread else {}
+    read = {r.agency: r.received.report for r in board.rows if r.received is not None}
+    return read | {unread[i]: report for i, report in loaded.items()}
+
+
 def take_file(folder: Path, path: Path) -> Path | None:
     """A received file copied into the desk's folder (kept with the desk): under its own name, or
     with （2）, （3）… when another file has that name; None when the very same file is already there."""

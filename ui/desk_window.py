@@ -389,14 +389,11 @@ class DeskWindow(QMainWindow):
     def rebuild(self) -> None:
         """The board for the chosen year from what was received (every report checked again)."""
         year = self.year_box.value()
-        if self.source_db is not None:
-            try:
-                self.board = desk.database_board(self.source_db, year, self.roster, self.memory)
-            except UserError as exc:
-                self.dialogs.append(show_message(self, exc.message))
-                self.board = desk.Board(year, [], [])
-        else:
-            self.board = desk.make_board(year, self.received, self.roster, self.memory, self.unusable)
+        try:
+            self.board = self._make_board(year)
+        except UserError as exc:  # the database could not be read
+            self.dialogs.append(show_message(self, exc.message))
+            self.board = desk.Board(year, [], [])
         self.model.removeRows(0, self.model.rowCount())
         for row in self.board.rows:
             self.model.appendRow(self._items(row))
@@ -566,26 +563,15 @@ class DeskWindow(QMainWindow):
             except UserError as exc:
                 self.dialogs.append(show_message(self, exc.message))
 
+    def _make_board(self, year: int) -> desk.Board:
+        if self.source_db is not None:
+            return desk.database_board(self.source_db, year, self.roster, self.memory)
+        return desk.make_board(year, self.received, self.roster, self.memory, self.unusable)
+
     def reports_of(self, year: int) -> dict[str, Report]:
         """The standing report of each board agency for `year` (received, or read from the database)."""
-        if self.source_db is not None:
-            board = (
-                self.board
-                if year == self.board.year
-                else desk.database_board(self.source_db, year, self.roster)
-            )
-            ids = {
-                r.report_id: r.agency for r in board.rows if r.report_id is not None and r.received is None
-            }
-            loaded = self.source_db.load_reports(list(ids)) if ids else {}
-            read = {r.agency: r.received.report for r in board.rows if r.received}
-            return read | {ids[i]: report for i, report in loaded.items()}
-        board = (
-            self.board
-            if year == self.board.year
-            else desk.make_board(year, self.received, self.roster, self.memory)
-        )
-        return {r.agency: r.received.report for r in board.rows if r.received}
+        board = self.board if year == self.board.year else self._make_board(year)
+        return desk.standing_reports(board, self.source_db)
 
     def years(self) -> list[int]:
         """The years that have reports, up to the board's."""
