@@ -57,6 +57,7 @@ from ui.worker import Job, run_in_background, run_with_progress
 if TYPE_CHECKING:
     from core.desk_sum import SumContents
     from core.storage import Database
+    from core.write.content import Appendix
     from ui.desk_roster import RosterDialog
     from ui.main_window import MainWindow
 
@@ -611,10 +612,10 @@ class _BoardFilter(QSortFilterProxyModel):
         return (not self.search or self.search in row.agency) and self.wanted(row)
 
 
-def _report_html(report: Report) -> str:
+def _report_html(report: Report, appendix: Appendix | None = None) -> str:
     from core.write import render
 
-    return render(report, ".html").decode("utf-8")
+    return render(report, ".html", appendix=appendix).decode("utf-8")
 
 
 class ReportViewer(QDialog):
@@ -729,10 +730,8 @@ class SumDialog(QDialog):
         self.note.setText(
             f"汇总了 {len(names)} 份报告；汇总结果有 {errors} 处错误（来自各单位报告中的错误）。"
         )
-        from core.write import render
-
         # The list of what is added up under the sum, as every exported file but the JSON has it.
-        self.page.setHtml(render(self.total, ".html", appendix=self.contents().appendix()).decode("utf-8"))
+        self.page.setHtml(_report_html(self.total, self.contents().appendix()))
 
     def contents(self) -> SumContents:
         """The ticked reports with their status, 校验码 and errors as the board shows them."""
