@@ -72,6 +72,14 @@ def key_figure_names() -> list[str]:
     return [name for name, _cells in _key_figures()]
 
 
+_PALETTE = ("#3867d6", "#20bf6b", "#f7b731", "#eb3b5a")
+
+
+def key_figure_colours() -> list[tuple[str, str]]:
+    """(name, colour) of each key figure, as both charts (the app's and the PDF's) draw it."""
+    return [(name, _PALETTE[i % len(_PALETTE)]) for i, name in enumerate(key_figure_names())]
+
+
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 JUMP_FACTOR = 5
 JUMP_MINIMUM = 10

@@ -14,9 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from core.desk import Change, key_figure_names
-
-COLOURS = ("#3867d6", "#20bf6b", "#f7b731", "#eb3b5a")  # the same as the app's chart
+from core.desk import Change, key_figure_colours
 
 
 def years_pdf(
@@ -45,7 +43,7 @@ def years_pdf(
         for x, text in zip(columns, cells, strict=True):
             canvas.drawString(x, y, text)
     canvas.setFillColor(colors.black)
-    names = key_figure_names()
+    names = [name for name, _colour in key_figure_colours()]
     years = sorted(series)
     drawing = Drawing(width - 144, 300)
     chart = VerticalBarChart()
@@ -55,13 +53,13 @@ def years_pdf(
     chart.categoryAxis.labels.fontName = font
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.valueMin = 0
-    for i, colour in enumerate(COLOURS):
+    for i, (_name, colour) in enumerate(key_figure_colours()):
         chart.bars[i].fillColor = colors.HexColor(colour)
     drawing.add(chart)
     legend = Legend()
     legend.x, legend.y, legend.fontName, legend.alignment = 40, 290, font, "right"
     legend.columnMaximum, legend.dx, legend.dy = 1, 10, 10
-    legend.colorNamePairs = [(colors.HexColor(c), n) for c, n in zip(COLOURS, names, strict=True)]
+    legend.colorNamePairs = [(colors.HexColor(c), n) for n, c in key_figure_colours()]
     drawing.add(legend)
     drawing.drawOn(canvas, 72, y - 360)
     canvas.showPage()

@@ -881,8 +881,6 @@ class YearsDialog(QDialog):
 class BarChart(QWidget):
     """The key figures by year, one group of bars per year, drawn with QPainter."""
 
-    COLOURS = ("#3867d6", "#20bf6b", "#f7b731", "#eb3b5a")
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.series: dict[int, dict[str, Decimal]] = {}
@@ -896,9 +894,9 @@ class BarChart(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor("white"))
-        names = desk.key_figure_names()
+        figures_drawn = desk.key_figure_colours()
         legend_x = 12.0
-        for name, colour in zip(names, self.COLOURS, strict=True):
+        for name, colour in figures_drawn:
             painter.fillRect(QRectF(legend_x, 10, 14, 14), QColor(colour))
             painter.drawText(QRectF(legend_x + 18, 6, 90, 22), Qt.AlignmentFlag.AlignVCenter, name)
             legend_x += 110
@@ -912,10 +910,10 @@ class BarChart(QWidget):
         painter.drawLine(int(left), int(bottom), int(left + width), int(bottom))
         painter.drawText(QRectF(0, top - 8, left - 6, 16), Qt.AlignmentFlag.AlignRight, str(peak))
         group = width / len(self.series)
-        bar = group * 0.8 / len(names)
+        bar = group * 0.8 / len(figures_drawn)
         for i, (year, figures) in enumerate(self.series.items()):
             x0 = left + i * group + group * 0.1
-            for j, (name, colour) in enumerate(zip(names, self.COLOURS, strict=True)):
+            for j, (name, colour) in enumerate(figures_drawn):
                 height = float(figures[name] / peak) * (bottom - top)
                 painter.fillRect(QRectF(x0 + j * bar, bottom - height, bar - 2, height), QColor(colour))
             painter.setPen(QColor("#333333"))
