@@ -10,7 +10,6 @@ sentences repeated from last year, which the editor highlights.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -183,30 +182,31 @@ def number_claims(report: Report, values: Mapping[str, Decimal]) -> list[Claim]:
         # same length: positions stay those of the text
         text = raw.translate(_FULL_WIDTH) if _HAS_FULL_WIDTH.search(raw) else raw
         spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
-        starts = [start for start, _ in spans]
-        # each pattern runs once over the whole text (fast); a match must lie inside one sentence
         for c in _compiled(spec):
             if c.anchor not in text:
                 continue
-            for m in c.pattern.finditer(text):
-                at = bisect_right(starts, m.start()) - 1
-                if at < 0 or m.end() > spans[at][1]:
-                    continue
-                start, end = spans[at]
+            # sentence by sentence: a match may not run into the next sentence, and one that would
+            # must not hide the claim inside it (a whole-text search skips past what it discarded)
+            for start, end in spans:
                 sentence = text[start:end]
+                if c.anchor not in sentence:
+                    continue
                 if (c.context and not c.context.search(sentence)) or (c.unless and c.unless.search(sentence)):
                     continue
-                stated = Decimal(0) if c.phrase.negation else _value(m.group("n"))
-                readings = tuple(
-                    (r, sum((values[a] for a in r), Decimal(0)))
-                    for r in c.phrase.readings
-                    if any(a in filled for a in r)
-                )
-                if stated is not None and readings:
-                    quote = re.sub(r"\s+", "", m.group())
-                    claims.append(
-                        Claim(Sentence(key, start, end, raw[start:end]), c.phrase, quote, stated, readings)
+                for m in c.pattern.finditer(text, start, end):
+                    stated = Decimal(0) if c.phrase.negation else _value(m.group("n"))
+                    readings = tuple(
+                        (r, sum((values[a] for a in r), Decimal(0)))
+                        for r in c.phrase.readings
+                        if any(a in filled for a in r)
                     )
+                    if stated is not None and readings:
+                        quote = re.sub(r"\s+", "", m.group())
+                        claims.append(
+                            Claim(
+                                Sentence(key, start, end, raw[start:end]), c.phrase, quote, stated, readings
+                            )
+                        )
     return claims
 
 

@@ -159,6 +159,13 @@ def test_either_reading_of_accepted_requests_agrees(seed: Report) -> None:
     assert "为 23" in finding.message and "为 30" in finding.message
 
 
+def test_a_claim_after_a_heading_that_shares_its_words_is_still_compared(seed: Report) -> None:
+    # 「受理」 in the heading starts a match that runs into the next sentence; the claim inside it counts
+    overview = "（二）受理依申请公开情况\n本年度共收到政府信息公开申请120件。"
+    [finding] = _numbers(_with(seed, overview, requests__1__natural_person=7))
+    assert finding.cells == ("requests.1.total",) and "120" in finding.message
+
+
 def test_sentences_no_phrase_covers_are_never_guessed_at(seed: Report) -> None:
     traps = (
         "受理网络问政182件。依申请公开信息数311条。刊登行政规范性文件等243件。收取信息处理费380元。"
