@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
-from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -51,10 +50,11 @@ from core.rules import check
 from ui import desk_review
 from ui.crash import show_message
 from ui.findings_panel import FindingsPanel
-from ui.printing import ask_printer, start_printing
 from ui.worker import Job, run_in_background, run_with_progress
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from core.desk_sum import SumContents
     from core.storage import Database
     from core.write.content import Appendix
@@ -775,6 +775,7 @@ class SumDialog(QDialog):
     def print_sum(self, printer: QPrinter | None = None) -> Job | None:
         """打印…: the print dialog, then the sum's PDF (with its list) made and printed in the background."""
         from core.pdf import render_pdf
+        from ui.printing import ask_printer, start_printing  # ReportLab and Qt's printing: only to print
 
         if self.total is None:
             return None
