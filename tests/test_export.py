@@ -560,3 +560,18 @@ def test_control_characters_and_lone_surrogates_are_dropped_not_fatal(report: Re
         assert openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].cell(
             1, 1
         ).value == report.title.replace("\x07", "")
+
+
+@pytest.mark.parametrize("agency", ["某某某局", "温县人民政府办公室", "孟州市人力资源和社会保障局"])
+def test_the_pdf_and_the_word_file_break_the_title_alike(report: Report, agency: str) -> None:
+    from core.pdf import render_pdf
+
+    named = report.model_copy(update={"agency": agency})
+    title = named.title
+    with pdfplumber.open(io.BytesIO(render_pdf(named))) as pdf:
+        first = pdf.pages[0].extract_text().splitlines()
+    word = next(p.text for p in docx.Document(io.BytesIO(render(named, ".docx"))).paragraphs if p.text)
+    printed = [line.replace(" ", "") for line in first[:2]]
+    in_pdf = printed[:1] if printed[0] == title else printed
+    assert "".join(in_pdf) == title
+    assert word.split("\n") == in_pdf  # one line in both, or broken after the agency in both

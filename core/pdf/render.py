@@ -160,11 +160,9 @@ def _min_start(flowable: Flowable, width: float) -> float:
 
 
 def _title(report: Report, fonts: FontSet) -> TextBlock:
-    title = report.title
-    if title.startswith(report.agency) and title != report.agency:
-        probe = Setting([(title, "xiaobiaosong")], layout.TITLE, fonts)
-        if len(probe.lines(layout.BLOCK_WIDTH)) > 1:  # break after the agency name, as printed titles do
-            title = report.agency + "\n" + title[len(report.agency) :]
+    from core.write.content import title_lines  # the one rule the Word file and the web page follow too
+
+    title = "\n".join(title_lines(report.title, report.agency))
     return TextBlock([(title, "xiaobiaosong")], layout.TITLE, fonts)
 
 

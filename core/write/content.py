@@ -26,7 +26,20 @@ ParagraphKind = Literal["heading1", "heading2", "body"]
 
 # Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): dropped from what is written.
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-TITLE_LINE_CHARS = 20  # a 2号 title wider than the 156 mm block (20 characters) breaks after the agency
+TITLE_LINE_EMS = 20  # a 2号 title wider than the 156 mm block (20 characters) breaks after the agency
+
+
+def ems(text: str) -> float:
+    """Width in characters of the text's size: Latin letters and digits are half as wide."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def title_lines(title: str, agency: str) -> tuple[str, ...]:
+    """The title as every document prints it (PDF, Word, web page): too wide for one line, it breaks
+    after the agency name, as printed titles do."""
+    if title.startswith(agency) and title != agency and ems(title) > TITLE_LINE_EMS:
+        return (agency, title[len(agency) :])
+    return (title,)
 
 
 @dataclass(frozen=True)
@@ -113,10 +126,7 @@ def content(report: Report, code: str | None = None, appendix: Appendix | None =
             blocks.append(grid(report, report.spec.table(section.table_key), values))
         elif section.text_key:
             blocks += paragraphs(report.texts[section.text_key])
-    title, agency = writable(report.title), writable(report.agency)
-    lines: tuple[str, ...] = (title,)
-    if title.startswith(agency) and title != agency and len(title) > TITLE_LINE_CHARS:
-        lines = (agency, title[len(agency) :])  # as printed titles break
+    lines = title_lines(writable(report.title), writable(report.agency))
     date = report.signature.date
     return Content(
         title_lines=lines,

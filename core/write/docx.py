@@ -23,7 +23,7 @@ from docx.shared import Mm, Twips
 
 from core.pdf import layout
 from core.write import ooxml
-from core.write.content import Content, Grid, Paragraph
+from core.write.content import Content, Grid, Paragraph, ems
 from core.write.ooxml import element
 
 FANGSONG = "仿宋_GB2312"
@@ -141,15 +141,10 @@ def _run(text: str, face: str, size: float | None = None) -> Any:
     return ooxml.text_run(text, rpr)
 
 
-def _em_width(text: str) -> float:
-    """Width in characters of the body size: Latin letters and digits are half as wide."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
-
-
 def _signature(doc: Content, style_id: str) -> list[Any]:
     """Two blank lines for the seal, the 署名 centred on the date, the date four characters in."""
     date_right = round(layout.DATE_INSET_CHARS * PITCH_TWIPS)
-    offset = (_em_width(doc.signature_date) - _em_width(doc.signature_name)) / 2 * PITCH_TWIPS
+    offset = (ems(doc.signature_date) - ems(doc.signature_name)) / 2 * PITCH_TWIPS
     name_right = max(0, round(date_right + offset))
     blank = [_paragraph(style_id, []) for _ in range(layout.SEAL_LINES)]
     name = _paragraph(style_id, [_run(doc.signature_name, FANGSONG)], element("w:ind", right=str(name_right)))
