@@ -137,7 +137,7 @@ def cmd_sum(args: argparse.Namespace) -> int:
 
 def cmd_desk(args: argparse.Namespace) -> int:
     """The board of a folder; exit 1 when a report has errors, one is missing or a file is unusable."""
-    from core.desk import open_desk, read_roster
+    from core.desk import DRAFT, FINAL, MISSING, open_desk, read_roster
 
     roster = read_roster(args.roster) if args.roster else []
     board = open_desk(args.folder, args.year, roster, skip=args.roster)
@@ -156,10 +156,11 @@ def cmd_desk(args: argparse.Namespace) -> int:
                 print(f"  {note}")
         for bad in board.unusable:
             print(f"不能使用“{bad.file}”：{bad.reason}")
-        done = sum(1 for r in board.rows if r.received)
-        missing, unusable = len(board.missing), len(board.unusable)
-        print(f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，不能使用的文件 {unusable} 个。")
-    trouble = bool(board.unusable or board.missing) or any(r.errors for r in board.rows)
+        done, missing = board.count(DRAFT) + board.count(FINAL), board.count(MISSING)
+        print(
+            f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，不能使用的文件 {len(board.unusable)} 个。"
+        )
+    trouble = bool(board.unusable) or board.count(MISSING) + board.count("有错误") > 0
     return EXIT_FINDINGS if trouble else EXIT_OK
 
 

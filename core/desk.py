@@ -43,6 +43,7 @@ from core.formats import get_format
 from core.names import safe_file_name
 from core.report import MAX_AGENCY, Report, Signature
 from core.rules import Finding, check, fmt, resolved_values, severity_counts
+from core.summary import STATUS_NAMES
 
 if TYPE_CHECKING:
     from core.read.mapper import Imported
@@ -527,7 +528,8 @@ def receive_all(
 
 
 def package_name(report: Report, final: bool) -> str:
-    return safe_file_name(f"{report.agency}{report.year}年度报告（{'定稿' if final else '草稿'}）", ".zip")
+    status = STATUS_NAMES["final" if final else "draft"]
+    return safe_file_name(f"{report.agency}{report.year}年度报告（{status}）", ".zip")
 
 
 def package_bytes(report: Report, final: bool) -> bytes:
@@ -633,6 +635,10 @@ class Board:
     @property
     def missing(self) -> list[str]:
         return [r.agency for r in self.rows if r.status == MISSING]
+
+    def count(self, name: str) -> int:
+        """How many rows one of `BOARD_FILTERS` shows (the summary lines of the app and of `desk`)."""
+        return sum(1 for r in self.rows if BOARD_FILTERS[name](r))
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -406,14 +406,15 @@ class DeskWindow(QMainWindow):
         for bad in self.board.unusable:
             self.unusable_list.addItem(f"{bad.file.name}：{bad.reason}")
         rows = self.board.rows
-        final = sum(r.status == desk.FINAL for r in rows)
-        draft = sum(r.status == desk.DRAFT for r in rows)
-        wrong = sum(r.errors > 0 for r in rows)
+        board = self.board
         source = "本机数据库" if self.source_db is not None else str(self.folder or "")
         self.setWindowTitle(f"汇总台 — {source}" if source else "汇总台")
+        final, draft, missing, wrong = (
+            board.count(n) for n in (desk.FINAL, desk.DRAFT, desk.MISSING, "有错误")
+        )
         self.summary.setText(
             f"{year} 年度：应报 {len(self.roster) or len(rows)} 个单位，已定稿 {final}，已交草稿 {draft}，"
-            f"未交 {len(self.board.missing)}，有错误 {wrong}，不能使用的文件 {len(self.board.unusable)} 个。"
+            f"未交 {missing}，有错误 {wrong}，不能使用的文件 {len(board.unusable)} 个。"
         )
         desk_review.summary_note(self)
         self._filter()
