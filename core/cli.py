@@ -157,9 +157,8 @@ def cmd_desk(args: argparse.Namespace) -> int:
         for bad in board.unusable:
             print(f"不能使用“{bad.file}”：{bad.reason}")
         done, missing = board.count(DRAFT) + board.count(FINAL), board.count(MISSING)
-        print(
-            f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，不能使用的文件 {len(board.unusable)} 个。"
-        )
+        bad_files = len(board.unusable)
+        print(f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，不能使用的文件 {bad_files} 个。")
     trouble = bool(board.unusable) or board.count(MISSING) + board.count("有错误") > 0
     return EXIT_FINDINGS if trouble else EXIT_OK
 
