@@ -13,8 +13,24 @@ from typing import Literal
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from core.report_format import CellRole
+
 FontRole = Literal["fangsong", "heiti", "kaiti", "songti", "xiaobiaosong"]
 Align = Literal["justify", "left", "center"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell of a printed table's grid (the PDF's, and the exported documents' through
+    `core.write.content`): where it sits, what it spans, its role and its text."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    role: CellRole
+    text: str
+
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP = 37 * mm  # 天头

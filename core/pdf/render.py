@@ -32,9 +32,9 @@ from core.narrative import subheading_length
 from core.paths import write_atomically
 from core.pdf import layout
 from core.pdf.fonts import FontChoice, FontSet, resolve_fonts
-from core.pdf.layout import FontRole
+from core.pdf.layout import Cell, FontRole
 from core.pdf.outlines import draw_outlined, text_width
-from core.pdf.tables import Cell, GridTable
+from core.pdf.tables import GridTable
 from core.pdf.text import Setting, TextBlock, draw_run
 from core.report import Report, chinese_date
 from core.report_format import Table

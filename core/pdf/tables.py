@@ -9,7 +9,7 @@ that spans rows on both sides of a break (三、本年度办理结果) is printe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from reportlab.lib import colors
@@ -18,20 +18,11 @@ from reportlab.platypus import Table as RLTable
 
 from core.pdf import layout
 from core.pdf.fonts import FontSet
+from core.pdf.layout import Cell
 from core.pdf.text import Setting, TextBlock
 from core.report_format import CellRole
 
 _EPS = 1e-6
-
-
-@dataclass(frozen=True)
-class Cell:
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    role: CellRole
-    text: str
 
 
 def _one_line(setting: Setting, cell_width: float) -> Setting:

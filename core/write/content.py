@@ -15,8 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 from core.narrative import subheading_length
-from core.pdf.layout import BLANK_DATE
-from core.pdf.tables import Cell
+from core.pdf.layout import BLANK_DATE, Cell
 from core.report import Report, chinese_date
 from core.report_format import Table
 from core.rules import resolved_values, shown_value
