@@ -418,10 +418,11 @@ def _text_phrases() -> tuple[TextPhrase, ...]:
             ("requests.3.1.total", "requests.3.2.total"),
             **about,
         ),
-        _phrase("不予公开", r"不予公开{N}件", _result_sum("3.3", 8), **about),
-        _phrase("无法提供", r"无法提供{N}件", _result_sum("3.4", 3), **about),
-        _phrase("不予处理", r"不予处理{N}件", _result_sum("3.5", 5), **about),
-        _phrase("其他处理", r"其他处理{N}件", _result_sum("3.6", 3), **about),
+        # 不予公开N件, 无法提供N件, …: each result group of table 三 against the sum of its items
+        *(
+            _phrase(group[3:], group[3:] + "{N}件", _result_sum(prefix, len(items)), **about)
+            for prefix, group, items in _B_GROUPS
+        ),
         _phrase(
             "政府信息公开行政复议", r"行政复议(?:案件|申请)?(?:共)?{N}件", _REVIEW, context=_ABOUT_DISCLOSURE
         ),
@@ -474,10 +475,7 @@ def _draft_blocks(b: Table) -> tuple[DraftBlock, ...]:
     applicants = [(c.name, f"requests.1.{c.key}") for c in b.columns if c.key != "total"]
     # （一）予以公开, （二）部分公开（区分处理的…）: the label without its number and its remark
     results = [(path[-1][3:].split("（")[0], f"requests.{key}.total") for key, _, path in _b_row_paths()[2:4]]
-    results += [
-        (group[3:], "+".join(f"requests.{prefix}.{n}.total" for n in range(1, len(items) + 1)))
-        for prefix, group, items in _B_GROUPS
-    ]
+    results += [(group[3:], "+".join(_result_sum(prefix, len(items)))) for prefix, group, items in _B_GROUPS]
     a = _A
     return (
         DraftBlock(
