@@ -29,16 +29,6 @@ class PastePlan:
     refusal: str | None = None
 
 
-def grid_owners(table: Table) -> dict[Position, PlacedCell]:
-    """The layout cell covering each grid position (merged cells cover several)."""
-    owners: dict[Position, PlacedCell] = {}
-    for placed in table.placed:
-        for dr in range(placed.cell.rowspan):
-            for dc in range(placed.cell.colspan):
-                owners[(placed.row + dr, placed.col + dc)] = placed
-    return owners
-
-
 def plan_paste(
     spec: ReportFormat,
     table: Table,
@@ -52,7 +42,7 @@ def plan_paste(
     One value pasted onto a selection of several cells fills every selected input cell, as spreadsheets
     do. `resolved_with(changes)` gives every cell's value after `changes`, to check pasted totals.
     """
-    owners = grid_owners(table)
+    owners = table.owners
     selected = sorted(selected)
     start = selected[0] if selected else current
     if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:

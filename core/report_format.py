@@ -43,6 +43,12 @@ class PlacedCell:
     col: int
     cell: GridCell
 
+    @property
+    def covers(self) -> list[tuple[int, int]]:
+        """Every grid position the cell covers (a merged cell covers several)."""
+        rows = range(self.row, self.row + self.cell.rowspan)
+        return [(r, c) for r in rows for c in range(self.col, self.col + self.cell.colspan)]
+
 
 class Column(_Frozen):
     key: str
@@ -85,11 +91,14 @@ class Table(_Frozen):
                 while (r, c) in taken:
                     c += 1
                 placed.append(PlacedCell(r, c, cell))
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        taken.add((r + dr, c + dc))
+                taken.update(placed[-1].covers)
                 c += cell.colspan
         return tuple(placed)
+
+    @cached_property
+    def owners(self) -> dict[tuple[int, int], PlacedCell]:
+        """The layout cell covering each grid position."""
+        return {position: p for p in self.placed for position in p.covers}
 
     @cached_property
     def value_positions(self) -> dict[str, PlacedCell]:
@@ -331,9 +340,8 @@ def _grid_problems(table: Table) -> list[str]:
     """Each grid position covered exactly once, nothing beyond the table's width; print widths that fit."""
     covered: dict[tuple[int, int], int] = {}
     for p in table.placed:
-        for dr in range(p.cell.rowspan):
-            for dc in range(p.cell.colspan):
-                covered[(p.row + dr, p.col + dc)] = covered.get((p.row + dr, p.col + dc), 0) + 1
+        for position in p.covers:
+            covered[position] = covered.get(position, 0) + 1
     height = len(table.lines)
     expected = {(r, c) for r in range(height) for c in range(table.grid_columns)}
     problems = []

@@ -25,7 +25,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from core.cell_input import CellInputError, parse_cell
-from core.paste import grid_owners
 from core.report_format import PlacedCell
 from core.rules import fmt, shown_value
 from ui.document import ReportDocument
@@ -92,7 +91,7 @@ class ReportTableModel(QAbstractTableModel):
         self.document = document
         self.table = document.spec.table(table_key)
         self._top = {(placed.row, placed.col): placed for placed in self.table.placed}
-        self._owner = grid_owners(self.table)
+        self._owner = self.table.owners
         self._positions = {a: (p.row, p.col) for a, p in self.table.value_positions.items()}
         self._shown: dict[str, _State] = {a: self._state(a) for a in self._positions}
         bold = QFont()
