@@ -139,8 +139,7 @@ def _quad(path: Any, p0: tuple[float, float], c: tuple[float, float], p1: tuple[
 
 
 def text_width(font: Any, text: str, size: float) -> float:
-    face = font.face
-    return float(sum(face.charWidths.get(ord(ch), face.defaultWidth) for ch in text)) * size / 1000
+    return float(font.stringWidth(text, size))  # ReportLab's own (C) width of a TrueType font's text
 
 
 def draw_outlined(canvas: Any, font: Any, text: str, x: float, y: float, size: float) -> None:

@@ -117,18 +117,6 @@ def run_properties(face: str, size_pt: float, *, tracking_twips: int = 0, lang: 
     return element("w:rPr", children)
 
 
-def set_run_fonts(rpr: Any, face: str) -> None:
-    """Set `face` for every script on an existing `w:rPr`, dropping theme references."""
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rpr.insert(0, fonts(face))
-        return
-    for attr in _THEME_ATTRS:
-        rfonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), face)
-
-
 def theme_language(settings: Any) -> None:
     """The document's theme font language: Chinese, not the template's Japanese."""
     replace_child(settings, element("w:themeFontLang", val="en-US", eastAsia=EAST_ASIA_LANGUAGE))
