@@ -2,11 +2,13 @@
 
 The narratives are searched as typed; the tables by their printed labels and headers (what a user sees
 and would look for, e.g. 行政许可 or 法律服务机构). Sections come in the format's order, a narrative by
-position and a table in reading order (row by row). Case is ignored for Latin letters. No Qt here.
+position and a table in reading order (row by row). Case is ignored (Latin and full-width letters). No
+Qt here.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from core.report import Report
@@ -27,20 +29,19 @@ class Match:
 
 def find_all(report: Report, term: str) -> list[Match]:
     """Every occurrence of `term` in the report's narratives and table labels, in reading order."""
-    needle = term.strip().casefold()
+    needle = term.strip()
     if not needle:
         return []
+    # matched in the text as typed: offsets in a case-folded copy drift after İ or ß (longer folded)
+    pattern = re.compile(re.escape(needle), re.IGNORECASE)
     matches: list[Match] = []
     for index, section in enumerate(report.spec.sections):
         if section.text_key is not None:
-            text = report.texts.get(section.text_key, "").casefold()
-            start = text.find(needle)
-            while start >= 0:
-                matches.append(Match(index, (start, 0), len(needle)))
-                start = text.find(needle, start + len(needle))
+            for found in pattern.finditer(report.texts.get(section.text_key, "")):
+                matches.append(Match(index, (found.start(), 0), found.end() - found.start()))
         if section.table_key is not None:
-            for placed in sorted(report.spec.table(section.table_key).placed, key=lambda p: (p.row, p.col)):
-                if placed.cell.address is None and needle in placed.cell.text.casefold():
+            for placed in report.spec.table(section.table_key).placed:  # in reading order already
+                if placed.cell.address is None and pattern.search(placed.cell.text):
                     matches.append(Match(index, (placed.row, placed.col)))
     return matches
 

@@ -16,6 +16,7 @@ from core.report import Report
 from core.report_format import ReportFormat, Severity, SumCheck, Term
 
 _ZERO = Decimal(0)
+_KEY_SEPARATOR = "|"  # between a finding's rule and what it is about, in `Finding.key`
 _SHOW_ALL_TERMS = 7  # longer sums (the 21 result rows) list only their non-zero terms
 
 
@@ -31,7 +32,7 @@ class Finding:
     def key(self) -> str:
         """Names this finding for a dismissal: the same warning about the same thing has the same key
         (its topic when it has one, e.g. TEXT.COPIED whatever texts repeat; else its cells)."""
-        return f"{self.rule}|{self.topic or ','.join(self.cells)}"
+        return f"{self.rule}{_KEY_SEPARATOR}{self.topic or ','.join(self.cells)}"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -40,6 +41,18 @@ class Finding:
             "cells": list(self.cells),
             "message": self.message,
         }
+
+
+def key_parts(key: str, spec: ReportFormat) -> tuple[str, str, tuple[str, ...]]:
+    """The inverse of `Finding.key`: (rule, topic, cells), the topic empty when the key names cells
+    and the cells empty when it names a topic. The part after the rule is cells when each of its
+    comma-separated parts is a cell or a text of `spec` (a topic such as 上年=2021 never is)."""
+    rule, _, what = key.partition(_KEY_SEPARATOR)
+    parts = tuple(what.split(","))
+    texts = {f"text.{k}" for k in spec.text_keys}
+    if what and all(p in spec.cells or p in texts for p in parts):
+        return rule, "", parts
+    return rule, what, ()
 
 
 def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:

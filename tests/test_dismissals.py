@@ -19,7 +19,8 @@ from pytestqt.qtbot import QtBot
 from core.errors import UserError
 from core.formats import get_format
 from core.report import Report
-from core.storage import Database
+from core.rules import Finding
+from core.storage import DISMISSED, Database
 from core.text_rules import draft_text
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.findings_panel import DISMISS_TEXT, DISMISSED_COLOUR, UNDISMISS_TEXT, FindingsPanel
@@ -213,3 +214,13 @@ def test_the_editor_marks_copied_sentences_and_the_drafted_block_that_follows_th
     assert QColor(DRAFT_FORMAT.background().color()).name() in _backgrounds(overview.edit.document())
     document.undo_stack.undo()  # 「根据表格生成」 is one undo step
     assert block not in overview.text() and block not in document.report.texts["overview"]
+
+
+def test_a_dismissal_in_the_history_names_its_cells_as_the_forms_do() -> None:
+    spec = get_format()
+    issued = "active_disclosure.normative_documents.issued"
+    blank = Finding("BLANK", "warning", (issued,), "未填写")
+    empty = Finding("TEXT.EMPTY", "warning", ("text.problems",), "没有写内容")
+    assert field_name(spec, DISMISSED + blank.key) == f"提醒「BLANK：{spec.cells[issued].description}」"
+    heading = next(s.full_heading for s in spec.sections if s.text_key == "problems")
+    assert field_name(spec, DISMISSED + empty.key) == f"提醒「TEXT.EMPTY：「{heading}」的文字」"

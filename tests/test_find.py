@@ -41,3 +41,17 @@ def test_find_next_goes_on_from_the_last_match_and_wraps_round() -> None:
     assert next_match(matches, matches[1], 1) == (matches[2], False)
     assert next_match(matches, matches[2], 1) == (matches[0], True)  # wrapped to the beginning
     assert next_match([], None, 0) == (None, False)
+
+
+def test_a_match_after_letters_whose_case_folding_is_longer_is_placed_in_the_text_as_typed(
+    seed: Report,
+) -> None:
+    index = next(i for i, s in enumerate(seed.spec.sections) if s.text_key)
+    key = seed.spec.sections[index].text_key
+    assert key is not None
+    text = "İzmir与Straße的公开申请，ＡＢＣ公司"  # İ and ß fold to two letters each
+    report = seed.model_copy(update={"texts": {**seed.texts, key: text}})
+    for term in ("公开申请", "STRAẞE", "ａｂｃ公司"):
+        [match] = [m for m in find_all(report, term) if m.section == index]
+        start, _ = match.place
+        assert text[start : start + match.length].casefold() == term.casefold()

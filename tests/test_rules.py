@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from core.formats import get_format
 from core.report import Report
-from core.rules import Finding, check, fmt, resolved_values, severity_counts, shown_value
+from core.rules import Finding, check, fmt, key_parts, resolved_values, severity_counts, shown_value
 
 SPEC = get_format()
 B = SPEC.table("requests")
@@ -253,3 +253,23 @@ def test_cells_are_shown_as_reports_write_them(seed: Report) -> None:
     assert shown_value(seed, resolved, "active_disclosure.fees.amount") == "7730.28"
     assert shown_value(seed, resolved, "requests.3.7.total") == "23"
     assert shown_value(seed, resolved, "requests.2.other") == ""
+
+
+def test_a_findings_key_is_read_back_into_its_rule_and_topic_or_cells(seed: Report) -> None:
+    previous = seed.model_copy(update={"year": seed.year - 1})
+    report = seed.model_copy(
+        update={
+            "values": {
+                **seed.values,
+                "active_disclosure.normative_documents.issued": None,
+                "requests.1.natural_person": Decimal(31),
+            },
+            "texts": {**seed.texts, "problems": "无"},
+        }
+    )
+    decimal_topic = Finding("TEXT.NUMBER", "warning", ("requests.1.total",), "", "收费=1.5")
+    findings = [*check(report, previous), decimal_topic]
+    assert {"BLANK", "TEXT.EMPTY", "TEXT.COPIED", "B.ROW_TOTAL"} <= {f.rule for f in findings}
+    for finding in findings:
+        rule, topic, cells = key_parts(finding.key, report.spec)
+        assert (rule, topic, cells) == (finding.rule, finding.topic, () if finding.topic else finding.cells)

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from core.storage import Database
 from tests.qt_helpers import commit_text, open_seed_report
 from ui.main_window import MainWindow
-from ui.sign_print import NO_DATE, SignPrintPage
+from ui.sign_print import SignPrintPage
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_a_wrong_date_stays_to_be_corrected_with_the_reason(qtbot: QtBot, page: 
     assert page.date_edit.problem.isVisible() and "没有 2022年2月30日 这一天" in page.date_edit.problem.text()
     assert stored(page) == dt.date(2022, 1, 20)
     type_date(qtbot, page, "")  # emptied: not filled in (to be written by hand)
-    assert stored(page) is None and page.date_edit.date() == NO_DATE
+    assert stored(page) is None and page.date_edit.value() is None
 
 
 @pytest.mark.qt_log_ignore(
@@ -90,3 +90,9 @@ def test_the_calendar_is_chinese_and_opens_in_january_after_the_report_year(
     assert field.calendar.selectedDate() == QDate(2022, 1, 18)
     field.menu.close()
     QApplication.processEvents()
+
+
+def test_the_first_of_january_2000_is_a_date_like_any_other(qtbot: QtBot, page: SignPrintPage) -> None:
+    type_date(qtbot, page, "2000-01-01")
+    assert page.date_edit.edit.text() == "2000年1月1日"
+    assert stored(page) == dt.date(2000, 1, 1)  # not taken for "not filled in"

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from core.storage import Database
 from tests.conftest import FIXTURES
-from tests.qt_helpers import open_window
+from tests.qt_helpers import answer_next_box, open_seed_report, open_window
 from ui.import_review import DOUBTFUL, ERROR_TEXT, UNREAD, ImportReview, open_published
 from ui.main_window import MainWindow
 
@@ -104,3 +104,23 @@ def test_pdf_review_shows_the_pages_beside_the_tables(qtbot: QtBot, db: Database
     qtbot.wait(300)
     _shot(review, "review-pdf.png")
     review.reject()
+
+
+def test_importing_over_the_open_report_shows_the_imported_content(qtbot: QtBot, db: Database) -> None:
+    window = open_seed_report(qtbot, db)
+    document = window.document
+    assert document is not None
+    open_published(window, PUBLISHED / "real-013.txt")
+    review = _review(qtbot, window)
+    review.agency.setText(document.report.agency)  # the published report replaces the open one
+    review.year.setValue(document.report.year)
+    asked = answer_next_box(QMessageBox.StandardButton.Yes)  # 「替换」
+    review.accept()
+    assert asked and window.document is document
+    stored = db.load_report(document.report_id)
+    assert stored.values["requests.1.total"] == 18  # real-013's, not the seed's
+    assert document.report == stored  # the editor shows what is stored, not the seed it had
+    key = document.spec.sections[0].text_key
+    assert key is not None
+    document.set_text(key, stored.texts[key] + "补充。")  # no question about a text changed elsewhere
+    assert db.load_report(document.report_id).texts[key] == stored.texts[key] + "补充。"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QDate, Qt, QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +20,7 @@ from tests.helpers import install_fangsong
 from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_seed_report, open_window
 from ui.dialogs import UnfinalizeDialog
 from ui.main_window import MainWindow
-from ui.sign_print import NO_DATE, SignPrintPage
+from ui.sign_print import SignPrintPage
 
 
 @pytest.fixture(autouse=True)
@@ -68,13 +68,13 @@ def test_signature_name_and_date_are_saved_and_the_preview_follows(
     page.name_edit.setText("温县人民政府")
     page.name_edit.editingFinished.emit()
     with qtbot.waitSignal(page.preview_ready, timeout=60_000):
-        page.date_edit.setDate(QDate(2022, 1, 20))
+        page.date_edit.set_value(dt.date(2022, 1, 20))
     assert page.date_edit.edit.text() == "2022年1月20日"
     stored = db.load_report(window.document.report_id).signature
     assert (stored.name, stored.date) == ("温县人民政府", dt.date(2022, 1, 20))
     assert "2022年1月20日" in pdf_text(page.pdf_data)
     window.document.undo_stack.undo()  # the date is one undo step like any edit
-    assert page.date_edit.edit.text() == "" and page.date_edit.date() == NO_DATE
+    assert page.date_edit.edit.text() == "" and page.date_edit.value() is None
 
 
 def test_finalizing_is_refused_with_reasons_while_there_are_errors(

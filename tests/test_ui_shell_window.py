@@ -18,7 +18,14 @@ from core.report import Report
 from core.rules import resolved_values
 from core.storage import Database
 from tests.conftest import SEED_JSON
-from tests.qt_helpers import answer_next_box, commit_text, import_seed, on_next_modal, open_window
+from tests.qt_helpers import (
+    answer_next_box,
+    commit_text,
+    import_seed,
+    on_next_modal,
+    open_seed_report,
+    open_window,
+)
 from ui.dialogs import DeletedReportsDialog, NewReportDialog, RenameDialog
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -340,3 +347,17 @@ def test_a_number_still_being_typed_in_a_cell_is_stored_when_the_window_closes(
     QTest.keyClick(view.delegate.editor, "0")
     window.close()
     assert db.load_report(report_id).values["requests.1.natural_person"] == Decimal(30)
+
+
+def test_a_report_renamed_by_another_program_shows_its_new_name_in_the_window(
+    qtbot: QtBot, db: Database
+) -> None:
+    window = open_seed_report(qtbot, db)
+    assert window.document is not None and window.editor is not None
+    with Database.open(db.path) as other:  # e.g. `main.py db` on the same file
+        other.rename_report(window.document.report_id, "温县政务服务中心", 2021)
+    document = window.document
+    qtbot.waitUntil(lambda: document.report.agency == "温县政务服务中心", timeout=10_000)  # re-read
+    title = "温县政务服务中心2021年政府信息公开工作年度报告"
+    qtbot.waitUntil(lambda: window.editor is not None and window.editor.title.text() == title, timeout=10_000)
+    assert window.windowTitle().startswith(title)

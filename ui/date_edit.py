@@ -4,9 +4,9 @@ QDateEdit cannot take what people type (its sections turn 20220120 into 「未�
 brings the old date back), and its calendar opens in January 2000 with the system's month names. This
 field is a line edit read by `core.date_input.parse_date` (2022-01-20, 2022年1月20日, 20220120), shown
 as documents print it (2022年1月20日), with a calendar button whose calendar is always Chinese and
-opens in January of the year after the report's (when reports are signed). It speaks QDateEdit's
-language (`date()`, `setDate()`, `dateChanged`, `setReadOnly`), with an `empty` date meaning
-"not filled in", so the page using it needs no change.
+opens in January of the year after the report's (when reports are signed). Its value is a
+`datetime.date`, or None for "not filled in" (a QDate would need a placeholder date for that, and
+the placeholder would then be a date nobody could enter).
 """
 
 from __future__ import annotations
@@ -37,11 +37,10 @@ CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 class DateEdit(QWidget):
     """A date typed or picked; `dateChanged` when a new one is committed (Enter, leaving, the calendar)."""
 
-    dateChanged = Signal(QDate)
+    dateChanged = Signal(object)  # the new value: a datetime.date, or None when emptied
 
-    def __init__(self, empty: QDate, signing_year: Callable[[], int], parent: QWidget | None = None) -> None:
+    def __init__(self, signing_year: Callable[[], int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._empty = empty
         self._signing_year = signing_year
         self._date: dt.date | None = None
 
@@ -80,14 +79,15 @@ class DateEdit(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.problem)
 
-    # ---------------------------------------------------------------- QDateEdit's language
+    # ---------------------------------------------------------------- the value
 
-    def date(self) -> QDate:
-        date = self._date
-        return QDate(date.year, date.month, date.day) if date else self._empty
+    def value(self) -> dt.date | None:
+        """The committed date; None while not filled in."""
+        return self._date
 
-    def setDate(self, qdate: QDate) -> None:
-        self._set(None if qdate == self._empty or not qdate.isValid() else _python(qdate))
+    def set_value(self, date: dt.date | None) -> None:
+        """Show `date` (None: empty); `dateChanged` when it differs from the committed one."""
+        self._set(date)
 
     def setReadOnly(self, read_only: bool) -> None:
         self.edit.setReadOnly(read_only)
@@ -101,7 +101,7 @@ class DateEdit(QWidget):
         self.edit.setText(chinese_date(date) if date else "")
         if date != self._date:
             self._date = date
-            self.dateChanged.emit(self.date())
+            self.dateChanged.emit(date)
 
     @Slot()
     def _commit_text(self) -> None:
@@ -121,15 +121,11 @@ class DateEdit(QWidget):
     def _turn_calendar(self) -> None:
         """Open at the date shown, or at January of the year reports are signed in."""
         if self._date is not None:
-            self.calendar.setSelectedDate(self.date())
+            self.calendar.setSelectedDate(QDate(self._date))
         else:
             self.calendar.setCurrentPage(self._signing_year(), 1)
 
     @Slot(QDate)
     def _picked(self, qdate: QDate) -> None:
         self.menu.close()
-        self._set(_python(qdate))
-
-
-def _python(qdate: QDate) -> dt.date:
-    return dt.date(qdate.year(), qdate.month(), qdate.day())
+        self._set(dt.date(qdate.year(), qdate.month(), qdate.day()))

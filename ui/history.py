@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from core.errors import UserError
 from core.report import chinese_date
 from core.report_format import ReportFormat
-from core.rules import fmt
-from core.storage import Change, Revision
+from core.rules import fmt, key_parts
+from core.storage import DISMISSED, Change, Revision
 from ui.crash import close_button_box, show_message
 from ui.document import ReportDocument
 from ui.report_list import STATUS_NAMES
@@ -89,8 +89,9 @@ def field_name(spec: ReportFormat, field: str) -> str:
         section = next((s for s in spec.sections if s.text_key == key), None)
         if section is not None:
             return f"「{section.full_heading}」的文字"
-    if field.startswith("dismissed."):  # dismissed.<rule>|<what>: the reason is the value
-        return f"提醒「{field.removeprefix('dismissed.').replace('|', '：', 1)}」"
+    if field.startswith(DISMISSED):  # the reason is the value
+        rule, topic, cells = key_parts(field.removeprefix(DISMISSED), spec)
+        return f"提醒「{rule}：{topic or '、'.join(field_name(spec, c) for c in cells)}」"
     return FIELD_NAMES.get(field, field)
 
 
@@ -101,7 +102,7 @@ def value_text(spec: ReportFormat, field: str, value: str | None) -> str:
         return STATUS_NAMES.get(value or "", value or "")
     if field == "deleted":
         return "已删除" if value else "未删除"
-    if field.startswith("dismissed."):
+    if field.startswith(DISMISSED):
         return value or "（恢复提醒）"  # the reason it was dismissed
     if value is None or value == "":
         if field in spec.cells and spec.cells[field].derived:

@@ -364,15 +364,8 @@ def read_then_review[T](
 
 
 def _store(window: MainWindow, report: Report, name: str, digest: str) -> None:
-    try:
-        if not window.may_replace(report):
-            return
-        report_id, _ = window.db.import_report(report, note=f"导入已发布的报告：{name}（SHA-256 {digest}）")
-    except UserError as exc:
-        show_message(window, exc.message)
+    if window.store_import(report, note=f"导入已发布的报告：{name}（SHA-256 {digest}）") is None:
         return
-    window.refresh_list()
-    window.report_list.select(report_id)
     if window.db.find_report(report.agency, report.year + 1) is None:
         box = QMessageBox(
             QMessageBox.Icon.Question,

@@ -267,10 +267,6 @@ class MainWindow(DatabaseActions, ReportFileActions):
             show_message(self, exc.message)
             return
         self.refresh_list()
-        if document is not None:
-            assert self.editor is not None
-            self.editor.refresh_status()
-            self.setWindowTitle(f"{document.report.title} — {APP_TITLE}")
 
     @Slot(int)
     def delete_report(self, report_id: int) -> None:
@@ -338,9 +334,10 @@ class MainWindow(DatabaseActions, ReportFileActions):
         document.findingsChanged.connect(self._show_findings_count)
         document.saved.connect(self._saved)
         document.saveFailed.connect(self._save_failed)
+        document.reloaded.connect(self._show_title)  # renamed, restored, or changed by another program
         self._show_findings_count()
         self.saved_label.setText("")
-        self.setWindowTitle(f"{document.report.title} — {APP_TITLE}")
+        self._show_title()
         self.history_action.setEnabled(True)
 
     @Slot()
@@ -405,10 +402,14 @@ class MainWindow(DatabaseActions, ReportFileActions):
         from ui.history import HistoryDialog
 
         HistoryDialog(self.document, self).exec()
+        self.refresh_list()  # a restore may bring back another name or year
+
+    @Slot()
+    def _show_title(self) -> None:
+        """The open report's name, status and read-only state in the window title and the editor."""
         if self.document is not None and self.editor is not None:
-            self.editor.refresh_status()  # a restore may bring back another name or year
+            self.editor.refresh_status()
             self.setWindowTitle(f"{self.document.report.title} — {APP_TITLE}")
-        self.refresh_list()
 
     @Slot()
     def _show_findings_count(self) -> None:

@@ -53,14 +53,13 @@ class ReportFileActions(QMainWindow):
         self.settings.last_folder = str(path.parent)
         try:
             report = read_report(path)
-            if not self.may_replace(report):
-                return None
-            report_id, created = self.db.import_report(report)
+            created = self.db.find_report(report.agency, report.year) is None
         except UserError as exc:
             self._message = show_message(self, exc.message)
             return None
-        self.refresh_list()
-        self.report_list.select(report_id)
+        report_id = self.store_import(report)
+        if report_id is None:
+            return None
         if created:
             text = f"已导入「{report.title}」。"
         else:
@@ -68,9 +67,24 @@ class ReportFileActions(QMainWindow):
                 f"「{report.title}」原来已经有了。导入的内容已替换它，原来的内容作为一个历史版本保留，"
                 "可以在修改历史中恢复。"
             )
+        self._message = show_message(self, text, QMessageBox.Icon.Information)
+        return report_id
+
+    def store_import(self, report: Report, note: str | None = None) -> int | None:
+        """Store an imported `report` (after `may_replace` agrees) and show it: selected in the list,
+        and re-read into the editor when it is the open one (our own write is not seen by the
+        DatabaseWatch). The report's id, or None when the user declined or the storage refused."""
+        try:
+            if not self.may_replace(report):
+                return None
+            report_id, _ = self.db.import_report(report, note=note)
+        except UserError as exc:
+            self._message = show_message(self, exc.message)
+            return None
+        self.refresh_list()
+        self.report_list.select(report_id)
         if self.document is not None and self.document.report_id == report_id:
             self.document.reload()
-        self._message = show_message(self, text, QMessageBox.Icon.Information)
         return report_id
 
     def may_replace(self, report: Report) -> bool:

@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
-    QDate,
     QIODevice,
     Qt,
     QTimer,
@@ -60,7 +59,6 @@ from ui.printing import ask_printer, start_printing
 from ui.worker import Job, run_in_background
 
 UNPRINTABLE = "以下字符在本机字体中没有，打印出来会是空白："
-NO_DATE = QDate(2000, 1, 1)  # the date editor's "not filled in" value, shown as 未填写
 PREVIEW_DELAY_MS = 600  # re-render this long after the last change, not on every keystroke
 
 
@@ -86,7 +84,7 @@ class SignPrintPage(QWidget):
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("一般为机关名称")
         self.name_edit.setMaxLength(MAX_AGENCY)  # the model refuses a longer 署名
-        self.date_edit = DateEdit(NO_DATE, lambda: document.report.year + 1)  # signed the year after
+        self.date_edit = DateEdit(lambda: document.report.year + 1)  # signed the year after
         self.today_button = QPushButton("今天")
         date_row = QHBoxLayout()
         date_row.addWidget(self.date_edit, 1)
@@ -97,7 +95,7 @@ class SignPrintPage(QWidget):
         form.addRow("成文日期：", date_row)
         self.name_edit.editingFinished.connect(self._store_signature)
         self.date_edit.dateChanged.connect(self._store_signature)
-        self.today_button.clicked.connect(lambda: self.date_edit.setDate(QDate.currentDate()))
+        self.today_button.clicked.connect(lambda: self.date_edit.set_value(dt.date.today()))
 
         self.export_button = QPushButton("导出PDF…")
         self.print_button = QPushButton("打印…")
@@ -194,8 +192,7 @@ class SignPrintPage(QWidget):
         for widget in (self.name_edit, self.date_edit):
             widget.blockSignals(True)
         self.name_edit.setText(signature.name or "")
-        date = signature.date
-        self.date_edit.setDate(QDate(date.year, date.month, date.day) if date else NO_DATE)
+        self.date_edit.set_value(signature.date)
         for widget in (self.name_edit, self.date_edit):
             widget.blockSignals(False)
 
@@ -204,9 +201,7 @@ class SignPrintPage(QWidget):
         if self.document.read_only:
             return
         name = self.name_edit.text().strip() or None
-        qdate = self.date_edit.date()
-        date = None if qdate == NO_DATE else dt.date(qdate.year(), qdate.month(), qdate.day())
-        self.document.set_signature(name, date)
+        self.document.set_signature(name, self.date_edit.value())
 
     # ------------------------------------------------------------------ preview
 
