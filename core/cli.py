@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.cli_parser import ChineseArgumentParser as ChineseArgumentParser  # also the app's parser
+from core.cli_parser import EXIT_UNUSABLE, ChineseArgumentParser
 from core.errors import UserError
 from core.exchange import dumps, read_report, write_report
 from core.paths import default_db_path
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from core.report import Report
     from core.storage import Database
 
-EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 3  # EXIT_UNUSABLE (2): also argparse's, in cli_parser
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from core.cli_parser import EXIT_UNUSABLE
 from core.errors import UserError
 from core.instance_lock import InstanceLock
 from core.logs import setup_logging
@@ -26,17 +27,11 @@ from ui.plain_text import install_plain_text_guard
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_UNUSABLE = 0, 2
 CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    words = list(argv)
-    # the usual calls, read without importing the command line's modules (a second at start-up)
-    if words in ([], ["--smoke-test"]) or (len(words) == 2 and words[0] == "--db" and words[1][:1] != "-"):
-        db = Path(words[1]) if words[:1] == ["--db"] else None
-        return argparse.Namespace(db=db, smoke_test=words == ["--smoke-test"])
-    from core.cli import ChineseArgumentParser
+    from core.cli_parser import ChineseArgumentParser  # the standard library only, not the commands
 
     parser = ChineseArgumentParser(prog="main.py", description="年报助手桌面程序")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据文件夹中）")
