@@ -306,14 +306,25 @@ def _before(format_id: str, texts: tuple[tuple[str, str], ...]) -> tuple[list[st
 
 def copied_sentences(report: Report, previous: Report) -> list[Sentence]:
     """This year's sentences that repeat one of last year's once digits are masked."""
-    before, exact = _before(previous.format, tuple(previous.texts.items()))
-    repeated = []
-    for s, masked in _countable_cached(report.format, tuple(report.texts.items())):
-        if masked in exact or (
-            before and process.extractOne(masked, before, scorer=fuzz.ratio, score_cutoff=COPIED_SIMILARITY)
-        ):
-            repeated.append(s)
-    return repeated
+    return list(
+        _copied(report.format, tuple(report.texts.items()), previous.format, tuple(previous.texts.items()))
+    )
+
+
+@lru_cache(maxsize=8)  # the rule and the editors' marks ask alike, on every recheck while a cell is typed
+def _copied(
+    format_id: str,
+    texts: tuple[tuple[str, str], ...],
+    before_format: str,
+    before_texts: tuple[tuple[str, str], ...],
+) -> tuple[Sentence, ...]:
+    before, exact = _before(before_format, before_texts)
+    return tuple(
+        s
+        for s, masked in _countable_cached(format_id, texts)
+        if masked in exact
+        or (before and process.extractOne(masked, before, scorer=fuzz.ratio, score_cutoff=COPIED_SIMILARITY))
+    )
 
 
 def copied_share(report: Report, previous: Report) -> tuple[list[Sentence], int]:
