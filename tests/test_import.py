@@ -100,6 +100,18 @@ def test_older_template_other_processing_row_goes_to_its_last_item_with_a_note()
     assert "requests.3.3.2.total" not in imported.unread and "requests.3.5.5.total" not in imported.unread
 
 
+def test_layout_text_paragraph_line_ending_in_a_number_stays_in_the_narrative() -> None:
+    # pdftotext -layout wraps prose at the margin: a line may end in 「… 12」 and go on with 「件。」
+    text = (PUBLISHED / "real-008.txt").read_text("utf-8")
+    wrapped = "府网站平台主动公开政府信息\n1136 条，全年主动公开政府文件 12\n件。"
+    text = text.replace("府网站平台主动公开政府信息 1136 条。", wrapped)
+    imported = read_pasted(None, text)
+    overview = imported.report.texts["overview"]
+    assert "主动公开政府信息1136 条，全年主动公开政府文件 12件。" in overview
+    assert "\n件。" not in overview
+    assert _wrong(imported, _expected("real-008.txt")) == ([], [])
+
+
 # ---------------------------------------------------------------- reports with distinct numbers
 
 

@@ -2,8 +2,9 @@
 
 - tab-separated browser copies (cells between tabs, a blank cell stays a blank between two tabs);
 - Markdown pipe tables (`| 规章 | 0 | 0 | 0 |`), headings with `#`;
-- `pdftotext -layout` output: columns aligned with spaces (a blank cell leaves no trace, so such lines
-  are `spaced`), paragraphs wrapped at the margin and rejoined here, page numbers dropped;
+- `pdftotext -layout` output: paragraphs wrapped at the margin and rejoined here, page numbers dropped;
+  a table row (columns aligned with spaces) stays one line, which the mapper splits inside the tables
+  only — a wrapped paragraph line may end in a number too (「…政府文件 12」 / 「件。」);
 - text stripped from a web page, where a whole table is one run of text: left as one cell for the
   mapper, which cuts it at the template's labels.
 """
@@ -14,9 +15,9 @@ import re
 
 from core.read.cells import Line, is_label, is_page_number
 
-_TRAILING_NUMBERS = re.compile(r"^(.*?\S)?((?:\s+[\d.,—/－-]+)+)\s*$")
 _PIPE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 _SENTENCE_END = "。！？；：:;!?）)"
+_COLUMN_GAP = re.compile(r"\S {2,}\S")  # columns aligned with spaces: a table row, not wrapped prose
 
 
 def read_text(text: str) -> list[Line]:
@@ -39,16 +40,12 @@ def read_text(text: str) -> list[Line]:
             if not _PIPE_RULE.match(stripped):
                 lines.append(Line([c.strip() for c in stripped.strip("|").split("|")]))
             joinable = False
-        elif layout and (found := _TRAILING_NUMBERS.match(line)) and re.search(r"\d", found.group(2)):
-            label = (found.group(1) or "").strip()
-            tokens = found.group(2).split()
-            lines.append(Line(([label] if label else []) + tokens, spaced=True))
-            joinable = False
         else:
             stripped = stripped.lstrip("#").strip()
-            if layout and joinable and not line.startswith(" ") and is_label(stripped):
+            row = bool(_COLUMN_GAP.search(stripped))  # its cells are split by the mapper
+            if layout and joinable and not row and not line.startswith(" ") and is_label(stripped):
                 lines[-1].cells[0] += stripped  # a line the PDF wrapped at the margin
             else:
                 lines.append(Line([stripped]))
-            joinable = layout and not stripped.endswith(tuple(_SENTENCE_END))
+            joinable = layout and not row and not stripped.endswith(tuple(_SENTENCE_END))
     return lines
