@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from core.formats import get_format
-from core.narrative import subheading_length
+from core.narrative import subheading_length, subheading_number
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
 from core.rules import Finding, fmt, resolved_values
@@ -34,7 +34,7 @@ _QUANTIFIED = re.compile(r"[?*]|\{\d")  # what follows an optional character ({N
 _HAS_FULL_WIDTH = re.compile("[０-９．]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
-_OPENING_YEAR = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）\s*)?(\d{4})\s*年(?:度)?\s*[，,]")
+_OPENING_YEAR = re.compile(r"^\s*(\d{4})\s*年(?:度)?\s*[，,]")  # after any sub-heading number
 _HEADING_MAX = 20  # a sub-heading line this short is structure, not a sentence that could be copied
 _NOTHING = re.compile(r"^[\s无。.．、，,;；:：（）()“”\"'暂]*$")
 
@@ -247,7 +247,7 @@ def _title_year(subject: str) -> re.Pattern[str]:
 def text_year(report: Report) -> list[Finding]:
     """TEXT.YEAR: a paragraph of 一 opens with an earlier year as its own, or a title names another year."""
     for sentence in sentences(report):
-        m = _OPENING_YEAR.match(sentence.text) if sentence.key == "overview" else None
+        m = _OPENING_YEAR.match(subheading_number(sentence.text)[1]) if sentence.key == "overview" else None
         year = int(m.group(1)) if m else None
         if year is None or year >= report.year:
             t = _title_year(report.spec.subject).search(sentence.text)
@@ -405,9 +405,11 @@ def draft_text(block: DraftBlock, report: Report, values: Mapping[str, Decimal] 
     return "".join(_render(t, report, values) for t in block.templates)
 
 
-def _bracketed(line: str) -> str:
-    """A line as a sub-heading is compared: no spaces, full-width brackets (`(一)` as typed = （一）)."""
-    return re.sub(r"\s+", "", line).replace("(", "（").replace(")", "）")
+def _heading_key(line: str) -> tuple[str, str]:
+    """A line as a sub-heading is compared: its number's numeral (`(一)` as typed = （一）), its words
+    without spaces."""
+    numeral, words = subheading_number(line)
+    return numeral, re.sub(r"\s+", "", words)
 
 
 def insert_drafts(report: Report) -> dict[str, str]:
@@ -420,8 +422,11 @@ def insert_drafts(report: Report) -> dict[str, str]:
         lines = texts[block.text_key].split("\n")
         if paragraph in lines:
             continue
-        heading = _bracketed(block.heading)
-        at = next((i for i, line in enumerate(lines) if _bracketed(line).startswith(heading)), None)
+        numeral, words = _heading_key(block.heading)
+        at = next(
+            (i for i, (n, w) in enumerate(map(_heading_key, lines)) if n == numeral and w.startswith(words)),
+            None,
+        )
         if at is None:
             while lines and not lines[-1].strip():  # the text's own blank lines stay; trailing ones go
                 lines.pop()
