@@ -21,7 +21,7 @@ from core.formats import get_format
 from core.narrative import subheading_length, subheading_number
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
-from core.rules import Finding, fmt, resolved_values
+from core.rules import Finding, fmt, make_finding, resolved_values
 
 COPIED_SHARE = 0.5  # TEXT.COPIED warns when at least this share of the sentences repeats last year's
 COPIED_SIMILARITY = 90  # rapidfuzz ratio (0–100) at which two digit-masked sentences count as the same
@@ -226,9 +226,9 @@ def text_number(report: Report, values: Mapping[str, Decimal]) -> list[Finding]:
                 totals.add(total)
                 shown.append(f"{_describe(spec, reading)}为 {fmt(total)}")
         findings.append(
-            Finding(
+            make_finding(
+                report.spec,
                 "TEXT.NUMBER",
-                report.spec.severity("TEXT.NUMBER"),
                 cells,
                 f"{_section_name(spec, claim.sentence.key)}写的「{claim.quote}」说{claim.phrase.topic}为 "
                 f"{fmt(claim.stated)}，与表格不符：{'，'.join(shown)}（如文字说的不是这个数，可忽略此提醒）",
@@ -255,9 +255,9 @@ def text_year(report: Report) -> list[Finding]:
         if year is not None:
             quote = re.sub(r"\s+", "", sentence.text)[:30]
             return [
-                Finding(
+                make_finding(
+                    report.spec,
                     "TEXT.YEAR",
-                    report.spec.severity("TEXT.YEAR"),
                     (f"text.{sentence.key}",),
                     f"这是 {report.year} 年度的报告，{_section_name(report.spec, sentence.key)}却写"
                     f"「{quote}…」，把 {year} 年当作本年度（可能是沿用了上年的文字），请核对年份",
@@ -330,9 +330,9 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
         return []
     keys = tuple(dict.fromkeys(f"text.{s.key}" for s in repeated))
     return [
-        Finding(
+        make_finding(
+            report.spec,
             "TEXT.COPIED",
-            report.spec.severity("TEXT.COPIED"),
             keys,
             f"本年度叙述的 {total} 句中有 {len(repeated)} 句（{len(repeated) / total:.0%}）与 "
             f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"
@@ -358,9 +358,9 @@ def text_empty(report: Report) -> list[Finding]:
     if not _written(report):
         return []
     return [
-        Finding(
+        make_finding(
+            report.spec,
             "TEXT.EMPTY",
-            report.spec.severity("TEXT.EMPTY"),
             (f"text.{section.text_key}",),
             f"第{section.number}部分「{section.heading}」没有写内容（或只写了“无”），请写明存在的主要问题和改进情况",
         )
