@@ -147,7 +147,7 @@ def _filled(report: Report) -> set[str]:
 
 
 def _section_name(spec: ReportFormat, key: str) -> str:
-    return next(f"第{s.number}部分" for s in spec.sections if s.text_key == key)
+    return next(s.part for s in spec.sections if s.text_key == key)
 
 
 def _describe(spec: ReportFormat, reading: tuple[str, ...]) -> str:
@@ -155,7 +155,7 @@ def _describe(spec: ReportFormat, reading: tuple[str, ...]) -> str:
     if len(cells) == 1:
         return cells[0].description
     rows = "＋".join(f"「{c.row.name}」" for c in cells)
-    return f"第{cells[0].table.section}部分{rows}「{cells[0].column.name}」"
+    return f"{cells[0].table.part}{rows}「{cells[0].column.name}」"
 
 
 @dataclass(frozen=True)
@@ -362,7 +362,7 @@ def text_empty(report: Report) -> list[Finding]:
             report.spec,
             "TEXT.EMPTY",
             (f"text.{section.text_key}",),
-            f"第{section.number}部分「{section.heading}」没有写内容（或只写了“无”），请写明存在的主要问题和改进情况",
+            f"{section.part}「{section.heading}」没有写内容（或只写了“无”），请写明存在的主要问题和改进情况",
         )
     ]
 
