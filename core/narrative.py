@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = re.compile(r"\s*[（(][一二三四五六七八九十]+[）)]")
+_NUMBER = re.compile(r"\s*[（(]([一二三四五六七八九十]+)[）)]\s*")
+
+
+def subheading_number(line: str) -> tuple[str, str]:
+    """(the numeral of the sub-heading number `line` opens with — 一 for （一） or (一) —, the rest of
+    the line after it and its spaces); ("", line) when the line opens with none."""
+    found = _NUMBER.match(line)
+    return (found.group(1), line[found.end() :]) if found else ("", line)
 
 
 def subheading_length(line: str) -> int:

@@ -21,6 +21,11 @@ CellRole = Literal["corner", "header", "label", "value"]
 LabelAlign = Literal["left", "center"]
 
 
+def part_name(number: str) -> str:
+    """A section as the texts and messages name it: 三 → 第三部分."""
+    return f"第{number}部分"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -77,6 +82,11 @@ class Table(_Frozen):
     print_column_widths: tuple[float, ...] | None = None
     print_label_align: LabelAlign = "left"
 
+    @property
+    def part(self) -> str:
+        """How the texts name the section holding the table: 第三部分."""
+        return part_name(self.section)
+
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
@@ -115,6 +125,11 @@ class Section(_Frozen):
     @property
     def full_heading(self) -> str:
         return f"{self.number}、{self.heading}"
+
+    @property
+    def part(self) -> str:
+        """How the texts name the section: 第三部分."""
+        return part_name(self.number)
 
 
 class Rule(_Frozen):
@@ -165,7 +180,7 @@ class CellInfo:
 
     @property
     def description(self) -> str:
-        return f"第{self.table.section}部分「{self.row.title}」「{self.column.name}」"
+        return f"{self.table.part}「{self.row.title}」「{self.column.name}」"
 
 
 class TextPhrase(_Frozen):

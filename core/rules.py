@@ -78,8 +78,11 @@ def without_dismissed(
     return standing, gone
 
 
-def _finding(spec: ReportFormat, rule: str, cells: Iterable[str], message: str) -> Finding:
-    return Finding(rule, spec.severity(rule), tuple(cells), message)
+def make_finding(
+    spec: ReportFormat, rule: str, cells: Iterable[str], message: str, topic: str = ""
+) -> Finding:
+    """A finding of `rule` as grave as the format says (every rule's findings are made here)."""
+    return Finding(rule, spec.severity(rule), tuple(cells), message, topic)
 
 
 def fmt(value: Decimal) -> str:
@@ -121,7 +124,7 @@ def sum_checks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
         right = sum((values[t.address] for t in check.right), _ZERO)
         if left != right:
             findings.append(
-                _finding(
+                make_finding(
                     report.spec,
                     check.rule,
                     (t.address for t in (*check.left, *check.right)),
@@ -156,7 +159,7 @@ def value_range(report: Report, values: dict[str, Decimal]) -> list[Finding]:
         problem = value_problem(spec, address, value)
         if problem:
             findings.append(
-                _finding(spec, "VALUE.RANGE", (address,), f"{spec.cells[address].description}：{problem}")
+                make_finding(spec, "VALUE.RANGE", (address,), f"{spec.cells[address].description}：{problem}")
             )
     return findings
 
@@ -194,7 +197,7 @@ def blanks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
     """BLANK: one warning per input cell never filled in (a derived total is never blank)."""
     cells = report.spec.cells
     return [
-        _finding(report.spec, "BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
+        make_finding(report.spec, "BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
         for a in report.spec.input_addresses
         if report.values[a] is None
     ]
@@ -216,7 +219,7 @@ def year_checks(report: Report, values: dict[str, Decimal], previous: Report) ->
             parts += "".join(f"+ {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.plus)
             parts += "".join(f"- {report.spec.cells[a].column.name}（{fmt(values[a])}）" for a in check.minus)
             findings.append(
-                _finding(
+                make_finding(
                     report.spec,
                     check.rule,
                     (check.cell, *check.plus, *check.minus),

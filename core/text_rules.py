@@ -18,10 +18,10 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 
 from core.formats import get_format
-from core.narrative import subheading_length
+from core.narrative import subheading_length, subheading_number
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
-from core.rules import Finding, fmt, resolved_values
+from core.rules import Finding, fmt, make_finding, resolved_values
 
 COPIED_SHARE = 0.5  # TEXT.COPIED warns when at least this share of the sentences repeats last year's
 COPIED_SIMILARITY = 90  # rapidfuzz ratio (0–100) at which two digit-masked sentences count as the same
@@ -34,7 +34,7 @@ _QUANTIFIED = re.compile(r"[?*]|\{\d")  # what follows an optional character ({N
 _HAS_FULL_WIDTH = re.compile("[０-９．]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
-_OPENING_YEAR = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）\s*)?(\d{4})\s*年(?:度)?\s*[，,]")
+_OPENING_YEAR = re.compile(r"^\s*(\d{4})\s*年(?:度)?\s*[，,]")  # after any sub-heading number
 _HEADING_MAX = 20  # a sub-heading line this short is structure, not a sentence that could be copied
 _NOTHING = re.compile(r"^[\s无。.．、，,;；:：（）()“”\"'暂]*$")
 
@@ -147,7 +147,7 @@ def _filled(report: Report) -> set[str]:
 
 
 def _section_name(spec: ReportFormat, key: str) -> str:
-    return next(f"第{s.number}部分" for s in spec.sections if s.text_key == key)
+    return next(s.part for s in spec.sections if s.text_key == key)
 
 
 def _describe(spec: ReportFormat, reading: tuple[str, ...]) -> str:
@@ -155,7 +155,7 @@ def _describe(spec: ReportFormat, reading: tuple[str, ...]) -> str:
     if len(cells) == 1:
         return cells[0].description
     rows = "＋".join(f"「{c.row.name}」" for c in cells)
-    return f"第{cells[0].table.section}部分{rows}「{cells[0].column.name}」"
+    return f"{cells[0].table.part}{rows}「{cells[0].column.name}」"
 
 
 @dataclass(frozen=True)
@@ -226,9 +226,9 @@ def text_number(report: Report, values: Mapping[str, Decimal]) -> list[Finding]:
                 totals.add(total)
                 shown.append(f"{_describe(spec, reading)}为 {fmt(total)}")
         findings.append(
-            Finding(
+            make_finding(
+                report.spec,
                 "TEXT.NUMBER",
-                report.spec.severity("TEXT.NUMBER"),
                 cells,
                 f"{_section_name(spec, claim.sentence.key)}写的「{claim.quote}」说{claim.phrase.topic}为 "
                 f"{fmt(claim.stated)}，与表格不符：{'，'.join(shown)}（如文字说的不是这个数，可忽略此提醒）",
@@ -247,7 +247,7 @@ def _title_year(subject: str) -> re.Pattern[str]:
 def text_year(report: Report) -> list[Finding]:
     """TEXT.YEAR: a paragraph of 一 opens with an earlier year as its own, or a title names another year."""
     for sentence in sentences(report):
-        m = _OPENING_YEAR.match(sentence.text) if sentence.key == "overview" else None
+        m = _OPENING_YEAR.match(subheading_number(sentence.text)[1]) if sentence.key == "overview" else None
         year = int(m.group(1)) if m else None
         if year is None or year >= report.year:
             t = _title_year(report.spec.subject).search(sentence.text)
@@ -255,9 +255,9 @@ def text_year(report: Report) -> list[Finding]:
         if year is not None:
             quote = re.sub(r"\s+", "", sentence.text)[:30]
             return [
-                Finding(
+                make_finding(
+                    report.spec,
                     "TEXT.YEAR",
-                    report.spec.severity("TEXT.YEAR"),
                     (f"text.{sentence.key}",),
                     f"这是 {report.year} 年度的报告，{_section_name(report.spec, sentence.key)}却写"
                     f"「{quote}…」，把 {year} 年当作本年度（可能是沿用了上年的文字），请核对年份",
@@ -341,9 +341,9 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
         return []
     keys = tuple(dict.fromkeys(f"text.{s.key}" for s in repeated))
     return [
-        Finding(
+        make_finding(
+            report.spec,
             "TEXT.COPIED",
-            report.spec.severity("TEXT.COPIED"),
             keys,
             f"本年度叙述的 {total} 句中有 {len(repeated)} 句（{len(repeated) / total:.0%}）与 "
             f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"
@@ -369,11 +369,11 @@ def text_empty(report: Report) -> list[Finding]:
     if not _written(report):
         return []
     return [
-        Finding(
+        make_finding(
+            report.spec,
             "TEXT.EMPTY",
-            report.spec.severity("TEXT.EMPTY"),
             (f"text.{section.text_key}",),
-            f"第{section.number}部分「{section.heading}」没有写内容（或只写了“无”），请写明存在的主要问题和改进情况",
+            f"{section.part}「{section.heading}」没有写内容（或只写了“无”），请写明存在的主要问题和改进情况",
         )
     ]
 
@@ -416,9 +416,11 @@ def draft_text(block: DraftBlock, report: Report, values: Mapping[str, Decimal] 
     return "".join(_render(t, report, values) for t in block.templates)
 
 
-def _bracketed(line: str) -> str:
-    """A line as a sub-heading is compared: no spaces, full-width brackets (`(一)` as typed = （一）)."""
-    return re.sub(r"\s+", "", line).replace("(", "（").replace(")", "）")
+def _heading_key(line: str) -> tuple[str, str]:
+    """A line as a sub-heading is compared: its number's numeral (`(一)` as typed = （一）), its words
+    without spaces."""
+    numeral, words = subheading_number(line)
+    return numeral, re.sub(r"\s+", "", words)
 
 
 def insert_drafts(report: Report) -> dict[str, str]:
@@ -431,8 +433,11 @@ def insert_drafts(report: Report) -> dict[str, str]:
         lines = texts[block.text_key].split("\n")
         if paragraph in lines:
             continue
-        heading = _bracketed(block.heading)
-        at = next((i for i, line in enumerate(lines) if _bracketed(line).startswith(heading)), None)
+        numeral, words = _heading_key(block.heading)
+        at = next(
+            (i for i, (n, w) in enumerate(map(_heading_key, lines)) if n == numeral and w.startswith(words)),
+            None,
+        )
         if at is None:
             while lines and not lines[-1].strip():  # the text's own blank lines stay; trailing ones go
                 lines.pop()

@@ -31,7 +31,8 @@ from core.report import Report
 from core.report_format import Table
 from core.rules import resolved_values, shown_value
 from core.write import clipboard, render
-from core.write.xlsx import FAILED, PASSED, TOP
+from core.write.content import content
+from core.write.xlsx import FAILED, PASSED, TOP, render_xlsx
 from tests.conftest import ROOT
 from tests.helpers import run_main
 
@@ -311,6 +312,22 @@ def test_xlsx_balance_checks_cache_their_result_and_turn_red(report: Report) -> 
     }
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert any(f'"{FAILED}"' in r.formula[0] and r.dxf.font.color.rgb.endswith("C00000") for r in rules)
+
+
+@pytest.mark.parametrize("places", [2, 4])
+def test_xlsx_checks_round_to_the_formats_money_decimals(report: Report, places: int) -> None:
+    spec = report.spec.model_copy(update={"money_decimals": places})
+    book = openpyxl.load_workbook(io.BytesIO(render_xlsx(content(report), spec, author="测试")))
+    checks = [
+        str(cell.value)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if str(cell.value).startswith("=IF(AND(")
+    ]
+    rounds = [r for f in checks for r in re.findall(r"ROUND\(SUM\([^)]*\)-SUM\([^)]*\),(\d+)\)", f)]
+    assert len(checks) > 10 and len(rounds) >= len(checks)
+    assert set(rounds) == {str(places)}
 
 
 def ruled_cells(data: bytes, sheet: int) -> set[str]:

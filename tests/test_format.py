@@ -33,6 +33,17 @@ def test_six_sections_in_official_order() -> None:
     ]
 
 
+def test_a_table_is_named_by_the_part_that_holds_it() -> None:
+    assert [s.part for s in SPEC.sections][:3] == ["第一部分", "第二部分", "第三部分"]
+    for section in SPEC.sections:
+        if section.table_key:
+            table = SPEC.table(section.table_key)
+            assert table.part == section.part
+            assert all(
+                SPEC.cells[a].description.startswith(section.part + "「") for a in table.value_positions
+            )
+
+
 def test_row_keys_follow_the_exchange_spec() -> None:
     keys = [r.key for r in SPEC.table("requests").rows]
     expected = ["1", "2", "3.1", "3.2"]

@@ -100,6 +100,46 @@ def test_older_template_other_processing_row_goes_to_its_last_item_with_a_note()
     assert "requests.3.3.2.total" not in imported.unread and "requests.3.5.5.total" not in imported.unread
 
 
+def test_layout_text_paragraph_line_ending_in_a_number_stays_in_the_narrative() -> None:
+    # pdftotext -layout wraps prose at the margin: a line may end in 「… 12」 and go on with 「件。」
+    text = (PUBLISHED / "real-008.txt").read_text("utf-8")
+    wrapped = "府网站平台主动公开政府信息\n1136 条，全年主动公开政府文件 12\n件。"
+    text = text.replace("府网站平台主动公开政府信息 1136 条。", wrapped)
+    imported = read_pasted(None, text)
+    overview = imported.report.texts["overview"]
+    assert "主动公开政府信息1136 条，全年主动公开政府文件 12件。" in overview
+    assert "\n件。" not in overview
+    assert _wrong(imported, _expected("real-008.txt")) == ([], [])
+
+
+def test_a_pdf_sub_heading_in_half_width_brackets_is_not_run_into_the_paragraph_before(
+    tmp_path: Path,
+) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from core.read.pdf import read_pdf
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "wrapped.pdf"
+    canvas = Canvas(str(path))
+    canvas.setFont("STSong-Light", 12)
+    printed = [
+        "（一）主动公开情况。本年主动公开",
+        "政府信息 12 条。",
+        "(二)依申请公开情况。本年收到申请",
+        "17 件。",
+    ]
+    for row, text in enumerate(printed):  # none indented: the page wrapped them at the margin
+        canvas.drawString(72, 800 - 20 * row, text)
+    canvas.save()
+    assert [line.cells for line in read_pdf(path)] == [
+        ["（一）主动公开情况。本年主动公开政府信息 12 条。"],
+        ["(二)依申请公开情况。本年收到申请17 件。"],
+    ]
+
+
 # ---------------------------------------------------------------- reports with distinct numbers
 
 

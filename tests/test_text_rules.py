@@ -203,6 +203,15 @@ def test_year_plans_and_reviews_are_not_the_report_year(seed: Report) -> None:
     assert finding.cells == ("text.other",) and "2020" in finding.message
 
 
+@pytest.mark.parametrize("number", ["（一）", "(一)", "（一)", " (一) "])
+def test_a_paragraph_opening_with_last_year_after_a_sub_heading_number_in_any_brackets(
+    seed: Report, number: str
+) -> None:
+    report = _with(seed, f"{number}2020年，本机关持续推进政务公开。")
+    [finding] = _text(check(report), "TEXT.YEAR")
+    assert finding.cells == ("text.overview",) and "2020" in finding.message
+
+
 @pytest.mark.parametrize(
     ("problems", "fires"), [("", True), ("无", True), ("无。", True), ("一是宣传不足。", False)]
 )

@@ -11,10 +11,12 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from core.fingerprint import fingerprint
 from core.storage import Database
+from core.write import SUFFIXES
 from tests.qt_helpers import import_seed, open_seed_report, open_window
 from ui.export_actions import NO_REPORT
 from ui.main_window import MainWindow
@@ -32,6 +34,27 @@ def test_the_report_menu_offers_the_three_exports_and_the_copy(qtbot: QtBot, db:
         assert text in texts
     window.export_actions.actions[".docx"].trigger()  # nothing open, nothing chosen
     assert window.statusBar().currentMessage() == NO_REPORT
+
+
+def test_each_save_dialog_offers_its_kind_as_the_writer_names_it_with_all_its_suffixes(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[str] = []
+
+    def dialog(parent: object, caption: str, path: str, filters: str) -> tuple[str, str]:
+        offered.append(filters)
+        return "", ""  # the user cancels
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+    window = open_seed_report(qtbot, db)
+    for suffix in window.export_actions.actions:
+        window.export_actions.export(suffix)
+    assert len(offered) == len(window.export_actions.actions) == 3
+    for suffix, filters in zip(window.export_actions.actions, offered, strict=True):
+        kind = SUFFIXES[suffix]
+        listed = " ".join(f"*{s}" for s, k in SUFFIXES.items() if k == kind)
+        assert filters.split(";;")[0] == f"{kind} ({listed})"
+    assert "*.htm)" in offered[-1]  # a web page may also be saved as .htm
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".html"])

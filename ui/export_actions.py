@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from core.errors import UserError
+from core.file_kinds import export_filter
 from core.fingerprint import fingerprint
 from core.names import safe_file_name
 from core.report import Report
@@ -26,12 +27,8 @@ from ui.worker import run_in_background
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-# (menu text, suffix, file-dialog filter)
-KINDS = (
-    ("导出为 Word…", ".docx", "Word 文档 (*.docx)"),
-    ("导出为 Excel…", ".xlsx", "Excel 工作簿 (*.xlsx)"),
-    ("导出为网页…", ".html", "网页 (*.html *.htm)"),
-)
+# (menu text, suffix written); the kinds' names and dialog filters are core.file_kinds'
+KINDS = (("导出为 Word…", ".docx"), ("导出为 Excel…", ".xlsx"), ("导出为网页…", ".html"))
 NO_REPORT = "请先打开一份报告，或在列表中选中一份报告。"
 
 
@@ -43,7 +40,7 @@ class ExportActions(QObject):
         self.window = window
         self.actions: dict[str, QAction] = {}
         self.message: QMessageBox | None = None  # the last failure shown
-        for text, suffix, _ in KINDS:
+        for text, suffix in KINDS:
             self.actions[suffix] = self._add(menu, before, text, partial(self.export, suffix))
         self.copy_action = self._add(menu, before, "复制为网页内容", self.copy)
 
@@ -79,11 +76,13 @@ class ExportActions(QObject):
             return
         report, code = current
         if path is None:
-            _, _, name_filter = next(k for k in KINDS if k[1] == suffix)
             folder = Path(self.window.settings.last_folder or Path.home())
-            caption = next(k[0] for k in KINDS if k[1] == suffix).rstrip("…")
+            caption = next(text for text, kind in KINDS if kind == suffix).rstrip("…")
             name, _ = QFileDialog.getSaveFileName(
-                self.window, caption, str(folder / safe_file_name(report.title, suffix)), name_filter
+                self.window,
+                caption,
+                str(folder / safe_file_name(report.title, suffix)),
+                export_filter(suffix),
             )
             if not name:
                 return

@@ -226,7 +226,7 @@ class _Mapper:
             if cells:
                 self.readings.append(_Reading(addresses, cells, fused, spaced))
             else:
-                self._unread(addresses, f"没有找到第{section.number}部分表格中的数字。")
+                self._unread(addresses, f"没有找到{section.part}表格中的数字。")
 
     def _read_labelled(self, templates: list[_Template], start: int, end: int, table: Table) -> None:
         found: dict[int, Line] = {}

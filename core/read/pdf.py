@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
+from core.narrative import subheading_number
 from core.read.cells import Line, is_page_number
 
 _INDENT = 6.0  # points: a line starting this far right of the text block's left edge opens a paragraph
@@ -95,4 +96,5 @@ def _rejoin(lines: list[Line]) -> list[Line]:
 
 
 def _is_heading(text: str) -> bool:
-    return bool(re.match(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text))
+    """A section heading (一、) or a sub-heading (（一） or (一)): it opens a line of its own."""
+    return bool(re.match(r"^[一二三四五六七八九十]+、", text) or subheading_number(text)[0])

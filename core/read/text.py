@@ -2,8 +2,9 @@
 
 - tab-separated browser copies (cells between tabs, a blank cell stays a blank between two tabs);
 - Markdown pipe tables (`| 规章 | 0 | 0 | 0 |`), headings with `#`;
-- `pdftotext -layout` output: columns aligned with spaces (a blank cell leaves no trace, so such lines
-  are `spaced`), paragraphs wrapped at the margin and rejoined here, page numbers dropped;
+- `pdftotext -layout` output: paragraphs wrapped at the margin and rejoined here, page numbers dropped;
+  a table row (columns aligned with spaces) stays one line, which the mapper splits inside the tables
+  only — a wrapped paragraph line may end in a number too (「…政府文件 12」 / 「件。」);
 - text stripped from a web page, where a whole table is one run of text: left as one cell for the
   mapper, which cuts it at the template's labels.
 """

@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import UserError
+from core.file_kinds import EXPORTED
 from core.paths import write_atomically
 from core.report import Report
 from core.write.content import Appendix, content, plain_text
 from core.write.html import html_fragment
 
-SUFFIXES = {".docx": "Word 文档", ".xlsx": "Excel 工作簿", ".html": "网页", ".htm": "网页"}
+SUFFIXES = EXPORTED  # suffix → the kind's name
 
 __all__ = ["SUFFIXES", "Appendix", "clipboard", "export", "render"]
 

@@ -172,10 +172,11 @@ class _Sheet:
 
     def _check_formula(self, checks: Iterable[SumCheck]) -> tuple[str, str]:
         tests, holds = [], True
+        places = self.spec.money_decimals  # the finest a cell holds: below it, a difference is float noise
         for check in checks:
             left = [self.at(t.address) for t in check.left]
             right = [self.at(t.address) for t in check.right]
-            tests.append(f"ROUND(SUM({_refs(left)})-SUM({_refs(right)}),6)=0")
+            tests.append(f"ROUND(SUM({_refs(left)})-SUM({_refs(right)}),{places})=0")
             holds &= sum((self.value(t.address) for t in check.left), Decimal(0)) == sum(
                 (self.value(t.address) for t in check.right), Decimal(0)
             )
