@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserError, os_reason
-from core.storage import Database
+from core.storage import Database, check_file, copy_file
 
 log = logging.getLogger(__name__)
 
@@ -137,9 +137,8 @@ def latest_good_backup(db_path: Path) -> Backup | None:
     """The newest backup that opens and passes the integrity check (offered when the database is damaged)."""
     for backup in list_backups(db_path):
         try:
-            with Database.open(backup.path, read_only=True) as db:
-                if not db.integrity_check():
-                    return backup
+            if not check_file(backup.path):  # any version: one made before an upgrade is good too
+                return backup
         except UserError:
             continue
     return None
@@ -149,14 +148,13 @@ def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) 
     """Replace the database's content with a backup's. The current file is kept first, when readable.
 
     The caller must have closed its own connection to `db_path`. Returns the safety copy, if one was made.
+    A backup of an older version is restored as it is: the next opening migrates it (keeping a copy).
     """
     now = now or dt.datetime.now()
-    with Database.open(backup, read_only=True) as source:
-        problems = source.integrity_check()
-        if problems:
-            raise UserError(f"备份文件“{backup.name}”已损坏，不能用来恢复。")
-        safety = _keep_current(db_path, now) if db_path.exists() else None
-        source.backup(db_path)
+    if check_file(backup):
+        raise UserError(f"备份文件“{backup.name}”已损坏，不能用来恢复。")
+    safety = _keep_current(db_path, now) if db_path.exists() else None
+    copy_file(backup, db_path)
     return safety
 
 

@@ -516,6 +516,95 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     return int(version)
 
 
+def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """SQLite's integrity and foreign key checks over `conn`, in Chinese (empty when sound)."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        damage = [r for r in rows if r != "ok"]
+        for row in damage:
+            log.info("database %s: integrity_check: %s", path, row)
+        problems = [f"数据存储结构有 {len(damage)} 处损坏（详情已写入日志）"] if damage else []
+        orphans = list(conn.execute("PRAGMA foreign_key_check"))
+        for table, rowid, parent, _ in orphans:
+            log.info("database %s: foreign_key_check: %s %s -> %s", path, table, rowid, parent)
+        by_table = Counter_(
+            f"{_TABLE_NAMES.get(t, '其他表')}中有记录指向不存在的{_TABLE_NAMES.get(p, '记录')}"
+            for t, _, p, _ in orphans
+        )
+        problems += [f"{what}（{n} 处，详情已写入日志）" for what, n in by_table.items()]
+    except sqlite3.DatabaseError as exc:
+        log.info("database %s: integrity_check failed: %s", path, exc)
+        problems = ["数据库文件已损坏，检查无法进行到底（详情已写入日志）"]
+    return problems
+
+
+@contextlib.contextmanager
+def _reading(path: Path, timeout: float = BUSY_TIMEOUT) -> Iterator[sqlite3.Connection]:
+    """A raw read-only connection to a file of ours of any version this program knows: it needs no
+    current schema (a backup made before an upgrade), and never creates, migrates or writes."""
+    version = _inspect(path, False, timeout)
+    if version == 0:
+        raise UserError(f"数据库文件“{path.name}”是空的，还没有任何内容。")
+    with _explained(path, writing=False):
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        with _explained(path, writing=False):
+            yield conn
+    finally:
+        conn.close()
+
+
+def check_file(path: Path) -> list[str]:
+    """The problems of a file of ours, in Chinese (empty when sound), whatever its schema version:
+    e.g. a backup made before this version. `UserError` for a foreign, newer, empty or unreadable file."""
+    with _reading(path) as conn:
+        return _problems(conn, path)
+
+
+def copy_file(source: Path, dest: Path) -> None:
+    """Copy a file of ours (any schema version) into `dest` as it is; it is migrated, with the usual
+    backup first, when `dest` is next opened for writing."""
+    if dest.exists() and dest.resolve() == source.resolve():
+        raise UserError("备份文件不能是数据库文件本身，请另选一个文件名。")
+    with _reading(source) as conn:
+        _copy(conn, dest)
+
+
+def _in_memory(path: Path, timeout: float) -> sqlite3.Connection:
+    """A copy of the file in memory, to migrate and read when the file itself must not be written."""
+    with _reading(path, timeout) as source:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        source.backup(conn)
+    return conn
+
+
+def _copy(conn: sqlite3.Connection, dest: Path) -> None:
+    """Copy what `conn` reads into one self-contained file at `dest`, through SQLite's backup API."""
+    tmp = dest.with_name(dest.name + ".tmp")
+    wal = dest.with_name(dest.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:  # SQLite would replay it onto the new copy
+        raise UserError(
+            f"文件“{dest.name}”旁边有它未合并的日志文件“{wal.name}”，它可能正被使用，没有覆盖它。"
+            "请另选一个文件名。"
+        )
+    try:
+        tmp.unlink(missing_ok=True)
+        target = sqlite3.connect(tmp)
+        try:
+            conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error) and _user_error(exc, dest, False) is None:
+            raise
+        reason = os_reason(exc) if isinstance(exc, OSError) else "磁盘已满、只读或没有权限"
+        raise UserError(f"无法写入备份文件“{dest}”：{reason}。") from None
+
+
 # ---------------------------------------------------------------- the database
 
 
@@ -549,21 +638,25 @@ class Database:
     ) -> Database:
         """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file.
 
-        `read_only` (e.g. to look into a backup) never creates, migrates or writes; any write then
-        raises a `UserError`.
+        `read_only` (e.g. to look into a backup) never creates, migrates or writes the file; any write
+        then raises a `UserError`. A file of an older version is read through a migrated copy in memory.
         """
         path = Path(path)
         version = _inspect(path, create and not read_only, timeout)
         if version == 0 and path.exists() and not create:  # e.g. `db check` of a 0-byte file: leave it so
             raise UserError(f"数据库文件“{path.name}”是空的，还没有任何内容；没有改动它。")
-        if read_only and version < len(MIGRATIONS):
-            raise UserError(f"数据库“{path.name}”是空的或是旧版本的格式，无法以只读方式打开。")
+        if read_only and version == 0:
+            raise UserError(f"数据库“{path.name}”是空的，还没有任何内容，无法以只读方式打开。")
+        older = read_only and version < len(MIGRATIONS)
         note = _keep_wal(path) if version > 0 else None
         with _explained(path, writing=not read_only):
-            target = _read_only_uri(path) if read_only else str(path)
-            conn = sqlite3.connect(
-                target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
+            if older:
+                conn = _in_memory(path, timeout)
+            else:
+                target = _read_only_uri(path) if read_only else str(path)
+                conn = sqlite3.connect(
+                    target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
         db = cls(path, conn, counter)
         db.read_only, db.recovery_note = read_only, note
         try:
@@ -576,8 +669,10 @@ class Database:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
             db._migrate(version)
-            if not read_only:  # just migrated, or counted by other rules: count again
+            if not read_only or older:  # just migrated, or counted by other rules: count again
                 db._count_uncounted()
+            if older:  # the copy in memory is read only too
+                conn.execute("PRAGMA query_only = ON")
         except BaseException:
             conn.close()
             raise
@@ -586,7 +681,7 @@ class Database:
     def _migrate(self, version: int) -> None:
         if version >= len(MIGRATIONS):
             return
-        if version > 0:
+        if version > 0 and not self.read_only:  # read only: migrated in memory, the file is left as it is
             self._copy_to(self.path.with_name(f"{self.path.name}.before-v{version + 1}.bak"))
         for number, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._write():
@@ -670,24 +765,7 @@ class Database:
     def integrity_check(self) -> list[str]:
         """Problems found in the file, in Chinese (empty when sound); SQLite's own words go to the log."""
         with self._lock:
-            try:
-                rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
-                damage = [r for r in rows if r != "ok"]
-                for row in damage:
-                    log.info("database %s: integrity_check: %s", self.path, row)
-                problems = [f"数据存储结构有 {len(damage)} 处损坏（详情已写入日志）"] if damage else []
-                orphans = list(self._conn.execute("PRAGMA foreign_key_check"))
-                for table, rowid, parent, _ in orphans:
-                    log.info("database %s: foreign_key_check: %s %s -> %s", self.path, table, rowid, parent)
-                by_table = Counter_(
-                    f"{_TABLE_NAMES.get(t, '其他表')}中有记录指向不存在的{_TABLE_NAMES.get(p, '记录')}"
-                    for t, _, p, _ in orphans
-                )
-                problems += [f"{what}（{n} 处，详情已写入日志）" for what, n in by_table.items()]
-            except sqlite3.DatabaseError as exc:
-                log.info("database %s: integrity_check failed: %s", self.path, exc)
-                problems = ["数据库文件已损坏，检查无法进行到底（详情已写入日志）"]
-            return problems
+            return _problems(self._conn, self.path)
 
     def backup(self, dest: Path | str) -> None:
         """A consistent copy through SQLite's online backup API, even while others use the file."""
@@ -697,30 +775,8 @@ class Database:
         self._copy_to(dest)
 
     def _copy_to(self, dest: Path) -> None:
-        tmp = dest.with_name(dest.name + ".tmp")
-        wal = dest.with_name(dest.name + "-wal")
-        if wal.exists() and wal.stat().st_size > 0:  # SQLite would replay it onto the new copy
-            raise UserError(
-                f"文件“{dest.name}”旁边有它未合并的日志文件“{wal.name}”，它可能正被使用，没有覆盖它。"
-                "请另选一个文件名。"
-            )
-        try:
-            tmp.unlink(missing_ok=True)
-            target = sqlite3.connect(tmp)
-            try:
-                with self._lock:
-                    self._conn.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            finally:
-                target.close()
-            os.replace(tmp, dest)
-        except (OSError, sqlite3.Error) as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-            if isinstance(exc, sqlite3.Error) and _user_error(exc, dest, False) is None:
-                raise
-            reason = os_reason(exc) if isinstance(exc, OSError) else "磁盘已满、只读或没有权限"
-            raise UserError(f"无法写入备份文件“{dest}”：{reason}。") from None
+        with self._lock:
+            _copy(self._conn, dest)
 
     # ------------------------------------------------------------ reading
 
