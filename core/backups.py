@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserError, os_reason
+from core.paths import BACKUP_STAMP, backup_path
+from core.paths import backup_folder as backup_folder  # where the callers look for it
 from core.storage import Database, check_file, copy_file
 
 log = logging.getLogger(__name__)
 
 KEEP_DAILY = 10
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?P<kind>-auto|-manual|-before-restore)\.sqlite3$")
-_STAMP = "%Y%m%d-%H%M%S"
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,6 @@ class Backup:
         return f"{self.at:%Y年%m月%d日 %H:%M:%S}（{kinds[self.kind]}）"
 
 
-def backup_folder(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".backups")
-
-
 def list_backups(db_path: Path) -> list[Backup]:
     """Backups of this database, newest first."""
     folder = backup_folder(db_path)
@@ -51,7 +48,7 @@ def list_backups(db_path: Path) -> list[Backup]:
     for path in folder.glob("*.sqlite3") if folder.is_dir() else ():
         match = _NAME.match(path.name)
         if match:
-            at = dt.datetime.strptime(match["at"], _STAMP)
+            at = dt.datetime.strptime(match["at"], BACKUP_STAMP)
             found.append(Backup(path, at, match["kind"][1:]))
     return sorted(found, key=lambda b: b.at, reverse=True)
 
@@ -59,12 +56,11 @@ def list_backups(db_path: Path) -> list[Backup]:
 def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = None) -> Path:
     """A consistent copy of the open database in its backup folder."""
     now = now or dt.datetime.now()
-    folder = backup_folder(db.path)
+    dest = backup_path(db.path, kind, now)
     try:
-        folder.mkdir(exist_ok=True)
+        dest.parent.mkdir(exist_ok=True)
     except OSError as exc:
-        raise UserError(f"无法创建备份文件夹“{folder}”：{os_reason(exc)}。") from None
-    dest = folder / f"{db.path.stem}-{now.strftime(_STAMP)}-{kind}.sqlite3"
+        raise UserError(f"无法创建备份文件夹“{dest.parent}”：{os_reason(exc)}。") from None
     db.backup(dest)
     return dest
 
@@ -164,8 +160,8 @@ def _keep_current(db_path: Path, now: dt.datetime) -> Path:
     A `-wal`/`-shm` still beside it (SQLite folds them in and removes them when a sound file is closed;
     a damaged one keeps them) is moved beside the copy under the matching names: the set stays whole.
     """
-    folder = backup_folder(db_path)
-    dest = folder / f"{db_path.stem}-{now.strftime(_STAMP)}-before-restore.sqlite3"
+    dest = backup_path(db_path, "before-restore", now)
+    folder = dest.parent
     try:
         folder.mkdir(exist_ok=True)
         try:

@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -38,6 +39,7 @@ import sqlite_utils
 
 from core.errors import TextConflict, UserError, os_reason
 from core.formats import get_format
+from core.paths import backup_path
 from core.report import Report, Signature, agency_name
 
 log = logging.getLogger(__name__)
@@ -415,26 +417,35 @@ def wal_lost_commits(wal: bytes) -> int:
     return lost
 
 
-def _keep_wal(path: Path) -> str | None:
+# An intact log's copy: `<stem>-<time to the microsecond>-log.sqlite3-wal` (see core.paths.backup_path);
+# never a `…-damaged-log` one, which is kept for good.
+_LOG_STAMP = "%Y%m%d-%H%M%S-%f"
+_LOG_COPY = re.compile(r"-\d{8}-\d{6}-\d{6}-log\.sqlite3-wal")
+
+
+def _keep_wal(path: Path, keep_intact: bool) -> str | None:
     """Before SQLite replays a non-empty `-wal` (and deletes it on close), keep a copy beside the
-    backups. If it holds commits SQLite will drop, keep the database with it and say so."""
+    backups. If it holds commits SQLite will drop, keep the database with it and say so — on any
+    opening. An intact log is copied only when `keep_intact` (the app's opening, holding the one-writer
+    lock: the log is then one a crash left, not the live log of a window still at work)."""
     wal = path.with_name(path.name + "-wal")
     try:
         data = wal.read_bytes() if wal.is_file() else b""
     except OSError:
         return None
-    if not data:
+    lost = wal_lost_commits(data) if data else 0
+    if not data or not (lost or keep_intact):
         return None
-    lost = wal_lost_commits(data)
-    folder = path.with_name(path.name + ".backups")  # core.backups.backup_folder, which imports us
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    copy = folder / f"{path.stem}-{stamp}-{'damaged-log' if lost else 'log'}.sqlite3-wal"
+    kept = backup_path(path, "damaged-log" if lost else "log", dt.datetime.now(), _LOG_STAMP)
+    folder, copy = kept.parent, kept.with_name(kept.name + "-wal")
     try:
         folder.mkdir(exist_ok=True)
         copy.write_bytes(data)
         if lost:
-            shutil.copyfile(path, copy.with_name(copy.name.removesuffix("-wal")))
-        for old in sorted(folder.glob(f"{path.stem}-*-log.sqlite3-wal"))[:-WAL_COPIES]:
+            shutil.copyfile(path, kept)
+        stem = path.stem
+        ours = (p for p in folder.iterdir() if p.name.startswith(stem))
+        for old in sorted(p for p in ours if _LOG_COPY.fullmatch(p.name[len(stem) :]))[:-WAL_COPIES]:
             old.unlink()
     except OSError as exc:
         if lost:  # opening would destroy the only evidence: refuse instead
@@ -635,11 +646,14 @@ class Database:
         read_only: bool = False,
         timeout: float = BUSY_TIMEOUT,
         counter: Counter | None = None,
+        keep_log: bool = False,
     ) -> Database:
         """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file.
 
         `read_only` (e.g. to look into a backup) never creates, migrates or writes the file; any write
         then raises a `UserError`. A file of an older version is read through a migrated copy in memory.
+        `keep_log`: the app's own opening, holding the one-writer lock, keeps a copy of a log left
+        behind (see `_keep_wal`); a damaged log is kept on every opening.
         """
         path = Path(path)
         version = _inspect(path, create and not read_only, timeout)
@@ -648,7 +662,7 @@ class Database:
         if read_only and version == 0:
             raise UserError(f"数据库“{path.name}”是空的，还没有任何内容，无法以只读方式打开。")
         older = read_only and version < len(MIGRATIONS)
-        note = _keep_wal(path) if version > 0 else None
+        note = _keep_wal(path, keep_log) if version > 0 else None
         with _explained(path, writing=not read_only):
             if older:
                 conn = _in_memory(path, timeout)
