@@ -69,6 +69,7 @@ def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = No
 class Pruned:
     removed: list[Path]
     stuck: list[tuple[Path, str]]  # (backup, Chinese reason) that could not be removed
+    what: str = "旧的自动备份"
 
     @property
     def problem(self) -> str | None:
@@ -76,13 +77,34 @@ class Pruned:
         if not self.stuck:
             return None
         names = "、".join(f"“{path.name}”（{reason}）" for path, reason in self.stuck)
-        return f"旧的自动备份未能删除：{names}。可能有其他程序（如杀毒软件、OneDrive）正在使用它，下次再试。"
+        return f"{self.what}未能删除：{names}。可能有其他程序（如杀毒软件、OneDrive）正在使用它，下次再试。"
+
+
+def _remove(paths: list[Path], what: str) -> Pruned:
+    """Remove each file; one another program holds is logged and named, never raised: retried next time."""
+    removed: list[Path] = []
+    stuck: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("old backup %s not removed: %s", path, exc)
+            stuck.append((path, os_reason(exc)))
+        else:
+            removed.append(path)
+    return Pruned(removed, stuck, what)
 
 
 @dataclass(frozen=True)
 class DailyBackup:
     path: Path | None  # the new backup, if one was made
     pruned: Pruned
+    cleaned: Pruned  # old before-restore copies (see clean_up)
+
+    @property
+    def problem(self) -> str | None:
+        """The Chinese message naming what could not be removed, or None."""
+        return "\n".join(p for p in (self.pruned.problem, self.cleaned.problem) if p) or None
 
 
 def backup_due(db_path: Path, now: dt.datetime | None = None) -> bool:
@@ -98,11 +120,9 @@ def ensure_daily_backup(db: Database, now: dt.datetime | None = None, force: boo
     """
     now = now or dt.datetime.now()
     if not force and not backup_due(db.path, now):
-        return DailyBackup(None, Pruned([], []))
+        return DailyBackup(None, Pruned([], []), Pruned([], []))
     path = make_backup(db, "auto", now)
-    pruned = prune(db.path)
-    clean_up(db.path, now)
-    return DailyBackup(path, pruned)
+    return DailyBackup(path, prune(db.path), clean_up(db.path, now))
 
 
 def prune(db_path: Path) -> Pruned:
@@ -116,17 +136,7 @@ def prune(db_path: Path) -> Pruned:
         months.setdefault((b.at.year, b.at.month), b.path)
     keep.update(list(days.values())[:KEEP_DAILY])
     keep.update(months.values())
-    removed: list[Path] = []
-    stuck: list[tuple[Path, str]] = []
-    for path in (b.path for b in autos if b.path not in keep):
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("old backup %s not removed: %s", path, exc)
-            stuck.append((path, os_reason(exc)))
-        else:
-            removed.append(path)
-    return Pruned(removed, stuck)
+    return _remove([b.path for b in autos if b.path not in keep], "旧的自动备份")
 
 
 def latest_good_backup(db_path: Path) -> Backup | None:
@@ -182,10 +192,11 @@ KEEP_BEFORE_RESTORE = 5  # copies kept from before a restore: enough to undo the
 STALE_SECONDS = 3600  # a temporary file this old belongs to no copy still being written
 
 
-def clean_up(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
+def clean_up(db_path: Path, now: dt.datetime | None = None) -> Pruned:
     """Remove what interrupted backups and restores left behind (`*.tmp` beside the database and in the
     backup folder) and all but the newest `KEEP_BEFORE_RESTORE` before-restore copies (with their
-    `-wal`/`-shm`). A temporary file younger than an hour may still be being written: it stays."""
+    `-wal`/`-shm`). A temporary file younger than an hour may still be being written: it stays. A copy
+    another program holds is named in the outcome, as `prune` does."""
     now = now or dt.datetime.now()
     folder = backup_folder(db_path)
     temporary = [db_path.with_name(db_path.name + ".tmp")]
@@ -199,9 +210,6 @@ def clean_up(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
         except OSError:
             continue  # gone already, or not ours to remove
     old = [b.path for b in list_backups(db_path) if b.kind == "before-restore"][KEEP_BEFORE_RESTORE:]
-    for path in old:
-        for member in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            if member.exists():
-                member.unlink()
-                removed.append(member)
-    return removed
+    members = [path.with_name(path.name + suffix) for path in old for suffix in ("", "-wal", "-shm")]
+    cleaned = _remove([m for m in members if m.exists()], "恢复前的旧副本")
+    return Pruned(removed + cleaned.removed, cleaned.stuck, cleaned.what)

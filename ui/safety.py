@@ -190,8 +190,8 @@ class DatabaseWatch(QObject):
         self._changed_since_backup = False
         if outcome.path:
             log.info("automatic backup %s", outcome.path)
-        if outcome.pruned.problem:
-            self.backupFailed.emit(outcome.pruned.problem)
+        if outcome.problem:
+            self.backupFailed.emit(outcome.problem)
 
     @Slot()
     def changed(self) -> None:
