@@ -887,8 +887,8 @@ class Database:
             date,
         ) in rows:
             if errors is None or warnings is None or by != self.counter.version:
-                # not counted yet, or by other rules (a read-only file): count it now
-                errors, warnings = self._count(self._stored(rid))
+                # not counted yet, or by other rules (a read-only file): count it now, if it can be read
+                errors, warnings = next(map(self._count, self._readable([rid])), (errors or 0, warnings or 0))
             out.append(
                 ReportSummary(
                     id=rid, agency=agency, year=year, status=status, updated_at=_time(updated),
@@ -915,17 +915,41 @@ class Database:
 
     # ------------------------------------------------------------ counts kept with each report
 
+    def previous_report(self, report_id: int) -> Report | None:
+        """Last year's live report of the same agency, for the checks across years; None when there is
+        none or it cannot be read (e.g. in a format this version does not know): then no such checks."""
+        with self._read():
+            return self._previous(self._stored(report_id))
+
+    def _previous(self, stored: _Stored) -> Report | None:
+        found = self._find(stored.agency, stored.year - 1)
+        if found is None or found == stored.id:
+            return None
+        try:
+            return self._stored(found).report()
+        except UserError as exc:
+            log.info("database %s: last year's report %d not read: %s", self.path, found, exc.message)
+            return None
+
     def _count(self, stored: _Stored) -> tuple[int, int]:
-        previous = self._find(stored.agency, stored.year - 1)
-        before = None if previous is None or previous == stored.id else self._stored(previous).report()
         dismissed = frozenset(
             r[0] for r in self._conn.execute("SELECT key FROM dismissals WHERE report_id = ?", (stored.id,))
         )
-        return self.counter(stored.report(), before, dismissed)
+        return self.counter(stored.report(), self._previous(stored), dismissed)
+
+    def _readable(self, report_ids: Sequence[int]) -> list[_Stored]:
+        """These reports, leaving out any that cannot be read (a format this version does not know)."""
+        try:
+            return self._load(f"r.id IN ({', '.join('?' * len(report_ids))})", report_ids)
+        except UserError:  # one report spoils the batch: read them one by one
+            if len(report_ids) == 1:
+                log.info("database %s: report %d not read", self.path, report_ids[0])
+                return []
+            return [s for rid in report_ids for s in self._readable([rid])]
 
     def _recount(self, report_ids: set[int]) -> None:
-        """Count again and keep (inside the caller's write)."""
-        for stored in self._load(f"r.id IN ({', '.join('?' * len(report_ids))})", sorted(report_ids)):
+        """Count again and keep (inside the caller's write). A report that cannot be read keeps its counts."""
+        for stored in self._readable(sorted(report_ids)):
             self._conn.execute(
                 "UPDATE reports SET errors = ?, warnings = ?, counted_by = ? WHERE id = ?",
                 (*self._count(stored), self.counter.version, stored.id),
