@@ -796,14 +796,18 @@ class Database:
 
     _SELECT = """
         SELECT r.id, a.name AS agency, r.year, r.format, r.status, r.created_at, r.updated_at,
-               r.deleted_at, s.name AS sig_name, s.date AS sig_date
+               r.deleted_at, r.errors, r.warnings, r.counted_by, s.name AS sig_name, s.date AS sig_date
         FROM reports r JOIN agencies a ON a.id = r.agency_id LEFT JOIN signatures s ON s.report_id = r.id
     """
+
+    def _rows(self, where: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The report rows matching `where` (over `r`, the reports table), by agency, newest year first."""
+        return list(self._db.query(f"{self._SELECT} WHERE {where} ORDER BY a.name, r.year DESC", params))
 
     def _load(self, where: str, params: Sequence[Any] = ()) -> list[_Stored]:
         """Reports matching `where` (over `r`, the reports table): one query per table, not per cell."""
         stored: dict[int, _Stored] = {}
-        for row in self._db.query(f"{self._SELECT} WHERE {where} ORDER BY a.name, r.year DESC", params):
+        for row in self._rows(where, params):
             flat = _blank_flat(row["format"])
             flat.update(
                 agency=row["agency"],
@@ -864,36 +868,20 @@ class Database:
 
     def _summaries(self, where: str) -> list[ReportSummary]:
         """Reports matching `where` with the counts kept with them: no cell is read, no rule is run."""
-        rows = self._conn.execute(
-            "SELECT r.id, a.name, r.year, r.status, r.updated_at, r.errors, r.warnings, r.counted_by, "
-            "r.format, r.created_at, r.deleted_at, s.name, s.date FROM reports r "
-            "JOIN agencies a ON a.id = r.agency_id LEFT JOIN signatures s ON s.report_id = r.id "
-            f"WHERE {where} ORDER BY a.name, r.year DESC"
-        ).fetchall()
         out = []
-        for (
-            rid,
-            agency,
-            year,
-            status,
-            updated,
-            errors,
-            warnings,
-            by,
-            fmt,
-            created,
-            deleted,
-            name,
-            date,
-        ) in rows:
-            if errors is None or warnings is None or by != self.counter.version:
+        for row in self._rows(where):
+            errors, warnings = row["errors"], row["warnings"]
+            if errors is None or warnings is None or row["counted_by"] != self.counter.version:
                 # not counted yet, or by other rules (a read-only file): count it now, if it can be read
-                errors, warnings = next(map(self._count, self._readable([rid])), (errors or 0, warnings or 0))
+                readable = self._readable([row["id"]])
+                errors, warnings = self._count(readable[0]) if readable else (errors or 0, warnings or 0)
+            date, deleted = row["sig_date"], row["deleted_at"]
             out.append(
                 ReportSummary(
-                    id=rid, agency=agency, year=year, status=status, updated_at=_time(updated),
-                    errors=errors, warnings=warnings, format=fmt, created_at=_time(created),
-                    deleted_at=_time(deleted) if deleted else None, signed_by=name,
+                    id=row["id"], agency=row["agency"], year=row["year"], status=row["status"],
+                    updated_at=_time(row["updated_at"]), errors=errors, warnings=warnings,
+                    format=row["format"], created_at=_time(row["created_at"]),
+                    deleted_at=_time(deleted) if deleted else None, signed_by=row["sig_name"],
                     signed_on=dt.date.fromisoformat(date) if date else None,
                 )
             )  # fmt: skip
