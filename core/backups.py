@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserError, os_reason
-from core.storage import Database
+from core.paths import BACKUP_STAMP, backup_path
+from core.paths import backup_folder as backup_folder  # where the callers look for it
+from core.storage import Database, check_file, copy_file
 
 log = logging.getLogger(__name__)
 
 KEEP_DAILY = 10
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?P<kind>-auto|-manual|-before-restore)\.sqlite3$")
-_STAMP = "%Y%m%d-%H%M%S"
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,6 @@ class Backup:
         return f"{self.at:%Y年%m月%d日 %H:%M:%S}（{kinds[self.kind]}）"
 
 
-def backup_folder(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".backups")
-
-
 def list_backups(db_path: Path) -> list[Backup]:
     """Backups of this database, newest first."""
     folder = backup_folder(db_path)
@@ -51,7 +48,7 @@ def list_backups(db_path: Path) -> list[Backup]:
     for path in folder.glob("*.sqlite3") if folder.is_dir() else ():
         match = _NAME.match(path.name)
         if match:
-            at = dt.datetime.strptime(match["at"], _STAMP)
+            at = dt.datetime.strptime(match["at"], BACKUP_STAMP)
             found.append(Backup(path, at, match["kind"][1:]))
     return sorted(found, key=lambda b: b.at, reverse=True)
 
@@ -59,12 +56,11 @@ def list_backups(db_path: Path) -> list[Backup]:
 def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = None) -> Path:
     """A consistent copy of the open database in its backup folder."""
     now = now or dt.datetime.now()
-    folder = backup_folder(db.path)
+    dest = backup_path(db.path, kind, now)
     try:
-        folder.mkdir(exist_ok=True)
+        dest.parent.mkdir(exist_ok=True)
     except OSError as exc:
-        raise UserError(f"无法创建备份文件夹“{folder}”：{os_reason(exc)}。") from None
-    dest = folder / f"{db.path.stem}-{now.strftime(_STAMP)}-{kind}.sqlite3"
+        raise UserError(f"无法创建备份文件夹“{dest.parent}”：{os_reason(exc)}。") from None
     db.backup(dest)
     return dest
 
@@ -73,6 +69,7 @@ def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = No
 class Pruned:
     removed: list[Path]
     stuck: list[tuple[Path, str]]  # (backup, Chinese reason) that could not be removed
+    what: str = "旧的自动备份"
 
     @property
     def problem(self) -> str | None:
@@ -80,13 +77,34 @@ class Pruned:
         if not self.stuck:
             return None
         names = "、".join(f"“{path.name}”（{reason}）" for path, reason in self.stuck)
-        return f"旧的自动备份未能删除：{names}。可能有其他程序（如杀毒软件、OneDrive）正在使用它，下次再试。"
+        return f"{self.what}未能删除：{names}。可能有其他程序（如杀毒软件、OneDrive）正在使用它，下次再试。"
+
+
+def _remove(paths: list[Path], what: str) -> Pruned:
+    """Remove each file; one another program holds is logged and named, never raised: retried next time."""
+    removed: list[Path] = []
+    stuck: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("old backup %s not removed: %s", path, exc)
+            stuck.append((path, os_reason(exc)))
+        else:
+            removed.append(path)
+    return Pruned(removed, stuck, what)
 
 
 @dataclass(frozen=True)
 class DailyBackup:
     path: Path | None  # the new backup, if one was made
     pruned: Pruned
+    cleaned: Pruned  # old before-restore copies (see clean_up)
+
+    @property
+    def problem(self) -> str | None:
+        """The Chinese message naming what could not be removed, or None."""
+        return "\n".join(p for p in (self.pruned.problem, self.cleaned.problem) if p) or None
 
 
 def backup_due(db_path: Path, now: dt.datetime | None = None) -> bool:
@@ -102,11 +120,9 @@ def ensure_daily_backup(db: Database, now: dt.datetime | None = None, force: boo
     """
     now = now or dt.datetime.now()
     if not force and not backup_due(db.path, now):
-        return DailyBackup(None, Pruned([], []))
+        return DailyBackup(None, Pruned([], []), Pruned([], []))
     path = make_backup(db, "auto", now)
-    pruned = prune(db.path)
-    clean_up(db.path, now)
-    return DailyBackup(path, pruned)
+    return DailyBackup(path, prune(db.path), clean_up(db.path, now))
 
 
 def prune(db_path: Path) -> Pruned:
@@ -120,26 +136,15 @@ def prune(db_path: Path) -> Pruned:
         months.setdefault((b.at.year, b.at.month), b.path)
     keep.update(list(days.values())[:KEEP_DAILY])
     keep.update(months.values())
-    removed: list[Path] = []
-    stuck: list[tuple[Path, str]] = []
-    for path in (b.path for b in autos if b.path not in keep):
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("old backup %s not removed: %s", path, exc)
-            stuck.append((path, os_reason(exc)))
-        else:
-            removed.append(path)
-    return Pruned(removed, stuck)
+    return _remove([b.path for b in autos if b.path not in keep], "旧的自动备份")
 
 
 def latest_good_backup(db_path: Path) -> Backup | None:
     """The newest backup that opens and passes the integrity check (offered when the database is damaged)."""
     for backup in list_backups(db_path):
         try:
-            with Database.open(backup.path, read_only=True) as db:
-                if not db.integrity_check():
-                    return backup
+            if not check_file(backup.path):  # any version: one made before an upgrade is good too
+                return backup
         except UserError:
             continue
     return None
@@ -149,14 +154,13 @@ def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) 
     """Replace the database's content with a backup's. The current file is kept first, when readable.
 
     The caller must have closed its own connection to `db_path`. Returns the safety copy, if one was made.
+    A backup of an older version is restored as it is: the next opening migrates it (keeping a copy).
     """
     now = now or dt.datetime.now()
-    with Database.open(backup, read_only=True) as source:
-        problems = source.integrity_check()
-        if problems:
-            raise UserError(f"备份文件“{backup.name}”已损坏，不能用来恢复。")
-        safety = _keep_current(db_path, now) if db_path.exists() else None
-        source.backup(db_path)
+    if check_file(backup):
+        raise UserError(f"备份文件“{backup.name}”已损坏，不能用来恢复。")
+    safety = _keep_current(db_path, now) if db_path.exists() else None
+    copy_file(backup, db_path)
     return safety
 
 
@@ -166,8 +170,8 @@ def _keep_current(db_path: Path, now: dt.datetime) -> Path:
     A `-wal`/`-shm` still beside it (SQLite folds them in and removes them when a sound file is closed;
     a damaged one keeps them) is moved beside the copy under the matching names: the set stays whole.
     """
-    folder = backup_folder(db_path)
-    dest = folder / f"{db_path.stem}-{now.strftime(_STAMP)}-before-restore.sqlite3"
+    dest = backup_path(db_path, "before-restore", now)
+    folder = dest.parent
     try:
         folder.mkdir(exist_ok=True)
         try:
@@ -188,10 +192,11 @@ KEEP_BEFORE_RESTORE = 5  # copies kept from before a restore: enough to undo the
 STALE_SECONDS = 3600  # a temporary file this old belongs to no copy still being written
 
 
-def clean_up(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
+def clean_up(db_path: Path, now: dt.datetime | None = None) -> Pruned:
     """Remove what interrupted backups and restores left behind (`*.tmp` beside the database and in the
     backup folder) and all but the newest `KEEP_BEFORE_RESTORE` before-restore copies (with their
-    `-wal`/`-shm`). A temporary file younger than an hour may still be being written: it stays."""
+    `-wal`/`-shm`). A temporary file younger than an hour may still be being written: it stays. A copy
+    another program holds is named in the outcome, as `prune` does."""
     now = now or dt.datetime.now()
     folder = backup_folder(db_path)
     temporary = [db_path.with_name(db_path.name + ".tmp")]
@@ -205,9 +210,6 @@ def clean_up(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
         except OSError:
             continue  # gone already, or not ours to remove
     old = [b.path for b in list_backups(db_path) if b.kind == "before-restore"][KEEP_BEFORE_RESTORE:]
-    for path in old:
-        for member in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            if member.exists():
-                member.unlink()
-                removed.append(member)
-    return removed
+    members = [path.with_name(path.name + suffix) for path in old for suffix in ("", "-wal", "-shm")]
+    cleaned = _remove([m for m in members if m.exists()], "恢复前的旧副本")
+    return Pruned(removed + cleaned.removed, cleaned.stuck, cleaned.what)

@@ -34,29 +34,34 @@ class InstanceLock:
             st = os.stat(self.db_path)
         except OSError:
             return None
-        folder = data_dir() / "locks"
         try:
+            folder = data_dir() / "locks"
             folder.mkdir(exist_ok=True)
         except OSError as exc:
-            raise UserError(f"无法创建文件夹“{folder}”：{os_reason(exc)}。") from None
+            where = getattr(exc, "filename", None) or "用户数据文件夹"
+            raise UserError(f"无法创建文件夹“{where}”：{os_reason(exc)}。") from None
         return folder / f"{st.st_dev:x}-{st.st_ino:x}.lock"
 
     def acquire(self) -> bool:
-        """Take the locks without waiting; False when another process holds one of them."""
+        """Take the locks without waiting; False when another process holds one of them. Both or
+        neither: when one cannot be made (a `UserError`), the other is let go too."""
         if self._files:
             return True
-        identity = self._identity_path()
-        for path in (self.path, identity):
-            if path is None:
-                continue
-            handle = _open(path)
-            try:
-                _lock(handle)
-            except OSError:
-                handle.close()
-                self.release()
-                return False
-            self._files.append(handle)
+        try:
+            for path in (self.path, self._identity_path()):
+                if path is None:
+                    continue
+                handle = _open(path)
+                try:
+                    _lock(handle)
+                except OSError:
+                    handle.close()
+                    self.release()
+                    return False
+                self._files.append(handle)
+        except BaseException:
+            self.release()
+            raise
         _note_pid(self._files[0])
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import secrets
@@ -40,6 +41,19 @@ def log_dir() -> Path:
     path = data_dir() / "logs"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+BACKUP_STAMP = "%Y%m%d-%H%M%S"  # in every backup's name: sorts by time, read back by core.backups
+
+
+def backup_folder(db_path: Path) -> Path:
+    """A database's backups sit beside it, so that a database on a USB stick carries its own."""
+    return db_path.with_name(db_path.name + ".backups")
+
+
+def backup_path(db_path: Path, kind: str, at: dt.datetime, stamp: str = BACKUP_STAMP) -> Path:
+    """`<stem>-<time>-<kind>.sqlite3` in the backup folder: the one spelling of a backup's name."""
+    return backup_folder(db_path) / f"{db_path.stem}-{at.strftime(stamp)}-{kind}.sqlite3"
 
 
 def write_atomically(path: Path | str, data: bytes) -> None:

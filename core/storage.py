@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -38,6 +39,7 @@ import sqlite_utils
 
 from core.errors import TextConflict, UserError, os_reason
 from core.formats import get_format
+from core.paths import backup_path
 from core.report import Report, Signature, agency_name
 
 log = logging.getLogger(__name__)
@@ -415,26 +417,35 @@ def wal_lost_commits(wal: bytes) -> int:
     return lost
 
 
-def _keep_wal(path: Path) -> str | None:
+# An intact log's copy: `<stem>-<time to the microsecond>-log.sqlite3-wal` (see core.paths.backup_path);
+# never a `…-damaged-log` one, which is kept for good.
+_LOG_STAMP = "%Y%m%d-%H%M%S-%f"
+_LOG_COPY = re.compile(r"-\d{8}-\d{6}-\d{6}-log\.sqlite3-wal")
+
+
+def _keep_wal(path: Path, keep_intact: bool) -> str | None:
     """Before SQLite replays a non-empty `-wal` (and deletes it on close), keep a copy beside the
-    backups. If it holds commits SQLite will drop, keep the database with it and say so."""
+    backups. If it holds commits SQLite will drop, keep the database with it and say so — on any
+    opening. An intact log is copied only when `keep_intact` (the app's opening, holding the one-writer
+    lock: the log is then one a crash left, not the live log of a window still at work)."""
     wal = path.with_name(path.name + "-wal")
     try:
         data = wal.read_bytes() if wal.is_file() else b""
     except OSError:
         return None
-    if not data:
+    lost = wal_lost_commits(data) if data else 0
+    if not data or not (lost or keep_intact):
         return None
-    lost = wal_lost_commits(data)
-    folder = path.with_name(path.name + ".backups")  # core.backups.backup_folder, which imports us
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    copy = folder / f"{path.stem}-{stamp}-{'damaged-log' if lost else 'log'}.sqlite3-wal"
+    kept = backup_path(path, "damaged-log" if lost else "log", dt.datetime.now(), _LOG_STAMP)
+    folder, copy = kept.parent, kept.with_name(kept.name + "-wal")
     try:
         folder.mkdir(exist_ok=True)
         copy.write_bytes(data)
         if lost:
-            shutil.copyfile(path, copy.with_name(copy.name.removesuffix("-wal")))
-        for old in sorted(folder.glob(f"{path.stem}-*-log.sqlite3-wal"))[:-WAL_COPIES]:
+            shutil.copyfile(path, kept)
+        stem = path.stem
+        ours = (p for p in folder.iterdir() if p.name.startswith(stem))
+        for old in sorted(p for p in ours if _LOG_COPY.fullmatch(p.name[len(stem) :]))[:-WAL_COPIES]:
             old.unlink()
     except OSError as exc:
         if lost:  # opening would destroy the only evidence: refuse instead
@@ -516,6 +527,95 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     return int(version)
 
 
+def _problems(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """SQLite's integrity and foreign key checks over `conn`, in Chinese (empty when sound)."""
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        damage = [r for r in rows if r != "ok"]
+        for row in damage:
+            log.info("database %s: integrity_check: %s", path, row)
+        problems = [f"数据存储结构有 {len(damage)} 处损坏（详情已写入日志）"] if damage else []
+        orphans = list(conn.execute("PRAGMA foreign_key_check"))
+        for table, rowid, parent, _ in orphans:
+            log.info("database %s: foreign_key_check: %s %s -> %s", path, table, rowid, parent)
+        by_table = Counter_(
+            f"{_TABLE_NAMES.get(t, '其他表')}中有记录指向不存在的{_TABLE_NAMES.get(p, '记录')}"
+            for t, _, p, _ in orphans
+        )
+        problems += [f"{what}（{n} 处，详情已写入日志）" for what, n in by_table.items()]
+    except sqlite3.DatabaseError as exc:
+        log.info("database %s: integrity_check failed: %s", path, exc)
+        problems = ["数据库文件已损坏，检查无法进行到底（详情已写入日志）"]
+    return problems
+
+
+@contextlib.contextmanager
+def _reading(path: Path, timeout: float = BUSY_TIMEOUT) -> Iterator[sqlite3.Connection]:
+    """A raw read-only connection to a file of ours of any version this program knows: it needs no
+    current schema (a backup made before an upgrade), and never creates, migrates or writes."""
+    version = _inspect(path, False, timeout)
+    if version == 0:
+        raise UserError(f"数据库文件“{path.name}”是空的，还没有任何内容。")
+    with _explained(path, writing=False):
+        conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=timeout, check_same_thread=False)
+    try:
+        with _explained(path, writing=False):
+            yield conn
+    finally:
+        conn.close()
+
+
+def check_file(path: Path) -> list[str]:
+    """The problems of a file of ours, in Chinese (empty when sound), whatever its schema version:
+    e.g. a backup made before this version. `UserError` for a foreign, newer, empty or unreadable file."""
+    with _reading(path) as conn:
+        return _problems(conn, path)
+
+
+def copy_file(source: Path, dest: Path) -> None:
+    """Copy a file of ours (any schema version) into `dest` as it is; it is migrated, with the usual
+    backup first, when `dest` is next opened for writing."""
+    if dest.exists() and dest.resolve() == source.resolve():
+        raise UserError("备份文件不能是数据库文件本身，请另选一个文件名。")
+    with _reading(source) as conn:
+        _copy(conn, dest)
+
+
+def _in_memory(path: Path, timeout: float) -> sqlite3.Connection:
+    """A copy of the file in memory, to migrate and read when the file itself must not be written."""
+    with _reading(path, timeout) as source:
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        source.backup(conn)
+    return conn
+
+
+def _copy(conn: sqlite3.Connection, dest: Path) -> None:
+    """Copy what `conn` reads into one self-contained file at `dest`, through SQLite's backup API."""
+    tmp = dest.with_name(dest.name + ".tmp")
+    wal = dest.with_name(dest.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:  # SQLite would replay it onto the new copy
+        raise UserError(
+            f"文件“{dest.name}”旁边有它未合并的日志文件“{wal.name}”，它可能正被使用，没有覆盖它。"
+            "请另选一个文件名。"
+        )
+    try:
+        tmp.unlink(missing_ok=True)
+        target = sqlite3.connect(tmp)
+        try:
+            conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            target.close()
+        os.replace(tmp, dest)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, sqlite3.Error) and _user_error(exc, dest, False) is None:
+            raise
+        reason = os_reason(exc) if isinstance(exc, OSError) else "磁盘已满、只读或没有权限"
+        raise UserError(f"无法写入备份文件“{dest}”：{reason}。") from None
+
+
 # ---------------------------------------------------------------- the database
 
 
@@ -546,24 +646,31 @@ class Database:
         read_only: bool = False,
         timeout: float = BUSY_TIMEOUT,
         counter: Counter | None = None,
+        keep_log: bool = False,
     ) -> Database:
         """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file.
 
-        `read_only` (e.g. to look into a backup) never creates, migrates or writes; any write then
-        raises a `UserError`.
+        `read_only` (e.g. to look into a backup) never creates, migrates or writes the file; any write
+        then raises a `UserError`. A file of an older version is read through a migrated copy in memory.
+        `keep_log`: the app's own opening, holding the one-writer lock, keeps a copy of a log left
+        behind (see `_keep_wal`); a damaged log is kept on every opening.
         """
         path = Path(path)
         version = _inspect(path, create and not read_only, timeout)
         if version == 0 and path.exists() and not create:  # e.g. `db check` of a 0-byte file: leave it so
             raise UserError(f"数据库文件“{path.name}”是空的，还没有任何内容；没有改动它。")
-        if read_only and version < len(MIGRATIONS):
-            raise UserError(f"数据库“{path.name}”是空的或是旧版本的格式，无法以只读方式打开。")
-        note = _keep_wal(path) if version > 0 else None
+        if read_only and version == 0:
+            raise UserError(f"数据库“{path.name}”是空的，还没有任何内容，无法以只读方式打开。")
+        older = read_only and version < len(MIGRATIONS)
+        note = _keep_wal(path, keep_log) if version > 0 else None
         with _explained(path, writing=not read_only):
-            target = _read_only_uri(path) if read_only else str(path)
-            conn = sqlite3.connect(
-                target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
-            )
+            if older:
+                conn = _in_memory(path, timeout)
+            else:
+                target = _read_only_uri(path) if read_only else str(path)
+                conn = sqlite3.connect(
+                    target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
+                )
         db = cls(path, conn, counter)
         db.read_only, db.recovery_note = read_only, note
         try:
@@ -576,8 +683,10 @@ class Database:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
             db._migrate(version)
-            if not read_only:  # just migrated, or counted by other rules: count again
+            if not read_only or older:  # just migrated, or counted by other rules: count again
                 db._count_uncounted()
+            if older:  # the copy in memory is read only too
+                conn.execute("PRAGMA query_only = ON")
         except BaseException:
             conn.close()
             raise
@@ -586,7 +695,7 @@ class Database:
     def _migrate(self, version: int) -> None:
         if version >= len(MIGRATIONS):
             return
-        if version > 0:
+        if version > 0 and not self.read_only:  # read only: migrated in memory, the file is left as it is
             self._copy_to(self.path.with_name(f"{self.path.name}.before-v{version + 1}.bak"))
         for number, migrate in enumerate(MIGRATIONS[version:], start=version + 1):
             with self._write():
@@ -670,24 +779,7 @@ class Database:
     def integrity_check(self) -> list[str]:
         """Problems found in the file, in Chinese (empty when sound); SQLite's own words go to the log."""
         with self._lock:
-            try:
-                rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
-                damage = [r for r in rows if r != "ok"]
-                for row in damage:
-                    log.info("database %s: integrity_check: %s", self.path, row)
-                problems = [f"数据存储结构有 {len(damage)} 处损坏（详情已写入日志）"] if damage else []
-                orphans = list(self._conn.execute("PRAGMA foreign_key_check"))
-                for table, rowid, parent, _ in orphans:
-                    log.info("database %s: foreign_key_check: %s %s -> %s", self.path, table, rowid, parent)
-                by_table = Counter_(
-                    f"{_TABLE_NAMES.get(t, '其他表')}中有记录指向不存在的{_TABLE_NAMES.get(p, '记录')}"
-                    for t, _, p, _ in orphans
-                )
-                problems += [f"{what}（{n} 处，详情已写入日志）" for what, n in by_table.items()]
-            except sqlite3.DatabaseError as exc:
-                log.info("database %s: integrity_check failed: %s", self.path, exc)
-                problems = ["数据库文件已损坏，检查无法进行到底（详情已写入日志）"]
-            return problems
+            return _problems(self._conn, self.path)
 
     def backup(self, dest: Path | str) -> None:
         """A consistent copy through SQLite's online backup API, even while others use the file."""
@@ -697,43 +789,25 @@ class Database:
         self._copy_to(dest)
 
     def _copy_to(self, dest: Path) -> None:
-        tmp = dest.with_name(dest.name + ".tmp")
-        wal = dest.with_name(dest.name + "-wal")
-        if wal.exists() and wal.stat().st_size > 0:  # SQLite would replay it onto the new copy
-            raise UserError(
-                f"文件“{dest.name}”旁边有它未合并的日志文件“{wal.name}”，它可能正被使用，没有覆盖它。"
-                "请另选一个文件名。"
-            )
-        try:
-            tmp.unlink(missing_ok=True)
-            target = sqlite3.connect(tmp)
-            try:
-                with self._lock:
-                    self._conn.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            finally:
-                target.close()
-            os.replace(tmp, dest)
-        except (OSError, sqlite3.Error) as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-            if isinstance(exc, sqlite3.Error) and _user_error(exc, dest, False) is None:
-                raise
-            reason = os_reason(exc) if isinstance(exc, OSError) else "磁盘已满、只读或没有权限"
-            raise UserError(f"无法写入备份文件“{dest}”：{reason}。") from None
+        with self._lock:
+            _copy(self._conn, dest)
 
     # ------------------------------------------------------------ reading
 
     _SELECT = """
         SELECT r.id, a.name AS agency, r.year, r.format, r.status, r.created_at, r.updated_at,
-               r.deleted_at, s.name AS sig_name, s.date AS sig_date
+               r.deleted_at, r.errors, r.warnings, r.counted_by, s.name AS sig_name, s.date AS sig_date
         FROM reports r JOIN agencies a ON a.id = r.agency_id LEFT JOIN signatures s ON s.report_id = r.id
     """
+
+    def _rows(self, where: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The report rows matching `where` (over `r`, the reports table), by agency, newest year first."""
+        return list(self._db.query(f"{self._SELECT} WHERE {where} ORDER BY a.name, r.year DESC", params))
 
     def _load(self, where: str, params: Sequence[Any] = ()) -> list[_Stored]:
         """Reports matching `where` (over `r`, the reports table): one query per table, not per cell."""
         stored: dict[int, _Stored] = {}
-        for row in self._db.query(f"{self._SELECT} WHERE {where} ORDER BY a.name, r.year DESC", params):
+        for row in self._rows(where, params):
             flat = _blank_flat(row["format"])
             flat.update(
                 agency=row["agency"],
@@ -794,36 +868,20 @@ class Database:
 
     def _summaries(self, where: str) -> list[ReportSummary]:
         """Reports matching `where` with the counts kept with them: no cell is read, no rule is run."""
-        rows = self._conn.execute(
-            "SELECT r.id, a.name, r.year, r.status, r.updated_at, r.errors, r.warnings, r.counted_by, "
-            "r.format, r.created_at, r.deleted_at, s.name, s.date FROM reports r "
-            "JOIN agencies a ON a.id = r.agency_id LEFT JOIN signatures s ON s.report_id = r.id "
-            f"WHERE {where} ORDER BY a.name, r.year DESC"
-        ).fetchall()
         out = []
-        for (
-            rid,
-            agency,
-            year,
-            status,
-            updated,
-            errors,
-            warnings,
-            by,
-            fmt,
-            created,
-            deleted,
-            name,
-            date,
-        ) in rows:
-            if errors is None or warnings is None or by != self.counter.version:
-                # not counted yet, or by other rules (a read-only file): count it now
-                errors, warnings = self._count(self._stored(rid))
+        for row in self._rows(where):
+            errors, warnings = row["errors"], row["warnings"]
+            if errors is None or warnings is None or row["counted_by"] != self.counter.version:
+                # not counted yet, or by other rules (a read-only file): count it now, if it can be read
+                readable = self._readable([row["id"]])
+                errors, warnings = self._count(readable[0]) if readable else (errors or 0, warnings or 0)
+            date, deleted = row["sig_date"], row["deleted_at"]
             out.append(
                 ReportSummary(
-                    id=rid, agency=agency, year=year, status=status, updated_at=_time(updated),
-                    errors=errors, warnings=warnings, format=fmt, created_at=_time(created),
-                    deleted_at=_time(deleted) if deleted else None, signed_by=name,
+                    id=row["id"], agency=row["agency"], year=row["year"], status=row["status"],
+                    updated_at=_time(row["updated_at"]), errors=errors, warnings=warnings,
+                    format=row["format"], created_at=_time(row["created_at"]),
+                    deleted_at=_time(deleted) if deleted else None, signed_by=row["sig_name"],
                     signed_on=dt.date.fromisoformat(date) if date else None,
                 )
             )  # fmt: skip
@@ -845,17 +903,41 @@ class Database:
 
     # ------------------------------------------------------------ counts kept with each report
 
+    def previous_report(self, report_id: int) -> Report | None:
+        """Last year's live report of the same agency, for the checks across years; None when there is
+        none or it cannot be read (e.g. in a format this version does not know): then no such checks."""
+        with self._read():
+            return self._previous(self._stored(report_id))
+
+    def _previous(self, stored: _Stored) -> Report | None:
+        found = self._find(stored.agency, stored.year - 1)
+        if found is None or found == stored.id:
+            return None
+        try:
+            return self._stored(found).report()
+        except UserError as exc:
+            log.info("database %s: last year's report %d not read: %s", self.path, found, exc.message)
+            return None
+
     def _count(self, stored: _Stored) -> tuple[int, int]:
-        previous = self._find(stored.agency, stored.year - 1)
-        before = None if previous is None or previous == stored.id else self._stored(previous).report()
         dismissed = frozenset(
             r[0] for r in self._conn.execute("SELECT key FROM dismissals WHERE report_id = ?", (stored.id,))
         )
-        return self.counter(stored.report(), before, dismissed)
+        return self.counter(stored.report(), self._previous(stored), dismissed)
+
+    def _readable(self, report_ids: Sequence[int]) -> list[_Stored]:
+        """These reports, leaving out any that cannot be read (a format this version does not know)."""
+        try:
+            return self._load(f"r.id IN ({', '.join('?' * len(report_ids))})", report_ids)
+        except UserError:  # one report spoils the batch: read them one by one
+            if len(report_ids) == 1:
+                log.info("database %s: report %d not read", self.path, report_ids[0])
+                return []
+            return [s for rid in report_ids for s in self._readable([rid])]
 
     def _recount(self, report_ids: set[int]) -> None:
-        """Count again and keep (inside the caller's write)."""
-        for stored in self._load(f"r.id IN ({', '.join('?' * len(report_ids))})", sorted(report_ids)):
+        """Count again and keep (inside the caller's write). A report that cannot be read keeps its counts."""
+        for stored in self._readable(sorted(report_ids)):
             self._conn.execute(
                 "UPDATE reports SET errors = ?, warnings = ?, counted_by = ? WHERE id = ?",
                 (*self._count(stored), self.counter.version, stored.id),

@@ -7,8 +7,11 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from core.backups import KEEP_BEFORE_RESTORE, backup_folder, clean_up, ensure_daily_backup, list_backups
 from core.storage import Database
+from ui.safety import DatabaseWatch
 
 NOW = dt.datetime(2024, 3, 5, 9, 0)
 
@@ -50,3 +53,28 @@ def test_only_the_newest_before_restore_copies_are_kept(seeded_db_path: Path) ->
     assert sorted(p.name for p in folder.iterdir() if p.name.endswith("-wal")) == sorted(
         p.name + "-wal" for p in kept
     )
+
+
+def test_a_before_restore_copy_another_program_holds_is_named_not_raised(
+    qtbot: QtBot, seeded_db_path: Path
+) -> None:
+    folder = backup_folder(seeded_db_path)
+    folder.mkdir()
+    stem = seeded_db_path.stem
+    made = [folder / f"{stem}-202402{day:02d}-120000-before-restore.sqlite3" for day in range(1, 8)]
+    for copy in made:
+        copy.write_bytes(seeded_db_path.read_bytes())
+    held = made[0]
+    held.unlink()
+    (held / "held").mkdir(parents=True)  # unlink refuses it, as Windows does a file another program holds
+    with Database.open(seeded_db_path) as db:
+        outcome = ensure_daily_backup(db, NOW)
+        assert outcome.path is not None and not made[1].exists()  # the rest goes on
+        assert [p for p, _ in outcome.cleaned.stuck] == [held] and held.exists()
+        assert outcome.problem is not None and held.name in outcome.problem and "未能删除" in outcome.problem
+        watch = DatabaseWatch(db)  # the app's daily backup: told in the status bar, never raised
+        failures: list[str] = []
+        watch.backupFailed.connect(failures.append)
+        watch._backup(force=True)
+        assert len(failures) == 1 and held.name in failures[0]
+        watch._change_timer.stop()

@@ -22,7 +22,8 @@ from core.backups import (
 )
 from core.errors import UserError
 from core.instance_lock import InstanceLock
-from core.storage import Database
+from core.report import Report
+from core.storage import MIGRATIONS, Database
 from tests.conftest import ROOT
 from tests.helpers import natural_persons, run_main
 
@@ -231,3 +232,55 @@ def test_db_restore_is_refused_while_the_app_holds_the_database(seeded_db_path: 
 def test_db_restore_of_a_missing_file_is_explained(seeded_db_path: Path, tmp_path: Path) -> None:
     result = run_main("db", "restore", tmp_path / "nothing.sqlite3", "--db", seeded_db_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def _version_1_file(path: Path, report: Report) -> None:
+    """A database file as the first released version left it: schema 1, no dismissals, no counts."""
+    with Database.open(path) as db:
+        db.create_report(report)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("DROP TABLE dismissals")
+        for column in ("errors", "warnings", "counted_by"):
+            conn.execute(f"ALTER TABLE reports DROP COLUMN {column}")
+        conn.execute("PRAGMA user_version = 1")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_a_backup_made_before_an_upgrade_is_offered_restored_and_then_migrated(
+    db_path: Path, seed: Report, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.sqlite3"
+    seed.values["requests.1.natural_person"] = Decimal(31)
+    _version_1_file(old, seed)
+    folder = backup_folder(db_path)
+    folder.mkdir()
+    backup = folder / f"{db_path.stem}-20260101-080000-auto.sqlite3"
+    old.rename(backup)
+    db_path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)  # damaged: the app offers a backup
+    found = latest_good_backup(db_path)
+    assert found is not None and found.path == backup
+    safety = restore_backup(backup, db_path, START)
+    assert safety is not None and backup.exists()
+    with Database.open(db_path) as db:  # the next opening migrates the restored file, keeping it first
+        assert db.schema_version() == len(MIGRATIONS) and db.integrity_check() == []
+        [listed] = db.list_reports()
+        assert db.load_report(listed.id).values["requests.1.natural_person"] == 31
+        assert listed.errors is not None
+    assert db_path.with_name(f"{db_path.name}.before-v2.bak").exists()
+
+
+def test_an_older_database_opens_read_only_through_a_copy_in_memory(tmp_path: Path, seed: Report) -> None:
+    old = tmp_path / "old.sqlite3"
+    seed.values["requests.1.natural_person"] = Decimal(37)
+    _version_1_file(old, seed)
+    before = old.read_bytes()
+    with Database.open(old, read_only=True) as db:  # the fallback without a lock, or after a restore
+        assert db.read_only and db.schema_version() == len(MIGRATIONS)
+        [listed] = db.list_reports()
+        assert db.load_report(listed.id).values["requests.1.natural_person"] == 37
+        with pytest.raises(UserError, match="只读"):
+            db.set_values(listed.id, {"requests.1.natural_person": Decimal(38)})
+    assert old.read_bytes() == before and not old.with_name("old.sqlite3.before-v2.bak").exists()

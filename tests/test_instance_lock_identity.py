@@ -85,3 +85,33 @@ def test_a_read_only_database_refuses_edits(qtbot: QtBot, seeded_db_path: Path, 
     assert db is not None
     with db, pytest.raises(UserError):
         db.create_report(seed.model_copy(update={"year": 2022}))
+
+
+def test_an_identity_lock_that_cannot_be_made_lets_the_name_lock_go(seeded_db_path: Path) -> None:
+    from core.paths import data_dir
+
+    st = os.stat(seeded_db_path)
+    blocker = data_dir() / "locks" / f"{st.st_dev:x}-{st.st_ino:x}.lock"
+    blocker.mkdir(parents=True)  # a folder where the identity lock file goes: it cannot be opened
+    lock = InstanceLock(seeded_db_path)
+    with pytest.raises(UserError, match="锁文件"):
+        lock.acquire()
+    with pytest.raises(UserError, match="锁文件"):  # never "locked" with only one of the two locks
+        lock.acquire()
+    blocker.rmdir()
+    with InstanceLock(seeded_db_path) as other:  # the name lock was let go
+        assert other.acquire() and not lock.acquire()
+
+
+def test_a_data_folder_that_cannot_be_made_is_explained(
+    seeded_db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    occupied = tmp_path / "一个文件"
+    occupied.write_text("占了文件夹的位置", encoding="utf-8")
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(occupied / "nianbao"))
+    lock = InstanceLock(seeded_db_path)
+    with pytest.raises(UserError, match="无法创建文件夹"):
+        lock.acquire()
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(tmp_path / "数据"))
+    with InstanceLock(seeded_db_path) as again:  # the name lock was let go
+        assert again.acquire() and not lock.acquire()

@@ -44,7 +44,7 @@ def _damage_frame(path: Path, wal: bytes, frame: int) -> None:
 def test_an_intact_log_is_replayed_and_a_copy_is_kept(tmp_path: Path, seed: Report) -> None:
     path, wal = _crash_copy(tmp_path, seed, edits=3)
     assert wal_lost_commits(wal) == 0
-    with Database.open(path) as db:
+    with Database.open(path, keep_log=True) as db:
         assert db.recovery_note is None
     assert natural_persons(path) == Decimal(102)
     [copy] = path.with_name(path.name + ".backups").glob("*-log.sqlite3-wal")
@@ -86,7 +86,7 @@ def test_intact_log_copies_are_pruned(tmp_path: Path, seed: Report) -> None:
     path, wal = _crash_copy(tmp_path, seed, edits=1)
     for _ in range(8):
         path.with_name(path.name + "-wal").write_bytes(wal)
-        Database.open(path).close()
+        Database.open(path, keep_log=True).close()
     assert len(list(path.with_name(path.name + ".backups").glob("*-log.sqlite3-wal"))) == 5
 
 
@@ -102,3 +102,36 @@ def test_the_app_tells_the_user_at_start(qtbot: object, tmp_path: Path, seed: Re
     assert db is not None
     db.close()
     assert seen and "修改无法恢复" in seen[0] and "damaged-log" in seen[0]
+
+
+def test_an_opening_beside_a_window_at_work_copies_no_live_log(tmp_path: Path, seed: Report) -> None:
+    path = tmp_path / "年报.sqlite3"
+    with Database.open(path, keep_log=True) as app:  # the app's window, its log not yet checkpointed
+        app._conn.execute("PRAGMA wal_autocheckpoint = 0")
+        report_id = app.create_report(seed)
+        app.set_values(report_id, {"requests.1.natural_person": Decimal(41)})
+        assert path.with_name(path.name + "-wal").stat().st_size > 0
+        for _ in range(3):  # e.g. `db list` while the app is open
+            Database.open(path).close()
+        assert run_main("db", "list", "--db", path).returncode == 0
+    folder = path.with_name(path.name + ".backups")
+    assert not folder.exists() or not list(folder.iterdir())
+
+
+@pytest.mark.parametrize("name", ["年报.sqlite3", "年报[2021].sqlite3"])
+def test_pruning_the_intact_copies_keeps_every_damaged_one_whatever_the_name(
+    tmp_path: Path, seed: Report, name: str
+) -> None:
+    crashed, wal = _crash_copy(tmp_path, seed, edits=6)
+    path = crashed.rename(crashed.with_name(name))
+    path.with_name(crashed.name + "-wal").unlink(missing_ok=True)
+    for _ in range(2):
+        _damage_frame(path, wal, (len(wal) - 32) // (24 + PAGE) // 2)
+        Database.open(path).close()  # a damaged log is kept on any opening
+    for _ in range(8):
+        path.with_name(path.name + "-wal").write_bytes(wal)
+        Database.open(path, keep_log=True).close()
+    names = [p.name for p in path.with_name(path.name + ".backups").iterdir()]
+    assert len([n for n in names if n.endswith("-damaged-log.sqlite3-wal")]) == 2
+    assert len([n for n in names if n.endswith("-damaged-log.sqlite3")]) == 2
+    assert len([n for n in names if n.endswith("-log.sqlite3-wal") and "damaged" not in n]) == 5

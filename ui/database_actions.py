@@ -36,18 +36,18 @@ class DatabaseActions(QMainWindow):
     @Slot()
     def backup_database(self, dest: Path | None = None) -> Path | None:
         """A consistent copy wherever the user wants it (e.g. a USB stick)."""
-        from core.backups import backup_folder
+        from core.paths import backup_path
 
         if dest is None:
-            folder = backup_folder(self.db.path)
+            suggested = backup_path(self.db.path, "manual", dt.datetime.now())
             try:
-                folder.mkdir(exist_ok=True)
+                suggested.parent.mkdir(exist_ok=True)
             except OSError as exc:  # e.g. a read-only USB stick: suggest the home folder instead
+                folder = suggested.parent
                 self.statusBar().showMessage(
                     f"无法创建备份文件夹“{folder}”：{os_reason(exc)}。请另选保存备份的位置。", 30_000
                 )
-                folder = Path.home()
-            suggested = folder / f"{self.db.path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}-manual.sqlite3"
+                suggested = Path.home() / suggested.name
             chosen, _ = QFileDialog.getSaveFileName(
                 self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3)"
             )

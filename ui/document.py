@@ -78,13 +78,7 @@ class ReportDocument(QObject):
 
     def _load(self) -> None:
         self.report: Report = self.db.load_report(self.report_id)
-        self.previous: Report | None = None
-        previous_id = self.db.find_report(self.report.agency, self.report.year - 1)
-        if previous_id is not None:
-            try:
-                self.previous = self.db.load_report(previous_id)
-            except UserError:
-                self.previous = None  # e.g. last year's is in a format we cannot read: no year checks
+        self.previous: Report | None = self.db.previous_report(self.report_id)  # None: no year checks
         self.read_only: bool = self.db.status(self.report_id) == "final"
         self.dismissals: dict[str, Dismissal] = self.db.dismissals(self.report_id)
         self._stored_texts = dict(self.report.texts)  # what each text edit starts from (see _store_text)

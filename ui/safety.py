@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from core.backups import (
     Backup,
     backup_due,
-    backup_folder,
     ensure_daily_backup,
     latest_good_backup,
     restore_backup,
 )
 from core.errors import UserError
+from core.paths import backup_folder
 from core.storage import Database, DatabaseDamaged, NotOurDatabase
 from ui.crash import APP_TITLE, confirmed
 
@@ -94,7 +94,7 @@ def open_database(path: Path, parent: QWidget | None = None) -> Database | None:
     """
     while True:
         try:
-            db = Database.open(path)
+            db = Database.open(path, keep_log=True)  # the app holds the lock: a log left is a crash's
             if db.recovery_note:  # commits lost in a damaged -wal: the evidence is kept, the user is told
                 QMessageBox.warning(parent, APP_TITLE, db.recovery_note)
             if not db.integrity_check():
@@ -190,8 +190,8 @@ class DatabaseWatch(QObject):
         self._changed_since_backup = False
         if outcome.path:
             log.info("automatic backup %s", outcome.path)
-        if outcome.pruned.problem:
-            self.backupFailed.emit(outcome.pruned.problem)
+        if outcome.problem:
+            self.backupFailed.emit(outcome.problem)
 
     @Slot()
     def changed(self) -> None:
