@@ -530,7 +530,7 @@ class DeskWindow(QMainWindow):
     ) -> None:
         if path is None:
             start = str((self.folder or Path.home()) / safe_file_name(title, ".xlsx"))
-            name, _ = QFileDialog.getSaveFileName(self, title, start, "Excel 工作簿 (*.xlsx)")
+            name, _ = QFileDialog.getSaveFileName(self, title, start, file_kinds.export_filter(".xlsx"))
             if not name:
                 return
             path = Path(name)

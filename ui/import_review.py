@@ -99,7 +99,7 @@ class ImportReview(QDialog):
         legend.setWordWrap(True)
         tabs = QTabWidget()
         for table in self.spec.tables:
-            tabs.addTab(self._table_widget(table.key), f"第{table.section}部分")
+            tabs.addTab(self._table_widget(table.key), table.part)
         first = next((a for a in self.spec.cells if a in self.status), None)
         if first is not None:  # open where the first cell to look at is
             tabs.setCurrentWidget(self.tables[self.spec.cells[first].table.key])
