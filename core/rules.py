@@ -34,6 +34,11 @@ class Finding:
         (its topic when it has one, e.g. TEXT.COPIED whatever texts repeat; else its cells)."""
         return f"{self.rule}{_KEY_SEPARATOR}{self.topic or ','.join(self.cells)}"
 
+    @property
+    def dismissable(self) -> bool:
+        """A warning may be dismissed (with a reason); an error never: the numbers must be mended."""
+        return self.severity == "warning"
+
     def as_json(self) -> dict[str, object]:
         return {
             "rule": self.rule,
@@ -74,7 +79,7 @@ def without_dismissed(
     standing: list[Finding] = []
     gone: list[Finding] = []
     for finding in findings:
-        (gone if finding.severity == "warning" and finding.key in dismissed else standing).append(finding)
+        (gone if finding.dismissable and finding.key in dismissed else standing).append(finding)
     return standing, gone
 
 

@@ -8,7 +8,6 @@ All the logic is `core.desk`; this module shows it. Receiving runs off the GUI t
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -95,22 +94,7 @@ def send_package(window: MainWindow, folder: Path | None = None) -> None:
         window.statusBar().showMessage(f"已生成报送包（{kind}）：{path}", 15_000)
 
     target = folder
-    run_in_background(
-        lambda: desk.write_package(report, target, final=code is not None), done, _failed(window), window
-    )
-
-
-def _failed(parent: QWidget) -> Callable[[BaseException], None]:
-    """What background work that failed shows: a `UserError` as a message, anything else to the
-    crash hook (logged, with the crash dialog)."""
-
-    def failed(exc: BaseException) -> None:
-        if isinstance(exc, UserError):
-            show_message(parent, exc.message)
-        else:
-            sys.excepthook(type(exc), exc, exc.__traceback__)
-
-    return failed
+    run_in_background(lambda: desk.write_package(report, target, final=code is not None), done, owner=window)
 
 
 class DeskWindow(QMainWindow):
@@ -771,7 +755,7 @@ class SumDialog(QDialog):
         def done(written: object) -> None:
             self.owner.statusBar().showMessage(f"已导出汇总：{written}", 15_000)
 
-        return run_in_background(work, done, _failed(self), self)
+        return run_in_background(work, done, owner=self)  # a failure: the crash hook's message
 
     def print_sum(self, printer: QPrinter | None = None) -> Job | None:
         """打印…: the print dialog, then the sum's PDF (with its list) made and printed in the background."""
@@ -790,7 +774,7 @@ class SumDialog(QDialog):
             assert isinstance(data, bytes)
             _job, self.print_progress = start_printing(self, data, chosen, self._printed)
 
-        return run_in_background(lambda: render_pdf(total, appendix=appendix), rendered, _failed(self), self)
+        return run_in_background(lambda: render_pdf(total, appendix=appendix), rendered, owner=self)
 
     def _printed(self, completed: bool) -> None:
         text = "汇总已送往打印机。" if completed else "已取消打印。"

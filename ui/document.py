@@ -333,7 +333,7 @@ class ReportDocument(QObject):
         """「忽略此提醒」: the warning is kept with the report, with the reason and who, in its history."""
         if self.read_only:
             raise UserError(READ_ONLY_MESSAGE)
-        if finding.severity != "warning":
+        if not finding.dismissable:
             raise UserError("错误不能忽略，请修改数字。")
         self.db.dismiss(self.report_id, finding.key, reason, _user_name())
         self._dismissals_changed()

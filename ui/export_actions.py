@@ -33,24 +33,21 @@ NO_REPORT = "请先打开一份报告，或在列表中选中一份报告。"
 
 
 class ExportActions(QObject):
-    """The export entries of a main window's 报告 menu, placed before `before` (or at its end)."""
+    """The export entries at the end of a main window's 报告 menu."""
 
-    def __init__(self, window: MainWindow, menu: QMenu, before: QAction | None = None) -> None:
+    def __init__(self, window: MainWindow, menu: QMenu) -> None:
         super().__init__(window)
         self.window = window
         self.actions: dict[str, QAction] = {}
         self.message: QMessageBox | None = None  # the last failure shown
         for text, suffix in KINDS:
-            self.actions[suffix] = self._add(menu, before, text, partial(self.export, suffix))
-        self.copy_action = self._add(menu, before, "复制为网页内容", self.copy)
+            self.actions[suffix] = self._add(menu, text, partial(self.export, suffix))
+        self.copy_action = self._add(menu, "复制为网页内容", self.copy)
 
-    def _add(self, menu: QMenu, before: QAction | None, text: str, slot: Callable[[], object]) -> QAction:
+    def _add(self, menu: QMenu, text: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self.window)
         action.triggered.connect(lambda _checked=False: slot())
-        if before is not None:
-            menu.insertAction(before, action)
-        else:
-            menu.addAction(action)
+        menu.addAction(action)
         return action
 
     def current(self) -> tuple[Report, str | None] | None:

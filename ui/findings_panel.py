@@ -186,7 +186,7 @@ class FindingsPanel(QWidget):
             return None
         if finding in self.dismissed:
             return UNDISMISS_TEXT
-        return DISMISS_TEXT if finding.severity == "warning" else None
+        return DISMISS_TEXT if finding.dismissable else None
 
     @Slot()
     def _update_button(self) -> None:
