@@ -1,16 +1,19 @@
 """Helpers the tests share that are not fixtures: `main.py` run as a script runs it, a stored value
-read back from a database file, a 仿宋 "installed" in a Windows font folder. Qt-free, so the
+read back from a database file, a 仿宋 "installed" in a Windows font folder, the modules a fresh
+process loads. Qt-free, so the
 command-line tests need no GUI modules."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +38,33 @@ def run_main(
         encoding="utf-8",
         timeout=timeout,
     )
+
+
+_LOADED = """
+import json, sys
+unwanted = sys.argv[1].split()
+{body}
+print(json.dumps({{"result": result, "loaded": sorted(m for m in unwanted if m in sys.modules)}}))
+"""
+
+
+def loaded_in_fresh_process(
+    body: str, unwanted: Sequence[str], env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Run `body` (Python that sets `result`) in a fresh interpreter: {"result", "loaded"}, the latter
+    the `unwanted` modules it imported. What a command or window loads is most of its start-up time."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(body=body), " ".join(unwanted)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return outcome
 
 
 def natural_persons(path: Path) -> Decimal | None:
