@@ -62,15 +62,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from core.pdf import describe_characters, unprintable_characters, write_pdf  # only pdf loads ReportLab
+    from core.pdf import describe_characters, write_pdf  # only pdf loads ReportLab
     from core.pdf.fonts import font_notes, resolve_fonts
 
     report = read_report(args.report)
     output = args.output or args.report.with_suffix(".pdf")
-    write_pdf(report, output)  # a report file carries no 定稿 status: always a draft
+    missing = write_pdf(report, output)  # a report file carries no 定稿 status: always a draft
     print(f"已生成打印文件（草稿）：{output}")
     print("\n".join(font_notes(resolve_fonts())))  # which faces printed it, and a missing 仿宋
-    missing = unprintable_characters(report)
     if missing:  # the draft is still useful; the 定稿 is refused until this is resolved
         print(
             f"注意：有 {len(missing)} 个字符本机没有字体能够打印，打印件上会缺字："

@@ -1,6 +1,6 @@
-"""A fresh `main.py pdf` of a draft loads only what a draft needs: no QR stack, no fingerprint, no
-per-user folder lookup, no log set-up (the imports were most of its time); a Word export loads no PDF
-layout engine."""
+"""A fresh `main.py pdf` of a draft loads only what a draft needs: no QR stack, no fingerprint, no log
+set-up, no image library (the imports were most of its time); a Word export loads no PDF layout engine.
+(It does look up the per-user folder: the parsed font is kept there.)"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.conftest import SEED_JSON
 from tests.helpers import loaded_in_fresh_process
 
-NOT_FOR_A_DRAFT = ("reportlab.graphics.barcode.qr", "core.fingerprint", "platformdirs", "core.logs")
+NOT_FOR_A_DRAFT = ("reportlab.graphics.barcode.qr", "core.fingerprint", "core.logs", "PIL.ImageMode")
 NOT_FOR_WORD = ("reportlab.platypus", "core.pdf.render", "core.pdf.fonts")
 
 

@@ -11,18 +11,22 @@ skipped. Windows fonts are read where they are installed and never copied anywhe
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
+import reportlab
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
-from core.paths import resource_path
+from core.paths import data_dir, resource_path, write_atomically
 from core.pdf.layout import FontRole
 
 log = logging.getLogger(__name__)
@@ -124,7 +128,7 @@ def load(path: Path, subfont_index: int = 0) -> Any:
         if key not in _loaded:
             name = f"nianbao-{len(_loaded)}"  # a registry key only; the PDF names the font itself
             try:
-                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=subfont_index))
+                pdfmetrics.registerFont(_font(name, path, subfont_index))
                 # ReportLab maps a second file of an already registered face (a copy, a renamed
                 # file) to the first one's object; use that object, or text and widths disagree.
                 font = pdfmetrics.getFont(name)
@@ -133,6 +137,61 @@ def load(path: Path, subfont_index: int = 0) -> Any:
                 font = None
             _loaded[key] = font
         return _loaded[key]
+
+
+# Parsing a font's tables is most of a fresh `main.py pdf` (the bundled font is 5 MB); the parsed
+# tables are kept in the per-user data folder, keyed by the file's path, size and time and by the
+# ReportLab and Python versions, so that a changed font or library never reads a stale copy.
+_CACHE_FORMAT = 1
+_NOT_KEPT = ("_ttf_data", "_pdfScale")  # the file's bytes (read again: cheap) and a lambda
+
+
+def _cache_file(path: Path, subfont_index: int) -> Path:
+    stat = path.stat()
+    key = (_CACHE_FORMAT, str(path.resolve()), stat.st_size, stat.st_mtime_ns, subfont_index)
+    key += (reportlab.Version, tuple(sys.version_info[:2]))
+    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
+    return data_dir() / "cache" / "fonts" / f"{digest}.pickle"
+
+
+def _parsed_face(path: Path, subfont_index: int) -> TTFontFace:
+    """ReportLab's parsed face of a font file, from the cache when it holds it (else parsed and kept).
+    A cache that cannot be read or written only costs the parse."""
+    tables = None
+    try:
+        cache = _cache_file(path, subfont_index)
+        if cache.exists():
+            tables = pickle.loads(cache.read_bytes())
+    except Exception as exc:  # no data folder, a damaged or foreign cache file: parse (and keep) again
+        log.info("font cache for %s not usable: %s", path, exc)
+    if tables is None:
+        face = TTFontFace(str(path), subfontIndex=subfont_index)
+        try:
+            kept = {k: v for k, v in face.__dict__.items() if k not in _NOT_KEPT}
+            cache = _cache_file(path, subfont_index)
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(cache, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception as exc:  # a read-only or full disk, no data folder: print all the same
+            log.info("font cache for %s not written: %s", path, exc)
+        return face
+    face = TTFontFace.__new__(TTFontFace)
+    face.__dict__.update(tables)
+    face._ttf_data = path.read_bytes()  # the subsetter copies glyphs out of the file's bytes
+    scale = 1000 / face.unitsPerEm  # as ReportLab's parser sets it
+    face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
+    return face
+
+
+def _font(name: str, path: Path, subfont_index: int) -> TTFont:
+    """ReportLab's `TTFont(name, path)`, with its face from `_parsed_face`: ReportLab's own
+    constructor runs, handed the parsed face in place of parsing (callers hold `_lock`)."""
+    face = _parsed_face(path, subfont_index)
+    parse = ttfonts.TTFontFace
+    ttfonts.TTFontFace = lambda *args, **kwargs: face  # type: ignore[assignment,misc]
+    try:
+        return TTFont(name, str(path), subfontIndex=subfont_index)
+    finally:
+        ttfonts.TTFontFace = parse  # type: ignore[misc]
 
 
 def _listing(folder: Path) -> dict[str, Path]:

@@ -57,6 +57,18 @@ def render_pdf(
 ) -> bytes:
     """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks);
     `appendix`: a table on a page of its own after the signature."""
+    return _render(report, final=final, fingerprint=fingerprint, fonts=fonts, appendix=appendix)[0]
+
+
+def _render(
+    report: Report,
+    *,
+    final: bool = False,
+    fingerprint: str | None = None,
+    fonts: Mapping[FontRole, FontChoice] | None = None,
+    appendix: Appendix | None = None,
+) -> tuple[bytes, str]:
+    """The PDF as bytes, and the characters it could not draw (see `unprintable_characters`)."""
     code = None
     if final:
         from core import fingerprint as fp  # a draft needs neither the fingerprint nor the QR stack
@@ -93,7 +105,7 @@ def render_pdf(
         decorate = _PageDecoration(fontset, code)
         doc.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
         doc.build(_story(report, fontset, code, appendix))
-    return out.getvalue()
+    return out.getvalue(), "".join(sorted(fontset.missing))
 
 
 def unprintable_characters(report: Report, fonts: Mapping[FontRole, FontChoice] | None = None) -> str:
@@ -113,9 +125,12 @@ def describe_characters(chars: str) -> str:
     return "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in chars)
 
 
-def write_pdf(report: Report, path: Path | str, **kw: Any) -> None:
-    """Render and write atomically; a file that cannot be written is explained in Chinese."""
-    write_atomically(path, render_pdf(report, **kw))
+def write_pdf(report: Report, path: Path | str, **kw: Any) -> str:
+    """Render and write atomically; a file that cannot be written is explained in Chinese. Returns
+    the characters no font could draw, found while rendering (no second pass to look for them)."""
+    pdf, missing = _render(report, **kw)
+    write_atomically(path, pdf)
+    return missing
 
 
 # ---------------------------------------------------------------- the story
