@@ -148,8 +148,8 @@ _NOT_KEPT = ("_ttf_data", "_pdfScale")  # the file's bytes (read again: cheap) a
 
 def _cache_file(path: Path, subfont_index: int) -> Path:
     stat = path.stat()
-    key = (_CACHE_FORMAT, str(path.resolve()), stat.st_size, stat.st_mtime_ns, subfont_index)
-    key += (reportlab.Version, tuple(sys.version_info[:2]))
+    file = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, subfont_index)
+    key = (_CACHE_FORMAT, file, reportlab.Version, sys.version_info[:2])
     digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
     return data_dir() / "cache" / "fonts" / f"{digest}.pickle"
 
@@ -187,11 +187,11 @@ def _font(name: str, path: Path, subfont_index: int) -> TTFont:
     constructor runs, handed the parsed face in place of parsing (callers hold `_lock`)."""
     face = _parsed_face(path, subfont_index)
     parse = ttfonts.TTFontFace
-    ttfonts.TTFontFace = lambda *args, **kwargs: face  # type: ignore[assignment,misc]
+    ttfonts.TTFontFace = lambda *args, **kwargs: face
     try:
         return TTFont(name, str(path), subfontIndex=subfont_index)
     finally:
-        ttfonts.TTFontFace = parse  # type: ignore[misc]
+        ttfonts.TTFontFace = parse
 
 
 def _listing(folder: Path) -> dict[str, Path]:
