@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QStackedWidget, QWidget
 
 from core.errors import UserError
 from core.paths import data_dir
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from ui.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+MenuAdder = Callable[..., QAction]  # (text, slot, shortcut=None) -> the action added
 
 
 def window_state() -> QSettings:
@@ -106,6 +109,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.stack.setCurrentWidget(self.report_list)
         self.stack.removeWidget(self.opening)
         self.menuBar().setEnabled(True)
+        self._add_menu_entries_used_later()
         self.refresh_list()
         self._reopen_last()
         self.watch = DatabaseWatch(db, self)
@@ -124,16 +128,22 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     # ------------------------------------------------------------------ window
 
-    def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu("报告(&R)")
+    def _menu_adder(self, menu: QMenu, before: QAction | None = None) -> MenuAdder:
+        """A function adding an action to `menu` (at its end, or before `before`)."""
 
         def add(text: str, slot: Callable[[], object], shortcut: QKeySequence | None = None) -> QAction:
             action = QAction(text, self)
             action.triggered.connect(lambda _checked=False: slot())
             if shortcut is not None:
                 action.setShortcut(shortcut)
-            menu.addAction(action)
+            menu.insertAction(before, action)  # type: ignore[arg-type]  # None: at the end
             return action
+
+        return add
+
+    def _build_menus(self) -> None:
+        menu = self.report_menu = self.menuBar().addMenu("报告(&R)")
+        add = self._menu_adder(menu)
 
         add("新建报告…", self.new_report, QKeySequence(QKeySequence.StandardKey.New))
         add("报告列表", self.close_report)
@@ -141,15 +151,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.history_action.setEnabled(False)
         menu.addSeparator()
         add("导入报告文件…", self.import_file)
-        from ui import desk_window, import_review  # their own imports wait until they are used
-        from ui.edit_actions import add_edit_actions
-        from ui.export_actions import ExportActions
-
-        import_review.add_menu_entries(add, self)
-        desk_window.add_menu_entries(add, self)
         self.export_action = add("导出报告文件…", self._export_current)
-        self.export_actions = ExportActions(self, menu)
-        menu.addSeparator()
+        self._after_exports = menu.addSeparator()
         add("已删除的报告…", self.show_deleted)
         menu.addSeparator()
         add("备份数据库…", self.backup_database)
@@ -164,11 +167,29 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)])
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
-        self.finder = add_edit_actions(self, edit)
+        self.edit_menu = edit
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self.about_action = help_menu.addAction(f"关于{APP_TITLE}…")
         self.about_action.triggered.connect(self.show_about)
+
+    def _add_menu_entries_used_later(self) -> None:
+        """The entries whose modules take long to import (import review, desk, find and paste: a
+        good part of start-up), added when the database opens, after the first paint; the menus
+        are disabled until then."""
+        if hasattr(self, "finder"):
+            return
+        from ui import desk_window, import_review
+        from ui.edit_actions import add_edit_actions
+        from ui.export_actions import ExportActions
+
+        add = self._menu_adder(self.report_menu, before=self.export_action)
+        import_review.add_menu_entries(add, self)
+        desk_window.add_menu_entries(add, self)
+        self.export_actions = ExportActions(self, self.report_menu)
+        for action in [*self.export_actions.actions.values(), self.export_actions.copy_action]:
+            self.report_menu.insertAction(self._after_exports, action)  # moved up from the end
+        self.finder = add_edit_actions(self, self.edit_menu)
 
     @Slot()
     def show_about(self) -> None:
