@@ -7,11 +7,12 @@ exit status 2; anything unexpected is logged with its traceback and reported in 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -171,22 +172,28 @@ def _open_db(args: argparse.Namespace, create: bool = False) -> Database:
     return Database.open(args.db or default_db_path(), create=create)
 
 
+IMPORT_BATCH = 200  # files stored per transaction: one sync to disk each, and memory flat in the count
+
+
 def cmd_db_import(args: argparse.Namespace) -> int:
-    """Every file listed, each on its own: a bad file is named with its reason and the rest go on."""
+    """Every file listed, each on its own: a bad file is named with its reason and the rest go on.
+    Streamed (read, store, forget) in transactions of `IMPORT_BATCH` files, each said after it is kept."""
     unusable: list[tuple[Path, str]] = []
-    reports = []
-    for path in args.reports:
-        try:
-            reports.append((path, read_report(path)))
-        except UserError as exc:
-            unusable.append((path, exc.message))
-    if reports:  # no database is made for files that are all unusable
+    reports = _readable(args.reports, unusable)
+    first = next(reports, None)
+    if first is not None:  # no database is made for files that are all unusable
+        pending = itertools.chain([first], reports)
         with _open_db(args, create=True) as db:
-            for path, report in reports:
-                try:
-                    print(_import_one(db, report))
-                except UserError as exc:  # e.g. the stored report is 定稿
-                    unusable.append((path, exc.message))
+            while batch := list(itertools.islice(pending, IMPORT_BATCH)):
+                said = []
+                with db.batch():
+                    for path, report in batch:
+                        try:
+                            said.append(_import_one(db, report))
+                        except UserError as exc:  # e.g. the stored report is 定稿
+                            unusable.append((path, exc.message))
+                if said:
+                    print("\n".join(said))
     for path, reason in unusable:
         print(f"未导入“{path}”：{reason}", file=sys.stderr)
     total = len(args.reports)
@@ -195,13 +202,21 @@ def cmd_db_import(args: argparse.Namespace) -> int:
     return EXIT_UNUSABLE if unusable else EXIT_OK
 
 
+def _readable(paths: Sequence[Path], unusable: list[tuple[Path, str]]) -> Iterator[tuple[Path, Report]]:
+    """Each file's report, read when asked for; a file that cannot be read goes to `unusable`."""
+    for path in paths:
+        try:
+            yield path, read_report(path)
+        except UserError as exc:
+            unusable.append((path, exc.message))
+
+
 def _import_one(db: Database, report: Report) -> str:
-    existing = db.find_report(report.agency, report.year)
-    before = db.history(existing)[0].id if existing is not None else None
+    written = db.change_count()
     report_id, created = db.import_report(report)
     if created:
         return f"已导入：{report.title}（新建，编号 {report_id}）。"
-    if db.history(report_id)[0].id != before:
+    if db.change_count() != written:  # a new revision was recorded
         return f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。"
     return f"库中的{report.title}与文件内容相同，没有改动。"
 

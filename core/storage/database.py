@@ -178,9 +178,34 @@ class Database:
                     self._conn.execute("COMMIT")
 
     @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many writes in one transaction, synced to disk once (e.g. `db import` of many files): each
+        write inside is a savepoint, undone alone when it fails; at the end all are committed, or
+        none when the batch itself fails (or the process dies before)."""
+        with self._lock, self._write():
+            self._in_batch = True
+            try:
+                yield
+            finally:
+                self._in_batch = False
+
+    @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
         """One transaction: all of it is committed, or none of it."""
         with self._lock:
+            if self._conn.in_transaction and getattr(self, "_in_batch", False):
+                with _explained(self.path, writing=True):
+                    self._conn.execute("SAVEPOINT one_write")
+                    try:
+                        yield
+                    except BaseException:
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.execute("ROLLBACK TO one_write")
+                        raise
+                    finally:
+                        with contextlib.suppress(sqlite3.Error):
+                            self._conn.execute("RELEASE one_write")
+                return
             if self._conn.in_transaction:
                 raise RuntimeError("nested write transaction")
             with _explained(self.path, writing=True):
