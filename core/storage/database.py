@@ -41,15 +41,18 @@ from core.storage.records import (
     Counter,
     Dismissal,
     Flat,
+    PackedValue,
     ReportSummary,
     Revision,
     _blank_flat,
     _decimal_text,
     _diff,
     _flatten,
+    _pack,
     _Stored,
     _time,
     _unflatten,
+    _unpack,
     _utc_now,
 )
 
@@ -130,6 +133,7 @@ class Database:
             db._migrate(version)
             if not read_only or older:  # just migrated, or counted by other rules: count again
                 db._count_uncounted()
+                db._keep_uncomputed()
             if older:  # the copy in memory is read only too
                 conn.execute("PRAGMA query_only = ON")
         except BaseException:
@@ -266,7 +270,8 @@ class Database:
 
     _SELECT = """
         SELECT r.id, a.name AS agency, r.year, r.format, r.status, r.created_at, r.updated_at,
-               r.deleted_at, r.errors, r.warnings, r.counted_by, s.name AS sig_name, s.date AS sig_date
+               r.deleted_at, r.errors, r.warnings, r.counted_by, s.name AS sig_name, s.date AS sig_date,
+               r.final_code
         FROM reports r JOIN agencies a ON a.id = r.agency_id LEFT JOIN signatures s ON s.report_id = r.id
     """
 
@@ -336,10 +341,10 @@ class Database:
                 )
             ]
 
-    def _summaries(self, where: str) -> list[ReportSummary]:
+    def _summaries(self, where: str, params: Sequence[Any] = ()) -> list[ReportSummary]:
         """Reports matching `where` with the counts kept with them: no cell is read, no rule is run."""
         out = []
-        for row in self._rows(where):
+        for row in self._rows(where, params):
             errors, warnings = row["errors"], row["warnings"]
             if errors is None or warnings is None or row["counted_by"] != self.counter.version:
                 # not counted yet, or by other rules (a read-only file): count it now, if it can be read
@@ -353,6 +358,7 @@ class Database:
                     format=row["format"], created_at=_time(row["created_at"]),
                     deleted_at=_time(deleted) if deleted else None, signed_by=row["sig_name"],
                     signed_on=dt.date.fromisoformat(date) if date else None,
+                    final_code=row["final_code"] if row["status"] == "final" else None,
                 )
             )  # fmt: skip
         return out
@@ -362,6 +368,30 @@ class Database:
         with last year's report of the same agency when there is one)."""
         with self._read():
             return self._summaries("r.deleted_at IS NULL")
+
+    def year_reports(self, year: int) -> list[ReportSummary]:
+        """The live reports of one year, as `list_reports` gives them (with a 定稿's kept 校验码)."""
+        with self._read():
+            return self._summaries("r.deleted_at IS NULL AND r.year = ?", (year,))
+
+    def packed_values(self, report_ids: Sequence[int]) -> dict[int, tuple[str, list[PackedValue]]]:
+        """Each report's format and cell values in the format's cell order, as kept in one row per
+        report: a sum over a year's 2,000 reports reads no cell rows and makes no `Report`."""
+        ids = sorted(set(report_ids))
+        marks = ", ".join("?" * len(ids))
+        out: dict[int, tuple[str, list[PackedValue]]] = {}
+        with self._read():
+            unkept = []
+            for rid, format_id, packed in self._conn.execute(
+                f"SELECT id, format, packed FROM reports WHERE id IN ({marks})", ids
+            ):
+                if packed is None:  # e.g. a read-only file whose values could not be kept
+                    unkept.append(rid)
+                else:
+                    out[rid] = (format_id, _unpack(packed))
+            for stored in self._load(f"r.id IN ({', '.join('?' * len(unkept))})", unkept) if unkept else ():
+                out[stored.id] = (stored.format, _unpack(_pack(stored.format, stored.flat)))
+        return out
 
     def deleted_reports(self) -> list[ReportSummary]:
         """The recycle bin, most recently deleted first."""
@@ -440,6 +470,29 @@ class Database:
                     self._recount(ids)
         except (sqlite3.DatabaseError, UserError) as exc:  # a damaged page: it still opens for db check
             log.info("database %s: could not count its reports on open: %s", self.path, exc)
+
+    def _keep_uncomputed(self) -> None:
+        """Keep the packed values of the reports that have none (every report, once, after the
+        migration to version 4) and the 校验码 of each 定稿 that has none."""
+        try:
+            with self._lock:
+                ids = [
+                    r[0]
+                    for r in self._conn.execute(
+                        "SELECT id FROM reports WHERE packed IS NULL "
+                        "OR (status = 'final' AND final_code IS NULL)"
+                    )
+                ]
+            if ids:
+                with self._write():
+                    for stored in self._readable(ids):
+                        code = _final_code(stored) if stored.status == "final" else None
+                        self._conn.execute(
+                            "UPDATE reports SET packed = ?, final_code = ? WHERE id = ?",
+                            (_pack(stored.format, stored.flat), code, stored.id),
+                        )
+        except (sqlite3.DatabaseError, UserError) as exc:  # a damaged page: it still opens for db check
+            log.info("database %s: could not keep packed values on open: %s", self.path, exc)
 
     def find_report(self, agency: str, year: int) -> int | None:
         with self._read():
@@ -568,6 +621,25 @@ class Database:
                 self._conn.execute(
                     f"UPDATE {table} SET {assignments} WHERE {key} = ?", (*values.values(), report_id)
                 )
+        if cells:
+            self._keep_packed(report_id)
+        if "status" in columns["reports"]:
+            self._keep_code(report_id)
+
+    def _keep_packed(self, report_id: int) -> None:
+        """The report's packed values, kept anew after its cells changed (inside the caller's write)."""
+        format_id = self._conn.execute("SELECT format FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        cells = self._conn.execute("SELECT address, value FROM cells WHERE report_id = ?", (report_id,))
+        self._conn.execute(
+            "UPDATE reports SET packed = ? WHERE id = ?",
+            (_pack(format_id, dict(cells.fetchall())), report_id),
+        )
+
+    def _keep_code(self, report_id: int) -> None:
+        """A 定稿's 校验码, kept when it is made 定稿 (it cannot change while final); none for a draft."""
+        stored = self._stored(report_id)
+        code = _final_code(stored) if stored.status == "final" else None
+        self._conn.execute("UPDATE reports SET final_code = ? WHERE id = ?", (code, report_id))
 
     def _clash(self, agency: str, year: int) -> UserError:
         return UserError(f"已经有一份“{agency}”的 {year} 年度报告，不能重复建立。请在报告列表中打开它。")
@@ -826,6 +898,17 @@ _COLUMNS = {
     "signature.name": ("signatures", "name"),
     "signature.date": ("signatures", "date"),
 }
+
+
+def _final_code(stored: _Stored) -> str | None:
+    """The 校验码 a 定稿 prints (core.fingerprint: a digest of the content, no rule); None when the
+    report cannot be read."""
+    from core.fingerprint import fingerprint  # only when a report is made 定稿
+
+    try:
+        return fingerprint(stored.report())
+    except UserError:
+        return None
 
 
 def _default_counter() -> Counter:

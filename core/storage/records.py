@@ -9,6 +9,8 @@ A change's `field` is a cell address, `text.<key>`, `signature.name`, `signature
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,6 +51,7 @@ class ReportSummary:
     deleted_at: dt.datetime | None = None  # set for reports in the recycle bin
     signed_by: str | None = None  # 署名 and 成文日期 (a desk's board shows them without reading the report)
     signed_on: dt.date | None = None
+    final_code: str | None = None  # a 定稿's 校验码, kept when it was made 定稿
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,23 @@ def _time(text: str) -> dt.datetime:
 
 def _decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)  # str() of a Decimal keeps every digit and the exponent
+
+
+PackedValue = int | Decimal | None  # an integer as int (most cells; they add up fastest), else Decimal
+
+
+def _pack(format_id: str, flat: Mapping[str, str | None]) -> str:
+    """The cell values of a flattened report as one JSON array in the format's cell order: integers as
+    numbers, any other value as its exact text, blanks as null."""
+    values = (flat.get(a) for a in get_format(format_id).cells)
+    return json.dumps([int(v) if v is not None and _INTEGER.fullmatch(v) else v for v in values])
+
+
+def _unpack(packed: str) -> list[PackedValue]:
+    return [Decimal(v) if isinstance(v, str) else v for v in json.loads(packed)]
+
+
+_INTEGER = re.compile(r"-?[1-9][0-9]{0,17}|0")  # as str(Decimal) writes it; fits SQLite's and JSON's
 
 
 def _blank_flat(format_id: str) -> Flat:

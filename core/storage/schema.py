@@ -92,9 +92,20 @@ _DISMISSALS = """CREATE TABLE dismissals (
     PRIMARY KEY (report_id, key)
 ) WITHOUT ROWID"""
 
+# 4: what a collection desk reads of a year's 2,000 reports without reading them: every cell value
+# packed in one row (a JSON array in the format's cell order) and a 定稿's 校验码; NULL until kept, and
+# `Database.open` keeps both right after migrating (see `_keep_uncomputed`).
+KEPT_MIGRATION = _statements(
+    "ALTER TABLE reports ADD COLUMN packed TEXT",
+    "ALTER TABLE reports ADD COLUMN final_code TEXT",
+    "CREATE INDEX reports_year ON reports(year)",
+)
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _statements(*_SCHEMA_1),
     _statements(_DISMISSALS),
     COUNTS_MIGRATION,
+    KEPT_MIGRATION,
 )
 # 3: each report's error/warning counts (COUNTS_MIGRATION)
+# 4: packed values and kept 校验码 (KEPT_MIGRATION)
