@@ -1,0 +1,114 @@
+"""A city's collection desk: the board of a year of 2,000 reports (¼ 定稿) and their 汇总, per checkout.
+
+    uv run python -m benchmarks.bench_desk_year [--reports 2000] [--runs 7] [--root TREE …]
+
+For each checkout given with `--root` (default: this one; give the old one and the new one to compare)
+a child process builds, with that checkout's own storage, a database holding REPORTS reports of 2021
+(distinct numbers, every fourth one 定稿) and as many of 2020, then times, RUNS times each, median of
+wall and CPU:
+- the board of 2021 (`desk.database_board`), as the desk window shows it on opening;
+- the 汇总 of 2021 as the desk makes it (`desk.add_up_stored` where the checkout has it, else `add_up`
+  over `load_reports`).
+The children take turns (one round of timing each, RUNS rounds), so that machine load favours none.
+The goal (issue 22) is at most 100 ms for each. Bytecode is compiled (PYTHONPYCACHEPREFIX).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Runs inside a checkout: build the database, then time one round per line read on stdin.
+_CHILD = """
+import contextlib, json, sys, time
+sys.path.insert(0, {root!r})
+from core import desk
+from core.storage import Database
+from tests.helpers import distinct_report
+
+db = Database.open({db!r})
+db._conn.execute("PRAGMA synchronous = OFF")  # building is not timed: no sync per report
+with db.batch() if hasattr(db, "batch") else contextlib.nullcontext():
+    for year in (2020, 2021):
+        for a in range({reports}):
+            report_id = db.create_report(distinct_report(f"测试市第{{a:04d}}局", year, base=a + year % 7))
+            if a % 4 == 0:
+                db.set_status(report_id, "final")
+db._conn.execute("PRAGMA synchronous = FULL")
+db.list_reports()  # every count kept before timing
+roster = [f"测试市第{{a:04d}}局" for a in range({reports})]
+
+def board():
+    return desk.database_board(db, 2021, roster)
+
+def total():
+    ids = [r.report_id for r in desk.database_board(db, 2021).rows]
+    started = (time.perf_counter(), time.process_time())  # the sum only, not the board it starts from
+    if hasattr(desk, "add_up_stored"):
+        desk.add_up_stored(db, ids, "测试市", 2021)
+    else:
+        desk.add_up(list(db.load_reports(ids).values()), "测试市", 2021)
+    return started
+
+print("ready", flush=True)
+for line in sys.stdin:
+    start = (time.perf_counter(), time.process_time())
+    board()
+    board_times = (time.perf_counter() - start[0], time.process_time() - start[1])
+    start = total()
+    sum_times = (time.perf_counter() - start[0], time.process_time() - start[1])
+    print(json.dumps({{"board": board_times, "sum": sum_times}}), flush=True)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--root", type=Path, action="append", help="a checkout to measure (repeatable)")
+    args = parser.parse_args()
+    roots = [r.resolve() for r in args.root or [ROOT]]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env |= {"PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache"), "XDG_DATA_HOME": tmp}
+        children = []
+        for n, root in enumerate(roots):
+            code = _CHILD.format(root=str(root), db=str(Path(tmp) / f"desk{n}.sqlite3"), reports=args.reports)
+            child = subprocess.Popen(
+                [sys.executable, "-c", code], cwd=root, env=env, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            )  # fmt: skip
+            children.append(child)
+        for child in children:
+            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        samples: list[list[dict[str, list[float]]]] = [[] for _ in roots]
+        for _ in range(args.runs + 1):  # the first round warms up
+            for child, out in zip(children, samples, strict=True):
+                assert child.stdin is not None and child.stdout is not None
+                child.stdin.write("go\n")
+                child.stdin.flush()
+                out.append(json.loads(child.stdout.readline()))
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.close()
+            child.wait()
+    print(f"{args.reports} reports of 2021 (¼ 定稿) and as many of 2020; {args.runs} runs; "
+          f"load average {os.getloadavg()[0]:.1f}; bytecode compiled")  # fmt: skip
+    for root, runs in zip(roots, samples, strict=True):
+        print(f"  {root}:")
+        for what, label in (("board", "board of 2021"), ("sum", "汇总 of 2021")):
+            wall = statistics.median(r[what][0] for r in runs[1:]) * 1000
+            cpu = statistics.median(r[what][1] for r in runs[1:]) * 1000
+            print(f"    {label}: {wall:.0f} ms wall, {cpu:.0f} ms CPU (goal ≤ 100 ms)")
+
+
+if __name__ == "__main__":
+    main()
