@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from rapidfuzz import fuzz, process
-
 from core.formats import get_format
 from core.narrative import subheading_length, subheading_number
 from core.report import Report
@@ -318,6 +316,8 @@ def _copied(
     before_format: str,
     before_texts: tuple[tuple[str, str], ...],
 ) -> tuple[Sentence, ...]:
+    from rapidfuzz import fuzz, process  # only with last year's report: `check` alone does not load it
+
     before, exact = _before(before_format, before_texts)
     return tuple(
         s

@@ -29,3 +29,13 @@ def test_a_word_export_loads_no_pdf_layout_engine(tmp_path: Path) -> None:
     outcome = loaded_in_fresh_process(_command("export", SEED_JSON, "-o", out), NOT_FOR_WORD)
     assert outcome == {"result": 0, "loaded": []}
     assert out.stat().st_size > 10_000
+
+
+NOT_FOR_A_CHECK = ("rapidfuzz", "email", "zipfile", "reportlab", "core.storage")
+
+
+def test_a_check_loads_no_package_metadata_and_no_fuzzy_matching(tmp_path: Path) -> None:
+    """pydantic imports `importlib.metadata` (email, zipfile …) only to look for plugins, which the app
+    turns off; the fuzzy matcher is for the comparison with last year's report only."""
+    outcome = loaded_in_fresh_process(_command("check", SEED_JSON), NOT_FOR_A_CHECK)
+    assert outcome == {"result": 0, "loaded": []}
