@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from core.errors import UserError
 from core.formats import get_format
 from core.report import Report, Signature
 
@@ -103,17 +104,36 @@ PackedValue = int | Decimal | None  # an integer as int (most cells; they add up
 
 
 def _pack(format_id: str, flat: Mapping[str, str | None]) -> str:
-    """The cell values of a flattened report as one JSON array in the format's cell order: integers as
-    numbers, any other value as its exact text, blanks as null."""
+    """The cell values of a flattened report as one JSON array in the format's cell order: each value
+    as the JSON number its exact text is (`7730.2800` stays `7730.2800`), blanks as null (any text that
+    is not a number, which no cell should hold, as a JSON string)."""
     values = (flat.get(a) for a in get_format(format_id).cells)
-    return json.dumps([int(v) if v is not None and _INTEGER.fullmatch(v) else v for v in values])
+    return f"[{','.join(_packed(v) for v in values)}]"
+
+
+def _packed(value: str | None) -> str:
+    if value is None:
+        return "null"
+    return value if _JSON_NUMBER.fullmatch(value) else json.dumps(value)
 
 
 def _unpack(packed: str) -> list[PackedValue]:
-    return [Decimal(v) if isinstance(v, str) else v for v in json.loads(packed)]
+    """The values of `_pack`: integers as int (they add up fastest), other numbers as exact Decimal."""
+    values: list[PackedValue | str] = json.loads(packed, parse_float=Decimal)
+    if '"' in packed:  # a text that is not a number: as `Report` reads it, a UserError
+        values = [_number(v) if isinstance(v, str) else v for v in values]
+    return values  # type: ignore[return-value]
 
 
-_INTEGER = re.compile(r"-?[1-9][0-9]{0,17}|0")  # as str(Decimal) writes it; fits SQLite's and JSON's
+def _number(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise UserError(f"数据库中有一个格的值“{text}”不是数字，无法汇总。") from None
+
+
+# str(Decimal) of a finite value is always one of these
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
 def _blank_flat(format_id: str) -> Flat:
