@@ -7,47 +7,17 @@ uv run main.py check REPORT.json       # see `uv run main.py --help`
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import sys
-import types
 from collections.abc import Sequence
+
+from core import lazy_imports
 
 # The app uses no pydantic plugins: without this, the first model scans every installed package's
 # metadata for them, a good part of a fresh `main.py pdf`.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-
-def _load_package_metadata_on_first_use() -> None:
-    """pydantic's plugin loader imports `importlib.metadata` (and with it email, zipfile, socket …)
-    only to look for plugins, which the line above turns off: until something really uses it, the
-    module is a stand-in that imports the real one on first use (a good part of a fresh `check`)."""
-    name = "importlib.metadata"
-    if name in sys.modules:
-        return
-    spec = importlib.util.find_spec(name)  # found, not run
-    if spec is None:
-        return
-    stand_in = types.ModuleType(name)
-    stand_in.__path__ = spec.submodule_search_locations or []  # a package: `from … import` looks
-
-    def real() -> types.ModuleType:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
-            setattr(importlib, "metadata", importlib.import_module(name))  # noqa: B010
-        return sys.modules[name]
-
-    def entry_points(**selection: object) -> object:
-        return real().entry_points(**selection)
-
-    stand_in.__getattr__ = lambda attribute: getattr(real(), attribute)  # type: ignore[method-assign]
-    stand_in.entry_points = entry_points  # type: ignore[attr-defined]  # `from … import` takes it
-    sys.modules[name] = stand_in
-    setattr(importlib, "metadata", stand_in)  # noqa: B010
-
-
-_load_package_metadata_on_first_use()
+lazy_imports.defer()  # before anything imports the libraries that load them
 
 GUI_OPTIONS = {"--db", "--smoke-test"}
 

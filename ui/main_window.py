@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QStackedWidget, QWidget
 
@@ -88,6 +88,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self._restore_geometry()
         if db is not None:
             self.attach(db)
+            self._add_menu_entries_used_later()  # at once: the caller may use them next
 
     def attach(self, db: Database) -> None:
         """Open `db` in the window: the report list (and the report open last time), daily backups."""
@@ -108,8 +109,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.stack.addWidget(self.report_list)
         self.stack.setCurrentWidget(self.report_list)
         self.stack.removeWidget(self.opening)
-        self.menuBar().setEnabled(True)
-        self._add_menu_entries_used_later()
+        self.stack.installEventFilter(self)  # the rest of the menus once the list (or report) is painted
         self.refresh_list()
         self._reopen_last()
         self.watch = DatabaseWatch(db, self)
@@ -173,9 +173,15 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.about_action = help_menu.addAction(f"关于{APP_TITLE}…")
         self.about_action.triggered.connect(self.show_about)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.stack and event.type() == QEvent.Type.Paint:
+            self.stack.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._add_menu_entries_used_later)  # after this paint
+        return super().eventFilter(watched, event)
+
     def _add_menu_entries_used_later(self) -> None:
         """The entries whose modules take long to import (import review, desk, find and paste: a
-        good part of start-up), added when the database opens, after the first paint; the menus
+        good part of start-up), added once the database is open and the list painted; the menus
         are disabled until then."""
         if hasattr(self, "finder"):
             return
@@ -190,6 +196,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         for action in [*self.export_actions.actions.values(), self.export_actions.copy_action]:
             self.report_menu.insertAction(self._after_exports, action)  # moved up from the end
         self.finder = add_edit_actions(self, self.edit_menu)
+        self.menuBar().setEnabled(True)
 
     @Slot()
     def show_about(self) -> None:

@@ -6,8 +6,6 @@ with the Word and Excel writers) can be imported without ReportLab's page layout
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -32,26 +30,6 @@ __all__ = [
     "unprintable_characters",
     "write_pdf",
 ]
-
-
-def _load_pil_image_on_first_use() -> None:
-    """ReportLab imports PIL.Image at its start for bitmaps, which a report never holds (its QR code
-    is drawn as vectors): the module is made lazy, loaded only if something uses it (~12 ms)."""
-    if "PIL.Image" in sys.modules:
-        return
-    spec = importlib.util.find_spec("PIL.Image")
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["PIL.Image"] = module
-    spec.loader.exec_module(module)
-    # `from PIL import Image` then finds it without going through the import system, whose look at
-    # the module's __spec__ would load it at once.
-    sys.modules["PIL"].Image = module  # type: ignore[attr-defined]
-
-
-_load_pil_image_on_first_use()
 
 
 def __getattr__(name: str) -> Any:
