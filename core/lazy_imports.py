@@ -5,6 +5,8 @@ A fresh command or the app's first window spent a good part of its time importin
 - `dateutil.parser`: sqlite-utils imports it to guess the types of imported text, which we never do;
 - `importlib.metadata` (with email, zipfile, socket …): pydantic's plugin loader imports it only to look
   for plugins, which `PYDANTIC_DISABLE_PLUGINS` turns off.
+And sqlite-utils looks for its plugins among every installed package's metadata as it is imported,
+unless `sys._called_from_test` is set: storage never runs them (`execute_plugins=False`), so it is set.
 `main.py` calls `defer()` before anything else is imported. A module already loaded is left alone. Only
 modules that are reached as `from package import module` can wait (a plain `import module` runs it).
 """
@@ -21,6 +23,7 @@ METADATA = "importlib.metadata"
 
 
 def defer() -> None:
+    sys._called_from_test = True  # type: ignore[attr-defined]  # sqlite-utils: no plugin search
     for name in LAZY:
         load_on_first_use(name)
     _metadata_on_first_use()

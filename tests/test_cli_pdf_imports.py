@@ -39,3 +39,11 @@ def test_a_check_loads_no_package_metadata_and_no_fuzzy_matching(tmp_path: Path)
     turns off; the fuzzy matcher is for the comparison with last year's report only."""
     outcome = loaded_in_fresh_process(_command("check", SEED_JSON), NOT_FOR_A_CHECK)
     assert outcome == {"result": 0, "loaded": []}
+
+
+def test_the_database_commands_load_no_package_metadata_and_no_date_parser(seeded_db_path: Path) -> None:
+    """sqlite-utils would search every package's metadata for plugins (storage runs none) and loads a
+    date parser for guessing column types (storage declares its own)."""
+    unwanted = ("email", "zipfile", "dateutil.parser._parser")
+    outcome = loaded_in_fresh_process(_command("db", "list", "--db", seeded_db_path), unwanted)
+    assert outcome == {"result": 0, "loaded": []}
