@@ -62,8 +62,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from core.pdf import describe_characters, unprintable_characters, write_pdf  # only pdf loads ReportLab
+    from core.pdf.coverage import describe_characters, unprintable_characters  # only pdf loads ReportLab
     from core.pdf.fonts import font_notes, resolve_fonts
+    from core.pdf.render import write_pdf
 
     report = read_report(args.report)
     output = args.output or args.report.with_suffix(".pdf")

@@ -18,7 +18,8 @@ from core.cli import run
 from core.errors import UserError
 from core.exchange import read_report, write_report
 from core.fingerprint import fingerprint, qr_payload, verify
-from core.pdf import layout, render_pdf
+from core.pdf import layout
+from core.pdf.render import render_pdf
 from core.report import Report
 from tests.conftest import SEED_JSON
 from tests.test_pdf import BLOCK_BOTTOM, BLOCK_TOP, BLOCK_X0, BLOCK_X1, MM, Page, read_pdf

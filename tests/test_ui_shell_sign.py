@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.fingerprint import fingerprint
-from core.pdf import unprintable_characters
+from core.pdf.coverage import unprintable_characters
 from core.storage import Database
 from tests.helpers import install_fangsong
 from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_seed_report, open_window

@@ -47,9 +47,10 @@ from PySide6.QtWidgets import (
 from core.fingerprint import finalize_problems, fingerprint, verify
 from core.names import safe_file_name
 from core.paths import write_atomically
-from core.pdf import describe_characters, render_pdf, unprintable_characters
+from core.pdf.coverage import describe_characters, unprintable_characters
 from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
 from core.pdf.layout import FontRole
+from core.pdf.render import render_pdf
 from core.report import MAX_AGENCY, Report
 from ui.crash import show_message
 from ui.date_edit import DateEdit

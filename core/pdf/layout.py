@@ -100,3 +100,12 @@ TABLE_PADDING_X = 2.0
 TABLE_PADDING_Y = 3.0
 TABLE_RULE = 0.5
 TABLE_SPACE_AFTER = LINE / 2
+
+# The font of each kind of paragraph of the content model (`core.write.content`), and of a run set as a
+# sub-heading inside a body paragraph (（一）… opening a sentence).
+PARAGRAPH_STYLES: dict[str, TextStyle] = {"heading1": HEADING_1, "heading2": HEADING_2, "body": BODY}
+
+
+def run_font(paragraph_kind: str, run_role: str) -> FontRole:
+    """The font role a run of a paragraph is set in."""
+    return HEADING_2.role if run_role == "heading2" else PARAGRAPH_STYLES[paragraph_kind].role
