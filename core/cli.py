@@ -91,16 +91,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from core.fingerprint import VERIFIED, fingerprint, matching_code, parse_code
+    from core.fingerprint import check_code, fingerprint, parse_code, printed_code
 
     report = read_report(args.report)
     code = "".join(args.code)
     parse_code(code)  # a code that cannot be one is an unusable input, not a mismatch
-    own = fingerprint(report)
-    kind = matching_code(report, code)
-    if kind is not None:
-        print(f"校验码一致：打印件（校验码 {own}）与这份报告文件的内容相符。{VERIFIED[kind]}")
+    result = check_code(report, code)
+    if result.matches:  # the code on the paper, which may be an older version's, not the file's own
+        print(f"校验码一致：打印件（校验码 {printed_code(code)}）与这份报告文件的内容相符。{result.message}")
         return EXIT_OK
+    own = fingerprint(report)
     print(f"校验码不一致：打印件上的校验码 {code} 与这份报告文件的内容不符（本文件的校验码为 {own}）。")
     return EXIT_FINDINGS
 

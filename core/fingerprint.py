@@ -40,7 +40,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12  # the footer code: 60 bits, a chance match between two reports about 1 in 10^18
 FULL_LENGTH = 52  # the QR code: all 256 bits of the digest (52 × 5 = 260, the top 4 bits are 0)
 GROUP = 4
-FULL_GROUPS_PER_LINE = 4  # under the QR code: 13 groups on 4 lines, each line short enough to type
+FULL_CODE_LINES = 3  # under the QR code, its 13 groups of four on three lines
 _DOMAIN = b"nianbao.fingerprint/2\n"  # a new canonical form gets a new domain, so old codes never collide
 _DOMAIN_V1 = b"nianbao.fingerprint/1\n"
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
@@ -137,11 +137,12 @@ class Codes:
     full: str  # the 52 characters, in the QR code and printed under it
     qr: str  # the QR code's text
 
-    def full_lines(self, groups_per_line: int = FULL_GROUPS_PER_LINE) -> list[str]:
-        """The full code as printed under the QR code: groups of four, a few groups a line."""
+    def full_lines(self, lines: int = FULL_CODE_LINES) -> list[str]:
+        """The full code as printed under the QR code: groups of four, on a few lines (5, 4, 4)."""
         groups = _grouped(self.full).split("-")
-        step = groups_per_line
-        return [" ".join(groups[i : i + step]) for i in range(0, len(groups), step)]
+        sizes = [len(groups) // lines + (i < len(groups) % lines) for i in range(lines)]
+        starts = [sum(sizes[:i]) for i in range(lines)]
+        return [" ".join(groups[start : start + size]) for start, size in zip(starts, sizes, strict=True)]
 
 
 def codes_of(doc: Content) -> Codes:
@@ -226,26 +227,27 @@ def printed_code(code: str) -> str:
 
 # What a short code can and cannot rule out: shown wherever one is checked (verify, the sign page, the
 # desk). Measured: a report differing only in invisible characters with the same 12-character footer
-# code was made in 52 minutes on a 2-core computer (2.2·10⁹ hashes).
+# code as another was made in 52 minutes on a 2-core computer (2.2·10⁹ hashes).
 SHORT_CODE_LIMIT = (
-    "页脚的 12 位校验码只能排除偶然的不符（如改动后没有重新打印），不能排除有意伪造："
-    "用一台普通电脑约一小时就能造出页脚校验码相同、内容不同的报告。"
-    "要排除伪造，请核对末页二维码或其下方印的 52 位完整校验码。"
+    "页脚的 12 位校验码只能排除偶然的不符，不能排除有意伪造（用普通电脑约一小时就能造出页脚校验码相同"
+    "而内容不同的报告）；要排除伪造，请核对末页二维码或其下方印的 52 位完整校验码。"
 )
 
-VERIFIED: dict[CodeKind, str] = {  # what a match proves, for the message that reports it
-    "full": "（完整校验码：打印件所示内容与这份报告一致。）",
-    "short": f"（{SHORT_CODE_LIMIT}）",
-    "earlier": "（这是本软件早先版本打印的校验码，仍然有效；但这份报告中有打印不出来的隐藏字符，"
-    "新版会把它们印成〈U+…〉。" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。）",
-    "v1": "（这是旧版软件打印的校验码，仍然有效；" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。）",
+CHECKED: dict[CodeKind | None, str] = {  # the sentence that answers 「核对校验码」, by what matched
+    "full": "一致：完整校验码相符，打印件所示内容与这份报告相同。",
+    "short": "页脚校验码一致。" + SHORT_CODE_LIMIT,
+    "earlier": "校验码一致（本软件早先版本打印）。这份报告中有打印时看不见的字符，新版打印件把它们显示为"
+    "〈U+…〉；" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
+    "v1": "校验码一致（旧版软件打印）。" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
+    None: "不一致：打印件与这份报告的内容不同，或校验码输入有误。",
 }
 
 
 @dataclass(frozen=True)
 class CodeCheck:
-    """The answer to 「核对校验码」, for every place a code is typed: whether it matches, and the sentence
-    to show (it says what a match proves, and for a short code what it does not)."""
+    """The answer to 「核对校验码」, for every place a code is typed (the sign page, the desk, `verify`):
+    whether it matches, and the sentence to show, which says what a match proves and, for a short
+    code, what it does not."""
 
     kind: CodeKind | None
     message: str
@@ -258,11 +260,7 @@ class CodeCheck:
 def check_code(report: Report, code: str) -> CodeCheck:
     """Check a code typed from a printed copy (footer, full, a scanned QR text, or an old version's)."""
     kind = matching_code(report, code)
-    if kind is None:
-        return CodeCheck(None, "不一致：打印件与这份报告的内容不同，或校验码输入有误。")
-    if kind == "full":
-        return CodeCheck(kind, "一致：完整校验码相符，打印件所示内容与这份报告相同。")
-    return CodeCheck(kind, "页脚校验码相符。" + VERIFIED[kind].strip("（）"))
+    return CodeCheck(kind, CHECKED[kind])
 
 
 def verify(report: Report, code: str) -> bool:

@@ -68,6 +68,8 @@ WATERMARK_ANGLE = 35.0
 SEAL_LINES = 2  # blank lines above the 署名 for the upper half of a 42 mm seal
 DATE_INSET_CHARS = 4  # 成文日期 右空四字
 QR_SIZE = 24 * mm
+FULL_CODE_SIZE = 8.0  # the full 校验码 under the QR code: three lines of it fit beside the date
+FULL_CODE_LEADING = 9.5
 BLANK_DATE = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"  # for a handwritten date
 
 

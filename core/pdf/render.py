@@ -204,13 +204,17 @@ class _Signature(Flowable):  # type: ignore[misc]
         if self.codes:
             from reportlab.graphics.barcode.qr import QrCode  # only a 定稿 has one: drafts skip its imports
 
-            size = layout.QR_SIZE
-            caption = layout.FOOTER_CODE_SIZE
+            # The QR code above the code it carries, which is printed for typing where nothing can
+            # scan it: a label in the name's line (left of where a long name may reach), the code's
+            # lines in the date's line (left of the date).
+            size, leading = layout.QR_SIZE, layout.FULL_CODE_LEADING
+            lines = ["完整校验码：", *self.codes.full_lines()]
             QrCode(self.codes.qr, width=size, height=size, qrLevel="M", qrBorder=2).drawOn(
-                canvas, 0, caption * 2
+                canvas, 0, len(lines) * leading
             )
-            canvas.setFont(self.fonts.name("songti"), caption)
-            canvas.drawString(0, caption * 0.5, f"校验码 {self.codes.footer}")
+            canvas.setFont(self.fonts.name("songti"), layout.FULL_CODE_SIZE)
+            for i, line in enumerate(lines, start=1):  # top down, so a copied text reads in order
+                canvas.drawString(0, (len(lines) - i) * leading + (leading - layout.FULL_CODE_SIZE) / 2, line)
 
     def _baseline(self, row: int) -> float:
         return float(self.height - row * layout.LINE - self.name.baseline_drop)
