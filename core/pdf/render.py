@@ -208,13 +208,14 @@ class _Signature(Flowable):  # type: ignore[misc]
             # scan it: a label in the name's line (left of where a long name may reach), the code's
             # lines in the date's line (left of the date).
             size, leading = layout.QR_SIZE, layout.FULL_CODE_LEADING
-            lines = ["完整校验码：", *self.codes.full_lines()]
+            code_lines = ["完整校验码：", *self.codes.full_lines()]
             QrCode(self.codes.qr, width=size, height=size, qrLevel="M", qrBorder=2).drawOn(
-                canvas, 0, len(lines) * leading
+                canvas, 0, len(code_lines) * leading
             )
             canvas.setFont(self.fonts.name("songti"), layout.FULL_CODE_SIZE)
-            for i, line in enumerate(lines, start=1):  # top down, so a copied text reads in order
-                canvas.drawString(0, (len(lines) - i) * leading + (leading - layout.FULL_CODE_SIZE) / 2, line)
+            drop = (leading - layout.FULL_CODE_SIZE) / 2
+            for i, text in enumerate(code_lines, start=1):  # top down, so a copied text reads in order
+                canvas.drawString(0, (len(code_lines) - i) * leading + drop, text)
 
     def _baseline(self, row: int) -> float:
         return float(self.height - row * layout.LINE - self.name.baseline_drop)
