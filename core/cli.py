@@ -7,11 +7,12 @@ exit status 2; anything unexpected is logged with its traceback and reported in 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from core.storage import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 3  # EXIT_UNUSABLE (2): also argparse's, in cli_parser
+WRITER_WAIT = 10.0  # seconds a writing command waits for another command to finish with the database
 
 log = logging.getLogger(__name__)
 
@@ -167,10 +169,29 @@ def cmd_desk(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- db: the app's own database
 
 
-def _open_db(args: argparse.Namespace, create: bool = False) -> Database:
+def _open_db(args: argparse.Namespace) -> Database:
+    """The database for a command that only reads (list, check, export, backup): opened read-only, so
+    it works on a read-only medium, writes nothing and needs no lock."""
     from core.storage import Database  # only the db commands pay for loading the storage layer
 
-    return Database.open(args.db or default_db_path(), create=create)
+    return Database.open(args.db or default_db_path(), create=False, read_only=True)
+
+
+@contextlib.contextmanager
+def _writing_db(args: argparse.Namespace) -> Iterator[Database]:
+    """The database for a command that writes, under the one-writer lock, which goes by the file's
+    identity: the same file open under another name (a hard link) is refused, not written twice."""
+    from core.instance_lock import InstanceLock
+    from core.storage import Database
+
+    path = Path(args.db or default_db_path())
+    with InstanceLock(path) as lock:
+        if not lock.acquire(wait=WRITER_WAIT):
+            raise UserError(
+                f"年报助手或另一个命令正在使用数据库“{path}”（也可能是用另一个文件名），请关闭后再试。"
+            )
+        with Database.open(path, create=True) as db:
+            yield db
 
 
 def cmd_db_import(args: argparse.Namespace) -> int:
@@ -183,7 +204,7 @@ def cmd_db_import(args: argparse.Namespace) -> int:
         except UserError as exc:
             unusable.append((path, exc.message))
     if reports:  # no database is made for files that are all unusable
-        with _open_db(args, create=True) as db:
+        with _writing_db(args) as db:
             for path, report in reports:
                 try:
                     print(_import_one(db, report))
