@@ -227,9 +227,10 @@ def printed_code(code: str) -> str:
 
 # What a short code can and cannot rule out: shown wherever one is checked (verify, the sign page, the
 # desk). Measured: a report differing only in invisible characters with the same 12-character footer
-# code as another was made in 52 minutes on a 2-core computer (2.2·10⁹ hashes).
+# code as another was made in 52 minutes on a 2-core computer (2.2·10⁹ hashes); the hashing alone
+# takes about 8 minutes there (benchmarks/bench_forge.py).
 SHORT_CODE_LIMIT = (
-    "页脚的 12 位校验码只能排除偶然的不符，不能排除有意伪造（用普通电脑约一小时就能造出页脚校验码相同"
+    "页脚的 12 位校验码只能排除偶然的不符，不能排除有意伪造（用普通电脑一小时以内就能造出页脚校验码相同"
     "而内容不同的报告）；要排除伪造，请核对末页二维码或其下方印的 52 位完整校验码。"
 )
 
