@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from core.exchange import read_report
-from core.pdf import render_pdf
+from core.pdf.render import render_pdf
 from core.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ import sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 from core.exchange import read_report
-from core.pdf import render_pdf
+from core.pdf.render import render_pdf
 t1 = time.perf_counter()
 data = render_pdf(read_report({seed!r}))
 t2 = time.perf_counter()

@@ -11,6 +11,7 @@ time. Restoring first keeps a copy of the current file, and moves its
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import logging
 import os
 import re
@@ -21,7 +22,7 @@ from pathlib import Path
 from core.errors import UserError, os_reason
 from core.paths import BACKUP_STAMP, backup_path
 from core.paths import backup_folder as backup_folder  # where the callers look for it
-from core.storage import Database, check_file, copy_file
+from core.storage import Database, DatabaseTooNew, check_file, copy_file
 
 log = logging.getLogger(__name__)
 
@@ -153,15 +154,32 @@ def latest_good_backup(db_path: Path) -> Backup | None:
 def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) -> Path | None:
     """Replace the database's content with a backup's. The current file is kept first, when readable.
 
-    The caller must have closed its own connection to `db_path`. Returns the safety copy, if one was made.
-    A backup of an older version is restored as it is: the next opening migrates it (keeping a copy).
+    The caller must hold the instance lock and have closed its own connection to `db_path`. Returns
+    the safety copy, if one was made. A `db_path` that is a symbolic link restores the file it points
+    to (the link stays). A backup of an older version is restored as it is: the next opening migrates
+    it, keeping a copy first. A backup newer than this program is refused, and so is replacing a
+    database a newer version made (it would lose what that version keeps).
     """
+    db_path = Path(os.path.realpath(db_path))
     now = now or dt.datetime.now()
-    if check_file(backup):
+    if check_file(backup):  # a foreign, empty or newer backup is a UserError here too
         raise UserError(f"备份文件“{backup.name}”已损坏，不能用来恢复。")
+    if db_path.exists():
+        _refuse_newer(db_path)
     safety = _keep_current(db_path, now) if db_path.exists() else None
     copy_file(backup, db_path)
     return safety
+
+
+def _refuse_newer(db_path: Path) -> None:
+    try:
+        check_file(db_path)
+    except DatabaseTooNew as exc:
+        raise UserError(
+            f"{exc.message.removesuffix('本程序没有改动它。')}没有用备份恢复，数据库未作改动。"
+        ) from None
+    except UserError:
+        pass  # damaged, empty or unreadable: replacing it is what a restore is for
 
 
 def _keep_current(db_path: Path, now: dt.datetime) -> Path:
@@ -199,8 +217,8 @@ def clean_up(db_path: Path, now: dt.datetime | None = None) -> Pruned:
     another program holds is named in the outcome, as `prune` does."""
     now = now or dt.datetime.now()
     folder = backup_folder(db_path)
-    temporary = [db_path.with_name(db_path.name + ".tmp")]
-    temporary += list(folder.glob("*.sqlite3.tmp")) if folder.is_dir() else []
+    temporary = list(db_path.parent.glob(glob.escape(db_path.name) + "*.tmp"))  # `<name>.<pid>.tmp`
+    temporary += list(folder.glob("*.sqlite3*.tmp")) if folder.is_dir() else []
     removed = []
     for path in temporary:
         try:

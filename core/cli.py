@@ -7,6 +7,7 @@ exit status 2; anything unexpected is logged with its traceback and reported in 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import logging
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from core.storage import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 3  # EXIT_UNUSABLE (2): also argparse's, in cli_parser
+WRITER_WAIT = 10.0  # seconds a writing command waits for another command to finish with the database
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +65,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from core.pdf import describe_characters, write_pdf  # only pdf loads ReportLab
+    from core.pdf.coverage import describe_characters  # only pdf loads ReportLab
     from core.pdf.fonts import font_notes, resolve_fonts
+    from core.pdf.render import write_pdf
 
     report = read_report(args.report)
     output = args.output or args.report.with_suffix(".pdf")
@@ -90,16 +93,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from core.fingerprint import VERIFIED, fingerprint, matching_code, parse_code
+    from core.fingerprint import check_code, fingerprint, parse_code, printed_code
 
     report = read_report(args.report)
     code = "".join(args.code)
     parse_code(code)  # a code that cannot be one is an unusable input, not a mismatch
-    own = fingerprint(report)
-    kind = matching_code(report, code)
-    if kind is not None:
-        print(f"校验码一致：打印件（校验码 {own}）与这份报告文件的内容相符。{VERIFIED[kind]}")
+    result = check_code(report, code)
+    if result.matches:  # the code on the paper, which may be an older version's, not the file's own
+        print(f"校验码一致：打印件（校验码 {printed_code(code)}）与这份报告文件的内容相符。{result.message}")
         return EXIT_OK
+    own = fingerprint(report)
     print(f"校验码不一致：打印件上的校验码 {code} 与这份报告文件的内容不符（本文件的校验码为 {own}）。")
     return EXIT_FINDINGS
 
@@ -166,10 +169,29 @@ def cmd_desk(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- db: the app's own database
 
 
-def _open_db(args: argparse.Namespace, create: bool = False) -> Database:
+def _open_db(args: argparse.Namespace) -> Database:
+    """The database for a command that only reads (list, check, export, backup): opened read-only, so
+    it works on a read-only medium, writes nothing and needs no lock."""
     from core.storage import Database  # only the db commands pay for loading the storage layer
 
-    return Database.open(args.db or default_db_path(), create=create)
+    return Database.open(args.db or default_db_path(), create=False, read_only=True)
+
+
+@contextlib.contextmanager
+def _writing_db(args: argparse.Namespace) -> Iterator[Database]:
+    """The database for a command that writes, under the one-writer lock, which goes by the file's
+    identity: the same file open under another name (a hard link) is refused, not written twice."""
+    from core.instance_lock import InstanceLock
+    from core.storage import Database
+
+    path = Path(args.db or default_db_path())
+    with InstanceLock(path) as lock:
+        if not lock.acquire(wait=WRITER_WAIT):
+            raise UserError(
+                f"年报助手或另一个命令正在使用数据库“{path}”（也可能是用另一个文件名），请关闭后再试。"
+            )
+        with Database.open(path, create=True) as db:
+            yield db
 
 
 IMPORT_BATCH = 200  # files stored per transaction: one sync to disk each, and memory flat in the count
@@ -183,7 +205,7 @@ def cmd_db_import(args: argparse.Namespace) -> int:
     first = next(reports, None)
     if first is not None:  # no database is made for files that are all unusable
         pending = itertools.chain([first], reports)
-        with _open_db(args, create=True) as db:
+        with _writing_db(args) as db:
             while batch := list(itertools.islice(pending, IMPORT_BATCH)):
                 said = []
                 with db.batch():

@@ -536,7 +536,7 @@ def package_name(report: Report, final: bool) -> str:
 def package_bytes(report: Report, final: bool) -> bytes:
     """What a department sends: the exchange file, the PDF and the Word file, with a 报送说明 naming
     the status and the 校验码 of a 定稿 (a 定稿 must be finishable: `render_pdf` refuses otherwise)."""
-    from core.pdf import render_pdf
+    from core.pdf.render import render_pdf
     from core.write import render
 
     code = fingerprint(report) if final else None

@@ -21,21 +21,26 @@ import hmac
 import json
 import unicodedata
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from core.errors import UserError
 from core.exchange import to_dict
+from core.formats import get_format
+from core.pdf.layout import BLANK_DATE
 from core.report import Report, chinese_date
 from core.rules import check, fmt, resolved_values, shown_value
+from core.write.content import Content, Grid, Paragraph, content
 
 if TYPE_CHECKING:
-    from core.pdf import FontChoice
+    from core.pdf.fonts import FontChoice
     from core.pdf.layout import FontRole
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12  # the footer code: 60 bits, a chance match between two reports about 1 in 10^18
 FULL_LENGTH = 52  # the QR code: all 256 bits of the digest (52 × 5 = 260, the top 4 bits are 0)
 GROUP = 4
+FULL_CODE_LINES = 3  # under the QR code, its 13 groups of four on three lines
 _DOMAIN = b"nianbao.fingerprint/2\n"  # a new canonical form gets a new domain, so old codes never collide
 _DOMAIN_V1 = b"nianbao.fingerprint/1\n"
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
@@ -48,21 +53,47 @@ def _nfc(text: str) -> str:
 
 def paper(report: Report) -> bytes:
     """The bytes the fingerprint is taken from: what the printed report shows, and nothing else."""
-    values = resolved_values(report)
-    signer = (report.signature.name or report.agency).strip()
-    date = report.signature.date
-    shown: dict[str, Any] = {
-        "format": report.format,  # the row labels and table shapes printed around the numbers
-        "title": _nfc(report.title),
-        "text": {k: _lines(v) for k, v in report.texts.items()},
-        "cells": {a: shown_value(report, values, a) for a in report.spec.cells},
-        "signature": [_nfc(signer), chinese_date(date) if date else ""],
-    }
+    return paper_of(content(report))
+
+
+def paper_of(doc: Content) -> bytes:
+    """The canonical bytes of a document's content, walked as the PDF walks it: the title, every
+    narrative line as printed, every value cell as printed, the 署名 and the 成文日期."""
+    texts: dict[str, list[str]] = {key: [] for key in get_format(doc.format).text_keys}
+    cells: dict[str, str] = {}
+    for block in doc.blocks:
+        if isinstance(block, Paragraph) and block.text_key is not None:
+            texts[block.text_key].append(_nfc(block.text))
+        elif isinstance(block, Grid):
+            cells.update((c.address, c.text) for c in block.cells if c.address is not None)
+    date = doc.signature_date if doc.signature_date != BLANK_DATE else ""
+    return _canonical(doc.format, _nfc(doc.title), texts, cells, [_nfc(doc.signature_name), date])
+
+
+def _canonical(
+    format_id: str, title: str, texts: dict[str, list[str]], cells: dict[str, str], signature: list[str]
+) -> bytes:
+    shown = {"format": format_id, "title": title, "text": texts, "cells": cells, "signature": signature}
     return json.dumps(shown, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def _paper_as_stored(report: Report) -> bytes:
+    """What the paper was taken to be before hidden characters were shown (the stored text, not the
+    printed one): kept so codes printed then still verify. Equal to `paper` for every report without
+    hidden characters."""
+    values = resolved_values(report)
+    signer = (report.signature.name or report.agency).strip()
+    date = report.signature.date
+    return _canonical(
+        report.format,
+        _nfc(report.title),
+        {k: _lines(v) for k, v in report.texts.items()},
+        {a: shown_value(report, values, a) for a in report.spec.cells},
+        [_nfc(signer), chinese_date(date) if date else ""],
+    )
+
+
 def _lines(text: str) -> list[str]:
-    """A narrative as the PDF prints it: one paragraph per non-blank line, without its indentation."""
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return [_nfc(line) for line in lines if line]
 
@@ -91,7 +122,34 @@ def _grouped(digits: str) -> str:
 
 
 def _digest(report: Report) -> bytes:
-    return hashlib.sha256(_DOMAIN + paper(report)).digest()
+    return _digest_of(content(report))
+
+
+def _digest_of(doc: Content) -> bytes:
+    return hashlib.sha256(_DOMAIN + paper_of(doc)).digest()
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The codes a 定稿 carries, all from one digest of what it prints."""
+
+    footer: str  # ABCD-EFGH-JKLM, on every page
+    full: str  # the 52 characters, in the QR code and printed under it
+    qr: str  # the QR code's text
+
+    def full_lines(self, lines: int = FULL_CODE_LINES) -> list[str]:
+        """The full code as printed under the QR code: groups of four, on a few lines (5, 4, 4)."""
+        groups = _grouped(self.full).split("-")
+        sizes = [len(groups) // lines + (i < len(groups) % lines) for i in range(lines)]
+        starts = [sum(sizes[:i]) for i in range(lines)]
+        return [" ".join(groups[start : start + size]) for start, size in zip(starts, sizes, strict=True)]
+
+
+def codes_of(doc: Content) -> Codes:
+    """The codes of a document's content (`core.write.content.content`)."""
+    digest = _digest_of(doc)
+    full = _base32(digest, FULL_LENGTH)
+    return Codes(_grouped(full[:LENGTH]), full, f"{QR_PREFIX}:2:{doc.year}:{full}")
 
 
 def fingerprint(report: Report) -> str:
@@ -106,7 +164,7 @@ def full_fingerprint(report: Report) -> str:
 
 def qr_payload(report: Report) -> str:
     """The text of the QR code on a 定稿's last page: NIANBAO:2:<year>:<52-character code>."""
-    return f"{QR_PREFIX}:2:{report.year}:{full_fingerprint(report)}"
+    return codes_of(content(report)).qr
 
 
 def _fingerprint_v1(report: Report) -> str:
@@ -136,24 +194,74 @@ def parse_code(code: str) -> str:
     return normal
 
 
-def matching_code(report: Report, code: str) -> str | None:
+CodeKind = Literal["full", "short", "earlier", "v1"]
+
+
+def matching_code(report: Report, code: str) -> CodeKind | None:
     """Which of the report's codes a typed code is: "full" (QR, 256 bits), "short" (footer, 60 bits),
-    "v1" (printed by version 1, 60 bits over the file's content), or None when it is none of them."""
+    "earlier" (printed before hidden characters were shown, by a report that holds some), "v1"
+    (printed by version 1, 60 bits over the file's content), or None when it is none of them."""
     normal = normalize_code(code)
     if normal is None:
         return None
-    if len(normal) == FULL_LENGTH:
-        return "full" if hmac.compare_digest(normal, full_fingerprint(report)) else None
-    if hmac.compare_digest(normal, fingerprint(report).replace("-", "")):
-        return "short"
-    return "v1" if hmac.compare_digest(normal, _fingerprint_v1(report)) else None
+    digests = [("now", _digest(report))]
+    stored = hashlib.sha256(_DOMAIN + _paper_as_stored(report)).digest()
+    if stored != digests[0][1]:
+        digests.append(("earlier", stored))
+    for when, digest in digests:
+        full = len(normal) == FULL_LENGTH
+        if hmac.compare_digest(normal, _base32(digest, FULL_LENGTH if full else LENGTH)):
+            if when == "earlier":
+                return "earlier"
+            return "full" if full else "short"
+    if len(normal) == LENGTH and hmac.compare_digest(normal, _fingerprint_v1(report)):
+        return "v1"
+    return None
 
 
-VERIFIED = {  # what a match proves, for the message that reports it
-    "full": "（完整校验码：打印件所示内容与这份报告一致。）",
-    "short": "（页脚校验码可排除偶然不符；要防范有意伪造，请扫描末页二维码核对完整校验码。）",
-    "v1": "（这是旧版软件打印的校验码，仍然有效；要防范有意伪造，请用新版重新定稿打印。）",
+def printed_code(code: str) -> str:
+    """A typed code as the paper prints it (grouped in fours), for saying which code was checked."""
+    normal = normalize_code(code)
+    return _grouped(normal) if normal else code.strip()
+
+
+# What a short code can and cannot rule out: shown wherever one is checked (verify, the sign page, the
+# desk). Measured: a report differing only in invisible characters with the same 12-character footer
+# code as another was made in 52 minutes on a 2-core computer (2.2·10⁹ hashes); the hashing alone
+# takes about 8 minutes there (benchmarks/bench_forge.py).
+SHORT_CODE_LIMIT = (
+    "页脚的 12 位校验码只能排除偶然的不符，不能排除有意伪造（用普通电脑一小时以内就能造出页脚校验码相同"
+    "而内容不同的报告）；要排除伪造，请核对末页二维码或其下方印的 52 位完整校验码。"
+)
+
+CHECKED: dict[CodeKind | None, str] = {  # the sentence that answers 「核对校验码」, by what matched
+    "full": "一致：完整校验码相符，打印件所示内容与这份报告相同。",
+    "short": "页脚校验码一致。" + SHORT_CODE_LIMIT,
+    "earlier": "校验码一致（本软件早先版本打印）。这份报告中有打印时看不见的字符，新版打印件把它们显示为"
+    "〈U+…〉；" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
+    "v1": "校验码一致（旧版软件打印）。" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
+    None: "不一致：打印件与这份报告的内容不同，或校验码输入有误。",
 }
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """The answer to 「核对校验码」, for every place a code is typed (the sign page, the desk, `verify`):
+    whether it matches, and the sentence to show, which says what a match proves and, for a short
+    code, what it does not."""
+
+    kind: CodeKind | None
+    message: str
+
+    @property
+    def matches(self) -> bool:
+        return self.kind is not None
+
+
+def check_code(report: Report, code: str) -> CodeCheck:
+    """Check a code typed from a printed copy (footer, full, a scanned QR text, or an old version's)."""
+    kind = matching_code(report, code)
+    return CodeCheck(kind, CHECKED[kind])
 
 
 def verify(report: Report, code: str) -> bool:
@@ -165,7 +273,7 @@ def finalize_problems(report: Report, fonts: Mapping[FontRole, FontChoice] | Non
     """Why the report cannot be finished (定稿) yet, in Chinese; empty when it can. The official copy
     must be complete and print every character (`fonts`: those it will be printed with, if not the
     ones found on this computer). The date may stay empty: it is then written by hand."""
-    from core.pdf import describe_characters, unprintable_characters  # the PDF imports this module
+    from core.pdf.coverage import describe_characters, unprintable_characters  # loads the fonts
 
     findings = check(report)
     problems = [f"错误：{f.message}" for f in findings if f.severity == "error"]

@@ -1,7 +1,8 @@
 """One writer per database: OS-level exclusive locks on `<database>.lock` and on the file's identity.
 
 The operating system drops a lock when the holding process ends, however it ends, so a crash never
-leaves a stale lock behind. The desktop app holds it while a database is open; `db restore` needs it.
+leaves a stale lock behind. The desktop app holds it while a database is open; every command that
+writes (`db import`, `db restore`) takes it, waiting a little for another command to finish.
 The lock goes by the file, not by the name it was given: `<database>.lock` sits beside the resolved
 path (a symlink finds its target's lock), and a second lock in the per-user data folder is named after
 the file's device and inode (a hard link, another spelling of the same file, finds the same one).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import IO
 
@@ -19,6 +21,7 @@ from core.errors import UserError, os_reason
 from core.paths import data_dir
 
 log = logging.getLogger(__name__)
+_RETRY = 0.05  # seconds between tries while waiting for the lock
 
 
 class InstanceLock:
@@ -42,9 +45,17 @@ class InstanceLock:
             raise UserError(f"无法创建文件夹“{where}”：{os_reason(exc)}。") from None
         return folder / f"{st.st_dev:x}-{st.st_ino:x}.lock"
 
-    def acquire(self) -> bool:
-        """Take the locks without waiting; False when another process holds one of them. Both or
-        neither: when one cannot be made (a `UserError`), the other is let go too."""
+    def acquire(self, wait: float = 0.0) -> bool:
+        """Take the locks, trying for up to `wait` seconds; False when another process still holds one
+        of them. Both or neither: when one cannot be made (a `UserError`), the other is let go too."""
+        deadline = time.monotonic() + wait
+        while not self._try_acquire():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_RETRY)
+        return True
+
+    def _try_acquire(self) -> bool:
         if self._files:
             return True
         try:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -284,3 +286,121 @@ def test_an_older_database_opens_read_only_through_a_copy_in_memory(tmp_path: Pa
         with pytest.raises(UserError, match="只读"):
             db.set_values(listed.id, {"requests.1.natural_person": Decimal(38)})
     assert old.read_bytes() == before and not old.with_name("old.sqlite3.before-v2.bak").exists()
+
+
+# ---------------------------------------------------------------- restore: links and versions (issue 23)
+
+
+def _set_version(path: Path, version: int) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_db_restore_through_a_symlinked_db_restores_the_real_database(
+    seeded_db_path: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "copy.sqlite3"
+    assert run_main("db", "backup", "-o", backup, "--db", seeded_db_path).returncode == 0
+    with Database.open(seeded_db_path) as db:
+        db.set_values(db.list_reports()[0].id, {"requests.1.natural_person": Decimal(5)})
+    link = tmp_path / "link" / "年报.sqlite3"
+    link.parent.mkdir()
+    link.symlink_to(seeded_db_path)
+    result = run_main("db", "restore", backup, "--db", link)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == seeded_db_path.resolve()  # the link stays a link
+    assert natural_persons(seeded_db_path) == 22  # and the file it names holds the backup
+
+
+def test_restoring_over_a_database_a_newer_version_made_is_refused_and_leaves_it(
+    seeded_db_path: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "copy.sqlite3"
+    assert run_main("db", "backup", "-o", backup, "--db", seeded_db_path).returncode == 0
+    _set_version(seeded_db_path, 99)
+    before = seeded_db_path.read_bytes()
+    result = run_main("db", "restore", backup, "--db", seeded_db_path)
+    assert result.returncode == 2 and "更新版本" in result.stderr and "没有用备份恢复" in result.stderr
+    assert seeded_db_path.read_bytes() == before
+    assert not [b for b in list_backups(seeded_db_path) if b.kind == "before-restore"]
+
+
+def test_a_backup_newer_than_the_program_is_refused(seeded_db_path: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "newer.sqlite3"
+    assert run_main("db", "backup", "-o", backup, "--db", seeded_db_path).returncode == 0
+    _set_version(backup, len(MIGRATIONS) + 1)
+    before = seeded_db_path.read_bytes()
+    with pytest.raises(UserError, match="更新版本"):
+        restore_backup(backup, seeded_db_path, START)
+    assert seeded_db_path.read_bytes() == before
+
+
+def test_an_older_backup_is_restored_over_a_current_database_and_migrated_with_a_copy_first(
+    seeded_db_path: Path, seed: Report, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.sqlite3"
+    seed.values["requests.1.natural_person"] = Decimal(41)
+    _version_1_file(old, seed)
+    result = run_main("db", "restore", old, "--db", seeded_db_path)
+    assert result.returncode == 0, result.stderr
+    with Database.open(seeded_db_path) as db:
+        assert db.schema_version() == len(MIGRATIONS)
+    assert natural_persons(seeded_db_path) == 41
+    assert seeded_db_path.with_name(f"{seeded_db_path.name}.before-v2.bak").exists()
+
+
+# ---------------------------------------------------------------- a killed backup leaves nothing
+
+
+def _ended_process_id() -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    return int(done.stdout)
+
+
+def test_a_copy_left_by_a_killed_backup_is_removed_by_the_next_and_a_live_one_stays(
+    seeded_db_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "备份.sqlite3"
+    killed = target.with_name(f"{target.name}.{_ended_process_id()}.tmp")
+    legacy = target.with_name(f"{target.name}.tmp")  # the naming before process ids
+    live = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # this test's process is running
+    other = tmp_path / "notes.tmp"
+    for path in (killed, legacy, live, other):
+        path.write_bytes(b"half a copy")
+    result = run_main("db", "backup", "-o", target, "--db", seeded_db_path)
+    assert result.returncode == 0, result.stderr
+    assert not killed.exists() and not legacy.exists()
+    assert live.exists() and other.exists()  # still being written, or not ours
+    assert natural_persons(target) == 22
+
+
+def test_a_backup_killed_while_copying_leaves_nothing_once_the_next_has_run(
+    seeded_db_path: Path, tmp_path: Path
+) -> None:
+    """A real `db backup` killed with SIGKILL at some point of its work: whatever it left, the next
+    backup to the same name leaves only the finished copy."""
+    target = tmp_path / "备份.sqlite3"
+    for delay in (0.3, 0.6, 0.9):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "main.py"),
+                "db",
+                "backup",
+                "-o",
+                str(target),
+                "--db",
+                str(seeded_db_path),
+            ]
+        )
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+    assert run_main("db", "backup", "-o", target, "--db", seeded_db_path).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(target.name)) == [target.name]

@@ -235,3 +235,56 @@ def test_import_of_many_good_files_exits_0(tmp_path: Path, db_path: Path) -> Non
     result = _main("db", "import", *files, "--db", db_path)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.count("新建") == 3 and "共 3 个文件：3 个已处理，0 个不能导入。" in result.stdout
+
+
+# ---------------------------------------------------------------- read-only commands on a read-only medium
+
+
+READING = (
+    ("list",),
+    ("check",),
+    ("export", "--agency", AGENCY, "--year", "2021"),
+    ("backup", "-o", "{out}/备份.sqlite3"),
+)
+
+
+def _reading_commands_work(folder: Path, out: Path) -> None:
+    for command in READING:
+        args = [a.format(out=out) for a in command]
+        result = _main("db", *args, "--db", folder / "年报.sqlite3")
+        assert result.returncode == 0, (command, result.stderr)
+    assert "完整性检查：通过" in _main("db", "check", "--db", folder / "年报.sqlite3").stdout
+
+
+def test_commands_that_only_read_take_no_lock_and_leave_the_file_as_it_was(tmp_path: Path) -> None:
+    """They open the file read-only: no lock file, no copy, the file's bytes unchanged (SQLite's own
+    -shm of a reader may appear where the folder can be written; on a read-only medium it cannot)."""
+    folder, out = tmp_path / "只读", tmp_path / "out"
+    folder.mkdir(), out.mkdir()
+    assert _main("db", "import", SEED_JSON, "--db", folder / "年报.sqlite3").returncode == 0
+    (folder / "年报.sqlite3.lock").unlink()
+    before = (folder / "年报.sqlite3").read_bytes()
+    _reading_commands_work(folder, out)
+    assert (folder / "年报.sqlite3").read_bytes() == before
+    assert {p.name for p in folder.iterdir()} <= {"年报.sqlite3", "年报.sqlite3-shm", "年报.sqlite3-wal"}
+
+
+def test_commands_that_only_read_work_on_a_read_only_mount(tmp_path: Path) -> None:
+    """A real read-only medium: a read-only bind mount of the folder (needs root and mount(8))."""
+    source, medium, out = tmp_path / "source", tmp_path / "medium", tmp_path / "out"
+    for folder in (source, medium, out):
+        folder.mkdir()
+    assert _main("db", "import", SEED_JSON, "--db", source / "年报.sqlite3").returncode == 0
+    (source / "年报.sqlite3.lock").unlink()
+    mounted = subprocess.run(
+        ["mount", "--bind", "-o", "ro", source, medium], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot make a read-only bind mount here (not root, or no mount)")
+    try:
+        assert subprocess.run(["touch", medium / "x"], capture_output=True).returncode != 0  # truly read-only
+        _reading_commands_work(medium, out)
+        refused = _main("db", "import", SEED_JSON, "--db", medium / "年报.sqlite3")
+        assert refused.returncode == 2 and "只读" in refused.stderr
+    finally:
+        subprocess.run(["umount", medium], check=True)

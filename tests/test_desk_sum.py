@@ -21,7 +21,8 @@ from lxml import etree
 
 from core import desk, desk_sum
 from core.fingerprint import fingerprint
-from core.pdf import layout, render_pdf
+from core.pdf import layout
+from core.pdf.render import render_pdf
 from core.report import Report
 from core.rules import resolved_values
 from core.write import render

@@ -581,7 +581,7 @@ def test_control_characters_and_lone_surrogates_are_dropped_not_fatal(report: Re
 
 @pytest.mark.parametrize("agency", ["某某某局", "温县人民政府办公室", "孟州市人力资源和社会保障局"])
 def test_the_pdf_and_the_word_file_break_the_title_alike(report: Report, agency: str) -> None:
-    from core.pdf import render_pdf
+    from core.pdf.render import render_pdf
 
     named = report.model_copy(update={"agency": agency})
     title = named.title

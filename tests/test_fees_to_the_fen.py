@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from core.exchange import dumps, loads, read_report, write_report
-from core.pdf import render_pdf
+from core.pdf.render import render_pdf
 from core.report import Report
 from core.rules import check
 from core.storage import Database

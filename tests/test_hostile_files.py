@@ -11,7 +11,7 @@ import pytest
 
 from core.errors import UserError
 from core.exchange import loads
-from core.pdf import render_pdf
+from core.pdf.render import render_pdf
 from core.report import MAX_AGENCY, Report
 from tests.conftest import SEED_JSON
 from tests.helpers import run_main

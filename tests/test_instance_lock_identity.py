@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -15,8 +16,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
+from core.exchange import read_report, write_report
 from core.instance_lock import InstanceLock
 from core.report import Report
+from core.storage import Database
+from tests.conftest import ROOT, SEED_JSON
+from tests.helpers import run_main
 from tests.qt_helpers import answer_boxes
 from ui.app import run_app
 from ui.main_window import MainWindow
@@ -115,3 +120,83 @@ def test_a_data_folder_that_cannot_be_made_is_explained(
     monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(tmp_path / "数据"))
     with InstanceLock(seeded_db_path) as again:  # the name lock was let go
         assert again.acquire() and not lock.acquire()
+
+
+# ---------------------------------------------------------------- every writing command takes the lock
+
+
+def _agency_files(folder: Path, prefix: str, count: int) -> list[Path]:
+    seed = read_report(SEED_JSON)
+    files = []
+    for i in range(count):
+        report = seed.model_copy(deep=True)
+        report.agency = f"{prefix}第{i + 1}局"
+        report.signature.name = report.agency
+        files.append(folder / f"{prefix}{i}.json")
+        write_report(report, files[-1])
+    return files
+
+
+def test_imports_through_two_names_of_one_file_at_once_lose_nothing(tmp_path: Path) -> None:
+    """Issue 23 item 3: 40 + 40 imports through a database and its hard link ended with 41 reports and a
+    passing check. Each writer now waits for the other by the file's identity."""
+    database, files = tmp_path / "db.sqlite3", tmp_path / "files"
+    files.mkdir()
+    with Database.open(database):
+        pass
+    other = tmp_path / "other.sqlite3"
+    os.link(database, other)
+    batches = [(database, _agency_files(files, "甲", 12)), (other, _agency_files(files, "乙", 12))]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "db", "import", *map(str, batch), "--db", str(name)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=_user_env(tmp_path),
+        )
+        for name, batch in batches
+    ]
+    outputs = [p.communicate(timeout=180) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    with Database.open(database) as db:
+        assert len(db.list_reports()) == 24 and db.integrity_check() == []
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from core.instance_lock import InstanceLock
+lock = InstanceLock(Path(sys.argv[1]))
+assert lock.acquire()
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
+def _user_env(tmp_path: Path) -> dict[str, str]:
+    """One user's environment for every process of a test, with a data folder of its own (where the
+    locks named after a file's identity live)."""
+    return dict(os.environ, XDG_DATA_HOME=str(tmp_path / "user-data"), PYTHONIOENCODING="utf-8")
+
+
+def test_a_writing_command_is_refused_while_another_name_of_the_file_is_open(tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+    with Database.open(database):
+        pass
+    other = tmp_path / "other.sqlite3"
+    os.link(database, other)
+    env = _user_env(tmp_path)
+    holder = subprocess.Popen(  # the desktop app, holding the database under its own name
+        [sys.executable, "-c", _HOLD, str(database)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = run_main("db", "import", SEED_JSON, "--db", other, env=env)
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert result.returncode == 2 and "正在使用" in result.stderr and "Traceback" not in result.stderr
+    with Database.open(database) as db:
+        assert db.list_reports() == []

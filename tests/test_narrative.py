@@ -9,8 +9,8 @@ from PySide6.QtGui import QFont, QTextDocument
 
 from core.narrative import subheading_length
 from core.paths import resource_path
-from core.pdf import render_pdf
 from core.pdf.fonts import BUNDLED, FontChoice
+from core.pdf.render import render_pdf
 from tests.test_pdf import read_pdf
 from tests.test_pdf_text import _bundled, _report
 from ui.text_editor import SubheadingHighlighter

@@ -19,7 +19,8 @@ import pypdf
 import pytest
 
 from core.exchange import read_report
-from core.pdf import layout, render_pdf
+from core.pdf import layout
+from core.pdf.render import render_pdf
 from core.report import Report
 from core.report_format import Table
 from core.rules import fmt, resolved_values

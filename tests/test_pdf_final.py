@@ -17,8 +17,9 @@ from reportlab.graphics.barcode import qrencoder
 from core.cli import run
 from core.errors import UserError
 from core.exchange import read_report, write_report
-from core.fingerprint import fingerprint, qr_payload, verify
-from core.pdf import layout, render_pdf
+from core.fingerprint import fingerprint, full_fingerprint, matching_code, qr_payload, verify
+from core.pdf import layout
+from core.pdf.render import render_pdf
 from core.report import Report
 from tests.conftest import SEED_JSON
 from tests.test_pdf import BLOCK_BOTTOM, BLOCK_TOP, BLOCK_X0, BLOCK_X1, MM, Page, read_pdf
@@ -65,7 +66,8 @@ def test_the_watermark_is_not_text_that_copying_picks_up(seed_report: Report) ->
     pages = len(pypdf.PdfReader(io.BytesIO(draft)).pages)
     added = characters(final) - characters(draft)
     assert not characters(draft) - characters(final)
-    assert added == Counter({ch: n * (pages + 1) for ch, n in code_line.items()})  # footers, QR caption
+    full = Counter(f"完整校验码：{full_fingerprint(seed_report)}")  # under the QR code
+    assert added == Counter({ch: n * pages for ch, n in code_line.items()}) + full  # and footers
     with pdfplumber.open(io.BytesIO(draft)) as pdf:
         assert not [c for page in pdf.pages for c in page.chars if c["size"] > layout.TITLE_SIZE]
 
@@ -105,6 +107,22 @@ def test_the_qr_code_on_the_last_page_encodes_the_fingerprint(seed_report: Repor
         first = round((r["x0"] - left) / module)
         dark |= {(row, col) for col in range(first, first + round(r["width"] / module))}
     assert dark == {(row, col) for row in range(n) for col in range(n) if qr.isDark(row, col)}
+
+
+def test_the_full_code_is_printed_under_the_qr_code_grouped_for_typing(
+    seed_report: Report, final: list[Page]
+) -> None:
+    """Issue 23 item 4: where nothing can scan the QR code, its 52 characters can be typed from the
+    paper, in groups of four, and every place a code is typed accepts them as printed."""
+    text = pypdf.PdfReader(io.BytesIO(render_pdf(seed_report, final=True))).pages[-1].extract_text()
+    lines = text.split("完整校验码：", 1)[1].strip().splitlines()[:3]
+    assert all(re.fullmatch(r"([0-9A-Z]{4} ){3,4}[0-9A-Z]{4}", line) for line in lines), lines
+    typed = "\n".join(lines)
+    assert typed.replace("\n", "").replace(" ", "") == full_fingerprint(seed_report)
+    assert matching_code(seed_report, typed) == "full"
+    qr_bottom = max(r["bottom"] for r in final[-1].rects)
+    under = [c["text"] for c in final[-1].body if c["top"] > qr_bottom and c["x1"] < BLOCK_X0 + 60 * MM]
+    assert "".join(under).replace(" ", "") == "完整校验码：" + full_fingerprint(seed_report)
 
 
 def test_a_final_copy_is_refused_while_the_report_has_errors_blanks_or_unprintable_characters(

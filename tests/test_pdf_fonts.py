@@ -19,8 +19,9 @@ from reportlab.pdfbase.ttfonts import TTFontFace
 
 from core.exchange import read_report
 from core.paths import resource_path
-from core.pdf import render_pdf, resolve_fonts, unprintable_characters
-from core.pdf.fonts import BUNDLED, CANDIDATES, ROLES, windows_font_dirs
+from core.pdf.coverage import unprintable_characters
+from core.pdf.fonts import BUNDLED, CANDIDATES, ROLES, resolve_fonts, windows_font_dirs
+from core.pdf.render import render_pdf
 from core.report import Report
 from tests.conftest import ROOT, SEED_JSON
 from tests.test_pdf import BLOCK_X1, read_pdf

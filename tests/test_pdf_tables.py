@@ -12,7 +12,8 @@ import pdfplumber
 import pytest
 
 from core.exchange import read_report
-from core.pdf import layout, render_pdf
+from core.pdf import layout
+from core.pdf.render import render_pdf
 from core.report import Report
 from core.rules import resolved_values, shown_value
 from tests.conftest import SEED_JSON

@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.paths import resource_path
-from core.pdf import layout, render_pdf, unprintable_characters
+from core.pdf import layout
+from core.pdf.coverage import unprintable_characters
 from core.pdf.fonts import BUNDLED, ROLES, FontChoice
 from core.pdf.layout import FontRole
+from core.pdf.render import render_pdf
 from core.pdf.text import CLOSING, OPENING, break_lines
 from core.report import Report
 from tests.test_pdf import BLOCK_BOTTOM, BLOCK_TOP, BLOCK_X0, BLOCK_X1, TOL, all_text, read_pdf

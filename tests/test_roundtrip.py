@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.pdf import write_pdf
+from core.pdf.render import write_pdf
 from core.read import read_file
 from core.report import Report, Signature
 from core.rules import resolved_values

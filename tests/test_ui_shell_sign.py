@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.fingerprint import fingerprint
-from core.pdf import unprintable_characters
+from core.fingerprint import CHECKED, fingerprint, full_fingerprint
+from core.pdf.coverage import unprintable_characters
 from core.storage import Database
 from tests.helpers import install_fangsong
 from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_seed_report, open_window
@@ -105,6 +105,9 @@ def test_final_report_is_read_only_carries_its_code_and_unfinalizing_asks_why(
     assert [item.text(0) for item in found] == ["2021年度"]  # the list says 定稿 too
 
     page.code_edit.setText(code.lower().replace("-", " "))
+    assert page.code_result.text() == CHECKED["short"]  # a match, and what a short code cannot rule out
+    assert "不能排除有意伪造" in page.code_result.text()
+    page.code_edit.setText(full_fingerprint(document.report))
     assert page.code_result.text().startswith("一致")
     page.code_edit.setText("0000-0000-0000")
     assert page.code_result.text().startswith("不一致")

@@ -743,7 +743,7 @@ class SumDialog(QDialog):
             if suffix == ".json":  # the exchange file is an outside contract: the sum alone
                 write_report(total, target)
             elif suffix == ".pdf":
-                from core.pdf import write_pdf
+                from core.pdf.render import write_pdf
 
                 write_pdf(total, target, appendix=appendix)
             else:
@@ -759,7 +759,7 @@ class SumDialog(QDialog):
 
     def print_sum(self, printer: QPrinter | None = None) -> Job | None:
         """打印…: the print dialog, then the sum's PDF (with its list) made and printed in the background."""
-        from core.pdf import render_pdf
+        from core.pdf.render import render_pdf
         from ui.printing import ask_printer, start_printing  # ReportLab and Qt's printing: only to print
 
         if self.total is None:

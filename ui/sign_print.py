@@ -44,12 +44,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.fingerprint import finalize_problems, fingerprint, verify
+from core.fingerprint import check_code, finalize_problems, fingerprint
 from core.names import safe_file_name
 from core.paths import write_atomically
-from core.pdf import describe_characters, render_pdf, unprintable_characters
+from core.pdf.coverage import describe_characters, unprintable_characters
 from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
 from core.pdf.layout import FontRole
+from core.pdf.render import render_pdf
 from core.report import MAX_AGENCY, Report
 from ui.crash import show_message
 from ui.date_edit import DateEdit
@@ -127,6 +128,7 @@ class SignPrintPage(QWidget):
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("输入打印件上的校验码")
         self.code_result = QLabel()
+        self.code_result.setWordWrap(True)
         self.code_edit.textChanged.connect(self._check_code)
         verify_box = QGroupBox("核对校验码")
         verify_layout = QVBoxLayout(verify_box)
@@ -406,12 +408,10 @@ class SignPrintPage(QWidget):
         code = self.code_edit.text().strip()
         if not code:
             self.code_result.setText("")
-        elif verify(self.document.report, code):
-            self.code_result.setStyleSheet("color: #1b6e20;")
-            self.code_result.setText("一致：打印件的内容与\n本报告现在的内容相同。")
-        else:
-            self.code_result.setStyleSheet("color: #b00020;")
-            self.code_result.setText("不一致：打印件与本报告现在的\n内容不同，或校验码输入有误。")
+        else:  # core's sentence: it says what a short code cannot rule out
+            result = check_code(self.document.report, code)
+            self.code_result.setStyleSheet("color: #1b6e20;" if result.matches else "color: #b00020;")
+            self.code_result.setText(result.message)
 
 
 def unprintable_text(report: Report) -> str:

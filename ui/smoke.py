@@ -89,7 +89,7 @@ def _run(folder: Path, caught: list[BaseException]) -> str:
 
     from core.exchange import read_report
     from core.paths import resource_path
-    from core.pdf import render_pdf
+    from core.pdf.render import render_pdf
     from core.rules import check
     from core.storage import Database
     from ui.app import create_application

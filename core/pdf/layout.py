@@ -68,6 +68,8 @@ WATERMARK_ANGLE = 35.0
 SEAL_LINES = 2  # blank lines above the 署名 for the upper half of a 42 mm seal
 DATE_INSET_CHARS = 4  # 成文日期 右空四字
 QR_SIZE = 24 * mm
+FULL_CODE_SIZE = 8.0  # the full 校验码 under the QR code: three lines of it fit beside the date
+FULL_CODE_LEADING = 9.5
 BLANK_DATE = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"  # for a handwritten date
 
 
@@ -100,3 +102,12 @@ TABLE_PADDING_X = 2.0
 TABLE_PADDING_Y = 3.0
 TABLE_RULE = 0.5
 TABLE_SPACE_AFTER = LINE / 2
+
+# The font of each kind of paragraph of the content model (`core.write.content`), and of a run set as a
+# sub-heading inside a body paragraph (（一）… opening a sentence).
+PARAGRAPH_STYLES: dict[str, TextStyle] = {"heading1": HEADING_1, "heading2": HEADING_2, "body": BODY}
+
+
+def run_font(paragraph_kind: str, run_role: str) -> FontRole:
+    """The font role a run of a paragraph is set in."""
+    return HEADING_2.role if run_role == "heading2" else PARAGRAPH_STYLES[paragraph_kind].role

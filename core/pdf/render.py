@@ -2,8 +2,10 @@
 
 `render_pdf(report)` gives a draft (草稿 watermark on every page, drawn as outlines: not text);
 `render_pdf(report, final=True)` gives the 定稿 copy, refused while the report has errors or blank
-cells, with its fingerprint in every footer and as a QR code beside the signature. Section headings
-and tables come from the format definition; the user's text is set literally (see `core.pdf.text`).
+cells, with its fingerprint in every footer and as a QR code beside the signature. What is printed is
+the content model every document shares (`core.write.content`), and the 校验码 is taken from that same
+content, so the code covers exactly what the paper shows. Section headings and tables come from the
+format definition; the user's text is set literally (see `core.pdf.text`).
 An `appendix` (a 汇总's list of the reports it includes) follows on a page of its own.
 """
 
@@ -13,7 +15,6 @@ import io
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,20 +29,18 @@ from reportlab.platypus import (
 )
 
 from core.errors import UserError
-from core.narrative import subheading_length
 from core.paths import write_atomically
 from core.pdf import layout
 from core.pdf.fonts import FontChoice, FontSet, resolve_fonts
-from core.pdf.layout import Cell, FontRole
+from core.pdf.layout import FontRole
 from core.pdf.outlines import draw_outlined, text_width
 from core.pdf.tables import GridTable
 from core.pdf.text import Setting, TextBlock, draw_run
-from core.report import Report, chinese_date
-from core.report_format import Table
-from core.rules import resolved_values, shown_value
+from core.report import Report
+from core.write.content import Appendix, Content, Grid, Paragraph, content
 
 if TYPE_CHECKING:
-    from core.write.content import Appendix
+    from core.fingerprint import Codes
 
 _SLACK = 0.01  # pt: heights are sums of floats; a need that exactly fills the page must still fit
 _render_lock = threading.Lock()  # ReportLab keeps per-document font state in shared font objects
@@ -55,7 +54,8 @@ def render_pdf(
     fonts: Mapping[FontRole, FontChoice] | None = None,
     appendix: Appendix | None = None,
 ) -> bytes:
-    """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks);
+    """The PDF as bytes. `final`: the 定稿 copy (needs a report with no errors and no blanks), its
+    codes taken from the very content it prints (`fingerprint`, if given, must be that footer code);
     `appendix`: a table on a page of its own after the signature."""
     return _render(report, final=final, fingerprint=fingerprint, fonts=fonts, appendix=appendix)[0]
 
@@ -68,24 +68,27 @@ def _render(
     fonts: Mapping[FontRole, FontChoice] | None = None,
     appendix: Appendix | None = None,
 ) -> tuple[bytes, str]:
-    """The PDF as bytes, and the characters it could not draw (see `unprintable_characters`)."""
-    code = None
+    """The PDF as bytes, and the characters it could not draw (see `core.pdf.coverage`)."""
+    doc = content(report, appendix=appendix)
+    codes = None
     if final:
-        from core import fingerprint as fp  # a draft needs neither the fingerprint nor the QR stack
+        from core.fingerprint import codes_of, finalize_problems  # a draft needs neither: not loaded
 
-        problems = fp.finalize_problems(report, fonts=fonts)
+        problems = finalize_problems(report, fonts=fonts)
         if problems:
             raise UserError("这份报告还不能定稿：" + "；".join(problems[:3]) + "。")
-        code = fingerprint or fp.fingerprint(report)
+        codes = codes_of(doc)
+        if fingerprint is not None and fingerprint != codes.footer:
+            raise ValueError(f"the code {fingerprint} is not this report's ({codes.footer})")
     fontset = FontSet(fonts if fonts is not None else resolve_fonts())
     out = io.BytesIO()
     with _render_lock:
-        doc = BaseDocTemplate(
+        pdf = BaseDocTemplate(
             out,
             pagesize=(layout.PAGE_WIDTH, layout.PAGE_HEIGHT),
             title=report.title,
             author=report.signature.name or report.agency,
-            subject=report.spec.subject + ("（定稿）" if code else "（草稿）"),
+            subject=doc.subject + ("（定稿）" if codes else "（草稿）"),
             creator="年报助手",
             # ReportLab would otherwise name Helvetica in every page, unembedded.
             initialFontName=fontset.name("fangsong"),
@@ -102,27 +105,10 @@ def _render(
             bottomPadding=0,
             id="block",
         )
-        decorate = _PageDecoration(fontset, code)
-        doc.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
-        doc.build(_story(report, fontset, code, appendix))
+        decorate = _PageDecoration(fontset, codes.footer if codes else None)
+        pdf.addPageTemplates([PageTemplate("page", [frame], onPage=decorate)])
+        pdf.build(_story(doc, fontset, codes))
     return out.getvalue(), "".join(sorted(fontset.missing))
-
-
-def unprintable_characters(report: Report, fonts: Mapping[FontRole, FontChoice] | None = None) -> str:
-    """The characters of the printed report that no available font can draw, in code point order:
-    they would print as empty boxes, so the app can say so before printing. Empty when all print.
-
-    The story of the PDF is set (not laid out on pages), so every string printed anywhere (title,
-    texts, tables, signature) is looked at, each in the font of the role it is set in."""
-    fontset = FontSet(fonts if fonts is not None else resolve_fonts())
-    _story(report, fontset, None)
-    return "".join(sorted(fontset.missing))
-
-
-def describe_characters(chars: str) -> str:
-    """For a message: 😀（U+1F600）、𠀀（U+20000）; the code says which character even where the
-    character itself cannot be shown (a GBK console, a font without it)."""
-    return "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in chars)
 
 
 def write_pdf(report: Report, path: Path | str, **kw: Any) -> str:
@@ -136,20 +122,16 @@ def write_pdf(report: Report, path: Path | str, **kw: Any) -> str:
 # ---------------------------------------------------------------- the story
 
 
-def _story(
-    report: Report, fonts: FontSet, code: str | None, appendix: Appendix | None = None
-) -> list[Flowable]:
+def _story(doc: Content, fonts: FontSet, codes: Codes | None) -> list[Flowable]:
     width = layout.BLOCK_WIDTH
-    items: list[Flowable] = [_title(report, fonts)]
-    values = resolved_values(report)
-    for section in report.spec.sections:
-        items.append(_Heading([(section.full_heading, "heiti")], layout.HEADING_1, fonts))
-        if section.table_key:
-            items.append(_grid_table(report, report.spec.table(section.table_key), values, fonts))
-            items.append(Spacer(0, layout.TABLE_SPACE_AFTER))
-        elif section.text_key:
-            items += _paragraphs(report.texts[section.text_key], fonts)
-    signature = _Signature(report, fonts, code)
+    title = TextBlock([("\n".join(doc.title_lines), layout.TITLE.role)], layout.TITLE, fonts)
+    items: list[Flowable] = [title]
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            items.append(_paragraph(block, fonts))
+        else:
+            items += [_grid_table(block, fonts), Spacer(0, layout.TABLE_SPACE_AFTER)]
+    signature = _Signature(doc, fonts, codes)
     items[-1] = _KeepTail(items[-1], signature)
     # A heading never stands alone at the foot of a page: it needs room for the start of what follows.
     story: list[Flowable] = []
@@ -158,9 +140,10 @@ def _story(
             need = item.wrap(width, 1e9)[1] + _min_start(following, width)
             story.append(CondPageBreak(need - _SLACK))
         story.append(item)
-    if appendix is not None:
+    if doc.appendix is not None:
+        appendix, grid = doc.appendix
         heading = TextBlock([(appendix.heading, "heiti")], layout.APPENDIX_HEADING, fonts)
-        story += [PageBreak(), heading, _grid_table(report, appendix.table, {}, fonts)]
+        story += [PageBreak(), heading, _grid_table(grid, fonts)]
     return story
 
 
@@ -174,46 +157,19 @@ def _min_start(flowable: Flowable, width: float) -> float:
     return float(flowable.wrap(width, 1e9)[1])
 
 
-def _title(report: Report, fonts: FontSet) -> TextBlock:
-    from core.write.content import title_lines  # the one rule the Word file and the web page follow too
-
-    title = "\n".join(title_lines(report.title, report.agency))
-    return TextBlock([(title, "xiaobiaosong")], layout.TITLE, fonts)
-
-
-def _paragraphs(text: str, fonts: FontSet) -> list[Flowable]:
-    """Narrative text: one paragraph per line; a line opening with （一） is a 楷体 sub-heading (if it
-    runs on into a sentence, only the words up to the first 。 are the heading)."""
-    out: list[Flowable] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.strip()  # indentation is the layout's job: typed spaces would double it
-        if not line:
-            continue
-        end = subheading_length(line)
-        if 0 < end < len(line):
-            out.append(TextBlock([(line[:end], "kaiti"), (line[end:], "fangsong")], layout.BODY, fonts))
-        elif end:
-            out.append(_Heading([(line, "kaiti")], layout.HEADING_2, fonts))
-        else:
-            out.append(TextBlock([(line, "fangsong")], layout.BODY, fonts))
-    return out
+def _paragraph(paragraph: Paragraph, fonts: FontSet) -> TextBlock:
+    """A heading (一、 or a （一） line) or a body paragraph, perhaps opening with a 楷体 sub-heading;
+    a heading is kept with the start of what follows it."""
+    runs = [(text, layout.run_font(paragraph.kind, role)) for text, role in paragraph.runs]
+    kind = _Heading if paragraph.kind != "body" else TextBlock
+    return kind(runs, layout.PARAGRAPH_STYLES[paragraph.kind], fonts)
 
 
-def _grid_table(report: Report, table: Table, values: Mapping[str, Decimal], fonts: FontSet) -> GridTable:
-    cells = [
-        Cell(
-            p.row,
-            p.col,
-            p.cell.rowspan,
-            p.cell.colspan,
-            p.cell.role,
-            shown_value(report, values, p.cell.address) if p.cell.address else p.cell.text,
-        )
-        for p in table.placed
-    ]
+def _grid_table(grid: Grid, fonts: FontSet) -> GridTable:
+    table = grid.table
     return GridTable(
-        cells,
-        lines=len(table.lines),
+        grid.cells,
+        lines=grid.lines,
         columns=table.print_column_widths or (1.0,) * table.grid_columns,
         header_lines=table.header_lines,
         fonts=fonts,
@@ -230,26 +186,18 @@ class _Signature(Flowable):  # type: ignore[misc]
     Two blank lines first, for the upper half of the seal; the date ends four characters in from
     the right; the name is centred on the date (moved left if it would pass the margin)."""
 
-    def __init__(self, report: Report, fonts: FontSet, code: str | None) -> None:
+    def __init__(self, doc: Content, fonts: FontSet, codes: Codes | None) -> None:
         super().__init__()
         style = layout.SIGNATURE
-        name = (report.signature.name or report.agency).strip()
-        date = report.signature.date
-        date_text = chinese_date(date) if date else layout.BLANK_DATE
-        self.name = Setting([(name, style.role)], style, fonts)
-        self.date = Setting([(date_text, style.role)], style, fonts)
+        self.name = Setting([(doc.signature_name, style.role)], style, fonts)
+        self.date = Setting([(doc.signature_date, style.role)], style, fonts)
         self.fonts = fonts
-        self.code = code
-        self.qr_value: str | None = None
-        if code:
-            from core import fingerprint as fp  # only a 定稿 carries the QR code
-
-            self.qr_value = fp.qr_payload(report)
+        self.codes = codes
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
         # With a QR code at the left, a long name wraps before it rather than running over it.
-        self.left = layout.QR_SIZE + layout.BODY_SIZE if self.qr_value else 0.0
+        self.left = layout.QR_SIZE + layout.BODY_SIZE if self.codes else 0.0
         lines = len(self.name.lines(avail_width - self.left))
         self.height = (layout.SEAL_LINES + lines + 1) * layout.LINE
         return self.width, self.height
@@ -268,16 +216,21 @@ class _Signature(Flowable):  # type: ignore[misc]
         draw_run(
             canvas, self.date, 0, len(self.date.text), date_right - date_width, self._baseline(row), tracking
         )
-        if self.qr_value and self.code:
+        if self.codes:
             from reportlab.graphics.barcode.qr import QrCode  # only a 定稿 has one: drafts skip its imports
 
-            size = layout.QR_SIZE
-            caption = layout.FOOTER_CODE_SIZE
-            QrCode(self.qr_value, width=size, height=size, qrLevel="M", qrBorder=2).drawOn(
-                canvas, 0, caption * 2
+            # The QR code above the code it carries, which is printed for typing where nothing can
+            # scan it: a label in the name's line (left of where a long name may reach), the code's
+            # lines in the date's line (left of the date).
+            size, leading = layout.QR_SIZE, layout.FULL_CODE_LEADING
+            code_lines = ["完整校验码：", *self.codes.full_lines()]
+            QrCode(self.codes.qr, width=size, height=size, qrLevel="M", qrBorder=2).drawOn(
+                canvas, 0, len(code_lines) * leading
             )
-            canvas.setFont(self.fonts.name("songti"), caption)
-            canvas.drawString(0, caption * 0.5, f"校验码 {self.code}")
+            canvas.setFont(self.fonts.name("songti"), layout.FULL_CODE_SIZE)
+            drop = (leading - layout.FULL_CODE_SIZE) / 2
+            for i, text in enumerate(code_lines, start=1):  # top down, so a copied text reads in order
+                canvas.drawString(0, (len(code_lines) - i) * leading + drop, text)
 
     def _baseline(self, row: int) -> float:
         return float(self.height - row * layout.LINE - self.name.baseline_drop)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import logging
 import os
 import re
 import shutil
 import sqlite3
 import struct
+import sys
 from collections import Counter as Counter_
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,7 +113,12 @@ def _explained(path: Path, writing: bool) -> Iterator[None]:
 
 
 def _read_only_uri(path: Path) -> str:
-    return path.resolve().as_uri() + "?mode=ro"
+    """The URI that reads a file without writing anything. On a read-only medium (a folder nobody may
+    write in) SQLite cannot make the shared-memory file a WAL database is read through; nobody can
+    change the file there either, so it is read as immutable."""
+    resolved = path.resolve()
+    immutable = "" if os.access(resolved.parent, os.W_OK) else "&immutable=1"
+    return resolved.as_uri() + "?mode=ro" + immutable
 
 
 _WAL_MAGIC = (0x377F0682, 0x377F0683)  # the low bit: checksums over big-endian words
@@ -326,9 +333,47 @@ def _in_memory(path: Path, timeout: float) -> sqlite3.Connection:
     return conn
 
 
+def temporary_copy_path(dest: Path, pid: int | None = None) -> Path:
+    """Where a copy to `dest` is written before it takes that name: `dest.<process id>.tmp`, so that
+    one left behind by a process that was killed is known as stale."""
+    return dest.with_name(f"{dest.name}.{os.getpid() if pid is None else pid}.tmp")
+
+
+def remove_stale_copies(dest: Path) -> list[Path]:
+    """Remove what killed copies to `dest` left behind (of our naming: `dest.<pid>.tmp` of a process
+    that has ended, or the older `dest.tmp`); a copy still being written stays."""
+    ours = re.compile(re.escape(dest.name) + r"(?:\.(\d+))?\.tmp")
+    removed = []
+    for path in dest.parent.glob(glob.escape(dest.name) + "*.tmp"):
+        found = ours.fullmatch(path.name)
+        if found is None or (found[1] is not None and _running(int(found[1]))):
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue  # in use (Windows), or not ours to remove
+        removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":
+        return False  # a file another running process writes cannot be removed there: unlink says so
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
+
+
 def _copy(conn: sqlite3.Connection, dest: Path) -> None:
     """Copy what `conn` reads into one self-contained file at `dest`, through SQLite's backup API."""
-    tmp = dest.with_name(dest.name + ".tmp")
+    remove_stale_copies(dest)
+    tmp = temporary_copy_path(dest)
     wal = dest.with_name(dest.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:  # SQLite would replay it onto the new copy
         raise UserError(
@@ -344,9 +389,11 @@ def _copy(conn: sqlite3.Connection, dest: Path) -> None:
         finally:
             target.close()
         os.replace(tmp, dest)
-    except (OSError, sqlite3.Error) as exc:
+    except BaseException as exc:  # an interrupted copy (Ctrl+C too) leaves no temporary file
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        if not isinstance(exc, OSError | sqlite3.Error):
+            raise
         if isinstance(exc, sqlite3.Error) and _user_error(exc, dest, False) is None:
             raise
         reason = os_reason(exc) if isinstance(exc, OSError) else "磁盘已满、只读或没有权限"

@@ -3,17 +3,19 @@
 The Word, Excel and web writers all read this: the title, the six section headings in order, each
 narrative as paragraphs (a line opening with （一） is a 楷体 sub-heading, as in the PDF), each table as
 the cells of its layout grid with their shown values, and the signature. No writer spells a heading,
-a label or a table shape of its own.
+a label or a table shape of its own. The PDF sets the same content and the 校验码 is taken from it
+(`core.fingerprint`), so the code on the paper covers exactly what the paper shows. A character that
+would print as nothing is shown as 〈U+200B〉 (`core.hidden_characters`), never dropped or hidden.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from core.hidden_characters import shown
 from core.narrative import subheading_length
 from core.pdf.layout import BLANK_DATE, Cell
 from core.report import Report, chinese_date
@@ -23,8 +25,6 @@ from core.rules import resolved_values, shown_value
 RunRole = Literal["body", "heading2"]
 ParagraphKind = Literal["heading1", "heading2", "body"]
 
-# Characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): dropped from what is written.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 TITLE_LINE_EMS = 20  # a 2号 title wider than the 156 mm block (20 characters) breaks after the agency
 
 
@@ -47,6 +47,7 @@ class Paragraph:
 
     kind: ParagraphKind
     runs: tuple[tuple[str, RunRole], ...]
+    text_key: str | None = None  # the narrative it belongs to (None for a section heading)
 
     @property
     def text(self) -> str:
@@ -107,6 +108,8 @@ class Content:
     signature_date: str  # 2022年1月20日, or spaces before 年月日 for a date written by hand
     code: str | None  # a 定稿's 校验码
     subject: str  # the kind of document, for the file's properties
+    format: str  # the format definition: the row labels and table shapes printed around the values
+    year: int
     appendix: tuple[Appendix, Grid] | None = None  # a table after the signature, and its grid
 
     @property
@@ -124,7 +127,7 @@ def content(report: Report, code: str | None = None, appendix: Appendix | None =
         if section.table_key:
             blocks.append(grid(report, report.spec.table(section.table_key), values))
         elif section.text_key:
-            blocks += paragraphs(report.texts[section.text_key])
+            blocks += paragraphs(report.texts[section.text_key], section.text_key)
     lines = title_lines(writable(report.title), writable(report.agency))
     date = report.signature.date
     return Content(
@@ -134,16 +137,19 @@ def content(report: Report, code: str | None = None, appendix: Appendix | None =
         signature_date=chinese_date(date) if date else BLANK_DATE,
         code=code,
         subject=report.spec.subject,
+        format=report.format,
+        year=report.year,
         appendix=(appendix, grid(report, appendix.table, {})) if appendix else None,
     )
 
 
 def writable(text: str) -> str:
-    """The text without the characters no document file can hold (control characters, lone surrogates)."""
-    return _UNWRITABLE.sub("", text)
+    """The text as every document prints it: a character that prints as nothing (a control character,
+    U+200B, U+202E, a lone surrogate: also what no document file can hold) shown as 〈U+200B〉."""
+    return shown(text)
 
 
-def paragraphs(text: str) -> list[Paragraph]:
+def paragraphs(text: str, text_key: str | None = None) -> list[Paragraph]:
     """Narrative text: one paragraph per non-empty line; a line opening with （一） is a sub-heading, or
     (when it runs on into a sentence) opens with one: the words up to the first 。."""
     out: list[Paragraph] = []
@@ -153,11 +159,11 @@ def paragraphs(text: str) -> list[Paragraph]:
             continue
         end = subheading_length(line)  # the same grammar as the editor and the PDF
         if 0 < end < len(line):
-            out.append(Paragraph("body", ((line[:end], "heading2"), (line[end:], "body"))))
+            out.append(Paragraph("body", ((line[:end], "heading2"), (line[end:], "body")), text_key))
         elif end:
-            out.append(Paragraph("heading2", ((line, "heading2"),)))
+            out.append(Paragraph("heading2", ((line, "heading2"),), text_key))
         else:
-            out.append(Paragraph("body", ((line, "body"),)))
+            out.append(Paragraph("body", ((line, "body"),), text_key))
     return out
 
 
