@@ -152,7 +152,8 @@ def _kids_loop() -> bytes:
 
 
 def _table(cells: str) -> bytes:
-    return f"<html><body><p>2021年政府信息公开工作年度报告</p><table><tr>{cells}</tr></table></body></html>".encode()
+    page = f"<html><body><p>2021年政府信息公开工作年度报告</p><table><tr>{cells}</tr></table></body></html>"
+    return page.encode()
 
 
 def _big_table(megabytes: int) -> bytes:

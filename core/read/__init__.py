@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from core.errors import UserError
 from core.file_kinds import PUBLISHED
@@ -18,7 +17,6 @@ from core.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, read_bytes, 
 from core.read.mapper import Imported, map_lines
 
 SUFFIXES = PUBLISHED
-T = TypeVar("T")
 
 __all__ = ["SUFFIXES", "Imported", "read_file", "read_lines", "read_pasted"]
 
@@ -33,7 +31,7 @@ def read_file(path: Path | str) -> Imported:
     return _within_bounds(Path(path), map_lines)
 
 
-def _within_bounds(path: Path, then: Callable[[list[Line]], T]) -> T:
+def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:
     """`then(lines of the file)`, refused past the time a file may take. A .doc is first saved as .docx
     by Word, outside the time (Word takes its time to start; COM belongs to the calling thread)."""
     suffix = path.suffix.lower()

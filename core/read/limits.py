@@ -24,7 +24,6 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from core.errors import UserError, os_reason
 
@@ -42,7 +41,6 @@ MAX_COLSPAN = 30  # …and ~10 columns
 READ_SECONDS = 10.0  # a report reads in under a second
 
 _CHUNK = 1024 * 1024
-T = TypeVar("T")
 
 
 def regular_file(path: Path, max_bytes: int | None = None) -> int:
@@ -104,7 +102,7 @@ def check_zip(path: Path) -> None:
                         total += len(chunk)
                         if size > MAX_MEMBER_BYTES or total > MAX_UNZIPPED_BYTES:
                             raise UserError(
-                                f"文件“{path.name}”解压后太大（超过 {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB），"
+                                f"文件“{path.name}”解压后太大（超过 {MAX_UNZIPPED_BYTES >> 20} MB），"
                                 "不像是年度报告，没有读取。"
                             )
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, RuntimeError):
@@ -181,7 +179,7 @@ class _OutOfTime(BaseException):
     parser swallows it."""
 
 
-def within_time(read: Callable[[], T], name: str, seconds: float = READ_SECONDS) -> T:
+def within_time[T](read: Callable[[], T], name: str, seconds: float = READ_SECONDS) -> T:
     """`read()` run in a worker thread; past `seconds` it is stopped and the file is refused."""
     result: list[T] = []
     failure: list[BaseException] = []
