@@ -38,5 +38,6 @@ def decode_text(data: bytes, name: str) -> str:
 def _encoding_error(name: str, codec: str, exc: UnicodeDecodeError) -> UserError:
     return UserError(
         f"文件“{name}”的文字编码有误：它按 {codec.upper()} 编码保存，"
-        f"但第 {exc.start + 1} 个字节处不是有效的字符，文件可能已损坏。请用记事本打开后“另存为”UTF-8 编码再导入。"
+        f"但第 {exc.start + 1} 个字节处不是有效的字符，文件可能已损坏。"
+        "请用记事本打开后“另存为”UTF-8 编码再导入。"
     )
