@@ -63,13 +63,13 @@ def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:
 
 
 def read_pasted(html: str | None, text: str | None) -> Imported:
-    """Clipboard content: its HTML when it has some, else its text."""
+    """Clipboard content: its HTML when it has some, else its text; bounded in time like a file."""
     if html and html.strip():
         from core.read.html import read_html
 
-        return map_lines(within_time(lambda: read_html(html), "剪贴板中的网页"))
+        return within_time(lambda: map_lines(read_html(html)), "剪贴板中的网页")
     if text and text.strip():
         from core.read.text import read_text
 
-        return map_lines(read_text(text))
+        return within_time(lambda: map_lines(read_text(text)), "剪贴板中的文字")
     raise UserError("剪贴板中没有文字。请在网页或文档中选中整篇报告，复制后再粘贴。")

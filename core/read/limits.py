@@ -38,6 +38,7 @@ MAX_PAGES = 60  # a report is ~7 pages
 MAX_ELEMENTS = 200_000  # elements of a web page (a portal page with a report has a few thousand)
 MAX_ROWSPAN = 100  # a report's tables have ~30 rows…
 MAX_COLSPAN = 30  # …and ~10 columns
+MAX_NUMBER_CHARS = 24  # a cell's number: the exchange file allows 20 digits
 READ_SECONDS = 10.0  # a report reads in under a second
 
 _CHUNK = 1024 * 1024

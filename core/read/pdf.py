@@ -6,6 +6,7 @@ the page wrapped are rejoined (a paragraph starts indented); page numbers such a
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from pathlib import Path
@@ -55,9 +56,10 @@ def read_pdf(path: Path) -> list[Line]:
     from pdfminer.psexceptions import PSException
     from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-    check_pdf(path, read_bytes(path, MAX_PUBLISHED_BYTES))  # stream bombs, references in a loop
+    data = read_bytes(path, MAX_PUBLISHED_BYTES)
+    check_pdf(path, data)  # stream bombs, references in a loop
     try:
-        pdf = pdfplumber.open(str(path))
+        pdf = pdfplumber.open(io.BytesIO(data))  # in memory: a refusal leaves no file open
         _count_pages(pdf, path)
         return _read(pdf, path)
     except (
