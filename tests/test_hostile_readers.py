@@ -132,7 +132,7 @@ def test_a_fifo_or_a_device_is_refused_without_reading_it(tmp_path: Path) -> Non
     device = tmp_path / "zero.html"
     device.symlink_to("/dev/zero")
     for path in (fifo, device, tmp_path):
-        with pytest.raises(UserError, match="不是普通文件|文件夹"):
+        with pytest.raises(UserError, match=r"不是普通文件|文件夹"):
             read_lines(path) if path != tmp_path else regular_file(path)
     with pytest.raises(UserError, match="不是普通文件"):
         read_file(tmp_path / "report.txt")
@@ -149,7 +149,7 @@ def test_a_reader_past_its_time_is_stopped_and_the_file_refused() -> None:
             stopped.set()
 
     started = time.perf_counter()
-    with pytest.raises(UserError, match="超过 0.5 秒"):
+    with pytest.raises(UserError, match=r"超过 0\.5 秒"):
         within_time(forever, "慢.pdf", seconds=0.5)
     assert stopped.wait(2) and time.perf_counter() - started < 3
     assert within_time(lambda: 42, "快.pdf") == 42
