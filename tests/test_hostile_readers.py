@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from core.errors import UserError
+from core.input_files import regular_file
 from core.read import read_file, read_lines
-from core.read.limits import MAX_COLSPAN, MAX_ROWSPAN, regular_file, span, within_time
+from core.read.limits import MAX_COLSPAN, MAX_ROWSPAN, span, within_time
 from core.report import Report
 from core.write import render
 from tests.hostile_inputs import PUBLISHED, REFUSED

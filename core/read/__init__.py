@@ -11,9 +11,10 @@ from pathlib import Path
 
 from core.errors import UserError
 from core.file_kinds import PUBLISHED
+from core.input_files import read_bytes, regular_file
 from core.read.cells import Line
 from core.read.encodings import bom_codec, decode_text
-from core.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, read_bytes, regular_file, within_time
+from core.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, within_time
 from core.read.mapper import Imported, map_lines
 
 SUFFIXES = PUBLISHED

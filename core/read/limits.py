@@ -1,9 +1,9 @@
 """What a published report can be, and the checks that refuse anything beyond it (issue 23).
 
-A report is ~7 pages, ~30 rows × 10 columns per table, a few hundred KB. Every reader is bounded here:
-the file itself (a regular file, never a FIFO or a device, of a plausible size), what a zip or a PDF
-stream decompresses to (counted as it is really decompressed, never as the archive declares it), the
-pages of a PDF, the elements of a page, and the time a file may take.
+A report is ~7 pages, ~30 rows × 10 columns per table, a few hundred KB. Every reader is bounded: the
+file itself (a regular file of a plausible size, never a FIFO or a device: core.input_files), and here
+what a zip or a PDF stream decompresses to (counted as it is really decompressed, never as the archive
+declares it), the pages of a PDF, a table's spans, a cell's number, and the time a file may take.
 
 Why in-process bounds and a time budget rather than a child process per file: Windows has no
 `resource` limits, so a child would need Job Objects for memory and would pay a fresh interpreter and
@@ -16,9 +16,7 @@ budget: the reader runs in a worker thread and, past its time, an exception is r
 from __future__ import annotations
 
 import ctypes
-import os
 import re
-import stat
 import threading
 import zipfile
 import zlib
@@ -35,48 +33,12 @@ MAX_ZIP_MEMBERS = 2000
 MAX_STREAM_BYTES = 32 * 1024 * 1024  # one PDF stream (a page's drawing, an embedded font), decompressed
 MAX_STREAMS_BYTES = 128 * 1024 * 1024  # all streams of a PDF, decompressed
 MAX_PAGES = 60  # a report is ~7 pages
-MAX_ELEMENTS = 200_000  # elements of a web page (a portal page with a report has a few thousand)
 MAX_ROWSPAN = 100  # a report's tables have ~30 rows…
 MAX_COLSPAN = 30  # …and ~10 columns
 MAX_NUMBER_CHARS = 24  # a cell's number: the exchange file allows 20 digits
 READ_SECONDS = 10.0  # a report reads in under a second
 
 _CHUNK = 1024 * 1024
-
-
-def regular_file(path: Path, max_bytes: int | None = None) -> int:
-    """The size of `path`, a regular file of at most `max_bytes`; else a `UserError` saying why.
-
-    A FIFO would hang the reader and a character device would read forever (its size is 0), so only
-    regular files pass; `os.stat` never opens the path, so checking cannot hang either."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise UserError(f"找不到文件“{path}”。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise UserError(f"“{path}”是一个文件夹，不是文件。")
-    if not stat.S_ISREG(info.st_mode):
-        raise UserError(f"“{path}”不是普通文件（可能是管道或设备），不能读取。请选择保存在磁盘上的文件。")
-    if max_bytes is not None and info.st_size > max_bytes:
-        raise UserError(
-            f"文件“{path.name}”太大（{info.st_size // (1024 * 1024)} MB），不像是年度报告，没有读取。"
-        )
-    return info.st_size
-
-
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes` (checked again on what is really read)."""
-    regular_file(path, max_bytes)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except OSError as exc:
-        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
-    if len(data) > max_bytes:  # it grew since it was checked
-        raise UserError(f"文件“{path.name}”太大，不像是年度报告，没有读取。")
-    return data
 
 
 def check_zip(path: Path) -> None:

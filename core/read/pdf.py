@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
+from core.input_files import read_bytes
 from core.narrative import subheading_number
 from core.read.cells import Line, is_page_number
-from core.read.limits import MAX_PAGES, MAX_PUBLISHED_BYTES, check_pdf, read_bytes
+from core.read.limits import MAX_PAGES, MAX_PUBLISHED_BYTES, check_pdf
 
 log = logging.getLogger(__name__)
 
