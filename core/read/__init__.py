@@ -6,65 +6,71 @@ reader yields the same cell grid (`core.read.cells.Line`), which `core.read.mapp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import UserError, os_reason
+from core.errors import UserError
 from core.file_kinds import PUBLISHED
+from core.input_files import read_bytes, regular_file
 from core.read.cells import Line
+from core.read.encodings import bom_codec, decode_text
+from core.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, within_time
 from core.read.mapper import Imported, map_lines
 
-MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = PUBLISHED
 
 __all__ = ["SUFFIXES", "Imported", "read_file", "read_lines", "read_pasted"]
 
 
 def read_lines(path: Path) -> list[Line]:
-    """The cell grid of a file, by its kind; a `UserError` for what cannot be read."""
+    """The cell grid of a file, by its kind; a `UserError` for what cannot be read or is beyond what a
+    report can be (core.read.limits), so that one hostile file costs seconds, not the batch."""
+    return _within_bounds(Path(path), lambda lines: lines)
+
+
+def read_file(path: Path | str) -> Imported:
+    return _within_bounds(Path(path), map_lines)
+
+
+def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:
+    """`then(lines of the file)`, refused past the time a file may take. A .doc is first saved as .docx
+    by Word, outside the time (Word takes its time to start; COM belongs to the calling thread)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserError(
             f"不认识“{path.name}”的文件类型。"
             "可以导入的是 Word（.docx）、PDF、网页（.html/.htm）和文本（.txt）文件。"
         )
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise UserError(f"文件“{path.name}”太大，不像是年度报告。")
-        if suffix in {".docx", ".doc"}:
-            from core.read.docx import convert_doc, read_docx
-
-            return read_docx(convert_doc(path) if suffix == ".doc" else path)
+    if suffix in {".docx", ".doc", ".pdf"}:
+        regular_file(path, MAX_PUBLISHED_BYTES)
         if suffix == ".pdf":
             from core.read.pdf import read_pdf
 
-            return read_pdf(path)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"找不到文件“{path}”。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
+            return within_time(lambda: then(read_pdf(path)), path.name)
+        from core.read.docx import convert_doc, read_docx
+
+        source = convert_doc(path) if suffix == ".doc" else path
+        return within_time(lambda: then(read_docx(source)), path.name)
+    data = read_bytes(path, MAX_MARKUP_BYTES)
     if suffix in {".html", ".htm"}:
         from core.read.html import read_html
 
-        return read_html(data)
-    from core.read.html import decode_html
+        page = decode_text(data, path.name) if bom_codec(data) else data  # else by its meta charset
+        return within_time(lambda: then(read_html(page)), path.name)
     from core.read.text import read_text
 
-    return read_text(decode_html(data) if data[:3] != b"\xef\xbb\xbf" else data[3:].decode("utf-8"))
-
-
-def read_file(path: Path | str) -> Imported:
-    return map_lines(read_lines(Path(path)))
+    text = decode_text(data, path.name)
+    return within_time(lambda: then(read_text(text)), path.name)
 
 
 def read_pasted(html: str | None, text: str | None) -> Imported:
-    """Clipboard content: its HTML when it has some, else its text."""
+    """Clipboard content: its HTML when it has some, else its text; bounded in time like a file."""
     if html and html.strip():
         from core.read.html import read_html
 
-        return map_lines(read_html(html))
+        return within_time(lambda: map_lines(read_html(html)), "剪贴板中的网页")
     if text and text.strip():
         from core.read.text import read_text
 
-        return map_lines(read_text(text))
+        return within_time(lambda: map_lines(read_text(text)), "剪贴板中的文字")
     raise UserError("剪贴板中没有文字。请在网页或文档中选中整篇报告，复制后再粘贴。")

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.read.limits import MAX_NUMBER_CHARS
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _BLANKS = {"", "—", "——", "-", "--", "/", "－", "―", "–", "一一", "\\"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -74,7 +76,7 @@ def read_cell(cell: str) -> CellValue:
     text = re.sub(r"\s+", "", normalize(cell)).replace(",", "")
     if text in _BLANKS:
         return CellValue(None, True)
-    if _NUMBER.fullmatch(text):
+    if _NUMBER.fullmatch(text) and len(text) <= MAX_NUMBER_CHARS:  # 200,000 digits are no count
         return CellValue(Decimal(text), True)
     return CellValue(None, False)
 

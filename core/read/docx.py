@@ -16,6 +16,7 @@ from typing import Any
 
 from core.errors import UserError
 from core.read.cells import Line
+from core.read.limits import check_zip
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -44,11 +45,24 @@ def _row(tr: Any) -> Line:
 def read_docx(path: Path) -> list[Line]:
     import docx  # python-docx is only loaded when a Word file is read
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
 
+    check_zip(path)  # encrypted, foreign compression, damaged, or a zip bomb: refused before parsing
+    damaged = f"文件“{path.name}”不是有效的 Word（.docx）文件，可能已损坏。"
     try:
-        body = docx.Document(str(path)).element.body
+        document = docx.Document(str(path)).element
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):  # e.g. a renamed .doc
-        raise UserError(f"文件“{path.name}”不是有效的 Word（.docx）文件，可能已损坏。") from None
+        raise UserError(damaged) from None
+    except etree.LxmlError:  # malformed XML, entity bombs, nesting or text nodes past libxml2's limits
+        raise UserError(damaged + "（其中的文字内容无法解析。）") from None
+    if document.tag != f"{_W}document":  # Strict Open XML names its elements differently
+        raise UserError(
+            f"文件“{path.name}”是以“Strict Open XML 文档”格式保存的，本软件不能读取。"
+            "请用 Word 打开，另存为“Word 文档（*.docx）”后再导入。"
+        )
+    body = document.body
+    if body is None:
+        raise UserError(f"文件“{path.name}”中没有正文，不是有效的 Word（.docx）文件。")
     lines: list[Line] = []
     for element in body.iterchildren():
         if element.tag == f"{_W}p":

@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from core.errors import UserError
 from core.read.cells import Line
+from core.read.limits import MAX_COLSPAN, MAX_ROWSPAN, span
 
 _CONTAINERS = {"p", "div", "table", "li", "section", "article", "h1", "h2", "h3"}
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "title", "section", "article"}
@@ -70,7 +71,7 @@ def table_lines(table: lxml_html.HtmlElement) -> list[Line]:
             while carried.pop((r, col), False):
                 cells.append("")
                 col += 1
-            rowspan, colspan = (int(td.get(a, "1") or 1) for a in ("rowspan", "colspan"))
+            rowspan, colspan = span(td.get("rowspan"), MAX_ROWSPAN), span(td.get("colspan"), MAX_COLSPAN)
             for dr in range(1, rowspan):
                 for dc in range(colspan):
                     carried[(r + dr, col + dc)] = True

@@ -6,13 +6,19 @@ the page wrapped are rejoined (a paragraph starts indented); page numbers such a
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
+from core.input_files import read_bytes
 from core.narrative import subheading_number
 from core.read.cells import Line, is_page_number
+from core.read.limits import MAX_PAGES, MAX_PUBLISHED_BYTES, check_pdf
+
+log = logging.getLogger(__name__)
 
 _INDENT = 6.0  # points: a line starting this far right of the text block's left edge opens a paragraph
 # The PDF draws no space between 2021 and 年; only a real space character is a space (企业 and 群众)
@@ -49,13 +55,41 @@ def read_pdf(path: Path) -> list[Line]:
     import pdfplumber  # loaded only when a PDF is read
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import PdfminerException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
+    data = read_bytes(path, MAX_PUBLISHED_BYTES)
+    check_pdf(path, data)  # stream bombs, references in a loop
     try:
-        return _read(pdfplumber.open(str(path)), path)
-    except (PDFSyntaxError, PSException, PdfminerException, ValueError, KeyError, TypeError):
+        pdf = pdfplumber.open(io.BytesIO(data))  # in memory: a refusal leaves no file open
+        _count_pages(pdf, path)
+        return _read(pdf, path)
+    except (
+        PDFSyntaxError,
+        PSException,
+        PdfminerException,
+        MalformedPDFException,
+        ValueError,
+        KeyError,
+        TypeError,
+    ):
         # damaged, encrypted or not a PDF at all: pdfminer fails in many ways, at open or on a page
         raise UserError(f"文件“{path.name}”不是有效的 PDF 文件，可能已损坏或加密。") from None
+    except (AttributeError, IndexError, ZeroDivisionError, AssertionError, RecursionError, MemoryError):
+        # a damaged page (a MediaBox that is no box, a missing object): pdfminer trips over its own data
+        log.info("a damaged PDF refused", exc_info=True)
+        raise UserError(f"文件“{path.name}”不是有效的 PDF 文件，其中的页面数据已损坏。") from None
+
+
+def _count_pages(pdf: Any, path: Path) -> None:
+    """Refuse a PDF of more pages than a report can have, counting no further than the bound."""
+    from pdfminer.pdfpage import PDFPage
+
+    for number, _page in enumerate(PDFPage.create_pages(pdf.doc), start=1):
+        if number > MAX_PAGES:
+            pdf.close()
+            raise UserError(
+                f"文件“{path.name}”超过 {MAX_PAGES} 页，不像是年度报告（年度报告一般不到 10 页），没有读取。"
+            )
 
 
 def _read(pdf: Any, path: Path) -> list[Line]:

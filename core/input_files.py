@@ -1,0 +1,64 @@
+"""Files given as input, read safely: a regular file only — a FIFO would hang the reader and a character
+device would read forever (its size is 0, so a size check alone lets it through) — and never more bytes
+than the caller's bound. A leaf module (it loads no reader), for the command line, the exchange reader
+and the published-file readers alike. `same_file` keeps a command from writing over its own input."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from core.errors import UserError, os_reason
+
+_NOT_REGULAR = "“{path}”不是普通文件（可能是管道或设备），不能读取。请选择保存在磁盘上的文件。"
+
+
+def regular_file(path: Path, max_bytes: int | None = None) -> int:
+    """The size of `path`, a regular file of at most `max_bytes`; else a `UserError` saying why.
+
+    A FIFO would hang the reader and a character device would read forever (its size is 0), so only
+    regular files pass; `os.stat` never opens the path, so checking cannot hang either."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UserError(f"找不到文件“{path}”。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UserError(f"“{path}”是一个文件夹，不是文件。")
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(_NOT_REGULAR.format(path=path))
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise UserError(
+            f"文件“{path.name}”太大（{info.st_size / (1024 * 1024):.1f} MB），不像是年度报告，没有读取。"
+        )
+    return info.st_size
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes` (checked again on what is really read)."""
+    regular_file(path, max_bytes)
+    try:  # O_NONBLOCK: a FIFO put in its place since the check cannot hang the open; fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UserError(_NOT_REGULAR.format(path=path))
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
+    if len(data) > max_bytes:  # it grew since it was checked
+        raise UserError(f"文件“{path.name}”太大，不像是年度报告，没有读取。")
+    return data
+
+
+def same_file(output: Path, inputs: list[Path]) -> Path | None:
+    """The input that `output` names (the same file by identity: a hard link, a symlink, another
+    spelling), if any; writing there would destroy what is being read."""
+    for given in inputs:
+        try:
+            if os.path.samefile(output, given):
+                return given
+        except OSError:  # one of them does not exist (yet): not the same file
+            continue
+    return None
