@@ -53,6 +53,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors, warnings = severity_counts(findings)
     if args.json:
         out = {"errors": errors, "warnings": warnings, "findings": [f.as_json() for f in findings]}
+        if previous is not None:  # offices are scored on it, whether TEXT.COPIED fires or not
+            from core.text_rules import repeat_rate
+
+            out["repeat_rate"] = repeat_rate(report, previous)
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         for f in findings:
