@@ -333,3 +333,47 @@ def test_any_narrative_is_read_without_failing(words: list[str]) -> None:
     report.texts["overview"] = "".join(words)
     findings = check(report, report.model_copy(deep=True, update={"year": 2020}))
     assert all(f.severity == "warning" for f in findings if f.rule.startswith("TEXT."))
+
+
+def test_check_json_gives_the_repeat_rate_beside_text_copied() -> None:
+    prev = NARRATIVE / "copy048.prev.json"
+    result = run_main("check", NARRATIVE / "copy048.json", "--previous", prev, "--json")
+    assert result.returncode == 0, result.stderr
+    rate = json.loads(result.stdout)["repeat_rate"]
+    report, previous = read_report(NARRATIVE / "copy048.json"), read_report(prev)
+    repeated, total = copied_share(report, previous)
+    assert rate["sentences"] == total > 0 and rate["repeated"] == len(repeated)
+    assert rate["previous_year"] == previous.year
+    assert rate["text"] == f"与上年报告重复的句子占 {len(repeated) / total:.0%}"
+    assert "repeat_rate" not in json.loads(run_main("check", NARRATIVE / "copy048.json", "--json").stdout)
+    copied = run_main("check", NARRATIVE / "copysyn048.json", "--previous", NARRATIVE / "copysyn048.prev.json")
+    [line] = [ln for ln in copied.stdout.splitlines() if "TEXT.COPIED" in ln]
+    assert "与上年报告重复的句子占 " in line and "%" in line
+
+
+def test_copied_on_two_megabyte_narratives_does_bounded_work(seed: Report) -> None:
+    import time
+
+    from core import text_rules
+
+    # ~1 MB each: distinct sentences (a counter in words, not digits, since digits are masked)
+    def sentence(i: int, year: str) -> str:
+        words = "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in str(i))
+        return f"{year}本机关推进第{words}项政务公开专项工作并完善相关制度。"
+
+    previous = seed.model_copy(deep=True)
+    previous.year = 2020
+    previous.texts = {"overview": "".join(sentence(i, "去年") for i in range(40000)), "problems": "", "other": ""}
+    report = seed.model_copy(deep=True)
+    half = [sentence(i, "去年") if i % 2 else sentence(i, "今年") for i in range(40000)]
+    report.texts = {"overview": "".join(half), "problems": "", "other": ""}
+    assert len(report.texts["overview"].encode()) > 1_000_000
+    started = time.process_time()
+    repeated, total = copied_share(report, previous)
+    assert time.process_time() - started < 30  # was ~45 CPU s; linear now (~1 s here): a generous bound
+    assert total == 40000
+    # every other sentence is last year's word for word; the others differ by two characters
+    # (similar under the 90 threshold) and are found through the index, not a scan
+    assert len(repeated) >= 20000
+    before = text_rules._before(previous.format, tuple(previous.texts.items()))
+    assert before.comparisons <= text_rules._CANDIDATES * total
