@@ -377,3 +377,42 @@ def test_copied_on_two_megabyte_narratives_does_bounded_work(seed: Report) -> No
     assert len(repeated) >= 20000
     before = text_rules._before(previous.format, tuple(previous.texts.items()))
     assert before.comparisons <= text_rules._CANDIDATES * total
+
+
+# The classes agencies phrase numbers in (issue 20): a measure word other than 件, an abbreviated name,
+# a result item in running text. The seed has 23 new requests, 23 done, 0 reviews, 3 suits,
+# 5 「本机关不掌握相关政府信息」, 2 重复申请, 1 其他处理.
+_CLASSES = [
+    ("因政府信息公开发生行政复议{}起。", 0, "review_litigation.review.total"),
+    ("因政府信息公开被提起行政诉讼{}起。", 3, "review_litigation.litigation_direct.total"),
+    ("本年受理公开申请{}件，均按时答复。", 23, "requests.1.total"),
+    ("全年共收到信息公开申请{}件。", 23, "requests.1.total"),
+    ("全年办结申请{}件。", 23, "requests.3.7.total"),
+    ("在办结的申请中，因信息不存在答复{}件。", 5, "requests.3.4.1.total"),
+    ("办结的申请中属于重复申请的{}件。", 2, "requests.3.5.2.total"),
+    ("办结的申请中作其他处理{}件。", 1, "requests.3.6.1.total"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "agrees", "cell"), _CLASSES)
+def test_numbers_phrased_as_agencies_phrase_them(seed: Report, sentence: str, agrees: int, cell: str) -> None:
+    seed.texts["other"] = sentence.format(agrees)
+    assert _text(check(seed)) == []
+    seed.texts["other"] = sentence.format(agrees + 7)
+    [finding] = _text(check(seed), "TEXT.NUMBER")
+    assert cell in finding.cells and str(agrees + 7) in finding.message
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本年受理行政复议申请9件。",  # not about information requests
+        "就重复申请等问题开展专题培训3次。",  # a count of something else
+        "本年受理群众来信来访12起，均已办结。",
+        "处理网上信访举报投诉事项45件。",  # no 申请 in the sentence: not about the table
+        "全年发布公开出版物30件。",
+    ],
+)
+def test_sentences_about_something_else_holding_a_number_are_not_claims(seed: Report, sentence: str) -> None:
+    seed.texts["other"] = sentence
+    assert _text(check(seed)) == []
