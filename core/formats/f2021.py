@@ -57,6 +57,19 @@ _A_BLOCKS: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], 
 )
 
 
+# The 2019 template's section-two columns (国办公开办函〔2019〕60号): only what means the same carries.
+_A_2019_COLUMNS = (
+    ("本年新制作数量", "issued"),
+    ("本年新公开数量", ""),
+    ("对外公开总数量", ""),
+    ("上一年项目数量", ""),
+    ("本年增/减", ""),
+    ("处理决定数量", "decisions"),
+    ("采购项目数量", ""),
+    ("采购总金额", ""),
+)
+
+
 def _table_a() -> Table:
     width = 3  # number columns; a block with one column spans all three
     lines: list[tuple[GridCell, ...]] = []
@@ -83,6 +96,7 @@ def _table_a() -> Table:
         lines=tuple(lines),
         print_column_widths=(0.28, 0.24, 0.24, 0.24),
         print_label_align="center",  # A's short labels are centred, as printed
+        older_columns=_A_2019_COLUMNS,
     )
 
 

@@ -46,6 +46,19 @@ def _text(element: lxml_html.HtmlElement) -> str:
     return "".join(parts).replace("\xa0", " ").strip()
 
 
+_RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
+
+
+def _aligned_right(element: lxml_html.HtmlElement) -> bool:
+    """Right-aligned by the element or a block around it (`align="right"`, `text-align: right`)."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in {"td", "th", "body"}:
+            return False
+        if (node.get("align") or "").lower() == "right" or _RIGHT.search(node.get("style") or ""):
+            return True
+    return False
+
+
 def _table_of(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     """The nearest table around `element`."""
     return next(element.iterancestors("table"), None)
@@ -104,7 +117,8 @@ def read_html(data: bytes | str) -> list[Line]:
                 lines += table_lines(element)
         elif element.tag in _BLOCKS - {"br", "tr"}:
             if not any(c.tag in _CONTAINERS for c in element.iterdescendants()):
-                lines += [Line([t.strip()]) for t in _text(element).split("\n") if t.strip()]
+                right = _aligned_right(element)
+                lines += [Line([t.strip()], right=right) for t in _text(element).split("\n") if t.strip()]
             else:  # a block holding blocks: only its own loose text
                 for t in (element.text, *(c.tail for c in element)):
                     if t and t.strip():
