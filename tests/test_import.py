@@ -8,6 +8,7 @@ numbers are written out as text the way web pages and PDFs print them and read b
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -407,7 +408,120 @@ def test_main_py_import_in_a_fresh_process(tmp_path: Path) -> None:
     assert (printed["doubtful"], printed["unread"]) == ([], [])
     # the introduction before 一、 has no field: it is named in full, not dropped without a word
     [note] = printed["notes"]
-    assert note.startswith("标题之后、第一部分之前的文字") and "本报告依据《中华人民共和国政府信息公开条例》" in note
+    assert (
+        note.startswith("标题之后、第一部分之前的文字")
+        and "本报告依据《中华人民共和国政府信息公开条例》" in note
+    )
     assert json.loads(out.read_text("utf-8")) == _expected("seed.html")
     missing = run_main("import", tmp_path / "无此文件.pdf", "-o", out)
     assert missing.returncode == 2 and "找不到文件" in missing.stderr and "Traceback" not in missing.stderr
+
+
+# ---------------------------------------------------------------- documents as agencies publish them
+
+IMPORTS = FIXTURES / "imports"
+
+
+def _made(name: str, values: str | None = None) -> tuple[Imported, dict[str, Decimal]]:
+    """A document of tests/fixtures/imports read, and the values its tables hold."""
+    stem = values or name.rsplit(".", 1)[0]
+    written = json.loads((IMPORTS / f"{stem}.values.json").read_text("utf-8"))
+    return read_file(IMPORTS / name), {a: Decimal(v) for a, v in written.items()}
+
+
+def _all_read(imported: Imported, values: dict[str, Decimal]) -> None:
+    assert {a: imported.report.values[a] for a in SPEC.cells} == values
+    assert (imported.doubtful, imported.unread) == ([], [])
+
+
+def test_a_portal_page_ends_at_its_right_aligned_signature_not_in_its_furniture() -> None:
+    imported, values = _made("cms-page.html")
+    _all_read(imported, values)
+    report = imported.report
+    assert (report.agency, report.year) == ("某市某局", 2024)
+    assert report.signature.name == "某市某局" and str(report.signature.date) == "2025-01-20"
+    assert report.texts["other"] == "本年度未收取信息处理费。"  # not 560 characters of page furniture
+    [dropped] = [n for n in imported.notes if n.startswith("报告落款之后")]
+    assert "5 段" in dropped and "附件下载" in dropped
+
+
+def test_without_a_signature_the_report_ends_where_the_page_furniture_begins() -> None:
+    imported, values = _made("cms-page-unsigned.html", "cms-page")
+    _all_read(imported, values)
+    assert imported.report.texts["other"] == "本年度未收取信息处理费。"
+    assert imported.report.signature.name is None
+
+
+def test_a_fifth_section_worded_differently_is_still_the_fifth_section() -> None:
+    imported, _ = _made("cms-page.html")
+    assert imported.report.texts["problems"] == (
+        "一是公开内容的解读还不够通俗。\n二是基层工作人员业务能力有待提高，下一步将组织专题培训。"
+    )
+
+
+def test_a_numbered_row_label_is_not_taken_for_a_section_heading() -> None:
+    # 「四、结转下年度继续办理」 is a row of table 三, never section 四 however 四 is worded
+    text = _printed(dict(_distinct()), "\t").replace("四、政府信息公开行政复议、行政诉讼情况", "四、复议诉讼")
+    imported = read_pasted(None, text)
+    assert imported.unread == [] and imported.report.values["requests.4.total"] is not None
+
+
+@pytest.mark.parametrize("name", ["cms-page.html", "appendix.docx"])
+def test_every_character_of_the_report_is_imported_or_named_in_a_note(name: str) -> None:
+    """The report's own text (title to signature, headings and tables aside): each character is in
+    an imported text or quoted by a note."""
+    imported, _ = _made(name)
+    body = json.loads((IMPORTS / name.replace(Path(name).suffix, ".body.json")).read_text("utf-8"))
+    source = sum(len("".join(p.split())) for paragraphs in body.values() for p in paragraphs)
+    kept = sum(len("".join(t.split())) for t in imported.report.texts.values())
+    named = sum(
+        len("".join(quote.split()))
+        for note in imported.notes
+        if "未导入" in note and not note.startswith("报告落款之后")  # what follows the report is no body
+        for quote in re.findall(r"「(.*?)」。", note)
+    )
+    assert source > 100 and kept + named == source
+
+
+def test_an_empty_cell_between_label_and_numbers_is_no_number() -> None:
+    imported, values = _made("empty-label.pdf")
+    _all_read(imported, values)
+    assert any("（六）其他处理" in note and "旧版" in note for note in imported.notes)
+    assert imported.report.signature.name == "某市某局"
+
+
+def test_the_2019_section_two_table_is_read_by_its_header_never_by_position() -> None:
+    imported, values = _made("old-2019.html")
+    got = imported.report.values
+    assert imported.report.year == 2020
+    a = "active_disclosure"
+    carried = [f"{a}.{r}.issued" for r in ("regulations", "normative_documents")]
+    carried += [f"{a}.{r}.decisions" for r in ("licensing", "penalty", "coercion")]
+    assert {c: got[c] for c in carried} == {c: values[c] for c in carried}  # 新制作 = 制发, 处理决定数量
+    not_carried = [
+        f"{a}.{r}.{c}" for r in ("regulations", "normative_documents") for c in ("repealed", "in_force")
+    ]
+    assert imported.unread == [*not_carried, f"{a}.fees.amount"]
+    assert all(got[c] is None for c in imported.unread)  # 对外公开总数量 61 is never 现行有效
+    notes = "\n".join(imported.notes)
+    for row in ("规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费"):
+        assert f"「{row}」一行是旧版（2019 年）格式的表格" in notes
+    assert "「对外公开总数量」61" in notes and "其他对外管理服务事项" in notes
+    others = [c for c in SPEC.cells if not c.startswith(a)]
+    assert {c: got[c] for c in others} == {c: values[c] for c in others}
+
+
+def test_a_two_line_title_and_tables_at_the_end_as_appendices() -> None:
+    imported, values = _made("appendix.docx")
+    _all_read(imported, values)
+    report = imported.report
+    assert (report.agency, report.year) == ("某市某局", 2024)
+    assert report.texts["other"] == "本年度未收取信息处理费。" and report.signature.name == "某市某局"
+    assert "附表" not in report.texts["overview"] + report.texts["problems"]
+    assert [n for n in imported.notes if "附表" in n] == []
+
+
+def test_a_run_of_digits_with_one_way_to_cut_it_is_read() -> None:
+    imported, values = _made("fused.txt")
+    _all_read(imported, values)
+    assert all(values[a] == 0 for a in SPEC.cells if a.startswith(("review_litigation", "requests.2.")))

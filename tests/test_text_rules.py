@@ -346,7 +346,9 @@ def test_check_json_gives_the_repeat_rate_beside_text_copied() -> None:
     assert rate["previous_year"] == previous.year
     assert rate["text"] == f"与上年报告重复的句子占 {len(repeated) / total:.0%}"
     assert "repeat_rate" not in json.loads(run_main("check", NARRATIVE / "copy048.json", "--json").stdout)
-    copied = run_main("check", NARRATIVE / "copysyn048.json", "--previous", NARRATIVE / "copysyn048.prev.json")
+    copied = run_main(
+        "check", NARRATIVE / "copysyn048.json", "--previous", NARRATIVE / "copysyn048.prev.json"
+    )
     [line] = [ln for ln in copied.stdout.splitlines() if "TEXT.COPIED" in ln]
     assert "与上年报告重复的句子占 " in line and "%" in line
 
@@ -363,7 +365,11 @@ def test_copied_on_two_megabyte_narratives_does_bounded_work(seed: Report) -> No
 
     previous = seed.model_copy(deep=True)
     previous.year = 2020
-    previous.texts = {"overview": "".join(sentence(i, "去年") for i in range(40000)), "problems": "", "other": ""}
+    previous.texts = {
+        "overview": "".join(sentence(i, "去年") for i in range(40000)),
+        "problems": "",
+        "other": "",
+    }
     report = seed.model_copy(deep=True)
     half = [sentence(i, "去年") if i % 2 else sentence(i, "今年") for i in range(40000)]
     report.texts = {"overview": "".join(half), "problems": "", "other": ""}

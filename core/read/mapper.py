@@ -45,6 +45,8 @@ _FURNITURE = re.compile(
     r"公网安备|抄送[:：]"
 )
 _DATE_IN_TEXT = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?=\s|$)")
+# 「第二十条第（一）项」 heads a block of table 二 (2019: 第十条…)
+_ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十]+条第[（(][一二三四五六七八九十]+[)）]项\s*$")
 _QUOTE = 60  # characters of a dropped passage quoted in a note beyond what it must name in full
 
 
@@ -332,7 +334,9 @@ class _Mapper:
                 if layout is not None:
                     older[best] = layout
             elif re.search(r"\d", "".join(values)):
-                self.notes.append(f"{table.part}「{label}」一行（{' '.join(values)}）不在表格格式中，未导入。")
+                self.notes.append(
+                    f"{table.part}「{label}」一行（{' '.join(values)}）不在表格格式中，未导入。"
+                )
         for i, t in enumerate(templates):
             row = found.get(i)
             if row is None:
@@ -351,7 +355,7 @@ class _Mapper:
         if len(cells) != len(layout):
             self._unread(
                 template.addresses,
-                f"「{name}」一行是旧版格式的表格，读到 {len(cells)} 个数，旧表头有 {len(layout)} 栏，无法对应。",
+                f"「{name}」一行是旧版格式的表格，读到 {len(cells)} 个数，旧表头有 {len(layout)} 栏。",
             )
             return
         by_column = {key: cell for (_, key), cell in zip(layout, cells, strict=True) if key}
@@ -626,7 +630,9 @@ class _Mapper:
         first = min(self.sections.values(), default=0)
         for line in self.lines[self.title_at + 1 : first] if self.title_at >= 0 else ():
             if line.text.strip():
-                self.notes.append(f"标题之后、第一部分之前的文字没有对应的栏目，未导入：「{line.text.strip()}」。")
+                self.notes.append(
+                    f"标题之后、第一部分之前的文字没有对应的栏目，未导入：「{line.text.strip()}」。"
+                )
         for section in self.spec.sections:
             if not section.table_key or section.number not in self.sections:
                 continue
@@ -639,7 +645,7 @@ class _Mapper:
             start, end = self.region(section)
             for line in self.lines[start + 1 : end]:
                 label = _split(line)[0]
-                if not label or _split(line)[1] or _APPENDIX.match(compact(label)):
+                if not label or _split(line)[1] or _APPENDIX.match(compact(label)) or _ARTICLE.match(label):
                     continue
                 if all(compact(word) in joined for word in " ".join(line.cells).split()):
                     continue  # the table's header words, wrapped or spread over lines
@@ -665,7 +671,9 @@ class _Mapper:
                 if found and "报告" in candidate and "政府信息公开" in candidate and len(candidate) <= 80:
                     # 「XX局2021年…」, or 「2021年XX局政府信息公开…」, or the agency on the line above
                     after = re.match(r"\s*年?度?\s*(.+?)政府信息公开", candidate[found.end() :])
-                    agency = candidate[: found.start(2)].strip() or (after.group(1) if after else "") or before
+                    agency = (
+                        candidate[: found.start(2)].strip() or (after.group(1) if after else "") or before
+                    )
                     year = int(found.group(2).translate(_YEAR_DIGITS))  # 二〇二一 as well as 2021
                     titles.append((re.sub(r"\s+", "", agency), year, last))
                     break
