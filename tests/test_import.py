@@ -22,6 +22,7 @@ from core.exchange import to_dict
 from core.formats import get_format
 from core.read import read_file, read_pasted
 from core.read.mapper import Imported, _templates
+from core.report import Report
 from tests.conftest import FIXTURES
 
 PUBLISHED = FIXTURES / "published"
@@ -525,3 +526,23 @@ def test_a_run_of_digits_with_one_way_to_cut_it_is_read() -> None:
     imported, values = _made("fused.txt")
     _all_read(imported, values)
     assert all(values[a] == 0 for a in SPEC.cells if a.startswith(("review_litigation", "requests.2.")))
+
+
+def test_digits_run_together_are_settled_by_continuity_with_last_years_report(seed: Report) -> None:
+    from core.read.mapper import map_lines
+    from core.read.text import read_text
+
+    values: dict[str, object] = dict(_distinct())
+    row = "active_disclosure.normative_documents"
+    values.update({f"{row}.issued": 5, f"{row}.repealed": 0, f"{row}.in_force": 66})
+    text = _printed(values, "\t").replace("行政规范性文件\t5\t0\t66", "行政规范性文件5066")
+    cells = [f"{row}.{c}" for c in ("issued", "repealed", "in_force")]
+    alone = map_lines(read_text(text))  # 5,0,66 or 50,6,6: nothing in this year's tables decides
+    assert alone.unread == cells
+    last_year = seed.model_copy(deep=True)
+    last_year.values[f"{row}.in_force"] = Decimal(61)  # 61 + 5 − 0 = 66; 61 + 50 − 6 ≠ 6
+    settled = map_lines(read_text(text), previous=last_year)
+    assert [settled.report.values[a] for a in cells] == [5, 0, 66]
+    assert (settled.doubtful, settled.unread) == ([], [])
+    last_year.values[f"{row}.in_force"] = Decimal(40)  # continues neither cut (a reorganisation?)
+    assert map_lines(read_text(text), previous=last_year).unread == cells

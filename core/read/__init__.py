@@ -12,6 +12,7 @@ from core.errors import UserError, os_reason
 from core.file_kinds import PUBLISHED
 from core.read.cells import Line
 from core.read.mapper import Imported, map_lines
+from core.report import Report
 
 MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = PUBLISHED
@@ -53,8 +54,9 @@ def read_lines(path: Path) -> list[Line]:
     return read_text(decode_html(data) if data[:3] != b"\xef\xbb\xbf" else data[3:].decode("utf-8"))
 
 
-def read_file(path: Path | str) -> Imported:
-    return map_lines(read_lines(Path(path)))
+def read_file(path: Path | str, previous: Report | None = None) -> Imported:
+    """A published report read; `previous`: last year's report, which settles digits run together."""
+    return map_lines(read_lines(Path(path)), previous=previous)
 
 
 def read_pasted(html: str | None, text: str | None) -> Imported:

@@ -241,8 +241,10 @@ def _find_sections(lines: list[Line], spec: ReportFormat) -> tuple[dict[str, int
 
 
 class _Mapper:
-    def __init__(self, lines: list[Line], spec: ReportFormat) -> None:
+    def __init__(self, lines: list[Line], spec: ReportFormat, previous: Report | None = None) -> None:
         self.spec = spec
+        # last year's cells as given, for the year checks that settle digits run together
+        self.previous = {a: v for a, v in previous.values.items() if v is not None} if previous else {}
         anchors = _anchors(spec)
         self.lines: list[Line] = []
         for line in lines:
@@ -472,9 +474,10 @@ class _Mapper:
         ]
 
     def _solutions(
-        self, pending: list[tuple[_Reading, list[tuple[int, ...]], bool]]
+        self, pending: list[tuple[_Reading, list[tuple[int, ...]], bool]], years: bool
     ) -> list[tuple[int, ...]]:
-        """Every choice of cuts (option indexes) satisfying all checks they touch; [] when too many to try."""
+        """Every choice of cuts (option indexes) satisfying all checks they touch — with `years`, also
+        continuity with last year's report (现行有效, 结转); [] when too many to try."""
         owner = {a: k for k, (r, _, _) in enumerate(pending) for a in r.addresses}
         broken = {id(c) for r, _, ok in pending if not ok for c in self._row_checks(r.addresses)}
         unread = {a for a, s in self.status.items() if s == "unread" and a not in owner}
@@ -486,6 +489,13 @@ class _Mapper:
             if touched and id(c) not in broken and unread.isdisjoint(terms):
                 ready[max(touched)].append(([t.address for t in c.left], [t.address for t in c.right]))
         known: dict[str, Decimal | int] = {a: v or 0 for a, v in self.values.items() if a not in owner}
+        for y in self.spec.year_checks if years else ():  # continuity with last year's report
+            last_year = self.previous.get(y.previous)
+            terms = [y.cell, *y.plus, *y.minus]
+            touched = [owner[a] for a in terms if a in owner]
+            if touched and last_year is not None and unread.isdisjoint(terms):
+                known[f"上年:{y.previous}"] = last_year
+                ready[max(touched)].append(([y.cell, *y.minus], [f"上年:{y.previous}", *y.plus]))
         solutions: list[tuple[int, ...]] = []
         picks: list[int] = []
         budget = [_MAX_COMBINATIONS]
@@ -523,7 +533,9 @@ class _Mapper:
             for a in reading.addresses:
                 self.values[a] = None
         if pending:
-            solutions = self._solutions(pending)
+            # a report need not continue last year's (a reorganisation): then the year alone decides nothing
+            solutions = self._solutions(pending, years=True) if self.previous else []
+            solutions = solutions or self._solutions(pending, years=False)
             combos = [tuple(pending[k][1][i] for k, i in enumerate(s)) for s in solutions]
             for k, (reading, options, _) in enumerate(pending):
                 picks = {combo[k] for combo in combos}
@@ -725,10 +737,11 @@ def _signature(paragraphs: list[str], right: int | None = None) -> tuple[list[st
     return paragraphs, Signature(name=name, date=date)
 
 
-def map_lines(lines: list[Line], format_id: str = "2021") -> Imported:
-    """The report a reader's lines make, with the cells it is not sure of."""
+def map_lines(lines: list[Line], format_id: str = "2021", previous: Report | None = None) -> Imported:
+    """The report a reader's lines make, with the cells it is not sure of; `previous` (last year's report
+    of the agency, when there is one) settles digits run together that continue its figures."""
     spec = get_format(format_id)
-    mapper = _Mapper(lines, spec)
+    mapper = _Mapper(lines, spec, previous)
     tables = [s for s in spec.sections if s.table_key]
     if not any(s.number in mapper.sections for s in tables):
         raise UserError("文件中没有找到政府信息公开工作年度报告的表格（如“二、主动公开政府信息情况”）。")
