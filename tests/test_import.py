@@ -546,3 +546,12 @@ def test_digits_run_together_are_settled_by_continuity_with_last_years_report(se
     assert (settled.doubtful, settled.unread) == ([], [])
     last_year.values[f"{row}.in_force"] = Decimal(40)  # continues neither cut (a reorganisation?)
     assert map_lines(read_text(text), previous=last_year).unread == cells
+
+
+def test_a_sentence_naming_a_site_word_is_not_page_furniture() -> None:
+    values: dict[str, object] = dict(_distinct())
+    other = "本机关作为门户网站的主办单位，已完成网站改版。"
+    text = _printed(values, "\t").replace("这是第六部分的正文。", f"这是第六部分的正文。\n{other}")
+    imported = read_pasted(None, text)
+    assert imported.report.texts["other"] == f"这是第六部分的正文。\n{other}"
+    assert imported.report.signature.name == "测试县人民政府办公室"

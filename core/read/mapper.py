@@ -44,6 +44,7 @@ _FURNITURE = re.compile(
     r"技术支持|联系我们|网站地图|打印本页|关闭窗口|【打印】|【关闭】|分享到|相关链接|上一篇|下一篇|浏览次数|"
     r"公网安备|抄送[:：]"
 )
+_FURNITURE_AT = 10  # a furniture line opens with its label (「版权所有：」); a sentence may name one later
 _DATE_IN_TEXT = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?=\s|$)")
 # 「第二十条第（一）项」 heads a block of table 二 (2019: 第十条…)
 _ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十]+条第[（(][一二三四五六七八九十]+[)）]项\s*$")
@@ -608,7 +609,7 @@ class _Mapper:
         lines = [self._cut_after_date(line) for line in lines]
         for k, line in enumerate(lines):
             text = re.sub(r"\s+", "", line.cells[0])
-            if _FURNITURE.search(text) and len(text) <= _QUOTE:
+            if _FURNITURE.search(text[:_FURNITURE_AT]) and len(text) <= _QUOTE:
                 end = k
                 break
             if (_DATE.search(text) and len(text) <= 40) or _UNDATED.match(text):
