@@ -555,3 +555,12 @@ def test_a_sentence_naming_a_site_word_is_not_page_furniture() -> None:
     imported = read_pasted(None, text)
     assert imported.report.texts["other"] == f"这是第六部分的正文。\n{other}"
     assert imported.report.signature.name == "测试县人民政府办公室"
+
+
+def test_a_small_table_inside_a_narrative_keeps_its_words() -> None:
+    text = _printed(dict(_distinct()), "\t").replace(
+        "这是第一部分的正文。", "这是第一部分的正文。\n公开平台\t更新条数\n门户网站\t1136"
+    )
+    imported = read_pasted(None, text)
+    assert imported.report.texts["overview"] == "这是第一部分的正文。\n公开平台 更新条数\n门户网站 1136"
+    assert (imported.doubtful, imported.unread) == ([], [])

@@ -591,7 +591,12 @@ class _Mapper:
             if not section.text_key or section.number not in self.sections:
                 continue
             start, end = self.region(section)
-            lines = [ln for ln in self.lines[start + 1 : end] if len(ln.cells) == 1]
+            # a small table inside a narrative keeps its words: its row as one line, cells apart
+            lines = [
+                ln if len(ln.cells) == 1 else Line([" ".join(c.strip() for c in ln.cells if c.strip())])
+                for ln in self.lines[start + 1 : end]
+                if ln.text.strip()
+            ]
             if section is last:
                 lines = self._report_end(lines)
                 tail = next((k for k, ln in enumerate(reversed(lines)) if not ln.right), len(lines))
@@ -751,8 +756,8 @@ def map_lines(lines: list[Line], format_id: str = "2021", previous: Report | Non
         assert section.table_key is not None
         mapper.read_table(section, spec.table(section.table_key))
     mapper.place()
-    texts, signature = mapper.texts()
     mapper.leftovers()
+    texts, signature = mapper.texts()
     report = Report(
         format=spec.id, agency=agency, year=year, texts=texts, values=mapper.values, signature=signature
     )
