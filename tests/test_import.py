@@ -564,3 +564,19 @@ def test_a_small_table_inside_a_narrative_keeps_its_words() -> None:
     imported = read_pasted(None, text)
     assert imported.report.texts["overview"] == "这是第一部分的正文。\n公开平台 更新条数\n门户网站 1136"
     assert (imported.doubtful, imported.unread) == ([], [])
+
+
+def test_cli_import_takes_last_years_report_to_settle_digits(tmp_path: Path, seed: Report) -> None:
+    from core.exchange import write_report
+
+    values: dict[str, object] = dict(_distinct())
+    row = "active_disclosure.normative_documents"
+    values.update({f"{row}.issued": 5, f"{row}.repealed": 0, f"{row}.in_force": 66})
+    page = tmp_path / "年报.txt"
+    page.write_text(_printed(values, "\t").replace("行政规范性文件\t5\t0\t66", "行政规范性文件5066"), "utf-8")
+    seed.values[f"{row}.in_force"] = Decimal(61)
+    write_report(seed, tmp_path / "上年.json")
+    out = tmp_path / "out.json"
+    assert cli.run(["import", str(page), "-o", str(out)]) == cli.EXIT_FINDINGS
+    assert cli.run(["import", str(page), "-o", str(out), "--previous", str(tmp_path / "上年.json")]) == 0
+    assert json.loads(out.read_text("utf-8"))["active_disclosure"]["normative_documents"]["in_force"] == 66
