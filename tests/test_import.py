@@ -580,3 +580,21 @@ def test_cli_import_takes_last_years_report_to_settle_digits(tmp_path: Path, see
     assert cli.run(["import", str(page), "-o", str(out)]) == cli.EXIT_FINDINGS
     assert cli.run(["import", str(page), "-o", str(out), "--previous", str(tmp_path / "上年.json")]) == 0
     assert json.loads(out.read_text("utf-8"))["active_disclosure"]["normative_documents"]["in_force"] == 66
+
+
+def test_a_signature_right_aligned_by_a_style_class_and_dated_in_chinese_numerals(tmp_path: Path) -> None:
+    page = (IMPORTS / "cms-page.html").read_text("utf-8")
+    page = page.replace("<head>", "<head><style>.sign { margin: 0; text-align: right }</style>")
+    page = page.replace(
+        "<p style='text-align: right;'>某市某局</p>", "<p class='title sign'>某市某局（盖章）</p>"
+    )
+    page = page.replace(
+        "<div align='right'><p>2025年1月20日</p></div>", "<p class='sign'>二〇二五年一月二十日</p>"
+    )
+    page = page.replace("<div>附件下载", "<div>【字体：大 中 小】</div><div>附件下载")
+    path = tmp_path / "page.html"
+    path.write_text(page, "utf-8")
+    imported = read_file(path)
+    signature = imported.report.signature
+    assert (signature.name, str(signature.date)) == ("某市某局（盖章）", "2025-01-20")
+    assert imported.report.texts["other"] == "本年度未收取信息处理费。"

@@ -35,6 +35,9 @@ _DATE = re.compile(r"(?:^|\D)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$"
 _UNDATED = re.compile(r"^[_＿]*年[_＿]*月[_＿]*日$")  # 「年 月 日」 left blank to be written by hand
 _TITLE = re.compile(r"^(.*?)(\d{4}|[〇零○一二三四五六七八九]{4})\s*年")
 _YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+_CHINESE_DATE = re.compile(
+    r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 _APPENDIX = re.compile(r"^(?:附表|附件)\s*[0-9一二三四五六七八九十]*\s*[：:、.．]?\s*")
 _HEADING_LONGEST = 40  # characters: a numbered line longer than this is a sentence, not a heading
 # What a web page prints around a report (after it: downloads, QR code, links, site marks); a short
@@ -42,7 +45,7 @@ _HEADING_LONGEST = 40  # characters: a numbered line longer than this is a sente
 _FURNITURE = re.compile(
     r"附件下载|相关附件|扫一扫|手机(?:打开|浏览|查看)|网站标识码|ICP|备案号|版权所有|主办单位|承办单位|"
     r"技术支持|联系我们|网站地图|打印本页|关闭窗口|【打印】|【关闭】|分享到|相关链接|上一篇|下一篇|浏览次数|"
-    r"公网安备|抄送[:：]"
+    r"公网安备|抄送[:：]|责任编辑|【字体|字号[:：]"
 )
 _FURNITURE_AT = 10  # a furniture line opens with its label (「版权所有：」); a sentence may name one later
 _DATE_IN_TEXT = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?=\s|$)")
@@ -613,7 +616,7 @@ class _Mapper:
         end = len(lines)
         lines = [self._cut_after_date(line) for line in lines]
         for k, line in enumerate(lines):
-            text = re.sub(r"\s+", "", line.cells[0])
+            text = _arabic_date(re.sub(r"\s+", "", line.cells[0]))
             if _FURNITURE.search(text[:_FURNITURE_AT]) and len(text) <= _QUOTE:
                 end = k
                 break
@@ -710,6 +713,19 @@ class _Mapper:
         )
 
 
+def _arabic_date(text: str) -> str:
+    """A date in Chinese numerals (二〇二二年一月十五日, as official documents print it) in digits."""
+
+    def small(numeral: str) -> int:  # 一 … 三十一
+        tens, _, ones = numeral.rpartition("十")
+        digit = "〇一二三四五六七八九".find
+        return (digit(tens) if tens else 1 if "十" in numeral else 0) * 10 + (digit(ones) if ones else 0)
+
+    return _CHINESE_DATE.sub(
+        lambda m: f"{m.group(1).translate(_YEAR_DIGITS)}年{small(m.group(2))}月{small(m.group(3))}日", text
+    )
+
+
 def _signature(paragraphs: list[str], right: int | None = None) -> tuple[list[str], Signature]:
     """Trailing 署名 and 成文日期 lines become the signature, not text; lines from `right` on are aligned
     right as a signature is, and are its name whatever their length or punctuation."""
@@ -723,7 +739,7 @@ def _signature(paragraphs: list[str], right: int | None = None) -> tuple[list[st
         paragraphs = paragraphs[:-1] + last.split()
         right = len(paragraphs) if right == before else right
     while paragraphs:
-        last = re.sub(r"\s+", "", paragraphs[-1])
+        last = _arabic_date(re.sub(r"\s+", "", paragraphs[-1]))
         found = _DATE.match(last)
         if found and not dated:
             try:
