@@ -383,6 +383,12 @@ def test_copied_on_two_megabyte_narratives_does_bounded_work(seed: Report) -> No
     assert len(repeated) >= 20000
     before = text_rules._before(previous.format, tuple(previous.texts.items()))
     assert before.comparisons <= text_rules._CANDIDATES * total
+    # one "sentence" of a megabyte (no 。 at all): compared by its first characters, not in full
+    previous.texts["overview"] = "甲乙丙丁" * 250_000
+    report.texts["overview"] = "甲乙丙丁" * 250_000 + "戊"
+    started = time.process_time()
+    assert [len(r) if isinstance(r, list) else r for r in copied_share(report, previous)] == [1, 1]
+    assert time.process_time() - started < 10
 
 
 # The classes agencies phrase numbers in (issue 20): a measure word other than 件, an abbreviated name,
