@@ -598,3 +598,11 @@ def test_a_signature_right_aligned_by_a_style_class_and_dated_in_chinese_numeral
     signature = imported.report.signature
     assert (signature.name, str(signature.date)) == ("某市某局（盖章）", "2025-01-20")
     assert imported.report.texts["other"] == "本年度未收取信息处理费。"
+
+
+def test_a_list_of_attachments_naming_a_table_printed_in_the_body_moves_nothing() -> None:
+    values = _distinct(17)
+    text = _printed(dict(values), "\t") + "\n附件：2.收到和处理政府信息公开申请情况统计表"
+    imported = read_pasted(None, text)
+    assert (imported.doubtful, imported.unread) == ([], [])
+    assert {a: imported.report.values[a] for a in SPEC.cells} == {a: Decimal(v) for a, v in values.items()}

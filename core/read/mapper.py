@@ -228,7 +228,15 @@ def _find_sections(lines: list[Line], spec: ReportFormat) -> tuple[dict[str, int
                 found[section.number] = i
                 break
     headings = set(found.values())
+
+    def printed_in_body(number: str) -> bool:  # the table is under its heading: an 附表 line only names it
+        start = found[number]
+        end = min((h for h in headings if h > start), default=len(lines))
+        return sum(1 for line in lines[start + 1 : end] if re.search(r"\d", line.text)) >= 2
+
     for section in spec.sections:
+        if section.number in found and printed_in_body(section.number):
+            continue
         for i, head in enumerate(heads):
             appendix = _APPENDIX.match(head)
             if (
