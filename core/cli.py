@@ -56,6 +56,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     errors, warnings = severity_counts(findings)
     if args.json:
         out = {"errors": errors, "warnings": warnings, "findings": [f.as_json() for f in findings]}
+        if previous is not None:  # offices are scored on it, whether TEXT.COPIED fires or not
+            from core.text_rules import repeat_rate
+
+            out["repeat_rate"] = repeat_rate(report, previous)
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         for f in findings:
@@ -110,7 +114,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from core.read import read_file  # only import loads the readers
 
-    imported = read_file(args.file)
+    previous = read_report(args.previous) if args.previous else None  # settles digits run together
+    imported = read_file(args.file, previous=previous)
     write_report(imported.report, args.output)
     if args.json:
         print(json.dumps(imported.as_json(), ensure_ascii=False, indent=1))
@@ -392,6 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json", help="输出的报告文件")
     p.add_argument("--json", action="store_true", help="以 JSON 列出没有把握和没有读到的格")
+    p.add_argument(
+        "--previous", type=Path, metavar="LAST_YEAR.json", help="上一年度的报告，用于拆分连在一起的数字"
+    )
     p.set_defaults(run=cmd_import)
     _add_desk_commands(commands)
     _add_db_commands(commands)

@@ -77,6 +77,9 @@ class Table(_Frozen):
     header_lines: int  # leading layout lines that repeat when the table breaks across pages
     lines: tuple[tuple[GridCell, ...], ...]
     corner_note: str = ""
+    # An older template's column headers for this table (2019: 本年新制作数量 …), each with the column
+    # of this table that means the same ("" when none does): an import reads an old table by them.
+    older_columns: tuple[tuple[str, str], ...] = ()
     # Print hints, so each format year brings its own: grid column widths as fractions of the text
     # block (None: equal columns), and how row labels sit in their cells.
     print_column_widths: tuple[float, ...] | None = None

@@ -295,11 +295,54 @@ def _countable(format_id: str, texts: Mapping[str, str]) -> list[tuple[Sentence,
     return out
 
 
+_SHINGLE = 4  # characters per shingle of the sentence index
+_COMMON = 64  # a shingle in more of last year's sentences than this says nothing about which one
+_CANDIDATES = 4  # of last year's sentences sharing the most shingles, this many are compared in full
+MAX_COMPARED = 5000  # sentences per year compared at all: a report has ~100; beyond, only exact repeats
+_LONGEST = 500  # characters of a sentence compared in full (a text without any 。 is one "sentence")
+
+
+class _Before:
+    """Last year's countable sentences, masked, indexed by hash and by shingles, so that each sentence
+    of this year is compared with a few candidates: the work grows with the texts, not their product."""
+
+    def __init__(self, masked: list[str]) -> None:
+        self.exact = frozenset(masked)
+        self.sentences = [text[:_LONGEST] for text in masked[:MAX_COMPARED]]
+        self.index: dict[str, list[int]] = {}
+        for i, text in enumerate(self.sentences):
+            for shingle in {text[k : k + _SHINGLE] for k in range(max(1, len(text) - _SHINGLE + 1))}:
+                posting = self.index.setdefault(shingle, [])
+                if len(posting) <= _COMMON:
+                    posting.append(i)
+        self.comparisons = 0  # full comparisons made (what the bound limits)
+
+    def repeats(self, masked: str, position: int) -> bool:
+        if masked in self.exact:
+            return True
+        if position >= MAX_COMPARED:
+            return False
+        masked = masked[:_LONGEST]
+        hits: dict[int, int] = {}
+        for k in range(max(1, len(masked) - _SHINGLE + 1)):
+            posting = self.index.get(masked[k : k + _SHINGLE], ())
+            if len(posting) <= _COMMON:
+                for i in posting:
+                    hits[i] = hits.get(i, 0) + 1
+        from rapidfuzz import fuzz  # only with last year's report: `check` alone does not load it
+
+        best = sorted(hits, key=hits.__getitem__, reverse=True)[:_CANDIDATES]
+        for i in best:
+            self.comparisons += 1
+            if fuzz.ratio(masked, self.sentences[i], score_cutoff=COPIED_SIMILARITY):
+                return True
+        return False
+
+
 @lru_cache(maxsize=4)
-def _before(format_id: str, texts: tuple[tuple[str, str], ...]) -> tuple[list[str], frozenset[str]]:
-    """Last year's countable sentences, masked (kept: last year's report does not change while typing)."""
-    before = [m for _, m in _countable(format_id, dict(texts))]
-    return before, frozenset(before)
+def _before(format_id: str, texts: tuple[tuple[str, str], ...]) -> _Before:
+    """Last year's sentences, indexed (kept: last year's report does not change while typing)."""
+    return _Before([m for _, m in _countable(format_id, dict(texts))])
 
 
 def copied_sentences(report: Report, previous: Report) -> list[Sentence]:
@@ -316,15 +359,9 @@ def _copied(
     before_format: str,
     before_texts: tuple[tuple[str, str], ...],
 ) -> tuple[Sentence, ...]:
-    from rapidfuzz import fuzz, process  # only with last year's report: `check` alone does not load it
-
-    before, exact = _before(before_format, before_texts)
-    return tuple(
-        s
-        for s, masked in _countable_cached(format_id, texts)
-        if masked in exact
-        or (before and process.extractOne(masked, before, scorer=fuzz.ratio, score_cutoff=COPIED_SIMILARITY))
-    )
+    before = _before(before_format, before_texts)
+    countable = _countable_cached(format_id, texts)
+    return tuple(s for k, (s, masked) in enumerate(countable) if before.repeats(masked, k))
 
 
 def copied_share(report: Report, previous: Report) -> tuple[list[Sentence], int]:
@@ -332,6 +369,24 @@ def copied_share(report: Report, previous: Report) -> tuple[list[Sentence], int]
     return copied_sentences(report, previous), len(
         _countable_cached(report.format, tuple(report.texts.items()))
     )
+
+
+def repeat_rate(report: Report, previous: Report) -> dict[str, object]:
+    """The share of this year's sentences repeated from last year's (offices are scored on it), as
+    `check --json` gives it and TEXT.COPIED says it."""
+    repeated, total = copied_share(report, previous)
+    share = len(repeated) / total if total else 0.0
+    return {
+        "previous_year": previous.year,
+        "sentences": total,
+        "repeated": len(repeated),
+        "share": round(share, 4),
+        "text": repeat_words(share),
+    }
+
+
+def repeat_words(share: float) -> str:
+    return f"与上年报告重复的句子占 {share:.0%}"
 
 
 def text_copied(report: Report, previous: Report) -> list[Finding]:
@@ -345,7 +400,7 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
             report.spec,
             "TEXT.COPIED",
             keys,
-            f"本年度叙述的 {total} 句中有 {len(repeated)} 句（{len(repeated) / total:.0%}）与 "
+            f"{repeat_words(len(repeated) / total)}：本年度叙述的 {total} 句中有 {len(repeated)} 句与 "
             f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"
             "请按本年度的实际情况改写（重复的句子已在文字中标出）",
             topic=f"上年={previous.year}",

@@ -333,3 +333,98 @@ def test_any_narrative_is_read_without_failing(words: list[str]) -> None:
     report.texts["overview"] = "".join(words)
     findings = check(report, report.model_copy(deep=True, update={"year": 2020}))
     assert all(f.severity == "warning" for f in findings if f.rule.startswith("TEXT."))
+
+
+def test_check_json_gives_the_repeat_rate_beside_text_copied() -> None:
+    prev = NARRATIVE / "copy048.prev.json"
+    result = run_main("check", NARRATIVE / "copy048.json", "--previous", prev, "--json")
+    assert result.returncode == 0, result.stderr
+    rate = json.loads(result.stdout)["repeat_rate"]
+    report, previous = read_report(NARRATIVE / "copy048.json"), read_report(prev)
+    repeated, total = copied_share(report, previous)
+    assert rate["sentences"] == total > 0 and rate["repeated"] == len(repeated)
+    assert rate["previous_year"] == previous.year
+    assert rate["text"] == f"与上年报告重复的句子占 {len(repeated) / total:.0%}"
+    assert "repeat_rate" not in json.loads(run_main("check", NARRATIVE / "copy048.json", "--json").stdout)
+    copied = run_main(
+        "check", NARRATIVE / "copysyn048.json", "--previous", NARRATIVE / "copysyn048.prev.json"
+    )
+    [line] = [ln for ln in copied.stdout.splitlines() if "TEXT.COPIED" in ln]
+    assert "与上年报告重复的句子占 " in line and "%" in line
+
+
+def test_copied_on_two_megabyte_narratives_does_bounded_work(seed: Report) -> None:
+    import time
+
+    from core import text_rules
+
+    # ~1 MB each: distinct sentences (a counter in words, not digits, since digits are masked)
+    def sentence(i: int, year: str) -> str:
+        words = "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in str(i))
+        return f"{year}本机关推进第{words}项政务公开专项工作并完善相关制度。"
+
+    previous = seed.model_copy(deep=True)
+    previous.year = 2020
+    previous.texts = {
+        "overview": "".join(sentence(i, "去年") for i in range(40000)),
+        "problems": "",
+        "other": "",
+    }
+    report = seed.model_copy(deep=True)
+    half = [sentence(i, "去年") if i % 2 else sentence(i, "今年") for i in range(40000)]
+    report.texts = {"overview": "".join(half), "problems": "", "other": ""}
+    assert len(report.texts["overview"].encode()) > 1_000_000
+    started = time.process_time()
+    repeated, total = copied_share(report, previous)
+    assert time.process_time() - started < 30  # was ~45 CPU s; linear now (~1 s here): a generous bound
+    assert total == 40000
+    # every other sentence is last year's word for word; the others differ by two characters
+    # (similar under the 90 threshold) and are found through the index, not a scan
+    assert len(repeated) >= 20000
+    before = text_rules._before(previous.format, tuple(previous.texts.items()))
+    assert before.comparisons <= text_rules._CANDIDATES * total
+    # one "sentence" of a megabyte (no 。 at all): compared by its first characters, not in full
+    previous.texts["overview"] = "甲乙丙丁" * 250_000
+    report.texts["overview"] = "甲乙丙丁" * 250_000 + "戊"
+    started = time.process_time()
+    assert [len(r) if isinstance(r, list) else r for r in copied_share(report, previous)] == [1, 1]
+    assert time.process_time() - started < 10
+
+
+# The classes agencies phrase numbers in (issue 20): a measure word other than 件, an abbreviated name,
+# a result item in running text. The seed has 23 new requests, 23 done, 0 reviews, 3 suits,
+# 5 「本机关不掌握相关政府信息」, 2 重复申请, 1 其他处理.
+_CLASSES = [
+    ("因政府信息公开发生行政复议{}起。", 0, "review_litigation.review.total"),
+    ("因政府信息公开被提起行政诉讼{}起。", 3, "review_litigation.litigation_direct.total"),
+    ("本年受理公开申请{}件，均按时答复。", 23, "requests.1.total"),
+    ("全年共收到信息公开申请{}件。", 23, "requests.1.total"),
+    ("全年办结申请{}件。", 23, "requests.3.7.total"),
+    ("在办结的申请中，因信息不存在答复{}件。", 5, "requests.3.4.1.total"),
+    ("办结的申请中属于重复申请的{}件。", 2, "requests.3.5.2.total"),
+    ("办结的申请中作其他处理{}件。", 1, "requests.3.6.1.total"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "agrees", "cell"), _CLASSES)
+def test_numbers_phrased_as_agencies_phrase_them(seed: Report, sentence: str, agrees: int, cell: str) -> None:
+    seed.texts["other"] = sentence.format(agrees)
+    assert _text(check(seed)) == []
+    seed.texts["other"] = sentence.format(agrees + 7)
+    [finding] = _text(check(seed), "TEXT.NUMBER")
+    assert cell in finding.cells and str(agrees + 7) in finding.message
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本年受理行政复议申请9件。",  # not about information requests
+        "就重复申请等问题开展专题培训3次。",  # a count of something else
+        "本年受理群众来信来访12起，均已办结。",
+        "处理网上信访举报投诉事项45件。",  # no 申请 in the sentence: not about the table
+        "全年发布公开出版物30件。",
+    ],
+)
+def test_sentences_about_something_else_holding_a_number_are_not_claims(seed: Report, sentence: str) -> None:
+    seed.texts["other"] = sentence
+    assert _text(check(seed)) == []

@@ -57,6 +57,19 @@ _A_BLOCKS: tuple[tuple[str, tuple[tuple[str, str], ...], tuple[tuple[str, str], 
 )
 
 
+# The 2019 template's section-two columns (国办公开办函〔2019〕60号): only what means the same carries.
+_A_2019_COLUMNS = (
+    ("本年新制作数量", "issued"),
+    ("本年新公开数量", ""),
+    ("对外公开总数量", ""),
+    ("上一年项目数量", ""),
+    ("本年增/减", ""),
+    ("处理决定数量", "decisions"),
+    ("采购项目数量", ""),
+    ("采购总金额", ""),
+)
+
+
 def _table_a() -> Table:
     width = 3  # number columns; a block with one column spans all three
     lines: list[tuple[GridCell, ...]] = []
@@ -83,6 +96,7 @@ def _table_a() -> Table:
         lines=tuple(lines),
         print_column_widths=(0.28, 0.24, 0.24, 0.24),
         print_label_align="center",  # A's short labels are centred, as printed
+        older_columns=_A_2019_COLUMNS,
     )
 
 
@@ -348,9 +362,37 @@ def _result_sum(prefix: str, count: int) -> tuple[str, ...]:
     return tuple(f"requests.{prefix}.{n}.total" for n in range(1, count + 1))
 
 
+# How agencies word what the tables count (TEXT.NUMBER grows by these classes, not by sentences):
+_UNIT = "(?:件|起|宗)"  # a count of requests or cases takes any of these measure words (「行政复议3起」)
+_REQUEST = "(?:政府)?(?:信息)?公开申请"  # 政府信息公开申请 and its abbreviations (「公开申请12件」)
+# Each result item of table 三 in the words running text uses for it (「因信息不存在答复5件」); an item
+# named with its number stays a table label, not a sentence.
+_B_ITEM_WORDS: dict[str, str] = {
+    "3.3.1": "国家秘密",
+    "3.3.2": "法律行政法规禁止公开",
+    "3.3.3": "三安全一稳定",
+    "3.3.4": "第三方合法权益",
+    "3.3.5": "内部事务信息",
+    "3.3.6": "过程性信息",
+    "3.3.7": "行政执法案卷",
+    "3.3.8": "行政查询事项",
+    "3.4.1": "(?:不掌握(?:相关)?(?:政府)?信息|信息不存在)",
+    "3.4.2": "(?:没有现成信息|需(?:要)?另行制作)",
+    "3.4.3": "申请内容(?:仍)?不明确",
+    "3.5.1": "信访举报投诉",
+    "3.5.2": "重复申请",
+    "3.5.3": "公开出版物",
+    "3.5.4": "大量反复申请",
+    "3.5.5": "确认或重新出具",
+    "3.6.1": "逾期不补正",
+    "3.6.2": "逾期未(?:按收费通知要求)?缴纳费用",
+}
+
+
 def _phrase(
     topic: str, pattern: str, *readings: tuple[str, ...], context: str = "", unless: str = ""
 ) -> TextPhrase:
+    pattern = pattern.replace("{N}件", "{N}" + _UNIT)  # the measure word of a count is any of _UNIT
     return TextPhrase(topic=topic, pattern=pattern, readings=readings, context=context, unless=unless)
 
 
@@ -369,7 +411,7 @@ def _text_phrases() -> tuple[TextPhrase, ...]:
     return (
         _phrase(
             new,
-            r"(?:受理|收到|接收|接到)[^，。；]{0,20}?政府信息公开申请(?:共计|共|合计)?{N}件",
+            r"(?:受理|收到|接收|接到)[^，。；]{0,20}?" + _REQUEST + r"(?:共计|共|合计)?{N}件",
             _NEW,
             _NEW_AND_CARRIED,
         ),
@@ -392,7 +434,7 @@ def _text_phrases() -> tuple[TextPhrase, ...]:
             _NEW_AND_CARRIED,
         ),
         _phrase(
-            handled, r"办理[^，。；]{0,12}?政府信息公开申请(?:共计|共)?{N}件", _NEW, _NEW_AND_CARRIED, _DONE
+            handled, r"办理[^，。；]{0,12}?" + _REQUEST + r"(?:共计|共)?{N}件", _NEW, _NEW_AND_CARRIED, _DONE
         ),
         _phrase(
             handled,
@@ -403,7 +445,7 @@ def _text_phrases() -> tuple[TextPhrase, ...]:
         ),
         _phrase(
             "办结政府信息公开申请",
-            r"办结(?:政府信息依申请公开|政府信息公开申请|依申请公开(?:申请)?)?(?:共)?{N}件",
+            r"办结(?:政府信息依申请公开|" + _REQUEST + r"|依申请公开(?:申请)?|申请)?(?:共)?{N}件",
             _DONE,
             **about,
         ),
@@ -422,6 +464,19 @@ def _text_phrases() -> tuple[TextPhrase, ...]:
         *(
             _phrase(group[3:], group[3:] + "{N}件", _result_sum(prefix, len(items)), **about)
             for prefix, group, items in _B_GROUPS
+        ),
+        # …and each item of those groups in running text: 「因信息不存在答复5件」, 「属于国家秘密的2件」
+        *(
+            _phrase(
+                items[int(key.rsplit(".", 1)[1]) - 1][2:],
+                # 「重复申请等不予处理80件」 counts a list of items, not this one
+                r"(?<![\d.])" + words + r"[^，。；、等及和与\d]{0,6}?{N}件",
+                (f"requests.{key}.total",),
+                **about,
+            )
+            for prefix, _, items in _B_GROUPS
+            for key, words in _B_ITEM_WORDS.items()
+            if key.startswith(prefix + ".")
         ),
         _phrase(
             "政府信息公开行政复议", r"行政复议(?:案件|申请)?(?:共)?{N}件", _REVIEW, context=_ABOUT_DISCLOSURE

@@ -16,6 +16,7 @@ from core.read.cells import Line
 from core.read.encodings import bom_codec, decode_text
 from core.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, within_time
 from core.read.mapper import Imported, map_lines
+from core.report import Report
 
 SUFFIXES = PUBLISHED
 
@@ -28,8 +29,9 @@ def read_lines(path: Path) -> list[Line]:
     return _within_bounds(Path(path), lambda lines: lines)
 
 
-def read_file(path: Path | str) -> Imported:
-    return _within_bounds(Path(path), map_lines)
+def read_file(path: Path | str, previous: Report | None = None) -> Imported:
+    """A published report read; `previous`: last year's report, which settles digits run together."""
+    return _within_bounds(Path(path), lambda lines: map_lines(lines, previous=previous))
 
 
 def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:

@@ -32,6 +32,7 @@ class Line:
     spaced: bool = False  # cells came from splitting on spaces: a blank cell leaves no trace
     fused: bool = False  # web text: a row's digits may run together (`713000074`)
     wrapped: bool = False  # a PDF text line not indented: it may continue the paragraph before
+    right: bool = False  # a paragraph the page aligns right (a web page's 署名 and 成文日期)
 
     @property
     def text(self) -> str:

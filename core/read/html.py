@@ -47,6 +47,30 @@ def _text(element: lxml_html.HtmlElement) -> str:
     return "".join(parts).replace("\xa0", " ").strip()
 
 
+_RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
+
+
+_RIGHT_CLASS = re.compile(r"\.([\w-]+)\s*\{[^}]*text-align\s*:\s*right", re.I)
+
+
+def _right_classes(root: lxml_html.HtmlElement) -> set[str]:
+    """The classes the page's style sheets align right (`.P8 { text-align: right }`)."""
+    return {m.group(1) for style in root.iter("style") for m in _RIGHT_CLASS.finditer(style.text or "")}
+
+
+def _aligned_right(element: lxml_html.HtmlElement, classes: set[str]) -> bool:
+    """Right-aligned by the element or a block around it (`align="right"`, `text-align: right`, a class
+    the page's style sheet aligns right)."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in {"td", "th", "body"}:
+            return False
+        if (node.get("align") or "").lower() == "right" or _RIGHT.search(node.get("style") or ""):
+            return True
+        if classes and classes.intersection((node.get("class") or "").split()):
+            return True
+    return False
+
+
 def _table_of(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     """The nearest table around `element`."""
     return next(element.iterancestors("table"), None)
@@ -91,6 +115,7 @@ def read_html(data: bytes | str) -> list[Line]:
         root = lxml_html.document_fromstring(text)
     except Exception:  # lxml raises several types for junk; all mean the same to the user
         raise UserError("这个网页文件无法解析，不像是年度报告网页。") from None
+    right_classes = _right_classes(root)
     for junk in root.iter("script", "style", "head"):
         junk.drop_tree()
     lines: list[Line] = []
@@ -105,7 +130,8 @@ def read_html(data: bytes | str) -> list[Line]:
                 lines += table_lines(element)
         elif element.tag in _BLOCKS - {"br", "tr"}:
             if not any(c.tag in _CONTAINERS for c in element.iterdescendants()):
-                lines += [Line([t.strip()]) for t in _text(element).split("\n") if t.strip()]
+                right = _aligned_right(element, right_classes)
+                lines += [Line([t.strip()], right=right) for t in _text(element).split("\n") if t.strip()]
             else:  # a block holding blocks: only its own loose text
                 for t in (element.text, *(c.tail for c in element)):
                     if t and t.strip():
