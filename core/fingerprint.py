@@ -27,14 +27,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from core.errors import UserError
 from core.exchange import to_dict
 from core.formats import get_format
-from core.pdf.layout import BLANK_DATE
 from core.report import Report, chinese_date
 from core.rules import check, fmt, resolved_values, shown_value
-from core.write.content import Content, Grid, Paragraph, content
 
 if TYPE_CHECKING:
     from core.pdf.fonts import FontChoice
     from core.pdf.layout import FontRole
+    from core.write.content import Content
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12  # the footer code: 60 bits, a chance match between two reports about 1 in 10^18
@@ -51,14 +50,24 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _content(report: Report) -> Content:
+    """The content every document prints (loaded when a code is first needed, not with the window)."""
+    from core.write.content import content
+
+    return content(report)
+
+
 def paper(report: Report) -> bytes:
     """The bytes the fingerprint is taken from: what the printed report shows, and nothing else."""
-    return paper_of(content(report))
+    return paper_of(_content(report))
 
 
 def paper_of(doc: Content) -> bytes:
     """The canonical bytes of a document's content, walked as the PDF walks it: the title, every
     narrative line as printed, every value cell as printed, the 署名 and the 成文日期."""
+    from core.pdf.layout import BLANK_DATE
+    from core.write.content import Grid, Paragraph
+
     texts: dict[str, list[str]] = {key: [] for key in get_format(doc.format).text_keys}
     cells: dict[str, str] = {}
     for block in doc.blocks:
@@ -122,7 +131,7 @@ def _grouped(digits: str) -> str:
 
 
 def _digest(report: Report) -> bytes:
-    return _digest_of(content(report))
+    return _digest_of(_content(report))
 
 
 def _digest_of(doc: Content) -> bytes:
@@ -164,7 +173,7 @@ def full_fingerprint(report: Report) -> str:
 
 def qr_payload(report: Report) -> str:
     """The text of the QR code on a 定稿's last page: NIANBAO:2:<year>:<52-character code>."""
-    return codes_of(content(report)).qr
+    return codes_of(_content(report)).qr
 
 
 def _fingerprint_v1(report: Report) -> str:
