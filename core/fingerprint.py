@@ -1,17 +1,22 @@
 """The fingerprint (校验码) of a finished report (定稿), and whether a report may be finished.
 
-The fingerprint is a SHA-256 of exactly what the paper shows (`paper`): the title, every narrative line
+The fingerprint is a SHA-256 of exactly what the paper shows (`paper`), read from the content model
+every document prints (`core.write.content`, which the PDF sets too): the title, every narrative line
 as printed (stripped, blank lines dropped, NFC), every table cell as printed (totals included, money as
-12.5), the 署名 and the 成文日期. Two reports with the same paper have the same code; two whose paper
-differs anywhere have different codes. The QR code on the last page carries all 256 bits (52 characters
-of Crockford base32: no I, L, O, U); the footer of every page carries its first 60 bits as
-ABCD-EFGH-JKLM, short enough to read aloud. `verify` accepts either, typed however (case, spaces,
-dashes, O for 0, I or L for 1), and also a code printed by version 1 (60 bits over the exchange JSON).
+12.5), the 署名 and the 成文日期. A character that prints as nothing is printed as 〈U+200B〉
+(`core.hidden_characters`), so it is in the code as the paper shows it. Two reports with the same
+paper have the same code; two whose paper differs anywhere have different codes. The QR code on the
+last page carries all 256 bits (52 characters of Crockford base32: no I, L, O, U), printed again under
+it in groups of four; the footer of every page carries its first 60 bits as ABCD-EFGH-JKLM, short
+enough to read aloud. `check_code` accepts any of them, typed however (case, spaces, dashes, O for 0,
+I or L for 1), a code printed before hidden characters were shown, and one printed by version 1 (60
+bits over the exchange JSON); its sentence (`CHECKED`) is what every place that checks a code shows.
 
 What a matching code proves: this paper shows the content of this report file or record. What it does
 not prove: who made it or that it was approved (anyone with the file can compute the code: it is not a
-signature or a seal), nor anything about what the paper does not show. The short code (60 bits) resists
-chance, not a determined forger with a computer; the 256-bit code from the QR code resists both.
+signature or a seal), nor anything about what the paper does not show. The short code (60 bits) rules
+out accidents, not a forger: a second report with the same footer code takes under an hour of an
+ordinary computer (`SHORT_CODE_LIMIT`); the 256-bit code resists both.
 """
 
 from __future__ import annotations
@@ -198,7 +203,7 @@ def parse_code(code: str) -> str:
     if normal is None:
         raise UserError(
             f"校验码“{code}”的格式不对：页脚的校验码由 {LENGTH} 位字母和数字组成，形如 ABCD-EFGH-JKLM；"
-            f"二维码中的完整校验码为 {FULL_LENGTH} 位。"
+            f"末页二维码及其下方印的完整校验码为 {FULL_LENGTH} 位。"
         )
     return normal
 
@@ -217,9 +222,9 @@ def matching_code(report: Report, code: str) -> CodeKind | None:
     stored = hashlib.sha256(_DOMAIN + _paper_as_stored(report)).digest()
     if stored != digests[0][1]:
         digests.append(("earlier", stored))
+    full = len(normal) == FULL_LENGTH
     for when, digest in digests:
-        full = len(normal) == FULL_LENGTH
-        if hmac.compare_digest(normal, _base32(digest, FULL_LENGTH if full else LENGTH)):
+        if hmac.compare_digest(normal, _base32(digest, len(normal))):
             if when == "earlier":
                 return "earlier"
             return "full" if full else "short"
