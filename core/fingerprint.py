@@ -1,17 +1,22 @@
 """The fingerprint (校验码) of a finished report (定稿), and whether a report may be finished.
 
-The fingerprint is a SHA-256 of exactly what the paper shows (`paper`): the title, every narrative line
+The fingerprint is a SHA-256 of exactly what the paper shows (`paper`), read from the content model
+every document prints (`core.write.content`, which the PDF sets too): the title, every narrative line
 as printed (stripped, blank lines dropped, NFC), every table cell as printed (totals included, money as
-12.5), the 署名 and the 成文日期. Two reports with the same paper have the same code; two whose paper
-differs anywhere have different codes. The QR code on the last page carries all 256 bits (52 characters
-of Crockford base32: no I, L, O, U); the footer of every page carries its first 60 bits as
-ABCD-EFGH-JKLM, short enough to read aloud. `verify` accepts either, typed however (case, spaces,
-dashes, O for 0, I or L for 1), and also a code printed by version 1 (60 bits over the exchange JSON).
+12.5), the 署名 and the 成文日期. A character that prints as nothing is printed as 〈U+200B〉
+(`core.hidden_characters`), so it is in the code as the paper shows it. Two reports with the same
+paper have the same code; two whose paper differs anywhere have different codes. The QR code on the
+last page carries all 256 bits (52 characters of Crockford base32: no I, L, O, U), printed again under
+it in groups of four; the footer of every page carries its first 60 bits as ABCD-EFGH-JKLM, short
+enough to read aloud. `check_code` accepts any of them, typed however (case, spaces, dashes, O for 0,
+I or L for 1), a code printed before hidden characters were shown, and one printed by version 1 (60
+bits over the exchange JSON); its sentence (`CHECKED`) is what every place that checks a code shows.
 
 What a matching code proves: this paper shows the content of this report file or record. What it does
 not prove: who made it or that it was approved (anyone with the file can compute the code: it is not a
-signature or a seal), nor anything about what the paper does not show. The short code (60 bits) resists
-chance, not a determined forger with a computer; the 256-bit code from the QR code resists both.
+signature or a seal), nor anything about what the paper does not show. The short code (60 bits) rules
+out accidents, not a forger: a second report with the same footer code takes under an hour of an
+ordinary computer (`SHORT_CODE_LIMIT`); the 256-bit code resists both.
 """
 
 from __future__ import annotations
@@ -27,14 +32,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from core.errors import UserError
 from core.exchange import to_dict
 from core.formats import get_format
-from core.pdf.layout import BLANK_DATE
 from core.report import Report, chinese_date
 from core.rules import check, fmt, resolved_values, shown_value
-from core.write.content import Content, Grid, Paragraph, content
 
 if TYPE_CHECKING:
     from core.pdf.fonts import FontChoice
     from core.pdf.layout import FontRole
+    from core.write.content import Content
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12  # the footer code: 60 bits, a chance match between two reports about 1 in 10^18
@@ -51,14 +55,24 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _content(report: Report) -> Content:
+    """The content every document prints (loaded when a code is first needed, not with the window)."""
+    from core.write.content import content
+
+    return content(report)
+
+
 def paper(report: Report) -> bytes:
     """The bytes the fingerprint is taken from: what the printed report shows, and nothing else."""
-    return paper_of(content(report))
+    return paper_of(_content(report))
 
 
 def paper_of(doc: Content) -> bytes:
     """The canonical bytes of a document's content, walked as the PDF walks it: the title, every
     narrative line as printed, every value cell as printed, the 署名 and the 成文日期."""
+    from core.pdf.layout import BLANK_DATE
+    from core.write.content import Grid, Paragraph
+
     texts: dict[str, list[str]] = {key: [] for key in get_format(doc.format).text_keys}
     cells: dict[str, str] = {}
     for block in doc.blocks:
@@ -122,7 +136,7 @@ def _grouped(digits: str) -> str:
 
 
 def _digest(report: Report) -> bytes:
-    return _digest_of(content(report))
+    return _digest_of(_content(report))
 
 
 def _digest_of(doc: Content) -> bytes:
@@ -164,7 +178,7 @@ def full_fingerprint(report: Report) -> str:
 
 def qr_payload(report: Report) -> str:
     """The text of the QR code on a 定稿's last page: NIANBAO:2:<year>:<52-character code>."""
-    return codes_of(content(report)).qr
+    return codes_of(_content(report)).qr
 
 
 def _fingerprint_v1(report: Report) -> str:
@@ -189,7 +203,7 @@ def parse_code(code: str) -> str:
     if normal is None:
         raise UserError(
             f"校验码“{code}”的格式不对：页脚的校验码由 {LENGTH} 位字母和数字组成，形如 ABCD-EFGH-JKLM；"
-            f"二维码中的完整校验码为 {FULL_LENGTH} 位。"
+            f"末页二维码及其下方印的完整校验码为 {FULL_LENGTH} 位。"
         )
     return normal
 
@@ -208,9 +222,9 @@ def matching_code(report: Report, code: str) -> CodeKind | None:
     stored = hashlib.sha256(_DOMAIN + _paper_as_stored(report)).digest()
     if stored != digests[0][1]:
         digests.append(("earlier", stored))
+    full = len(normal) == FULL_LENGTH
     for when, digest in digests:
-        full = len(normal) == FULL_LENGTH
-        if hmac.compare_digest(normal, _base32(digest, FULL_LENGTH if full else LENGTH)):
+        if hmac.compare_digest(normal, _base32(digest, len(normal))):
             if when == "earlier":
                 return "earlier"
             return "full" if full else "short"

@@ -251,12 +251,18 @@ def _version_1_file(path: Path, report: Report) -> None:
         conn.close()
 
 
+def _version_1_backup(tmp_path: Path, seed: Report, natural_persons: int) -> Path:
+    """A schema-1 file holding the seed with this many 自然人 requests."""
+    old = tmp_path / "old.sqlite3"
+    seed.values["requests.1.natural_person"] = Decimal(natural_persons)
+    _version_1_file(old, seed)
+    return old
+
+
 def test_a_backup_made_before_an_upgrade_is_offered_restored_and_then_migrated(
     db_path: Path, seed: Report, tmp_path: Path
 ) -> None:
-    old = tmp_path / "old.sqlite3"
-    seed.values["requests.1.natural_person"] = Decimal(31)
-    _version_1_file(old, seed)
+    old = _version_1_backup(tmp_path, seed, 31)
     folder = backup_folder(db_path)
     folder.mkdir()
     backup = folder / f"{db_path.stem}-20260101-080000-auto.sqlite3"
@@ -342,9 +348,7 @@ def test_a_backup_newer_than_the_program_is_refused(seeded_db_path: Path, tmp_pa
 def test_an_older_backup_is_restored_over_a_current_database_and_migrated_with_a_copy_first(
     seeded_db_path: Path, seed: Report, tmp_path: Path
 ) -> None:
-    old = tmp_path / "old.sqlite3"
-    seed.values["requests.1.natural_person"] = Decimal(41)
-    _version_1_file(old, seed)
+    old = _version_1_backup(tmp_path, seed, 41)
     result = run_main("db", "restore", old, "--db", seeded_db_path)
     assert result.returncode == 0, result.stderr
     with Database.open(seeded_db_path) as db:

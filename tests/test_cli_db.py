@@ -288,3 +288,15 @@ def test_commands_that_only_read_work_on_a_read_only_mount(tmp_path: Path) -> No
         assert refused.returncode == 2 and "只读" in refused.stderr
     finally:
         subprocess.run(["umount", medium], check=True)
+    # A log not yet merged into the file cannot be read there without SQLite writing: refused, not
+    # skipped (reading the file as immutable would silently miss its last commits).
+    with Database.open(source / "年报.sqlite3") as app:
+        app.set_text(app.list_reports()[0].id, "other", "最后的修改")
+        subprocess.run(["mount", "--bind", "-o", "ro", source, medium], check=True)
+        try:
+            pending = _main(
+                "db", "export", "--agency", AGENCY, "--year", "2021", "--db", medium / "年报.sqlite3"
+            )
+        finally:
+            subprocess.run(["umount", medium], check=True)
+    assert pending.returncode == 2 and "未合并的日志文件" in pending.stderr, pending.stderr

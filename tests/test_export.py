@@ -564,19 +564,21 @@ def test_xlsx_rendered_by_libreoffice_shows_every_number(
 
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".html"])
-def test_control_characters_and_lone_surrogates_are_dropped_not_fatal(report: Report, suffix: str) -> None:
+def test_control_characters_and_lone_surrogates_are_shown_not_fatal(report: Report, suffix: str) -> None:
+    """Characters no document file can hold print as 〈U+…〉 (core.hidden_characters), as in the PDF."""
     report.texts["problems"] = "第一段\x01有\x0b控制字符\ud800。"
     report.agency = "某县\x07人民政府"
     data = render(report, suffix)
+    shown = "第一段〈U+0001〉有〈U+000B〉控制字符〈U+D800〉。"
     if suffix == ".docx":
         texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
-        assert "第一段有控制字符。" in texts
+        assert shown in texts
     elif suffix == ".html":
-        assert "第一段有控制字符。" in data.decode("utf-8")
+        assert shown in data.decode("utf-8")
     else:
         assert openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].cell(
             1, 1
-        ).value == report.title.replace("\x07", "")
+        ).value == report.title.replace("\x07", "〈U+0007〉")
 
 
 @pytest.mark.parametrize("agency", ["某某某局", "温县人民政府办公室", "孟州市人力资源和社会保障局"])

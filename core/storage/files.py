@@ -117,8 +117,15 @@ def _read_only_uri(path: Path) -> str:
     write in) SQLite cannot make the shared-memory file a WAL database is read through; nobody can
     change the file there either, so it is read as immutable."""
     resolved = path.resolve()
-    immutable = "" if os.access(resolved.parent, os.W_OK) else "&immutable=1"
-    return resolved.as_uri() + "?mode=ro" + immutable
+    if os.access(resolved.parent, os.W_OK):
+        return resolved.as_uri() + "?mode=ro"
+    wal = resolved.with_name(resolved.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:  # read as immutable, its last commits would be skipped
+        raise UserError(
+            f"数据库“{path.name}”旁边有未合并的日志文件“{wal.name}”，而所在文件夹是只读的，无法读到最新内容。"
+            "请把数据库连同这个日志文件复制到可以写入的文件夹，再试一次。"
+        )
+    return resolved.as_uri() + "?mode=ro&immutable=1"
 
 
 _WAL_MAGIC = (0x377F0682, 0x377F0683)  # the low bit: checksums over big-endian words
