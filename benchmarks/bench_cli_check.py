@@ -1,0 +1,83 @@
+"""A fresh `main.py check` against its floor, as fresh processes taking turns.
+
+    uv run python -m benchmarks.bench_cli_check [RUNS] [--root TREE …]
+
+Times, RUNS rounds (default 15) after one warm-up round, median wall and CPU (user + system):
+- `python -c pass`: the interpreter alone;
+- the floor: the interpreter, the standard library modules the command uses (argparse, json, decimal,
+  re, dataclasses, logging, pathlib) and reading the report file into numbers — what any `check`
+  costs, whatever checks it;
+- `python -c "import pydantic"`: the model library alone, for scale;
+- `main.py check` on the seed report, for each checkout given with `--root` (default: this one).
+Python runs as installed, with compiled bytecode (a temporary PYTHONPYCACHEPREFIX). The issue's goal:
+`check` at most 2× the floor. The last line is `ratio N` (the last checkout's CPU over the floor's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
+FLOOR = (
+    "import argparse, dataclasses, decimal, json, logging, pathlib, re\n"
+    f"json.loads(pathlib.Path({str(REPORT)!r}).read_text('utf-8'), parse_float=decimal.Decimal)"
+)
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, env=env, cwd=cwd, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("runs", type=int, nargs="?", default=15)
+    parser.add_argument("--root", type=Path, action="append", help="a checkout to measure (repeatable)")
+    args = parser.parse_args()
+    roots = [r.resolve() for r in args.root or [ROOT]]
+    python = sys.executable
+    commands: dict[str, tuple[list[str], Path]] = {
+        "python -c pass": ([python, "-c", "pass"], ROOT),
+        "floor (stdlib + reading the file)": ([python, "-c", FLOOR], ROOT),
+        "import pydantic": ([python, "-c", "import pydantic"], ROOT),
+    }
+    for root in roots:
+        commands[f"main.py check ({root})"] = ([python, str(root / "main.py"), "check", str(REPORT)], root)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env |= {"PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache"), "XDG_DATA_HOME": tmp}
+        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for round_number in range(args.runs + 1):  # the first round compiles the bytecode
+            for name, (command, cwd) in commands.items():
+                figures = timed(command, env, cwd)
+                if round_number:
+                    samples[name].append(figures)
+    print(f"{args.runs} runs, load average {os.getloadavg()[0]:.1f}, bytecode compiled")
+    medians = {
+        n: (statistics.median(w for w, _ in s), statistics.median(c for _, c in s))
+        for n, s in samples.items()
+    }
+    floor = medians["floor (stdlib + reading the file)"]
+    for name, (wall, cpu) in medians.items():
+        print(
+            f"  {name}: {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU ({cpu / floor[1]:.2f}× the floor)"
+        )
+    print(f"ratio {medians[f'main.py check ({roots[-1]})'][1] / floor[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
