@@ -606,3 +606,21 @@ def test_a_list_of_attachments_naming_a_table_printed_in_the_body_moves_nothing(
     imported = read_pasted(None, text)
     assert (imported.doubtful, imported.unread) == ([], [])
     assert {a: imported.report.values[a] for a in SPEC.cells} == {a: Decimal(v) for a, v in values.items()}
+
+
+def test_a_provincial_template_with_a_section_added_and_the_rest_renumbered() -> None:
+    values = _distinct(19)
+    text = _printed(dict(values), "\t")
+    text = text.replace("六、其他需要报告的事项", "七、其他需要报告的事项")
+    text = text.replace(
+        "五、存在的主要问题及改进情况",
+        "五、政务公开工作情况\n这是加上的一部分。\n六、存在的主要问题及改进情况",
+    )
+    imported = read_pasted(None, text)
+    assert {a: imported.report.values[a] for a in SPEC.cells} == {a: Decimal(v) for a, v in values.items()}
+    assert (imported.doubtful, imported.unread) == ([], [])
+    assert imported.report.texts["problems"] == "这是第五部分的正文。"
+    assert imported.report.texts["other"] == "这是第六部分的正文。"
+    # the added section has no field: its words are named in a note, not lost
+    assert any("五、政务公开工作情况" in n for n in imported.notes)
+    assert any("这是加上的一部分。" in n for n in imported.notes)

@@ -39,6 +39,8 @@ _CHINESE_DATE = re.compile(
     r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _APPENDIX = re.compile(r"^(?:附表|附件)\s*[0-9一二三四五六七八九十]*\s*[：:、.．]?\s*")
+_TOP_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,3})、")
+_RENUMBERED = 90  # least fuzzy score for a heading's words to name a section printed under another number
 _HEADING_LONGEST = 40  # characters: a numbered line longer than this is a sentence, not a heading
 # What a web page prints around a report (after it: downloads, QR code, links, site marks); a short
 # line holding one of these ends the report's last section
@@ -211,22 +213,36 @@ def _find_sections(lines: list[Line], spec: ReportFormat) -> tuple[dict[str, int
                 break
     numbers = [s.number for s in spec.sections]
     labels = [label for label, is_row in _anchors(spec) if is_row]
-    for k, section in enumerate(spec.sections):
-        if section.number in found:
-            continue
-        low = max((found[n] for n in numbers[:k] if n in found), default=-1) + 1
-        high = min((found[n] for n in numbers[k + 1 :] if n in found and found[n] >= low), default=len(lines))
-        for i in range(low, high):
-            head = heads[i]
-            if (
-                head.startswith(section.number + "、")
-                and len(head) <= _HEADING_LONGEST
-                and not _split(lines[i])[1]
-                and not head.endswith("。")
-                and all(_score(head, label) < _MATCH for label in labels)  # 「四、结转下年度…」 is a row
-            ):
-                found[section.number] = i
-                break
+
+    def heading_like(i: int) -> bool:
+        head = heads[i]
+        return (
+            len(head) <= _HEADING_LONGEST
+            and not _split(lines[i])[1]
+            and not head.endswith("。")
+            and all(_score(head, label) < _MATCH for label in labels)  # 「四、结转下年度…」 is a row
+        )
+
+    # In order between the sections found: a heading in the format's words under another number (a
+    # provincial template adds a section: 「六、存在的主要问题…」), then a heading by its number alone
+    for worded in (True, False):
+        for k, section in enumerate(spec.sections):
+            if section.number in found:
+                continue
+            low = max((found[n] for n in numbers[:k] if n in found), default=-1) + 1
+            high = min(
+                (found[n] for n in numbers[k + 1 :] if n in found and found[n] >= low), default=len(lines)
+            )
+            for i in range(low, high):
+                number = _TOP_NUMBER.match(heads[i])
+                if not number or not heading_like(i):
+                    continue
+                words = heads[i][number.end() :]
+                if (worded and fuzz.ratio(compact(section.heading), words) >= _RENUMBERED) or (
+                    not worded and number.group(1) == section.number
+                ):
+                    found[section.number] = i
+                    break
     headings = set(found.values())
 
     def printed_in_body(number: str) -> bool:  # the table is under its heading: an 附表 line only names it
