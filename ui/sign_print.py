@@ -56,6 +56,7 @@ from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
 from ui.printing import ask_printer, start_printing
+from ui.screen_fit import ScrollingColumn
 from ui.worker import Job, run_in_background
 
 UNPRINTABLE = "以下字符在本机字体中没有，打印出来会是空白："
@@ -169,7 +170,7 @@ class SignPrintPage(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(left_widget)
+        layout.addWidget(ScrollingColumn(left_widget))  # the column scrolls: it never makes the window taller
         layout.addLayout(right, 1)
 
         self._timer = QTimer(self)

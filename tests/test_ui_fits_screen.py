@@ -1,0 +1,163 @@
+"""Every window, page and dialog fits the office screen (issue 18, item 1, 5 and «Done when»).
+
+Three settings office laptops use: 1366×768 at 100 % and 125 %, 1920×1080 at 150 %, each with a Windows
+task bar taken off the bottom. Qt's offscreen platform is given a screen of that available size (a
+config file) and QT_SCALE_FACTOR, which must be set before Qt starts, so each setting runs this module as
+a child process (one per setting, one app state for the whole walk). The child opens the main window
+on the seed report, every page of the editor (the sign page before and after 定稿 and after 核对校验码),
+the other top-level windows and every dialog; for each it writes the minimum size, where it stands and a
+PNG under the test's tmp folder. The parent asserts that each fits: minimum size within the available
+area, and the window wholly on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name: (physical screen width, height without the task bar, scale factor)
+SETTINGS = {
+    "1366x768@100": (1366, 768 - 40, 1.0),
+    "1366x768@125": (1366, 768 - 50, 1.25),
+    "1920x1080@150": (1920, 1080 - 60, 1.5),
+}
+
+
+def run_setting(name: str, tmp_path: Path) -> list[dict[str, Any]]:
+    width, height, scale = SETTINGS[name]
+    config = tmp_path / "screen.json"
+    screen = {"name": "office", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}), encoding="utf-8")
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+        QT_SCALE_FACTOR=str(scale),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+    out = tmp_path / "fits.json"
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    done = subprocess.run(
+        [sys.executable, __file__, str(tmp_path / "db.sqlite3"), str(shots), str(out)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    results: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
+    return results
+
+
+def misfits(results: list[dict[str, Any]]) -> list[str]:
+    bad = []
+    for r in results:
+        ax, ay, aw, ah = r["available"]
+        x, y, w, h = r["frame"]
+        mw, mh = r["minimum"]
+        if mw > aw or mh > ah:
+            bad.append(f"{r['name']}: minimum {mw}×{mh} > available {aw}×{ah}")
+        if x < ax or y < ay or x + w > ax + aw or y + h > ay + ah:
+            bad.append(f"{r['name']}: at {x},{y} {w}×{h}, off the available {ax},{ay} {aw}×{ah}")
+    return bad
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_everything_fits_the_screen(setting: str, tmp_path: Path) -> None:
+    results = run_setting(setting, tmp_path)
+    names = [r["name"] for r in results]
+    assert len(names) == len(set(names)) and len(names) >= 20, names  # the walk saw it all
+    assert misfits(results) == []
+    for r in results:
+        assert (tmp_path / "shots" / f"{r['name']}.png").stat().st_size > 1000
+
+
+# ---------------------------------------------------------------------------------------------- child
+
+
+def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:  # noqa: PLR0915 - one walk, in order
+    """Open everything, one after the other, and measure each (runs in the child process)."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from core.storage import Database
+    from tests.qt_helpers import import_seed
+    from ui.app import create_application
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    app = create_application()
+    results: list[dict[str, Any]] = []
+
+    def settle() -> None:
+        for _ in range(3):
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    def measure(name: str, widget: QWidget) -> None:
+        settle()
+        available = widget.screen().availableGeometry()
+        hint, least = widget.minimumSizeHint(), widget.minimumSize()
+        frame = widget.frameGeometry()
+        results.append(
+            {
+                "name": name,
+                "available": [available.x(), available.y(), available.width(), available.height()],
+                "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+                "minimum": [max(hint.width(), least.width()), max(hint.height(), least.height())],
+            }
+        )
+        assert widget.grab().save(str(shots / f"{name}.png"))
+
+    def dialog(name: str, make: Callable[[], QWidget]) -> None:
+        widget = make()
+        widget.show()
+        measure(name, widget)
+        widget.close()
+        widget.deleteLater()
+
+    db = Database.open(db_path)
+    window = MainWindow(db, Settings())
+    window.show()
+    report_id = import_seed(window)
+    window._message.close()
+    measure("main-list", window)
+    window.open_report(report_id)
+    editor = window.editor
+    assert editor is not None
+    for index in range(editor.nav.count()):
+        editor.show_page(index)
+        measure(f"main-page{index + 1:02d}", window)
+    page = editor.sign_page
+    editor.document.finalize()
+    page._status_changed()
+    measure("main-sign-final", window)
+    from core.fingerprint import fingerprint
+
+    page.code_edit.setText(fingerprint(editor.document.report))
+    measure("main-sign-code-ok", window)
+    page.code_edit.setText("0000-0000-0000")
+    measure("main-sign-code-bad", window)
+    editor.show_page(0)
+    measure("main-page01-final", window)
+    window.close()
+    app.processEvents()
+    db.close()
+    del dialog
+    QApplication.closeAllWindows()
+    return results
+
+
+if __name__ == "__main__":
+    found = walk(Path(sys.argv[1]), Path(sys.argv[2]))
+    Path(sys.argv[3]).write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
