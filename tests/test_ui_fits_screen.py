@@ -24,6 +24,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+LONG_AGENCY = "温县人民政府办公室" * 11 + "一"  # 100 characters, the longest 机关名称 allowed
+
 # name: (physical screen width, height without the task bar, scale factor)
 SETTINGS = {
     "1366x768@100": (1366, 768 - 40, 1.0),
@@ -91,11 +93,31 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:  # noqa: PLR0915 -
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from core.fingerprint import fingerprint
+    from core.read import read_file
     from core.storage import Database
-    from tests.qt_helpers import import_seed
+    from tests.conftest import FIXTURES
+    from tests.helpers import distinct_report
+    from tests.qt_helpers import TODAY, import_seed
+    from ui.about import show_about
     from ui.app import create_application
+    from ui.crash import CrashDialog
+    from ui.desk_roster import RosterDialog
+    from ui.desk_window import open_desk_window
+    from ui.dialogs import (
+        DeletedReportsDialog,
+        NewReportDialog,
+        RenameDialog,
+        UnfinalizeDialog,
+        UnsavedDialog,
+        confirm_delete,
+    )
+    from ui.history import HistoryDialog
+    from ui.import_review import ImportReview
     from ui.main_window import MainWindow
     from ui.settings import Settings
+
+    PUBLISHED = FIXTURES / "published"
 
     app = create_application()
     results: list[dict[str, Any]] = []
@@ -127,10 +149,12 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:  # noqa: PLR0915 -
         widget.deleteLater()
 
     db = Database.open(db_path)
-    window = MainWindow(db, Settings())
+    window = MainWindow(db, Settings(), today=lambda: TODAY)
     window.show()
     report_id = import_seed(window)
     window._message.close()
+    db.rename_report(report_id, LONG_AGENCY, 2021)  # the longest name allowed, on every page
+    window.refresh_list()
     measure("main-list", window)
     window.open_report(report_id)
     editor = window.editor
@@ -139,22 +163,54 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:  # noqa: PLR0915 -
         editor.show_page(index)
         measure(f"main-page{index + 1:02d}", window)
     page = editor.sign_page
-    editor.document.finalize()
+    document = editor.document
+    document.finalize()
     page._status_changed()
     measure("main-sign-final", window)
-    from core.fingerprint import fingerprint
-
-    page.code_edit.setText(fingerprint(editor.document.report))
+    page.code_edit.setText(fingerprint(document.report))
     measure("main-sign-code-ok", window)
     page.code_edit.setText("0000-0000-0000")
     measure("main-sign-code-bad", window)
     editor.show_page(0)
     measure("main-page01-final", window)
+
+    # the report menu's dialogs
+    taken = lambda a, y: False  # noqa: E731
+    dialog("new-report", lambda: NewReportDialog(db.agencies(), taken, TODAY, window))
+    dialog("rename", lambda: RenameDialog(db.agencies(), LONG_AGENCY, 2021, taken, TODAY, window))
+    dialog("delete", lambda: confirm_delete(document.report.title, window))
+    dialog("deleted", lambda: DeletedReportsDialog(db.deleted_reports(), lambda _id: None, window))
+    dialog("unsaved", lambda: UnsavedDialog("磁盘已满", window))
+    dialog("unfinalize", lambda: UnfinalizeDialog(document.report.title, window))
+    dialog("history", lambda: HistoryDialog(document, window))
+    dialog("about", lambda: show_about(db.path, window))
+    dialog("crash", lambda: CrashDialog("Traceback …\n" * 40, db_path.parent / "nianbao.log", window))
+    for name in ("seed.docx", "seed.pdf"):
+        pdf = PUBLISHED / name if name.endswith(".pdf") else None
+        imported = read_file(PUBLISHED / name)
+        dialog(f"import-review-{name}", lambda i=imported, n=name, p=pdf: ImportReview(i, n, p, window))  # type: ignore[misc]
+
+    # the desk and its dialogs, on the reports of this database
+    db.create_report(distinct_report("温县水利局", 2021, base=8))
+    desk_window = open_desk_window(window)
+    desk_window.year_box.setValue(2021)
+    desk_window.open_database()
+    measure("desk", desk_window)
+    desk_window.select("温县水利局")
+    viewer = desk_window.open_selected()
+    assert viewer is not None
+    measure("desk-viewer", viewer)
+    viewer.close()
+    for name, show in (("desk-sum", desk_window.show_sum), ("desk-years", desk_window.show_years)):
+        shown = show()
+        measure(name, shown)
+        shown.close()
+    dialog("desk-roster", lambda: RosterDialog(None, [LONG_AGENCY, "温县水利局"], desk_window))
+    desk_window.close()
+
     window.close()
-    app.processEvents()
-    db.close()
-    del dialog
     QApplication.closeAllWindows()
+    db.close()
     return results
 
 

@@ -26,6 +26,7 @@ from core.paths import data_dir
 from ui.crash import APP_TITLE, show_message
 from ui.database_actions import DatabaseActions
 from ui.report_files import ReportFileActions
+from ui.screen_fit import elided, install_screen_fit, keep_on_screen
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from ui.settings import Settings
 
 log = logging.getLogger(__name__)
+
+TITLE_CHARS = 60  # a longer report title is cut in the window's title bar (the full one is in the header)
 
 
 def window_state() -> QSettings:
@@ -71,6 +74,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self._painted = False
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
+        install_screen_fit(QApplication.instance())  # type: ignore[arg-type]  # every dialog fits the screen
         self.stack = QStackedWidget()
         self.opening = QLabel("正在打开数据库…")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -179,6 +183,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
     def _restore_geometry(self) -> None:
         geometry = window_state().value("geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            keep_on_screen(self)  # saved on another screen or at another scale
             return
         screen = self.screen().availableGeometry()
         self.resize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
@@ -409,7 +414,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         """The open report's name, status and read-only state in the window title and the editor."""
         if self.document is not None and self.editor is not None:
             self.editor.refresh_status()
-            self.setWindowTitle(f"{self.document.report.title} — {APP_TITLE}")
+            self.setWindowTitle(f"{elided(self.document.report.title, TITLE_CHARS)} — {APP_TITLE}")
 
     @Slot()
     def _show_findings_count(self) -> None:
