@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from core.cell_input import CellInputError, parse_cell
 from core.errors import UserError
 from core.file_kinds import PUBLISHED, dialog_filter
-from core.report import Report
+from core.report import MAX_AGENCY, Report
 from core.rules import check, fmt
 from ui.crash import show_message
 from ui.worker import run_in_background
@@ -79,7 +79,12 @@ class ImportReview(QDialog):
         self._report = imported.report.model_copy(deep=True)
         self.status = {a: "doubtful" for a in imported.doubtful} | {a: "unread" for a in imported.unread}
         self.spec = self._report.spec
-        self.agency = QLineEdit(self._report.agency)
+        from core.read.mapper import UNKNOWN_AGENCY  # the readers load only when a report is imported
+
+        known = self._report.agency != UNKNOWN_AGENCY  # the reader found no title: a hint, never a name
+        self.agency = QLineEdit(self._report.agency if known else "")
+        self.agency.setPlaceholderText("未能识别机关名称，请填写")
+        self.agency.setMaxLength(MAX_AGENCY)
         self.year = QSpinBox()
         self.year.setRange(1990, 2200)
         self.year.setValue(self._report.year)
