@@ -88,6 +88,9 @@ def test_everything_fits_the_screen(setting: str, tmp_path: Path) -> None:
     names = [r["name"] for r in results]
     assert len(names) == len(set(names)) and len(names) >= 20, names  # the walk saw it all
     assert misfits(results) == []
+    shown = {r["name"]: r for r in results}
+    for name in ("rename", "new-report"):  # room for a usual agency name (issue 18 item 13)
+        assert shown[name]["frame"][2] >= 26 * shown[name]["char"], name
     for r in results:
         assert (tmp_path / "shots" / f"{r['name']}.png").stat().st_size > 1000
 
@@ -144,6 +147,7 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:
                 "available": [available.x(), available.y(), available.width(), available.height()],
                 "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
                 "minimum": [max(hint.width(), least.width()), max(hint.height(), least.height())],
+                "char": widget.fontMetrics().horizontalAdvance("中"),
             }
         )
         assert widget.grab().save(str(shots / f"{name}.png"))
