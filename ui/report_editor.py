@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.report_format import Section
 from core.rules import Finding
 from ui.document import ReportDocument
+from ui.export_actions import ExportFolders
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel
 from ui.report_list import STATUS_NAMES
 from ui.screen_fit import ElidedLabel
@@ -77,7 +78,7 @@ class ReportEditor(QWidget):
         self.tables: dict[str, ReportTableView] = {}
         for section in self.sections:
             self.pages.addWidget(self._section_page(section, settings))
-        self.sign_page = SignPrintPage(document)
+        self.sign_page = SignPrintPage(document, folders=ExportFolders(settings))
         self.pages.addWidget(self._page(SIGN_PAGE_NAME, self.sign_page))
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 

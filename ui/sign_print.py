@@ -55,6 +55,7 @@ from ui.crash import show_message
 from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
+from ui.export_actions import PDF, ExportFolders, documents_folder, show_written
 from ui.printing import ask_printer, start_printing
 from ui.screen_fit import ScrollingColumn
 from ui.worker import Job, run_in_background
@@ -74,9 +75,12 @@ class SignPrintPage(QWidget):
     status_changed = Signal()
     preview_ready = Signal()  # a new PDF is shown (tests wait for it)
 
-    def __init__(self, document: ReportDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, document: ReportDocument, parent: QWidget | None = None, folders: ExportFolders | None = None
+    ) -> None:
         super().__init__(parent)
         self.document = document
+        self.folders = folders  # where the PDF was exported last (the main window's settings)
         self.pdf_data = b""
         self._generation = 0
         self._message: QMessageBox | None = None
@@ -307,8 +311,9 @@ class SignPrintPage(QWidget):
         """Write the same PDF as the preview (rendered now, so it is surely current)."""
         report = self.document.report
         if path is None:
+            folder = self.folders.folder(PDF) if self.folders else documents_folder()
             name, _ = QFileDialog.getSaveFileName(
-                self, "导出PDF", str(Path.home() / safe_file_name(report.title, ".pdf")), "PDF 文件 (*.pdf)"
+                self, "导出PDF", str(folder / safe_file_name(report.title, PDF)), "PDF 文件 (*.pdf)"
             )
             if not name:
                 return None
@@ -316,7 +321,9 @@ class SignPrintPage(QWidget):
         if not self._unprintable_accepted("导出PDF"):
             return None
         write_atomically(path, pdf_bytes(report, self.document.read_only))
-        self._message = show_message(self, f"已导出PDF：{path}", QMessageBox.Icon.Information)
+        if self.folders:
+            self.folders.remember(PDF, path)
+        self._message = show_written(self, "已导出PDF。", path)
         return path
 
     @Slot()
