@@ -122,6 +122,7 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:
         UnsavedDialog,
         confirm_delete,
     )
+    from ui.help import HelpWindow
     from ui.history import HistoryDialog
     from ui.import_review import ImportReview
     from ui.main_window import MainWindow
@@ -195,6 +196,7 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:
     dialog("unfinalize", lambda: UnfinalizeDialog(document.report.title, window))
     dialog("history", lambda: HistoryDialog(document, window))
     dialog("about", lambda: show_about(db.path, window))
+    dialog("guide", lambda: HelpWindow(window))
     dialog("crash", lambda: CrashDialog("Traceback …\n" * 40, db_path.parent / "nianbao.log", window))
     for name in ("seed.docx", "seed.pdf"):
         pdf = PUBLISHED / name if name.endswith(".pdf") else None

@@ -171,8 +171,17 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.finder = add_edit_actions(self, edit)
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.guide_action = help_menu.addAction("使用说明")
+        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        self.guide_action.triggered.connect(self.show_guide)
         self.about_action = help_menu.addAction(f"关于{APP_TITLE}…")
         self.about_action.triggered.connect(self.show_about)
+
+    @Slot()
+    def show_guide(self) -> None:
+        from ui.help import show_help
+
+        show_help(self)
 
     @Slot()
     def show_about(self) -> None:

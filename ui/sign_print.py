@@ -56,6 +56,7 @@ from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
 from ui.export_actions import PDF, ExportFolders, documents_folder, show_written
+from ui.help import CODE, FINAL, help_button
 from ui.printing import ask_printer, start_printing
 from ui.screen_fit import ScrollingColumn
 from ui.worker import Job, run_in_background
@@ -128,6 +129,7 @@ class SignPrintPage(QWidget):
         grid.addWidget(self.export_button, 1, 0)
         grid.addWidget(self.print_button, 1, 1)
         action_layout.addLayout(grid)
+        action_layout.addWidget(help_button("什么是定稿？", FINAL))
 
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("输入打印件上的校验码")
@@ -137,6 +139,7 @@ class SignPrintPage(QWidget):
         verify_layout = QVBoxLayout(verify_box)
         verify_layout.addWidget(self.code_edit)
         verify_layout.addWidget(self.code_result)
+        verify_layout.addWidget(help_button("校验码能证明什么？", CODE))
 
         left = QVBoxLayout()
         left.addWidget(signature)
