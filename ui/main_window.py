@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStackedWidget, QWidget
 
@@ -243,7 +244,23 @@ class MainWindow(DatabaseActions, ReportFileActions):
         dialog = NewReportDialog(self.db.agencies(), self._is_taken, self.today(), self)
         if dialog.exec() != NewReportDialog.DialogCode.Accepted:
             return None
-        return self.create_report(dialog.agency, dialog.year, dialog.from_previous)
+        with self.busy(f"正在新建「{dialog.agency}{dialog.year}年度」报告…"):
+            return self.create_report(dialog.agency, dialog.year, dialog.from_previous)
+
+    @contextmanager
+    def busy(self, text: str) -> Iterator[None]:
+        """Work on the GUI thread that takes a moment (the first editor loads the print modules): the
+        dialog that asked is gone from the screen at once, the status bar says what is happening, and
+        the pointer waits."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage(text)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)  # repaint, no clicks
+        try:
+            yield
+        finally:
+            QApplication.restoreOverrideCursor()
+            if self.statusBar().currentMessage() == text:
+                self.statusBar().clearMessage()
 
     def create_report(self, agency: str, year: int, from_previous: bool) -> int:
         from core.carry import new_from_previous
