@@ -21,6 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from core.storage import Database
+from tests.qt_helpers import import_seed, open_window
+from ui.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,3 +236,23 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:
 if __name__ == "__main__":
     found = walk(Path(sys.argv[1]), Path(sys.argv[2]))
     Path(sys.argv[3]).write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def test_a_window_saved_larger_or_elsewhere_reopens_on_the_screen(qtbot: QtBot, db: Database) -> None:
+    """Issue 18 item 1: the size and place saved on a large monitor (or at another scale) do not put the
+    window past this screen's edges when it opens again, on the page it was left at."""
+    window = open_window(qtbot, db)
+    report_id = import_seed(window)
+    window._message.close()
+    window.open_report(report_id)
+    assert window.editor is not None
+    window.editor.show_page(window.editor.nav.count() - 1)  # the sign page, the tallest
+    area = window.screen().availableGeometry()
+    window.setGeometry(area.right() - 100, area.bottom() - 80, area.width() + 700, area.height() + 500)
+    window.close()
+    again = open_window(qtbot, db, Settings.load())  # what the closed window remembered
+    assert again.editor is not None and again.editor.page_index == again.editor.nav.count() - 1
+    QApplication.processEvents()
+    assert area.contains(again.frameGeometry()), (again.frameGeometry(), area)
+    hint = again.minimumSizeHint()
+    assert hint.width() <= area.width() and hint.height() <= area.height()
