@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QStackedWidget, QWidget
 
 from core.errors import UserError
@@ -27,7 +27,7 @@ from core.paths import data_dir
 from ui.crash import APP_TITLE, show_message
 from ui.database_actions import DatabaseActions
 from ui.report_files import ReportFileActions
-from ui.screen_fit import elided, install_screen_fit, keep_on_screen
+from ui.screen_fit import FITTED, elided, install_screen_fit, keep_on_screen
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -73,9 +73,11 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.document: ReportDocument | None = None
         self.editor: ReportEditor | None = None
         self._painted = False
+        self._restored = False  # the geometry saved last time was restored (see showEvent)
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
         install_screen_fit(QApplication.instance())  # type: ignore[arg-type]  # every dialog fits the screen
+        self.setProperty(FITTED, True)  # this window fits itself: the saved geometry, kept on the screen
         self.stack = QStackedWidget()
         self.opening = QLabel("正在打开数据库…")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -120,6 +122,12 @@ class MainWindow(DatabaseActions, ReportFileActions):
     @property
     def attached(self) -> bool:
         return hasattr(self, "watch")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._restored:  # once shown, the window frame is known: keep the whole window on the screen
+            self._restored = False
+            keep_on_screen(self)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -193,7 +201,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
     def _restore_geometry(self) -> None:
         geometry = window_state().value("geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            keep_on_screen(self)  # saved on another screen or at another scale
+            self._restored = True  # saved on another screen or at another scale: checked when shown
             return
         screen = self.screen().availableGeometry()
         self.resize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))

@@ -152,9 +152,9 @@ class ScreenFitGuard(QObject):
             event.type() == QEvent.Type.Show
             and isinstance(watched, (QDialog, QMainWindow))
             and watched.isWindow()
-            and not watched.property(_FITTED)
+            and not watched.property(FITTED)
         ):
-            watched.setProperty(_FITTED, True)  # once: afterwards the user's own size counts
+            watched.setProperty(FITTED, True)  # once: afterwards the user's own size counts
             area = available(watched).size()
             if watched.width() > area.width() or watched.height() > area.height():
                 fit_to_screen(watched, watched.size())
@@ -163,7 +163,7 @@ class ScreenFitGuard(QObject):
         return False
 
 
-_FITTED = "nianbao_fitted"
+FITTED = "nianbao_fitted"  # set on a window that places itself (the main window restores its geometry)
 
 
 def install_screen_fit(app: QApplication) -> None:
