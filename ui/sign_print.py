@@ -117,19 +117,19 @@ class SignPrintPage(QWidget):
         actions = QGroupBox("定稿、导出与打印")
         action_layout = QVBoxLayout(actions)
         action_layout.addWidget(self.status_label)
-        self.fonts_label = QLabel()  # which faces print the report
-        self.fonts_warning = QLabel()  # a missing 仿宋, said plainly in red
-        self.fonts_warning.setStyleSheet("color: #b00020;")
-        for label in (self.fonts_label, self.fonts_warning):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            action_layout.addWidget(label)
-        grid = QGridLayout()
+        grid = QGridLayout()  # the buttons before the list of fonts: in view without scrolling at 125 %
         grid.addWidget(self.finalize_button, 0, 0)
         grid.addWidget(self.unfinalize_button, 0, 1)
         grid.addWidget(self.export_button, 1, 0)
         grid.addWidget(self.print_button, 1, 1)
         action_layout.addLayout(grid)
         action_layout.addWidget(help_button("什么是定稿？", FINAL))
+        self.fonts_label = QLabel()  # which faces print the report
+        self.fonts_warning = QLabel()  # a missing 仿宋, said plainly in red
+        self.fonts_warning.setStyleSheet("color: #b00020;")
+        for label in (self.fonts_label, self.fonts_warning):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            action_layout.addWidget(label)
 
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("输入打印件上的校验码")
