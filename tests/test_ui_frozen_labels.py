@@ -9,6 +9,8 @@ label pane shows at its height, column by column.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -100,7 +102,25 @@ def test_labels_stay_beside_their_numbers(qtbot: QtBot, db: Database) -> None:
         "requests.2.other",
     ):
         editor.show_page(0)
-        editor.show_cell(address)  # as a click on a finding does
+        editor.show_cell(address)  # where a finding leads
         assert editor.page_index == page
         assert view.table_model.address_at(view.currentIndex()) == address
         assert misplaced_labels(view) == []
+
+    # findings clicked in the list: a 不予处理 row low in the table that no longer adds up, and the rest
+    document = editor.document
+    document.set_values({"requests.3.5.2.natural_person": Decimal(97)})
+    tree = editor.findings.tree
+    clicked = 0
+    for finding in [f for f in document.findings if f.cells][:4]:
+        bar.setValue(0 if clicked % 2 else bar.maximum())
+        editor.show_page(0)
+        item = editor.findings.item_for(finding)
+        assert item is not None
+        tree.scrollToItem(item)
+        qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center())
+        assert editor.page_index == page
+        assert view.table_model.address_at(view.currentIndex()) == finding.cells[0]
+        assert misplaced_labels(view) == []
+        clicked += 1
+    assert clicked >= 2
