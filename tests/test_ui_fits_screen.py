@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from core.errors import UserError
 from core.storage import Database
 from tests.qt_helpers import import_seed, open_window
 from ui.settings import Settings
@@ -256,3 +257,26 @@ def test_a_window_saved_larger_or_elsewhere_reopens_on_the_screen(qtbot: QtBot, 
     assert area.contains(again.frameGeometry()), (again.frameGeometry(), area)
     hint = again.minimumSizeHint()
     assert hint.width() <= area.width() and hint.height() <= area.height()
+
+
+def test_a_long_agency_name_is_elided_in_the_header_and_the_title_whole_in_the_tooltip(
+    qtbot: QtBot, db: Database
+) -> None:
+    """Issue 18 item 4: the longest name allowed (100 characters, the exchange limit) never widens the
+    window; the header shows what fits and 「…」, its tooltip the whole title."""
+    window = open_window(qtbot, db)
+    report_id = import_seed(window)
+    window._message.close()
+    db.rename_report(report_id, LONG_AGENCY, 2021)
+    window.open_report(report_id)
+    editor = window.editor
+    assert editor is not None
+    title = editor.document.report.title
+    area = window.screen().availableGeometry()
+    assert window.minimumSizeHint().width() <= area.width()
+    shown = QLabel.text(editor.title)  # what the label paints
+    assert shown.endswith("…") and title.startswith(shown[:-1]) and len(shown) < len(title)
+    assert editor.title.toolTip() == title and editor.title.text() == title
+    assert window.windowTitle().startswith(title[:20]) and len(window.windowTitle()) < 80
+    with pytest.raises(UserError, match="最多 100 个字"):
+        db.rename_report(report_id, LONG_AGENCY + "局", 2021)
