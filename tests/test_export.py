@@ -4,6 +4,7 @@ cell written to the wrong place cannot pass for the right one."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import os
@@ -411,11 +412,22 @@ def test_html_is_a_clean_utf8_page_with_every_cell_in_place(report: Report) -> N
     paragraphs = [p.text_content() for p in page.iter("p")]
     assert MARKUP in paragraphs and TYPED in paragraphs  # literal text; 年、月、〔〕 as typed
     assert "（一）其他事项。不再赘述。" in paragraphs
-    assert paragraphs[-2:] == [report.signature.name, layout.BLANK_DATE]
+    assert report.signature.date is None
+    assert paragraphs[-1] == report.signature.name  # no date set: no 「年 月 日」 line (issue 18 item 12)
+    assert not any(p.endswith("日") and "年" in p and p.strip("\u3000年月日") == "" for p in paragraphs)
     assert not page.xpath("//script|//*[@class]|//style|//link")
     tables = page.findall(".//table")
     for table_el, table in zip(tables, report.spec.tables, strict=True):
         assert html_grid(table_el) == expected_cells(report, table)
+
+
+def test_a_set_date_is_the_web_page_and_the_clipboard_text_last_line(report: Report) -> None:
+    report.signature.date = dt.date(2022, 1, 20)
+    paragraphs = [p.text_content() for p in lxml.html.fromstring(render(report, ".html")).iter("p")]
+    assert paragraphs[-2:] == [report.signature.name, "2022年1月20日"]
+    assert clipboard(report)[1].splitlines()[-1] == "2022年1月20日"
+    report.signature.date = None
+    assert clipboard(report)[1].splitlines()[-1] == report.signature.name  # no blank date to fill in
 
 
 def test_clipboard_gives_the_fragment_and_plain_text(report: Report) -> None:

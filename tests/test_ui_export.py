@@ -10,15 +10,16 @@ import lxml.html
 import openpyxl
 import pytest
 from docx.oxml.ns import qn
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.fingerprint import fingerprint
 from core.storage import Database
 from core.write import SUFFIXES
 from tests.qt_helpers import import_seed, open_seed_report, open_window
-from ui.export_actions import NO_REPORT
+from ui.export_actions import NO_REPORT, OPEN_FOLDER, documents_folder
 from ui.main_window import MainWindow
 
 
@@ -121,3 +122,53 @@ def test_a_file_that_cannot_be_written_is_explained_in_chinese(
         and str(path) in window.export_actions.message.text()
     )
     assert not path.exists()
+
+
+def _written_box(box: QMessageBox | None) -> QMessageBox:
+    assert box is not None and box.isVisible()
+    assert [b.text() for b in box.buttons()].count(OPEN_FOLDER) == 1
+    return box
+
+
+def test_every_export_ends_with_a_message_that_opens_its_folder_and_each_kind_keeps_its_folder(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 item 11: the message names the file and offers 「打开所在文件夹」; Word, Excel, web page and
+    PDF each open where that kind was saved last, the first time in 文档 (not the import folder)."""
+    window = open_seed_report(qtbot, db)
+    assert window.editor is not None and window.document is not None
+    window.settings.last_folder = str(tmp_path / "imports")  # where last year's report came from
+    suggested: list[Path] = []
+    folders = {kind: tmp_path / f"folder{kind}" for kind in (".docx", ".xlsx", ".html", ".pdf")}
+    for folder in folders.values():
+        folder.mkdir()
+
+    def save_as(parent: object, caption: str, path: str, filters: str) -> tuple[str, str]:
+        suggested.append(Path(path))
+        kind = Path(path).suffix
+        return str(folders[kind] / f"报告{kind}"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    documents = documents_folder()
+    for round_ in range(2):
+        for suffix in (".docx", ".xlsx", ".html"):
+            window.export_actions.export(suffix)
+            qtbot.waitUntil(lambda s=suffix: (folders[s] / f"报告{s}").exists(), timeout=10_000)
+            qtbot.waitUntil(lambda: window.export_actions.message is not None, timeout=10_000)
+            box = _written_box(window.export_actions.message)
+            assert str(folders[suffix] / f"报告{suffix}") in box.text()
+            button = next(b for b in box.buttons() if b.text() == OPEN_FOLDER)
+            button.click()
+            assert opened[-1].toLocalFile() == str(folders[suffix])
+            window.export_actions.message = None
+            (folders[suffix] / f"报告{suffix}").unlink()
+        page = window.editor.sign_page
+        assert page.export_pdf() == folders[".pdf"] / "报告.pdf"
+        box = _written_box(page._message)
+        assert str(folders[".pdf"]) in box.text() and "已导出PDF" in box.text()
+        box.close()
+        if round_ == 0:
+            assert [p.parent for p in suggested] == [documents] * 4
+    assert [p.parent for p in suggested[4:]] == [folders[k] for k in (".docx", ".xlsx", ".html", ".pdf")]

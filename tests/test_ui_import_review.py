@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from core.storage import Database
@@ -124,3 +124,27 @@ def test_importing_over_the_open_report_shows_the_imported_content(qtbot: QtBot,
     assert key is not None
     document.set_text(key, stored.texts[key] + "补充。")  # no question about a text changed elsewhere
     assert db.load_report(document.report_id).texts[key] == stored.texts[key] + "补充。"
+
+
+def test_an_unrecognised_agency_is_an_empty_field_with_a_hint_and_import_refuses_it(
+    qtbot: QtBot, db: Database
+) -> None:
+    """Issue 18 item 7: a page pasted without its title gives no agency; the stand-in is a grey hint."""
+    window = open_window(qtbot, db)
+    lines = (PUBLISHED / "real-001.txt").read_text("utf-8").splitlines()
+    QGuiApplication.clipboard().setText("\n".join(lines[2:]))  # without the source line and the title
+    entries = {a.text(): a for a in window.menuBar().actions()[0].menu().actions()}
+    entries["粘贴已发布的报告"].trigger()
+    review = _review(qtbot, window)
+    assert review.agency.text() == "" and "请填写" in review.agency.placeholderText()
+    assert review.year.value() == 2021
+    ok = review.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)  # type: ignore[union-attr]
+    assert ok.text() == "导入"
+    ok.click()
+    assert review.isVisible() and review.problem.text() == "请填写机关名称。"
+    assert db.list_reports() == []  # nothing stored under a stand-in name
+    review.agency.setText("平潭综合实验区管委会")
+    answer_next_box(QMessageBox.StandardButton.No)  # any question after the import (e.g. next year's report)
+    ok.click()
+    [stored] = db.list_reports()
+    assert stored.agency == "平潭综合实验区管委会"

@@ -4,7 +4,6 @@ would render the markup (a live link, an image fetch, a fake name) fails the tes
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from ui.crash import show_message
 from ui.dialogs import RenameDialog, confirm_delete, confirm_replace
 from ui.history import HistoryDialog
 from ui.main_window import MainWindow
+from ui.plain_text import TOOLTIP_COLUMNS
 
 MARKUP = "<a href='file:///C:/x.exe'><b style='color:red'>国务院办公厅</b></a><img src='//host/s/x.png'>"
 
@@ -58,6 +58,23 @@ def _tooltip_shown(widget: QWidget, at: QPoint) -> str:
     return QToolTip.text()
 
 
+def _tooltip_label() -> QLabel:
+    """Qt's tooltip window (a QLabel, polished on first show)."""
+    label = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "qtooltip_label")
+    assert isinstance(label, QLabel)
+    label.ensurePolished()
+    return label
+
+
+def _shown_as_text(shown: str) -> bool:
+    """The tooltip shows its text as plain text: no markup of ours, no escapes (nothing shown, e.g. at a
+    place where a header shows another item, renders nothing either)."""
+    if not shown:
+        return True
+    plain = _tooltip_label().textFormat() == Qt.TextFormat.PlainText
+    return plain and "<p style" not in shown and "&lt;" not in shown
+
+
 EXAMINED: list[str] = []  # tooltips with markup looked at (a walk that finds none proves nothing)
 
 
@@ -66,7 +83,7 @@ def _check_tooltips(widgets: list[QWidget]) -> list[str]:
     for widget in widgets:
         if widget.toolTip() and "<" in widget.toolTip():
             shown = _tooltip_shown(widget, QPoint(1, 1))
-            if shown == widget.toolTip():
+            if not _shown_as_text(shown):
                 bad.append(f"tooltip of {type(widget).__name__}: {shown}")
         if isinstance(widget, QAbstractItemView) and widget.model() is not None:
             model = widget.model()
@@ -84,7 +101,7 @@ def _check_tooltips(widgets: list[QWidget]) -> list[str]:
                     EXAMINED.append(tip)
                     widget.scrollTo(cell, QAbstractItemView.ScrollHint.EnsureVisible)
                     shown = _tooltip_shown(widget.viewport(), widget.visualRect(cell).center())
-                    if Qt.mightBeRichText(shown) and html.escape(tip) not in shown:
+                    if not _shown_as_text(shown):
                         bad.append(f"item tooltip in {type(widget).__name__}: {shown}")
     return bad
 
@@ -127,3 +144,19 @@ def test_every_message_and_dialog_that_quotes_the_title_shows_it_as_text(
     assert any(MARKUP in tip for tip in EXAMINED)
     for box in boxes:
         box.close()
+
+
+def test_tooltips_are_plain_wrapped_text_without_html(qtbot: QtBot) -> None:
+    """Issue 18 item 3: a tooltip shows its words, wrapped into short lines, never `<p …>` or `&lt;`."""
+    create_application()
+    label = QLabel("甲")
+    qtbot.addWidget(label)
+    label.show()
+    long_tip = "本年新收政府信息公开申请数量" * 8 + " <b>加粗</b> & 其他"
+    label.setToolTip(long_tip)
+    shown = _tooltip_shown(label, QPoint(1, 1))
+    assert "<p" not in shown and "&lt;" not in shown and "&amp;" not in shown
+    assert _shown_as_text(shown) and shown.replace("\n", "") == long_tip
+    lines = shown.split("\n")
+    widths = [sum(2 if "\u4e00" <= c <= "\u9fff" else 1 for c in line) for line in lines]
+    assert len(lines) >= 4 and max(widths) <= TOOLTIP_COLUMNS and widths[0] >= TOOLTIP_COLUMNS - 1

@@ -13,6 +13,7 @@ from core.names import safe_file_name
 from core.report import Report
 from core.storage import Database
 from tests.qt_helpers import open_window
+from ui.export_actions import documents_folder
 from ui.settings import Settings
 
 HOSTILE = "../../x: * ? \\ CON"
@@ -46,8 +47,10 @@ def test_both_export_dialogs_suggest_a_safe_name_inside_the_folder(
     for suffix in (".docx", ".xlsx", ".html"):
         window.export_actions.export(suffix)
     json_path, pdf_path, *office = map(Path, suggested)
-    assert office == [tmp_path / safe_file_name(seed.title, s) for s in (".docx", ".xlsx", ".html")]
+    # a first export of each kind goes to 文档, not the last import's folder (issue 18 item 11)
+    documents = documents_folder()
+    assert office == [documents / safe_file_name(seed.title, s) for s in (".docx", ".xlsx", ".html")]
     assert json_path == tmp_path / safe_file_name(seed.title, ".json")
-    assert pdf_path == Path.home() / safe_file_name(seed.title, ".pdf")
+    assert pdf_path == documents / safe_file_name(seed.title, ".pdf")
     for path in (json_path, pdf_path):
         assert ".." not in path.parts and not set(':*?\\"') & set(path.name)

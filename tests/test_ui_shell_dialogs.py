@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
 from core.formats import get_format
-from tests.qt_helpers import commit_text
+from core.storage import Database
+from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.dialogs import (
     DeletedReportsDialog,
     NewReportDialog,
@@ -137,3 +139,26 @@ def test_the_prefilled_agency_is_selected_so_typing_replaces_it(qtbot: QtBot) ->
     commit_text(line, "压力测试办公室")  # what a Chinese input method gives
     assert dialog.agency == "压力测试办公室"
     dialog.reject()
+
+
+def test_new_report_says_it_is_working_once_the_dialog_is_gone_and_opens_the_editor(
+    qtbot: QtBot, db: Database
+) -> None:
+    """Issue 18 item 13: the first editor takes a moment (it loads the print modules): the dialog is
+    closed first, the status bar says what is happening and the pointer waits, then the editor shows."""
+    window = open_window(qtbot, db)
+    seen: list[tuple[str, bool, bool]] = []
+    window.statusBar().messageChanged.connect(
+        lambda text: seen.append((text, QApplication.overrideCursor() is not None, window.editor is None))
+    )
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, NewReportDialog)
+        dialog.agency_box.setCurrentText(AGENCY)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    on_next_modal(fill)
+    report_id = window.new_report()
+    assert report_id is not None and window.editor is not None
+    assert (f"正在新建「{AGENCY}2022年度」报告…", True, True) in seen  # before the editor was built
+    assert QApplication.overrideCursor() is None and window.statusBar().currentMessage() == ""

@@ -2,6 +2,8 @@
 
 `DatabaseActions` is a part of `ui.main_window.MainWindow`. A restore first keeps the current file
 (core.backups), and the window always ends with an open database: the restored one, or the one it had.
+Before a restore the user is told which backup it is: its file, when it was made and the reports in it.
+A backup ends with a message naming the file, with 「打开所在文件夹」.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from core.errors import UserError, os_reason
 from ui.crash import APP_TITLE, show_message
@@ -21,6 +23,7 @@ from ui.crash import APP_TITLE, show_message
 if TYPE_CHECKING:  # the storage is imported once the window is shown (see MainWindow)
     from core.storage import Database
     from ui.safety import DatabaseWatch
+    from ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,8 @@ class DatabaseActions(QMainWindow):
 
     db: Database
     watch: DatabaseWatch
+    settings: Settings
+    message_box: QMessageBox | None = None  # the last message shown (kept alive while open)
     refresh_list: Callable[[], None]  # MainWindow's
     close_report: Callable[[], bool]
 
@@ -37,9 +42,13 @@ class DatabaseActions(QMainWindow):
     def backup_database(self, dest: Path | None = None) -> Path | None:
         """A consistent copy wherever the user wants it (e.g. a USB stick)."""
         from core.paths import backup_path
+        from ui.export_actions import BACKUP, ExportFolders, show_written
 
+        folders = ExportFolders(self.settings)
         if dest is None:
             suggested = backup_path(self.db.path, "manual", dt.datetime.now())
+            if BACKUP in self.settings.export_folders:  # else the backups folder, where 恢复备份 looks
+                suggested = folders.folder(BACKUP) / suggested.name
             try:
                 suggested.parent.mkdir(exist_ok=True)
             except OSError as exc:  # e.g. a read-only USB stick: suggest the home folder instead
@@ -59,7 +68,10 @@ class DatabaseActions(QMainWindow):
         except UserError as exc:
             show_message(self, exc.message)
             return None
+        if dest.parent != backup_path(self.db.path, "manual", dt.datetime.now()).parent:
+            folders.remember(BACKUP, dest)
         self.statusBar().showMessage(f"已备份到 {dest}", 30_000)
+        self.message_box = show_written(self, "已备份数据库。", dest)
         return dest
 
     @Slot()
@@ -71,8 +83,8 @@ class DatabaseActions(QMainWindow):
             backups = list_backups(self.db.path)
             other = "从其他文件选择…"
             labels = [b.label for b in backups] + [other]
-            label, ok = QInputDialog.getItem(self, "恢复备份", "选择要恢复的备份：", labels, 0, False)
-            if not ok:
+            label = self._choose(labels)
+            if label is None:
                 return False
             if label == other:
                 chosen, _ = QFileDialog.getOpenFileName(
@@ -86,6 +98,7 @@ class DatabaseActions(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 APP_TITLE,
+                f"{describe_backup(source, self.db.path)}\n\n"
                 "恢复后，数据库会回到备份时的状态。当前的数据库会先另存一份，不会丢失。\n\n确定恢复吗？",
             )
             if answer != QMessageBox.StandardButton.Yes:
@@ -106,6 +119,20 @@ class DatabaseActions(QMainWindow):
         if safety is not None:
             self.statusBar().showMessage(f"已恢复备份；原来的数据库另存为 {safety}", 60_000)
         return safety is not None
+
+    def _choose(self, labels: list[str]) -> str | None:
+        """Which backup: a list wide enough for its labels (QInputDialog.getItem cuts them off)."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("恢复备份")
+        dialog.setLabelText("选择要恢复的备份（下一步会列出其中的报告）：")
+        dialog.setComboBoxItems(labels)
+        dialog.setComboBoxEditable(False)
+        char = self.fontMetrics().horizontalAdvance("中")
+        longest = max(self.fontMetrics().horizontalAdvance(label) for label in labels)
+        dialog.resize(longest + char * 8, dialog.sizeHint().height())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.textValue()
 
     def _reopen(self, path: Path, safety: Path | None) -> Database:
         """The database after a restore. Should it not open for writing (e.g. another program holds
@@ -131,3 +158,23 @@ class DatabaseActions(QMainWindow):
             )
             return db
         raise UserError(f"数据库恢复后无法打开：{reason}请重新启动年报助手。")
+
+
+def describe_backup(path: Path, db_path: Path) -> str:
+    """Which backup this is, for the question before a restore: file, date, and the reports in it."""
+    from core.backups import list_backups
+    from core.storage import Database
+    from core.summary import STATUS_NAMES
+
+    known = next((b for b in list_backups(db_path) if b.path == path), None)
+    made = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    when = known.label if known is not None else f"{made:%Y年%m月%d日 %H:%M:%S}（文件修改时间）"
+    lines = [f"要恢复的备份：{path.name}", f"备份时间：{when}"]
+    try:
+        with Database.open(path, read_only=True) as backup:
+            reports = backup.list_reports()
+    except UserError as exc:
+        return "\n".join([*lines, f"这个文件无法读出其中的报告：{exc.message}"])
+    shown = [f"· {r.agency} {r.year}年度（{STATUS_NAMES.get(r.status, r.status)}）" for r in reports[:12]]
+    more = [f"……等共 {len(reports)} 份"] if len(reports) > 12 else []
+    return "\n".join([*lines, f"其中有 {len(reports)} 份报告：", *shown, *more])

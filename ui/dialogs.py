@@ -62,7 +62,13 @@ def _agency_box(agencies: Sequence[str], current: str) -> QComboBox:
     assert line is not None  # an editable combo box has one
     line.setPlaceholderText("例如：温县人民政府办公室")
     line.setMaxLength(MAX_AGENCY)  # the model refuses longer names
-    box.setMinimumContentsLength(18)
+    # room for a usual name (~25 characters), not the longest one remembered: a 100-character name
+    # would make the dialog wider than the screen (the line edit scrolls, the list shows it whole)
+    box.setMinimumContentsLength(26)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    view = box.view()
+    if view is not None:
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
     return box
 
 

@@ -2,6 +2,9 @@
 
 The files are written by `core.write` off the GUI thread; a 定稿 goes out with its 校验码. 复制为网页内容
 puts the report's HTML and its plain text on the clipboard, for pasting into a portal's editor.
+Every export (these, the PDF, a backup) ends with a message that names the file and offers
+「打开所在文件夹」 (`show_written`), and each kind opens where that kind was last saved, the first time
+in 文档 (`ExportFolders`).
 """
 
 from __future__ import annotations
@@ -12,24 +15,63 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtCore import QMimeData, QObject, QStandardPaths, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from core.errors import UserError
 from core.file_kinds import export_filter
 from core.fingerprint import fingerprint
 from core.names import safe_file_name
 from core.report import Report
-from ui.crash import show_message
+from ui.crash import APP_TITLE, show_message
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+    from ui.settings import Settings
 
 # (menu text, suffix written); the kinds' names and dialog filters are core.file_kinds'
 KINDS = (("导出为 Word…", ".docx"), ("导出为 Excel…", ".xlsx"), ("导出为网页…", ".html"))
 NO_REPORT = "请先打开一份报告，或在列表中选中一份报告。"
+OPEN_FOLDER = "打开所在文件夹"
+PDF, BACKUP = ".pdf", "backup"  # the other kinds of export that remember their folder
+
+
+def documents_folder() -> Path:
+    """文档 (Documents): where a first export goes, not the program's or the last import's folder."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
+
+
+class ExportFolders:
+    """Each kind of export (".docx", ".xlsx", ".html", ".pdf", "backup") remembers its own folder."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def folder(self, kind: str) -> Path:
+        remembered = self.settings.export_folders.get(kind)
+        return Path(remembered) if remembered and Path(remembered).is_dir() else documents_folder()
+
+    def remember(self, kind: str, path: Path) -> None:
+        self.settings.export_folders[kind] = str(path.parent)
+
+
+def open_folder(path: Path) -> bool:
+    """Show the folder holding `path` in the system's file manager."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+def show_written(parent: QWidget, text: str, path: Path) -> QMessageBox:
+    """「已导出…」 with the file's place and 「打开所在文件夹」 (not only in the status bar, which a clerk
+    does not watch); window-modal, returned so that it stays alive (and tests can answer it)."""
+    box = QMessageBox(QMessageBox.Icon.Information, APP_TITLE, f"{text}\n\n{path}", parent=parent)
+    opener = box.addButton(OPEN_FOLDER, QMessageBox.ButtonRole.ActionRole)
+    box.addButton("确定", QMessageBox.ButtonRole.AcceptRole)
+    opener.clicked.connect(lambda: open_folder(path))
+    box.open()
+    return box
 
 
 class ExportActions(QObject):
@@ -39,7 +81,7 @@ class ExportActions(QObject):
         super().__init__(window)
         self.window = window
         self.actions: dict[str, QAction] = {}
-        self.message: QMessageBox | None = None  # the last failure shown
+        self.message: QMessageBox | None = None  # the last message shown (written, or a failure)
         for text, suffix in KINDS:
             self.actions[suffix] = self._add(menu, text, partial(self.export, suffix))
         self.copy_action = self._add(menu, "复制为网页内容", self.copy)
@@ -72,8 +114,9 @@ class ExportActions(QObject):
             self.window.statusBar().showMessage(NO_REPORT, 10_000)
             return
         report, code = current
+        folders = ExportFolders(self.window.settings)
         if path is None:
-            folder = Path(self.window.settings.last_folder or Path.home())
+            folder = folders.folder(suffix)
             caption = next(text for text, kind in KINDS if kind == suffix).rstrip("…")
             name, _ = QFileDialog.getSaveFileName(
                 self.window,
@@ -86,14 +129,18 @@ class ExportActions(QObject):
             path = Path(name)
             if not path.suffix:
                 path = path.with_suffix(suffix)
-        self.window.settings.last_folder = str(path.parent)
+        folders.remember(suffix, path)
         target = path
         run_in_background(
             lambda: export(report, target, fingerprint=code),
-            lambda _result: self.window.statusBar().showMessage(f"已导出到 {target}", 10_000),
+            lambda _result: self._written(target),
             self._failed,
             owner=self,
         )
+
+    def _written(self, path: Path) -> None:
+        self.window.statusBar().showMessage(f"已导出到 {path}", 10_000)
+        self.message = show_written(self.window, "已导出。", path)
 
     def _failed(self, exc: BaseException) -> None:
         """A file that cannot be written is explained; anything else is a bug for the crash dialog."""

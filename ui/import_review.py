@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from core.cell_input import CellInputError, parse_cell
 from core.errors import UserError
 from core.file_kinds import PUBLISHED, dialog_filter
-from core.report import Report
+from core.report import MAX_AGENCY, Report
 from core.rules import check, fmt
 from ui.crash import show_message
 from ui.worker import run_in_background
@@ -79,7 +79,12 @@ class ImportReview(QDialog):
         self._report = imported.report.model_copy(deep=True)
         self.status = {a: "doubtful" for a in imported.doubtful} | {a: "unread" for a in imported.unread}
         self.spec = self._report.spec
-        self.agency = QLineEdit(self._report.agency)
+        from core.read.mapper import UNKNOWN_AGENCY  # the readers load only when a report is imported
+
+        known = self._report.agency != UNKNOWN_AGENCY  # the reader found no title: a hint, never a name
+        self.agency = QLineEdit(self._report.agency if known else "")
+        self.agency.setPlaceholderText("未能识别机关名称，请填写")
+        self.agency.setMaxLength(MAX_AGENCY)
         self.year = QSpinBox()
         self.year.setRange(1990, 2200)
         self.year.setValue(self._report.year)
@@ -109,17 +114,18 @@ class ImportReview(QDialog):
         column = QVBoxLayout(right)
         column.addLayout(form)
         column.addWidget(legend)
-        column.addWidget(tabs, 3)
-        column.addWidget(QLabel("勾稽关系不符："))
-        column.addWidget(self.findings, 1)
-        column.addWidget(QLabel("读取说明："))
-        column.addWidget(notes, 1)
+        column.addWidget(tabs, 1)  # the tables get the height; the two lists a few lines each
+        lines = self.fontMetrics().lineSpacing()
+        for heading, listing in (("勾稽关系不符：", self.findings), ("读取说明：", notes)):
+            listing.setMaximumHeight(lines * 5)
+            column.addWidget(QLabel(heading))
+            column.addWidget(listing)
         column.addWidget(self.problem)
 
         split = QSplitter()
         split.addWidget(_source_view(imported.source, pdf))
         split.addWidget(right)
-        split.setSizes([480, 820])
+        split.setSizes([420, 880])  # the tables need the width more than the source text
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -130,7 +136,7 @@ class ImportReview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         layout.addWidget(buttons)
-        self.resize(1300, 720)
+        self.resize(1300, 900)  # as much of the screen as it has (the screen-fit guard keeps it on it)
         self._refresh()
         self._fit_columns()
         if first is not None:
@@ -168,6 +174,8 @@ class ImportReview(QDialog):
             for col in range(table.grid_columns):
                 width = min(widget.columnWidth(col), 160)
                 widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
+            widget.setWordWrap(True)
+            widget.resizeRowsToContents()  # a label cut to 160 pixels wraps onto more lines
 
     def cell_item(self, address: str) -> QTableWidgetItem:
         info = self.spec.cells[address]

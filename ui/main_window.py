@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
+from PySide6.QtCore import QByteArray, QEvent, QEventLoop, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QStackedWidget, QWidget
 
 from core.errors import UserError
@@ -26,6 +27,7 @@ from core.paths import data_dir
 from ui.crash import APP_TITLE, show_message
 from ui.database_actions import DatabaseActions
 from ui.report_files import ReportFileActions
+from ui.screen_fit import FITTED, elided, install_screen_fit, keep_on_screen
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from ui.settings import Settings
 
 log = logging.getLogger(__name__)
+
+TITLE_CHARS = 60  # a longer report title is cut in the window's title bar (the full one is in the header)
 
 
 MenuAdder = Callable[..., QAction]  # (text, slot, shortcut=None) -> the action added
@@ -72,8 +76,11 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.document: ReportDocument | None = None
         self.editor: ReportEditor | None = None
         self._painted = False
+        self._restored = False  # the geometry saved last time was restored (see showEvent)
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
+        install_screen_fit(QApplication.instance())  # type: ignore[arg-type]  # every dialog fits the screen
+        self.setProperty(FITTED, True)  # this window fits itself: the saved geometry, kept on the screen
         self.stack = QStackedWidget()
         self.opening = QLabel("正在打开数据库…")
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,6 +126,12 @@ class MainWindow(DatabaseActions, ReportFileActions):
     @property
     def attached(self) -> bool:
         return hasattr(self, "watch")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._restored:  # once shown, the window frame is known: keep the whole window on the screen
+            self._restored = False
+            keep_on_screen(self)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -170,6 +183,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.edit_menu = edit
 
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.guide_action = help_menu.addAction("使用说明")
+        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))  # F1
+        self.guide_action.triggered.connect(self.show_guide)
         self.about_action = help_menu.addAction(f"关于{APP_TITLE}…")
         self.about_action.triggered.connect(self.show_about)
 
@@ -199,6 +215,12 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.menuBar().setEnabled(True)
 
     @Slot()
+    def show_guide(self) -> None:
+        from ui.help import show_help
+
+        show_help(self)
+
+    @Slot()
     def show_about(self) -> None:
         from ui.about import show_about
 
@@ -207,6 +229,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
     def _restore_geometry(self) -> None:
         geometry = window_state().value("geometry")
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            self._restored = True  # saved on another screen or at another scale: checked when shown
             return
         screen = self.screen().availableGeometry()
         self.resize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
@@ -257,7 +280,23 @@ class MainWindow(DatabaseActions, ReportFileActions):
         dialog = NewReportDialog(self.db.agencies(), self._is_taken, self.today(), self)
         if dialog.exec() != NewReportDialog.DialogCode.Accepted:
             return None
-        return self.create_report(dialog.agency, dialog.year, dialog.from_previous)
+        with self.busy(f"正在新建「{dialog.agency}{dialog.year}年度」报告…"):
+            return self.create_report(dialog.agency, dialog.year, dialog.from_previous)
+
+    @contextmanager
+    def busy(self, text: str) -> Iterator[None]:
+        """Work on the GUI thread that takes a moment (the first editor loads the print modules): the
+        dialog that asked is gone from the screen at once, the status bar says what is happening, and
+        the pointer waits."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.statusBar().showMessage(text)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)  # repaint, no clicks
+        try:
+            yield
+        finally:
+            QApplication.restoreOverrideCursor()
+            if self.statusBar().currentMessage() == text:
+                self.statusBar().clearMessage()
 
     def create_report(self, agency: str, year: int, from_previous: bool) -> int:
         from core.carry import new_from_previous
@@ -437,7 +476,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         """The open report's name, status and read-only state in the window title and the editor."""
         if self.document is not None and self.editor is not None:
             self.editor.refresh_status()
-            self.setWindowTitle(f"{self.document.report.title} — {APP_TITLE}")
+            self.setWindowTitle(f"{elided(self.document.report.title, TITLE_CHARS)} — {APP_TITLE}")
 
     @Slot()
     def _show_findings_count(self) -> None:

@@ -5,21 +5,41 @@ as rich text: an imported agency `<a href='file:///…'>` would become a live li
 would fetch a file (on Windows over SMB), `<img width=20000>` would cost gigabytes, and markup could fake
 the agency's name. No view of this app means rich text, so one application-wide guard makes every label
 plain text when it is first polished (message boxes' texts are labels too) and shows every tooltip
-(widgets' and item views') escaped. Views need not remember it, and a new view cannot forget it.
+(widgets' and item views') as plain text, wrapped into short lines by hand (a plain tooltip is one long
+line otherwise). Views need not remember it, and a new view cannot forget it.
 """
 
 from __future__ import annotations
 
-import html
+import unicodedata
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QToolTip, QWidget
 
+TOOLTIP_COLUMNS = 60  # a tooltip line holds this many Latin characters (30 Chinese ones)
 
-def as_plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` literally (Qt has no plain-text tooltip: escape it inside <p>)."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+
+def _columns(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def as_plain_tooltip(text: str, columns: int = TOOLTIP_COLUMNS) -> str:
+    """`text` broken into lines of at most `columns` (a Chinese character counts two), shown as it is.
+
+    The guard makes Qt's tooltip label plain text, so nothing is escaped: markup shows literally.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, width = "", 0
+        for char in paragraph:
+            if width + _columns(char) > columns and line:
+                lines.append(line)
+                line, width = "", 0
+            line += char
+            width += _columns(char)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class PlainTextGuard(QObject):

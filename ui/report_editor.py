@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 from core.report_format import Section
 from core.rules import Finding
 from ui.document import ReportDocument
+from ui.export_actions import ExportFolders
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel
 from ui.report_list import STATUS_NAMES
+from ui.screen_fit import ElidedLabel
 from ui.settings import Settings
 from ui.sign_print import SignPrintPage
 from ui.table_view import ReportTableView
@@ -51,7 +53,7 @@ class ReportEditor(QWidget):
         self.sections: tuple[Section, ...] = document.report.spec.sections
 
         self.back_button = QPushButton("← 报告列表")
-        self.title = QLabel()
+        self.title = ElidedLabel()  # a long agency name is cut with 「…」, whole in the tooltip
         self.title.setFont(_scaled(self, 1.35, bold=True))
         self.status = QLabel()
         self.history_button = QPushButton("修改历史…")
@@ -76,7 +78,7 @@ class ReportEditor(QWidget):
         self.tables: dict[str, ReportTableView] = {}
         for section in self.sections:
             self.pages.addWidget(self._section_page(section, settings))
-        self.sign_page = SignPrintPage(document)
+        self.sign_page = SignPrintPage(document, folders=ExportFolders(settings))
         self.pages.addWidget(self._page(SIGN_PAGE_NAME, self.sign_page))
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
 

@@ -24,7 +24,8 @@ FILE_NAME = "settings.json"
 class Settings(BaseModel):
     """Everything the app remembers between runs (except window geometry)."""
 
-    last_folder: str = ""  # where the import/export/PDF file dialogs open
+    last_folder: str = ""  # where the import file dialogs open
+    export_folders: dict[str, str] = Field(default_factory=dict)  # per export kind (ui.export_actions)
     # per database file: the report that was open and its page, so a restart shows the same place
     last_report: dict[str, int] = Field(default_factory=dict)
     last_page: dict[str, int] = Field(default_factory=dict)

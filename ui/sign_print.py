@@ -56,7 +56,10 @@ from ui.crash import show_message
 from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog
 from ui.document import ReportDocument
+from ui.export_actions import PDF, ExportFolders, documents_folder, show_written
+from ui.help import CODE, FINAL, help_button
 from ui.printing import ask_printer, start_printing
+from ui.screen_fit import ScrollingColumn
 from ui.worker import Job, run_in_background
 
 UNPRINTABLE = "以下字符在本机字体中没有，打印出来会是空白："
@@ -74,9 +77,12 @@ class SignPrintPage(QWidget):
     status_changed = Signal()
     preview_ready = Signal()  # a new PDF is shown (tests wait for it)
 
-    def __init__(self, document: ReportDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, document: ReportDocument, parent: QWidget | None = None, folders: ExportFolders | None = None
+    ) -> None:
         super().__init__(parent)
         self.document = document
+        self.folders = folders  # where the PDF was exported last (the main window's settings)
         self.pdf_data = b""
         self._generation = 0
         self._message: QMessageBox | None = None
@@ -112,18 +118,19 @@ class SignPrintPage(QWidget):
         actions = QGroupBox("定稿、导出与打印")
         action_layout = QVBoxLayout(actions)
         action_layout.addWidget(self.status_label)
+        grid = QGridLayout()  # the buttons before the list of fonts: in view without scrolling at 125 %
+        grid.addWidget(self.finalize_button, 0, 0)
+        grid.addWidget(self.unfinalize_button, 0, 1)
+        grid.addWidget(self.export_button, 1, 0)
+        grid.addWidget(self.print_button, 1, 1)
+        action_layout.addLayout(grid)
+        action_layout.addWidget(help_button("什么是定稿？", FINAL))
         self.fonts_label = QLabel()  # which faces print the report
         self.fonts_warning = QLabel()  # a missing 仿宋, said plainly in red
         self.fonts_warning.setStyleSheet("color: #b00020;")
         for label in (self.fonts_label, self.fonts_warning):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             action_layout.addWidget(label)
-        grid = QGridLayout()
-        grid.addWidget(self.finalize_button, 0, 0)
-        grid.addWidget(self.unfinalize_button, 0, 1)
-        grid.addWidget(self.export_button, 1, 0)
-        grid.addWidget(self.print_button, 1, 1)
-        action_layout.addLayout(grid)
 
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("输入打印件上的校验码")
@@ -134,6 +141,7 @@ class SignPrintPage(QWidget):
         verify_layout = QVBoxLayout(verify_box)
         verify_layout.addWidget(self.code_edit)
         verify_layout.addWidget(self.code_result)
+        verify_layout.addWidget(help_button("校验码能证明什么？", CODE))
 
         left = QVBoxLayout()
         left.addWidget(signature)
@@ -171,7 +179,7 @@ class SignPrintPage(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(left_widget)
+        layout.addWidget(ScrollingColumn(left_widget))  # the column scrolls: it never makes the window taller
         layout.addLayout(right, 1)
 
         self._timer = QTimer(self)
@@ -308,8 +316,9 @@ class SignPrintPage(QWidget):
         """Write the same PDF as the preview (rendered now, so it is surely current)."""
         report = self.document.report
         if path is None:
+            folder = self.folders.folder(PDF) if self.folders else documents_folder()
             name, _ = QFileDialog.getSaveFileName(
-                self, "导出PDF", str(Path.home() / safe_file_name(report.title, ".pdf")), "PDF 文件 (*.pdf)"
+                self, "导出PDF", str(folder / safe_file_name(report.title, PDF)), "PDF 文件 (*.pdf)"
             )
             if not name:
                 return None
@@ -317,7 +326,9 @@ class SignPrintPage(QWidget):
         if not self._unprintable_accepted("导出PDF"):
             return None
         write_atomically(path, pdf_bytes(report, self.document.read_only))
-        self._message = show_message(self, f"已导出PDF：{path}", QMessageBox.Icon.Information)
+        if self.folders:
+            self.folders.remember(PDF, path)
+        self._message = show_written(self, "已导出PDF。", path)
         return path
 
     @Slot()

@@ -238,6 +238,10 @@ class ReportTableView(QTableView):
             self.updateGeometry()
         self.panes.place()
 
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.panes.scrolled()
+
     def updateGeometries(self) -> None:
         super().updateGeometries()
         self.panes.place()  # scroll bars shown or hidden move the viewport's edges

@@ -25,6 +25,7 @@ from core.read.cells import Line, compact, fold, is_label, read_cell, splits
 from core.report import Report, Signature
 from core.report_format import ReportFormat, Section, SumCheck, Table
 
+UNKNOWN_AGENCY = "（未识别的机关）"  # no title found: a stand-in the review screen shows as an empty field
 _MATCH = 72  # least fuzzy score (0-100) for a printed label to be taken as a template label
 _HEADING = 80
 _WINDOW = 8  # rows of the template looked ahead from the last row found
@@ -731,7 +732,7 @@ class _Mapper:
             period = re.search(r"(\d{4})\s*年\s*1\s*月\s*1\s*日", line.text)
             if period:
                 self.notes.append("没有找到报告标题，机关名称未能识别，请在导入前填写；年度按统计期限确定。")
-                return "（未识别的机关）", int(period.group(1))
+                return UNKNOWN_AGENCY, int(period.group(1))
         raise UserError(
             "没有找到报告标题（如“某某机关2021年政府信息公开工作年度报告”），无法确定机关和年度。"
         )

@@ -200,7 +200,7 @@ def plain_text(doc: Content) -> str:
     for block in doc.blocks:
         out += [block.text] if isinstance(block, Paragraph) else _tab_lines(block)
     out.append(doc.signature_name)
-    if doc.signature_date.strip():  # not the blanks left for a handwritten date
+    if doc.signature_date != BLANK_DATE:  # not the blanks left for a handwritten date
         out.append(doc.signature_date)
     if doc.code:
         out.append(f"校验码 {doc.code}")

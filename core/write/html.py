@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
+from core.pdf.layout import BLANK_DATE
 from core.write.content import Content, Grid, Paragraph
 
 _FACES = {
@@ -76,7 +77,8 @@ def html_fragment(doc: Content) -> str:
     sign = f"font-family:{_FACES['body']};font-size:16pt;line-height:1.8;text-align:right;margin:0"
     sign += ";padding-right:4em"
     out.append(f'<p style="{sign};margin-top:3.6em">{_text(doc.signature_name)}</p>')
-    out.append(f'<p style="{sign}">{_text(doc.signature_date)}</p>')
+    if doc.signature_date != BLANK_DATE:  # a web page has no pen: no 「年 月 日」 without a date
+        out.append(f'<p style="{sign}">{_text(doc.signature_date)}</p>')
     if doc.code:
         out.append(f'<p style="{_BODY};font-size:10.5pt;text-indent:0">校验码 {_text(doc.code)}</p>')
     if doc.appendix:
