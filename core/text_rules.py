@@ -246,8 +246,9 @@ def _title_year(subject: str) -> re.Pattern[str]:
 
 def text_year(report: Report) -> list[Finding]:
     """TEXT.YEAR: a paragraph of 一 opens with an earlier year as its own, or a title names another year."""
+    opening = {s.text_key for s in report.spec.sections if s.opening}
     for sentence in sentences(report):
-        m = _OPENING_YEAR.match(subheading_number(sentence.text)[1]) if sentence.key == "overview" else None
+        m = _OPENING_YEAR.match(subheading_number(sentence.text)[1]) if sentence.key in opening else None
         year = int(m.group(1)) if m else None
         if year is None or year >= report.year:
             t = _title_year(report.spec.subject).search(sentence.text)
@@ -356,14 +357,15 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
 def _written(report: Report) -> bool:
     """Has the user begun 第一部分 beyond a new report's sub-headings?"""
     starters = {h for s in report.spec.sections for h in s.starter_subheadings}
-    lines = (line.strip() for line in report.texts.get("overview", "").split("\n"))
+    opening = "\n".join(report.texts[s.text_key] for s in report.spec.sections if s.opening and s.text_key)
+    lines = (line.strip() for line in opening.split("\n"))
     return any(line and line not in starters for line in lines)
 
 
 def text_empty(report: Report) -> list[Finding]:
     """TEXT.EMPTY: 第五部分 left empty or only 「无」 once the narrative is being written (a new report's
     empty sections are not yet a problem): the national format asks for problems and remedies."""
-    section = next((s for s in report.spec.sections if s.text_key == "problems"), None)
+    section = next((s for s in report.spec.sections if s.required), None)
     if section is None or section.text_key is None or not _NOTHING.match(report.texts[section.text_key]):
         return []
     if not _written(report):
