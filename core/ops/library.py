@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.carry import new_from_previous
+from core.ops.policy import Readiness, submission_readiness
 from core.report import Report
 from core.vocabulary import ChangeField, FieldKind, ReportStatus
 
@@ -76,6 +77,13 @@ class Library:
 
     def is_taken(self, agency: str, year: int) -> bool:
         return self.db.find_report(agency, year) is not None
+
+    def submission_readiness(self, report_id: int) -> Readiness:
+        """What 报送 of a stored report (not the open one) would send: see `ReportSession`'s."""
+        final = self.db.status(report_id) == ReportStatus.FINAL
+        dismissed = self.db.dismissals(report_id)
+        report, previous = self.db.load_report(report_id), self.db.previous_report(report_id)
+        return submission_readiness(report, final, previous, dismissed)
 
     def title(self, report_id: int) -> str:
         return self.db.load_report(report_id).title

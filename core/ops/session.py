@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.errors import TextConflict, UserError
-from core.ops.policy import Readiness, finalize_readiness
+from core.ops.policy import Readiness, finalize_readiness, submission_readiness
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
@@ -380,6 +380,11 @@ class ReportSession:
             self.db.set_status(self.report_id, ReportStatus.FINAL)
             self.reload()
         return readiness
+
+    def submission_readiness(self) -> Readiness:
+        """What 报送 would send (the 报送 dialog lists it with 「仍然报送」/「返回修改」): a 定稿 must pass
+        the policy; a draft's errors, open hints and blanks are listed."""
+        return submission_readiness(self.report, self.read_only, self.previous, self.dismissals)
 
     def unfinalize(self, reason: str) -> None:
         """解除定稿, with the reason kept in the history; the report can be edited again."""
