@@ -9,7 +9,7 @@ definition, so no rule here names a row or a column.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.report import Report
@@ -21,12 +21,22 @@ _SHOW_ALL_TERMS = 7  # longer sums (the 21 result rows) list only their non-zero
 
 
 @dataclass(frozen=True)
+class TextPlace:
+    """Where in a narrative a finding is about: text key, start and end (a sentence)."""
+
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     severity: Severity
     cells: tuple[str, ...]
     message: str
     topic: str = ""  # what a text finding is about (e.g. 本年新收…=17), so a dismissal keeps to it
+    place: TextPlace | None = field(default=None, compare=False)  # the sentence a text finding quotes
 
     @property
     def key(self) -> str:
@@ -84,10 +94,15 @@ def without_dismissed(
 
 
 def make_finding(
-    spec: ReportFormat, rule: str, cells: Iterable[str], message: str, topic: str = ""
+    spec: ReportFormat,
+    rule: str,
+    cells: Iterable[str],
+    message: str,
+    topic: str = "",
+    place: TextPlace | None = None,
 ) -> Finding:
     """A finding of `rule` as grave as the format says (every rule's findings are made here)."""
-    return Finding(rule, spec.severity(rule), tuple(cells), message, topic)
+    return Finding(rule, spec.severity(rule), tuple(cells), message, topic, place)
 
 
 def fmt(value: Decimal) -> str:

@@ -21,7 +21,7 @@ from core.formats import get_format
 from core.narrative import subheading_length, subheading_number
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
-from core.rules import Finding, fmt, make_finding, resolved_values
+from core.rules import Finding, TextPlace, fmt, make_finding, resolved_values
 
 COPIED_SHARE = 0.5  # TEXT.COPIED warns when at least this share of the sentences repeats last year's
 COPIED_SIMILARITY = 90  # rapidfuzz ratio (0–100) at which two digit-masked sentences count as the same
@@ -71,6 +71,10 @@ class Sentence:
     start: int
     end: int
     text: str
+
+    @property
+    def place(self) -> TextPlace:
+        return TextPlace(self.key, self.start, self.end)
 
 
 def sentences(report: Report) -> Iterator[Sentence]:
@@ -233,6 +237,7 @@ def text_number(report: Report, values: Mapping[str, Decimal]) -> list[Finding]:
                 f"{_section_name(spec, claim.sentence.key)}写的「{claim.quote}」说{claim.phrase.topic}为 "
                 f"{fmt(claim.stated)}，与表格不符：{'，'.join(shown)}（如文字说的不是这个数，可忽略此提醒）",
                 topic=f"{claim.phrase.topic}={fmt(claim.stated)}",
+                place=claim.sentence.place,
             )
         )
     return findings
@@ -263,6 +268,7 @@ def text_year(report: Report) -> list[Finding]:
                     f"这是 {report.year} 年度的报告，{_section_name(report.spec, sentence.key)}却写"
                     f"「{quote}…」，把 {year} 年当作本年度（可能是沿用了上年的文字），请核对年份",
                     topic=str(year),
+                    place=sentence.place,
                 )
             ]
     return []

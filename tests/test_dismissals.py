@@ -226,6 +226,8 @@ def test_a_dismissal_in_the_history_names_its_cells_as_the_forms_do() -> None:
     issued = "active_disclosure.normative_documents.issued"
     blank = Finding("BLANK", "warning", (issued,), "未填写")
     empty = Finding("TEXT.EMPTY", "warning", ("text.problems",), "没有写内容")
-    assert field_name(spec, DISMISSED + blank.key) == f"提醒「未填写的单元格：{spec.cells[issued].description}」"
+    assert (
+        field_name(spec, DISMISSED + blank.key) == f"提醒「未填写的单元格：{spec.cells[issued].description}」"
+    )
     heading = next(s.full_heading for s in spec.sections if s.text_key == "problems")
     assert field_name(spec, DISMISSED + empty.key) == f"提醒「存在的主要问题未写：「{heading}」的文字」"

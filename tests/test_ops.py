@@ -102,7 +102,10 @@ def test_edits_are_undoable_records_kept_with_typed_kinds(db: Database, seed: Re
     kinds = [RevisionKind.of(r.kind) for r in session.history()]
     assert kinds[:3] == [RevisionKind.EDIT, RevisionKind.PASTE, RevisionKind.IMPORT]
     fields = {ChangeField.parse(c.field) for r in session.history(limit=2) for c in r.changes}
-    assert fields == {ChangeField(FieldKind.CELL, B1_NATURAL), ChangeField(FieldKind.CELL, "requests.1.total")}
+    assert fields == {
+        ChangeField(FieldKind.CELL, B1_NATURAL),
+        ChangeField(FieldKind.CELL, "requests.1.total"),
+    }
     assert session.values_change({B1_NATURAL: before}) is None  # nothing differs
 
 
@@ -118,7 +121,10 @@ def test_a_dismissal_keeps_its_reason_and_the_history_names_the_rule_in_chinese(
     assert RevisionKind.of(latest.kind) is RevisionKind.DISMISS
     field = ChangeField.parse(latest.changes[0].field)
     assert field.kind is FieldKind.DISMISSED and latest.changes[0].new == "该项本年确实没有数据"
-    assert field.name(seed.spec) == "提醒「未填写的单元格：第三部分「一、本年新收政府信息公开申请数量」「商业企业」」"
+    assert (
+        field.name(seed.spec)
+        == "提醒「未填写的单元格：第三部分「一、本年新收政府信息公开申请数量」「商业企业」」"
+    )
     session.undismiss(blank)
     assert blank in session.findings
 
@@ -146,7 +152,9 @@ def test_finalize_follows_the_one_policy(db: Database, seed: Report) -> None:
     assert not session.read_only
 
 
-def test_a_blank_cell_blocks_finalize_and_is_listed_for_a_draft_submission(db: Database, seed: Report) -> None:
+def test_a_blank_cell_blocks_finalize_and_is_listed_for_a_draft_submission(
+    db: Database, seed: Report
+) -> None:
     seed.values["requests.1.commercial"] = None
     session = _session(db, seed)
     ready = session.finalize_readiness()
@@ -172,7 +180,9 @@ def test_every_output_with_a_code_is_refused_a_code_the_policy_refuses(db: Datab
         package_bytes(broken, final=True)
 
 
-def test_the_library_creates_with_carry_over_renames_deletes_and_undeletes(db: Database, seed: Report) -> None:
+def test_the_library_creates_with_carry_over_renames_deletes_and_undeletes(
+    db: Database, seed: Report
+) -> None:
     library = Library(db)
     library.import_report(seed)
     created = library.create(seed.agency, 2022, from_previous=True)
