@@ -17,11 +17,11 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
+from core.findings import Finding, TextPlace, fmt, make_finding, resolved_values
 from core.formats import get_format
 from core.narrative import subheading_length, subheading_number
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
-from core.rules import Finding, TextPlace, fmt, make_finding, resolved_values
 
 COPIED_SHARE = 0.5  # TEXT.COPIED warns when at least this share of the sentences repeats last year's
 COPIED_SIMILARITY = 90  # rapidfuzz ratio (0–100) at which two digit-masked sentences count as the same

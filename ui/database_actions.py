@@ -66,6 +66,7 @@ class DatabaseActions(QMainWindow):
     def restore_database(self, source: Path | None = None) -> bool:
         """Replace the database with a backup, after keeping the current file; the user confirms."""
         from core.backups import list_backups, restore_backup
+        from ui.safety import reopen_after_restore
 
         if source is None:
             backups = list_backups(self.db.path)
@@ -100,34 +101,9 @@ class DatabaseActions(QMainWindow):
         except UserError as exc:
             show_message(self, exc.message)
         finally:
-            self.db = self._reopen(path, safety)
+            self.db = reopen_after_restore(path, safety, self)
             self.watch.set_database(self.db)
             self.refresh_list()
         if safety is not None:
             self.statusBar().showMessage(f"已恢复备份；原来的数据库另存为 {safety}", 60_000)
         return safety is not None
-
-    def _reopen(self, path: Path, safety: Path | None) -> Database:
-        """The database after a restore. Should it not open for writing (e.g. another program holds
-        it), the window still gets a connection: read-only, to look at and export, never a closed one."""
-        from core.storage import Database
-
-        try:
-            return Database.open(path)
-        except UserError as exc:
-            reason = exc.message
-        log.warning("reopening %s after a restore failed: %s", path, reason)
-        for candidate in (path, safety):
-            if candidate is None:
-                continue
-            try:
-                db = Database.open(candidate, read_only=True)
-            except UserError:
-                continue
-            show_message(
-                self,
-                f"数据库恢复后无法以可写方式打开：{reason}\n\n现在以只读方式显示“{candidate.name}”，"
-                "可以查看和导出，但不能修改。请关闭占用该文件的程序后，重新启动年报助手。",
-            )
-            return db
-        raise UserError(f"数据库恢复后无法打开：{reason}请重新启动年报助手。")
