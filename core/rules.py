@@ -1,9 +1,9 @@
 """The arithmetic rules (勾稽关系): small pure functions over a report, each returning findings.
 
 Findings are data (`core.findings`, re-exported here) — rule id, severity, cell addresses, a Chinese
-message with the numbers. The UI, the CLI and the PDF only present them. In every rule a blank cell counts as 0 and a blank total is derived
-from its parts; blanks are reported separately by `BLANK`. The sums to check come from the format
-definition, so no rule here names a row or a column.
+message with the numbers. The UI, the CLI and the PDF only present them. In every rule a blank cell
+counts as 0 and a blank total is derived from its parts; blanks are reported separately by `BLANK`.
+The sums to check come from the format definition, so no rule here names a row or a column.
 """
 
 from __future__ import annotations
