@@ -197,12 +197,12 @@ def cmd_db_import(args: argparse.Namespace) -> int:
 
 
 def _import_one(db: Database, report: Report) -> str:
-    existing = db.find_report(report.agency, report.year)
-    before = db.history(existing)[0].id if existing is not None else None
-    report_id, created = db.import_report(report)
-    if created:
-        return f"已导入：{report.title}（新建，编号 {report_id}）。"
-    if db.history(report_id)[0].id != before:
+    from core.ops.library import Library  # the same import as the window's
+
+    imported = Library(db).import_report(report)
+    if imported.created:
+        return f"已导入：{report.title}（新建，编号 {imported.report_id}）。"
+    if imported.changed:
         return f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。"
     return f"库中的{report.title}与文件内容相同，没有改动。"
 

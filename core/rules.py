@@ -27,6 +27,7 @@ from core.report_format import ReportFormat, SumCheck, Term
 from core.text_rules import text_findings
 
 __all__ = [  # the findings machinery, re-exported: callers know it as the rules' vocabulary
+    "BLANK",
     "Finding",
     "TextPlace",
     "check",
@@ -41,6 +42,7 @@ __all__ = [  # the findings machinery, re-exported: callers know it as the rules
 ]
 
 _ZERO = Decimal(0)
+BLANK = "BLANK"  # the rule of a cell never filled in: 定稿 and 报送 list these apart from other hints
 _SHOW_ALL_TERMS = 7  # longer sums (the 21 result rows) list only their non-zero terms
 
 
@@ -130,7 +132,7 @@ def blanks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
     """BLANK: one warning per input cell never filled in (a derived total is never blank)."""
     cells = report.spec.cells
     return [
-        make_finding(report.spec, "BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
+        make_finding(report.spec, BLANK, (a,), f"{cells[a].description}未填写（没有的请填 0）")
         for a in report.spec.input_addresses
         if report.values[a] is None
     ]

@@ -10,8 +10,9 @@ from __future__ import annotations
 from core import __version__
 from core.report import Report
 from core.rules import check, severity_counts, without_dismissed
+from core.vocabulary import ReportStatus
 
-STATUS_NAMES = {"draft": "草稿", "final": "定稿"}
+STATUS_NAMES = {s.value: s.chinese for s in ReportStatus}  # the names, declared in core.vocabulary
 # Kept counts made by another version are counted again: bump the revision when a rule changes what it
 # finds between releases (a release changes __version__ anyway).
 _RULES_REVISION = 1

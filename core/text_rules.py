@@ -23,6 +23,7 @@ from core.narrative import subheading_length, subheading_number
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
 
+COPIED = "TEXT.COPIED"  # the rule whose repeated sentences the editors mark
 COPIED_SHARE = 0.5  # TEXT.COPIED warns when at least this share of the sentences repeats last year's
 COPIED_SIMILARITY = 90  # rapidfuzz ratio (0–100) at which two digit-masked sentences count as the same
 _SHORT = 8  # sentences shorter than this (after masking) say too little to count as copied
@@ -350,7 +351,7 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
     return [
         make_finding(
             report.spec,
-            "TEXT.COPIED",
+            COPIED,
             keys,
             f"本年度叙述的 {total} 句中有 {len(repeated)} 句（{len(repeated) / total:.0%}）与 "
             f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"

@@ -205,8 +205,9 @@ def test_the_library_creates_with_carry_over_renames_deletes_and_undeletes(
 def test_an_import_asks_how_much_it_replaces(db: Database, seed: Report) -> None:
     library = Library(db)
     assert library.replacement(seed) is None  # a new report: nothing to ask
-    library.import_report(seed)
+    assert library.import_report(seed).changed
     assert library.replacement(seed) is None  # the same content
+    assert not library.import_report(seed).changed
     changed = seed.model_copy(deep=True)
     changed.values[B1_NATURAL] = Decimal(3)
     changed.texts["other"] = "无。"

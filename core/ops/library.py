@@ -43,6 +43,7 @@ class Imported:
     report_id: int
     created: bool
     title: str
+    changed: bool = True  # False: the stored report already had this content
     open_report_reloaded: bool = False  # the open report was the one imported over
     dropped_unsaved: bool = False  # …and an edit the database had refused was dropped for the import
     open_report_rechecked: bool = False  # the open report's last year was imported: checked again
@@ -124,7 +125,10 @@ class Library:
         self, report: Report, note: str | None = None, open_session: ReportSession | None = None
     ) -> Imported:
         """Store `report`: a new report, or a new revision of the live one of its agency and year."""
+        existing = self.db.find_report(report.agency, report.year)
+        before = self.db.history(existing, limit=1)[0].id if existing is not None else None
         report_id, created = self.db.import_report(report, note=note)
+        changed = created or self.db.history(report_id, limit=1)[0].id != before
         reloaded = dropped = rechecked = False
         if open_session is not None:
             if open_session.report_id == report_id:
@@ -134,7 +138,7 @@ class Library:
             elif self._is_previous_of(report, open_session.report):
                 open_session.previous_changed()
                 rechecked = True
-        return Imported(report_id, created, report.title, reloaded, dropped, rechecked)
+        return Imported(report_id, created, report.title, changed, reloaded, dropped, rechecked)
 
     @staticmethod
     def _is_previous_of(earlier: Report, report: Report) -> bool:

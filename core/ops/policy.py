@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 from core.errors import UserError
 from core.fingerprint import finalize_problems, fingerprint
 from core.report import Report
-from core.rules import Finding, check, without_dismissed
+from core.rules import BLANK, Finding, check, without_dismissed
 
 if TYPE_CHECKING:
     from core.pdf import FontChoice
     from core.pdf.layout import FontRole
 
-BLANK_RULE = "BLANK"  # the rule id of a cell never filled in (declared in the format)
 UNSAVED = (
     "刚才的修改还没有保存到数据库（{}）。定稿的必须是已保存的内容，请等保存成功（状态栏显示“已保存”）后再试"
 )
@@ -63,8 +62,8 @@ class Readiness:
 
 def _open(findings: list[Finding]) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
     """(open hints other than blanks, blanks) among the findings that stand."""
-    hints = tuple(f for f in findings if f.severity == "warning" and f.rule != BLANK_RULE)
-    return hints, tuple(f for f in findings if f.rule == BLANK_RULE)
+    hints = tuple(f for f in findings if f.severity == "warning" and f.rule != BLANK)
+    return hints, tuple(f for f in findings if f.rule == BLANK)
 
 
 def _fonts_question(fonts: Mapping[FontRole, FontChoice] | None) -> str | None:

@@ -28,7 +28,7 @@ from core.ops.policy import Readiness, finalize_readiness, submission_readiness
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
-from core.text_rules import copied_sentences, draft_spans, follow_drafts, insert_drafts
+from core.text_rules import COPIED, copied_sentences, draft_spans, follow_drafts, insert_drafts
 from core.vocabulary import ReportStatus, RevisionKind
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 Values = dict[str, Decimal | None]
 
 READ_ONLY_MESSAGE = "本报告已定稿，不能修改；如需修改，请先在「签署与打印」页点击「解除定稿」。"
-COPIED_RULE = "TEXT.COPIED"  # the rule whose repeated sentences the editors mark
 
 
 @dataclass(frozen=True)
@@ -151,7 +150,7 @@ class ReportSession:
         """Where the editors mark text: sentences repeated from last year (while TEXT.COPIED stands)
         and the untouched drafted blocks, as {text key: [(start, end)]}."""
         self.copied_spans: dict[str, list[tuple[int, int]]] = {}
-        if self.previous is not None and any(f.rule == COPIED_RULE for f in self.findings):
+        if self.previous is not None and any(f.rule == COPIED for f in self.findings):
             for sentence in copied_sentences(report, self.previous):
                 self.copied_spans.setdefault(sentence.key, []).append((sentence.start, sentence.end))
         self.draft_spans = draft_spans(self.report)  # the stored text: a cell preview does not move it
