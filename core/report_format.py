@@ -230,6 +230,7 @@ class ReportFormat(_Frozen):
     basis: str  # the notice that set it
     title_template: str  # "{agency}{year}年政府信息公开工作年度报告"
     subject: str  # what kind of document it is, as titles end: 政府信息公开工作年度报告
+    title_words: tuple[str, ...] = ()  # a published title names these, however it words the rest
     money_unit: str
     money_decimals: int
     count_limit: int  # the largest count a cell accepts

@@ -547,6 +547,7 @@ def build() -> ReportFormat:
         basis="国办公开办函〔2021〕30号",
         title_template="{agency}{year}年政府信息公开工作年度报告",
         subject="政府信息公开工作年度报告",
+        title_words=("政府信息公开", "报告"),
         money_unit="万元",
         money_decimals=6,  # to the 分: published reports give 24252.311082 万元
         count_limit=10**9,

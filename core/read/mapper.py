@@ -20,7 +20,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 from core.errors import UserError
-from core.formats import get_format
+from core.formats import CURRENT, get_format
 from core.read.cells import Line, compact, fold, is_label, read_cell, splits
 from core.report import Report, Signature
 from core.report_format import ReportFormat, Section, SumCheck, Table
@@ -475,7 +475,7 @@ class _Mapper:
         for line in self.lines[:end]:
             text = re.sub(r"^(#+|标题[:：])\s*", "", line.text.strip())
             found = _TITLE.match(fold(text))
-            if found and "报告" in text and "政府信息公开" in text and len(text) <= 80:
+            if found and all(w in text for w in self.spec.title_words) and len(text) <= 80:
                 # 「XX局2021年…」, or 「2021年XX局政府信息公开…」, or the agency on the line above
                 after = re.match(r"\s*年?度?\s*(.+?)政府信息公开", text[found.end() :])
                 agency = text[: found.start(2)].strip() or (after.group(1) if after else "") or before
@@ -491,7 +491,7 @@ class _Mapper:
                 self.notes.append("没有找到报告标题，机关名称未能识别，请在导入前填写；年度按统计期限确定。")
                 return "（未识别的机关）", int(period.group(1))
         raise UserError(
-            "没有找到报告标题（如“某某机关2021年政府信息公开工作年度报告”），无法确定机关和年度。"
+            f"没有找到报告标题（如“{self.spec.title('某某机关', 2021)}”），无法确定机关和年度。"
         )
 
 
@@ -522,7 +522,7 @@ def _signature(paragraphs: list[str]) -> tuple[list[str], Signature]:
     return paragraphs, Signature(name=name, date=date)
 
 
-def map_lines(lines: list[Line], format_id: str = "2021") -> Imported:
+def map_lines(lines: list[Line], format_id: str = CURRENT) -> Imported:
     """The report a reader's lines make, with the cells it is not sure of."""
     spec = get_format(format_id)
     mapper = _Mapper(lines, spec)
