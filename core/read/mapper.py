@@ -490,9 +490,7 @@ class _Mapper:
             if period:
                 self.notes.append("没有找到报告标题，机关名称未能识别，请在导入前填写；年度按统计期限确定。")
                 return "（未识别的机关）", int(period.group(1))
-        raise UserError(
-            f"没有找到报告标题（如“{self.spec.title('某某机关', 2021)}”），无法确定机关和年度。"
-        )
+        raise UserError(f"没有找到报告标题（如“{self.spec.title('某某机关', 2021)}”），无法确定机关和年度。")
 
 
 def _signature(paragraphs: list[str]) -> tuple[list[str], Signature]:
