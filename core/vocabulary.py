@@ -1,6 +1,7 @@
 """The words the stored history is made of, each declared once with its Chinese name.
 
 - `ReportStatus`: 草稿 / 定稿 (stored as draft / final).
+- `CellState`: how sure the reader of a published file is of a cell (没有把握, 没有读到, 已核对).
 - `RevisionKind`: what a revision did (create, import, edit, …) and how the history names it.
 - `ChangeField`: what one change of a revision touched — a cell address, `text.<key>`, `signature.name`,
   `dismissed.<finding key>`, … — parsed once from the stored field string, named in Chinese with the
@@ -54,6 +55,14 @@ class RevisionKind(_Named):
     def of(cls, stored: str) -> RevisionKind | None:
         """The kind a stored revision names; None for a word this version does not know."""
         return next((kind for kind in cls if kind.value == stored), None)
+
+
+class CellState(_Named):
+    """How sure the reader of a published file is of a cell (a cell not named is read and sure)."""
+
+    DOUBTFUL = "doubtful", "没有把握，请核对原文"
+    UNREAD = "unread", "没有读到这一格"
+    FIXED = "fixed", "已核对"
 
 
 class FieldKind(Enum):

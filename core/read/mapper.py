@@ -24,6 +24,7 @@ from core.formats import CURRENT, get_format
 from core.read.cells import Line, compact, fold, is_label, read_cell, splits
 from core.report import Report, Signature
 from core.report_format import ReportFormat, Section, SumCheck, Table
+from core.vocabulary import CellState
 
 _MATCH = 72  # least fuzzy score (0-100) for a printed label to be taken as a template label
 _HEADING = 80
@@ -188,7 +189,7 @@ class _Mapper:
                 start, end = self.region(section)
                 self.lines[start:end] = [_numbers_apart(line) for line in self.lines[start:end]]
         self.values: dict[str, Decimal | None] = dict.fromkeys(spec.cells)
-        self.status: dict[str, str] = {}  # address → "doubtful" / "unread"
+        self.status: dict[str, CellState] = {}  # address → doubtful / unread
         self.notes: list[str] = []
         self.readings: list[_Reading] = []
         self.zeros: list[str] = []  # cells an older template did not print: 0, with a note
@@ -299,7 +300,7 @@ class _Mapper:
     def _unread(self, addresses: Sequence[str], note: str) -> None:
         for a in addresses:
             self.values[a] = None
-            self.status[a] = "unread"
+            self.status[a] = CellState.UNREAD
         self.notes.append(note)
 
     def place(self) -> None:
@@ -313,7 +314,7 @@ class _Mapper:
                     value = read_cell(cell)
                     self.values[address] = value.value
                     if not value.readable:
-                        self.status[address] = "unread"
+                        self.status[address] = CellState.UNREAD
                         self.notes.append(f"{self._where(address)}印的是“{cell}”，不是数字。")
                 continue  # one printed cell per cell: their positions are certain
             if reading.fused:
@@ -360,7 +361,7 @@ class _Mapper:
         """Every choice of cuts (option indexes) satisfying all checks they touch; [] when too many to try."""
         owner = {a: k for k, (r, _, _) in enumerate(pending) for a in r.addresses}
         broken = {id(c) for r, _, ok in pending if not ok for c in self._row_checks(r.addresses)}
-        unread = {a for a, s in self.status.items() if s == "unread" and a not in owner}
+        unread = {a for a, s in self.status.items() if s is CellState.UNREAD and a not in owner}
         ready: list[list[tuple[list[str], list[str]]]] = [[] for _ in pending]
         for c in self.spec.checks:  # a check is tried once the last reading it touches is chosen
             terms = [t.address for t in (*c.left, *c.right)]
@@ -426,7 +427,7 @@ class _Mapper:
                 # in a column that does not add up either (a failing row crossing a failing column).
                 suspects = self._suspects(reading.addresses) or list(reading.addresses)
                 for a in suspects:
-                    self.status.setdefault(a, "doubtful")
+                    self.status.setdefault(a, CellState.DOUBTFUL)
                 self.notes.append(
                     f"{self._where(reading.addresses[0])}所在行的数字连在一起（{''.join(reading.cells)}），"
                     "按任何拆法本行合计都不相符，已按各列的勾稽关系拆分，请核对原文。"
@@ -443,7 +444,7 @@ class _Mapper:
             if (
                 id(c) in own
                 or not terms & set(addresses)
-                or any(self.status.get(t) == "unread" for t in terms)
+                or any(self.status.get(t) is CellState.UNREAD for t in terms)
             ):
                 continue
             left = sum(self.values[t.address] or 0 for t in c.left)
@@ -536,7 +537,7 @@ def map_lines(lines: list[Line], format_id: str = CURRENT) -> Imported:
     report = Report(
         format=spec.id, agency=agency, year=year, texts=texts, values=mapper.values, signature=signature
     )
-    doubtful = [a for a in spec.cells if mapper.status.get(a) == "doubtful"]
-    unread = [a for a in spec.cells if mapper.status.get(a) == "unread"]
+    doubtful = [a for a in spec.cells if mapper.status.get(a) is CellState.DOUBTFUL]
+    unread = [a for a in spec.cells if mapper.status.get(a) is CellState.UNREAD]
     source = "\n".join("\t".join(line.cells) for line in lines)
     return Imported(report, doubtful, unread, mapper.notes, source)
