@@ -224,10 +224,11 @@ def cmd_db_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_list(args: argparse.Namespace) -> int:
+    from core.ops.library import Library
     from core.summary import STATUS_NAMES
 
     with _open_db(args) as db:
-        summaries = db.list_reports()
+        summaries = Library(db).reports()  # counted again where the content changed
     if not summaries:
         print("数据库中还没有报告。")
     for s in summaries:

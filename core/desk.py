@@ -718,7 +718,9 @@ def database_board(
     memory = memory or Memory()
     matcher = Matcher(roster, memory.answers)
     found: dict[str, BoardRow] = {}
-    for s in db.list_reports():
+    from core.ops.library import Library
+
+    for s in Library(db).reports():  # the kept counts, counted again where the content changed
         if s.year != year:
             continue
         m = matcher.match(s.agency)

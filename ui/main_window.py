@@ -219,7 +219,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot()
     def refresh_list(self) -> None:
-        self.report_list.set_reports(self.db.list_reports())
+        self.report_list.set_reports(self.library.reports())
 
     @property
     def library(self) -> Library:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from core.carry import new_from_previous
 from core.ops.policy import Readiness, submission_readiness
 from core.report import Report
+from core.summary import current_counts, recounting_followers
 from core.vocabulary import ChangeField, FieldKind, ReportStatus
 
 if TYPE_CHECKING:
@@ -67,11 +68,17 @@ class Library:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def _all(self) -> list[ReportSummary]:
+        """Every report, live and deleted, with current counts (the cross-year recount is done here)."""
+        return current_counts(self.db, [*self.db.list_reports(), *self.db.deleted_reports()])
+
     def reports(self) -> list[ReportSummary]:
-        return self.db.list_reports()
+        """Live reports by agency, then newest year first, with current error and warning counts."""
+        return [s for s in self._all() if s.deleted_at is None]
 
     def deleted(self) -> list[ReportSummary]:
-        return self.db.deleted_reports()
+        """The recycle bin, most recently deleted first."""
+        return [s for s in self._all() if s.deleted_at is not None]
 
     def agencies(self) -> list[str]:
         return self.db.agencies()
@@ -151,7 +158,8 @@ class Library:
         if open_session is not None and open_session.report_id == report_id:
             open_session.rename(agency, year)
         else:
-            self.db.rename_report(report_id, agency, year)
+            with recounting_followers(self.db, report_id):
+                self.db.rename_report(report_id, agency, year)
             if open_session is not None:
                 open_session.previous_changed()  # it may now be, or no longer be, the open one's last year
 

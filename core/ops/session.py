@@ -28,6 +28,7 @@ from core.ops.policy import Readiness, finalize_readiness, submission_readiness
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
+from core.summary import recounting_followers
 from core.text_rules import COPIED, copied_sentences, draft_spans, follow_drafts, insert_drafts
 from core.vocabulary import ReportStatus, RevisionKind
 
@@ -353,14 +354,16 @@ class ReportSession:
         """Make the content right after `revision_id` current (itself a new revision); refused
         (`UserError`) while an edit is unsaved, which the restore would overwrite."""
         self._saved_first("恢复")
-        self.db.restore_revision(self.report_id, revision_id)
+        with recounting_followers(self.db, self.report_id):
+            self.db.restore_revision(self.report_id, revision_id)
         self.reload()
 
     def rename(self, agency: str, year: int) -> None:
         """Another 机关名称 or 年度 (a revision of its own); refused while an edit is unsaved, which
         would otherwise be stored under the old name."""
         self._saved_first("改名")
-        self.db.rename_report(self.report_id, agency, year)
+        with recounting_followers(self.db, self.report_id):
+            self.db.rename_report(self.report_id, agency, year)
         self.reload()
 
     def finalize_readiness(self, fonts: dict[FontRole, FontChoice] | None = None) -> Readiness:
