@@ -3,7 +3,6 @@ and the one 定稿 policy every output with a 校验码 goes through."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,14 +21,6 @@ from tests.helpers import WriteLock
 B1_NATURAL = "requests.1.natural_person"  # 三、一、本年新收 / 自然人
 B2_NATURAL = "requests.2.natural_person"  # 三、二、上年结转 / 自然人 (carried over from last year's 四)
 B4_NATURAL = "requests.4.natural_person"
-
-
-@pytest.fixture
-def short_wait_db(db_path: Path) -> Iterator[Database]:
-    """A database whose writes give up quickly while another connection holds the write lock."""
-    database = Database.open(db_path, timeout=0.2)
-    yield database
-    database.close()
 
 
 def _session(db: Database, report: Report) -> ReportSession:
