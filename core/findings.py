@@ -41,7 +41,7 @@ class Finding:
     def key(self) -> str:
         """Names this finding for a dismissal: the same warning about the same thing has the same key
         (its topic when it has one, e.g. TEXT.COPIED whatever texts repeat; else its cells)."""
-        return f"{self.rule}{_KEY_SEPARATOR}{self.topic or ','.join(self.cells)}"
+        return FindingKey(self.rule, self.topic, () if self.topic else self.cells).text
 
     @property
     def dismissable(self) -> bool:
@@ -57,16 +57,35 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class FindingKey:
+    """What a dismissal is kept under: the rule, and what the finding is about — its topic (e.g.
+    本年新收…=17) or, without one, its cells. `text` is the stored form, `rule|topic` or `rule|a,b`."""
+
+    rule: str
+    topic: str = ""
+    cells: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return f"{self.rule}{_KEY_SEPARATOR}{self.topic or ','.join(self.cells)}"
+
+    @classmethod
+    def parse(cls, key: str, spec: ReportFormat) -> FindingKey:
+        """The key a stored text names. The part after the rule is cells when each of its
+        comma-separated parts is a cell or a text of `spec` (a topic such as 上年=2021 never is)."""
+        rule, _, what = key.partition(_KEY_SEPARATOR)
+        parts = tuple(what.split(","))
+        texts = {f"text.{k}" for k in spec.text_keys}
+        if what and all(p in spec.cells or p in texts for p in parts):
+            return cls(rule, "", parts)
+        return cls(rule, what, ())
+
+
 def key_parts(key: str, spec: ReportFormat) -> tuple[str, str, tuple[str, ...]]:
-    """The inverse of `Finding.key`: (rule, topic, cells), the topic empty when the key names cells
-    and the cells empty when it names a topic. The part after the rule is cells when each of its
-    comma-separated parts is a cell or a text of `spec` (a topic such as 上年=2021 never is)."""
-    rule, _, what = key.partition(_KEY_SEPARATOR)
-    parts = tuple(what.split(","))
-    texts = {f"text.{k}" for k in spec.text_keys}
-    if what and all(p in spec.cells or p in texts for p in parts):
-        return rule, "", parts
-    return rule, what, ()
+    """The inverse of `Finding.key`: (rule, topic, cells) — `FindingKey.parse` as a tuple."""
+    parsed = FindingKey.parse(key, spec)
+    return parsed.rule, parsed.topic, parsed.cells
 
 
 def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from core.findings import (
     Finding,
+    FindingKey,
     TextPlace,
     fmt,
     key_parts,
@@ -29,6 +30,7 @@ from core.text_rules import text_findings
 __all__ = [  # the findings machinery, re-exported: callers know it as the rules' vocabulary
     "BLANK",
     "Finding",
+    "FindingKey",
     "TextPlace",
     "check",
     "fmt",

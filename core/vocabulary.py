@@ -7,6 +7,8 @@
   `dismissed.<finding key>`, … — parsed once from the stored field string, named in Chinese with the
   format's help (a cell as the forms name it, a text by its heading, a warning by its rule's name).
 
+The finding key a dismissal is kept under is `core.findings.FindingKey` (the rules' own word).
+
 Every value is a `str` subclass equal to the string kept in the database, so the storage reads and
 writes them unchanged; nothing else spells these strings or their names.
 """
@@ -134,7 +136,7 @@ class ChangeField:
     def name(self, spec: ReportFormat) -> str:
         """The field as the forms name it: a cell by its section, row and column; a text by its
         heading; a dismissed warning by its rule's Chinese name and what it is about."""
-        from core.rules import key_parts  # the finding key is the rules' word
+        from core.findings import FindingKey  # the finding key is the rules' word
 
         if self.kind is FieldKind.CELL:
             cell = spec.cells.get(self.key)
@@ -143,7 +145,8 @@ class ChangeField:
             section = next((s for s in spec.sections if s.text_key == self.key), None)
             return f"「{section.full_heading}」的文字" if section is not None else self.key
         if self.kind is FieldKind.DISMISSED:
-            rule, topic, cells = key_parts(self.key, spec)
-            about = topic or "、".join(ChangeField.parse(c).name(spec) for c in cells)
-            return f"提醒「{spec.rule_name(rule)}：{about}」" if about else f"提醒「{spec.rule_name(rule)}」"
+            key = FindingKey.parse(self.key, spec)
+            about = key.topic or "、".join(ChangeField.parse(c).name(spec) for c in key.cells)
+            rule = spec.rule_name(key.rule)
+            return f"提醒「{rule}：{about}」" if about else f"提醒「{rule}」"
         return str(self.kind.value)
