@@ -146,7 +146,8 @@ class ChangeField:
             return f"「{section.full_heading}」的文字" if section is not None else self.key
         if self.kind is FieldKind.DISMISSED:
             key = FindingKey.parse(self.key, spec)
-            about = key.topic or "、".join(ChangeField.parse(c).name(spec) for c in key.cells)
+            topic = key.topic.replace("=", "为 ")  # 本年新收…=20: the number the text stated
+            about = topic or "、".join(ChangeField.parse(c).name(spec) for c in key.cells)
             rule = spec.rule_name(key.rule)
             return f"提醒「{rule}：{about}」" if about else f"提醒「{rule}」"
         return str(self.kind.value)

@@ -119,6 +119,8 @@ def test_a_dismissal_keeps_its_reason_and_the_history_names_the_rule_in_chinese(
     )
     session.undismiss(blank)
     assert blank in session.findings
+    stated = ChangeField.dismissed("TEXT.NUMBER|本年新收政府信息公开申请=20")
+    assert stated.name(seed.spec) == "提醒「文字中的数字与表格不符：本年新收政府信息公开申请为 20」"
 
 
 def test_finalize_follows_the_one_policy(db: Database, seed: Report) -> None:
