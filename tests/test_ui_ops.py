@@ -93,3 +93,35 @@ def test_no_output_shows_a_code_the_policy_refuses(qtbot: QtBot, db: Database, t
     page.print_pdf()
     assert "不能带校验码" in page._message.text()
     assert list(tmp_path.glob("*.zip")) == [] and SEED_JSON.exists()
+
+
+def test_last_years_report_imported_anywhere_checks_the_open_report_at_once(
+    qtbot: QtBot, db: Database, db_path: Path
+) -> None:
+    from core.exchange import read_report
+    from core.ops.library import Library
+
+    seed = read_report(SEED_JSON)
+    this_year = seed.model_copy(deep=True, update={"year": 2022})
+    this_year.values["requests.2.natural_person"] = Decimal(7)  # last year left another number over
+    this_year.values["requests.2.total"] = None  # computed from its parts
+    window = open_window(qtbot, db)
+    window.open_report(Library(db).import_report(this_year).report_id)
+    document = window.document
+    assert document is not None and not [f for f in document.findings if f.rule == "YEAR.CARRY_OVER"]
+
+    with qtbot.waitSignal(document.findingsChanged):
+        window.store_import(seed)  # 「导入报告文件」 of last year's report, in this window
+    carried = [f.cells[0] for f in document.findings if f.rule == "YEAR.CARRY_OVER"]
+    assert "requests.2.natural_person" in carried
+    mended = seed.model_copy(deep=True)
+    mended.values["requests.4.natural_person"] = Decimal(7)  # last year's 四 mended elsewhere…
+    mended.values["requests.4.total"] = None
+    other = Database.open(db_path)
+    try:
+        Library(other).import_report(mended)  # …by `main.py db import` while the window is open
+    finally:
+        other.close()
+    with qtbot.waitSignal(document.findingsChanged):
+        window.watch.check_external()
+    assert not [f for f in document.findings if f.rule == "YEAR.CARRY_OVER"]

@@ -243,11 +243,12 @@ class ReportDocument(QObject):
         self.findingsChanged.emit()
 
     def library_changed(self, reloaded: bool) -> None:
-        """The library changed the database under the open report (`core.ops.library` has updated the
-        session): it was imported over (`reloaded`: views reset), or its last year changed (findings)."""
+        """The database changed under the open report: it was imported over (`reloaded`: the library
+        has re-read the session; views reset), or another report did — last year's may have (findings)."""
         if reloaded:
             self._reloaded()
         else:
+            self.session.previous_changed()  # cheap: one report read, the rules run once
             self.findingsChanged.emit()
 
     # ---------------------------------------------------------------- applying and saving

@@ -312,6 +312,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
         if self.db.load_report(document.report_id) != document.report:
             document.reload()
             self.statusBar().showMessage("这份报告刚在别处被修改（例如导入了新版本），已重新载入。", 30_000)
+        else:  # e.g. last year's report imported elsewhere: its year checks run again at once
+            document.library_changed(reloaded=False)
 
     # ------------------------------------------------------------------ the open report
 
