@@ -194,9 +194,8 @@ class ReportDocument(QObject):
 
     def finalize_readiness(self) -> Readiness:
         """What 定稿 needs now (the one policy in `core.ops.policy`): the sign page shows it and asks."""
-        readiness = self.session.finalize_readiness()
-        self._saved_or_failed(SaveResult(error=self.session.save_error) if self.unsaved else SaveResult())
-        return readiness
+        self.flush()  # an edit still held is saved first (or named as what blocks)
+        return self.session.finalize_readiness()
 
     def finalize(self) -> Readiness:
         """定稿 if the policy allows (the user has been asked about open hints and fonts); views follow."""
