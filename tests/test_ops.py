@@ -100,6 +100,21 @@ def test_edits_are_undoable_records_kept_with_typed_kinds(db: Database, seed: Re
     }
     assert session.values_change({B1_NATURAL: before}) is None  # nothing differs
 
+    text = session.text_change("other", "本年度无其他需要报告的事项。")
+    signed = session.signature_change("温县人民政府", None)
+    assert text is not None and text.before == seed.texts["other"]
+    assert signed is not None and (signed.before.name, signed.after.name) == (
+        seed.signature.name,
+        "温县人民政府",
+    )
+    session.apply_text(text.key, text.after)
+    session.apply_signature(signed.after)
+    assert session.flush().wrote and db.load_report(session.report_id).signature.name == "温县人民政府"
+    assert (
+        session.text_change("other", text.after) is None
+        and session.signature_change("温县人民政府", None) is None
+    )
+
 
 def test_a_dismissal_keeps_its_reason_and_the_history_names_the_rule_in_chinese(
     db: Database, seed: Report
@@ -155,6 +170,7 @@ def test_a_blank_cell_blocks_finalize_and_is_listed_for_a_draft_submission(
     assert not ready.allowed and any("未填写" in reason for reason in ready.blocking)
     sending = submission_readiness(session.report, False, session.previous, session.dismissals)
     assert sending.allowed and len(sending.blanks) == 1 and "1 个单元格未填写" in sending.open_items()
+    assert session.submission_readiness() == sending == Library(db).submission_readiness(session.report_id)
 
 
 def test_every_output_with_a_code_is_refused_a_code_the_policy_refuses(db: Database, seed: Report) -> None:

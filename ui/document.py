@@ -166,13 +166,13 @@ class ReportDocument(QObject):
         """Store a narrative text; consecutive typing in one editor merges into one undo step."""
         change = self.session.text_change(key, text)
         if change is not None:
-            self.undo_stack.push(_TextCommand(self, key, *change))
+            self.undo_stack.push(_TextCommand(self, key, change.before, change.after))
 
     def set_signature(self, name: str | None, date: dt.date | None) -> None:
         """Store the signature (署名, 成文日期) as one undo step."""
         change = self.session.signature_change(name, date)
         if change is not None:
-            self.undo_stack.push(_SignatureCommand(self, *change))
+            self.undo_stack.push(_SignatureCommand(self, change.before, change.after))
 
     def resolved_with(self, changes: Values) -> dict[str, Decimal]:
         """What every cell would resolve to after `changes` (given totals they feed computed again)."""

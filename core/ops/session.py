@@ -52,6 +52,23 @@ class ValuesChange:
 
 
 @dataclass(frozen=True)
+class TextChange:
+    """A narrative text before and after one edit."""
+
+    key: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class SignatureChange:
+    """The signature (署名, 成文日期) before and after one edit."""
+
+    before: Signature
+    after: Signature
+
+
+@dataclass(frozen=True)
 class TextConflictQuestion:
     """A text the user edited was changed meanwhile by another program: keep theirs or the user's?"""
 
@@ -180,16 +197,16 @@ class ReportSession:
             return None
         return ValuesChange({a: self.report.values[a] for a in after}, after, kind)
 
-    def text_change(self, key: str, text: str) -> tuple[str, str] | None:
-        """(before, after) of a narrative text edit; None when the text is the same."""
+    def text_change(self, key: str, text: str) -> TextChange | None:
+        """The change record of a narrative text edit; None when the text is the same."""
         self._editable()
-        return None if text == self.report.texts[key] else (self.report.texts[key], text)
+        return None if text == self.report.texts[key] else TextChange(key, self.report.texts[key], text)
 
-    def signature_change(self, name: str | None, date: dt.date | None) -> tuple[Signature, Signature] | None:
-        """(before, after) of a signature edit; None when it is the same."""
+    def signature_change(self, name: str | None, date: dt.date | None) -> SignatureChange | None:
+        """The change record of a signature edit; None when it is the same."""
         self._editable()
         new = Signature(name=name, date=date)
-        return None if new == self.report.signature else (self.report.signature, new)
+        return None if new == self.report.signature else SignatureChange(self.report.signature, new)
 
     def drafted_texts(self) -> dict[str, str]:
         """「根据表格生成」: the texts with the standard number sentences written in (only those changing)."""
