@@ -22,7 +22,7 @@ from pathlib import Path
 from core.errors import UserError, os_reason
 from core.paths import BACKUP_STAMP, backup_path
 from core.paths import backup_folder as backup_folder  # where the callers look for it
-from core.storage import Database, DatabaseTooNew, check_file, copy_file
+from core.storage import Database, DatabaseTooNew, ReportSummary, check_file, copy_file
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,13 @@ def latest_good_backup(db_path: Path) -> Backup | None:
         except UserError:
             continue
     return None
+
+
+def reports_in(backup: Path) -> list[ReportSummary]:
+    """The live reports a backup holds (to say which backup a restore would bring back); a `UserError`
+    for a file that is not a readable backup of ours."""
+    with Database.open(backup, read_only=True) as db:
+        return db.list_reports()
 
 
 def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) -> Path | None:

@@ -239,11 +239,12 @@ def _readable(paths: Sequence[Path], unusable: list[tuple[Path, str]]) -> Iterat
 
 
 def _import_one(db: Database, report: Report) -> str:
-    written = db.change_count()
-    report_id, created = db.import_report(report)
-    if created:
-        return f"已导入：{report.title}（新建，编号 {report_id}）。"
-    if db.change_count() != written:  # a new revision was recorded
+    from core.ops.library import Library  # the same import as the window's
+
+    imported = Library(db).import_report(report)
+    if imported.created:
+        return f"已导入：{report.title}（新建，编号 {imported.report_id}）。"
+    if imported.changed:
         return f"已导入：{report.title}（库中已有这份报告，记为一次新的修改，可在历史中查看和恢复）。"
     return f"库中的{report.title}与文件内容相同，没有改动。"
 
@@ -265,10 +266,11 @@ def cmd_db_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_list(args: argparse.Namespace) -> int:
+    from core.ops.library import Library
     from core.summary import STATUS_NAMES
 
     with _open_db(args) as db:
-        summaries = db.list_reports()
+        summaries = Library(db).reports()  # counted again where the content changed
     if not summaries:
         print("数据库中还没有报告。")
     for s in summaries:

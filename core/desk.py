@@ -719,7 +719,9 @@ def database_board(
     memory = memory or Memory()
     matcher = Matcher(roster, memory.answers)
     found: dict[str, BoardRow] = {}
-    for s in db.year_reports(year):
+    from core.ops.library import Library
+
+    for s in Library(db).year_reports(year):  # the kept counts, counted again where the content changed
         m = matcher.match(s.agency)
         name = m.agency if m.sure and m.agency else s.agency
         status = FINAL if s.status == "final" else DRAFT

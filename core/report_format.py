@@ -124,6 +124,8 @@ class Section(_Frozen):
     text_key: str | None = None  # key under "text" in the exchange JSON
     table_key: str | None = None
     starter_subheadings: tuple[str, ...] = ()  # what a new report's narrative starts with
+    opening: bool = False  # its text opens the report (TEXT.YEAR reads the year the opening names)
+    required: bool = False  # its text must say something (TEXT.EMPTY): the format asks for it
 
     @property
     def full_heading(self) -> str:
@@ -140,6 +142,7 @@ class Rule(_Frozen):
 
     id: str  # e.g. B.BALANCE
     severity: Severity
+    name: str = ""  # what the history and the dialogs call it, e.g. 表三收支平衡
 
 
 class Term(_Frozen):
@@ -230,6 +233,7 @@ class ReportFormat(_Frozen):
     basis: str  # the notice that set it
     title_template: str  # "{agency}{year}年政府信息公开工作年度报告"
     subject: str  # what kind of document it is, as titles end: 政府信息公开工作年度报告
+    title_words: tuple[str, ...] = ()  # a published title names these, however it words the rest
     money_unit: str
     money_decimals: int
     count_limit: int  # the largest count a cell accepts
@@ -252,6 +256,10 @@ class ReportFormat(_Frozen):
     @cached_property
     def severities(self) -> dict[str, Severity]:
         return {r.id: r.severity for r in self.rules}
+
+    def rule_name(self, rule: str) -> str:
+        """A rule's Chinese name (its id for a rule the format does not know, e.g. from a newer version)."""
+        return next((r.name or r.id for r in self.rules if r.id == rule), rule)
 
     def severity(self, rule: str) -> Severity:
         """A rule's severity; a rule the format does not declare is a programming error (KeyError)."""

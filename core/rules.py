@@ -1,119 +1,51 @@
 """The arithmetic rules (勾稽关系): small pure functions over a report, each returning findings.
 
-Findings are data — rule id, severity, cell addresses, a Chinese message with the numbers. The UI, the
-CLI and the PDF only present them. In every rule a blank cell counts as 0 and a blank total is derived
-from its parts; blanks are reported separately by `BLANK`. The sums to check come from the format
-definition, so no rule here names a row or a column.
+Findings are data (`core.findings`, re-exported here) — rule id, severity, cell addresses, a Chinese
+message with the numbers. The UI, the CLI and the PDF only present them. In every rule a blank cell
+counts as 0 and a blank total is derived from its parts; blanks are reported separately by `BLANK`.
+The sums to check come from the format definition, so no rule here names a row or a column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal
 
+from core.findings import (
+    Finding,
+    FindingKey,
+    TextPlace,
+    fmt,
+    key_parts,
+    make_finding,
+    resolved_values,
+    severity_counts,
+    shown_value,
+    without_dismissed,
+)
 from core.report import Report
-from core.report_format import ReportFormat, Severity, SumCheck, Term
+from core.report_format import ReportFormat, SumCheck, Term
+from core.text_rules import text_findings
+
+__all__ = [  # the findings machinery, re-exported: callers know it as the rules' vocabulary
+    "BLANK",
+    "Finding",
+    "FindingKey",
+    "TextPlace",
+    "check",
+    "fmt",
+    "key_parts",
+    "make_finding",
+    "resolved_values",
+    "severity_counts",
+    "shown_value",
+    "value_problem",
+    "without_dismissed",
+]
 
 _ZERO = Decimal(0)
-_KEY_SEPARATOR = "|"  # between a finding's rule and what it is about, in `Finding.key`
+BLANK = "BLANK"  # the rule of a cell never filled in: 定稿 and 报送 list these apart from other hints
 _SHOW_ALL_TERMS = 7  # longer sums (the 21 result rows) list only their non-zero terms
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: Severity
-    cells: tuple[str, ...]
-    message: str
-    topic: str = ""  # what a text finding is about (e.g. 本年新收…=17), so a dismissal keeps to it
-
-    @property
-    def key(self) -> str:
-        """Names this finding for a dismissal: the same warning about the same thing has the same key
-        (its topic when it has one, e.g. TEXT.COPIED whatever texts repeat; else its cells)."""
-        return f"{self.rule}{_KEY_SEPARATOR}{self.topic or ','.join(self.cells)}"
-
-    @property
-    def dismissable(self) -> bool:
-        """A warning may be dismissed (with a reason); an error never: the numbers must be mended."""
-        return self.severity == "warning"
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "cells": list(self.cells),
-            "message": self.message,
-        }
-
-
-def key_parts(key: str, spec: ReportFormat) -> tuple[str, str, tuple[str, ...]]:
-    """The inverse of `Finding.key`: (rule, topic, cells), the topic empty when the key names cells
-    and the cells empty when it names a topic. The part after the rule is cells when each of its
-    comma-separated parts is a cell or a text of `spec` (a topic such as 上年=2021 never is)."""
-    rule, _, what = key.partition(_KEY_SEPARATOR)
-    parts = tuple(what.split(","))
-    texts = {f"text.{k}" for k in spec.text_keys}
-    if what and all(p in spec.cells or p in texts for p in parts):
-        return rule, "", parts
-    return rule, what, ()
-
-
-def severity_counts(findings: Iterable[Finding]) -> tuple[int, int]:
-    """(errors, warnings): what the status bar, the report list and the CLI summary show."""
-    errors = warnings = 0
-    for finding in findings:
-        if finding.severity == "error":
-            errors += 1
-        else:
-            warnings += 1
-    return errors, warnings
-
-
-def without_dismissed(
-    findings: Iterable[Finding], dismissed: Container[str]
-) -> tuple[list[Finding], list[Finding]]:
-    """(the findings that stand, the dismissed ones): a dismissed warning is shown greyed and counts
-    nowhere; an error can never be dismissed."""
-    standing: list[Finding] = []
-    gone: list[Finding] = []
-    for finding in findings:
-        (gone if finding.dismissable and finding.key in dismissed else standing).append(finding)
-    return standing, gone
-
-
-def make_finding(
-    spec: ReportFormat, rule: str, cells: Iterable[str], message: str, topic: str = ""
-) -> Finding:
-    """A finding of `rule` as grave as the format says (every rule's findings are made here)."""
-    return Finding(rule, spec.severity(rule), tuple(cells), message, topic)
-
-
-def fmt(value: Decimal) -> str:
-    """A number as the user wrote it: 22, 12.5, -3 (no exponent, no trailing zeros after the point)."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def shown_value(report: Report, resolved: Mapping[str, Decimal], address: str) -> str:
-    """A cell as the form and the printed page show it: a total always (computed when left blank),
-    any other cell empty until it is filled in. Money shows as reports write it: 12.5, 7730.28."""
-    if report.spec.cells[address].derived:
-        return fmt(resolved[address])
-    value = report.values[address]
-    return "" if value is None else fmt(value)
-
-
-def resolved_values(report: Report) -> dict[str, Decimal]:
-    """Every cell's value for the arithmetic: blanks as 0, blank totals computed from their parts."""
-    values = {a: (v if v is not None else _ZERO) for a, v in report.values.items()}
-    for total, parts in report.spec.derivations:
-        if report.values[total] is None:
-            values[total] = sum((values[p] for p in parts), _ZERO)
-    return values
 
 
 # ---------------------------------------------------------------- the rules
@@ -202,7 +134,7 @@ def blanks(report: Report, values: dict[str, Decimal]) -> list[Finding]:
     """BLANK: one warning per input cell never filled in (a derived total is never blank)."""
     cells = report.spec.cells
     return [
-        make_finding(report.spec, "BLANK", (a,), f"{cells[a].description}未填写（没有的请填 0）")
+        make_finding(report.spec, BLANK, (a,), f"{cells[a].description}未填写（没有的请填 0）")
         for a in report.spec.input_addresses
         if report.values[a] is None
     ]
@@ -241,7 +173,5 @@ def check(report: Report, previous: Report | None = None) -> list[Finding]:
     findings = [f for rule in RULES for f in rule(report, values)]
     if previous is not None:
         findings += year_checks(report, values, previous)
-    from core.text_rules import text_findings  # here: text_rules builds on this module's Finding
-
     findings += text_findings(report, values, previous)
     return sorted(findings, key=lambda f: f.severity != "error")

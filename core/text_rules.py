@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 
+from core.findings import Finding, TextPlace, fmt, make_finding, resolved_values
 from core.formats import get_format
 from core.narrative import subheading_length, subheading_number
 from core.report import Report
 from core.report_format import DRAFT_FIELD, DraftBlock, ReportFormat, TextPhrase
-from core.rules import Finding, fmt, make_finding, resolved_values
 
+COPIED = "TEXT.COPIED"  # the rule whose repeated sentences the editors mark
 COPIED_SHARE = 0.5  # TEXT.COPIED warns when at least this share of the sentences repeats last year's
 COPIED_SIMILARITY = 90  # rapidfuzz ratio (0–100) at which two digit-masked sentences count as the same
 _SHORT = 8  # sentences shorter than this (after masking) say too little to count as copied
@@ -69,6 +70,10 @@ class Sentence:
     start: int
     end: int
     text: str
+
+    @property
+    def place(self) -> TextPlace:
+        return TextPlace(self.key, self.start, self.end)
 
 
 def sentences(report: Report) -> Iterator[Sentence]:
@@ -231,6 +236,7 @@ def text_number(report: Report, values: Mapping[str, Decimal]) -> list[Finding]:
                 f"{_section_name(spec, claim.sentence.key)}写的「{claim.quote}」说{claim.phrase.topic}为 "
                 f"{fmt(claim.stated)}，与表格不符：{'，'.join(shown)}（如文字说的不是这个数，可忽略此提醒）",
                 topic=f"{claim.phrase.topic}={fmt(claim.stated)}",
+                place=claim.sentence.place,
             )
         )
     return findings
@@ -244,8 +250,9 @@ def _title_year(subject: str) -> re.Pattern[str]:
 
 def text_year(report: Report) -> list[Finding]:
     """TEXT.YEAR: a paragraph of 一 opens with an earlier year as its own, or a title names another year."""
+    opening = {s.text_key for s in report.spec.sections if s.opening}
     for sentence in sentences(report):
-        m = _OPENING_YEAR.match(subheading_number(sentence.text)[1]) if sentence.key == "overview" else None
+        m = _OPENING_YEAR.match(subheading_number(sentence.text)[1]) if sentence.key in opening else None
         year = int(m.group(1)) if m else None
         if year is None or year >= report.year:
             t = _title_year(report.spec.subject).search(sentence.text)
@@ -260,6 +267,7 @@ def text_year(report: Report) -> list[Finding]:
                     f"这是 {report.year} 年度的报告，{_section_name(report.spec, sentence.key)}却写"
                     f"「{quote}…」，把 {year} 年当作本年度（可能是沿用了上年的文字），请核对年份",
                     topic=str(year),
+                    place=sentence.place,
                 )
             ]
     return []
@@ -398,7 +406,7 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
     return [
         make_finding(
             report.spec,
-            "TEXT.COPIED",
+            COPIED,
             keys,
             f"{repeat_words(len(repeated) / total)}：本年度叙述的 {total} 句中有 {len(repeated)} 句与 "
             f"{previous.year} 年度报告相同（数字不计），国家格式要求避免内容雷同，"
@@ -411,14 +419,15 @@ def text_copied(report: Report, previous: Report) -> list[Finding]:
 def _written(report: Report) -> bool:
     """Has the user begun 第一部分 beyond a new report's sub-headings?"""
     starters = {h for s in report.spec.sections for h in s.starter_subheadings}
-    lines = (line.strip() for line in report.texts.get("overview", "").split("\n"))
+    opening = "\n".join(report.texts[s.text_key] for s in report.spec.sections if s.opening and s.text_key)
+    lines = (line.strip() for line in opening.split("\n"))
     return any(line and line not in starters for line in lines)
 
 
 def text_empty(report: Report) -> list[Finding]:
     """TEXT.EMPTY: 第五部分 left empty or only 「无」 once the narrative is being written (a new report's
     empty sections are not yet a problem): the national format asks for problems and remedies."""
-    section = next((s for s in report.spec.sections if s.text_key == "problems"), None)
+    section = next((s for s in report.spec.sections if s.required), None)
     if section is None or section.text_key is None or not _NOTHING.match(report.texts[section.text_key]):
         return []
     if not _written(report):

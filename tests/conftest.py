@@ -52,6 +52,15 @@ def db(db_path: Path) -> Iterator[Database]:
     database.close()
 
 
+@pytest.fixture
+def short_wait_db(db_path: Path) -> Iterator[Database]:
+    """This test's database, whose writes give up quickly while another connection holds the write
+    lock (as when another program is busy writing): the app's saves are then refused."""
+    database = Database.open(db_path, timeout=0.2)
+    yield database
+    database.close()
+
+
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own per-user data folder, so nothing touches the developer's real one."""

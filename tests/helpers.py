@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -109,3 +110,20 @@ def distinct_report(agency: str, year: int, base: int = 1) -> Report:
             right = sum(resolved[t.address] for t in chk.right)
             report.values[first] = right - sum(resolved[t.address] for t in chk.left[1:])
     return report
+
+
+class WriteLock:
+    """Another connection holding the database's write lock (`BEGIN IMMEDIATE`) until released: the
+    app's saves are refused once its busy timeout runs out, as when another program is busy writing."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.release()
+        self.conn.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from core.storage import Database
 from tests.conftest import ROOT, SEED_JSON
+from tests.helpers import WriteLock as WriteLock  # Qt-free, shared with the tests of core.ops
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -127,23 +127,6 @@ def commit_text(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
-
-
-class WriteLock:
-    """Another connection holding the database's write lock (`BEGIN IMMEDIATE`) until released: the
-    app's saves are refused once its busy timeout runs out, as when another program is busy writing."""
-
-    def __init__(self, path: Path) -> None:
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def release(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-
-    def close(self) -> None:
-        self.release()
-        self.conn.close()
 
 
 def shot_folders(tmp_path: Path) -> list[Path]:

@@ -24,7 +24,7 @@ from core.storage import DISMISSED, Database
 from core.text_rules import draft_text
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.findings_panel import DISMISS_TEXT, DISMISSED_COLOUR, UNDISMISS_TEXT, FindingsPanel
-from ui.history import change_texts, field_name, kind_name
+from ui.history import change_texts, explanation, field_name, kind_name
 from ui.main_window import MainWindow
 from ui.text_editor import COPIED_FORMAT, DRAFT_FORMAT
 
@@ -101,12 +101,17 @@ def test_storage_keeps_a_dismissal_with_reason_and_who_and_records_it_in_history
     spec = get_format()
     assert (
         kind_name(latest) == "忽略提醒"
-        and field_name(spec, latest.changes[0].field) == "提醒「TEXT.NUMBER：x」"
+        and field_name(spec, latest.changes[0].field) == "提醒「文字中的数字与表格不符：x」"
+        and explanation(latest) == "文字说的是全县的数"  # the reason, not who (the note keeps who)
     )
+    assert change_texts(spec, latest.changes[0]) == ("显示提醒", "已忽略：文字说的是全县的数")
     db.undismiss(report_id, "TEXT.NUMBER|x")
     assert db.dismissals(report_id) == {}
     undone = db.history(report_id)[0]
-    assert kind_name(undone) == "恢复提醒" and change_texts(spec, undone.changes[0])[1] == "（恢复提醒）"
+    assert kind_name(undone) == "恢复提醒" and change_texts(spec, undone.changes[0]) == (
+        "已忽略：文字说的是全县的数",
+        "显示提醒",
+    )
     db.set_status(report_id, "final")
     with pytest.raises(UserError, match="定稿"):
         db.dismiss(report_id, "TEXT.NUMBER|x", "原因", "张三")
@@ -221,6 +226,8 @@ def test_a_dismissal_in_the_history_names_its_cells_as_the_forms_do() -> None:
     issued = "active_disclosure.normative_documents.issued"
     blank = Finding("BLANK", "warning", (issued,), "未填写")
     empty = Finding("TEXT.EMPTY", "warning", ("text.problems",), "没有写内容")
-    assert field_name(spec, DISMISSED + blank.key) == f"提醒「BLANK：{spec.cells[issued].description}」"
+    assert (
+        field_name(spec, DISMISSED + blank.key) == f"提醒「未填写的单元格：{spec.cells[issued].description}」"
+    )
     heading = next(s.full_heading for s in spec.sections if s.text_key == "problems")
-    assert field_name(spec, DISMISSED + empty.key) == f"提醒「TEXT.EMPTY：「{heading}」的文字」"
+    assert field_name(spec, DISMISSED + empty.key) == f"提醒「存在的主要问题未写：「{heading}」的文字」"

@@ -93,6 +93,7 @@ class _Deleted:
     id: int
     agency: str
     year: int
+    format: str = "2021"  # the dialog titles each report in its own format
 
 
 def test_deleted_reports_dialog_restores_the_chosen_report(qtbot: QtBot) -> None:

@@ -26,13 +26,6 @@ B1_NATURAL = "requests.1.natural_person"
 
 
 @pytest.fixture
-def short_wait_db(db_path: Path) -> Iterator[Database]:
-    database = Database.open(db_path, timeout=0.2)
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, short_wait_db: Database) -> MainWindow:
     """The seed report open, its table B page shown."""
     window = open_seed_report(qtbot, short_wait_db)

@@ -78,6 +78,7 @@ class DatabaseActions(QMainWindow):
     def restore_database(self, source: Path | None = None) -> bool:
         """Replace the database with a backup, after keeping the current file; the user confirms."""
         from core.backups import list_backups, restore_backup
+        from ui.safety import reopen_after_restore
 
         if source is None:
             backups = list_backups(self.db.path)
@@ -113,7 +114,7 @@ class DatabaseActions(QMainWindow):
         except UserError as exc:
             show_message(self, exc.message)
         finally:
-            self.db = self._reopen(path, safety)
+            self.db = reopen_after_restore(path, safety, self)
             self.watch.set_database(self.db)
             self.refresh_list()
         if safety is not None:
@@ -134,36 +135,10 @@ class DatabaseActions(QMainWindow):
             return None
         return dialog.textValue()
 
-    def _reopen(self, path: Path, safety: Path | None) -> Database:
-        """The database after a restore. Should it not open for writing (e.g. another program holds
-        it), the window still gets a connection: read-only, to look at and export, never a closed one."""
-        from core.storage import Database
-
-        try:
-            return Database.open(path)
-        except UserError as exc:
-            reason = exc.message
-        log.warning("reopening %s after a restore failed: %s", path, reason)
-        for candidate in (path, safety):
-            if candidate is None:
-                continue
-            try:
-                db = Database.open(candidate, read_only=True)
-            except UserError:
-                continue
-            show_message(
-                self,
-                f"数据库恢复后无法以可写方式打开：{reason}\n\n现在以只读方式显示“{candidate.name}”，"
-                "可以查看和导出，但不能修改。请关闭占用该文件的程序后，重新启动年报助手。",
-            )
-            return db
-        raise UserError(f"数据库恢复后无法打开：{reason}请重新启动年报助手。")
-
 
 def describe_backup(path: Path, db_path: Path) -> str:
     """Which backup this is, for the question before a restore: file, date, and the reports in it."""
-    from core.backups import list_backups
-    from core.storage import Database
+    from core.backups import list_backups, reports_in
     from core.summary import STATUS_NAMES
 
     known = next((b for b in list_backups(db_path) if b.path == path), None)
@@ -171,8 +146,7 @@ def describe_backup(path: Path, db_path: Path) -> str:
     when = known.label if known is not None else f"{made:%Y年%m月%d日 %H:%M:%S}（文件修改时间）"
     lines = [f"要恢复的备份：{path.name}", f"备份时间：{when}"]
     try:
-        with Database.open(path, read_only=True) as backup:
-            reports = backup.list_reports()
+        reports = reports_in(path)
     except UserError as exc:
         return "\n".join([*lines, f"这个文件无法读出其中的报告：{exc.message}"])
     shown = [f"· {r.agency} {r.year}年度（{STATUS_NAMES.get(r.status, r.status)}）" for r in reports[:12]]

@@ -268,6 +268,8 @@ class ReportRef(Protocol):
     def agency(self) -> str: ...
     @property
     def year(self) -> int: ...
+    @property
+    def format(self) -> str: ...
 
 
 class DeletedReportsDialog(QDialog):
@@ -289,7 +291,7 @@ class DeletedReportsDialog(QDialog):
         self.setWindowTitle("已删除的报告")
         self.list = QListWidget()
         for report in reports:
-            item = QListWidgetItem(get_format().title(report.agency, report.year))
+            item = QListWidgetItem(get_format(report.format).title(report.agency, report.year))
             item.setData(Qt.ItemDataRole.UserRole, report.id)
             self.list.addItem(item)
         if reports:

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from core.errors import UserError
 from core.file_kinds import export_filter
-from core.fingerprint import fingerprint
 from core.names import safe_file_name
+from core.ops.policy import shown_code
 from core.report import Report
 from ui.crash import APP_TITLE, show_message
 from ui.worker import run_in_background
@@ -103,7 +103,7 @@ class ExportActions(QObject):
                 return None
             report, final = w.db.load_report(report_id), w.db.status(report_id) == "final"
         report = report.model_copy(deep=True)
-        return report, fingerprint(report) if final else None
+        return report, shown_code(report, final)  # a UserError when the policy refuses its 校验码
 
     def export(self, suffix: str, path: Path | None = None) -> None:
         """Ask where (unless given) and write the file in the background; say when it is there."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
-from core.rules import Finding, severity_counts
+from core.rules import BLANK, Finding, severity_counts
 
 if TYPE_CHECKING:
     from ui.document import ReportDocument
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 ERROR_COLOUR = QColor("#b00020")
 WARNING_COLOUR = QColor("#8a5a00")
 DISMISSED_COLOUR = QColor("#9a9a9a")
-BLANK_RULE = "BLANK"
 DISMISS_TEXT, UNDISMISS_TEXT = "忽略此提醒…", "恢复此提醒"
 
 
@@ -135,9 +134,9 @@ class FindingsPanel(QWidget):
         blanks_open = any(i.childCount() and i.isExpanded() for i in self._all_items())
         self.findings, self.dismissed = list(findings), list(dismissed)
         self.tree.clear()
-        blanks = [f for f in findings if f.rule == BLANK_RULE]
+        blanks = [f for f in findings if f.rule == BLANK]
         for finding in findings:
-            if finding.rule != BLANK_RULE:
+            if finding.rule != BLANK:
                 self.tree.addTopLevelItem(self._item(finding))
         if blanks:
             label = f"提示：有 {len(blanks)} 个格子未填写（没有的请填 0），点击展开"

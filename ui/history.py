@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -32,89 +33,71 @@ from PySide6.QtWidgets import (
 from core.errors import UserError
 from core.report import chinese_date
 from core.report_format import ReportFormat
-from core.rules import fmt, key_parts
-from core.storage import DISMISSED, Change, Revision
+from core.rules import fmt
+from core.vocabulary import ChangeField, FieldKind, ReportStatus, RevisionKind
 from ui.crash import close_button_box, show_message
 from ui.document import ReportDocument
-from ui.report_list import STATUS_NAMES
+
+if TYPE_CHECKING:
+    from core.storage import Change, Revision
 
 HISTORY_LIMIT = 500  # the newest revisions shown; years of typing stay well below this per report
 SHORT = 40  # characters of a long text shown in the details
 REVISION_ROLE = Qt.ItemDataRole.UserRole
 
-KIND_NAMES = {
-    "create": "新建",
-    "import": "导入",
-    "paste": "粘贴",
-    "restore": "恢复",
-    "rename": "改名",
-    "delete": "删除",
-    "undelete": "从已删除中恢复",
-    "dismiss": "忽略提醒",
-    "undismiss": "恢复提醒",
-}
-FIELD_NAMES = {
-    "agency": "机关名称",
-    "year": "报告年度",
-    "status": "状态",
-    "deleted": "删除",
-    "signature.name": "署名",
-    "signature.date": "成文日期",
-}
-
 
 def kind_name(revision: Revision) -> str:
-    """What the revision did, as the user would say it."""
-    if revision.kind == "status":
-        final = any(c.field == "status" and c.new == "final" for c in revision.changes)
-        return "定稿" if final else "解除定稿"
-    if revision.kind == "edit":
-        fields = {c.field for c in revision.changes}
-        if fields and all(f.startswith("text.") for f in fields):
+    """What the revision did, as the user would say it (the kinds' names are `RevisionKind`'s)."""
+    kind = RevisionKind.of(revision.kind)
+    fields = {ChangeField.parse(c.field).kind for c in revision.changes}
+    if kind is RevisionKind.STATUS:
+        final = any(c.field == "status" and c.new == ReportStatus.FINAL for c in revision.changes)
+        return ReportStatus.FINAL.chinese if final else "解除定稿"
+    if kind is RevisionKind.EDIT:
+        if fields == {FieldKind.TEXT}:
             return "修改文字"
-        if fields and all(f.startswith("signature.") for f in fields):
+        if fields and fields <= {FieldKind.SIGNATURE_NAME, FieldKind.SIGNATURE_DATE}:
             return "修改署名和日期"
-        if fields and not any(f.startswith(("text.", "signature.")) for f in fields):
+        if fields == {FieldKind.CELL}:
             return "修改数字"
-        return "修改"
-    return KIND_NAMES.get(revision.kind, "其他修改")
+    return kind.chinese if kind is not None else "其他修改"
+
+
+def explanation(revision: Revision) -> str:
+    """The 说明 of a revision: the reason of a dismissal (not who dismissed it), else its note."""
+    if RevisionKind.of(revision.kind) is RevisionKind.DISMISS:
+        return next((c.new or "" for c in revision.changes), "")
+    return revision.note or ""
 
 
 def field_name(spec: ReportFormat, field: str) -> str:
-    """A stored field in words: a cell by its section, row and column; a text by its heading."""
-    if field in spec.cells:
-        return spec.cells[field].description
-    if field.startswith("text."):
-        key = field.removeprefix("text.")
-        section = next((s for s in spec.sections if s.text_key == key), None)
-        if section is not None:
-            return f"「{section.full_heading}」的文字"
-    if field.startswith(DISMISSED):  # the reason is the value
-        rule, topic, cells = key_parts(field.removeprefix(DISMISSED), spec)
-        return f"提醒「{rule}：{topic or '、'.join(field_name(spec, c) for c in cells)}」"
-    return FIELD_NAMES.get(field, field)
+    """A stored field in words: a cell as the forms name it; a text by its heading; a dismissed
+    warning by its rule's Chinese name (`core.vocabulary.ChangeField`)."""
+    return ChangeField.parse(field).name(spec)
 
 
 def value_text(spec: ReportFormat, field: str, value: str | None) -> str:
     """A stored value as the forms show it: numbers without trailing zeros, dates the Chinese way, a
     blank total as computed."""
-    if field == "status":
-        return STATUS_NAMES.get(value or "", value or "")
-    if field == "deleted":
+    kind = ChangeField.parse(field).kind
+    if kind is FieldKind.STATUS:
+        status = next((s for s in ReportStatus if s.value == value), None)
+        return status.chinese if status is not None else value or ""
+    if kind is FieldKind.DELETED:
         return "已删除" if value else "未删除"
-    if field.startswith(DISMISSED):
-        return value or "（恢复提醒）"  # the reason it was dismissed
+    if kind is FieldKind.DISMISSED:  # the value is the reason it was dismissed
+        return f"已忽略：{value}" if value else "显示提醒"
     if value is None or value == "":
         if field in spec.cells and spec.cells[field].derived:
             return "自动计算"
-        return "（空）" if field.startswith("text.") else "未填写"
-    if field == "signature.date":
+        return "（空）" if kind is FieldKind.TEXT else "未填写"
+    if kind is FieldKind.SIGNATURE_DATE:
         try:
             date = dt.date.fromisoformat(value)
         except ValueError:
             return value
         return chinese_date(date)
-    if field.startswith("text.") or field in FIELD_NAMES:
+    if kind is not FieldKind.CELL:
         return value
     try:
         return fmt(Decimal(value))
@@ -229,13 +212,13 @@ class HistoryDialog(QDialog):
                 [
                     f"{revision.at:%Y-%m-%d %H:%M:%S}",
                     kind_name(revision),
-                    revision.note or "",
+                    explanation(revision),
                     str(len(revision.changes)),
                 ]
             )
             item.setData(0, REVISION_ROLE, revision.id)
-            if revision.note:
-                item.setToolTip(2, revision.note)
+            if explanation(revision):
+                item.setToolTip(2, explanation(revision))
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.revisions.addTopLevelItem(item)
         newest = self.revisions.topLevelItem(0)

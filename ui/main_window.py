@@ -30,6 +30,8 @@ from ui.report_files import ReportFileActions
 from ui.screen_fit import FITTED, elided, install_screen_fit, keep_on_screen
 
 if TYPE_CHECKING:
+    from core.ops.library import Library
+    from core.ops.session import ReportSession
     from core.storage import Database
     from ui.document import ReportDocument
     from ui.report_editor import ReportEditor
@@ -268,16 +270,27 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
     @Slot()
     def refresh_list(self) -> None:
-        self.report_list.set_reports(self.db.list_reports())
+        self.report_list.set_reports(self.library.reports())
+
+    @property
+    def library(self) -> Library:
+        """The reports of the open database (`core.ops.library`): every create, rename, delete goes there."""
+        from core.ops.library import Library
+
+        return Library(self.db)
+
+    @property
+    def _open_session(self) -> ReportSession | None:
+        return self.document.session if self.document is not None else None
 
     def _is_taken(self, agency: str, year: int) -> bool:
-        return self.db.find_report(agency, year) is not None
+        return self.library.is_taken(agency, year)
 
     @Slot()
     def new_report(self) -> int | None:
         from ui.dialogs import NewReportDialog
 
-        dialog = NewReportDialog(self.db.agencies(), self._is_taken, self.today(), self)
+        dialog = NewReportDialog(self.library.agencies(), self._is_taken, self.today(), self)
         if dialog.exec() != NewReportDialog.DialogCode.Accepted:
             return None
         with self.busy(f"正在新建「{dialog.agency}{dialog.year}年度」报告…"):
@@ -299,15 +312,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
                 self.statusBar().clearMessage()
 
     def create_report(self, agency: str, year: int, from_previous: bool) -> int:
-        from core.carry import new_from_previous
-        from core.report import Report
-
-        previous_id = self.db.find_report(agency, year - 1) if from_previous else None
-        if previous_id is not None:
-            report = new_from_previous(self.db.load_report(previous_id), year)
-        else:
-            report = Report.blank(agency, year)
-        report_id = self.db.create_report(report)
+        report_id = self.library.create(agency, year, from_previous).report_id
         self.refresh_list()
         self.open_report(report_id)
         return report_id
@@ -318,45 +323,46 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
         report = self.db.load_report(report_id)
         dialog = RenameDialog(
-            self.db.agencies(), report.agency, report.year, self._is_taken, self.today(), self
+            self.library.agencies(), report.agency, report.year, self._is_taken, self.today(), self
         )
         if dialog.exec() != RenameDialog.DialogCode.Accepted:
             return
-        document = (
-            self.document if self.document is not None and self.document.report_id == report_id else None
-        )
+        document = self.document
         try:
-            if document is not None:  # the open report changes through its document, as every edit does
-                document.rename(dialog.agency, dialog.year)
-            else:
-                self.db.rename_report(report_id, dialog.agency, dialog.year)
+            self.library.rename(report_id, dialog.agency, dialog.year, self._open_session)
         except UserError as exc:
             show_message(self, exc.message)
             return
+        if document is not None:
+            document.library_changed(reloaded=document.report_id == report_id)
         self.refresh_list()
 
     @Slot(int)
     def delete_report(self, report_id: int) -> None:
         from ui.dialogs import confirm_delete
 
-        title = self.db.load_report(report_id).title
+        title = self.library.title(report_id)
         if confirm_delete(title, self).exec() != QMessageBox.StandardButton.Yes:
             return
         if self.document is not None and self.document.report_id == report_id and not self.close_report():
             return
-        self.db.delete_report(report_id)
+        told = self.library.delete(report_id, self._open_session)
+        if self.document is not None:
+            self.document.library_changed(reloaded=False)
         self.refresh_list()
-        self.statusBar().showMessage(f"已删除「{title}」。可在「已删除的报告」中恢复。", 10_000)
+        self.statusBar().showMessage(told, 10_000)
 
     @Slot()
     def show_deleted(self) -> None:
         from ui.dialogs import DeletedReportsDialog
 
-        dialog = DeletedReportsDialog(self.db.deleted_reports(), self._undelete, self)
+        dialog = DeletedReportsDialog(self.library.deleted(), self._undelete, self)
         dialog.exec()
 
     def _undelete(self, report_id: int) -> None:
-        self.db.undelete_report(report_id)
+        self.library.undelete(report_id, self._open_session)
+        if self.document is not None:
+            self.document.library_changed(reloaded=False)
         self.refresh_list()
         self.report_list.select(report_id)
 
@@ -373,6 +379,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
         if self.db.load_report(document.report_id) != document.report:
             document.reload()
             self.statusBar().showMessage("这份报告刚在别处被修改（例如导入了新版本），已重新载入。", 30_000)
+        else:  # e.g. last year's report imported elsewhere: its year checks run again at once
+            document.library_changed(reloaded=False)
 
     # ------------------------------------------------------------------ the open report
 

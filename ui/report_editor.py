@@ -149,7 +149,13 @@ class ReportEditor(QWidget):
 
     @Slot(object)
     def show_finding(self, finding: Finding) -> None:
-        if finding.cells:
+        """Go to what the finding is about: the sentence it quotes, selected in its section, or its
+        first cell (a TEXT.NUMBER finding names the table cell too, but the words are what to read)."""
+        place = finding.place
+        if place is not None and place.key in self.editors:
+            self.show_cell(f"text.{place.key}")
+            self.editors[place.key].show_found(place.start, place.end - place.start)
+        elif finding.cells:
             self.show_cell(finding.cells[0])
 
     def show_cell(self, address: str) -> None:

@@ -1,7 +1,8 @@
 """Reading and writing exchange files (the JSON of docs/exchange-format.md) from the main window.
 
-`ReportFileActions` is a part of `ui.main_window.MainWindow`: 「导入报告文件」 (an existing agency+year is
-replaced after a question that counts what differs, its old content kept as a revision) and
+`ReportFileActions` is a part of `ui.main_window.MainWindow`: 「导入报告文件」 (through the library,
+`core.ops.library`: an existing agency+year is replaced after a question that counts what differs, its
+old content kept as a revision) and
 「导出报告文件」 (also used to keep an edit the database refused when the window closes).
 """
 
@@ -19,6 +20,7 @@ from core.names import safe_file_name
 from ui.crash import show_message
 
 if TYPE_CHECKING:  # imported once the window is shown (see MainWindow)
+    from core.ops.library import Imported
     from core.report import Report
     from core.storage import Database
     from ui.document import ReportDocument
@@ -53,60 +55,41 @@ class ReportFileActions(QMainWindow):
         self.settings.last_folder = str(path.parent)
         try:
             report = read_report(path)
-            created = self.db.find_report(report.agency, report.year) is None
         except UserError as exc:
             self._message = show_message(self, exc.message)
             return None
-        report_id = self.store_import(report)
-        if report_id is None:
+        imported = self.store_import(report)
+        if imported is None:
             return None
-        if created:
-            text = f"已导入「{report.title}」。"
-        else:
-            text = (
-                f"「{report.title}」原来已经有了。导入的内容已替换它，原来的内容作为一个历史版本保留，"
-                "可以在修改历史中恢复。"
-            )
-        self._message = show_message(self, text, QMessageBox.Icon.Information)
-        return report_id
+        self._message = show_message(self, imported.message, QMessageBox.Icon.Information)
+        return imported.report_id
 
-    def store_import(self, report: Report, note: str | None = None) -> int | None:
-        """Store an imported `report` (after `may_replace` agrees) and show it: selected in the list,
-        and re-read into the editor when it is the open one (our own write is not seen by the
-        DatabaseWatch). The report's id, or None when the user declined or the storage refused."""
+    def store_import(self, report: Report, note: str | None = None) -> Imported | None:
+        """Store an imported `report` through the library (after the user agrees to what it replaces)
+        and show it: selected in the list; the open report follows (re-read when it was imported over,
+        checked again when its last year's report was imported). None when declined or refused."""
+        from core.ops.library import Library
+        from ui.dialogs import confirm_replace
+
+        library = Library(self.db)
+        document = self.document
         try:
-            if not self.may_replace(report):
-                return None
-            report_id, _ = self.db.import_report(report, note=note)
+            question = library.replacement(report)
+            if question is not None:
+                box = confirm_replace(
+                    question.title, question.cells, question.texts, question.signature, self
+                )
+                if box.exec() != QMessageBox.StandardButton.Yes:
+                    return None
+            imported = library.import_report(report, note, document.session if document else None)
         except UserError as exc:
             self._message = show_message(self, exc.message)
             return None
         self.refresh_list()
-        self.report_list.select(report_id)
-        if self.document is not None and self.document.report_id == report_id:
-            self.document.reload()
-        return report_id
-
-    def may_replace(self, report: Report) -> bool:
-        """True when `report` is new, or the user agrees that it replaces the stored one of its name."""
-        from core.storage import report_changes
-        from ui.dialogs import confirm_replace
-
-        existing = self.db.find_report(report.agency, report.year)
-        if existing is None or self.db.status(existing) == "final":
-            return True  # a new report; or one the storage refuses to change, and says why
-        stored = self.db.load_report(existing)
-        if stored.format != report.format:
-            return True  # the storage explains that formats cannot be merged
-        fields = [c.field for c in report_changes(stored, report)]
-        typed = report.spec.cells
-        cells = sum(1 for f in fields if f in typed and not typed[f].derived)  # not the totals they make
-        texts = sum(1 for f in fields if f.startswith("text."))
-        signature = any(f.startswith("signature.") for f in fields)
-        if not (cells or texts or signature):
-            return True  # the same content: importing changes nothing
-        box = confirm_replace(stored.title, cells, texts, signature, self)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        self.report_list.select(imported.report_id)
+        if document is not None:
+            document.library_changed(imported.open_report_reloaded)
+        return imported
 
     @Slot(int)
     def export_report(self, report_id: int, path: Path | None = None) -> Path | None:

@@ -21,7 +21,7 @@ from core.backups import (
 from core.errors import UserError
 from core.paths import backup_folder
 from core.storage import Database, DatabaseDamaged, NotOurDatabase
-from ui.crash import APP_TITLE, confirmed
+from ui.crash import APP_TITLE, confirmed, show_message
 
 log = logging.getLogger(__name__)
 
@@ -225,3 +225,27 @@ class DatabaseWatch(QObject):
             self._version = version
             self.changed()
             self.externallyChanged.emit()
+
+
+def reopen_after_restore(path: Path, safety: Path | None, parent: QWidget | None = None) -> Database:
+    """The database after a restore. Should it not open for writing (e.g. another program holds
+    it), the window still gets a connection: read-only, to look at and export, never a closed one."""
+    try:
+        return Database.open(path)
+    except UserError as exc:
+        reason = exc.message
+    log.warning("reopening %s after a restore failed: %s", path, reason)
+    for candidate in (path, safety):
+        if candidate is None:
+            continue
+        try:
+            db = Database.open(candidate, read_only=True)
+        except UserError:
+            continue
+        show_message(
+            parent,
+            f"数据库恢复后无法以可写方式打开：{reason}\n\n现在以只读方式显示“{candidate.name}”，"
+            "可以查看和导出，但不能修改。请关闭占用该文件的程序后，重新启动年报助手。",
+        )
+        return db
+    raise UserError(f"数据库恢复后无法打开：{reason}请重新启动年报助手。")

@@ -2,9 +2,10 @@
 
 The preview is the very PDF `core.pdf.render_pdf` writes, rendered off the GUI thread and shown with
 QtPdf; 「导出PDF」 writes the same bytes and 「打印」 draws the same pages as vector shapes, in the
-background, with a progress dialog that can cancel (`ui.printing`). 「定稿」 is allowed only when
-every edit is saved, `core.fingerprint.finalize_problems` finds nothing and the signature has a name (the
-date may stay empty, to be written by hand); a final report is read-only and its PDF carries the
+background, with a progress dialog that can cancel (`ui.printing`). 「定稿」 shows what the one policy
+(`core.ops.policy`, through the report session) says: what blocks (an unsaved edit, errors, blanks, no
+署名; the date may stay empty, to be written by hand), the open hints to go on with or go back to, and
+the question when 仿宋 is missing. A final report is read-only and its PDF carries the
 fingerprint code, which 「核对校验码」 checks against a code typed from a printed copy. Characters no font
 on this machine can draw are named above the preview, and 定稿, export and print ask before going on.
 """
@@ -44,8 +45,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.fingerprint import check_code, finalize_problems, fingerprint
+from core.errors import UserError
+from core.fingerprint import check_code, fingerprint
 from core.names import safe_file_name
+from core.ops.policy import Readiness, shown_code
 from core.paths import write_atomically
 from core.pdf.coverage import describe_characters, unprintable_characters
 from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
@@ -67,8 +70,8 @@ PREVIEW_DELAY_MS = 600  # re-render this long after the last change, not on ever
 
 
 def pdf_bytes(report: Report, final: bool) -> bytes:
-    """The PDF of the report; a final one carries its fingerprint code."""
-    return render_pdf(report, final=final, fingerprint=fingerprint(report) if final else None)
+    """The PDF of the report; a final one carries its fingerprint code (`shown_code`: the policy's)."""
+    return render_pdf(report, final=final, fingerprint=shown_code(report, final))
 
 
 class SignPrintPage(QWidget):
@@ -304,12 +307,6 @@ class SignPrintPage(QWidget):
         self.fonts_warning.setVisible(fonts["fangsong"].bundled)
         return fonts
 
-    def _fonts_accepted(self) -> bool:
-        """True when 仿宋 is installed, or the user makes the 定稿 knowing the paper is not to format."""
-        if not self._show_fonts()["fangsong"].bundled:
-            return True
-        return self._ask("定稿", NO_FANGSONG + "，仍要定稿吗？", "仍要定稿")
-
     # ------------------------------------------------------------------ export and print
 
     def export_pdf(self, path: Path | None = None) -> Path | None:
@@ -323,7 +320,7 @@ class SignPrintPage(QWidget):
             if not name:
                 return None
             path = Path(name)
-        if not self._unprintable_accepted("导出PDF"):
+        if self._code_refused() or not self._unprintable_accepted("导出PDF"):
             return None
         write_atomically(path, pdf_bytes(report, self.document.read_only))
         if self.folders:
@@ -331,8 +328,19 @@ class SignPrintPage(QWidget):
         self._message = show_written(self, "已导出PDF。", path)
         return path
 
+    def _code_refused(self) -> bool:
+        """True (with the reason shown) when the report is final but the policy refuses its 校验码."""
+        try:
+            shown_code(self.document.report, self.document.read_only)
+        except UserError as exc:
+            self._message = show_message(self, exc.message)
+            return True
+        return False
+
     @Slot()
     def print_pdf(self) -> None:
+        if self._code_refused():
+            return
         if self.pdf.pageCount() == 0:
             self._message = show_message(self, "打印预览还没有生成好，请稍候再试。")
             return
@@ -377,25 +385,22 @@ class SignPrintPage(QWidget):
 
     @Slot()
     def finalize(self) -> bool:
-        """定稿 once everything is saved and complete; False (with the reasons shown) otherwise."""
-        document = self.document
+        """定稿 as the one policy (`core.ops.policy`) decides: what blocks is shown; open hints are listed
+        with 「仍然定稿」/「返回修改」; without 仿宋 the user is asked. False when it was not made."""
         self._store_signature()  # a name typed but not yet confirmed with Enter
-        if not document.flush():
+        readiness = self.document.finalize_readiness()
+        self._show_fonts()
+        if not readiness.allowed:
             self._message = show_message(
-                self,
-                f"还不能定稿：刚才的修改还没有保存到数据库（{document.save_error}）。"
-                "定稿的必须是已保存的内容，请等保存成功（状态栏显示“已保存”）后再定稿。",
+                self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in readiness.blocking)
             )
             return False
-        problems = finalize_problems(document.report)  # errors, blanks, 署名, characters no font can print
-        if problems:
-            self._message = show_message(
-                self, "还不能定稿，原因如下：\n\n" + "\n".join(f"· {p}" for p in problems)
-            )
+        if readiness.needs_confirming and not confirm_open_items(self, readiness, "定稿"):
             return False
-        if not self._fonts_accepted():
+        if readiness.fonts_question and not self._ask("定稿", readiness.fonts_question, "仍要定稿"):
             return False
-        self.document.finalize()
+        if not self.document.finalize().allowed:  # changed meanwhile (e.g. by another program)
+            return self.finalize()
         self._status_changed()
         return True
 
@@ -423,6 +428,22 @@ class SignPrintPage(QWidget):
             result = check_code(self.document.report, code)
             self.code_result.setStyleSheet("color: #1b6e20;" if result.matches else "color: #b00020;")
             self.code_result.setText(result.message)
+
+
+def confirm_open_items(parent: QWidget, readiness: Readiness, action: str) -> bool:
+    """The open hints and blanks of `readiness`, with 「仍然{action}」 and 「返回修改」 (the default);
+    True when the user goes on (at 定稿 and at 报送)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        action,
+        f"这份报告还有以下提醒没有处理：\n\n{readiness.open_items()}\n\n可以返回修改，或确认无误后继续。",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText(f"仍然{action}")
+    box.button(QMessageBox.StandardButton.Cancel).setText("返回修改")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def unprintable_text(report: Report) -> str:

@@ -569,9 +569,23 @@ _FIXED_SENTENCES = ("现将有关情况报告如下", "现将本年度政府信�
 _ERRORS = ("B.BALANCE", "B.ROW_TOTAL", "B.RESULT_TOTAL", "C.TOTAL", "VALUE.RANGE")
 _WARNINGS = ("BLANK", "YEAR.CARRY_OVER", "YEAR.IN_FORCE")
 _TEXT_WARNINGS = ("TEXT.NUMBER", "TEXT.YEAR", "TEXT.COPIED", "TEXT.EMPTY")  # the narrative can be misread
+_RULE_NAMES = {
+    "B.BALANCE": "表三收支平衡",
+    "B.ROW_TOTAL": "表三行合计",
+    "B.RESULT_TOTAL": "表三办理结果合计",
+    "C.TOTAL": "表四合计",
+    "VALUE.RANGE": "数值范围",
+    "BLANK": "未填写的单元格",
+    "YEAR.CARRY_OVER": "上年结转",
+    "YEAR.IN_FORCE": "现行有效件数",
+    "TEXT.NUMBER": "文字中的数字与表格不符",
+    "TEXT.YEAR": "文字中的年度",
+    "TEXT.COPIED": "与上年报告雷同",
+    "TEXT.EMPTY": "存在的主要问题未写",
+}
 _RULES = (
-    *(Rule(id=r, severity="error") for r in _ERRORS),
-    *(Rule(id=r, severity="warning") for r in (*_WARNINGS, *_TEXT_WARNINGS)),
+    *(Rule(id=r, severity="error", name=_RULE_NAMES[r]) for r in _ERRORS),
+    *(Rule(id=r, severity="warning", name=_RULE_NAMES[r]) for r in (*_WARNINGS, *_TEXT_WARNINGS)),
 )
 
 
@@ -588,6 +602,7 @@ def build() -> ReportFormat:
         basis="国办公开办函〔2021〕30号",
         title_template="{agency}{year}年政府信息公开工作年度报告",
         subject="政府信息公开工作年度报告",
+        title_words=("政府信息公开", "报告"),
         money_unit="万元",
         money_decimals=6,  # to the 分: published reports give 24252.311082 万元
         count_limit=10**9,
@@ -596,6 +611,7 @@ def build() -> ReportFormat:
                 number="一",
                 heading="总体情况",
                 text_key="overview",
+                opening=True,
                 starter_subheadings=(
                     "（一）主动公开情况",
                     "（二）依申请公开情况",
@@ -607,7 +623,7 @@ def build() -> ReportFormat:
             Section(number="二", heading="主动公开政府信息情况", table_key="active_disclosure"),
             Section(number="三", heading="收到和处理政府信息公开申请情况", table_key="requests"),
             Section(number="四", heading="政府信息公开行政复议、行政诉讼情况", table_key="review_litigation"),
-            Section(number="五", heading="存在的主要问题及改进情况", text_key="problems"),
+            Section(number="五", heading="存在的主要问题及改进情况", text_key="problems", required=True),
             Section(number="六", heading="其他需要报告的事项", text_key="other"),
         ),
         tables=(table_a, table_b, table_c),

@@ -20,10 +20,11 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 from core.errors import UserError
-from core.formats import get_format
+from core.formats import CURRENT, get_format
 from core.read.cells import Line, compact, fold, is_label, read_cell, splits
 from core.report import Report, Signature
 from core.report_format import ReportFormat, Section, SumCheck, Table
+from core.vocabulary import CellState
 
 UNKNOWN_AGENCY = "（未识别的机关）"  # no title found: a stand-in the review screen shows as an empty field
 _MATCH = 72  # least fuzzy score (0-100) for a printed label to be taken as a template label
@@ -287,7 +288,7 @@ class _Mapper:
                 start, end = self.region(section)
                 self.lines[start:end] = [_numbers_apart(line) for line in self.lines[start:end]]
         self.values: dict[str, Decimal | None] = dict.fromkeys(spec.cells)
-        self.status: dict[str, str] = {}  # address → "doubtful" / "unread"
+        self.status: dict[str, CellState] = {}  # address → doubtful / unread
         self.notes: list[str] = []
         self.readings: list[_Reading] = []
         self.zeros: list[str] = []  # cells an older template did not print: 0, with a note
@@ -408,7 +409,7 @@ class _Mapper:
             )
         for a in missing:
             self.values[a] = None
-            self.status[a] = "unread"
+            self.status[a] = CellState.UNREAD
 
     def _groups(self, templates: list[_Template]) -> dict[str, list[int]]:
         """Result groups whose last item is 其他: an older template printed each as one row."""
@@ -442,7 +443,7 @@ class _Mapper:
     def _unread(self, addresses: Sequence[str], note: str) -> None:
         for a in addresses:
             self.values[a] = None
-            self.status[a] = "unread"
+            self.status[a] = CellState.UNREAD
         self.notes.append(note)
 
     def place(self) -> None:
@@ -461,7 +462,7 @@ class _Mapper:
                     value = read_cell(cell)
                     self.values[address] = value.value
                     if not value.readable:
-                        self.status[address] = "unread"
+                        self.status[address] = CellState.UNREAD
                         self.notes.append(f"{self._where(address)}印的是“{cell}”，不是数字。")
                 continue  # one printed cell per cell: their positions are certain
             if reading.fused:
@@ -509,7 +510,7 @@ class _Mapper:
         continuity with last year's report (现行有效, 结转); [] when too many to try."""
         owner = {a: k for k, (r, _, _) in enumerate(pending) for a in r.addresses}
         broken = {id(c) for r, _, ok in pending if not ok for c in self._row_checks(r.addresses)}
-        unread = {a for a, s in self.status.items() if s == "unread" and a not in owner}
+        unread = {a for a, s in self.status.items() if s is CellState.UNREAD and a not in owner}
         ready: list[list[tuple[list[str], list[str]]]] = [[] for _ in pending]
         for c in self.spec.checks:  # a check is tried once the last reading it touches is chosen
             terms = [t.address for t in (*c.left, *c.right)]
@@ -584,7 +585,7 @@ class _Mapper:
                 # in a column that does not add up either (a failing row crossing a failing column).
                 suspects = self._suspects(reading.addresses) or list(reading.addresses)
                 for a in suspects:
-                    self.status.setdefault(a, "doubtful")
+                    self.status.setdefault(a, CellState.DOUBTFUL)
                 self.notes.append(
                     f"{self._where(reading.addresses[0])}所在行的数字连在一起（{''.join(reading.cells)}），"
                     "按任何拆法本行合计都不相符，已按各列的勾稽关系拆分，请核对原文。"
@@ -601,7 +602,7 @@ class _Mapper:
             if (
                 id(c) in own
                 or not terms & set(addresses)
-                or any(self.status.get(t) == "unread" for t in terms)
+                or any(self.status.get(t) is CellState.UNREAD for t in terms)
             ):
                 continue
             left = sum(self.values[t.address] or 0 for t in c.left)
@@ -714,7 +715,7 @@ class _Mapper:
             joined = [(text, i)] + ([(text + texts[i + 1], i + 1)] if i + 1 < len(texts) else [])
             for candidate, last in joined:
                 found = _TITLE.match(fold(candidate))
-                if found and "报告" in candidate and "政府信息公开" in candidate and len(candidate) <= 80:
+                if found and all(w in candidate for w in self.spec.title_words) and len(candidate) <= 80:
                     # 「XX局2021年…」, or 「2021年XX局政府信息公开…」, or the agency on the line above
                     after = re.match(r"\s*年?度?\s*(.+?)政府信息公开", candidate[found.end() :])
                     agency = (
@@ -733,9 +734,7 @@ class _Mapper:
             if period:
                 self.notes.append("没有找到报告标题，机关名称未能识别，请在导入前填写；年度按统计期限确定。")
                 return UNKNOWN_AGENCY, int(period.group(1))
-        raise UserError(
-            "没有找到报告标题（如“某某机关2021年政府信息公开工作年度报告”），无法确定机关和年度。"
-        )
+        raise UserError(f"没有找到报告标题（如“{self.spec.title('某某机关', 2021)}”），无法确定机关和年度。")
 
 
 def _arabic_date(text: str) -> str:
@@ -784,7 +783,7 @@ def _signature(paragraphs: list[str], right: int | None = None) -> tuple[list[st
     return paragraphs, Signature(name=name, date=date)
 
 
-def map_lines(lines: list[Line], format_id: str = "2021", previous: Report | None = None) -> Imported:
+def map_lines(lines: list[Line], format_id: str = CURRENT, previous: Report | None = None) -> Imported:
     """The report a reader's lines make, with the cells it is not sure of; `previous` (last year's report
     of the agency, when there is one) settles digits run together that continue its figures."""
     spec = get_format(format_id)
@@ -802,7 +801,7 @@ def map_lines(lines: list[Line], format_id: str = "2021", previous: Report | Non
     report = Report(
         format=spec.id, agency=agency, year=year, texts=texts, values=mapper.values, signature=signature
     )
-    doubtful = [a for a in spec.cells if mapper.status.get(a) == "doubtful"]
-    unread = [a for a in spec.cells if mapper.status.get(a) == "unread"]
+    doubtful = [a for a in spec.cells if mapper.status.get(a) is CellState.DOUBTFUL]
+    unread = [a for a in spec.cells if mapper.status.get(a) is CellState.UNREAD]
     source = "\n".join("\t".join(line.cells) for line in lines)
     return Imported(report, doubtful, unread, mapper.notes, source)

@@ -27,7 +27,6 @@ from core.storage.files import (
 from core.storage.records import (
     DISMISSED,
     Change,
-    Counter,
     Dismissal,
     Flat,
     ReportSummary,
@@ -46,7 +45,6 @@ __all__ = [
     "TEXT_BURST_SECONDS",
     "YEARS",
     "Change",
-    "Counter",
     "Database",
     "DatabaseDamaged",
     "DatabaseTooNew",

@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,6 @@ from core.storage.files import (
 from core.storage.records import (
     DISMISSED,
     Change,
-    Counter,
     Dismissal,
     Flat,
     PackedValue,
@@ -70,14 +69,14 @@ _TEXT_KINDS = ("edit", "text")
 class Database:
     """One open database file. Thread-safe: calls are serialized on one connection.
 
-    `clock` gives the current time (aware) for every revision; tests may set their own. `counter`
-    counts a report's errors and warnings whenever it changes (default: `core.summary.counts`).
+    `clock` gives the current time (aware) for every revision; tests may set their own. Each report's
+    error and warning counts are kept as they are handed in (`keep_counts`): storage runs no rule. A
+    change to a report's content marks its counts as not current (`ReportSummary.counted_by` None).
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, counter: Counter | None = None) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.clock: Callable[[], dt.datetime] = _utc_now
-        self.counter = counter or _default_counter()
         self._conn = conn
         self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self._lock = threading.RLock()
@@ -93,7 +92,6 @@ class Database:
         create: bool = True,
         read_only: bool = False,
         timeout: float = BUSY_TIMEOUT,
-        counter: Counter | None = None,
         keep_log: bool = False,
     ) -> Database:
         """Open (creating or migrating as needed); `UserError` for a foreign, newer or damaged file.
@@ -119,7 +117,7 @@ class Database:
                 conn = sqlite3.connect(
                     target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
                 )
-        db = cls(path, conn, counter)
+        db = cls(path, conn)
         db.read_only, db.recovery_note = read_only, note
         try:
             with _explained(path, writing=False):
@@ -131,8 +129,7 @@ class Database:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
             db._migrate(version)
-            if not read_only or older:  # just migrated, or counted by other rules: count again
-                db._count_uncounted()
+            if not read_only or older:  # just migrated: keep what the desk reads without reading reports
                 db._keep_uncomputed()
             if older:  # the copy in memory is read only too
                 conn.execute("PRAGMA query_only = ON")
@@ -345,27 +342,22 @@ class Database:
         """Reports matching `where` with the counts kept with them: no cell is read, no rule is run."""
         out = []
         for row in self._rows(where, params):
-            errors, warnings = row["errors"], row["warnings"]
-            if errors is None or warnings is None or row["counted_by"] != self.counter.version:
-                # not counted yet, or by other rules (a read-only file): count it now, if it can be read
-                readable = self._readable([row["id"]])
-                errors, warnings = self._count(readable[0]) if readable else (errors or 0, warnings or 0)
             date, deleted = row["sig_date"], row["deleted_at"]
             out.append(
                 ReportSummary(
                     id=row["id"], agency=row["agency"], year=row["year"], status=row["status"],
-                    updated_at=_time(row["updated_at"]), errors=errors, warnings=warnings,
-                    format=row["format"], created_at=_time(row["created_at"]),
+                    updated_at=_time(row["updated_at"]), errors=row["errors"] or 0,
+                    warnings=row["warnings"] or 0, format=row["format"], created_at=_time(row["created_at"]),
                     deleted_at=_time(deleted) if deleted else None, signed_by=row["sig_name"],
-                    signed_on=dt.date.fromisoformat(date) if date else None,
+                    signed_on=dt.date.fromisoformat(date) if date else None, counted_by=row["counted_by"],
                     final_code=row["final_code"] if row["status"] == "final" else None,
                 )
             )  # fmt: skip
         return out
 
     def list_reports(self) -> list[ReportSummary]:
-        """Live reports by agency, then newest year first, with their counts (see `Counter`: counted
-        with last year's report of the same agency when there is one)."""
+        """Live reports by agency, then newest year first, with the counts kept with them (current when
+        `counted_by` is the counter's version: see `keep_counts`)."""
         with self._read():
             return self._summaries("r.deleted_at IS NULL")
 
@@ -419,12 +411,6 @@ class Database:
             log.info("database %s: last year's report %d not read: %s", self.path, found, exc.message)
             return None
 
-    def _count(self, stored: _Stored) -> tuple[int, int]:
-        dismissed = frozenset(
-            r[0] for r in self._conn.execute("SELECT key FROM dismissals WHERE report_id = ?", (stored.id,))
-        )
-        return self.counter(stored.report(), self._previous(stored), dismissed)
-
     def _readable(self, report_ids: Sequence[int]) -> list[_Stored]:
         """These reports, leaving out any that cannot be read (a format this version does not know)."""
         try:
@@ -435,41 +421,20 @@ class Database:
                 return []
             return [s for rid in report_ids for s in self._readable([rid])]
 
-    def _recount(self, report_ids: set[int]) -> None:
-        """Count again and keep (inside the caller's write). A report that cannot be read keeps its counts."""
-        for stored in self._readable(sorted(report_ids)):
-            self._conn.execute(
+    def keep_counts(self, counted: Mapping[int, tuple[int, int]], version: str) -> None:
+        """Keep each report's (errors, warnings) as counted by the caller's rules of `version`."""
+        with self._write():
+            self._conn.executemany(
                 "UPDATE reports SET errors = ?, warnings = ?, counted_by = ? WHERE id = ?",
-                (*self._count(stored), self.counter.version, stored.id),
+                [(errors, warnings, version, rid) for rid, (errors, warnings) in counted.items()],
             )
 
-    def _counted_with(self, report_id: int) -> set[int]:
-        """The reports whose counts depend on this one's content: itself and next year's live report."""
-        row = self._conn.execute(
-            "SELECT a.name, r.year FROM reports r JOIN agencies a ON a.id = r.agency_id WHERE r.id = ?",
-            (report_id,),
-        ).fetchone()
-        following = self._find(row[0], row[1] + 1) if row is not None else None
-        return {report_id} if following is None else {report_id, following}
-
-    def _count_uncounted(self) -> None:
-        """Count the reports that have no counts yet (every report, once, after the counts migration) or
-        were counted by another version of the rules."""
-        try:
-            with self._lock:
-                ids = {
-                    r[0]
-                    for r in self._conn.execute(
-                        "SELECT id FROM reports "
-                        "WHERE errors IS NULL OR warnings IS NULL OR counted_by IS NOT ?",
-                        (self.counter.version,),
-                    )
-                }
-            if ids:
-                with self._write():
-                    self._recount(ids)
-        except (sqlite3.DatabaseError, UserError) as exc:  # a damaged page: it still opens for db check
-            log.info("database %s: could not count its reports on open: %s", self.path, exc)
+    def forget_counts(self, report_ids: Iterable[int]) -> None:
+        """Mark these reports' kept counts as not current (e.g. their last year's report was renamed)."""
+        with self._write():
+            self._conn.executemany(
+                "UPDATE reports SET counted_by = NULL WHERE id = ?", [(rid,) for rid in report_ids]
+            )
 
     def _keep_uncomputed(self) -> None:
         """Keep the packed values of the reports that have none (every report, once, after the
@@ -582,12 +547,11 @@ class Database:
         return rev_id
 
     def _apply(self, report_id: int, changes: list[Change], now: str) -> None:
-        """Make the changes' new values current, mark the report as updated at `now`, and count again
-        the reports whose counts depend on it (before and after a change of agency, year or deletion)."""
-        affected = self._counted_with(report_id)
+        """Make the changes' new values current and mark the report as updated at `now`; a change of
+        content (not of status) leaves its kept counts not current, to be counted again by the caller."""
         self._set(report_id, changes, now)
         if any(c.field != "status" for c in changes):
-            self._recount(affected | self._counted_with(report_id))
+            self._conn.execute("UPDATE reports SET counted_by = NULL WHERE id = ?", (report_id,))
 
     def _set(self, report_id: int, changes: list[Change], now: str) -> None:
         cells, texts = [], []
@@ -854,7 +818,6 @@ class Database:
                 "at = excluded.at",
                 (report_id, key, reason, who, self._now()),
             )
-            self._recount({report_id})
             return rev
 
     def undismiss(self, report_id: int, key: str) -> None:
@@ -868,7 +831,6 @@ class Database:
                 return
             self._record(report_id, "undismiss", None, [Change(DISMISSED + key, old[0], None)])
             self._conn.execute("DELETE FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key))
-            self._recount({report_id})
 
     def restore_revision(self, report_id: int, revision_id: int) -> int:
         """Make the state right after `revision_id` current again, as a new 'restore' revision (undoable).
@@ -909,13 +871,6 @@ def _final_code(stored: _Stored) -> str | None:
         return fingerprint(stored.report())
     except UserError:
         return None
-
-
-def _default_counter() -> Counter:
-    """`core.summary.counts`, imported only here: storage itself knows no rules."""
-    from core.summary import counts
-
-    return counts
 
 
 def _agency_name(name: str) -> str:

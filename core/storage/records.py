@@ -14,25 +14,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
 
 from core.errors import UserError
 from core.formats import get_format
 from core.report import Report, Signature
 
 Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
-
-
-class Counter(Protocol):
-    """How a report is counted for lists: (errors, warnings) of a report, given last year's report (or
-    None) and the keys of the warnings dismissed for it. Counts kept by another `version` (other rules)
-    are counted again when the file is next opened for writing."""
-
-    version: str
-
-    def __call__(
-        self, report: Report, previous: Report | None, dismissed: frozenset[str]
-    ) -> tuple[int, int]: ...
 
 
 # ---------------------------------------------------------------- public records
@@ -53,6 +40,8 @@ class ReportSummary:
     signed_by: str | None = None  # 署名 and 成文日期 (a desk's board shows them without reading the report)
     signed_on: dt.date | None = None
     final_code: str | None = None  # a 定稿's 校验码, kept when it was made 定稿
+    counted_by: str | None = None  # the version of the rules that made `errors` and `warnings`; None:
+    # the content changed since (the counts are not current until the operations count it again)
 
 
 @dataclass(frozen=True)
