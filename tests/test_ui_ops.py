@@ -87,6 +87,7 @@ def test_no_output_shows_a_code_the_policy_refuses(qtbot: QtBot, db: Database, t
         pdf_bytes(window.document.report, final=True)  # the preview, the PDF and the print
     assert window.editor is not None
     page = window.editor.sign_page
+    assert "校验码：" not in page.status_label.text() and "没有校验码" in page.status_label.text()
     assert page.export_pdf(tmp_path / "定稿.pdf") is None and not (tmp_path / "定稿.pdf").exists()
     assert page._message is not None and "不能带校验码" in page._message.text()
     page._message.close()

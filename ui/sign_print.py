@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from core.errors import UserError
 from core.fingerprint import check_code, fingerprint
 from core.names import safe_file_name
-from core.ops.policy import Readiness, shown_code
+from core.ops.policy import Readiness, may_show_code, shown_code
 from core.paths import write_atomically
 from core.pdf.coverage import describe_characters, unprintable_characters
 from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
@@ -368,7 +368,9 @@ class SignPrintPage(QWidget):
     def _show_status(self) -> None:
         final = self.document.read_only
         report = self.document.report
-        if final:
+        if final and not may_show_code(report):  # e.g. marked final by an older version
+            self.status_label.setText("已定稿，但内容不符合定稿的条件，\n没有校验码。请「解除定稿」后改正。")
+        elif final:
             self.status_label.setText(
                 f"已定稿，不能再修改。\n校验码：{fingerprint(report)}\n"
                 "打印件上印有同一校验码，\n可在下方「核对校验码」核对。"
