@@ -14,7 +14,7 @@ import pypdf
 import pytest
 
 from core.fingerprint import (
-    CHECKED,
+    PROVES,
     SHORT_CODE_LIMIT,
     check_code,
     fingerprint,
@@ -119,4 +119,4 @@ def test_verify_prints_the_code_on_the_paper_and_what_a_short_code_cannot_rule_o
     short = run_main("verify", SEED_JSON, fingerprint(seed))
     assert short.returncode == 0 and SHORT_CODE_LIMIT in short.stdout
     full = run_main("verify", SEED_JSON, *full_fingerprint(seed)[:20].split(), full_fingerprint(seed)[20:])
-    assert full.returncode == 0 and CHECKED["full"] in full.stdout and SHORT_CODE_LIMIT not in full.stdout
+    assert full.returncode == 0 and PROVES["full"] in full.stdout and SHORT_CODE_LIMIT not in full.stdout
