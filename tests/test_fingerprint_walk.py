@@ -67,6 +67,8 @@ def test_a_hidden_character_in_the_agency_or_the_signature_is_shown_too(seed: Re
     seed.signature.name = "温县\u200b人民政府办公室"
     doc = content(seed)
     assert "〈U+202E〉" in doc.title and doc.signature_name == "温县〈U+200B〉人民政府办公室"
+    metadata = pypdf.PdfReader(io.BytesIO(render_pdf(seed))).metadata
+    assert metadata is not None and metadata.title == doc.title and metadata.author == doc.signature_name
 
 
 def test_a_code_printed_before_hidden_characters_were_shown_still_verifies_with_the_warning(
