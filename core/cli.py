@@ -104,7 +104,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     parse_code(code)  # a code that cannot be one is an unusable input, not a mismatch
     result = check_code(report, code)
     if result.matches:  # the code on the paper, which may be an older version's, not the file's own
-        print(f"校验码一致：打印件（校验码 {printed_code(code)}）与这份报告文件的内容相符。{result.message}")
+        print(f"校验码一致：打印件（校验码 {printed_code(code)}）与这份报告文件的内容相符。{result.proves}")
         return EXIT_OK
     own = fingerprint(report)
     print(f"校验码不一致：打印件上的校验码 {code} 与这份报告文件的内容不符（本文件的校验码为 {own}）。")

@@ -248,12 +248,19 @@ SHORT_CODE_LIMIT = (
     "而内容不同的报告）；要排除伪造，请核对末页二维码或其下方印的 52 位完整校验码。"
 )
 
+PROVES: dict[CodeKind, str] = {  # what a match proves, and for a short code what it does not
+    "full": "完整校验码相符：打印件所示内容与这份报告相同。",
+    "short": SHORT_CODE_LIMIT,
+    "earlier": "这是本软件早先版本打印的校验码，仍然有效；这份报告中有打印时看不见的字符，新版打印件把它们"
+    "显示为〈U+…〉。" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
+    "v1": "这是旧版软件打印的校验码，仍然有效。" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
+}
+
 CHECKED: dict[CodeKind | None, str] = {  # the sentence that answers 「核对校验码」, by what matched
-    "full": "一致：完整校验码相符，打印件所示内容与这份报告相同。",
-    "short": "页脚校验码一致。" + SHORT_CODE_LIMIT,
-    "earlier": "校验码一致（本软件早先版本打印）。这份报告中有打印时看不见的字符，新版打印件把它们显示为"
-    "〈U+…〉；" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
-    "v1": "校验码一致（旧版软件打印）。" + SHORT_CODE_LIMIT + "请用新版重新定稿打印。",
+    "full": "一致：" + PROVES["full"],
+    "short": "页脚校验码一致。" + PROVES["short"],
+    "earlier": "校验码一致。" + PROVES["earlier"],
+    "v1": "校验码一致。" + PROVES["v1"],
     None: "不一致：打印件与这份报告的内容不同，或校验码输入有误。",
 }
 
@@ -261,8 +268,8 @@ CHECKED: dict[CodeKind | None, str] = {  # the sentence that answers 「核对�
 @dataclass(frozen=True)
 class CodeCheck:
     """The answer to 「核对校验码」, for every place a code is typed (the sign page, the desk, `verify`):
-    whether it matches, and the sentence to show, which says what a match proves and, for a short
-    code, what it does not."""
+    whether it matches, and the sentence to show (`message`), which says what a match proves and, for
+    a short code, what it does not (`proves`, for a message that says "一致" in its own words)."""
 
     kind: CodeKind | None
     message: str
@@ -270,6 +277,10 @@ class CodeCheck:
     @property
     def matches(self) -> bool:
         return self.kind is not None
+
+    @property
+    def proves(self) -> str:
+        return PROVES[self.kind] if self.kind is not None else ""
 
 
 def check_code(report: Report, code: str) -> CodeCheck:

@@ -14,7 +14,7 @@ import pypdf
 import pytest
 
 from core.fingerprint import (
-    CHECKED,
+    PROVES,
     SHORT_CODE_LIMIT,
     check_code,
     fingerprint,
@@ -67,6 +67,8 @@ def test_a_hidden_character_in_the_agency_or_the_signature_is_shown_too(seed: Re
     seed.signature.name = "温县\u200b人民政府办公室"
     doc = content(seed)
     assert "〈U+202E〉" in doc.title and doc.signature_name == "温县〈U+200B〉人民政府办公室"
+    metadata = pypdf.PdfReader(io.BytesIO(render_pdf(seed))).metadata
+    assert metadata is not None and metadata.title == doc.title and metadata.author == doc.signature_name
 
 
 def test_a_code_printed_before_hidden_characters_were_shown_still_verifies_with_the_warning(
@@ -119,4 +121,4 @@ def test_verify_prints_the_code_on_the_paper_and_what_a_short_code_cannot_rule_o
     short = run_main("verify", SEED_JSON, fingerprint(seed))
     assert short.returncode == 0 and SHORT_CODE_LIMIT in short.stdout
     full = run_main("verify", SEED_JSON, *full_fingerprint(seed)[:20].split(), full_fingerprint(seed)[20:])
-    assert full.returncode == 0 and CHECKED["full"] in full.stdout and SHORT_CODE_LIMIT not in full.stdout
+    assert full.returncode == 0 and PROVES["full"] in full.stdout and SHORT_CODE_LIMIT not in full.stdout

@@ -86,8 +86,8 @@ def _render(
         pdf = BaseDocTemplate(
             out,
             pagesize=(layout.PAGE_WIDTH, layout.PAGE_HEIGHT),
-            title=report.title,
-            author=report.signature.name or report.agency,
+            title=doc.title,  # as printed: a viewer's title bar shows no hidden U+202E either
+            author=doc.signature_name,
             subject=doc.subject + ("（定稿）" if codes else "（草稿）"),
             creator="年报助手",
             # ReportLab would otherwise name Helvetica in every page, unembedded.
