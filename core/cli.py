@@ -418,7 +418,9 @@ def run(argv: Sequence[str]) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_UNUSABLE
+    _log_to_file()
     try:
+        _check_paths(args)
         result: int = args.run(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
         return result
@@ -435,6 +437,37 @@ def run(argv: Sequence[str]) -> int:
         log.exception("command %s failed", args.command)
         print(f"程序内部出错，未能完成。详细信息已记录在日志文件：{log_file}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+_INPUTS = ("report", "previous", "file", "reports", "backup", "roster", "db")  # the paths a command reads
+
+
+def _check_paths(args: argparse.Namespace) -> None:
+    """Every input that exists is a regular file (a FIFO or a device would hang or read forever; a folder
+    keeps its own message), and no output is one of the inputs (`pdf r.json -o r.json`)."""
+    from core.input_files import regular_file, same_file
+
+    inputs: list[Path] = []
+    for name in _INPUTS:
+        given = getattr(args, name, None)
+        inputs += given if isinstance(given, list) else [given] if given is not None else []
+    for path in inputs:
+        if os.path.exists(path) and not os.path.isdir(path):
+            regular_file(path)
+    output = getattr(args, "output", None)
+    if output is not None and (same := same_file(output, inputs)) is not None:
+        raise UserError(f"输出文件“{output}”就是要读取的文件“{same}”，写入会覆盖它。请另选一个输出文件名。")
+
+
+def _log_to_file() -> None:
+    """Library warnings (pdfminer's "Invalid MediaBox…") go to the log file, never to the console in
+    English; a read-only profile only loses them."""
+    from core.logs import setup_logging
+
+    try:
+        setup_logging()
+    except OSError:
+        logging.getLogger().addHandler(logging.NullHandler())
 
 
 def _discard_stdout() -> None:

@@ -14,8 +14,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from core.errors import UserError, os_reason
+from core.errors import UserError
 from core.formats import get_format
+from core.input_files import read_bytes
 from core.paths import write_atomically
 from core.report import Report, Signature
 from core.report_format import ReportFormat
@@ -28,19 +29,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # a real report is ~20 KB; refuse anything abs
 def read_report(path: Path | str) -> Report:
     """Load a report file, or raise a `UserError` saying what is wrong with it."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UserError(f"文件“{path.name}”太大（{size // 1024} KB），不像是年度报告文件。")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"找不到文件“{path}”。") from None
-    except IsADirectoryError:
-        raise UserError(f"“{path}”是一个文件夹，不是报告文件。") from None
-    except PermissionError:
-        raise UserError(f"没有权限读取文件“{path}”。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
+    raw = read_bytes(path, MAX_FILE_BYTES)  # a regular file only: a FIFO or a device would never end
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
