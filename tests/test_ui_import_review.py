@@ -12,12 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QTableWidget, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from core.storage import Database
 from tests.conftest import FIXTURES
 from tests.qt_helpers import answer_next_box, open_seed_report, open_window
+from ui.fonts import ensure_chinese_font
 from ui.import_review import DOUBTFUL, ERROR_TEXT, UNREAD, ImportReview, open_published
 from ui.main_window import MainWindow
 
@@ -148,3 +149,32 @@ def test_an_unrecognised_agency_is_an_empty_field_with_a_hint_and_import_refuses
     ok.click()
     [stored] = db.list_reports()
     assert stored.agency == "平潭综合实验区管委会"
+
+
+def test_the_review_tables_get_the_height_and_never_scroll_sideways_for_a_sliver(
+    qtbot: QtBot, db: Database
+) -> None:
+    """Issue 18 item 13: at 1093×574 (1366×768 at 125 %) each table has most of the right column's height
+    and fits its width — table 四's fifteen number columns included."""
+    from core.read import read_file
+
+    ensure_chinese_font()  # the app's font, as every window has it
+    review = ImportReview(read_file(PUBLISHED / "seed.docx"), "seed.docx", None)
+    qtbot.addWidget(review)
+    review.show()
+    qtbot.waitExposed(review)
+    review.resize(1005, 528)  # after it is shown: the test screen is smaller than this
+    tabs = review.findChild(QTabWidget)
+    assert tabs is not None and tabs.count() == 3
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.wait(20)
+        table = tabs.currentWidget()
+        assert isinstance(table, QTableWidget)
+        widths = [table.columnWidth(c) for c in range(table.columnCount())]
+        assert table.horizontalScrollBar().maximum() == 0, (
+            tabs.tabText(index),
+            widths,
+            table.viewport().width(),
+        )
+        assert table.viewport().height() >= review.height() * 0.45, tabs.tabText(index)

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QPixmap
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QImage, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -94,15 +95,19 @@ class ImportReview(QDialog):
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #b00000")
 
-        form = QFormLayout()
-        form.addRow("机关名称", self.agency)
-        form.addRow("年度", self.year)
+        form = QHBoxLayout()  # one line: the height goes to the tables
+        form.addWidget(QLabel("机关名称"))
+        form.addWidget(self.agency, 1)
+        form.addWidget(QLabel("年度"))
+        form.addWidget(self.year)
         legend = QLabel(
             "黄色：没有把握，请对照原文核对；橙色：没有读到；红字：勾稽关系不符"
             "（原文如此，不会自动改正）。在格中直接修改。"
         )
         legend.setWordWrap(True)
         tabs = QTabWidget()
+        tabs.currentChanged.connect(lambda _i: QTimer.singleShot(0, self._fit_width))  # once laid out
+        self.tabs = tabs
         for table in self.spec.tables:
             tabs.addTab(self._table_widget(table.key), table.part)
         first = next((a for a in self.spec.cells if a in self.status), None)
@@ -114,12 +119,16 @@ class ImportReview(QDialog):
         column = QVBoxLayout(right)
         column.addLayout(form)
         column.addWidget(legend)
-        column.addWidget(tabs, 1)  # the tables get the height; the two lists a few lines each
+        column.addWidget(tabs, 1)  # the tables get the height; the two lists share one short row
         lines = self.fontMetrics().lineSpacing()
+        lists = QHBoxLayout()
         for heading, listing in (("勾稽关系不符：", self.findings), ("读取说明：", notes)):
-            listing.setMaximumHeight(lines * 5)
-            column.addWidget(QLabel(heading))
-            column.addWidget(listing)
+            listing.setMaximumHeight(lines * 4)
+            part = QVBoxLayout()
+            part.addWidget(QLabel(heading))
+            part.addWidget(listing)
+            lists.addLayout(part, 1)
+        column.addLayout(lists)
         column.addWidget(self.problem)
 
         split = QSplitter()
@@ -176,6 +185,53 @@ class ImportReview(QDialog):
                 widget.setColumnWidth(col, max(width, least) if col in value_columns else width)
             widget.setWordWrap(True)
             widget.resizeRowsToContents()  # a label cut to 160 pixels wraps onto more lines
+
+    def _fit_width(self) -> None:
+        """The shown table too wide for its place: its widest label column gives up the difference, then
+        every column (down to four digits), so that a table does not scroll sideways (table 四 has
+        fifteen number columns and no label column)."""
+        widget = self.tabs.currentWidget()
+        if not isinstance(widget, QTableWidget) or not widget.isVisible():
+            return
+        for _ in range(3):  # taller rows may bring a vertical scroll bar, which takes width: again
+            if not self._narrow(widget):
+                return
+            widget.updateGeometries()
+
+    def _narrow(self, widget: QTableWidget) -> bool:
+        """Take what the table is too wide from its columns; False when it already fits."""
+        over = widget.horizontalHeader().length() - widget.viewport().width()
+        if over <= 0:
+            return False
+        value_columns = {p.col for p in self.spec.table(self._key_of(widget)).placed if p.cell.address}
+        columns = range(widget.columnCount())
+        labels = [c for c in columns if c not in value_columns]
+        if labels:
+            widest = max(labels, key=widget.columnWidth)
+            least = widget.fontMetrics().horizontalAdvance("中") * 4
+            cut = min(over, max(widget.columnWidth(widest) - least, 0))
+            widget.setColumnWidth(widest, widget.columnWidth(widest) - cut)
+            over -= cut
+        floor = widget.fontMetrics().horizontalAdvance("0000") + 8
+        room = sum(max(widget.columnWidth(c) - floor, 0) for c in columns)
+        if over > 0 and room > 0:
+            share = min(over / room, 1.0)
+            for c in columns:
+                give = max(widget.columnWidth(c) - floor, 0)
+                widget.setColumnWidth(c, widget.columnWidth(c) - math.ceil(give * share))
+        widget.resizeRowsToContents()  # headers and labels wrap onto more lines
+        return True
+
+    def _key_of(self, widget: QTableWidget) -> str:
+        return next(key for key, shown in self.tables.items() if shown is widget)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_width()
 
     def cell_item(self, address: str) -> QTableWidgetItem:
         info = self.spec.cells[address]
