@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -111,6 +112,19 @@ class Preview:
                     mapped[text] = None
             self.values[name] = mapped
 
+    @cached_property
+    def _by_number(self) -> dict[int, list[Cell]]:
+        return dict(self.rows)
+
+    def rejected(self, row: int, field_name: str, why: str) -> Rejected:
+        """A row refused for what its `field_name` column holds (or lacks)."""
+        index = self.column_of(field_name)
+        if index is None:
+            return Rejected(row, FIELD_NAMES[field_name], "", why)
+        cells = self._by_number.get(row, [])
+        value = cells[index].text.strip() if index < len(cells) else ""
+        return Rejected(row, self.headers[index], value, why)
+
     def set_column(self, index: int, field_name: str | None) -> None:
         """The clerk's choice for a column (None: not imported); a field has one column."""
         self.columns = {i: f for i, f in self.columns.items() if i != index and f != field_name}
@@ -162,9 +176,9 @@ def preview(path: Path | str) -> Preview:
     )
 
 
-def read_rows(found: Preview) -> tuple[list[Request], list[Rejected]]:
-    """Every row as a request (编号 "" where the ledger has none), or rejected with the reason."""
-    requests: list[Request] = []
+def read_rows(found: Preview) -> tuple[list[tuple[int, Request]], list[Rejected]]:
+    """Every row as (row number, request) (编号 "" where the ledger has none), or rejected with why."""
+    requests: list[tuple[int, Request]] = []
     rejected: list[Rejected] = []
     headers = found.headers
     for row_number, cells in found.rows:
@@ -188,7 +202,7 @@ def read_rows(found: Preview) -> tuple[list[Request], list[Rejected]]:
         values = {k: v for k, v in values.items() if v not in (None, "")}
         if "number" not in values:
             values["number"] = ""  # numbered on import when no stored request has the same key
-        requests.append(Request(**values))  # type: ignore[arg-type]
+        requests.append((row_number, Request(**values)))  # type: ignore[arg-type]
     return requests, rejected
 
 

@@ -40,7 +40,12 @@ def read_date(text: str, year: int | None = None) -> dt.date | None:
                 return dt.date(year, month, day)
             except ValueError:
                 raise UserError(f"没有 {year}年{month}月{day}日 这一天。") from None
-    return parse_date(cleaned)
+    try:
+        return parse_date(cleaned)
+    except UserError as exc:  # its words are about the 成文日期; here any of the register's dates
+        raise UserError(
+            exc.message.replace("成文日期", "日期").replace("“2022-01-20”", "“2022-1-20”")
+        ) from None
 
 
 def excel_serial_date(number: float) -> dt.date:

@@ -151,10 +151,10 @@ class RegisterStore:
 
     def requests(self, agency: str) -> list[Request]:
         """The agency's live requests in order received."""
-        columns = ", ".join(_REQUEST_FIELDS)
+        columns = ", ".join(f"r.{f}" for f in _REQUEST_FIELDS)
         with self.db._read():
             rows = self.db._conn.execute(
-                f"SELECT id, {columns} FROM register_requests r JOIN agencies a ON a.id = r.agency_id "
+                f"SELECT r.id, {columns} FROM register_requests r JOIN agencies a ON a.id = r.agency_id "
                 "WHERE a.name = ? AND r.deleted_at IS NULL ORDER BY received, number",
                 (agency,),
             ).fetchall()
