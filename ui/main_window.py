@@ -111,6 +111,11 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.watch = DatabaseWatch(db, self)
         self.watch.externallyChanged.connect(self._external_change)
         self.watch.backupFailed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
+        from ui.register_page import due_message  # the register's deadlines, said once on start
+
+        due = due_message(db, self.today())
+        if due:
+            self.statusBar().showMessage(f"登记台账：{due}", 60_000)
 
     @property
     def attached(self) -> bool:
@@ -147,6 +152,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
         import_review.add_menu_entries(add, self)
         desk_window.add_menu_entries(add, self)
+        from ui import register_page
+
+        register_page.add_menu_entries(add, self)
         self.export_action = add("导出报告文件…", self._export_current)
         self.export_actions = ExportActions(self, menu)
         menu.addSeparator()

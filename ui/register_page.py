@@ -1,0 +1,670 @@
+"""The register window (依申请公开登记台账): the list of requests with its filters, the form for one request,
+and the register's commands (导入台账…, 导出 Excel, 由台账生成, 核对报告表格, 放假安排…).
+
+Every rule is core's (`core.register`): this window shows what core returns, asks the clerk, and forwards
+the answer. The form is typed as fast as the tables: Enter moves to the next field and, on the last one,
+saves; dates are typed as 20260305, 2026-3-5 or 3.5 (this year); the combo boxes answer to the number
+before each label (1 自然人; 3.3.1 …). Undo and redo put back a whole saved change, as a new revision of
+the register's history (nothing is erased from it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import UserError
+from core.register import report_link
+from core.register.calendar import WorkCalendar
+from core.register.deadlines import Deadline, deadline
+from core.register.export import register_xlsx, status
+from core.register.model import (
+    DATE_FIELDS,
+    FIELD_NAMES,
+    Channel,
+    Request,
+    applicants,
+    result_short_names,
+    results,
+)
+from core.register.ops import Register, kind_label
+from core.register.values import read_date, read_fee
+from ui.crash import APP_TITLE, confirmed, show_message
+
+if TYPE_CHECKING:
+    from core.storage import Database
+    from ui.main_window import MainWindow
+
+FILTERS = ("全部", "办理中", "即将到期", "已逾期", "已办结")
+_IN_HAND = ("办理中", "即将到期", "已逾期", "等待补正")
+COLUMNS = ("编号", "收到日期", "申请人类型", "申请内容", "答复期限", "状态", "办理结果")
+
+
+def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window: MainWindow) -> None:
+    """登记台账… in the 报告 menu."""
+    add("登记台账…", lambda: open_register_window(window))
+
+
+def open_register_window(window: MainWindow) -> RegisterWindow | None:
+    if not window.attached:
+        return None
+    agencies = window.db.agencies()
+    agency = window.document.report.agency if window.document is not None else (agencies or [""])[0]
+    if not agency:
+        agency, ok = QInputDialog.getText(window, APP_TITLE, "请输入本机关名称（登记台账按机关分开保存）：")
+        if not ok or not agency.strip():
+            return None
+    register_window = RegisterWindow(window.db, agency, window.today, window)
+    register_window.show()
+    return register_window
+
+
+def due_message(db: Database, today: dt.date) -> str:
+    """On start: what falls due within 5 working days and what is overdue, per agency with a register."""
+    from core.storage.register import RegisterStore
+
+    lines = []
+    for agency in RegisterStore(db).agencies():
+        summary = Register(db, agency).due_summary(today)
+        if summary.soon or summary.overdue:
+            lines.append(f"{agency}：{summary.sentence}")
+    return " ".join(lines)
+
+
+# ---------------------------------------------------------------- the list
+
+
+class RequestListModel(QAbstractTableModel):
+    """The shown requests with their deadlines, computed once per refresh (scrolling computes nothing)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[Request, Deadline, str]] = []
+        self._applicants = applicants()
+        self._short = result_short_names()
+
+    def set_rows(self, rows: list[tuple[Request, Deadline, str]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        request, due, state = self.rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return request.number
+        if column == 1:
+            return request.received.isoformat()
+        if column == 2:
+            return self._applicants.get(request.applicant, request.applicant)
+        if column == 3:
+            return request.subject
+        if column == 4:
+            return due.due.isoformat() if due.due else "等待补正"
+        if column == 5:
+            if request.open and due.working_days_left is not None:
+                left = due.working_days_left
+                return f"逾期 {-left} 个工作日" if left < 0 else f"剩 {left} 个工作日"
+            return state
+        return self._short.get(request.result or "", "")
+
+
+# ---------------------------------------------------------------- the form
+
+
+class RequestForm(QWidget):
+    """One request's fields in the spec's order; Enter moves on, Enter on the last field saves."""
+
+    saveRequested = Signal()
+
+    def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.today = today
+        self.request_id: int | None = None
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.number = QLineEdit()
+        self.number.setPlaceholderText("不填则按收到日期自动编号")
+        self.dates = {name: QLineEdit() for name in DATE_FIELDS}
+        for edit in self.dates.values():
+            edit.setPlaceholderText("如 20260305、2026-3-5 或 3.5")
+        self.channel = QComboBox()
+        for n, channel in enumerate(Channel, start=1):
+            self.channel.addItem(f"{n} {channel.value}", channel)
+        self.applicant = QComboBox()
+        for n, (key, label) in enumerate(applicants().items(), start=1):
+            self.applicant.addItem(f"{n} {label}", key)
+        self.applicant_name = QLineEdit()
+        self.applicant_name.setPlaceholderText("可不填；只保存在本机")
+        self.subject = QLineEdit()
+        self.topic = QComboBox()
+        self.topic.setEditable(True)
+        self.extended = QCheckBox("已延长答复期限")
+        self.result = QComboBox()
+        self.result.addItem("（办理中）", None)
+        for key, label in results().items():
+            self.result.addItem(f"{key} {label}", key)
+        self.fee = QLineEdit()
+        self.fee.setPlaceholderText("元，可不填")
+        fields: list[tuple[str, QWidget]] = [
+            ("number", self.number),
+            ("received", self.dates["received"]),
+            ("channel", self.channel),
+            ("applicant", self.applicant),
+            ("applicant_name", self.applicant_name),
+            ("subject", self.subject),
+            ("topic", self.topic),
+            ("correction_asked", self.dates["correction_asked"]),
+            ("correction_received", self.dates["correction_received"]),
+            ("extended", self.extended),
+            ("consult_sent", self.dates["consult_sent"]),
+            ("consult_received", self.dates["consult_received"]),
+            ("answered", self.dates["answered"]),
+            ("result", self.result),
+            ("fee", self.fee),
+        ]
+        self.order = [widget for _, widget in fields]
+        for box in (
+            self.channel,
+            self.applicant,
+            self.topic,
+            self.result,
+        ):  # long labels must not widen the form
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+        for name, widget in fields:
+            layout.addRow(FIELD_NAMES[name], widget)
+            widget.installEventFilter(self)
+        self.deadline_label = QLabel()
+        self.deadline_label.setWordWrap(True)
+        layout.addRow("期限", self.deadline_label)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        enter = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() in enter:
+            position = next((i for i, w in enumerate(self.order) if w is watched), None)
+            if position is not None:
+                if position == len(self.order) - 1:
+                    self.saveRequested.emit()
+                else:
+                    widget = self.order[position + 1]
+                    widget.setFocus(Qt.FocusReason.TabFocusReason)
+                    if isinstance(widget, QLineEdit):
+                        widget.selectAll()
+                return True
+        return super().eventFilter(watched, event)
+
+    def set_topics(self, topics: list[str]) -> None:
+        current = self.topic.currentText()
+        self.topic.clear()
+        self.topic.addItems(["", *topics])
+        self.topic.setCurrentText(current)
+
+    def show_request(self, request: Request | None, due: Deadline | None) -> None:
+        """Fill the form from a stored request, or empty it for a new one."""
+        self.request_id = request.id if request else None
+        self.number.setText(request.number if request else "")
+        for name, edit in self.dates.items():
+            value = getattr(request, name) if request else None
+            edit.setText(value.isoformat() if value else "")
+        self.channel.setCurrentIndex(self.channel.findData(request.channel if request else Channel.OTHER))
+        self.applicant.setCurrentIndex(max(0, self.applicant.findData(request.applicant)) if request else 0)
+        self.applicant_name.setText(request.applicant_name if request else "")
+        self.subject.setText(request.subject if request else "")
+        self.topic.setCurrentText(request.topic if request else "")
+        self.extended.setChecked(bool(request and request.extended))
+        self.result.setCurrentIndex(max(0, self.result.findData(request.result)) if request else 0)
+        self.fee.setText(str(request.fee) if request and request.fee is not None else "")
+        self.deadline_label.setText(describe(due) if due else "")
+
+    def request(self) -> Request:
+        """The typed request; `UserError` naming the field that cannot be read."""
+        values: dict[str, object] = {}
+        year = self.today().year
+        for name, edit in self.dates.items():
+            try:
+                values[name] = read_date(edit.text(), year)
+            except UserError as exc:
+                edit.setFocus()
+                raise UserError(f"{FIELD_NAMES[name]}：{exc.message}") from None
+        received = values.pop("received")
+        if not isinstance(received, dt.date):
+            self.dates["received"].setFocus()
+            raise UserError(f"请填写{FIELD_NAMES['received']}。")
+        try:
+            fee: Decimal | None = read_fee(self.fee.text())
+        except UserError as exc:
+            raise UserError(f"{FIELD_NAMES['fee']}：{exc.message}") from None
+        return Request(
+            number=self.number.text().strip(),
+            received=received,
+            applicant=str(self.applicant.currentData()),
+            subject=self.subject.text().strip(),
+            channel=self.channel.currentData(),
+            applicant_name=self.applicant_name.text().strip(),
+            topic=self.topic.currentText().strip(),
+            extended=self.extended.isChecked(),
+            result=self.result.currentData(),
+            fee=fee,
+            id=self.request_id,
+            **values,  # type: ignore[arg-type]
+        )
+
+
+def describe(due: Deadline) -> str:
+    """A request's deadlines in plain Chinese, saying which calendar they were counted on."""
+    if due.due is None:
+        text = "等待补正（补正材料收到后重新计算答复期限）"
+    else:
+        text = f"答复期限 {due.due.isoformat()}"
+        if due.overdue:
+            text += "，已逾期"
+    return f"{text}；补正告知期限 {due.correction_due.isoformat()}（{due.calendar.label}）"
+
+
+# ---------------------------------------------------------------- the window
+
+
+class RegisterWindow(QMainWindow):
+    """One agency's register: the list, the form and the register's commands."""
+
+    def __init__(
+        self,
+        db: Database,
+        agency: str,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.today = today
+        self.register = Register(db, agency)
+        self.main_window = parent
+        self.undo_revisions: list[int] = []
+        self.redo_revisions: list[int] = []
+        self.setWindowTitle(f"依申请公开登记台账 — {self.register.agency}")
+        self.calendar = WorkCalendar()
+        self.requests: list[Request] = []
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.filter = QComboBox()
+        self.filter.addItems(FILTERS)
+        self.year = QComboBox()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索编号、申请内容、事项类别")
+        self.search.setClearButtonEnabled(True)
+        bar = QHBoxLayout()
+        for label, widget in (("显示", self.filter), ("年度", self.year)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(self.search, 1)
+        self.model = RequestListModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        metrics = self.fontMetrics()
+        for column, sample in ((0, "2026-0001"), (1, "2026-03-05"), (2, "法律服务机构"), (4, "2026-03-05"),
+                               (5, "逾期 20 个工作日"), (6, "（二）部分公开")):  # fmt: skip
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table)
+
+        self.form = RequestForm(today)
+        self.save_button = QPushButton("保存（Enter）")
+        self.new_button = QPushButton("新登记（Ctrl+N）")
+        self.delete_button = QPushButton("删除")
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.save_button, self.delete_button):
+            buttons.addWidget(button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        right_layout.addWidget(scroll)
+        right_layout.addLayout(buttons)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter = splitter
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.addWidget(self.summary)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self._build_toolbar()
+
+        self.filter.currentIndexChanged.connect(self._show_rows)
+        self.year.currentIndexChanged.connect(self._show_rows)
+        self.search.textChanged.connect(self._show_rows)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.form.saveRequested.connect(self.save)
+        self.save_button.clicked.connect(self.save)
+        self.new_button.clicked.connect(self.new_request)
+        self.delete_button.clicked.connect(self.delete)
+        self.reload()
+        self.new_request()
+        self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, screen.width() - 40), min(760, screen.height() - 60))
+        self.splitter.setSizes([self.width() * 62 // 100, self.width() * 38 // 100])
+
+    def _build_toolbar(self) -> None:
+        tools = QToolBar("台账")
+        tools.setMovable(False)
+        self.addToolBar(tools)
+
+        def add(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
+            action = QAction(text, self)
+            action.triggered.connect(lambda _checked=False: slot())
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            tools.addAction(action)
+            return action
+
+        self.undo_action = add("撤销", self.undo, "Ctrl+Z")
+        self.redo_action = add("重做", self.redo, "Ctrl+Y")
+        add("新登记", self.new_request, "Ctrl+N")
+        tools.addSeparator()
+        add("导入台账…", self.import_ledger)
+        add("导出 Excel…", self.export_excel)
+        tools.addSeparator()
+        add("由台账生成", self.fill_report)
+        add("核对报告表格", self.compare_report)
+        add("申请情况句子", self.copy_sentence)
+        tools.addSeparator()
+        add("修改历史…", self.show_history)
+
+    # ------------------------------------------------------------ showing
+
+    def reload(self) -> None:
+        """Read the register again (after any change) and show it as filtered."""
+        self.calendar = self.register.calendar()
+        self.requests = self.register.requests()
+        years = sorted({r.received.year for r in self.requests} | {self.today().year}, reverse=True)
+        chosen = self.year.currentData()
+        self.year.blockSignals(True)
+        self.year.clear()
+        self.year.addItem("全部年度", None)
+        for year in years:
+            self.year.addItem(f"{year} 年", year)
+        self.year.setCurrentIndex(max(0, self.year.findData(chosen)))
+        self.year.blockSignals(False)
+        self.form.set_topics(sorted({r.topic for r in self.requests if r.topic}))
+        summary = self.register.due_summary(self.today()) if self.requests else None
+        self.summary.setText(summary.sentence if summary else "台账中还没有申请。按 Ctrl+N 登记第一件。")
+        self.undo_action.setEnabled(bool(self.undo_revisions))
+        self.redo_action.setEnabled(bool(self.redo_revisions))
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        today = self.today()
+        wanted = self.filter.currentText()
+        year = self.year.currentData()
+        words = self.search.text().strip()
+        rows = []
+        for request in self.requests:
+            if (
+                year is not None
+                and request.received.year != year
+                and not (request.answered and request.answered.year == year)
+            ):
+                continue
+            if words and not any(words in t for t in (request.number, request.subject, request.topic)):
+                continue
+            state = status(request, self.calendar, today)
+            if wanted == "办理中" and state not in _IN_HAND:
+                continue
+            if wanted in ("即将到期", "已逾期") and state != wanted:
+                continue
+            if wanted == "已办结" and request.open:
+                continue
+            rows.append((request, deadline(request, self.calendar, today), state))
+        self.model.set_rows(rows)
+
+    def _row_chosen(self, current: QModelIndex) -> None:
+        if current.isValid():
+            request, due, _ = self.model.rows[current.row()]
+            self.form.show_request(request, due)
+
+    def select(self, request_id: int) -> None:
+        for row, (request, _, _) in enumerate(self.model.rows):
+            if request.id == request_id:
+                self.table.selectRow(row)
+                return
+
+    # ------------------------------------------------------------ changing
+
+    def _changed(self, revision: int | None, message: str) -> None:
+        if revision is not None:
+            self.undo_revisions.append(revision)
+            self.redo_revisions.clear()
+        self.reload()
+        self.statusBar().showMessage(message, 10_000)
+
+    def new_request(self) -> None:
+        self.table.clearSelection()
+        self.form.show_request(None, None)
+        self.form.dates["received"].setText(self.today().isoformat())
+        self.form.number.setFocus()
+
+    def save(self) -> None:
+        try:
+            request = self.form.request()
+            if request.id is None:
+                revision, request_id = self.register.register(request)
+                message = "已登记。"
+            else:
+                revision, request_id = self.register.edit(request), request.id
+                message = "已保存。" if revision is not None else "没有改动。"
+        except UserError as exc:
+            show_message(self, exc.message)
+            return
+        self._changed(revision, message)
+        if request.id is None:
+            self.new_request()  # the next request, at once
+        else:
+            self.select(request_id)
+
+    def delete(self) -> None:
+        request_id = self.form.request_id
+        if request_id is None:
+            return
+        number = self.register.request(request_id).number
+        if not confirmed(self, f"删除申请“{number}”？删除后可用「撤销」恢复，修改历史中仍有记录。"):
+            return
+        self._changed(self.register.delete(request_id), f"已删除“{number}”。")
+        self.new_request()
+
+    def undo(self) -> None:
+        if not self.undo_revisions:
+            return
+        revision = self.register.undo(self.undo_revisions.pop())
+        if revision is not None:
+            self.redo_revisions.append(revision)
+        self.reload()
+        self.statusBar().showMessage("已撤销。", 5_000)
+
+    def redo(self) -> None:
+        if not self.redo_revisions:
+            return
+        revision = self.register.undo(self.redo_revisions.pop())
+        if revision is not None:
+            self.undo_revisions.append(revision)
+        self.reload()
+        self.statusBar().showMessage("已重做。", 5_000)
+
+    # ------------------------------------------------------------ the register's commands
+
+    def import_ledger(self, path: Path | None = None) -> None:
+        from core.register.ledger import preview
+        from ui.register_import import LedgerImportDialog
+
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "导入台账", "", "台账 (*.xlsx *.csv)")
+            if not name:
+                return
+            path = Path(name)
+        try:
+            found = preview(path)
+        except UserError as exc:
+            show_message(self, exc.message)
+            return
+        dialog = LedgerImportDialog(found, self)
+        if dialog.exec() != LedgerImportDialog.DialogCode.Accepted:
+            return
+        outcome = self.register.import_ledger(found)
+        text = f"导入 {outcome.imported} 件，更新 {outcome.updated} 件"
+        if outcome.rejected:
+            listed = "\n".join(
+                f"第 {r.row} 行「{r.column}」“{r.value}”：{r.why}" for r in outcome.rejected[:20]
+            )
+            more = f"\n……共 {len(outcome.rejected)} 行" if len(outcome.rejected) > 20 else ""
+            show_message(self, f"{text}；以下各行没有导入，请在台账中改正后再导入一次：\n{listed}{more}")
+        self._changed(outcome.revision, text + "。")
+
+    def export_excel(self, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, "导出登记台账（内部资料）", f"{self.register.agency}登记台账.xlsx", "Excel (*.xlsx)"
+            )
+            if not name:
+                return
+            path = Path(name)
+        data = register_xlsx(self.register.agency, self.requests, self.calendar, self.today())
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            from core.errors import os_reason
+
+            show_message(self, f"无法保存“{path}”：{os_reason(exc)}。")
+            return
+        self.statusBar().showMessage(f"已导出（内部资料，含申请人信息）：{path}", 15_000)
+
+    def _chosen_year(self) -> int:
+        year = self.year.currentData()
+        return int(year) if year is not None else self.today().year - 1
+
+    def fill_report(self) -> None:
+        """「由台账生成」: the year's table 三 and 四, one undoable change of the report."""
+        year = self._chosen_year()
+        document = self._open_document(year)
+        try:
+            if document is not None:  # the open report changes through its document (its undo)
+                count = self.register.count(year)
+                if count.problems:
+                    raise UserError(report_link.problems_message(count))
+                values = report_link.counted_values(count)
+                document.set_values(values, "由台账生成", kind=report_link.FILL_KIND)
+                self.register.store.mark_counted(document.report_id, {a: str(v) for a, v in values.items()})
+            else:
+                report_link.fill(self.db, self.register, year)
+        except UserError as exc:
+            show_message(self, exc.message)
+            return
+        if self.main_window is not None and hasattr(self.main_window, "refresh_list"):
+            self.main_window.refresh_list()
+        self.statusBar().showMessage(f"已由台账生成 {year} 年度报告的第三、四部分表格。", 15_000)
+
+    def _open_document(self, year: int) -> Any:
+        document = getattr(self.main_window, "document", None)
+        report = document.report if document is not None else None
+        if report is not None and (report.agency, report.year) == (self.register.agency, year):
+            return document
+        return None
+
+    def compare_report(self) -> None:
+        year = self._chosen_year()
+        report_id = self.db.find_report(self.register.agency, year)
+        if report_id is None:
+            show_message(self, f"还没有“{self.register.agency}”{year} 年度的报告。")
+            return
+        found = report_link.differences(self.db, self.register, report_id)
+        if not found:
+            show_message(self, f"{year} 年度报告的第三、四部分与台账统计一致。")
+            return
+        lines = "\n".join(
+            f"{d.description}：报告中为 {d.typed or 0}，台账统计为 {d.counted}" for d in found[:30]
+        )
+        show_message(self, f"{year} 年度报告中有 {len(found)} 个格子与台账统计不同：\n{lines}")
+
+    def copy_sentence(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        sentence = report_link.narrative_sentence(self.requests, self._chosen_year())
+        QApplication.clipboard().setText(sentence)
+        self.statusBar().showMessage(f"已复制：{sentence}", 15_000)
+
+    def show_history(self) -> None:
+        lines = []
+        for revision in self.register.history(limit=50):
+            at = revision.at.strftime("%Y-%m-%d %H:%M")
+            lines.append(
+                f"{at} {kind_label(revision.kind)}（{len(revision.changes)} 处）{revision.note or ''}"
+            )
+        show_message(self, "\n".join(lines) or "还没有修改记录。")
