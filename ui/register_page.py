@@ -222,6 +222,7 @@ class RequestForm(QWidget):
         for name, widget in fields:
             layout.addRow(FIELD_NAMES[name], widget)
             widget.installEventFilter(self)
+        self.topic.lineEdit().installEventFilter(self)
         self.deadline_label = QLabel()
         self.deadline_label.setWordWrap(True)
         layout.addRow("期限", self.deadline_label)
@@ -229,6 +230,8 @@ class RequestForm(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         enter = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and event.key() in enter:
+            if watched is self.topic.lineEdit():  # an editable combo box types into its own line edit
+                watched = self.topic
             position = next((i for i, w in enumerate(self.order) if w is watched), None)
             if position is not None:
                 if position == len(self.order) - 1:

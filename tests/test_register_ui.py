@@ -1,0 +1,158 @@
+"""The register window as a clerk uses it: a request typed in by keyboard, undo and redo, the filters, a
+ledger brought in through the preview, and 「由台账生成」 into the open report as one undoable change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from core.register.model import Channel, Request
+from core.register.ops import Register
+from core.report import Report
+from core.storage import Database
+from tests.qt_helpers import commit_text, on_next_modal, open_window
+from tests.test_register_ledger import ROWS, write_ledger
+from ui.register_import import LedgerImportDialog
+from ui.register_page import RegisterWindow
+
+AGENCY = "温县自然资源局"
+TODAY = dt.date(2026, 3, 26)
+
+
+def _window(qtbot: QtBot, db: Database) -> RegisterWindow:
+    window = RegisterWindow(db, AGENCY, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window
+
+
+def _enter(qtbot: QtBot, widget: object) -> None:
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_a_request_typed_by_keyboard_enter_moving_on_and_saving(qtbot: QtBot, db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        window = _window(qtbot, db)
+        form = window.form
+        window.new_request()
+        _enter(qtbot, form.number)  # no 编号: numbered by date
+        assert window.focusWidget() is form.dates["received"]
+        form.dates["received"].selectAll()
+        qtbot.keyClicks(form.dates["received"], "3.5")  # this year's 3 月 5 日
+        _enter(qtbot, form.dates["received"])
+        assert window.focusWidget() is form.channel
+        qtbot.keyClicks(form.channel, "2")  # 2 邮寄
+        _enter(qtbot, form.channel)
+        qtbot.keyClicks(form.applicant, "3")  # 3 科研机构
+        _enter(qtbot, form.applicant)
+        commit_text(form.applicant_name, "王老师")
+        _enter(qtbot, form.applicant_name)
+        commit_text(form.subject, "本县地下水监测数据")
+        _enter(qtbot, form.subject)
+        for _ in range(9):  # 事项类别 … 信息处理费 left as they are; Enter on the last one saves
+            _enter(qtbot, window.focusWidget())
+        stored = Register(db, AGENCY).requests()
+        assert [(r.number, r.received, r.channel, r.applicant, r.subject) for r in stored] == [
+            ("2026-001", dt.date(2026, 3, 5), Channel.POST, "research", "本县地下水监测数据")
+        ]
+        assert stored[0].applicant_name == "王老师"
+        assert form.request_id is None and window.focusWidget() is form.number  # ready for the next request
+        assert window.model.rowCount() == 1
+        assert window.summary.text() == "1 件申请将在 5 个工作日内到期。"  # due 4-2: 5 working days left
+        window.undo_action.trigger()
+        assert Register(db, AGENCY).requests() == [] and window.model.rowCount() == 0
+        window.redo_action.trigger()
+        assert [r.number for r in Register(db, AGENCY).requests()] == ["2026-001"]
+        kinds = [r.kind for r in Register(db, AGENCY).history()]
+        assert kinds == ["undo", "undo", "register"]
+
+
+def test_a_date_that_cannot_be_read_is_named_and_nothing_is_stored(qtbot: QtBot, db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        window = _window(qtbot, db)
+        window.form.dates["received"].setText("2026-2-30")
+        window.save()
+        boxes = [b.text() for b in window.findChildren(QMessageBox)]
+        assert any(t.startswith("收到日期：没有 2026年2月30日 这一天") for t in boxes)
+        assert Register(db, AGENCY).requests() == []
+
+
+def test_filters_show_in_hand_due_soon_overdue_and_answered(qtbot: QtBot, db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        register.register(Request("A", dt.date(2026, 3, 2), "natural_person", "甲"))  # due 3-30: soon
+        register.register(Request("B", dt.date(2026, 2, 25), "natural_person", "乙"))  # due 3-24: overdue
+        register.register(Request("C", dt.date(2026, 3, 20), "commercial", "丙"))  # due 4-20 (清明 4-4..6)
+        register.register(
+            Request("D", dt.date(2026, 3, 3), "other", "丁", answered=dt.date(2026, 3, 9), result="3.1")
+        )
+        window = _window(qtbot, db)
+        assert window.summary.text() == "1 件申请将在 5 个工作日内到期；1 件已逾期 2 个工作日。"
+
+        def shown(name: str) -> list[str]:
+            window.filter.setCurrentText(name)
+            return [r.number for r, _, _ in window.model.rows]
+
+        assert shown("办理中") == ["B", "A", "C"]
+        assert shown("即将到期") == ["A"]
+        assert shown("已逾期") == ["B"]
+        assert shown("已办结") == ["D"]
+        window.filter.setCurrentText("全部")
+        window.search.setText("丙")
+        assert [r.number for r, _, _ in window.model.rows] == ["C"]
+        assert window.model.data(window.model.index(0, 5)) == "剩 16 个工作日"
+
+
+def test_import_through_the_preview_with_the_clerks_choices(
+    qtbot: QtBot, db_path: Path, tmp_path: Path
+) -> None:
+    ledger = write_ledger(tmp_path / "台账.xlsx", ROWS)
+    with Database.open(db_path) as db:
+        window = _window(qtbot, db)
+
+        def choose(dialog: object) -> None:
+            assert isinstance(dialog, LedgerImportDialog)
+            assert dialog.tabs.tabText(2) == "申请人类型（1 项待指定）"
+            table = dialog.value_tables["applicant"]
+            row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "法人")
+            box = table.cellWidget(row, 1)
+            assert isinstance(box, QComboBox)
+            box.setCurrentIndex(box.findData("commercial"))
+            dialog.accept()
+
+        on_next_modal(choose)
+        window.import_ledger(ledger)
+        numbers = [r.number for r in Register(db, AGENCY).requests()]
+        assert numbers == ["ZR-01", "ZR-02", "ZR-03", "ZR-05"]
+        boxes = [b.text() for b in window.findChildren(QMessageBox)]
+        assert any("第 6 行「受理日期」“2026-02-30”" in t for t in boxes)
+
+
+def test_fill_into_the_open_report_is_one_undo_step(qtbot: QtBot, db: Database) -> None:
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    register = Register(db, AGENCY)
+    register.register(Request("A", dt.date(2025, 12, 30), "legal_service", "甲"))
+    register.register(
+        Request("B", dt.date(2026, 1, 4), "natural_person", "乙", answered=dt.date(2026, 1, 9), result="3.2")
+    )
+    main = open_window(qtbot, db, today=TODAY)
+    main.open_report(report_id)
+    window = RegisterWindow(db, AGENCY, today=lambda: TODAY, parent=main)
+    qtbot.addWidget(window)
+    window.year.setCurrentIndex(window.year.findData(2026))
+    window.fill_report()
+    document = main.document
+    assert document is not None
+    assert document.report.values["requests.2.legal_service"] == 1
+    assert document.report.values["requests.3.2.natural_person"] == 1
+    assert db.load_report(report_id).values["requests.4.legal_service"] == 1
+    assert register.store.counted_cells(report_id)["requests.3.2.natural_person"].counted == "1"
+    main.undo_action.trigger()
+    assert db.load_report(report_id).values["requests.2.legal_service"] is None
+    assert db.load_report(report_id).values["requests.3.2.natural_person"] is None
