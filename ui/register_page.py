@@ -222,7 +222,9 @@ class RequestForm(QWidget):
         for name, widget in fields:
             layout.addRow(FIELD_NAMES[name], widget)
             widget.installEventFilter(self)
-        self.topic.lineEdit().installEventFilter(self)
+        topic_edit = self.topic.lineEdit()
+        if topic_edit is not None:  # it is: the combo box is editable
+            topic_edit.installEventFilter(self)
         self.deadline_label = QLabel()
         self.deadline_label.setWordWrap(True)
         layout.addRow("期限", self.deadline_label)
