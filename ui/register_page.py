@@ -482,14 +482,15 @@ class RegisterWindow(QMainWindow):
                 continue
             if words and not any(words in t for t in (request.number, request.subject, request.topic)):
                 continue
-            state = status(request, self.calendar, today)
+            due = deadline(request, self.calendar, today)
+            state = status(request, due)
             if wanted == "办理中" and state not in _IN_HAND:
                 continue
             if wanted in ("即将到期", "已逾期") and state != wanted:
                 continue
             if wanted == "已办结" and request.open:
                 continue
-            rows.append((request, deadline(request, self.calendar, today), state))
+            rows.append((request, due, state))
         self.model.set_rows(rows)
 
     def _row_chosen(self, current: QModelIndex) -> None:

@@ -7,6 +7,7 @@ Friday only — and every deadline that leans on such a year says so (`kind`).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class WorkCalendar:
     """Working days: official years from the package, office-entered years, else weekends only."""
 
     arrangements: Mapping[int, Arrangement] = field(default_factory=dict)
+    _running_counts: dict[int, list[int]] = field(default_factory=dict, init=False, repr=False)
 
     def kind(self, year: int) -> CalendarKind:
         if year in _OFFICIAL_YEARS:
@@ -73,19 +75,35 @@ class WorkCalendar:
                 return False
         return day.weekday() < 5
 
+    def _running(self, year: int) -> list[int]:
+        """For each day of `year`, the working days from 1 January through it (kept: a list of 10,000
+        requests asks for every deadline on each refresh)."""
+        found = self._running_counts.get(year)
+        if found is None:
+            first, count, found = dt.date(year, 1, 1), 0, []
+            for offset in range((dt.date(year + 1, 1, 1) - first).days):
+                count += self.is_working_day(first + dt.timedelta(days=offset))
+                found.append(count)
+            self._running_counts[year] = found
+        return found
+
+    def _through(self, day: dt.date, since_year: int) -> int:
+        """Working days from 1 January `since_year` through `day`."""
+        before = sum(self._running(year)[-1] for year in range(since_year, day.year))
+        return before + self._running(day.year)[(day - dt.date(day.year, 1, 1)).days]
+
     def add_working_days(self, start: dt.date, count: int) -> dt.date:
         """The `count`-th working day after `start` (`start` itself is not counted)."""
-        day = start
-        while count > 0:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                count -= 1
-        return day
+        if count <= 0:
+            return start
+        year, wanted = start.year, self._through(start, start.year) + count
+        while self._running(year)[-1] < wanted:
+            wanted -= self._running(year)[-1]
+            year += 1
+        return dt.date(year, 1, 1) + dt.timedelta(days=bisect.bisect_left(self._running(year), wanted))
 
     def working_days_between(self, after: dt.date, through: dt.date) -> int:
         """Working days from the day after `after` through `through` (0 when `through` <= `after`)."""
-        count, day = 0, after
-        while day < through:
-            day += dt.timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
+        if through <= after:
+            return 0
+        return self._through(through, after.year) - self._through(after, after.year)

@@ -11,16 +11,15 @@ import io
 from collections.abc import Sequence
 
 from core.register.calendar import WorkCalendar
-from core.register.deadlines import deadline
+from core.register.deadlines import Deadline, deadline
 from core.register.model import FIELD_NAMES, Request, applicants, results
 
 MARK = "内部资料"
 _EXTRA = ("答复期限", "状态")
 
 
-def status(request: Request, calendar: WorkCalendar, on: dt.date) -> str:
-    """办结, 逾期办结, 等待补正, 已逾期, 即将到期 or 办理中 on day `on`."""
-    d = deadline(request, calendar, on)
+def status(request: Request, d: Deadline) -> str:
+    """已办结, 逾期办结, 等待补正, 已逾期, 即将到期 or 办理中, by the request's deadline `d`."""
     if not request.open:
         return "逾期办结" if d.overdue else "已办结"
     if d.waiting_for_correction:
@@ -59,7 +58,7 @@ def register_xlsx(agency: str, requests: Sequence[Request], calendar: WorkCalend
         d = deadline(request, calendar, on)
         if d.due is not None:
             sheet.write_datetime(r, len(FIELD_NAMES), dt.datetime.combine(d.due, dt.time()), date)
-        sheet.write_string(r, len(FIELD_NAMES) + 1, status(request, calendar, on))
+        sheet.write_string(r, len(FIELD_NAMES) + 1, status(request, d))
     sheet.freeze_panes(2, 1)
     sheet.autofilter(1, 0, 1 + len(requests), len(headers) - 1)
     sheet.set_column(0, len(headers) - 1, 14)

@@ -13,7 +13,7 @@ from enum import Enum
 
 from core.errors import UserError
 from core.register.calendar import Arrangement, WorkCalendar
-from core.register.counting import Count, count_year
+from core.register.counting import Count, Counted, count_year
 from core.register.deadlines import Deadline, DueSummary, deadline, due_summary
 from core.register.ledger import Preview, Rejected, numbered, read_rows
 from core.register.model import FIELD_NAMES, Case, Request, applicants, results
@@ -149,7 +149,9 @@ class Register:
         return due_summary(self.requests(), self.calendar(), on)
 
     def count(self, year: int) -> Count:
-        return count_year(self.requests(), self.cases(), year)
+        """Table 三 and 四 of `year`, from only the requests that year's table can use."""
+        rows = self.store.counted_fields(self.agency, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return count_year([Counted.of(r) for r in rows], self.cases(), year)
 
     def next_number(self, received: dt.date) -> str:
         return numbered(Request("", received, ""), {r.number for r in self.requests()}).number

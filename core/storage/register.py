@@ -160,6 +160,17 @@ class RegisterStore:
             ).fetchall()
         return [Request.from_flat(dict(zip(_REQUEST_FIELDS, row[1:], strict=True)), row[0]) for row in rows]
 
+    def counted_fields(self, agency: str, first: dt.date, last: dt.date) -> list[tuple[str, ...]]:
+        """(number, received, applicant, answered, result) of the live requests a year's table can use:
+        received by `last` and not answered before `first` (ISO dates compare as text)."""
+        with self.db._read():
+            return self.db._conn.execute(
+                "SELECT r.number, r.received, r.applicant, r.answered, r.result FROM register_requests r "
+                "JOIN agencies a ON a.id = r.agency_id WHERE a.name = ? AND r.deleted_at IS NULL "
+                "AND r.received <= ? AND (r.answered IS NULL OR r.answered >= ?)",
+                (agency, last.isoformat(), first.isoformat()),
+            ).fetchall()
+
     def request(self, request_id: int) -> Request:
         columns = ", ".join(_REQUEST_FIELDS)
         with self.db._read():

@@ -1,0 +1,180 @@
+"""The register's three numbers (issue 21): import of a 5,000-row ledger (target ≤ 3 s), counting a year of
+5,000 requests (≤ 100 ms), and a keystroke in the register window's list of 10,000 requests (≤ 16 ms).
+
+- import: a .xlsx ledger as offices write it (a title line, Chinese headers, Excel date cells and typed
+  dates, short forms such as 个人 / 信函 / 同意公开) read, previewed and stored in a fresh database file;
+- count: table 三 and 四 of one year from 5,000 stored requests (read from the database: `Register.count`);
+- keystroke: Down / Page Down in the list (the row shown in the form, the view repainted), offscreen.
+
+Usage: `uv run python -m benchmarks.bench_register [--rows 5000] [--list 10000] [--keys 200]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.register.ledger import preview
+from core.register.model import Channel, Request, applicants, results
+from core.register.ops import Register
+from core.storage import Database
+
+AGENCY = "温县人民政府办公室"
+_APPLICANTS = ("个人", "公民", "企业", "律师事务所", "科研机构", "其他")
+_CHANNELS = ("信函", "网上", "当面", "电子邮件", "传真")
+_RESULTS = ("同意公开", "区分处理", "信息不存在", "属于国家秘密", "重复申请", "")
+
+
+def write_ledger(path: Path, rows: int) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet()
+    date = book.add_format({"num_format": "yyyy/m/d"})
+    sheet.write_string(0, 0, "2026年政府信息公开申请登记台账")
+    headers = (
+        "序号",
+        "登记编号",
+        "受理日期",
+        "申请人",
+        "申请人类别",
+        "申请渠道",
+        "申请内容",
+        "办结日期",
+        "答复结果",
+    )
+    for c, text in enumerate(headers):
+        sheet.write_string(1, c, text)
+    start = dt.datetime(2026, 1, 2)
+    for n in range(rows):
+        r = n + 2
+        received = start + dt.timedelta(days=n % 300)
+        sheet.write_number(r, 0, n + 1)
+        sheet.write_string(r, 1, f"YS-{n + 1:05d}")
+        if n % 2:
+            sheet.write_datetime(r, 2, received, date)
+        else:
+            sheet.write_string(r, 2, f"{received.year}年{received.month}月{received.day}日")
+        sheet.write_string(r, 3, f"申请人{n}")
+        sheet.write_string(r, 4, _APPLICANTS[n % len(_APPLICANTS)])
+        sheet.write_string(r, 5, _CHANNELS[n % len(_CHANNELS)])
+        sheet.write_string(r, 6, f"关于第{n}号地块征收补偿的信息")
+        result = _RESULTS[n % len(_RESULTS)]
+        if result:
+            answered = received + dt.timedelta(days=10)
+            sheet.write_string(r, 7, answered.strftime("%Y-%m-%d"))
+            sheet.write_string(r, 8, result)
+    book.close()
+
+
+def bench_import(folder: Path, rows: int) -> float:
+    ledger = folder / "台账.xlsx"
+    write_ledger(ledger, rows)
+    with Database.open(folder / "import.sqlite3") as db:
+        began = time.perf_counter()
+        outcome = Register(db, AGENCY).import_ledger(preview(ledger))
+        took = time.perf_counter() - began
+    assert outcome.imported == rows and not outcome.rejected, outcome.rejected[:3]
+    return took
+
+
+def fill(db: Database, count: int) -> None:
+    keys, result_keys = sorted(applicants()), sorted(results())
+    channels = list(Channel)
+    requests = []
+    for n in range(count):
+        received = dt.date(2025, 6, 1) + dt.timedelta(days=n % 500)
+        answered = received + dt.timedelta(days=12) if n % 4 else None
+        requests.append(
+            Request(
+                number=f"R{n:06d}",
+                received=received,
+                applicant=keys[n % len(keys)],
+                subject=f"第{n}项",
+                channel=channels[n % len(channels)],
+                answered=answered,
+                result=result_keys[n % len(result_keys)] if answered else None,
+            )
+        )
+    Register(db, AGENCY).store.save_requests(AGENCY, requests, "import")
+
+
+def bench_count(folder: Path, count: int) -> list[float]:
+    with Database.open(folder / "count.sqlite3") as db:
+        fill(db, count)
+        register = Register(db, AGENCY)
+        samples = []
+        for _ in range(10):
+            began = time.perf_counter()
+            register.count(2026)
+            samples.append(time.perf_counter() - began)
+    return samples
+
+
+def bench_keys(folder: Path, count: int, keys: int) -> list[float]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    from ui.fonts import ensure_chinese_font
+    from ui.register_page import RegisterWindow
+
+    app = QApplication.instance() or QApplication([])
+    ensure_chinese_font()
+    db = Database.open(folder / "list.sqlite3")
+    fill(db, count)
+    began = time.perf_counter()
+    window = RegisterWindow(db, AGENCY, today=lambda: dt.date(2026, 6, 1))
+    window.show()
+    app.processEvents()
+    print(f"opening the window on {count} requests: {(time.perf_counter() - began) * 1000:.0f} ms")
+    window.table.setFocus()
+    window.table.selectRow(0)
+    samples = []
+    for n in range(keys):
+        key = Qt.Key.Key_PageDown if n % 10 == 9 else Qt.Key.Key_Down
+        began = time.perf_counter()
+        for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
+            app.sendEvent(window.table, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
+        window.table.viewport().repaint()
+        app.processEvents()
+        samples.append(time.perf_counter() - began)
+    window.close()
+    db.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--list", type=int, default=10000)
+    parser.add_argument("--keys", type=int, default=200)
+    args = parser.parse_args()
+    print(f"bytecode written: {not sys.dont_write_bytecode}")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print(f"import of a {args.rows}-row ledger: {bench_import(folder, args.rows):.2f} s (target ≤ 3 s)")
+        counts = bench_count(folder, args.rows)
+        print(
+            f"counting a year of {args.rows} requests: median {statistics.median(counts) * 1000:.1f} ms, "
+            f"max {max(counts) * 1000:.1f} ms (target ≤ 100 ms)"
+        )
+        keys = sorted(bench_keys(folder, args.list, args.keys))
+        p99 = keys[min(len(keys) - 1, round(0.99 * (len(keys) - 1)))]
+        print(
+            f"keystroke in the list of {args.list}: median {statistics.median(keys) * 1000:.1f} ms, "
+            f"p99 {p99 * 1000:.1f} ms (target ≤ 16 ms)"
+        )
+
+
+if __name__ == "__main__":
+    main()
