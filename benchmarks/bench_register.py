@@ -120,7 +120,7 @@ def bench_count(folder: Path, count: int) -> list[float]:
     return samples
 
 
-def bench_keys(folder: Path, count: int, keys: int) -> list[float]:
+def bench_keys(folder: Path, count: int, keys: int) -> dict[str, list[float]]:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
@@ -139,15 +139,16 @@ def bench_keys(folder: Path, count: int, keys: int) -> list[float]:
     print(f"opening the window on {count} requests: {(time.perf_counter() - began) * 1000:.0f} ms")
     window.table.setFocus()
     window.table.selectRow(0)
-    samples = []
+    samples: dict[str, list[float]] = {"dirty": [], "full": []}
     for n in range(keys):
         key = Qt.Key.Key_PageDown if n % 10 == 9 else Qt.Key.Key_Down
         began = time.perf_counter()
         for kind in (QKeyEvent.Type.KeyPress, QKeyEvent.Type.KeyRelease):
             app.sendEvent(window.table, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
-        window.table.viewport().repaint()
-        app.processEvents()
-        samples.append(time.perf_counter() - began)
+        app.processEvents()  # the rows that changed painted, the form filled: what the clerk sees
+        samples["dirty"].append(time.perf_counter() - began)
+        window.table.viewport().repaint()  # the whole list painted again: an upper bound
+        samples["full"].append(time.perf_counter() - began)
     window.close()
     db.close()
     return samples
@@ -168,12 +169,14 @@ def main() -> None:
             f"counting a year of {args.rows} requests: median {statistics.median(counts) * 1000:.1f} ms, "
             f"max {max(counts) * 1000:.1f} ms (target ≤ 100 ms)"
         )
-        keys = sorted(bench_keys(folder, args.list, args.keys))
-        p99 = keys[min(len(keys) - 1, round(0.99 * (len(keys) - 1)))]
-        print(
-            f"keystroke in the list of {args.list}: median {statistics.median(keys) * 1000:.1f} ms, "
-            f"p99 {p99 * 1000:.1f} ms (target ≤ 16 ms)"
-        )
+        for name, keys in bench_keys(folder, args.list, args.keys).items():
+            keys.sort()
+            p99 = keys[min(len(keys) - 1, round(0.99 * (len(keys) - 1)))]
+            median = statistics.median(keys) * 1000
+            print(
+                f"keystroke in the list of {args.list} ({name}): median {median:.1f} ms,"
+                f" p99 {p99 * 1000:.1f} ms (target ≤ 16 ms)"
+            )
 
 
 if __name__ == "__main__":
