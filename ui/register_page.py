@@ -442,8 +442,10 @@ class RegisterWindow(QMainWindow):
         tools.addSeparator()
         add("由台账生成", self.fill_report)
         add("核对报告表格", self.compare_report)
-        add("申请情况句子", self.copy_sentence)
+        add("写入申请情况", self.write_sentence)
         tools.addSeparator()
+        add("复议诉讼案件…", self.show_cases)
+        add("放假安排…", self.enter_arrangement)
         add("修改历史…", self.show_history)
 
     # ------------------------------------------------------------ showing
@@ -660,12 +662,40 @@ class RegisterWindow(QMainWindow):
         )
         show_message(self, f"{year} 年度报告中有 {len(found)} 个格子与台账统计不同：\n{lines}")
 
-    def copy_sentence(self) -> None:
-        from PySide6.QtWidgets import QApplication
+    def write_sentence(self) -> None:
+        """「其中书面申请 N 件、网上申请 M 件」 and the top 事项类别 into the year's report (undoable)."""
+        year = self._chosen_year()
+        sentence = report_link.narrative_sentence(self.requests, year)
+        document = self._open_document(year)
+        report_id = self.db.find_report(self.register.agency, year)
+        if document is None and report_id is None:
+            from PySide6.QtWidgets import QApplication
 
-        sentence = report_link.narrative_sentence(self.requests, self._chosen_year())
-        QApplication.clipboard().setText(sentence)
-        self.statusBar().showMessage(f"已复制：{sentence}", 15_000)
+            QApplication.clipboard().setText(sentence)
+            self.statusBar().showMessage(f"还没有 {year} 年度的报告；已复制：{sentence}", 15_000)
+            return
+        report = document.report if document is not None else self.db.load_report(report_id or 0)
+        placed = report_link.with_sentence(report, sentence)
+        try:
+            if placed is not None and document is not None:
+                document.set_text(*placed)
+            elif placed is not None:
+                self.db.set_text(report_id or 0, *placed)
+        except UserError as exc:
+            show_message(self, exc.message)
+            return
+        self.statusBar().showMessage(f"已写入 {year} 年度报告：{sentence}", 15_000)
+
+    def show_cases(self) -> None:
+        from ui.register_dialogs import CasesDialog
+
+        CasesDialog(self.register, self.today, self).exec()
+
+    def enter_arrangement(self) -> None:
+        from ui.register_dialogs import ArrangementDialog
+
+        if ArrangementDialog(self.register, self.today().year + 1, self).exec():
+            self.reload()
 
     def show_history(self) -> None:
         lines = []

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
 import chinese_calendar
+
+from core.errors import UserError
 
 
 class CalendarKind(Enum):
@@ -107,3 +110,32 @@ class WorkCalendar:
         if through <= after:
             return 0
         return self._through(through, after.year) - self._through(after, after.year)
+
+
+_RANGE = re.compile(r"\s*(?:至|到|~|～|—|－－)\s*")
+_ITEMS = re.compile(r"[\n,，;；、]+")
+
+
+def read_days(text: str, year: int) -> frozenset[dt.date]:
+    """Days as the office copies them from the State Council's notice: dates (10.1, 2027-10-1, 10月1日)
+    and ranges (10月1日至7日, 10.1至10.7), separated by lines, commas or 、; all in `year`."""
+    from core.register.values import read_date  # the register's way of reading a typed date
+
+    days: set[dt.date] = set()
+    for item in filter(None, (i.strip() for i in _ITEMS.split(text))):
+        ends = _RANGE.split(item)
+        if len(ends) > 2:
+            raise UserError(f"“{item}”不是日期或日期范围。")
+        first = read_date(ends[0], year)
+        last = first
+        if len(ends) == 2:
+            words = (
+                ends[1] if re.search(r"[月.\-/]", ends[1]) else f"{first.month if first else 1}月{ends[1]}"
+            )
+            last = read_date(words, year)
+        if first is None or last is None or last < first:
+            raise UserError(f"“{item}”不是日期或日期范围。")
+        if first.year != year or last.year != year:
+            raise UserError(f"“{item}”不在 {year} 年。")
+        days.update(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return frozenset(days)

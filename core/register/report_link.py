@@ -14,13 +14,15 @@ from decimal import Decimal
 
 from core.errors import UserError
 from core.formats import get_format
+from core.narrative import subheading_number
 from core.register.counting import Count, Difference, compare
-from core.register.model import Request
+from core.register.model import NEW, REQUESTS, Request
 from core.register.ops import Register
 from core.report import Report
 from core.storage import Database
 from core.storage.register import CountedCell, RegisterStore
 
+NEW_TOTAL = f"{REQUESTS}.{NEW}.total"
 FILL_KIND = "register"  # the report revision's kind (ui/history names it 由台账生成)
 FILL_NOTE = "由台账生成"
 TOP_TOPICS = 3
@@ -97,3 +99,20 @@ def narrative_sentence(requests: list[Request], year: int) -> str:
     if topics:
         sentence += "；申请量居前的事项为" + "、".join(f"{t}（{n}件）" for t, n in topics)
     return sentence + "。"
+
+
+def with_sentence(report: Report, sentence: str) -> tuple[str, str] | None:
+    """(text key, the narrative with the register's sentence placed after the 依申请公开 paragraph — the
+    draft block that counts table 三's new requests); None when the sentence is already there."""
+    block = next(b for b in report.spec.draft_blocks if any(f"{{{NEW_TOTAL}}}" in t for t in b.templates))
+    text = report.texts[block.text_key]
+    if sentence in text:
+        return None
+    lines = text.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.strip().startswith(block.heading)), None)
+    if at is None:
+        return block.text_key, "\n".join([*lines, sentence]) if text.strip() else sentence
+    at += 1
+    if at < len(lines) and lines[at].strip() and not subheading_number(lines[at])[0]:
+        at += 1  # after the paragraph under the heading
+    return block.text_key, "\n".join([*lines[:at], sentence, *lines[at:]])
