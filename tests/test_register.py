@@ -293,3 +293,48 @@ def test_a_version_3_file_is_migrated_with_a_backup_first(db_path: Path) -> None
         assert db.schema_version() == len(MIGRATIONS)
         Register(db, AGENCY).register(req("", D(2026, 1, 2)))
     assert db_path.with_name(f"{db_path.name}.before-v4.bak").exists()
+
+
+def test_days_off_read_as_the_notice_writes_them() -> None:
+    from core.register.calendar import read_days
+
+    assert read_days("10月1日至7日、9月26日\n2027-1-1", 2027) == frozenset(
+        {D(2027, 10, n) for n in range(1, 8)} | {D(2027, 9, 26), D(2027, 1, 1)}
+    )
+    with pytest.raises(UserError, match="不在 2027 年"):
+        read_days("2028-1-1", 2027)
+
+
+def test_the_sentence_goes_after_the_requests_paragraph_once() -> None:
+    from core.register.report_link import with_sentence
+    from core.report import Report
+
+    report = Report.blank(AGENCY, 2026)
+    report.texts["overview"] = "（一）主动公开情况\n甲。\n（二）依申请公开情况\n乙。\n（三）政府信息管理情况"
+    placed = with_sentence(report, "丙。")
+    assert placed == (
+        "overview",
+        "（一）主动公开情况\n甲。\n（二）依申请公开情况\n乙。\n丙。\n（三）政府信息管理情况",
+    )
+    report.texts["overview"] = placed[1]
+    assert with_sentence(report, "丙。") is None
+
+
+def test_the_excel_export_is_marked_internal_and_keeps_every_text_as_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    from core.register.export import register_xlsx
+
+    requests = [
+        req("=1+2", D(2026, 3, 2), applicant_name='=HYPERLINK("x")', answered=D(2026, 3, 9), result="3.3.1"),
+        req("2026-002", D(2026, 3, 3), applicant_name="李四"),
+    ]
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(register_xlsx(AGENCY, requests, CAL, D(2026, 3, 26)))
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["A1"].value == "内部资料"
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert rows[0][0] == "=1+2" and sheet["A3"].data_type == "s" and sheet["E3"].data_type == "s"
+    assert rows[0][4] == '=HYPERLINK("x")' and rows[1][4] == "李四"
+    assert rows[0][13] == "（三）不予公开1.属于国家秘密" and rows[0][3] == "自然人"
+    assert rows[1][-1] == "即将到期" and rows[0][-1] == "已办结"

@@ -156,3 +156,48 @@ def test_fill_into_the_open_report_is_one_undo_step(qtbot: QtBot, db: Database) 
     main.undo_action.trigger()
     assert db.load_report(report_id).values["requests.2.legal_service"] is None
     assert db.load_report(report_id).values["requests.3.2.natural_person"] is None
+
+
+def test_cases_and_the_offices_arrangement_entered_in_their_dialogs(qtbot: QtBot, db_path: Path) -> None:
+    from ui.register_dialogs import ArrangementDialog, CasesDialog
+
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        cases = CasesDialog(register, lambda: TODAY)
+        qtbot.addWidget(cases)
+        cases.kind.setCurrentIndex(cases.kind.findData("litigation_direct"))
+        cases.filed.setText("2026-2-3")
+        cases.decided.setText("5.6")
+        cases.case_result.setCurrentIndex(cases.case_result.findData("corrected"))
+        cases._save()
+        assert register.cases()[0].decided == dt.date(2026, 5, 6)
+        assert register.count(2026).values["review_litigation.litigation_direct.corrected"] == 1
+        arrangement = ArrangementDialog(register, 2027)
+        qtbot.addWidget(arrangement)
+        arrangement.days_off.setPlainText("10月1日至7日")
+        arrangement.working.setPlainText("9月26日、10月9日")
+        arrangement.accept()
+        entered = register.store.arrangements()[2027]
+        assert len(entered.days_off) == 7 and dt.date(2027, 10, 9) in entered.working_weekends
+        assert register.calendar().kind(2027).value == "office"
+
+
+def test_the_registers_sentence_written_into_the_open_report(qtbot: QtBot, db: Database) -> None:
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    register = Register(db, AGENCY)
+    register.register(
+        Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.POST, topic="土地征收")
+    )
+    register.register(Request("B", dt.date(2026, 1, 6), "commercial", "乙", Channel.ONLINE, topic="土地征收"))
+    main = open_window(qtbot, db, today=TODAY)
+    main.open_report(report_id)
+    window = RegisterWindow(db, AGENCY, today=lambda: TODAY, parent=main)
+    qtbot.addWidget(window)
+    window.year.setCurrentIndex(window.year.findData(2026))
+    window.write_sentence()
+    expected = (
+        "本年新收政府信息公开申请2件，其中书面申请1件、网上申请1件；申请量居前的事项为土地征收（2件）。"
+    )
+    assert expected in db.load_report(report_id).texts["overview"]
+    main.undo_action.trigger()
+    assert expected not in db.load_report(report_id).texts["overview"]

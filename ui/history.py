@@ -52,6 +52,7 @@ KIND_NAMES = {
     "undelete": "从已删除中恢复",
     "dismiss": "忽略提醒",
     "undismiss": "恢复提醒",
+    "register": "由台账生成",  # core.register.report_link.FILL_KIND
 }
 FIELD_NAMES = {
     "agency": "机关名称",
