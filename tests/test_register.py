@@ -338,3 +338,24 @@ def test_the_excel_export_is_marked_internal_and_keeps_every_text_as_text(tmp_pa
     assert rows[0][4] == '=HYPERLINK("x")' and rows[1][4] == "李四"
     assert rows[0][13] == "（三）不予公开1.属于国家秘密" and rows[0][3] == "自然人"
     assert rows[1][-1] == "即将到期" and rows[0][-1] == "已办结"
+
+
+def test_a_typed_number_over_a_count_is_asked_about_until_a_reason_is_kept(register: Register) -> None:
+    from decimal import Decimal
+
+    from core.register.report_link import keep_override, typed_over
+
+    db = register.store.db
+    register.register(req("", D(2026, 1, 5), "research"))
+    report_id = fill(db, register, 2026).report_id
+    address = "requests.1.research"
+    assert typed_over(db, db.load_report(report_id), report_id, [address]) == []
+    db.set_values(report_id, {address: Decimal(4)})
+    assert typed_over(db, db.load_report(report_id), report_id, [address]) == [(address, 1)]
+    with pytest.raises(UserError, match="请写明"):
+        keep_override(db, report_id, address, "  ")
+    keep_override(db, report_id, address, "一件申请登记在上级机关的台账中")
+    assert typed_over(db, db.load_report(report_id), report_id, [address]) == []
+    assert (
+        register.store.counted_cells(report_id)[address].override_reason == "一件申请登记在上级机关的台账中"
+    )

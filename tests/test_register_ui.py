@@ -201,3 +201,29 @@ def test_the_registers_sentence_written_into_the_open_report(qtbot: QtBot, db: D
     assert expected in db.load_report(report_id).texts["overview"]
     main.undo_action.trigger()
     assert expected not in db.load_report(report_id).texts["overview"]
+
+
+def test_typing_over_a_counted_cell_asks_and_can_bring_the_count_back(qtbot: QtBot, db: Database) -> None:
+    from decimal import Decimal
+
+    from tests.qt_helpers import answer_boxes
+
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    register = Register(db, AGENCY)
+    register.register(Request("A", dt.date(2026, 1, 5), "natural_person", "甲"))
+    main = open_window(qtbot, db, today=TODAY)
+    main.open_report(report_id)
+    window = RegisterWindow(db, AGENCY, today=lambda: TODAY, parent=main)
+    qtbot.addWidget(window)
+    window.year.setCurrentIndex(window.year.findData(2026))
+    window.fill_report()
+    document = main.document
+    assert document is not None
+    seen: list[str] = []
+    answer_boxes("恢复台账数字", seen, once=True)
+    document.set_values({"requests.1.natural_person": Decimal(5)})
+    qtbot.waitUntil(lambda: bool(seen))
+    assert "是由登记台账统计的（1）" in seen[0]
+    qtbot.waitUntil(lambda: db.load_report(report_id).values["requests.1.natural_person"] == 1)
+    for widget in main.findChildren(RegisterWindow):
+        widget.close()

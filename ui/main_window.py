@@ -343,6 +343,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
         document.saved.connect(self._saved)
         document.saveFailed.connect(self._save_failed)
         document.reloaded.connect(self._show_title)  # renamed, restored, or changed by another program
+        from ui.register_page import watch_counted_cells
+
+        watch_counted_cells(self, document)  # typing over a cell counted from the register asks first
         self._show_findings_count()
         self.saved_label.setText("")
         self._show_title()

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -67,6 +69,7 @@ from ui.crash import APP_TITLE, confirmed, show_message
 
 if TYPE_CHECKING:
     from core.storage import Database
+    from ui.document import ReportDocument
     from ui.main_window import MainWindow
 
 FILTERS = ("全部", "办理中", "即将到期", "已逾期", "已办结")
@@ -91,6 +94,41 @@ def open_register_window(window: MainWindow) -> RegisterWindow | None:
     register_window = RegisterWindow(window.db, agency, window.today, window)
     register_window.show()
     return register_window
+
+
+def watch_counted_cells(window: MainWindow, document: ReportDocument) -> None:
+    """A clerk who types over a cell counted from the register is asked whether to change the register
+    instead (the count comes back), or to keep the typed number with a reason."""
+
+    def changed(addresses: list[str]) -> None:
+        if document.read_only:
+            return
+        found = report_link.typed_over(window.db, document.report, document.report_id, addresses)
+        if found:
+            QTimer.singleShot(0, lambda: _ask_about_counted(window, document, found))
+
+    document.valuesChanged.connect(changed)
+
+
+def _ask_about_counted(window: MainWindow, document: ReportDocument, found: list[tuple[str, int]]) -> None:
+    for address, counted in found:
+        what = document.spec.cells[address].description
+        box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE, "", parent=window)
+        box.setText(
+            f"{what}是由登记台账统计的（{counted}）。所填的数字与台账不一致。\n"
+            "台账有误，请在登记台账中改正后再「由台账生成」；台账无误而此处另有原因，可保留所填数字并写明原因。"
+        )
+        fix = box.addButton("恢复台账数字，去改台账", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("保留所填数字…", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is keep:
+            reason, ok = QInputDialog.getText(window, APP_TITLE, f"为什么{what}不采用台账统计的数字？")
+            if ok and reason.strip():
+                report_link.keep_override(window.db, document.report_id, address, reason)
+                continue
+        if box.clickedButton() is fix:  # no reason given: the typed number stays, asked again next time
+            document.set_values({address: Decimal(counted)}, "恢复台账统计的数字")
+            open_register_window(window)
 
 
 def due_message(db: Database, today: dt.date) -> str:

@@ -79,6 +79,20 @@ def counted_marks(db: Database, report_id: int) -> dict[str, CountedCell]:
     return RegisterStore(db).counted_cells(report_id)
 
 
+def typed_over(db: Database, report: Report, report_id: int, addresses: list[str]) -> list[tuple[str, int]]:
+    """The counted cells among `addresses` that now hold a typed number other than the count and have
+    no kept reason: (address, the count) — the clerk is asked whether to change the register instead.
+    A cell emptied (e.g. 「由台账生成」 undone) is not asked about."""
+    marks = counted_marks(db, report_id)
+    found = []
+    for address in addresses:
+        mark = marks.get(address)
+        value = report.values.get(address)
+        if mark and mark.override_reason is None and value is not None and value != Decimal(mark.counted):
+            found.append((address, int(mark.counted)))
+    return found
+
+
 def keep_override(db: Database, report_id: int, address: str, reason: str) -> None:
     """A clerk typed over a counted cell and keeps the typed value: why."""
     if not reason.strip():
