@@ -152,9 +152,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
 
         import_review.add_menu_entries(add, self)
         desk_window.add_menu_entries(add, self)
-        from ui import register_page
+        from ui import register_menu
 
-        register_page.add_menu_entries(add, self)
+        register_menu.add_menu_entries(add, self)
         self.export_action = add("导出报告文件…", self._export_current)
         self.export_actions = ExportActions(self, menu)
         menu.addSeparator()

@@ -77,11 +77,6 @@ _IN_HAND = ("办理中", "即将到期", "已逾期", "等待补正")
 COLUMNS = ("编号", "收到日期", "申请人类型", "申请内容", "答复期限", "状态", "办理结果")
 
 
-def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window: MainWindow) -> None:
-    """登记台账… in the 报告 menu."""
-    add("登记台账…", lambda: open_register_window(window))
-
-
 def open_register_window(window: MainWindow) -> RegisterWindow | None:
     if not window.attached:
         return None
