@@ -119,6 +119,7 @@ def test_preview_shows_each_column_and_each_distinct_value_once(tmp_path: Path) 
     understood = {found.headers[i]: f for i, f in found.columns.items()}
     assert understood["受理日期"] == "received" and understood["征求意见收到日期"] == "consult_received"
     assert "序号" not in understood
+    assert found.samples(2, 3) == ["2026-03-05", "2026.3.6", "2026/3/9"]  # an Excel date cell shown as read
     assert found.values["applicant"] == {
         "个人": "natural_person",
         "企业": "commercial",

@@ -61,8 +61,8 @@ class LedgerImportDialog(QDialog):
             box.currentIndexChanged.connect(lambda _i, at=index: self._column_changed(at))
             self.columns.setCellWidget(index, 1, box)
             self.column_boxes.append(box)
-            samples = [c[index].text for _, c in found.rows[:EXAMPLES] if index < len(c)]
-            self.columns.setItem(index, 2, QTableWidgetItem("；".join(s for s in samples if s)))
+            self.columns.setItem(index, 2, QTableWidgetItem("；".join(found.samples(index, EXAMPLES))))
+        self.columns.resizeColumnToContents(0)
         self.tabs.addTab(self.columns, "各列的含义")
         self.value_tables: dict[str, QTableWidget] = {}
         self._value_tabs()
@@ -82,6 +82,7 @@ class LedgerImportDialog(QDialog):
             box.blockSignals(True)
             box.setCurrentIndex(max(0, box.findData(self.found.columns.get(at))))
             box.blockSignals(False)
+            self.columns.setItem(at, 2, QTableWidgetItem("；".join(self.found.samples(at, EXAMPLES))))
         self._value_tabs()
 
     def _value_tabs(self) -> None:

@@ -112,6 +112,23 @@ class Preview:
                     mapped[text] = None
             self.values[name] = mapped
 
+    def samples(self, index: int, count: int) -> list[str]:
+        """The first non-empty values of a column as they will be read (an Excel date cell as a date)."""
+        name = self.columns.get(index)
+        out = []
+        for _, cells in self.rows:
+            cell = cells[index] if index < len(cells) else Cell("")
+            if cell.number is not None and name in DATE_FIELDS:
+                try:
+                    out.append(excel_serial_date(cell.number).isoformat())
+                except UserError:
+                    out.append(cell.text)
+            elif cell.text.strip():
+                out.append(cell.text.strip())
+            if len(out) == count:
+                break
+        return out
+
     @cached_property
     def _by_number(self) -> dict[int, list[Cell]]:
         return dict(self.rows)
