@@ -35,7 +35,8 @@ HEADERS = [
 
 
 def write_ledger(path: Path, rows: list[list[object]], headers: list[str] = HEADERS) -> Path:
-    """A ledger as offices keep it: a title line, the header, Excel date cells and typed dates mixed."""
+    """A ledger as offices keep it: a title line, the header, Excel date cells and typed dates mixed
+    (also the benchmark's)."""
     book = xlsxwriter.Workbook(path)
     sheet = book.add_worksheet("台账")
     date = book.add_format({"num_format": "yyyy年m月d日"})

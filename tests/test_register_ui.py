@@ -16,6 +16,7 @@ from core.report import Report
 from core.storage import Database
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from tests.test_register_ledger import ROWS, write_ledger
+from ui.main_window import MainWindow
 from ui.register_import import LedgerImportDialog
 from ui.register_page import RegisterWindow
 
@@ -30,6 +31,16 @@ def _window(qtbot: QtBot, db: Database) -> RegisterWindow:
     qtbot.waitExposed(window)
     window.activateWindow()
     return window
+
+
+def _beside_the_open_report(qtbot: QtBot, db: Database, report_id: int) -> tuple[MainWindow, RegisterWindow]:
+    """The main window with the report open, and the register window on its year (2026) beside it."""
+    main = open_window(qtbot, db, today=TODAY)
+    main.open_report(report_id)
+    window = RegisterWindow(db, AGENCY, today=lambda: TODAY, parent=main)
+    qtbot.addWidget(window)
+    window.year.setCurrentIndex(window.year.findData(2026))
+    return main, window
 
 
 def _enter(qtbot: QtBot, widget: object) -> None:
@@ -141,11 +152,7 @@ def test_fill_into_the_open_report_is_one_undo_step(qtbot: QtBot, db: Database) 
     register.register(
         Request("B", dt.date(2026, 1, 4), "natural_person", "乙", answered=dt.date(2026, 1, 9), result="3.2")
     )
-    main = open_window(qtbot, db, today=TODAY)
-    main.open_report(report_id)
-    window = RegisterWindow(db, AGENCY, today=lambda: TODAY, parent=main)
-    qtbot.addWidget(window)
-    window.year.setCurrentIndex(window.year.findData(2026))
+    main, window = _beside_the_open_report(qtbot, db, report_id)
     window.fill_report()
     document = main.document
     assert document is not None
@@ -189,11 +196,7 @@ def test_the_registers_sentence_written_into_the_open_report(qtbot: QtBot, db: D
         Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.POST, topic="土地征收")
     )
     register.register(Request("B", dt.date(2026, 1, 6), "commercial", "乙", Channel.ONLINE, topic="土地征收"))
-    main = open_window(qtbot, db, today=TODAY)
-    main.open_report(report_id)
-    window = RegisterWindow(db, AGENCY, today=lambda: TODAY, parent=main)
-    qtbot.addWidget(window)
-    window.year.setCurrentIndex(window.year.findData(2026))
+    main, window = _beside_the_open_report(qtbot, db, report_id)
     window.write_sentence()
     expected = (
         "本年新收政府信息公开申请2件，其中书面申请1件、网上申请1件；申请量居前的事项为土地征收（2件）。"
@@ -211,11 +214,7 @@ def test_typing_over_a_counted_cell_asks_and_can_bring_the_count_back(qtbot: QtB
     report_id = db.create_report(Report.blank(AGENCY, 2026))
     register = Register(db, AGENCY)
     register.register(Request("A", dt.date(2026, 1, 5), "natural_person", "甲"))
-    main = open_window(qtbot, db, today=TODAY)
-    main.open_report(report_id)
-    window = RegisterWindow(db, AGENCY, today=lambda: TODAY, parent=main)
-    qtbot.addWidget(window)
-    window.year.setCurrentIndex(window.year.findData(2026))
+    main, window = _beside_the_open_report(qtbot, db, report_id)
     window.fill_report()
     document = main.document
     assert document is not None

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,15 +31,7 @@ from core.register.model import Case, case_kinds, case_results
 from core.register.ops import Register
 from core.register.values import read_date
 from ui.crash import show_message
-
-
-def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
+from ui.dialogs import _ok_cancel
 
 
 class ArrangementDialog(QDialog):
@@ -71,7 +62,7 @@ class ArrangementDialog(QDialog):
         form.addRow("调休上班日期", self.working)
         form.addRow("", self.known)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "保存"))
+        layout.addWidget(_ok_cancel(self, "保存"))
         self.year.valueChanged.connect(self._show_year)
         self._show_year()
 

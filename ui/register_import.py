@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.register.ledger import VOCABULARY_FIELDS, Preview
 from core.register.model import FIELD_NAMES, Channel, applicants, results
+from ui.dialogs import _ok_cancel
 
 NOT_IMPORTED = "（不导入）"
 EXAMPLES = 3
@@ -66,14 +66,7 @@ class LedgerImportDialog(QDialog):
         self.tabs.addTab(self.columns, "各列的含义")
         self.value_tables: dict[str, QTableWidget] = {}
         self._value_tabs()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_ok_cancel(self, "导入"))
         self.resize(760, 520)
 
     def _column_changed(self, index: int) -> None:
