@@ -35,20 +35,10 @@ _RESULTS = ("同意公开", "区分处理", "信息不存在", "属于国家秘�
 
 
 def write_ledger(path: Path, count: int) -> None:
-    """A ledger of `count` rows as offices write it (the tests' writer: a title line, Excel date cells)."""
+    """A ledger of `count` rows as offices write it (the tests' writer and headers: a title line, Excel
+    date cells and dates typed as text, short forms such as 个人 / 信函 / 同意公开)."""
     from tests.test_register_ledger import write_ledger as write
 
-    headers = [
-        "序号",
-        "登记编号",
-        "受理日期",
-        "申请人",
-        "申请人类别",
-        "申请渠道",
-        "申请内容",
-        "办结日期",
-        "答复结果",
-    ]
     rows: list[list[object]] = []
     for n in range(count):
         received = dt.date(2026, 1, 2) + dt.timedelta(days=n % 300)
@@ -57,8 +47,8 @@ def write_ledger(path: Path, count: int) -> None:
         answered = (received + dt.timedelta(days=10)).isoformat() if result else ""
         rows.append([n + 1, f"YS-{n + 1:05d}", received if n % 2 else typed, f"申请人{n}",
                      _APPLICANTS[n % len(_APPLICANTS)], _CHANNELS[n % len(_CHANNELS)],
-                     f"关于第{n}号地块征收补偿的信息", answered, result])  # fmt: skip
-    write(path, rows, headers)
+                     f"关于第{n}号地块征收补偿的信息", "土地征收", "", "", answered, result])  # fmt: skip
+    write(path, rows)
 
 
 def bench_import(folder: Path, rows: int) -> float:
