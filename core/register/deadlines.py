@@ -73,9 +73,13 @@ class DueSummary:
         if self.soon:
             parts.append(f"{self.soon} 件申请将在 {SOON} 个工作日内到期")
         if self.overdue:
-            most = "" if self.overdue == 1 else "最多 "
-            days = f"{most}{self.most_overdue_days} 个工作日"
-            parts.append(f"{self.overdue} 件已逾期 {days}")
+            days = self.most_overdue_days
+            one = self.overdue == 1
+            parts.append(
+                f"{self.overdue} 件已逾期 {days} 个工作日"
+                if one
+                else f"{self.overdue} 件已逾期（最长 {days} 个工作日）"
+            )
         text = "；".join(parts) or f"没有申请将在 {SOON} 个工作日内到期，也没有逾期的申请"
         if self.weekends_only:
             text += "（部分期限所在年度尚无放假安排，仅扣除周末）"
