@@ -226,3 +226,11 @@ def test_typing_over_a_counted_cell_asks_and_can_bring_the_count_back(qtbot: QtB
     qtbot.waitUntil(lambda: db.load_report(report_id).values["requests.1.natural_person"] == 1)
     for widget in main.findChildren(RegisterWindow):
         widget.close()
+
+
+def test_a_deadline_in_a_year_without_its_arrangement_says_so_in_the_list(qtbot: QtBot, db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        Register(db, AGENCY).register(Request("A", dt.date(2026, 12, 4), "natural_person", "甲"))
+        window = _window(qtbot, db)
+        assert window.model.data(window.model.index(0, 4)) == "2027-01-01（仅扣周末）"
+        assert "仅扣除周末" in window.summary.text()

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UserError
 from core.register import report_link
-from core.register.calendar import WorkCalendar
+from core.register.calendar import CalendarKind, WorkCalendar
 from core.register.deadlines import Deadline, deadline
 from core.register.export import register_xlsx, status
 from core.register.model import (
@@ -180,7 +180,10 @@ class RequestListModel(QAbstractTableModel):
         if column == 3:
             return request.subject
         if column == 4:
-            return due.due.isoformat() if due.due else "等待补正"
+            if due.due is None:
+                return "等待补正"
+            unsure = due.calendar is CalendarKind.WEEKENDS_ONLY  # said wherever a deadline is shown
+            return f"{due.due.isoformat()}（仅扣周末）" if unsure else due.due.isoformat()
         if column == 5:
             if request.open and due.working_days_left is not None:
                 left = due.working_days_left
@@ -397,9 +400,18 @@ class RegisterWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
-        for column, sample in ((0, "2026-0001"), (1, "2026-03-05"), (2, "法律服务机构"), (4, "2026-03-05"),
-                               (5, "逾期 20 个工作日"), (6, "（二）部分公开")):  # fmt: skip
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
+        samples = [
+            "2026-0001",
+            "2026-03-05",
+            "法律服务机构",
+            "",
+            "2026-03-05（仅扣周末）",
+            "逾期 20 个工作日",
+            "部分公开",
+        ]
+        for column, sample in enumerate(samples):
+            if sample:
+                header.resizeSection(column, metrics.horizontalAdvance(sample) + 16)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
