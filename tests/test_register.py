@@ -364,4 +364,5 @@ def test_a_typed_number_over_a_count_is_asked_about_until_a_reason_is_kept(regis
 def test_several_overdue_say_the_longest() -> None:
     requests = [req("a", D(2026, 2, 25)), req("b", D(2026, 2, 26))]  # due 3-24 and 3-25
     assert due_summary(requests, CAL, D(2026, 3, 27)).sentence == "2 件已逾期（最长 3 个工作日）。"
-    assert due_summary([], CAL, D(2026, 3, 27)).sentence == "没有申请将在 5 个工作日内到期，也没有逾期的申请。"
+    nothing = "没有申请将在 5 个工作日内到期，也没有逾期的申请。"
+    assert due_summary([], CAL, D(2026, 3, 27)).sentence == nothing

@@ -228,7 +228,7 @@ def test_typing_over_a_counted_cell_asks_and_can_bring_the_count_back(qtbot: QtB
         widget.close()
 
 
-def test_a_deadline_in_a_year_without_its_arrangement_says_so_in_the_list(qtbot: QtBot, db_path: Path) -> None:
+def test_a_deadline_in_a_year_without_its_arrangement_says_so(qtbot: QtBot, db_path: Path) -> None:
     with Database.open(db_path) as db:
         Register(db, AGENCY).register(Request("A", dt.date(2026, 12, 4), "natural_person", "甲"))
         window = _window(qtbot, db)
