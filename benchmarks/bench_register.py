@@ -4,7 +4,8 @@
 - import: a .xlsx ledger as offices write it (a title line, Chinese headers, Excel date cells and typed
   dates, short forms such as 个人 / 信函 / 同意公开) read, previewed and stored in a fresh database file;
 - count: table 三 and 四 of one year from 5,000 stored requests (read from the database: `Register.count`);
-- keystroke: Down / Page Down in the list (the row shown in the form, the view repainted), offscreen.
+- keystroke: Down / Page Down in the list (the row shown in the form, the view repainted), offscreen;
+  and saving a request typed in the form of a register that long.
 
 Usage: `uv run python -m benchmarks.bench_register [--rows 5000] [--list 10000] [--keys 200]`.
 """
@@ -124,6 +125,15 @@ def bench_keys(folder: Path, count: int, keys: int) -> dict[str, list[float]]:
         samples["dirty"].append(time.perf_counter() - began)
         window.table.viewport().repaint()  # the whole list painted again: an upper bound
         samples["full"].append(time.perf_counter() - began)
+    saves = []
+    for n in range(20):  # a request typed in and saved: Enter on the last field
+        window.new_request()
+        window.form.subject.setText(f"新登记的第{n}项申请")
+        began = time.perf_counter()
+        window.save()
+        app.processEvents()
+        saves.append(time.perf_counter() - began)
+    print(f"saving a request into the list of {count}: median {statistics.median(saves) * 1000:.0f} ms")
     window.close()
     db.close()
     return samples

@@ -87,12 +87,14 @@ class DueSummary:
 
 
 def due_summary(requests: Iterable[Request], calendar: WorkCalendar, on: dt.date) -> DueSummary:
+    return summarize(deadline(r, calendar, on) for r in requests if r.open)
+
+
+def summarize(open_deadlines: Iterable[Deadline]) -> DueSummary:
+    """What the deadlines of the open requests (on one day) add up to."""
     soon = overdue = worst = 0
     weekends_only = False
-    for request in requests:
-        if not request.open:
-            continue
-        d = deadline(request, calendar, on)
+    for d in open_deadlines:
         weekends_only |= d.calendar is CalendarKind.WEEKENDS_ONLY
         if d.overdue:
             overdue += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from enum import Enum
@@ -146,37 +147,38 @@ class Request:
         return flat
 
     @classmethod
-    def from_flat(cls, flat: dict[str, str | None], request_id: int | None = None) -> Request:
-        def date(key: str) -> dt.date | None:
-            text = flat.get(key)
-            return dt.date.fromisoformat(text) if text else None
-
-        received = date("received")
+    def from_row(cls, row: Sequence[str | None], request_id: int | None = None) -> Request:
+        """A request from its stored texts in field order (`to_flat`'s values; a list of 10,000 is read
+        on each refresh, so this is plain positional work)."""
+        number, received, channel, applicant, applicant_name, subject, topic = row[:7]
+        correction_asked, correction_received, extended, consult_sent, consult_received = row[7:12]
+        answered, result, fee = row[12:]
         assert received is not None, "a stored request always has its 收到日期"
-        fee = flat.get("fee")
         return cls(
-            number=flat.get("number") or "",
-            received=received,
-            applicant=flat.get("applicant") or "",
-            subject=flat.get("subject") or "",
-            channel=Channel(flat.get("channel") or Channel.OTHER.value),
-            applicant_name=flat.get("applicant_name") or "",
-            topic=flat.get("topic") or "",
-            correction_asked=date("correction_asked"),
-            correction_received=date("correction_received"),
-            extended=flat.get("extended") == "1",
-            consult_sent=date("consult_sent"),
-            consult_received=date("consult_received"),
-            answered=date("answered"),
-            result=flat.get("result") or None,
-            fee=Decimal(fee) if fee else None,
-            id=request_id,
+            number or "",
+            _day(received),
+            applicant or "",
+            subject or "",
+            _CHANNELS[channel or Channel.OTHER.value],
+            applicant_name or "",
+            topic or "",
+            _day(correction_asked) if correction_asked else None,
+            _day(correction_received) if correction_received else None,
+            extended == "1",
+            _day(consult_sent) if consult_sent else None,
+            _day(consult_received) if consult_received else None,
+            _day(answered) if answered else None,
+            result or None,
+            Decimal(fee) if fee else None,
+            request_id,
         )
 
     def with_changes(self, **changes: object) -> Request:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+_CHANNELS = {c.value: c for c in Channel}
+_day = dt.date.fromisoformat
 # The fields as the form, the history and the export name them (the spec's 字段), in the spec's order
 FIELD_NAMES: dict[str, str] = {
     "number": "编号",
@@ -195,6 +197,7 @@ FIELD_NAMES: dict[str, str] = {
     "result": "办理结果",
     "fee": "信息处理费",
 }
+STORED_FIELDS = tuple(FIELD_NAMES)  # the order `Request.from_row` reads
 DATE_FIELDS = (
     "received",
     "correction_asked",

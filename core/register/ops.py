@@ -127,6 +127,10 @@ class Register:
     def request(self, request_id: int) -> Request:
         return self.store.request(request_id)
 
+    def requests_by_id(self, ids: list[int]) -> list[Request]:
+        """The live requests among those ids (a deleted one is left out)."""
+        return self.store.requests_by_id(ids)
+
     def cases(self) -> list[Case]:
         return self.store.cases(self.agency)
 
@@ -154,7 +158,8 @@ class Register:
         return count_year([Counted.of(r) for r in rows], self.cases(), year)
 
     def next_number(self, received: dt.date) -> str:
-        return numbered(Request("", received, ""), {r.number for r in self.requests()}).number
+        taken = self.store.numbers(self.agency, f"{received.year}-")
+        return numbered(Request("", received, ""), taken).number
 
     # ------------------------------------------------------------ changing
 

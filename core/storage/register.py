@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from core.errors import UserError
 from core.register.calendar import Arrangement
-from core.register.model import Case, Request
+from core.register.model import STORED_FIELDS, Case, Request
 from core.storage.database import Database
 from core.storage.records import Flat, _time
 
 REQUEST, CASE = "request", "case"  # what a change is about
 DELETED = "deleted"  # a change's field when an item is deleted ("1") or brought back (None)
 
-_REQUEST_FIELDS = tuple(k for k in Request.__dataclass_fields__ if k != "id")
+_REQUEST_FIELDS = STORED_FIELDS
 _CASE_FIELDS = ("kind", "filed", "decided", "result", "request_number")
 _TABLES = {REQUEST: ("register_requests", _REQUEST_FIELDS), CASE: ("register_cases", _CASE_FIELDS)}
 
@@ -159,7 +159,7 @@ class RegisterStore:
                 "WHERE a.name = ? AND r.deleted_at IS NULL ORDER BY received, number",
                 (agency,),
             ).fetchall()
-        return [Request.from_flat(dict(zip(_REQUEST_FIELDS, row[1:], strict=True)), row[0]) for row in rows]
+        return [Request.from_row(row[1:], row[0]) for row in rows]
 
     def counted_fields(self, agency: str, first: dt.date, last: dt.date) -> list[tuple[str, ...]]:
         """(number, received, applicant, answered, result) of the live requests a year's table can use:
@@ -172,15 +172,34 @@ class RegisterStore:
                 (agency, last.isoformat(), first.isoformat()),
             ).fetchall()
 
-    def request(self, request_id: int) -> Request:
-        columns = ", ".join(_REQUEST_FIELDS)
+    def numbers(self, agency: str, prefix: str) -> set[str]:
+        """The 编号 in use that start with `prefix` (e.g. 2026-)."""
         with self.db._read():
-            row = self.db._conn.execute(
-                f"SELECT id, {columns} FROM register_requests WHERE id = ?", (request_id,)
-            ).fetchone()
-        if row is None:
+            rows = self.db._conn.execute(
+                "SELECT r.number FROM register_requests r JOIN agencies a ON a.id = r.agency_id "
+                "WHERE a.name = ? AND r.deleted_at IS NULL AND substr(r.number, 1, ?) = ?",
+                (agency, len(prefix), prefix),
+            )
+            return {str(n) for (n,) in rows}
+
+    def request(self, request_id: int) -> Request:
+        found = self.requests_by_id([request_id], live_only=False)
+        if not found:
             raise UserError("台账中没有这件申请（可能已被删除）。")
-        return Request.from_flat(dict(zip(_REQUEST_FIELDS, row[1:], strict=True)), row[0])
+        return found[0]
+
+    def requests_by_id(self, ids: Iterable[int], live_only: bool = True) -> list[Request]:
+        """The requests of those ids (the live ones only, unless `live_only` is False)."""
+        wanted = list(ids)
+        columns = ", ".join(_REQUEST_FIELDS)
+        live = " AND deleted_at IS NULL" if live_only else ""
+        marks = ", ".join("?" * len(wanted))
+        with self.db._read():
+            rows = self.db._conn.execute(
+                f"SELECT id, {columns} FROM register_requests WHERE id IN ({marks}){live}",
+                wanted,
+            ).fetchall()
+        return [Request.from_row(row[1:], row[0]) for row in rows]
 
     def cases(self, agency: str) -> list[Case]:
         with self.db._read():
