@@ -147,12 +147,14 @@ class RequestListModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[Request, Deadline, str]] = []
+        self._texts: dict[int, tuple[str, ...]] = {}
         self._applicants = applicants()
         self._short = result_short_names()
 
     def set_rows(self, rows: list[tuple[Request, Deadline, str]]) -> None:
         self.beginResetModel()
         self.rows = rows
+        self._texts.clear()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -167,29 +169,32 @@ class RequestListModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        request, due, state = self.rows[index.row()]
-        column = index.column()
-        if column == 0:
-            return request.number
-        if column == 1:
-            return request.received.isoformat()
-        if column == 2:
-            return self._applicants.get(request.applicant, request.applicant)
-        if column == 3:
-            return request.subject
-        if column == 4:
-            if due.due is None:
-                return "等待补正"
-            unsure = due.calendar is CalendarKind.WEEKENDS_ONLY  # said wherever a deadline is shown
-            return f"{due.due.isoformat()}（仅扣周末）" if unsure else due.due.isoformat()
-        if column == 5:
-            if request.open and due.working_days_left is not None:
-                left = due.working_days_left
-                return f"逾期 {-left} 个工作日" if left < 0 else f"剩 {left} 个工作日"
-            return state
-        return self._short.get(request.result or "", "")
+        row = index.row()
+        texts = self._texts.get(row)
+        if texts is None:  # made once per row shown: a repaint only looks them up
+            texts = self._texts[row] = self._row_texts(*self.rows[row])
+        return texts[index.column()]
+
+    def _row_texts(self, request: Request, due: Deadline, state: str) -> tuple[str, ...]:
+        if due.due is None:
+            due_text = "等待补正"
+        else:  # a deadline in a year without its 放假安排 says so wherever it is shown
+            unsure = due.calendar is CalendarKind.WEEKENDS_ONLY
+            due_text = f"{due.due.isoformat()}（仅扣周末）" if unsure else due.due.isoformat()
+        left = due.working_days_left
+        if request.open and left is not None:
+            state = f"逾期 {-left} 个工作日" if left < 0 else f"剩 {left} 个工作日"
+        return (
+            request.number,
+            request.received.isoformat(),
+            self._applicants.get(request.applicant, request.applicant),
+            request.subject,
+            due_text,
+            state,
+            self._short.get(request.result or "", ""),
+        )
 
 
 # ---------------------------------------------------------------- the form
