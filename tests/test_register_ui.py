@@ -138,7 +138,8 @@ def test_import_through_the_preview_with_the_clerks_choices(
             dialog.accept()
 
         on_next_modal(choose)
-        window.import_ledger(ledger)
+        window.import_ledger(ledger)  # read and stored off the GUI thread
+        qtbot.waitUntil(lambda: window.model.rowCount() == 4, timeout=20_000)
         numbers = [r.number for r in Register(db, AGENCY).requests()]
         assert numbers == ["ZR-01", "ZR-02", "ZR-03", "ZR-05"]
         boxes = [b.text() for b in window.findChildren(QMessageBox)]
@@ -234,3 +235,18 @@ def test_a_deadline_in_a_year_without_its_arrangement_says_so(qtbot: QtBot, db_p
         window = _window(qtbot, db)
         assert window.model.data(window.model.index(0, 4)) == "2027-01-01（仅扣周末）"
         assert "仅扣除周末" in window.summary.text()
+
+
+def test_the_excel_export_is_written_off_the_gui_thread(qtbot: QtBot, db_path: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    with Database.open(db_path) as db:
+        Register(db, AGENCY).register(
+            Request("A", dt.date(2026, 3, 2), "natural_person", "甲", applicant_name="张三")
+        )
+        window = _window(qtbot, db)
+        target = tmp_path / "台账.xlsx"
+        window.export_excel(target)
+        qtbot.waitUntil(lambda: "已导出" in window.statusBar().currentMessage(), timeout=20_000)
+        sheet = openpyxl.load_workbook(target).active
+        assert sheet["A1"].value == "内部资料" and sheet["E3"].value == "张三"

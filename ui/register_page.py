@@ -49,11 +49,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import UserError
+from core.errors import UserError, os_reason
 from core.register import report_link
 from core.register.calendar import CalendarKind, WorkCalendar
 from core.register.deadlines import Deadline, deadline, summarize
 from core.register.export import register_xlsx, status
+from core.register.ledger import Preview
 from core.register.model import (
     DATE_FIELDS,
     FIELD_NAMES,
@@ -63,9 +64,10 @@ from core.register.model import (
     result_short_names,
     results,
 )
-from core.register.ops import Register, kind_label
+from core.register.ops import ImportOutcome, Register, kind_label
 from core.register.values import read_date, read_fee
 from ui.crash import APP_TITLE, confirmed, show_message
+from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -641,23 +643,37 @@ class RegisterWindow(QMainWindow):
     # ------------------------------------------------------------ the register's commands
 
     def import_ledger(self, path: Path | None = None) -> None:
+        """导入台账…: the file read and the rows stored off the GUI thread; the preview asked in between."""
         from core.register.ledger import preview
-        from ui.register_import import LedgerImportDialog
 
         if path is None:
             name, _ = QFileDialog.getOpenFileName(self, "导入台账", "", "台账 (*.xlsx *.csv)")
             if not name:
                 return
             path = Path(name)
-        try:
-            found = preview(path)
-        except UserError as exc:
-            show_message(self, exc.message)
-            return
+        chosen = path
+        self.statusBar().showMessage(f"正在读取“{chosen.name}”…")
+        run_in_background(lambda: preview(chosen), self._preview_read, self._failed, owner=self)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, UserError):
+            raise exc  # to the crash dialog
+        self.statusBar().clearMessage()
+        show_message(self, exc.message)
+
+    def _preview_read(self, found: Preview) -> None:
+        from ui.register_import import LedgerImportDialog
+
+        self.statusBar().clearMessage()
         dialog = LedgerImportDialog(found, self)
         if dialog.exec() != LedgerImportDialog.DialogCode.Accepted:
             return
-        outcome = self.register.import_ledger(found)
+        self.statusBar().showMessage(f"正在导入 {len(found.rows)} 行…")
+        run_in_background(
+            lambda: self.register.import_ledger(found), self._imported, self._failed, owner=self
+        )
+
+    def _imported(self, outcome: ImportOutcome) -> None:
         text = f"导入 {outcome.imported} 件，更新 {outcome.updated} 件"
         if outcome.rejected:
             listed = "\n".join(
@@ -675,15 +691,23 @@ class RegisterWindow(QMainWindow):
             if not name:
                 return
             path = Path(name)
-        data = register_xlsx(self.register.agency, self.requests, self.calendar, self.today())
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            from core.errors import os_reason
+        target, requests, calendar, today = path, list(self.requests), self.calendar, self.today()
 
-            show_message(self, f"无法保存“{path}”：{os_reason(exc)}。")
-            return
-        self.statusBar().showMessage(f"已导出（内部资料，含申请人信息）：{path}", 15_000)
+        def write() -> Path:
+            data = register_xlsx(self.register.agency, requests, calendar, today)
+            try:
+                target.write_bytes(data)
+            except OSError as exc:
+                raise UserError(f"无法保存“{target}”：{os_reason(exc)}。") from None
+            return target
+
+        self.statusBar().showMessage("正在导出…")
+        run_in_background(
+            write,
+            lambda done: self.statusBar().showMessage(f"已导出（内部资料，含申请人信息）：{done}", 15_000),
+            self._failed,
+            owner=self,
+        )
 
     def _chosen_year(self) -> int:
         year = self.year.currentData()
