@@ -366,3 +366,11 @@ def test_several_overdue_say_the_longest() -> None:
     assert due_summary(requests, CAL, D(2026, 3, 27)).sentence == "2 件已逾期（最长 3 个工作日）。"
     nothing = "没有申请将在 5 个工作日内到期，也没有逾期的申请。"
     assert due_summary([], CAL, D(2026, 3, 27)).sentence == nothing
+
+
+def test_the_clock_stands_still_while_a_consultation_runs() -> None:
+    consulting = req("a", D(2026, 3, 2), consult_sent=D(2026, 3, 9))  # 20 working days: due 3-30
+    assert deadline(consulting, CAL, D(2026, 3, 13)).due == D(2026, 4, 3)  # + 3-10..3-13 (4 days)
+    assert deadline(consulting, CAL, D(2026, 3, 13)).working_days_left == 15
+    back = consulting.with_changes(consult_received=D(2026, 3, 11))
+    assert deadline(back, CAL, D(2026, 4, 20)).due == D(2026, 4, 1)  # + 3-10, 3-11

@@ -1,7 +1,8 @@
 """The statutory deadlines of a request (docs/register.md «Deadlines») and the plain-Chinese summary.
 
 答复期限: the 20th working day after the start (收到日期, or the 补正收到日期 after a 补正); 20 more when
-extended; plus the working days a consultation took. While a 补正 is awaited there is no 答复期限.
+extended; plus the working days a consultation took (while it runs: those up to the day looked at, so
+the clock stands still). While a 补正 is awaited there is no 答复期限.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ def deadline(request: Request, calendar: WorkCalendar, on: dt.date) -> Deadline:
         return Deadline(None, correction_due, kind, None, False)
     start = request.correction_received or request.received
     days = ANSWER_DAYS + (EXTENSION_DAYS if request.extended else 0)
-    if request.consult_sent is not None and request.consult_received is not None:
-        days += calendar.working_days_between(request.consult_sent, request.consult_received)
+    if request.consult_sent is not None:  # the consultation's time does not count; while it runs, so far
+        until = request.consult_received or request.answered or on
+        days += calendar.working_days_between(request.consult_sent, until)
     due = calendar.add_working_days(start, days)
     kind = calendar.kind_of((start, due))
     if request.answered is not None:
