@@ -250,3 +250,28 @@ def test_the_excel_export_is_written_off_the_gui_thread(qtbot: QtBot, db_path: P
         qtbot.waitUntil(lambda: "已导出" in window.statusBar().currentMessage(), timeout=20_000)
         sheet = openpyxl.load_workbook(target).active
         assert sheet["A1"].value == "内部资料" and sheet["E3"].value == "张三"
+
+
+def test_compare_names_the_cells_that_differ_and_delete_asks_first(qtbot: QtBot, db: Database) -> None:
+    from decimal import Decimal
+
+    from tests.qt_helpers import answer_next_box
+
+    register = Register(db, AGENCY)
+    _, request_id = register.register(Request("A", dt.date(2026, 1, 5), "commercial", "甲"))
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    db.set_values(report_id, {"requests.1.commercial": Decimal(2), "requests.4.commercial": Decimal(1)})
+    window = _window(qtbot, db)
+    window.year.setCurrentIndex(window.year.findData(2026))
+    window.compare_report()
+    texts = [b.text() for b in window.findChildren(QMessageBox)]
+    assert any(
+        "有 1 个格子与台账统计不同" in t and "「商业企业」：报告中为 2，台账统计为 1" in t for t in texts
+    )
+    window.select(request_id)
+    asked = answer_next_box(QMessageBox.StandardButton.Yes)
+    window.delete()
+    assert "删除申请“A”" in asked[0]
+    assert register.requests() == [] and window.model.rowCount() == 0
+    window.undo_action.trigger()
+    assert [r.number for r in register.requests()] == ["A"]
