@@ -275,3 +275,16 @@ def test_compare_names_the_cells_that_differ_and_delete_asks_first(qtbot: QtBot,
     assert register.requests() == [] and window.model.rowCount() == 0
     window.undo_action.trigger()
     assert [r.number for r in register.requests()] == ["A"]
+
+
+def test_each_agency_has_its_own_register(qtbot: QtBot, db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        Register(db, "温县财政局").register(Request("C-1", dt.date(2026, 3, 2), "natural_person", "甲"))
+        window = _window(qtbot, db)
+        assert window.model.rowCount() == 0
+        window.switch_agency("温县财政局")
+        assert [r.number for r, _, _ in window.model.rows] == ["C-1"]
+        assert window.windowTitle().endswith("温县财政局")
+        window.switch_agency("  ")
+        assert window.register.agency == "温县财政局"
+        assert any("机关名称不能为空" in b.text() for b in window.findChildren(QMessageBox))

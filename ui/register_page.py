@@ -66,6 +66,7 @@ from core.register.model import (
 )
 from core.register.ops import ImportOutcome, Register, kind_label
 from core.register.values import read_date, read_fee
+from core.storage.register import RegisterStore
 from ui.crash import APP_TITLE, confirmed, show_message
 from ui.worker import run_in_background
 
@@ -130,8 +131,6 @@ def _ask_about_counted(window: MainWindow, document: ReportDocument, found: list
 
 def due_message(db: Database, today: dt.date) -> str:
     """On start: what falls due within 5 working days and what is overdue, per agency with a register."""
-    from core.storage.register import RegisterStore
-
     lines = []
     for agency in RegisterStore(db).agencies():
         summary = Register(db, agency).due_summary(today)
@@ -385,6 +384,11 @@ class RegisterWindow(QMainWindow):
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.agency = QComboBox()  # one register per agency
+        self.agency.setEditable(True)
+        known = sorted(set(db.agencies()) | set(RegisterStore(db).agencies()) | {self.register.agency})
+        self.agency.addItems(known)
+        self.agency.setCurrentText(self.register.agency)
         self.filter = QComboBox()
         self.filter.addItems(FILTERS)
         self.year = QComboBox()
@@ -392,7 +396,7 @@ class RegisterWindow(QMainWindow):
         self.search.setPlaceholderText("搜索编号、申请内容、事项类别")
         self.search.setClearButtonEnabled(True)
         bar = QHBoxLayout()
-        for label, widget in (("显示", self.filter), ("年度", self.year)):
+        for label, widget in (("机关", self.agency), ("显示", self.filter), ("年度", self.year)):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(self.search, 1)
@@ -458,6 +462,7 @@ class RegisterWindow(QMainWindow):
         self._build_toolbar()
 
         self.filter.currentIndexChanged.connect(self._show_rows)
+        self.agency.activated.connect(lambda _index: self.switch_agency(self.agency.currentText()))
         self.year.currentIndexChanged.connect(self._show_rows)
         self.search.textChanged.connect(self._show_rows)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -532,6 +537,23 @@ class RegisterWindow(QMainWindow):
         self.undo_action.setEnabled(bool(self.undo_revisions))
         self.redo_action.setEnabled(bool(self.redo_revisions))
         self._show_rows()
+
+    def switch_agency(self, agency: str) -> None:
+        """Show another agency's register (undo and redo stay with the register they were made in)."""
+        try:
+            register = Register(self.db, agency)
+        except UserError as exc:
+            show_message(self, exc.message)
+            self.agency.setCurrentText(self.register.agency)
+            return
+        if register.agency == self.register.agency:
+            return
+        self.register = register
+        self.undo_revisions.clear()
+        self.redo_revisions.clear()
+        self.setWindowTitle(f"依申请公开登记台账 — {register.agency}")
+        self.reload()
+        self.new_request()
 
     def _deadline(self, request: Request) -> Deadline:
         today = self.today()
