@@ -84,7 +84,7 @@ class DueSummary:
             )
         text = "；".join(parts) or f"没有申请将在 {SOON} 个工作日内到期，也没有逾期的申请"
         if self.weekends_only:
-            text += "（部分期限所在年度尚无放假安排，仅扣除周末）"
+            text += "；部分期限所在年度尚无放假安排，仅扣除周末"
         return text + "。"
 
 
