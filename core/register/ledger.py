@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -340,13 +340,3 @@ def _xlsx_cell(cell: ElementTree.Element, shared: Sequence[str]) -> Cell:
     except ValueError:
         return Cell(text)
     return Cell(f"{number:g}" if number != int(number) else str(int(number)), number)
-
-
-def apply_choices(
-    found: Preview, columns: Mapping[int, str | None], values: Mapping[str, Mapping[str, str | None]]
-) -> None:
-    """The clerk's changes from the preview: columns first (they re-read the values), then values."""
-    for index, name in columns.items():
-        found.set_column(index, name)
-    for name, mapped in values.items():
-        found.values.setdefault(name, {}).update(mapped)

@@ -246,7 +246,7 @@ class RegisterStore:
         )
         return rev_id
 
-    def _insert(self, agency_id: int, item: str, flat: Flat) -> list[ItemChange]:
+    def _insert(self, agency_id: int, item: str, flat: Flat) -> tuple[int, list[ItemChange]]:
         table, _ = _TABLES[item]
         names = list(flat)
         cur = self.db._conn.execute(
@@ -254,7 +254,7 @@ class RegisterStore:
             (agency_id, *flat.values()),
         )
         item_id = int(cur.lastrowid or 0)
-        return [ItemChange(item, item_id, k, None, v) for k, v in flat.items() if v is not None]
+        return item_id, [ItemChange(item, item_id, k, None, v) for k, v in flat.items() if v is not None]
 
     def _update(self, item: str, item_id: int, flat: Flat) -> list[ItemChange]:
         table, names = _TABLES[item]
@@ -297,16 +297,14 @@ class RegisterStore:
                     raise UserError(f"编号“{request.number}”已被台账中的另一件申请使用，请换一个编号。")
                 flat = request.to_flat()
                 if request.id is None:
-                    changes += self._insert(agency_id, REQUEST, flat)
-                    ids.append(changes[-1].item_id if changes else self._last_id())
+                    new_id, added = self._insert(agency_id, REQUEST, flat)
+                    changes += added
+                    ids.append(new_id)
                 else:
                     changes += self._update(REQUEST, request.id, flat)
                     ids.append(request.id)
             revision = self._revision(agency_id, kind, note, changes) if changes else None
         return revision, ids
-
-    def _last_id(self) -> int:
-        return int(self.db._conn.execute("SELECT last_insert_rowid()").fetchone()[0])
 
     def save_case(
         self, agency: str, case: Case, kind: str, note: str | None = None
@@ -314,8 +312,7 @@ class RegisterStore:
         with self.db._write():
             agency_id = self.db._agency_id(agency)
             if case.id is None:
-                changes = self._insert(agency_id, CASE, _case_flat(case))
-                case_id = changes[0].item_id
+                case_id, changes = self._insert(agency_id, CASE, _case_flat(case))
             else:
                 changes, case_id = self._update(CASE, case.id, _case_flat(case)), case.id
             return (self._revision(agency_id, kind, note, changes) if changes else None), case_id
