@@ -13,6 +13,7 @@ import pytest
 import xlsxwriter
 
 from core.register.ledger import header_field, preview
+from core.register.model import Request
 from core.register.ops import Register
 from core.storage import Database
 from tests.conftest import ROOT
@@ -253,3 +254,24 @@ def test_a_ledger_without_its_header_is_unusable(tmp_path: Path, text: str) -> N
 
     with pytest.raises(UserError, match="找不到台账的表头"):
         preview(path)
+
+
+def test_command_line_names_requests_that_cannot_be_counted(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import run
+
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        register.register(Request("ZR-9", dt.date(2026, 3, 2), "natural_person", "甲"))
+        with db._write():  # as an older program could leave it: answered, no result
+            db._conn.execute("UPDATE register_requests SET answered = '2026-03-09'")
+    at = ["--agency", AGENCY, "--db", str(db_path)]
+    assert run(["register", "table", "--year", "2026", *at, "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["problems"] == [
+        {"number": "ZR-9", "why": "已答复但没有办理结果"}
+    ]
+    assert run(["register", "fill", "--year", "2026", *at]) == 1
+    assert "ZR-9：已答复但没有办理结果" in capsys.readouterr().err
+    with Database.open(db_path) as db:
+        assert db.find_report(AGENCY, 2026) is None
