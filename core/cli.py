@@ -405,6 +405,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_import)
     _add_desk_commands(commands)
     _add_db_commands(commands)
+    from core.register.cli import add_commands as add_register_commands  # standard library only
+
+    add_register_commands(commands, _Parser)
     return parser
 
 

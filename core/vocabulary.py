@@ -52,6 +52,7 @@ class RevisionKind(_Named):
     UNDELETE = "undelete", "从已删除中恢复"
     DISMISS = "dismiss", "忽略提醒"
     UNDISMISS = "undismiss", "恢复提醒"
+    REGISTER = "register", "由台账生成"  # table 三 and 四 counted from the request register
 
     @classmethod
     def of(cls, stored: str) -> RevisionKind | None:

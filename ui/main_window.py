@@ -124,6 +124,11 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.watch = DatabaseWatch(db, self)
         self.watch.externallyChanged.connect(self._external_change)
         self.watch.backupFailed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
+        from ui.register_page import due_message  # the register's deadlines, said once on start
+
+        due = due_message(db, self.today())
+        if due:
+            self.statusBar().showMessage(f"登记台账：{due}", 60_000)
 
     @property
     def attached(self) -> bool:
@@ -166,6 +171,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.history_action.setEnabled(False)
         menu.addSeparator()
         add("导入报告文件…", self.import_file)
+        from ui import register_menu  # light: the register window loads when first opened
+
+        register_menu.add_menu_entries(add, self)
         self.export_action = add("导出报告文件…", self._export_current)
         self._after_exports = menu.addSeparator()
         add("已删除的报告…", self.show_deleted)
@@ -410,6 +418,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
         document.saved.connect(self._saved)
         document.saveFailed.connect(self._save_failed)
         document.reloaded.connect(self._show_title)  # renamed, restored, or changed by another program
+        from ui.register_page import watch_counted_cells
+
+        watch_counted_cells(self, document)  # typing over a cell counted from the register asks first
         self._show_findings_count()
         self.saved_label.setText("")
         self._show_title()

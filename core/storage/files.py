@@ -36,6 +36,13 @@ _TABLE_NAMES = {
     "revisions": "修改历史",
     "changes": "修改内容",
     "dismissals": "已忽略的提醒",
+    "register_requests": "登记台账",
+    "register_cases": "复议诉讼案件",
+    "register_revisions": "台账修改历史",
+    "register_changes": "台账修改内容",
+    "calendar_years": "放假安排",
+    "calendar_days": "放假安排日期",
+    "counted_cells": "由台账生成的格子",
 }
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -109,3 +109,13 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 )
 # 3: each report's error/warning counts (COUNTS_MIGRATION)
 # 4: packed values and kept 校验码 (KEPT_MIGRATION)
+
+
+def _register(conn: sqlite3.Connection) -> None:
+    from core.storage.register import SCHEMA  # the register's tables live beside their SQL
+
+    _statements(*SCHEMA)(conn)
+
+
+# 5: the request register (docs/register.md): requests, cases, their history, 放假安排, counted cells
+MIGRATIONS += (_register,)

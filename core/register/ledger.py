@@ -1,0 +1,342 @@
+"""An office's own ledger (.xlsx or .csv) read into requests (docs/register.md «register import»).
+
+The header row is found by its names: each field accepts its label and common variants, and the most
+specific header wins (征求意见收到日期 is not 收到日期). A 序号 column counts rows; it is not the 编号.
+`preview` shows how each column was understood and every distinct text of a vocabulary column with what
+it was read as, so the clerk can change either; `read_rows` then reads every row with those choices. A
+row that cannot be read is listed (row, column, value, why), never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from xml.etree import ElementTree
+
+from core.errors import UserError, os_reason
+from core.register.model import DATE_FIELDS, FIELD_NAMES, Request, default_number
+from core.register.values import (
+    excel_serial_date,
+    plain,
+    read_applicant,
+    read_channel,
+    read_date,
+    read_fee,
+    read_flag,
+    read_result,
+)
+
+SUFFIXES = (".xlsx", ".csv")
+HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
+# Field -> the headers offices write for it (the label itself first)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "number": ("编号", "申请编号", "登记编号", "受理编号", "申请单号"),
+    "received": ("收到日期", "受理日期", "登记日期", "收件日期", "收到申请日期", "申请日期", "收到时间"),
+    "channel": ("申请方式", "提交方式", "申请渠道", "申请途径", "收件方式"),
+    "applicant": ("申请人类型", "申请人类别", "申请主体", "申请人性质", "申请人身份"),
+    "applicant_name": ("申请人", "申请人姓名", "申请人名称", "姓名"),
+    "subject": ("申请内容", "申请事项", "申请公开内容", "申请公开的信息", "所需信息", "申请信息内容"),
+    "topic": ("事项类别", "事项分类", "申请类别", "类别"),
+    "correction_asked": ("补正告知日期", "告知补正日期", "补正通知日期", "补正告知"),
+    "correction_received": ("补正收到日期", "收到补正日期", "补正材料收到日期"),
+    "extended": ("延期", "是否延期", "延期答复"),
+    "consult_sent": ("征求意见发出", "征求意见发出日期", "征求意见日期", "征求第三方意见日期"),
+    "consult_received": ("征求意见收到", "征求意见收到日期", "收到意见日期", "第三方意见收到日期"),
+    "answered": ("答复日期", "办结日期", "答复时间", "办结时间", "回复日期"),
+    "result": ("办理结果", "答复结果", "处理结果", "答复类型", "答复情况", "办理情况"),
+    "fee": ("信息处理费", "收费金额", "处理费"),
+}
+ROW_COUNTER = ("序号", "行号", "顺序号")
+REQUIRED = ("received", "applicant")
+VOCABULARY_FIELDS = ("channel", "applicant", "result")  # free text here is mapped value by value
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    number: float | None = None  # an Excel number cell (a date cell is one)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    row: int  # the spreadsheet's own row number
+    column: str  # the header as written
+    value: str
+    why: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "value": self.value, "why": self.why}
+
+
+@dataclass
+class Preview:
+    """How a ledger was understood; `columns` and `values` may be changed before `read_rows`."""
+
+    name: str
+    header_row: int  # the spreadsheet's row number of the header
+    headers: list[str]
+    columns: dict[int, str]  # column index -> field
+    rows: list[tuple[int, list[Cell]]]  # (row number, cells) below the header
+    values: dict[str, dict[str, str | None]] = field(default_factory=dict)  # field -> text -> key / None
+
+    def column_of(self, field_name: str) -> int | None:
+        return next((i for i, f in self.columns.items() if f == field_name), None)
+
+    def distinct(self, field_name: str) -> list[str]:
+        """Each distinct text of a column once, in the order first met."""
+        index = self.column_of(field_name)
+        if index is None:
+            return []
+        texts = (cells[index].text.strip() for _, cells in self.rows if index < len(cells))
+        return list(dict.fromkeys(t for t in texts if t))
+
+    def map_values(self) -> None:
+        """Read every distinct text of the vocabulary columns once (None where it names nothing)."""
+        readers: dict[str, Callable[[str], object]] = {
+            "channel": lambda t: read_channel(t).value,
+            "applicant": read_applicant,
+            "result": read_result,
+        }
+        for name in VOCABULARY_FIELDS:
+            mapped: dict[str, str | None] = {}
+            for text in self.distinct(name):
+                try:
+                    mapped[text] = str(readers[name](text))
+                except UserError:
+                    mapped[text] = None
+            self.values[name] = mapped
+
+    def samples(self, index: int, count: int) -> list[str]:
+        """The first non-empty values of a column as they will be read (an Excel date cell as a date)."""
+        name = self.columns.get(index)
+        out = []
+        for _, cells in self.rows:
+            cell = cells[index] if index < len(cells) else Cell("")
+            if cell.number is not None and name in DATE_FIELDS:
+                try:
+                    out.append(excel_serial_date(cell.number).isoformat())
+                except UserError:
+                    out.append(cell.text)
+            elif cell.text.strip():
+                out.append(cell.text.strip())
+            if len(out) == count:
+                break
+        return out
+
+    @cached_property
+    def _by_number(self) -> dict[int, list[Cell]]:
+        return dict(self.rows)
+
+    def rejected(self, row: int, field_name: str, why: str) -> Rejected:
+        """A row refused for what its `field_name` column holds (or lacks)."""
+        index = self.column_of(field_name)
+        if index is None:
+            return Rejected(row, FIELD_NAMES[field_name], "", why)
+        cells = self._by_number.get(row, [])
+        value = cells[index].text.strip() if index < len(cells) else ""
+        return Rejected(row, self.headers[index], value, why)
+
+    def set_column(self, index: int, field_name: str | None) -> None:
+        """The clerk's choice for a column (None: not imported); a field has one column."""
+        self.columns = {i: f for i, f in self.columns.items() if i != index and f != field_name}
+        if field_name is not None:
+            self.columns[index] = field_name
+        self.map_values()
+
+
+def header_field(text: str) -> tuple[str | None, int]:
+    """The field a header names and how specifically (the longest variant it contains); (None, 0)."""
+    word = re.sub(r"[（(].*?[)）]", "", plain(text))  # 收到日期（年月日）
+    if not word or word in ROW_COUNTER:
+        return None, 0
+    best: tuple[str | None, int] = (None, 0)
+    for name, variants in HEADERS.items():
+        for variant in variants:
+            score = 1000 if word == variant else len(variant) if variant in word else 0
+            if score > best[1]:
+                best = (name, score)
+    return best
+
+
+def _understood(headers: Sequence[str]) -> dict[int, str]:
+    """Column index -> field; where two columns name one field the more specific one has it."""
+    chosen: dict[str, tuple[int, int]] = {}
+    for index, text in enumerate(headers):
+        name, score = header_field(text)
+        if name is not None and score > chosen.get(name, (-1, 0))[1]:
+            chosen[name] = (index, score)
+    return {index: name for name, (index, _) in chosen.items()}
+
+
+def preview(path: Path | str) -> Preview:
+    """Read a ledger file and find its header row; `UserError` if it is not a usable ledger."""
+    path = Path(path)
+    table = read_table(path)
+    for number, cells in table[:HEADER_SEARCH_ROWS]:
+        headers = [c.text.strip() for c in cells]
+        columns = _understood(headers)
+        if all(f in columns.values() for f in REQUIRED) and len(columns) >= 3:
+            rows = [(n, c) for n, c in table if n > number and any(x.text.strip() for x in c)]
+            found = Preview(path.name, number, headers, columns, rows)
+            found.map_values()
+            return found
+    raise UserError(
+        f"在“{path.name}”的前 {HEADER_SEARCH_ROWS} 行中找不到台账的表头（至少要有"
+        + "、".join(FIELD_NAMES[f] for f in REQUIRED)
+        + "两列）。"
+    )
+
+
+def read_rows(found: Preview) -> tuple[list[tuple[int, Request]], list[Rejected]]:
+    """Every row as (row number, request) (编号 "" where the ledger has none), or rejected with why."""
+    requests: list[tuple[int, Request]] = []
+    rejected: list[Rejected] = []
+    headers = found.headers
+    for row_number, cells in found.rows:
+        values: dict[str, object] = {}
+        problem: Rejected | None = None
+        for index, name in found.columns.items():
+            cell = cells[index] if index < len(cells) else Cell("")
+            try:
+                values[name] = _read_value(found, name, cell)
+            except UserError as exc:
+                problem = Rejected(row_number, headers[index], cell.text.strip(), exc.message)
+                break
+        if problem is None:
+            missing = [f for f in REQUIRED if values.get(f) in (None, "")]
+            if missing:
+                where = found.column_of(missing[0])
+                problem = Rejected(row_number, headers[where] if where is not None else "", "", "没有填写")
+        if problem is not None:
+            rejected.append(problem)
+            continue
+        values = {k: v for k, v in values.items() if v not in (None, "")}
+        if "number" not in values:
+            values["number"] = ""  # numbered on import when no stored request has the same key
+        requests.append((row_number, Request(**values)))  # type: ignore[arg-type]
+    return requests, rejected
+
+
+def numbered(request: Request, taken: set[str]) -> Request:
+    """The request with its default 编号 (YYYY-NNN) when the ledger gave none."""
+    if request.number:
+        return request
+    number = default_number(request.received, taken)
+    taken.add(number)
+    return request.with_changes(number=number)
+
+
+def _read_value(found: Preview, name: str, cell: Cell) -> object:
+    text = cell.text.strip()
+    if name in DATE_FIELDS:
+        if cell.number is not None:
+            return excel_serial_date(cell.number)
+        return read_date(text)
+    if not text:
+        return None
+    if name in VOCABULARY_FIELDS:
+        key = found.values.get(name, {}).get(text)
+        if key is None:
+            raise UserError(f"无法确定“{text}”是哪一种{FIELD_NAMES[name]}，请在导入时指定。")
+        return read_channel(key) if name == "channel" else key
+    if name == "extended":
+        return read_flag(text)
+    if name == "fee":
+        return read_fee(text)
+    if name == "number" and cell.number is not None and cell.number == int(cell.number):
+        return str(int(cell.number))
+    return text
+
+
+# ---------------------------------------------------------------- the file's cells
+
+
+def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
+    """(row number, cells) of a .csv or the first sheet of a .xlsx."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UserError(f"台账文件“{path.name}”应为 .xlsx 或 .csv 文件。")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"找不到台账文件“{path}”。") from None
+    except OSError as exc:
+        raise UserError(f"无法读取台账文件“{path}”：{os_reason(exc)}。") from None
+    return _csv_rows(data, path.name) if suffix == ".csv" else _xlsx_rows(data, path.name)
+
+
+def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves CSV as GBK
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UserError(f"台账文件“{name}”的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
+    return [(n, [Cell(t) for t in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
+    """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            members = set(book.namelist())
+            sheets = sorted(
+                (m for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m)),
+                key=lambda m: int(re.sub(r"\D", "", m)),
+            )
+            if not sheets:
+                raise UserError(f"台账文件“{name}”中没有工作表。")
+            shared: list[str] = []
+            if "xl/sharedStrings.xml" in members:
+                root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+                shared = ["".join(t.text or "" for t in si.iter(f"{_NS}t")) for si in root]
+            sheet = ElementTree.fromstring(book.read(sheets[0]))
+    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError):
+        raise UserError(f"台账文件“{name}”不是有效的 Excel（.xlsx）文件。") from None
+    rows: list[tuple[int, list[Cell]]] = []
+    for row in sheet.iter(f"{_NS}row"):
+        cells: list[Cell] = []
+        for cell in row.iter(f"{_NS}c"):
+            ref = _REF.fullmatch(cell.get("r", ""))
+            index = _column_index(ref[1]) if ref else len(cells)
+            cells += [Cell("")] * (index - len(cells))
+            cells.append(_xlsx_cell(cell, shared))
+        rows.append((int(row.get("r") or len(rows) + 1), cells))
+    return rows
+
+
+def _xlsx_cell(cell: ElementTree.Element, shared: Sequence[str]) -> Cell:
+    kind = cell.get("t")
+    value = cell.find(f"{_NS}v")
+    text = value.text or "" if value is not None else ""
+    if kind == "s":
+        index = int(text) if text.isdigit() else -1
+        return Cell(shared[index] if 0 <= index < len(shared) else "")
+    if kind == "inlineStr":
+        return Cell("".join(t.text or "" for t in cell.iter(f"{_NS}t")))
+    if kind in ("str", "b", "e") or not text:
+        return Cell(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return Cell(text)
+    return Cell(f"{number:g}" if number != int(number) else str(int(number)), number)

@@ -1,0 +1,277 @@
+"""An office's ledger brought into the register (`register import` and the preview behind 导入台账…), and
+the `register` command line, run as a clerk's script runs it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from core.register.ledger import header_field, preview
+from core.register.model import Request
+from core.register.ops import Register
+from core.storage import Database
+from tests.conftest import ROOT
+
+AGENCY = "温县自然资源局"
+HEADERS = [
+    "序号",
+    "登记编号",
+    "受理日期",
+    "申请人",
+    "申请人类别",
+    "申请渠道",
+    "申请内容",
+    "事项类别",
+    "征求意见发出日期",
+    "征求意见收到日期",
+    "办结日期",
+    "答复结果",
+]
+
+
+def write_ledger(path: Path, rows: list[list[object]], headers: list[str] = HEADERS) -> Path:
+    """A ledger as offices keep it: a title line, the header, Excel date cells and typed dates mixed
+    (also the benchmark's)."""
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("台账")
+    date = book.add_format({"num_format": "yyyy年m月d日"})
+    sheet.write_string(0, 0, "温县自然资源局2026年政府信息公开申请登记台账")
+    for c, text in enumerate(headers):
+        sheet.write_string(1, c, text)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
+            elif isinstance(value, int):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
+    book.close()
+    return path
+
+
+ROWS: list[list[object]] = [
+    [
+        1,
+        "ZR-01",
+        dt.date(2026, 3, 5),
+        "张三",
+        "个人",
+        "信函",
+        "征收补偿",
+        "土地征收",
+        "",
+        "",
+        "2026年3月20日",
+        "同意公开",
+    ],
+    [
+        2,
+        "ZR-02",
+        "2026.3.6",
+        "某某置业有限公司",
+        "企业",
+        "网上",
+        "规划许可",
+        "规划",
+        "2026-3-9",
+        "2026/3/20",
+        "",
+        "",
+    ],
+    [3, "ZR-03", "2026/3/9", "李四", "公民", "当面", "宅基地审批", "", "", "", "20260401", "信息不存在"],
+    [4, "ZR-04", "2026-02-30", "王五", "个人", "网络", "拆迁", "", "", "", "", ""],
+    [5, "ZR-05", "2026-03-10", "赵六", "法人", "网络", "拆迁", "", "", "", "", ""],
+    [
+        6,
+        "ZR-06",
+        "2026-03-11",
+        "钱七",
+        "律师事务所",
+        "电子邮件",
+        "执法案卷",
+        "",
+        "",
+        "",
+        "2026-03-12",
+        "不予公开",
+    ],
+]
+
+
+def test_headers_are_found_by_name_the_most_specific_winning() -> None:
+    assert header_field("收到日期")[0] == "received"
+    assert header_field("征求意见收到日期")[0] == "consult_received"
+    assert header_field("受理日期（年月日）")[0] == "received"
+    assert header_field("申请人类型")[0] == "applicant"
+    assert header_field("申请人")[0] == "applicant_name"
+    assert header_field("序号") == (None, 0)
+    assert header_field("办结日期")[0] == "answered"
+
+
+def test_preview_shows_each_column_and_each_distinct_value_once(tmp_path: Path) -> None:
+    found = preview(write_ledger(tmp_path / "台账.xlsx", ROWS))
+    assert found.header_row == 2
+    understood = {found.headers[i]: f for i, f in found.columns.items()}
+    assert understood["受理日期"] == "received" and understood["征求意见收到日期"] == "consult_received"
+    assert "序号" not in understood
+    assert found.samples(2, 3) == ["2026-03-05", "2026.3.6", "2026/3/9"]  # an Excel date cell shown as read
+    assert found.values["applicant"] == {
+        "个人": "natural_person",
+        "企业": "commercial",
+        "公民": "natural_person",
+        "法人": None,
+        "律师事务所": "legal_service",
+    }
+    assert found.values["result"] == {"同意公开": "3.1", "信息不存在": "3.4.1", "不予公开": None}
+    assert found.values["channel"]["信函"] == "邮寄" and found.values["channel"]["网上"] == "网络"
+
+
+def test_import_lists_unreadable_rows_and_adds_nothing_twice(tmp_path: Path, db_path: Path) -> None:
+    ledger = write_ledger(tmp_path / "台账.xlsx", ROWS)
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        outcome = register.import_ledger(preview(ledger))
+        assert (outcome.imported, outcome.updated) == (3, 0)
+        assert [(r.row, r.column, r.value) for r in outcome.rejected] == [
+            (6, "受理日期", "2026-02-30"),
+            (7, "申请人类别", "法人"),
+            (8, "答复结果", "不予公开"),
+        ]
+        stored = {r.number: r for r in register.requests()}
+        assert stored["ZR-01"].received == dt.date(2026, 3, 5)  # an Excel date cell
+        assert stored["ZR-01"].answered == dt.date(2026, 3, 20) and stored["ZR-01"].result == "3.1"
+        assert stored["ZR-02"].consult_received == dt.date(2026, 3, 20)
+        assert stored["ZR-03"].answered == dt.date(2026, 4, 1) and stored["ZR-03"].result == "3.4.1"
+        assert stored["ZR-01"].applicant_name == "张三" and stored["ZR-02"].topic == "规划"
+        again = register.import_ledger(preview(ledger))
+        assert (again.imported, again.updated, again.revision) == (0, 0, None)
+        assert len(register.requests()) == 3
+        # the clerk says what 法人 and 不予公开 mean here: the rows come in, the rest stays as it was
+        found = preview(ledger)
+        found.values["applicant"]["法人"] = "commercial"
+        found.values["result"]["不予公开"] = "3.3.7"
+        third = register.import_ledger(found)
+        assert (third.imported, third.updated, [r.row for r in third.rejected]) == (2, 0, [6])
+        assert {r.number: r.result for r in register.requests()}["ZR-06"] == "3.3.7"
+
+
+def test_a_ledger_without_numbers_keys_on_date_and_content(tmp_path: Path, db_path: Path) -> None:
+    csv_path = tmp_path / "台账.csv"
+    csv_path.write_bytes(
+        "收件日期,申请人类型,申请方式,申请内容\n2026-4-1,自然人,当面,甲\n2026-4-2,自然人,邮寄,乙\n".encode(
+            "gb18030"
+        )
+    )
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        assert register.import_ledger(preview(csv_path)).imported == 2
+        assert register.import_ledger(preview(csv_path)).imported == 0
+        assert [r.number for r in register.requests()] == ["2026-001", "2026-002"]
+
+
+def _cli(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def test_command_line_import_table_due_fill(tmp_path: Path, db_path: Path) -> None:
+    ledger = write_ledger(tmp_path / "台账.xlsx", ROWS)
+    at = ("--agency", AGENCY, "--db", db_path)
+    imported = _cli("register", "import", ledger, *at, "--json")
+    assert imported.returncode == 1, imported.stderr
+    out = json.loads(imported.stdout)
+    assert (out["imported"], out["updated"], len(out["rejected"])) == (3, 0, 3)
+    assert out["rejected"][0] == {
+        "row": 6,
+        "column": "受理日期",
+        "value": "2026-02-30",
+        "why": out["rejected"][0]["why"],
+    }
+    table = _cli("register", "table", "--year", 2026, *at, "--json")
+    assert table.returncode == 0, table.stderr
+    counted = json.loads(table.stdout)
+    assert counted["requests"]["1"] == {
+        "natural_person": 2,
+        "commercial": 1,
+        "research": 0,
+        "social_welfare": 0,
+        "legal_service": 0,
+        "other": 0,
+        "total": 3,
+    }
+    assert counted["requests"]["3.4.1"]["natural_person"] == 1 and counted["requests"]["4"]["total"] == 1
+    assert counted["review_litigation"]["review"]["total"] == 0 and counted["problems"] == []
+    due = _cli("register", "due", "--on", "2026-04-01", *at, "--json")
+    assert json.loads(due.stdout) == [
+        {
+            "number": "ZR-02",
+            "received": "2026-03-06",
+            "due": "2026-04-17",
+            "working_days_left": 11,
+            "overdue": False,
+            "calendar": "official",
+        }
+    ]  # 20 working days + 9 for the consultation, over 清明
+    filled = _cli("register", "fill", "--year", 2026, *at)
+    assert filled.returncode == 0, filled.stderr
+    with Database.open(db_path) as db:
+        report = db.load_report(db.find_report(AGENCY, 2026) or 0)
+        assert report.values["requests.1.commercial"] == 1
+    unusable = _cli("register", "import", tmp_path / "nothing.xlsx", *at)
+    assert unusable.returncode == 2 and "找不到台账文件" in unusable.stderr
+
+
+def test_names_never_leave_in_the_report(tmp_path: Path, db_path: Path) -> None:
+    ledger = write_ledger(tmp_path / "台账.xlsx", ROWS)
+    at = ("--agency", AGENCY, "--db", db_path)
+    _cli("register", "import", ledger, *at)
+    _cli("register", "fill", "--year", 2026, *at)
+    exported = _cli("db", "export", "--agency", AGENCY, "--year", 2026, "--db", db_path)
+    assert exported.returncode == 0, exported.stderr
+    for name in ("张三", "李四", "某某置业有限公司"):
+        assert name not in exported.stdout
+        assert name not in _cli("register", "due", "--on", "2026-04-01", *at, "--json").stdout
+
+
+@pytest.mark.parametrize("text", ["申请人类别", "受理日期"])
+def test_a_ledger_without_its_header_is_unusable(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(f"{text},备注\n1,2\n", encoding="utf-8")
+    from core.errors import UserError
+
+    with pytest.raises(UserError, match="找不到台账的表头"):
+        preview(path)
+
+
+def test_command_line_names_requests_that_cannot_be_counted(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import run
+
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        register.register(Request("ZR-9", dt.date(2026, 3, 2), "natural_person", "甲"))
+        with db._write():  # as an older program could leave it: answered, no result
+            db._conn.execute("UPDATE register_requests SET answered = '2026-03-09'")
+    at = ["--agency", AGENCY, "--db", str(db_path)]
+    assert run(["register", "table", "--year", "2026", *at, "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["problems"] == [
+        {"number": "ZR-9", "why": "已答复但没有办理结果"}
+    ]
+    assert run(["register", "fill", "--year", "2026", *at]) == 1
+    assert "ZR-9：已答复但没有办理结果" in capsys.readouterr().err
+    with Database.open(db_path) as db:
+        assert db.find_report(AGENCY, 2026) is None
