@@ -464,13 +464,22 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 def _log_to_file() -> None:
     """Library warnings (pdfminer's "Invalid MediaBox…") go to the log file, never to the console in
-    English; a read-only profile only loses them."""
-    from core.logs import setup_logging
+    English. The file is set up at the first record, so a command that logs nothing loads nothing for it."""
+    logging.getLogger().addHandler(_FileOnFirstRecord())
 
-    try:
-        setup_logging()
-    except OSError:
-        logging.getLogger().addHandler(logging.NullHandler())
+
+class _FileOnFirstRecord(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        from core.logs import setup_logging
+
+        root = logging.getLogger()
+        root.removeHandler(self)
+        try:
+            setup_logging()
+        except OSError:  # a read-only profile only loses them
+            root.addHandler(logging.NullHandler())
+            return
+        root.handle(record)
 
 
 def _discard_stdout() -> None:

@@ -127,3 +127,28 @@ class WriteLock:
     def close(self) -> None:
         self.release()
         self.conn.close()
+
+
+def back_to_schema(conn: sqlite3.Connection, version: int) -> None:
+    """Make an open database file look as schema `version` left it: every table, index and column that
+    later migrations added is dropped (whatever they are), and user_version is set back."""
+    from core.storage.schema import MIGRATIONS
+
+    older = sqlite3.connect(":memory:")
+    try:
+        for migrate in MIGRATIONS[:version]:
+            migrate(older)
+        for kind in ("index", "table"):
+            query = "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'"
+            kept = {r[0] for r in older.execute(query, (kind,))}
+            for (name,) in conn.execute(query, (kind,)).fetchall():
+                if name not in kept:
+                    conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
+        for (table,) in older.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            columns = {r[1] for r in older.execute(f"PRAGMA table_info({table})")}
+            for (column,) in conn.execute(f"SELECT name FROM pragma_table_info('{table}')").fetchall():
+                if column not in columns:
+                    conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute(f"PRAGMA user_version = {version}")
+    finally:
+        older.close()

@@ -27,7 +27,7 @@ from core.instance_lock import InstanceLock
 from core.report import Report
 from core.storage import MIGRATIONS, Database
 from tests.conftest import ROOT
-from tests.helpers import natural_persons, run_main
+from tests.helpers import back_to_schema, natural_persons, run_main
 
 DAY = dt.timedelta(days=1)
 START = dt.datetime(2027, 1, 3, 9, 30)
@@ -240,25 +240,12 @@ def _version_1_file(path: Path, report: Report) -> None:
     """A database file as the first released version left it: schema 1, no dismissals, no counts."""
     with Database.open(path) as db:
         db.create_report(report)
-    first = sqlite3.connect(":memory:")  # what version 1 made: every later table, index and column goes
-    MIGRATIONS[0](first)
     conn = sqlite3.connect(path)
     try:
-        for kind in ("index", "table"):
-            query = "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'"
-            kept = {r[0] for r in first.execute(query, (kind,))}
-            for (name,) in conn.execute(query, (kind,)).fetchall():
-                if name not in kept:
-                    conn.execute(f"DROP {kind.upper()} {name}")
-        columns = {r[1] for r in first.execute("PRAGMA table_info(reports)")}
-        for (column,) in conn.execute("SELECT name FROM pragma_table_info('reports')").fetchall():
-            if column not in columns:
-                conn.execute(f"ALTER TABLE reports DROP COLUMN {column}")
-        conn.execute("PRAGMA user_version = 1")
+        back_to_schema(conn, 1)
         conn.commit()
     finally:
         conn.close()
-        first.close()
 
 
 def _version_1_backup(tmp_path: Path, seed: Report, natural_persons: int) -> Path:

@@ -11,9 +11,13 @@ from pathlib import Path
 from core import desk
 from core.fingerprint import fingerprint
 from core.storage import MIGRATIONS, Database
-from tests.helpers import distinct_report
+from core.storage.schema import KEPT_MIGRATION
+from tests.helpers import back_to_schema, distinct_report
 
 YEAR = 2021
+
+
+BEFORE_KEPT = MIGRATIONS.index(KEPT_MIGRATION)  # the schema version the packed values upgrade from
 
 
 def _ids(db: Database) -> list[int]:
@@ -81,19 +85,15 @@ def _today_schema_with(db_path: Path, agencies: int) -> None:
                         f"INSERT INTO {table} SELECT ?, {columns} FROM {table} WHERE report_id = ?",
                         (new, sample[0]),
                     )
-        # back to schema 3: what the migration to 4 added is taken away again
-        conn.execute("DROP INDEX reports_year")
-        conn.execute("ALTER TABLE reports DROP COLUMN packed")
-        conn.execute("ALTER TABLE reports DROP COLUMN final_code")
-        conn.execute("PRAGMA user_version = 3")
+        # back to the schema before the packed values: what that migration and later ones added goes
+        back_to_schema(conn, BEFORE_KEPT)
     conn.close()
 
 
 def test_a_database_of_2000_reports_of_the_previous_schema_is_migrated(db_path: Path) -> None:
-    assert len(MIGRATIONS) == 4
     _today_schema_with(db_path, 2000)
     with Database.open(db_path) as db:
-        assert db.schema_version() == 4
+        assert db.schema_version() == len(MIGRATIONS)
         summaries = db.year_reports(YEAR)
         assert len(summaries) == 2000
         finals = [s.id for s in summaries if s.status == "final"]
@@ -103,7 +103,7 @@ def test_a_database_of_2000_reports_of_the_previous_schema_is_migrated(db_path: 
         board = desk.database_board(db, YEAR)
         assert {r.report_id: r.fingerprint for r in board.rows if r.status == desk.FINAL} == codes
         _summed_both_ways(db)
-    backup = db_path.with_name(f"{db_path.name}.before-v4.bak")
+    backup = db_path.with_name(f"{db_path.name}.before-v{BEFORE_KEPT + 1}.bak")
     with sqlite3.connect(backup) as old:
-        assert old.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert old.execute("PRAGMA user_version").fetchone()[0] == BEFORE_KEPT
         assert old.execute("SELECT count(*) FROM reports").fetchone()[0] == 2000

@@ -124,7 +124,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.watch = DatabaseWatch(db, self)
         self.watch.externallyChanged.connect(self._external_change)
         self.watch.backupFailed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
-        from ui.register_page import due_message  # the register's deadlines, said once on start
+        from core.register.ops import due_message  # the register's deadlines, said once on start
 
         due = due_message(db, self.today())
         if due:

@@ -50,8 +50,7 @@ from core.register.ledger import Preview
 from core.register.model import (
     Request,
 )
-from core.register.ops import ImportOutcome, Register, kind_label
-from core.storage.register import RegisterStore
+from core.register.ops import ImportOutcome, Register, kind_label, register_agencies
 from ui.crash import APP_TITLE, confirmed, show_message
 from ui.register_form import RequestForm, RequestListModel
 from ui.worker import run_in_background
@@ -114,16 +113,6 @@ def _ask_about_counted(window: MainWindow, document: ReportDocument, found: list
             open_register_window(window)
 
 
-def due_message(db: Database, today: dt.date) -> str:
-    """On start: what falls due within 5 working days and what is overdue, per agency with a register."""
-    lines = []
-    for agency in RegisterStore(db).agencies():
-        summary = Register(db, agency).due_summary(today)
-        if summary.soon or summary.overdue:
-            lines.append(f"{agency}：{summary.sentence}")
-    return " ".join(lines)
-
-
 # ---------------------------------------------------------------- the window
 
 
@@ -154,7 +143,7 @@ class RegisterWindow(QMainWindow):
         self.summary.setWordWrap(True)
         self.agency = QComboBox()  # one register per agency
         self.agency.setEditable(True)
-        known = sorted(set(db.agencies()) | set(RegisterStore(db).agencies()) | {self.register.agency})
+        known = sorted(set(db.agencies()) | set(register_agencies(db)) | {self.register.agency})
         self.agency.addItems(known)
         self.agency.setCurrentText(self.register.agency)
         self.filter = QComboBox()

@@ -241,3 +241,18 @@ class Register:
             self.agency, list(batch.values()), ChangeKind.IMPORT.value, note=found.name
         )
         return ImportOutcome(imported, updated, sorted(rejected, key=lambda r: r.row), revision)
+
+
+def register_agencies(db: Database) -> list[str]:
+    """The agencies that keep a register in this database."""
+    return RegisterStore(db).agencies()
+
+
+def due_message(db: Database, today: dt.date) -> str:
+    """On start: what falls due within 5 working days and what is overdue, per agency with a register."""
+    lines = []
+    for agency in register_agencies(db):
+        summary = Register(db, agency).due_summary(today)
+        if summary.soon or summary.overdue:
+            lines.append(f"{agency}：{summary.sentence}")
+    return " ".join(lines)

@@ -355,10 +355,11 @@ def temporary_copy_path(dest: Path, pid: int | None = None) -> Path:
 
 def remove_stale_copies(dest: Path) -> list[Path]:
     """Remove what killed copies to `dest` left behind (of our naming: `dest.<pid>.tmp` of a process
-    that has ended, or the older `dest.tmp`); a copy still being written stays."""
-    ours = re.compile(re.escape(dest.name) + r"(?:\.(\d+))?\.tmp")
+    that has ended, or the older `dest.tmp`, with SQLite's journal of it); a copy still being written
+    stays."""
+    ours = re.compile(re.escape(dest.name) + r"(?:\.(\d+))?\.tmp(?:-journal|-wal|-shm)?")
     removed = []
-    for path in dest.parent.glob(glob.escape(dest.name) + "*.tmp"):
+    for path in dest.parent.glob(glob.escape(dest.name) + "*.tmp*"):
         found = ours.fullmatch(path.name)
         if found is None or (found[1] is not None and _running(int(found[1]))):
             continue

@@ -25,63 +25,6 @@ _REQUEST_FIELDS = STORED_FIELDS
 _CASE_FIELDS = ("kind", "filed", "decided", "result", "request_number")
 _TABLES = {REQUEST: ("register_requests", _REQUEST_FIELDS), CASE: ("register_cases", _CASE_FIELDS)}
 
-# Migration 4 (appended to schema.MIGRATIONS): the register, one per agency, of many years. IF NOT EXISTS:
-# a file rebuilt as an older version by dropping only the older migrations' traces still migrates.
-SCHEMA = (
-    f"""CREATE TABLE IF NOT EXISTS register_requests (
-        id INTEGER PRIMARY KEY,
-        agency_id INTEGER NOT NULL REFERENCES agencies(id),
-        {", ".join(f"{f} TEXT" for f in _REQUEST_FIELDS)},
-        deleted_at TEXT
-    )""",
-    "CREATE UNIQUE INDEX IF NOT EXISTS register_requests_number ON register_requests(agency_id, number) "
-    "WHERE deleted_at IS NULL",
-    """CREATE TABLE IF NOT EXISTS register_cases (
-        id INTEGER PRIMARY KEY,
-        agency_id INTEGER NOT NULL REFERENCES agencies(id),
-        kind TEXT NOT NULL,
-        filed TEXT NOT NULL,
-        decided TEXT,
-        result TEXT,
-        request_number TEXT,
-        deleted_at TEXT
-    )""",
-    """CREATE TABLE IF NOT EXISTS register_revisions (
-        id INTEGER PRIMARY KEY,
-        agency_id INTEGER NOT NULL REFERENCES agencies(id),
-        at TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        note TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS register_revisions_agency ON register_revisions(agency_id, id)",
-    """CREATE TABLE IF NOT EXISTS register_changes (
-        revision_id INTEGER NOT NULL REFERENCES register_revisions(id),
-        seq INTEGER NOT NULL,
-        item TEXT NOT NULL CHECK (item IN ('request', 'case')),
-        item_id INTEGER NOT NULL,
-        field TEXT NOT NULL,
-        old TEXT,
-        new TEXT,
-        PRIMARY KEY (revision_id, seq)
-    ) WITHOUT ROWID""",
-    # the office's 放假安排 of a year the calendar package does not know: a row per year entered,
-    # a row per day that differs from Monday-to-Friday (working = 0: 放假; 1: 调休 working weekend)
-    "CREATE TABLE IF NOT EXISTS calendar_years (year INTEGER PRIMARY KEY, entered_at TEXT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS calendar_days (
-        day TEXT PRIMARY KEY,
-        year INTEGER NOT NULL REFERENCES calendar_years(year),
-        working INTEGER NOT NULL CHECK (working IN (0, 1))
-    ) WITHOUT ROWID""",
-    # the report cells written by 「由台账生成」: the count, and the reason when a clerk kept another value
-    """CREATE TABLE IF NOT EXISTS counted_cells (
-        report_id INTEGER NOT NULL REFERENCES reports(id),
-        address TEXT NOT NULL,
-        counted TEXT NOT NULL,
-        override_reason TEXT,
-        PRIMARY KEY (report_id, address)
-    ) WITHOUT ROWID""",
-)
-
 
 @dataclass(frozen=True)
 class ItemChange:

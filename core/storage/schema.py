@@ -111,11 +111,75 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 # 4: packed values and kept 校验码 (KEPT_MIGRATION)
 
 
-def _register(conn: sqlite3.Connection) -> None:
-    from core.storage.register import SCHEMA  # the register's tables live beside their SQL
+# 5: the request register (docs/register.md), one per agency, of many years: requests, cases, their history,
+# 放假安排, counted cells (the columns spelled here: a migration never changes once shipped)
+_REGISTER = (
+    """CREATE TABLE IF NOT EXISTS register_requests (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        number TEXT,
+        received TEXT,
+        channel TEXT,
+        applicant TEXT,
+        applicant_name TEXT,
+        subject TEXT,
+        topic TEXT,
+        correction_asked TEXT,
+        correction_received TEXT,
+        extended TEXT,
+        consult_sent TEXT,
+        consult_received TEXT,
+        answered TEXT,
+        result TEXT,
+        fee TEXT,
+        deleted_at TEXT
+    )""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS register_requests_number ON register_requests(agency_id, number) "
+    "WHERE deleted_at IS NULL",
+    """CREATE TABLE IF NOT EXISTS register_cases (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        kind TEXT NOT NULL,
+        filed TEXT NOT NULL,
+        decided TEXT,
+        result TEXT,
+        request_number TEXT,
+        deleted_at TEXT
+    )""",
+    """CREATE TABLE IF NOT EXISTS register_revisions (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        note TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS register_revisions_agency ON register_revisions(agency_id, id)",
+    """CREATE TABLE IF NOT EXISTS register_changes (
+        revision_id INTEGER NOT NULL REFERENCES register_revisions(id),
+        seq INTEGER NOT NULL,
+        item TEXT NOT NULL CHECK (item IN ('request', 'case')),
+        item_id INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        PRIMARY KEY (revision_id, seq)
+    ) WITHOUT ROWID""",
+    # the office's 放假安排 of a year the calendar package does not know: a row per year entered,
+    # a row per day that differs from Monday-to-Friday (working = 0: 放假; 1: 调休 working weekend)
+    "CREATE TABLE IF NOT EXISTS calendar_years (year INTEGER PRIMARY KEY, entered_at TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS calendar_days (
+        day TEXT PRIMARY KEY,
+        year INTEGER NOT NULL REFERENCES calendar_years(year),
+        working INTEGER NOT NULL CHECK (working IN (0, 1))
+    ) WITHOUT ROWID""",
+    # the report cells written by 「由台账生成」: the count, and the reason when a clerk kept another value
+    """CREATE TABLE IF NOT EXISTS counted_cells (
+        report_id INTEGER NOT NULL REFERENCES reports(id),
+        address TEXT NOT NULL,
+        counted TEXT NOT NULL,
+        override_reason TEXT,
+        PRIMARY KEY (report_id, address)
+    ) WITHOUT ROWID""",
+)
 
-    _statements(*SCHEMA)(conn)
-
-
-# 5: the request register (docs/register.md): requests, cases, their history, 放假安排, counted cells
-MIGRATIONS += (_register,)
+MIGRATIONS += (_statements(*_REGISTER),)
