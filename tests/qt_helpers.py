@@ -4,6 +4,7 @@ next modal dialog, text committed as an input method commits it, and another pro
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -138,8 +139,13 @@ def shot_folders(tmp_path: Path) -> list[Path]:
 
 
 def run_at_150_percent(script: str, args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """Run a test module as a child process at 150 % (QT_SCALE_FACTOR must be set before Qt starts)."""
-    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path))
+    """Run a test module as a child process at 150 % (QT_SCALE_FACTOR must be set before Qt starts), on a
+    1920×1080 screen (the offscreen platform's own is 800×800, which a window is kept within)."""
+    config = tmp_path / "screen-1920x1080.json"
+    screen = {"name": "office", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96, "dpr": 1}
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    platform = f"offscreen:configfile={config}"
+    env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM=platform, XDG_DATA_HOME=str(tmp_path))
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, script, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
