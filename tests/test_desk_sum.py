@@ -19,7 +19,8 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from core import desk, desk_sum
+from core import desk
+from core.desk import included as desk_sum
 from core.fingerprint import fingerprint
 from core.pdf import layout, render_pdf
 from core.report import Report

@@ -17,7 +17,7 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from core import desk
-from core.desk_sum import HEADERS, SHEET_NAME
+from core.desk.included import HEADERS, SHEET_NAME
 from core.exchange import dumps, write_report
 from tests.helpers import distinct_report
 from ui.desk_window import DeskWindow

@@ -54,7 +54,7 @@ from ui.worker import Job, run_in_background, run_with_progress
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from core.desk_sum import SumContents
+    from core.desk.included import SumContents
     from core.storage import Database
     from core.write.content import Appendix
     from ui.desk_roster import RosterDialog
@@ -720,7 +720,7 @@ class SumDialog(QDialog):
 
     def contents(self) -> SumContents:
         """The ticked reports with their status, 校验码 and errors as the board shows them."""
-        from core.desk_sum import included
+        from core.desk.included import included
 
         rows = {r.agency: r for r in self.owner.board.rows}
         return included(rows[name] for name in self.chosen())
@@ -849,7 +849,7 @@ class YearsDialog(QDialog):
 
     def export_pdf(self, path: Path | None = None) -> None:
         """The table and the chart as a one-page PDF (ReportLab's graphics)."""
-        from core.desk_pdf import years_pdf
+        from core.desk.years_pdf import years_pdf
 
         title = f"{self.choice.currentText()}{self.year}年度同比情况"
         if path is None:

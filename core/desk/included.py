@@ -18,7 +18,7 @@ from core.report_format import GridCell, Table
 from core.write.content import Appendix
 
 if TYPE_CHECKING:
-    from core.desk import BoardRow
+    from core.desk.board import BoardRow
 
 HEADERS = ("序号", "单位", "状态", "校验码", "错误")
 # Shares of the text block: 校验码 (ABCD-EFGH-JKLM) and 已交（草稿） on one line in 5号, the name wraps.

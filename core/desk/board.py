@@ -1,0 +1,328 @@
+"""The board: one row per roster agency for a year (未交 / 已交（草稿） / 已定稿) with the rules' counts,
+from received files or from a database's kept counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from core.desk.names import Match, Matcher
+from core.desk.receiving import Received, Unusable, is_reviewed, receive_all, report_files
+from core.desk.review import reviewable
+from core.desk.roster import MEMORY_FILE, Memory, typed_key
+from core.errors import UserError
+from core.fingerprint import fingerprint, verify
+from core.report import Report, Signature
+from core.rules import Finding, check, severity_counts
+
+if TYPE_CHECKING:
+    from core.storage import Database
+
+
+Status = Literal["未交", "已交（草稿）", "已定稿"]
+MISSING: Status = "未交"
+DRAFT: Status = "已交（草稿）"
+FINAL: Status = "已定稿"
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+# ---------------------------------------------------------------- the board
+
+
+@dataclass
+class BoardRow:
+    agency: str  # the roster's name (or the file's own when it is not on the roster)
+    status: Status
+    received: Received | None = None
+    findings: list[Finding] = field(default_factory=list)  # empty for a row read with kept counts
+    errors: int = 0
+    warnings: int = 0
+    cross_year: int | None = 0  # YEAR.* findings, against the agency's previous report (None: not read)
+    fingerprint: str | None = None
+    on_roster: bool = True
+    suggestion: str | None = None  # the roster name to ask about when the match was not sure
+    others: list[Path] = field(default_factory=list)  # more files for the same agency and year
+    confirmed: bool | None = None  # the paper copy's code typed: matched or not; None: not typed
+    notes: list[str] = field(default_factory=list)
+    report_id: int | None = None  # kept in the database: read when opened
+    arrived: dt.datetime | None = None
+    signature: Signature = field(default_factory=Signature)
+
+    @classmethod
+    def checked(cls, agency: str, received: Received, previous: Report | None) -> BoardRow:
+        findings = check(received.report, previous)
+        errors, warnings = severity_counts(findings)
+        cross = sum(1 for f in findings if f.rule.startswith("YEAR."))
+        status = FINAL if received.final_code else DRAFT
+        code = fingerprint(received.report)
+        row = cls(
+            agency, status, received, findings, errors, warnings, cross, code, notes=list(received.notes)
+        )
+        row.arrived, row.signature = received.arrived, received.report.signature
+        return row
+
+    @property
+    def file(self) -> Path | None:
+        return self.received.file if self.received else None
+
+    def as_json(self) -> dict[str, object]:
+        r = self.received
+        sig = self.signature
+        return {
+            "agency": self.agency,
+            "file": str(r.file) if r and r.file else None,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "fingerprint": self.fingerprint,
+            "status": self.status,
+            "name_in_file": r.report.agency if r else None,
+            "on_roster": self.on_roster,
+            "suggestion": self.suggestion,
+            "cross_year": self.cross_year,
+            "doubtful": list(r.doubtful) if r else [],
+            "signature": {"name": sig.name, "date": sig.date.isoformat() if sig.date else None},
+            "arrived": self.arrived.isoformat(timespec="seconds") if self.arrived else None,
+            "confirmed": self.confirmed,
+            "other_files": [str(p) for p in self.others],
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Board:
+    year: int
+    rows: list[BoardRow]
+    unusable: list[Unusable]
+
+    @property
+    def missing(self) -> list[str]:
+        return [r.agency for r in self.rows if r.status == MISSING]
+
+    def count(self, name: str) -> int:
+        """How many rows one of `BOARD_FILTERS` shows (the summary lines of the app and of `desk`)."""
+        return sum(1 for r in self.rows if BOARD_FILTERS[name](r))
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "agencies": [r.as_json() for r in self.rows if r.received is not None],
+            "missing": self.missing,
+            "unusable": [{"file": str(u.file), "reason": u.reason} for u in self.unusable],
+        }
+
+
+def _rank(r: Received) -> tuple[bool, bool, dt.datetime, bool]:
+    """Which of several files for one agency and year stands: a 定稿, then a fully read one, then the
+    latest to arrive (a reviewed copy before its original when the clock cannot tell them apart)."""
+    return (r.final_code is not None, not r.doubtful, r.arrived, is_reviewed(r.file))
+
+
+def make_board(
+    year: int,
+    received: Sequence[Received],
+    roster: Sequence[str] = (),
+    memory: Memory | None = None,
+    unusable: Sequence[Unusable] = (),
+    previous: Mapping[str, Report] | None = None,
+) -> Board:
+    """One row per roster agency (then per agency not on the roster) for `year`. Last year's report of
+    an agency is taken from `previous` (roster name → report) or else from the received files."""
+    memory = memory or Memory()
+    matcher = Matcher(roster, memory.answers)
+    by_agency: dict[str, list[Received]] = {}
+    last_year: dict[str, Received] = {}
+    asked: dict[str, Match] = {}
+    for r in received:
+        m = matcher.match(r.report.agency)
+        key = m.agency if m.sure and m.agency else r.report.agency.strip()
+        if not m.sure:
+            asked[key] = m
+        if r.report.year == year:
+            by_agency.setdefault(key, []).append(r)
+        elif r.report.year == year - 1 and (key not in last_year or _rank(r) > _rank(last_year[key])):
+            last_year[key] = r
+    names = list(roster) + sorted(k for k in by_agency if k not in roster)
+    rows = []
+    for name in names:
+        files = sorted(by_agency.get(name, []), key=_rank, reverse=True)
+        if not files:
+            rows.append(BoardRow(name, MISSING))
+            continue
+        best = files[0]
+        before = (previous or {}).get(name) or (last_year[name].report if name in last_year else None)
+        row = BoardRow.checked(name, best, before)
+        row.on_roster, row.others = name in roster, [f.file for f in files[1:] if f.file]
+        if name in asked:
+            row.suggestion = asked[name].agency
+        if best.doubtful:
+            row.notes.insert(0, f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
+        if row.others:
+            row.notes.append(f"另有 {len(row.others)} 个文件也是这份报告，用的是这一个")
+        _apply_typed(row, memory, year)
+        rows.append(row)
+    return Board(year, rows, list(unusable))
+
+
+def _apply_typed(row: BoardRow, memory: Memory, year: int) -> None:
+    typed = memory.confirmed.get(typed_key(row.agency, year))
+    if typed is not None and row.received is not None:
+        row.confirmed = verify(row.received.report, typed)
+        if row.confirmed:
+            row.status = FINAL
+
+
+def database_board(
+    db: Database, year: int, roster: Sequence[str] = (), memory: Memory | None = None
+) -> Board:
+    """The board of the reports of `year` kept in a database, from its kept status and counts (no rule
+    runs, no draft is read): one row per roster agency, then the database's other agencies of that
+    year. Only a 定稿 (or a report whose paper code was typed) is read, for its 校验码; 署名 comes with the
+    kept counts. `load_row` reads a row in full when it is opened."""
+    memory = memory or Memory()
+    matcher = Matcher(roster, memory.answers)
+    found: dict[str, BoardRow] = {}
+    for s in db.list_reports():
+        if s.year != year:
+            continue
+        m = matcher.match(s.agency)
+        name = m.agency if m.sure and m.agency else s.agency
+        status = FINAL if s.status == "final" else DRAFT
+        row = BoardRow(
+            name, status, errors=s.errors, warnings=s.warnings, cross_year=None, on_roster=name in roster
+        )
+        row.report_id, row.arrived = s.id, s.updated_at
+        row.signature = Signature(name=s.signed_by, date=s.signed_on)
+        row.suggestion = None if m.sure else m.agency
+        if name in found:  # two stored reports are this agency (two spellings): both must be seen
+            found[name].notes.append(
+                f"库中另有“{s.agency}”的 {year} 年度报告，也是这个单位，请核对后删去一份"
+            )
+            continue
+        found[name] = row
+    wanted = {
+        r.report_id: r
+        for r in found.values()
+        if r.status == FINAL or typed_key(r.agency, year) in memory.confirmed
+    }
+    for report_id, report in db.load_reports([i for i in wanted if i is not None]).items() if wanted else ():
+        row = wanted[report_id]
+        row.fingerprint = fingerprint(report)
+        row.received = Received(
+            None, report, row.arrived or _EPOCH, row.fingerprint if row.status == FINAL else None
+        )
+        _apply_typed(row, memory, year)
+    rows = [found.pop(name) if name in found else BoardRow(name, MISSING) for name in roster]
+    return Board(year, rows + [found[k] for k in sorted(found)], [])
+
+
+def load_row(db: Database, row: BoardRow) -> None:
+    """A row of the database board read in full (to open it, confirm its code, list its errors): its
+    report, checked against the agency's report of the year before when the database has one."""
+    if row.report_id is None or row.findings:
+        return  # a file, or read already (a report with no findings is cheap to read again)
+    report = db.load_report(row.report_id)
+    before = db.find_report(report.agency, report.year - 1)
+    full = BoardRow.checked(
+        row.agency, Received(None, report, row.arrived or _EPOCH), db.load_report(before) if before else None
+    )
+    row.received, row.findings, row.cross_year = full.received, full.findings, full.cross_year
+    row.fingerprint = full.fingerprint  # the counts stay the kept ones: they leave out dismissed warnings
+    if row.status == FINAL and row.received is not None:
+        row.received.final_code = row.fingerprint
+
+
+def keep_in_database(db: Database, received: Sequence[Received]) -> tuple[int, list[Unusable]]:
+    """Received reports stored in the database of a desk: each as an import revision naming its file,
+    a 定稿 package's report marked 定稿. One read without certainty is not stored (it must be checked
+    against the original first), nor one that would change a 定稿; the very same 定稿 again is no news.
+    Returns how many were stored and the others with their reasons."""
+    kept, refused = 0, []
+    for r in received:
+        shown = r.file or Path("?")
+        if r.doubtful:
+            reason = f"有 {len(r.doubtful)} 个格没有把握或没有读到，请用「导入已发布的报告…」核对后再导入。"
+            refused.append(Unusable(shown, reason))
+            continue
+        existing = db.find_report(r.report.agency, r.report.year)
+        if existing is not None and db.status(existing) == "final" and db.load_report(existing) == r.report:
+            continue
+        try:
+            report_id, _ = db.import_report(r.report, note=f"汇总台收取：{shown.name}")
+            if r.final_code and db.status(report_id) != "final":
+                db.set_status(report_id, "final")
+        except UserError as exc:
+            refused.append(Unusable(shown, exc.message))
+            continue
+        kept += 1
+    return kept, refused
+
+
+def standing_reports(board: Board, db: Database | None = None) -> dict[str, Report]:
+    """The standing report of each agency on a board: as received, or (a database board's rows read
+    with kept counts only) read from `db` in one go."""
+    unread = {r.report_id: r.agency for r in board.rows if r.received is None and r.report_id is not None}
+    loaded = db.load_reports(list(unread)) if db is not None and unread else {}
+    read = {r.agency: r.received.report for r in board.rows if r.received is not None}
+    return read | {unread[i]: report for i, report in loaded.items()}
+
+
+def database_memory(db_path: Path) -> Path:
+    """Where the desk of a database keeps its memory: beside the database file."""
+    return db_path.with_name(f".{db_path.name}.desk.json")
+
+
+def received_names(board: Board) -> list[str]:
+    """The agencies of the received reports that are not on the roster and not like a roster name
+    (those are asked about instead): what 「从收到的报告加入」 adds to the roster."""
+    return [r.agency for r in board.rows if not r.on_roster and r.suggestion is None]
+
+
+def open_desk(folder: Path | str, year: int, roster: Sequence[str] = (), skip: Path | None = None) -> Board:
+    """The board of a folder: every file received (but `skip`, the roster file when it lies there), the
+    folder's remembered answers applied; without `roster`, the one kept in the folder (if any)."""
+    folder = Path(folder)
+    received, unusable = receive_all(report_files(folder, skip))
+    memory = Memory.load(folder / MEMORY_FILE)
+    if not roster and memory.roster is not None:
+        roster = memory.roster.names  # the roster the desk in the app keeps in the folder
+    return make_board(year, received, roster, memory, unusable)
+
+
+def confirm_code(memory: Memory, row: BoardRow, year: int, code: str) -> bool:
+    """The paper copy's 校验码 typed in: remembered, and whether it matches the file's content."""
+    from core.fingerprint import parse_code
+
+    parse_code(code)
+    if row.received is None:
+        raise UserError(f"“{row.agency}”还没有交报告，无法核对校验码。")
+    memory.confirmed[typed_key(row.agency, year)] = code
+    _apply_typed(row, memory, year)
+    return bool(row.confirmed)
+
+
+BOARD_FILTERS: dict[str, Callable[[BoardRow], bool]] = {
+    "全部状态": lambda r: True,
+    MISSING: lambda r: r.status == MISSING,
+    DRAFT: lambda r: r.status == DRAFT,
+    FINAL: lambda r: r.status == FINAL,
+    "有错误": lambda r: r.errors > 0,
+    "有提示": lambda r: r.warnings > 0,
+    "有跨年问题": lambda r: bool(r.cross_year),
+    "纸质件校验码不一致": lambda r: r.confirmed is False,
+    "不在名单中": lambda r: r.received is not None and not r.on_roster,
+    "另有重复文件": lambda r: bool(r.others),
+    "须核对": lambda r: needs_review(r),
+}
+
+
+def needs_review(row: BoardRow) -> bool:
+    """Whether a row's standing report was read with cells not vouched for (须核对读入)."""
+    return reviewable(row.received) and row.received is not None and bool(row.received.doubtful)
+
+
+def to_review(board: Board) -> list[BoardRow]:
+    return [r for r in board.rows if needs_review(r)]

@@ -1,0 +1,59 @@
+"""The 报送 package a department sends: exchange file, PDF, Word file and a 报送说明."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import exchange
+from core.desk.receiving import MANIFEST, PACKAGE_SCHEMA
+from core.fingerprint import fingerprint
+from core.names import safe_file_name
+from core.report import Report
+from core.summary import STATUS_NAMES
+
+if TYPE_CHECKING:
+    pass
+
+
+# ---------------------------------------------------------------- the 报送 package
+
+
+def package_name(report: Report, final: bool) -> str:
+    status = STATUS_NAMES["final" if final else "draft"]
+    return safe_file_name(f"{report.agency}{report.year}年度报告（{status}）", ".zip")
+
+
+def package_bytes(report: Report, final: bool) -> bytes:
+    """What a department sends: the exchange file, the PDF and the Word file, with a 报送说明 naming
+    the status and the 校验码 of a 定稿 (a 定稿 must be finishable: `render_pdf` refuses otherwise)."""
+    from core.pdf import render_pdf
+    from core.write import render
+
+    code = fingerprint(report) if final else None
+    stem = safe_file_name(report.title)
+    manifest = {
+        "schema": PACKAGE_SCHEMA,
+        "agency": report.agency,
+        "year": report.year,
+        "status": "final" if final else "draft",
+        "fingerprint": code,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(f"{stem}.json", exchange.dumps(report))
+        package.writestr(f"{stem}.pdf", render_pdf(report, final=final))
+        package.writestr(f"{stem}.docx", render(report, ".docx", fingerprint=code))
+        package.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return out.getvalue()
+
+
+def write_package(report: Report, folder: Path | str, final: bool) -> Path:
+    from core.paths import write_atomically
+
+    path = Path(folder) / package_name(report, final)
+    write_atomically(path, package_bytes(report, final))
+    return path
