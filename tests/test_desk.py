@@ -427,7 +427,9 @@ def test_a_damaged_memory_file_is_a_fresh_start(tmp_path: Path) -> None:
     path.write_text('{"answers": {}, "roster": {"agencies": [{"id": "x"}]}}', "utf-8")
     assert desk.Memory.load(path).roster is None
     path.write_text("{", "utf-8")
-    assert desk.Memory.load(path) == desk.Memory()
+    fresh = desk.Memory.load(path)
+    assert (fresh.answers, fresh.confirmed, fresh.roster) == ({}, {}, None)
+    assert fresh.note is not None and "已损坏" in fresh.note
 
 
 def test_received_names_are_the_unknown_agencies_not_the_doubtful_ones(tmp_path: Path) -> None:

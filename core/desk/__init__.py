@@ -55,7 +55,8 @@ from core.desk.receiving import (
     take_file,
 )
 from core.desk.review import Published, original_of, read_published, reviewable, save_reviewed
-from core.desk.roster import MEMORY_FILE, Memory, Roster, RosterEntry, read_roster, typed_key
+from core.desk.roster import MEMORY_FILE, Memory, Roster, RosterEntry, typed_key
+from core.desk.roster_file import RosterFile, read_roster, read_roster_file
 from core.desk.sums import SendBack, add_up, send_back
 from core.desk.tables import BOARD_HEADERS, SEND_BACK_HEADERS, board_cells, send_back_cells, table_xlsx
 from core.desk.years import (
@@ -72,12 +73,12 @@ from core.desk.years import (
 __all__ = [
     "BOARD_FILTERS", "BOARD_HEADERS", "DRAFT", "FINAL", "JUMP_FACTOR", "JUMP_MINIMUM", "MANIFEST",
     "MEMORY_FILE", "MISSING", "PACKAGE_SCHEMA", "REVIEWED", "SEND_BACK_HEADERS", "Board", "BoardRow",
-    "Change", "Match", "Matcher", "Memory", "Published", "Received", "Roster", "RosterEntry", "SendBack",
-    "Status", "Unusable", "add_up", "board_cells", "confirm_code", "database_board", "database_memory",
-    "is_jump", "is_reviewed", "keep_in_database", "key_figure_colours", "key_figure_names", "key_figures",
-    "load_row", "make_board", "needs_review", "normalize_name", "open_desk", "original_of", "package_bytes",
-    "package_name", "read_published", "read_roster", "receive", "receive_all", "received_names",
-    "report_files", "reviewable", "reviewed_path", "save_reviewed", "send_back", "send_back_cells",
-    "standing_reports", "table_xlsx", "take_file", "to_review", "typed_key", "write_package",
-    "year_over_year",
+    "Change", "Match", "Matcher", "Memory", "Published", "Received", "Roster", "RosterEntry", "RosterFile",
+    "SendBack", "Status", "Unusable", "add_up", "board_cells", "confirm_code", "database_board",
+    "database_memory", "is_jump", "is_reviewed", "keep_in_database", "key_figure_colours",
+    "key_figure_names", "key_figures", "load_row", "make_board", "needs_review", "normalize_name",
+    "open_desk", "original_of", "package_bytes", "package_name", "read_published", "read_roster",
+    "read_roster_file", "receive", "receive_all", "received_names", "report_files", "reviewable",
+    "reviewed_path", "save_reviewed", "send_back", "send_back_cells", "standing_reports", "table_xlsx",
+    "take_file", "to_review", "typed_key", "write_package", "year_over_year",
 ]  # fmt: skip

@@ -2,109 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
-import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
-from xml.etree import ElementTree
 
 from core.desk.names import normalize_name
+from core.desk.roster_file import RosterFile
 from core.errors import UserError, os_reason
-from core.file_kinds import ROSTER
 from core.report import MAX_AGENCY
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
 
 MEMORY_FILE = ".nianbao-desk.json"  # the desk's roster, remembered answers and confirmed codes, in the folder
-
-
-# ---------------------------------------------------------------- the roster
-
-
-_HEADER = re.compile(
-    r"^(序号|单位|部门|机关|名称|单位名称|机关名称|部门名称|报送单位|应报单位|agency|name)$", re.I
-)
-
-
-def read_roster(path: Path | str) -> list[str]:
-    """The agency names of a roster file (first column; a header row and blank lines skipped; each
-    name once, in the file's order)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in ROSTER:
-        raise UserError(f"名单文件“{path.name}”应为 .csv 或 .xlsx 文件。")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"找不到名单文件“{path}”。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取名单文件“{path}”：{os_reason(exc)}。") from None
-    column = _csv_first_column(data) if suffix == ".csv" else _xlsx_first_column(data, path.name)
-    names = [unicodedata.normalize("NFKC", c).strip() for c in column]
-    names = [n for n in names if n]
-    if names and _HEADER.match(names[0].replace(" ", "")):
-        names = names[1:]
-    if not names:
-        raise UserError(f"名单文件“{path.name}”的第一列中没有单位名称。")
-    return list(dict.fromkeys(names))
-
-
-def _csv_first_column(data: bytes) -> list[str]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UserError("名单文件的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
-    return [row[0] if row else "" for row in csv.reader(io.StringIO(text))]
-
-
-_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
-
-def _xlsx_first_column(data: bytes, name: str) -> list[str]:
-    """Column A of the first worksheet: shared strings, inline strings and numbers."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as book:
-            members = set(book.namelist())
-            sheets = sorted(m for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m))
-            if not sheets:
-                raise UserError(f"名单文件“{name}”中没有工作表。")
-            shared: list[str] = []
-            if "xl/sharedStrings.xml" in members:
-                root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
-                shared = ["".join(t.text or "" for t in si.iter(f"{_SHEET_NS}t")) for si in root]
-            first = min(sheets, key=lambda m: int(re.sub(r"\D", "", m)))
-            sheet = ElementTree.fromstring(book.read(first))
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError):
-        raise UserError(f"名单文件“{name}”不是有效的 Excel（.xlsx）文件。") from None
-    column: list[str] = []
-    for cell in sheet.iter(f"{_SHEET_NS}c"):
-        if not re.fullmatch(r"A\d+", cell.get("r", "")):
-            continue
-        kind = cell.get("t")
-        value = cell.find(f"{_SHEET_NS}v")
-        if kind == "s" and value is not None and value.text and value.text.isdigit():
-            index = int(value.text)
-            column.append(shared[index] if index < len(shared) else "")
-        elif kind == "inlineStr":
-            column.append("".join(t.text or "" for t in cell.iter(f"{_SHEET_NS}t")))
-        elif value is not None:
-            column.append(value.text or "")
-    return column
 
 
 # ---------------------------------------------------------------- the roster and the desk's memory
@@ -114,6 +26,7 @@ def _xlsx_first_column(data: bytes, name: str) -> list[str]:
 class RosterEntry:
     id: int  # 编号: given once, never reused, kept through renames
     name: str
+    columns: dict[str, str] = field(default_factory=dict, compare=False)  # 联系人, 电话 … from the file
 
 
 @dataclass
@@ -123,6 +36,7 @@ class Roster:
 
     entries: list[RosterEntry] = field(default_factory=list)
     next_id: int = 1
+    _normal: dict[str, RosterEntry] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, names: Iterable[str]) -> Roster:
@@ -134,21 +48,36 @@ class Roster:
     def names(self) -> list[str]:
         return [e.name for e in self.entries]
 
+    @property
+    def headers(self) -> list[str]:
+        """The other columns the roster file had (联系人, 电话 …), in their order."""
+        return list(dict.fromkeys(h for e in self.entries for h in e.columns))
+
+    def columns(self) -> dict[str, dict[str, str]]:
+        return {e.name: e.columns for e in self.entries}
+
     def _clean(self, name: str, keep: int | None = None) -> str:
         name = name.strip()  # kept as typed (full-width brackets stay); compared after normalize_name
         if not name:
             raise UserError("单位名称不能为空。")
         if len(name) > MAX_AGENCY:
             raise UserError(f"单位名称太长（{len(name)} 个字），最多 {MAX_AGENCY} 个字。")
-        normal = normalize_name(name)
-        same = next((e for e in self.entries if e.id != keep and normalize_name(e.name) == normal), None)
-        if same is not None:
+        same = self._by_normal().get(normalize_name(name))
+        if same is not None and same.id != keep:
             raise UserError(f"名单中已有“{same.name}”，与“{name}”是同一个单位。")
         return name
 
-    def add(self, name: str) -> RosterEntry:
-        entry = RosterEntry(self.next_id, self._clean(name))
+    def _by_normal(self) -> dict[str, RosterEntry]:
+        """The entries by normalised name (a roster of 8,000 names is taken in linear time, not by
+        comparing each name with every other); rebuilt when the entries changed behind its back."""
+        if len(self._normal) != len(self.entries):
+            self._normal = {normalize_name(e.name): e for e in self.entries}
+        return self._normal
+
+    def add(self, name: str, columns: Mapping[str, str] | None = None) -> RosterEntry:
+        entry = RosterEntry(self.next_id, self._clean(name), dict(columns or {}))
         self.entries.append(entry)
+        self._normal[normalize_name(entry.name)] = entry
         self.next_id += 1
         return entry
 
@@ -166,18 +95,24 @@ class Roster:
 
     def rename(self, entry_id: int, name: str) -> None:
         i = self._index(entry_id)
-        self.entries[i] = RosterEntry(entry_id, self._clean(name, keep=entry_id))
+        self.entries[i] = RosterEntry(entry_id, self._clean(name, keep=entry_id), self.entries[i].columns)
+        self._normal = {}
 
     def remove(self, entry_id: int) -> None:
         del self.entries[self._index(entry_id)]
+        self._normal = {}
 
     def move(self, entry_id: int, step: int) -> None:
         i = self._index(entry_id)
         j = max(0, min(len(self.entries) - 1, i + step))
         self.entries.insert(j, self.entries.pop(i))
+        self._normal = {}
 
-    def replaced_by(self, names: Sequence[str]) -> Roster:
-        """A roster read from a file in place of this one: a name already on it keeps its number."""
+    def replaced_by(
+        self, names: Sequence[str], columns: Mapping[str, Mapping[str, str]] | None = None
+    ) -> Roster:
+        """A roster read from a file in place of this one: a name already on it keeps its number;
+        `columns` (name → 联系人, 电话 …) come with the names."""
         known = {normalize_name(e.name): e.id for e in self.entries}
         roster = Roster(next_id=self.next_id)
         for name in names:
@@ -186,10 +121,17 @@ class Roster:
             except UserError:
                 continue
             kept = known.get(normalize_name(clean))
-            roster.entries.append(RosterEntry(kept if kept is not None else roster.next_id, clean))
+            number = kept if kept is not None else roster.next_id
+            entry = RosterEntry(number, clean, dict((columns or {}).get(name, {})))
+            roster.entries.append(entry)
+            roster._normal[normalize_name(clean)] = entry
             if kept is None:
                 roster.next_id += 1
         return roster
+
+    @classmethod
+    def of_file(cls, read: RosterFile) -> Roster:
+        return cls().replaced_by(read.names, read.columns)
 
     def _index(self, entry_id: int) -> int:
         for i, e in enumerate(self.entries):
@@ -198,14 +140,19 @@ class Roster:
         raise UserError("名单中没有这个单位。")
 
     def as_json(self) -> dict[str, object]:
-        return {"next_id": self.next_id, "agencies": [{"id": e.id, "name": e.name} for e in self.entries]}
+        agencies = [
+            {"id": e.id, "name": e.name} | ({"columns": e.columns} if e.columns else {}) for e in self.entries
+        ]
+        return {"next_id": self.next_id, "agencies": agencies}
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Roster:
         agencies = data.get("agencies")
         if not isinstance(agencies, list):
             raise TypeError("agencies")
-        entries = [RosterEntry(int(a["id"]), str(a["name"])) for a in agencies]
+        entries = [
+            RosterEntry(int(a["id"]), str(a["name"]), _text_map(a.get("columns", {}))) for a in agencies
+        ]
         next_id = data.get("next_id")
         top = max((e.id for e in entries), default=0) + 1
         return cls(entries, max(top, next_id if isinstance(next_id, int) else 0))
@@ -225,17 +172,28 @@ class Memory:
     confirmed: dict[str, str] = field(default_factory=dict)  # "agency|year" → the code typed
     roster: Roster | None = None
 
+    note: str | None = None  # said once when the file kept was damaged and set aside
+
     @classmethod
     def load(cls, path: Path) -> Memory:
+        """The memory kept at `path`; none yet: an empty one. A damaged file (cut short, nested a
+        million deep, a code that is not text) never stops the desk: it is set aside under a name
+        of its own, the desk starts afresh, and `note` says so in Chinese."""
         try:
-            data = json.loads(path.read_text("utf-8"))
-            memory = cls(answers=dict(data.get("answers", {})), confirmed=dict(data.get("confirmed", {})))
-        except (OSError, ValueError, AttributeError, TypeError):
-            return cls()  # none yet, or damaged: the desk asks again rather than stopping
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return cls()
+        except OSError as exc:
+            reason = os_reason(exc)
+            return cls(note=f"无法读取汇总台的记录文件“{path.name}”（{reason}），本次从头开始记录。")
         try:
+            data = json.loads(raw.decode("utf-8-sig"))
+            memory = cls(
+                answers=_text_map(data.get("answers", {})), confirmed=_text_map(data.get("confirmed", {}))
+            )
             memory.roster = Roster.from_json(data["roster"]) if data.get("roster") else None
-        except (KeyError, ValueError, AttributeError, TypeError):
-            log.warning("desk: the roster kept in %s is damaged", path)
+        except (ValueError, AttributeError, TypeError, KeyError, RecursionError):
+            return cls(note=_set_aside(path))
         return memory
 
     def save(self, path: Path) -> None:
@@ -262,3 +220,28 @@ class Memory:
             self.answers.setdefault(old, new)
         for key in [k for k in self.confirmed if k.rpartition("|")[0] == old]:
             self.confirmed[typed_key(new, int(key.rpartition("|")[2]))] = self.confirmed.pop(key)
+
+
+def _text_map(value: object) -> dict[str, str]:
+    """A JSON object of texts, or a `TypeError` (the memory file is damaged)."""
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise TypeError("not a map of texts")
+    return dict(value)
+
+
+def _set_aside(path: Path) -> str:
+    """A damaged memory file renamed beside itself (kept for whoever wants to look), and what to say."""
+    import datetime as dt
+
+    aside = path.with_name(f"{path.name}.损坏-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        path.replace(aside)
+    except OSError:
+        log.warning("desk: a damaged memory file could not be set aside", exc_info=True)
+        return f"汇总台的记录文件“{path.name}”已损坏，本次从头开始记录（名单、名称的回答和校验码需重给）。"
+    return (
+        f"汇总台的记录文件“{path.name}”已损坏，已另存为“{aside.name}”，本次从头开始记录"
+        "（名单、对名称的回答和输入的校验码需要重新给出）。"
+    )
