@@ -257,7 +257,7 @@ def test_desk_command_json(folder: Path) -> None:
     result = run_main("desk", folder, "--roster", roster, "--year", "2021", "--json")
     assert result.returncode == 1, result.stderr
     out = json.loads(result.stdout)
-    assert set(out) == {"agencies", "missing", "unusable"}
+    assert set(out) == {"agencies", "missing", "unusable", "sums_set_aside", "partial", "roster", "notes"}
     assert out["missing"] == ["温县审计局"]
     agencies = {a["agency"]: a for a in out["agencies"]}
     assert set(agencies) == set(ROSTER) - {"温县审计局"}

@@ -421,7 +421,7 @@ class DeskWindow(QMainWindow):
     def _filter(self) -> None:
         self.proxy.search = self.search.text().strip()
         self.proxy.rows = self.board.rows
-        self.proxy.wanted = desk.BOARD_FILTERS[self.status_filter.currentText()]
+        self.proxy.wanted = desk.BOARD_FILTERS[desk.BoardFilter(self.status_filter.currentText())]
         self.proxy.invalidate()
 
     # ------------------------------------------------------------ one row
@@ -588,7 +588,7 @@ class _BoardFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.search = ""
         self.rows: list[desk.BoardRow] = []
-        self.wanted: Callable[[desk.BoardRow], bool] = desk.BOARD_FILTERS["全部状态"]
+        self.wanted: Callable[[desk.BoardRow], bool] = desk.BOARD_FILTERS[desk.BoardFilter.ALL]
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if source_row >= len(self.rows):

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from core.desk.names import Match, Matcher
 from core.desk.receiving import Received, Unusable, is_reviewed, receive_all, report_files
 from core.desk.review import reviewable
 from core.desk.roster import MEMORY_FILE, Memory, typed_key
+from core.desk.standing import spoken_year, standing, wrong_year_note
 from core.errors import UserError
 from core.fingerprint import fingerprint, verify
 from core.report import Report, Signature
@@ -22,10 +24,15 @@ if TYPE_CHECKING:
     from core.storage import Database
 
 
-Status = Literal["未交", "已交（草稿）", "已定稿"]
-MISSING: Status = "未交"
-DRAFT: Status = "已交（草稿）"
-FINAL: Status = "已定稿"
+class Status(StrEnum):
+    """A board row's status, each value its Chinese name."""
+
+    MISSING = "未交"
+    DRAFT = "已交（草稿）"
+    FINAL = "已定稿"
+
+
+MISSING, DRAFT, FINAL = Status.MISSING, Status.DRAFT, Status.FINAL
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -49,6 +56,7 @@ class BoardRow:
     others: list[Path] = field(default_factory=list)  # more files for the same agency and year
     confirmed: bool | None = None  # the paper copy's code typed: matched or not; None: not typed
     notes: list[str] = field(default_factory=list)
+    conflict: list[Path] = field(default_factory=list)  # files that differ from it and no rule orders
     report_id: int | None = None  # kept in the database: read when opened
     arrived: dt.datetime | None = None
     signature: Signature = field(default_factory=Signature)
@@ -89,6 +97,7 @@ class BoardRow:
             "arrived": self.arrived.isoformat(timespec="seconds") if self.arrived else None,
             "confirmed": self.confirmed,
             "other_files": [str(p) for p in self.others],
+            "conflict": [str(p) for p in self.conflict],
             "notes": self.notes,
         }
 
@@ -98,20 +107,41 @@ class Board:
     year: int
     rows: list[BoardRow]
     unusable: list[Unusable]
+    sums: list[Unusable] = field(default_factory=list)  # 汇总 files set aside, never counted
+    partial: tuple[int, int] | None = None  # (files read, files in the folder) after a cancelled read
+
+    @property
+    def partial_note(self) -> str | None:
+        """What a board read only in part says until a full read."""
+        if self.partial is None:
+            return None
+        read, total = self.partial
+        return f"只读了 {read} / {total} 个文件（读取被取消），这张表不完整，请重新读取。"
+
+    def included(self) -> list[BoardRow]:
+        """The rows a 汇总 adds up by default: a report received, no conflict to resolve."""
+        return [r for r in self.rows if r.received is not None and not r.conflict]
 
     @property
     def missing(self) -> list[str]:
         return [r.agency for r in self.rows if r.status == MISSING]
 
-    def count(self, name: str) -> int:
+    def count(self, name: BoardFilter | str) -> int:
         """How many rows one of `BOARD_FILTERS` shows (the summary lines of the app and of `desk`)."""
-        return sum(1 for r in self.rows if BOARD_FILTERS[name](r))
+        return sum(1 for r in self.rows if BOARD_FILTERS[BoardFilter(name)](r))
+
+    def counts(self) -> str:
+        """The count of each status, as the top of the board and the printed board show it."""
+        shown = (MISSING, DRAFT, FINAL, BoardFilter.CONFLICT, BoardFilter.ERRORS)
+        return "，".join(f"{BoardFilter(s)} {self.count(s)}" for s in shown)
 
     def as_json(self) -> dict[str, object]:
         return {
             "agencies": [r.as_json() for r in self.rows if r.received is not None],
             "missing": self.missing,
             "unusable": [{"file": str(u.file), "reason": u.reason} for u in self.unusable],
+            "sums_set_aside": [{"file": str(u.file), "reason": u.reason} for u in self.sums],
+            "partial": {"read": self.partial[0], "total": self.partial[1]} if self.partial else None,
         }
 
 
@@ -128,43 +158,77 @@ def make_board(
     memory: Memory | None = None,
     unusable: Sequence[Unusable] = (),
     previous: Mapping[str, Report] | None = None,
+    files_total: int | None = None,
 ) -> Board:
     """One row per roster agency (then per agency not on the roster) for `year`. Last year's report of
-    an agency is taken from `previous` (roster name → report) or else from the received files."""
+    an agency is taken from `previous` (roster name → report) or else from the received files.
+    A 汇总 written by the app is set aside (never a department); a 汇总 package sent up the chain is
+    one row. `files_total`: how many files the folder holds, when fewer were read (a cancelled read)."""
     memory = memory or Memory()
     matcher = Matcher(roster, memory.answers)
     by_agency: dict[str, list[Received]] = {}
-    last_year: dict[str, Received] = {}
+    last_year: dict[str, list[Received]] = {}
+    wrong_year: dict[str, list[Received]] = {}
     asked: dict[str, Match] = {}
+    sums: list[Unusable] = []
     for r in received:
+        if r.summary is not None and not r.sent_up:
+            sums.append(Unusable(r.file or Path("?"), SET_ASIDE))
+            continue
         m = matcher.match(r.report.agency)
         key = m.agency if m.sure and m.agency else r.report.agency.strip()
         if not m.sure:
             asked[key] = m
-        if r.report.year == year:
+        spoken = spoken_year(r.report)
+        if spoken is not None:  # shown on the row of the year it names and of the year it claims
+            if year in (spoken, r.report.year):
+                wrong_year.setdefault(key, []).append(r)
+        elif r.report.year == year:
             by_agency.setdefault(key, []).append(r)
-        elif r.report.year == year - 1 and (key not in last_year or _rank(r) > _rank(last_year[key])):
-            last_year[key] = r
-    names = list(roster) + sorted(k for k in by_agency if k not in roster)
+        elif r.report.year == year - 1:
+            last_year.setdefault(key, []).append(r)
+    names = list(roster) + sorted(k for k in {*by_agency, *wrong_year} if k not in roster)
     rows = []
     for name in names:
         files = sorted(by_agency.get(name, []), key=_rank, reverse=True)
+        odd = [wrong_year_note(r, spoken_year(r.report) or year) for r in wrong_year.get(name, [])]
         if not files:
-            rows.append(BoardRow(name, MISSING))
+            rows.append(BoardRow(name, MISSING, on_roster=name in roster, notes=odd))
             continue
-        best = files[0]
-        before = (previous or {}).get(name) or (last_year[name].report if name in last_year else None)
-        row = BoardRow.checked(name, best, before)
+        before, before_notes = _last_year(name, previous, last_year.get(name, []), year)
+        best = standing(files)
+        row = BoardRow.checked(name, best.best, before)
         row.on_roster, row.others = name in roster, [f.file for f in files[1:] if f.file]
+        row.conflict = [f.file for f in best.conflict if f.file]
         if name in asked:
             row.suggestion = asked[name].agency
-        if best.doubtful:
-            row.notes.insert(0, f"读入时有 {len(best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
-        if row.others:
-            row.notes.append(f"另有 {len(row.others)} 个文件也是这份报告，用的是这一个")
+        if best.best.doubtful:
+            row.notes.insert(0, f"读入时有 {len(best.best.doubtful)} 个格没有把握或没有读到，须对照原件核对")
+        row.notes[:0] = best.notes + odd
+        row.notes += before_notes
+        if best.best.sent_up and best.best.summary is not None:
+            row.notes.insert(0, best.best.summary.describe(name))
         _apply_typed(row, memory, year)
         rows.append(row)
-    return Board(year, rows, list(unusable))
+    read = len(received) + len(unusable)
+    partial = (read, files_total) if files_total is not None and read < files_total else None
+    return Board(year, rows, list(unusable), sums, partial)
+
+
+SET_ASIDE = "这是本软件导出的汇总，不是单位的报告，不计入（汇总不要存到收件文件夹中）"
+
+
+def _last_year(
+    name: str, previous: Mapping[str, Report] | None, files: list[Received], year: int
+) -> tuple[Report | None, list[str]]:
+    """The agency's report of last year to check against, and a note when two files disagree."""
+    given = (previous or {}).get(name)
+    if given is not None or not files:
+        return given, []
+    last = standing(sorted(files, key=_rank, reverse=True))
+    if last.conflict:
+        return None, [f"{year - 1} 年度收到内容不同的文件，未与上年比较：{last.notes[0]}"]
+    return last.best.report, []
 
 
 def _apply_typed(row: BoardRow, memory: Memory, year: int) -> None:
@@ -281,15 +345,24 @@ def received_names(board: Board) -> list[str]:
     return [r.agency for r in board.rows if not r.on_roster and r.suggestion is None]
 
 
-def open_desk(folder: Path | str, year: int, roster: Sequence[str] = (), skip: Path | None = None) -> Board:
+def open_desk(
+    folder: Path | str,
+    year: int,
+    roster: Sequence[str] = (),
+    skip: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Board:
     """The board of a folder: every file received (but `skip`, the roster file when it lies there), the
-    folder's remembered answers applied; without `roster`, the one kept in the folder (if any)."""
+    folder's remembered answers applied; without `roster`, the one kept in the folder (if any). A read
+    cancelled part way gives a board that says it is partial."""
     folder = Path(folder)
-    received, unusable = receive_all(report_files(folder, skip))
+    paths = report_files(folder, skip)
+    received, unusable = receive_all(paths, progress, cancelled)
     memory = Memory.load(folder / MEMORY_FILE)
     if not roster and memory.roster is not None:
         roster = memory.roster.names  # the roster the desk in the app keeps in the folder
-    return make_board(year, received, roster, memory, unusable)
+    return make_board(year, received, roster, memory, unusable, files_total=len(paths))
 
 
 def confirm_code(memory: Memory, row: BoardRow, year: int, code: str) -> bool:
@@ -304,18 +377,36 @@ def confirm_code(memory: Memory, row: BoardRow, year: int, code: str) -> bool:
     return bool(row.confirmed)
 
 
-BOARD_FILTERS: dict[str, Callable[[BoardRow], bool]] = {
-    "全部状态": lambda r: True,
-    MISSING: lambda r: r.status == MISSING,
-    DRAFT: lambda r: r.status == DRAFT,
-    FINAL: lambda r: r.status == FINAL,
-    "有错误": lambda r: r.errors > 0,
-    "有提示": lambda r: r.warnings > 0,
-    "有跨年问题": lambda r: bool(r.cross_year),
-    "纸质件校验码不一致": lambda r: r.confirmed is False,
-    "不在名单中": lambda r: r.received is not None and not r.on_roster,
-    "另有重复文件": lambda r: bool(r.others),
-    "须核对": lambda r: needs_review(r),
+class BoardFilter(StrEnum):
+    """What the board can be narrowed to, each value its Chinese name (the filter box shows them)."""
+
+    ALL = "全部状态"
+    MISSING = Status.MISSING.value
+    DRAFT = Status.DRAFT.value
+    FINAL = Status.FINAL.value
+    CONFLICT = "内容冲突"
+    ERRORS = "有错误"
+    WARNINGS = "有提示"
+    CROSS_YEAR = "有跨年问题"
+    PAPER_DIFFERS = "纸质件校验码不一致"
+    NOT_ON_ROSTER = "不在名单中"
+    DUPLICATES = "另有重复文件"
+    TO_REVIEW = "须核对"
+
+
+BOARD_FILTERS: dict[BoardFilter, Callable[[BoardRow], bool]] = {
+    BoardFilter.ALL: lambda r: True,
+    BoardFilter.MISSING: lambda r: r.status == MISSING,
+    BoardFilter.DRAFT: lambda r: r.status == DRAFT,
+    BoardFilter.FINAL: lambda r: r.status == FINAL,
+    BoardFilter.CONFLICT: lambda r: bool(r.conflict),
+    BoardFilter.ERRORS: lambda r: r.errors > 0,
+    BoardFilter.WARNINGS: lambda r: r.warnings > 0,
+    BoardFilter.CROSS_YEAR: lambda r: bool(r.cross_year),
+    BoardFilter.PAPER_DIFFERS: lambda r: r.confirmed is False,
+    BoardFilter.NOT_ON_ROSTER: lambda r: r.received is not None and not r.on_roster,
+    BoardFilter.DUPLICATES: lambda r: bool(r.others),
+    BoardFilter.TO_REVIEW: lambda r: needs_review(r),
 }
 
 

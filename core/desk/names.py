@@ -94,3 +94,9 @@ class Matcher:
         if agency not in self.roster:
             raise UserError(f"名单中没有“{agency}”。")
         self.answers[name.strip()] = agency
+
+
+def one_line(text: object) -> str:
+    """Text from a file (a file or agency name) as one line of the desk's text output: a newline, tab
+    or other control or direction character cannot forge a line or hide what follows (shown as □)."""
+    return "".join("□" if unicodedata.category(ch)[0] == "C" else ch for ch in str(text))

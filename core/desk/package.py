@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import exchange
+from core.desk.marks import SUM_KIND, sum_json
 from core.desk.receiving import MANIFEST, PACKAGE_SCHEMA
 from core.fingerprint import fingerprint
 from core.names import safe_file_name
@@ -16,6 +17,8 @@ from core.report import Report
 from core.summary import STATUS_NAMES
 
 if TYPE_CHECKING:
+    from core.desk.sums import SumResult
+
     pass
 
 
@@ -56,4 +59,37 @@ def write_package(report: Report, folder: Path | str, final: bool) -> Path:
 
     path = Path(folder) / package_name(report, final)
     write_atomically(path, package_bytes(report, final))
+    return path
+
+
+def sum_package_name(result: SumResult) -> str:
+    return safe_file_name(f"{result.total.agency}{result.total.year}年度汇总", ".zip")
+
+
+def write_sum_package(result: SumResult, folder: Path | str) -> Path:
+    """What a county sends up to the city: a 报送 package of kind 汇总 holding the sum (its exchange file
+    marked with the reports it includes, their 校验码 and who was missing), its PDF and Word file with
+    the list after the sum. The city's desk shows it as one row and never counts its reports twice."""
+    from core.paths import write_atomically
+    from core.pdf import render_pdf
+    from core.write import render
+
+    total, appendix = result.total, result.contents.appendix()
+    stem = safe_file_name(f"{total.agency}{total.year}年度汇总")
+    manifest = {
+        "schema": PACKAGE_SCHEMA,
+        "kind": SUM_KIND,
+        "agency": total.agency,
+        "year": total.year,
+        "status": "draft",
+        "fingerprint": None,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(f"{stem}.json", sum_json(total, result.mark))
+        package.writestr(f"{stem}.pdf", render_pdf(total, appendix=appendix))
+        package.writestr(f"{stem}.docx", render(total, ".docx", appendix=appendix))
+        package.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    path = Path(folder) / sum_package_name(result)
+    write_atomically(path, out.getvalue())
     return path

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import exchange
+from core.desk.marks import SUM_KIND, SumMark, mark_of, marked_file, names_a_sum
+from core.desk.names import one_line
 from core.errors import UserError, os_reason
 from core.file_kinds import PUBLISHED
 from core.fingerprint import fingerprint, verify
@@ -31,6 +33,8 @@ MANIFEST = "报送说明.json"
 
 
 _MAX_MEMBERS = 20  # a package holds 4 files; anything with many more is not one
+_MAX_MANIFEST = 64 * 1024
+MAX_PUBLISHED_BYTES = 50 * 1024 * 1024  # as the import readers take a file directly (core.read.MAX_BYTES)
 
 
 # ---------------------------------------------------------------- receiving files
@@ -47,6 +51,8 @@ class Received:
     doubtful: tuple[str, ...] = ()  # cells an imported file could not vouch for (doubtful or unread)
     notes: tuple[str, ...] = ()
     published: str | None = None  # read through the import readers: that file's name (a package's member)
+    summary: SumMark | None = None  # a 汇总 written by the app (see `core.desk.marks`): never a department
+    sent_up: bool = False  # a 汇总 package (kind 汇总) sent up the chain: one row on the receiving desk
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,11 @@ def receive(path: Path) -> Received:
         raise UserError(f"无法读取：{os_reason(exc)}。") from None
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return Received(path, exchange.read_report(path), arrived, notes=_reviewed_note(path))
+        report = exchange.read_report(path)  # its checks of size and kind come first
+        summary = _mark(path.read_bytes().decode("utf-8-sig"))
+        return Received(path, report, arrived, notes=_reviewed_note(path), summary=summary)
+    if suffix == ".xlsx" and marked_file(path):  # the desk reads no workbook, but says what this one is
+        raise UserError("这是本软件导出的汇总（Excel），不是单位的报告，不计入。")
     if suffix == ".zip":
         return _receive_package(path, arrived)
     if suffix in PUBLISHED:
@@ -91,24 +101,41 @@ def _receive_imported(path: Path, shown: Path, arrived: dt.datetime, name: str) 
     imported = read_file(path)
     cells = tuple(dict.fromkeys([*imported.doubtful, *imported.unread]))
     notes = tuple(imported.notes)
-    return Received(shown, imported.report, arrived, doubtful=cells, notes=notes, published=name)
+    summary = SumMark() if marked_file(path) or names_a_sum(imported.source) else None
+    return Received(
+        shown, imported.report, arrived, doubtful=cells, notes=notes, published=name, summary=summary
+    )
+
+
+def _exchange(text: str) -> tuple[Report, SumMark | None]:
+    """An exchange file's report and, when it is a 汇总, its mark."""
+    return exchange.loads(text), _mark(text)  # strict loads: what is not a report is refused first
+
+
+def _mark(text: str) -> SumMark | None:
+    """The 汇总 mark of an exchange file already read as a report (None: a department's report)."""
+    return mark_of(json.loads(text)) if '"summary"' in text else None
 
 
 def _receive_package(path: Path, arrived: dt.datetime) -> Received:
     """A 报送 package: its exchange file (or, lacking one, its Word/PDF file through the readers)."""
     try:
+        if path.stat().st_size > MAX_PUBLISHED_BYTES:
+            raise UserError("压缩包太大，不是报送包。")
         with zipfile.ZipFile(path) as package:
             infos = [i for i in package.infolist() if not i.is_dir()]
-            if len(infos) > _MAX_MEMBERS or any(i.file_size > exchange.MAX_FILE_BYTES * 10 for i in infos):
-                raise UserError("压缩包中的文件太多或太大，不是报送包。")
+            if len(infos) > _MAX_MEMBERS:
+                raise UserError("压缩包中的文件太多，不是报送包。")
             names = [i.filename for i in infos]
-            manifest = _manifest(package.read(MANIFEST)) if MANIFEST in names else {}
+            manifest = _manifest(_member(package, MANIFEST, _MAX_MANIFEST)) if MANIFEST in names else {}
             reports = [n for n in names if n.lower().endswith(".json") and n != MANIFEST]
             if len(reports) > 1:
                 raise UserError(f"压缩包中有 {len(reports)} 份报告文件，一个报送包只应有一份。")
             if reports:
-                report = exchange.loads(package.read(reports[0]).decode("utf-8-sig"))
-                received = Received(path, report, arrived)
+                text = _member(package, reports[0], exchange.MAX_FILE_BYTES).decode("utf-8-sig")
+                report, summary = _exchange(text)
+                sent_up = manifest.get("kind") == SUM_KIND and summary is not None
+                received = Received(path, report, arrived, summary=summary, sent_up=sent_up)
             else:
                 others = [n for n in names if Path(n).suffix.lower() in PUBLISHED]
                 if not others:
@@ -116,8 +143,8 @@ def _receive_package(path: Path, arrived: dt.datetime) -> Received:
                 with tempfile.TemporaryDirectory() as tmp:  # the readers read files
                     inner = _copy_member(package, others[0], Path(tmp))
                     received = _receive_imported(inner, path, arrived, others[0])
-    except zipfile.BadZipFile:
-        raise UserError("不是有效的压缩包（.zip）文件。") from None
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError):  # damaged, deflate64, encrypted
+        raise UserError("不是有效的压缩包（.zip）文件，或其中的文件已损坏、加密。") from None
     except UnicodeDecodeError:
         raise UserError("压缩包中的报告文件不是 UTF-8 编码的文本。") from None
     code = manifest.get("fingerprint")
@@ -127,6 +154,25 @@ def _receive_package(path: Path, arrived: dt.datetime) -> Received:
         else:
             received.notes = (*received.notes, f"报送说明中的校验码 {code} 与报告内容不符，按草稿收")
     return received
+
+
+def _member(package: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """A package's member read no further than `limit` bytes (what its header declares may lie)."""
+    info = package.getinfo(name)
+    if info.file_size > limit:
+        size = info.file_size // 1024
+        raise UserError(f"压缩包中的“{_shown_name(name)}”太大（{size} KB），不是报送包中的文件。")
+    with package.open(info) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise UserError(f"压缩包中的“{_shown_name(name)}”太大，不是报送包中的文件。")
+    return data
+
+
+def _shown_name(name: str) -> str:
+    """A member's name as a message quotes it: one line, not too long."""
+    flat = one_line(name)
+    return flat if len(flat) <= 60 else flat[:60] + "……"
 
 
 def _manifest(raw: bytes) -> dict[str, object]:
@@ -187,10 +233,8 @@ _REVIEWED_STEM = 60  # characters of the original's name kept: the mark must sur
 
 def _copy_member(package: zipfile.ZipFile, member: str, folder: Path) -> Path:
     """A package's member as a file in `folder` (the readers read files)."""
-    if package.getinfo(member).file_size > exchange.MAX_FILE_BYTES * 10:
-        raise UserError("压缩包中的文件太大，不是报送包。")
     inner = folder / f"report{Path(member).suffix.lower()}"
-    inner.write_bytes(package.read(member))
+    inner.write_bytes(_member(package, member, MAX_PUBLISHED_BYTES))
     return inner
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import UserError
@@ -12,9 +13,9 @@ from core.report import Report, Signature
 from core.rules import resolved_values
 
 if TYPE_CHECKING:
-    from core.desk.board import Board
-
-    pass
+    from core.desk.board import Board, BoardRow
+    from core.desk.included import SumContents
+    from core.desk.marks import SumMark
 
 
 # ---------------------------------------------------------------- what to send back
@@ -90,3 +91,89 @@ def add_up(reports: Sequence[Report], agency: str, year: int) -> Report:
         values=values,
         signature=Signature(name=agency),
     )
+
+
+# ---------------------------------------------------------------- a 汇总 of a board
+
+
+@dataclass(frozen=True)
+class SumResult:
+    """A 汇总 as the desk makes it: the sum, the list of the reports it includes, its mark, the blanks
+    it counted as 0 (agency → how many cells) and the rows left out so as not to count twice."""
+
+    total: Report
+    contents: SumContents
+    mark: SumMark
+    blanks: dict[str, int]
+    left_out: dict[str, str]  # agency → why it is not added (already inside a county's 汇总)
+
+    @property
+    def blanks_note(self) -> str:
+        """「按 0 计入的空格：共 166 个，在 2 份报告中（温县财政局 160 个，…）」, or that there were none."""
+        if not self.blanks:
+            return "各报告中没有按 0 计入的空格。"
+        shown = "，".join(f"{a} {n} 个" for a, n in self.blanks.items())
+        total = sum(self.blanks.values())
+        return f"按 0 计入的空格共 {total} 个，在 {len(self.blanks)} 份报告中：{shown}。"
+
+
+def blanks_counted(reports: Mapping[str, Report]) -> dict[str, int]:
+    """Per report, the cells it left blank that `add_up` counted as 0 (another report gave a figure;
+    a blank total counts as its parts, not as 0)."""
+    if not reports:
+        return {}
+    spec = next(iter(reports.values())).spec
+    derived = set(spec.derived_addresses)
+    given = {
+        a for a in spec.cells if a not in derived and any(r.values[a] is not None for r in reports.values())
+    }
+    counts = {name: sum(1 for a in given if r.values[a] is None) for name, r in reports.items()}
+    return {name: n for name, n in counts.items() if n}
+
+
+def make_sum(
+    rows: Sequence[BoardRow], reports: Mapping[str, Report], agency: str, year: int, missing: Sequence[str]
+) -> SumResult:
+    """The 汇总 of the board rows `rows` (their reports in `reports`, agency → report), marked as a 汇总.
+    A county's 汇总 package counts once: a department it already includes is not added again."""
+    from core.desk.included import included
+    from core.desk.marks import mark_for
+    from core.desk.names import normalize_name
+
+    inside: dict[str, str] = {}
+    for row in rows:
+        mark = row.received.summary if row.received is not None and row.received.sent_up else None
+        for name in mark.agencies if mark is not None else ():
+            inside[normalize_name(name)] = row.agency
+    left_out = {
+        r.agency: f"已含在“{inside[normalize_name(r.agency)]}”的汇总中，未重复计入"
+        for r in rows
+        if normalize_name(r.agency) in inside and inside[normalize_name(r.agency)] != r.agency
+    }
+    kept = [r for r in rows if r.agency not in left_out and r.agency in reports]
+    chosen = {r.agency: reports[r.agency] for r in kept}
+    total = add_up(list(chosen.values()), agency, year)
+    contents = included(kept, reports)
+    mark = mark_for([(i.agency, i.code) for i in contents.reports], missing)
+    return SumResult(total, contents, mark, blanks_counted(chosen), left_out)
+
+
+def write_sum(result: SumResult, path: Path) -> None:
+    """The 汇总 as a file of the kind its suffix says, marked as a 汇总 in every kind: the exchange JSON
+    with its `summary`, the others with the list of reports after the sum and the mark in their
+    properties."""
+    suffix = path.suffix.lower()
+    appendix = result.contents.appendix()
+    if suffix == ".json":
+        from core.desk.marks import sum_json
+        from core.paths import write_atomically
+
+        write_atomically(path, sum_json(result.total, result.mark).encode("utf-8"))
+    elif suffix == ".pdf":
+        from core.pdf import write_pdf
+
+        write_pdf(result.total, path, appendix=appendix)
+    else:
+        from core.write import export
+
+        export(result.total, path, appendix=appendix)

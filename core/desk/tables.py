@@ -60,11 +60,16 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[str |
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet(title[:31])  # our own titles: no characters a sheet name forbids
     bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE"})
-    sheet.write(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
-    sheet.write_row(1, 0, list(headers), bold)
+    sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))
+    for col, header in enumerate(headers):
+        sheet.write_string(1, col, header, bold)
     count = 0
     for count, row in enumerate(rows, start=1):
-        sheet.write_row(1 + count, 0, list(row))
+        for col, value in enumerate(row):  # names come from files: never a formula, never a link
+            if isinstance(value, int):
+                sheet.write_number(1 + count, col, value)
+            else:
+                sheet.write_string(1 + count, col, value)
     sheet.freeze_panes(2, 1)
     sheet.autofilter(1, 0, 1 + count, len(headers) - 1)
     sheet.set_column(0, 0, 28)

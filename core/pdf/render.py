@@ -75,6 +75,7 @@ def render_pdf(
             author=report.signature.name or report.agency,
             subject=report.spec.subject + ("（定稿）" if code else "（草稿）"),
             creator="年报助手",
+            keywords=appendix.mark if appendix else "",
             # ReportLab would otherwise name Helvetica in every page, unembedded.
             initialFontName=fontset.name("fangsong"),
             pageCompression=1,

@@ -97,6 +97,7 @@ class Appendix:
     heading: str
     table: Table
     short_name: str  # a workbook's sheet name for it (at most 31 characters)
+    mark: str = ""  # written into the file's properties (keywords): a 汇总's mark, see `core.desk.marks`
 
 
 @dataclass(frozen=True)
