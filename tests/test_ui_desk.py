@@ -85,7 +85,7 @@ def test_board_of_fifty(qtbot: QtBot, inbox: Path, tmp_path: Path) -> None:
     errors = dict(zip(_column(window, 0), _column(window, 2), strict=True))
     assert {n for n, e in errors.items() if e not in ("", "0")} == {ROSTER[i] for i in WRONG}
     notes = dict(zip(_column(window, 0), _column(window, 11), strict=True))
-    assert all("另有 1 个文件" in notes[ROSTER[i]] for i in TWICE)
+    assert all("另有 1 个相同的文件" in notes[ROSTER[i]] for i in TWICE)  # identical: a duplicate
     assert "是否为“温县第04局”" in notes["温县第4局"]
     assert window.unusable_list.count() == 3
     assert "未交 5" in window.summary.text()
@@ -156,7 +156,7 @@ def test_report_opened_read_only_code_typed_and_name_answered(
     window.answer_selected(yes=True)
     assert window.model.rowCount() == 50  # now the same agency as 温县第04局: two files, one row
     notes = dict(zip(_column(window, 0), _column(window, 11), strict=True))
-    assert "另有 1 个文件" in notes[ROSTER[4]]
+    assert notes[ROSTER[4]].startswith("内容冲突：")  # two different reports: never "the latest wins"
 
 
 def test_sum_and_year_over_year(qtbot: QtBot, inbox: Path, tmp_path: Path) -> None:

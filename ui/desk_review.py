@@ -61,12 +61,10 @@ def _save(window: DeskWindow, received: desk.Received, review: ImportReview) -> 
     assert received.file is not None
     try:
         path = desk.save_reviewed(review.report(), received.file)
-        fresh = desk.receive(path)
     except UserError as exc:
         window.dialogs.append(show_message(window, exc.message))
         return
-    window.received = [r for r in window.received if r.file != path] + [fresh]
-    window.rebuild()
+    window.received_again([path])
     standing = next((r.agency for r in window.board.rows if r.file == path), None)
     if standing is not None:
         window.select(standing)

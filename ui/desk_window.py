@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QPainter,
+    QPaintEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -61,6 +69,8 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 _SORT = Qt.ItemDataRole.UserRole + 1
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
 RECEIVABLE_FILTER = file_kinds.dialog_filter("报告文件", file_kinds.RECEIVABLE)
 
 
@@ -103,14 +113,10 @@ class DeskWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None, db: Database | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("汇总台")
-        self.resize(1280, 720)
-        self.folder: Path | None = None
+        fit_to_screen(self, 1280, 720)
         self.db = db  # the app's database: its reports can be the board instead of a folder
         self.source_db: Database | None = None  # set while the board shows the database
-        self.roster_file: Path | None = None
-        self.memory = desk.Memory()
-        self.received: list[desk.Received] = []
-        self.unusable: list[desk.Unusable] = []
+        self.session = desk.DeskSession()  # no folder yet: what the desk shows and learns
         self.board = desk.Board(dt.date.today().year - 1, [], [])
         self.dialogs: list[QWidget] = []  # what this window opened, kept alive while shown
         self.progress: QProgressDialog | None = None
@@ -189,6 +195,11 @@ class DeskWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _index: desk_review.open_row(self))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel("请打开收到报告的文件夹，或看本机数据库中的报告。")
+        self.summary.setWordWrap(True)  # at 150 % the line wraps rather than runs off the window
+        self.partial = QLabel()  # a cancelled read: the board is partial until a full read
+        self.partial.setStyleSheet("color: #b00020; font-weight: bold")
+        self.partial.setWordWrap(True)
+        self.partial.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel("搜索"))
         top.addWidget(self.search, 2)
@@ -198,9 +209,10 @@ class DeskWindow(QMainWindow):
         self.unusable_list = QListWidget()
         self.unusable_list.setMaximumHeight(110)
         layout = QVBoxLayout()
+        layout.addWidget(self.partial)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self.unusable_label = QLabel("不能使用的文件")
+        self.unusable_label = QLabel("不能使用或不计入的文件")
         layout.addWidget(self.unusable_label)
         layout.addWidget(self.unusable_list)
         layout.addWidget(self.summary)
@@ -224,21 +236,31 @@ class DeskWindow(QMainWindow):
 
     @property
     def roster(self) -> list[str]:
-        return self.memory.roster.names if self.memory.roster else []
+        return self.session.roster
 
-    def set_roster(self, path: Path) -> None:
-        """A roster file in place of the roster: names already on it keep their numbers."""
-        try:
-            names = desk.read_roster(path)
-        except UserError as exc:
-            self.dialogs.append(show_message(self, exc.message))
-            return
-        self.memory.set_roster((self.memory.roster or desk.Roster()).replaced_by(names))
-        self._remember()
-        self.roster_file = path
-        self.received = [r for r in self.received if r.file != path]
-        self.unusable = [u for u in self.unusable if u.file != path]
-        self.rebuild()
+    @property
+    def memory(self) -> desk.Memory:
+        return self.session.memory
+
+    @property
+    def folder(self) -> Path | None:
+        return self.session.folder
+
+    @property
+    def received(self) -> list[desk.Received]:
+        return self.session.received
+
+    def set_roster(self, path: Path) -> Job:
+        """A roster file in place of the roster, read off the GUI thread (a long list must not freeze
+        the window): names already on it keep their numbers, their 联系人 and 电话 come with them. A
+        file that cannot be used: its Chinese reason (the worker's default)."""
+
+        def done(_read: object) -> None:
+            self._remember()
+            self.session.forget_file(path)
+            self.rebuild()
+
+        return run_in_background(lambda: self.session.use_roster_file(path), done, owner=self)
 
     def edit_roster(self) -> RosterDialog:
         """编辑名单…: add, rename, remove, reorder; 确定 keeps the roster with the desk."""
@@ -255,29 +277,26 @@ class DeskWindow(QMainWindow):
         self._remember()
         self.rebuild()
 
-    def _memory_file(self) -> Path | None:
-        if self.source_db is not None:
-            return desk.database_memory(self.source_db.path)
-        return self.folder / desk.MEMORY_FILE if self.folder is not None else None
-
     def _remember(self) -> None:
         """What the desk learned, saved with the folder (or beside the database) at once."""
-        path = self._memory_file()
-        if path is not None:
-            try:
-                self.memory.save(path)
-            except UserError as exc:
-                self.dialogs.append(show_message(self, exc.message))
+        if self.session.folder is None and self.session.db_path is None:
+            return
+        try:
+            self.session.save()
+        except UserError as exc:
+            self.dialogs.append(show_message(self, exc.message))
 
-    def _load_memory(self) -> None:
-        """The memory of the new source; a roster set up before (or elsewhere) comes along when the
-        source has none yet."""
-        path = self._memory_file()
-        memory = desk.Memory.load(path) if path is not None else desk.Memory()
-        carried = memory.roster is None and self.memory.roster is not None
+    def _switch(self, session: desk.DeskSession) -> None:
+        """A new source; a roster set up before (or elsewhere) comes along when it has none yet, and
+        a damaged memory file it had is said once."""
+        carried = session.memory.roster is None and self.session.memory.roster is not None
         if carried:
-            memory.roster = self.memory.roster
-        self.memory = memory
+            session.memory.roster = self.session.memory.roster
+        if session.roster_file is None:
+            session.roster_file = self.session.roster_file
+        for note in session.notes:
+            self.dialogs.append(show_message(self, note))
+        self.session = session
         if carried:
             self._remember()
 
@@ -298,38 +317,47 @@ class DeskWindow(QMainWindow):
             self._receive(paths, self._into_database)
             return
         assert self.folder is not None
-        taken, problems = 0, []
+        taken, problems = [], []
         for path in paths:
             try:
-                taken += desk.take_file(self.folder, path) is not None
+                copied = desk.take_file(self.folder, path)
             except UserError as exc:
                 problems.append(exc.message)
+                continue
+            if copied is not None:
+                taken.append(copied)
         if problems:
             self.dialogs.append(show_message(self, "\n".join(problems)))
-        self.statusBar().showMessage(f"已收取 {taken} 个文件到收件文件夹。", 10_000)
-        self.reload()
+        self.statusBar().showMessage(f"已收取 {len(taken)} 个文件到收件文件夹。", 10_000)
+        self.received_again(taken)
+
+    def received_again(self, paths: Sequence[Path]) -> None:
+        """Only these files read (a file taken in, a reviewed copy saved), then the board again."""
+        self.session.receive_files(paths)
+        self.rebuild()
 
     def open_database(self) -> None:
         """The board of the reports kept in the app's database (read from their kept counts)."""
         if self.db is None:
             return
-        self.source_db, self.folder = self.db, None
-        self.received, self.unusable = [], []
-        self._load_memory()
+        self.source_db = self.db
+        self._switch(desk.DeskSession.of_database(self.db.path))
         self.rebuild()
 
     def open_folder(self, folder: Path) -> None:
         """Receive every file of the folder off the GUI thread, then show the board."""
         try:
-            paths = desk.report_files(folder, self.roster_file)
+            session = desk.DeskSession.of_folder(folder)
+            paths = session.files()
         except UserError as exc:
             self.dialogs.append(show_message(self, exc.message))
             return
-        self.source_db, self.folder = None, folder
-        self._load_memory()
-        self._receive(paths, self._received)
+        self.source_db = None
+        self._switch(session)
+        self._receive(paths, lambda result: self._received(session, result, len(paths)))
 
     def _receive(self, paths: Sequence[Path], done: Callable[[object], None]) -> None:
+        """Reading off the GUI thread with progress; 取消 really stops it (between files)."""
         self.progress = QProgressDialog("正在读取收到的报告…", "取消", 0, max(1, len(paths)), self)
         self.progress.setWindowTitle("汇总台")
         self.progress.setMinimumDuration(400)
@@ -365,11 +393,15 @@ class DeskWindow(QMainWindow):
         elif self.source_db is not None:
             self.rebuild()
 
-    def _received(self, result: object) -> None:
+    def _received(self, session: desk.DeskSession, result: object, total: int) -> None:
         if self.progress is not None:
             self.progress.reset()
-        self.received, self.unusable = result  # type: ignore[misc]
-        self.rebuild()
+        received: list[desk.Received]
+        unusable: list[desk.Unusable]
+        received, unusable = result  # type: ignore[misc]
+        session.accept(received, unusable, total)
+        if session is self.session:  # not another folder opened meanwhile
+            self.rebuild()
 
     def rebuild(self) -> None:
         """The board for the chosen year from what was received (every report checked again)."""
@@ -389,17 +421,15 @@ class DeskWindow(QMainWindow):
             widget.setVisible(self.source_db is None)  # files only: the database holds reports
         for bad in self.board.unusable:
             self.unusable_list.addItem(f"{bad.file.name}：{bad.reason}")
+        for aside in self.board.sums:
+            self.unusable_list.addItem(f"{aside.file.name}：{aside.reason}")
         rows = self.board.rows
         board = self.board
         source = "本机数据库" if self.source_db is not None else str(self.folder or "")
         self.setWindowTitle(f"汇总台 — {source}" if source else "汇总台")
-        final, draft, missing, wrong = (
-            board.count(n) for n in (desk.FINAL, desk.DRAFT, desk.MISSING, "有错误")
-        )
-        self.summary.setText(
-            f"{year} 年度：应报 {len(self.roster) or len(rows)} 个单位，已定稿 {final}，已交草稿 {draft}，"
-            f"未交 {missing}，有错误 {wrong}，不能使用的文件 {len(board.unusable)} 个。"
-        )
+        self.summary.setText(summary_text(board, len(self.roster) or len(rows)))
+        self.partial.setText(board.partial_note or "")
+        self.partial.setVisible(board.partial is not None)
         desk_review.summary_note(self)
         self._filter()
 
@@ -550,9 +580,7 @@ class DeskWindow(QMainWindow):
                 self.dialogs.append(show_message(self, exc.message))
 
     def _make_board(self, year: int) -> desk.Board:
-        if self.source_db is not None:
-            return desk.database_board(self.source_db, year, self.roster, self.memory)
-        return desk.make_board(year, self.received, self.roster, self.memory, self.unusable)
+        return self.session.board(year, self.source_db)
 
     def reports_of(self, year: int) -> dict[str, Report]:
         """The standing report of each board agency for `year` (received, or read from the database)."""
@@ -578,6 +606,24 @@ class DeskWindow(QMainWindow):
         self.dialogs.append(dialog)
         dialog.show()
         return dialog
+
+
+def summary_text(board: desk.Board, expected: int) -> str:
+    """The board's counts per status, as the window's top line and the printed board say them."""
+    return (
+        f"{board.year} 年度：应报 {expected} 个单位，{board.counts()}，"
+        f"不能使用的文件 {len(board.unusable)} 个，未计入的汇总文件 {len(board.sums)} 个。"
+    )
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """The size a window asks for, no larger than the screen's available area (it stays resizable)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        window.resize(width, height)
+        return
+    area = screen.availableGeometry()
+    window.resize(min(width, int(area.width() * 0.95)), min(height, int(area.height() * 0.9)))
 
 
 class _BoardFilter(QSortFilterProxyModel):

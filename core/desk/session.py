@@ -8,7 +8,7 @@ The database's board and the sum of its reports each go through one small functi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,11 +83,34 @@ class DeskSession:
 
     def read(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> None:
         """Every file of the folder received afresh; a read cancelled part way is remembered as such."""
+        paths = self.files()
+        self.accept(*receive_all(paths, progress, cancelled), len(paths))
+
+    def files(self) -> list[Path]:
+        """The files of the folder the desk reads (a reading off the GUI thread starts from these)."""
         if self.folder is None:
             raise UserError("本机数据库中的报告无须读取文件。")
-        paths = report_files(self.folder, self.roster_file)
-        self.received, self.unusable = receive_all(paths, progress, cancelled)
-        self.files_total = len(paths)
+        return report_files(self.folder, self.roster_file)
+
+    def accept(self, received: list[Received], unusable: list[Unusable], total: int) -> None:
+        """What a reading of `total` files gave (fewer read: cancelled, and the board says so)."""
+        self.received, self.unusable, self.files_total = received, unusable, total
+
+    def receive_files(self, paths: Sequence[Path]) -> None:
+        """Only these files received again (a file taken in, a reviewed copy saved): the rest of the
+        folder stays as read."""
+        wanted = set(paths)
+        known = {r.file for r in self.received} | {u.file for u in self.unusable}
+        received, unusable = receive_all(list(paths))
+        self.received = [r for r in self.received if r.file not in wanted] + received
+        self.unusable = [u for u in self.unusable if u.file not in wanted] + unusable
+        if self.files_total is not None:  # a partial read stays partial
+            self.files_total += len(wanted - known)
+
+    def forget_file(self, path: Path) -> None:
+        """A file that is not a received report after all (the roster read from the folder)."""
+        self.received = [r for r in self.received if r.file != path]
+        self.unusable = [u for u in self.unusable if u.file != path]
 
     def board(self, year: int, db: Database | None = None) -> Board:
         """The board of `year`: of the files read, or of the database `db` (a database session)."""
