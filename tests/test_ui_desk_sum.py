@@ -5,6 +5,7 @@ same list. A screenshot goes to /tmp/sumlist/ to be looked at."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -104,7 +105,9 @@ def test_sum_exports_list_the_ticked_reports(qtbot: QtBot, tmp_path: Path) -> No
     table = page.findall(".//table")[-1]
     assert [[c.text_content() for c in tr] for tr in table.findall(".//tr")] == expected
     assert dialog.total is not None
-    assert paths[".json"].read_text("utf-8") == dumps(dialog.total)  # the sum alone, nothing added
+    summed = json.loads(paths[".json"].read_text("utf-8"))  # the exchange file with the 汇总's mark
+    assert [i["agency"] for i in summed.pop("summary")["included"]] == ticked
+    assert summed == json.loads(dumps(dialog.total))
 
     # The report part is the sum of the ticked reports: a cell of table B, in the PDF's report pages.
     cell = "requests.3.2.other"

@@ -13,7 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSortFilterProxyModel,
+    QStandardPaths,
+    Qt,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -37,6 +44,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -543,7 +551,7 @@ class DeskWindow(QMainWindow):
         self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str | int]], path: Path | None
     ) -> None:
         if path is None:
-            start = str((self.folder or Path.home()) / safe_file_name(title, ".xlsx"))
+            start = str(outside_inbox(self.folder) / safe_file_name(title, ".xlsx"))
             name, _ = QFileDialog.getSaveFileName(self, title, start, file_kinds.export_filter(".xlsx"))
             if not name:
                 return
@@ -616,6 +624,15 @@ def summary_text(board: desk.Board, expected: int) -> str:
     )
 
 
+def outside_inbox(folder: Path | None) -> Path:
+    """Where the desk's exports start: the folder beside the inbox, never the inbox itself (Documents
+    without one)."""
+    if folder is not None:
+        return folder.parent
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
+
+
 def fit_to_screen(window: QWidget, width: int, height: int) -> None:
     """The size a window asks for, no larger than the screen's available area (it stays resizable)."""
     screen = window.screen() or QGuiApplication.primaryScreen()
@@ -657,7 +674,7 @@ class ReportViewer(QDialog):
         assert row.received is not None
         report = row.received.report
         self.setWindowTitle(f"{report.title}（只读）")
-        self.resize(1200, 720)
+        fit_to_screen(self, 1200, 720)
         self.page = QTextBrowser()
         self.page.setHtml(_report_html(report))
         self.findings = FindingsPanel()
@@ -697,7 +714,7 @@ class SumDialog(QDialog):
         self.year = owner.board.year
         self.reports = owner.reports_of(self.year)
         self.setWindowTitle(f"{self.year}年度汇总")
-        self.resize(1200, 720)
+        fit_to_screen(self, 1200, 720)
         self.name = QLineEdit("本级汇总")
         self.included = QListWidget()
         for agency in self.reports:
@@ -733,12 +750,18 @@ class SumDialog(QDialog):
         print_button.clicked.connect(lambda _c=False: self.print_sum())
         side_layout.addWidget(print_button)
         self.print_progress: QProgressDialog | None = None
+        scroll = QScrollArea()  # at 150 % on 1366×768 the buttons scroll, 「打印…」 is never cut
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setMinimumHeight(side.sizeHint().height())
         split = QSplitter()
-        split.addWidget(side)
+        split.addWidget(scroll)
         split.addWidget(self.page)
         split.setSizes([320, 880])
         QVBoxLayout(self).addWidget(split)
         self.total: Report | None = None
+        self.summed: desk.SumResult | None = None
         self.refresh()
 
     def chosen(self) -> list[str]:
@@ -746,56 +769,50 @@ class SumDialog(QDialog):
         return [i.text() for i in items if i.checkState() == Qt.CheckState.Checked]
 
     def refresh(self) -> None:
-        names = self.chosen()
+        names = set(self.chosen())
         if not names:
-            self.total = None
+            self.total = self.summed = None
             self.page.setHtml("<p>请勾选要汇总的报告。</p>")
             self.note.setText("")
             return
-        self.total = desk.add_up(
-            [self.reports[n] for n in names], self.name.text().strip() or "本级汇总", self.year
-        )
+        board = self.owner.board
+        rows = [r for r in board.rows if r.agency in names]
+        agency = self.name.text().strip() or "本级汇总"
+        self.summed = desk.make_sum(rows, self.reports, agency, self.year, board.missing)
+        self.total = self.summed.total
         findings = check(self.total)
         self.findings.set_findings(findings)
         errors = sum(f.severity == "error" for f in findings)
+        left_out = "".join(f"“{a}”{why}。" for a, why in self.summed.left_out.items())
         self.note.setText(
-            f"汇总了 {len(names)} 份报告；汇总结果有 {errors} 处错误（来自各单位报告中的错误）。"
+            f"汇总了 {len(self.summed.contents.reports)} 份报告；汇总结果有 {errors} 处错误（来自各单位"
+            f"报告中的错误）。{self.summed.blanks_note}{left_out}"
         )
         # The list of what is added up under the sum, as every exported file but the JSON has it.
         self.page.setHtml(_report_html(self.total, self.contents().appendix()))
 
     def contents(self) -> SumContents:
-        """The ticked reports with their status, 校验码 and errors as the board shows them."""
-        from core.desk.included import included
-
-        rows = {r.agency: r for r in self.owner.board.rows}
-        return included(rows[name] for name in self.chosen())
+        """The reports added up with their status, 校验码 and errors as the board shows them."""
+        assert self.summed is not None
+        return self.summed.contents
 
     def export(self, suffix: str, path: Path | None = None) -> Job | None:
         """The sum as a file, written in the background; the job (None: nothing to write)."""
-        from core.exchange import write_report
+        from core.desk.sums import write_sum
 
-        if self.total is None:
+        if self.total is None or self.summed is None:
             return None
         if path is None:
-            start = str((self.owner.folder or Path.home()) / safe_file_name(self.total.title, suffix))
+            # never the inbox by default: a 汇总 saved there is a file the desk must set aside
+            start = str(outside_inbox(self.owner.folder) / safe_file_name(self.total.title, suffix))
             name, _ = QFileDialog.getSaveFileName(self, "导出汇总", start, f"*{suffix}")
             if not name:
                 return None
             path = Path(name)
-        total, appendix, target = self.total, self.contents().appendix(), path
+        result, target = self.summed, path
 
         def work() -> Path:
-            if suffix == ".json":  # the exchange file is an outside contract: the sum alone
-                write_report(total, target)
-            elif suffix == ".pdf":
-                from core.pdf import write_pdf
-
-                write_pdf(total, target, appendix=appendix)
-            else:
-                from core.write import export
-
-                export(total, target, appendix=appendix)
+            write_sum(result, target)  # marked as a 汇总 in every kind of file
             return target
 
         def done(written: object) -> None:
@@ -838,7 +855,7 @@ class YearsDialog(QDialog):
         years = owner.years()[-6:]
         self.by_year = {y: owner.reports_of(y) for y in years}
         self.setWindowTitle(f"{self.year}年度同比")
-        self.resize(1000, 680)
+        fit_to_screen(self, 1000, 680)
         self.choice = QComboBox()
         self.choice.addItem("汇总（全部单位）")
         self.choice.addItems(sorted(self.by_year.get(self.year, {})))
@@ -899,7 +916,7 @@ class YearsDialog(QDialog):
 
         title = f"{self.choice.currentText()}{self.year}年度同比情况"
         if path is None:
-            start = str((self.owner.folder or Path.home()) / f"{title}.pdf")
+            start = str(outside_inbox(self.owner.folder) / f"{title}.pdf")
             name, _ = QFileDialog.getSaveFileName(self, "导出同比", start, "PDF (*.pdf)")
             if not name:
                 return

@@ -59,7 +59,7 @@ from core.desk.review import Published, original_of, read_published, reviewable,
 from core.desk.roster import MEMORY_FILE, Memory, Roster, RosterEntry, typed_key
 from core.desk.roster_file import RosterFile, read_roster, read_roster_file
 from core.desk.session import DeskSession
-from core.desk.sums import SendBack, add_up, send_back
+from core.desk.sums import SendBack, SumResult, add_up, make_sum, send_back, write_sum
 from core.desk.tables import BOARD_HEADERS, SEND_BACK_HEADERS, board_cells, send_back_cells, table_xlsx
 from core.desk.years import (
     JUMP_FACTOR,
@@ -100,6 +100,7 @@ __all__ = [
     "RosterFile",
     "SendBack",
     "Status",
+    "SumResult",
     "Unusable",
     "add_up",
     "board_cells",
@@ -114,6 +115,7 @@ __all__ = [
     "key_figures",
     "load_row",
     "make_board",
+    "make_sum",
     "needs_review",
     "normalize_name",
     "open_desk",
@@ -138,5 +140,6 @@ __all__ = [
     "to_review",
     "typed_key",
     "write_package",
+    "write_sum",
     "year_over_year",
 ]  # fmt: skip
