@@ -128,6 +128,7 @@ class DeskWindow(QMainWindow):
         self.board = desk.Board(dt.date.today().year - 1, [], [])
         self.dialogs: list[QWidget] = []  # what this window opened, kept alive while shown
         self.progress: QProgressDialog | None = None
+        self.print_progress: QProgressDialog | None = None
 
         bar = QToolBar("汇总台")
         bar.setMovable(False)
@@ -173,7 +174,10 @@ class DeskWindow(QMainWindow):
         add(
             (
                 ("导出未交名单…", self.export_missing),
+                ("复制未交名单", self.copy_missing),
+                ("打印未交名单…", self.print_missing),
                 ("导出总表…", self.export_board),
+                ("打印总表…", self.print_board),
                 ("导出错误清单…", self.export_errors),
                 ("汇总…", self.show_sum),
                 ("同比…", self.show_years),
@@ -263,12 +267,14 @@ class DeskWindow(QMainWindow):
         the window): names already on it keep their numbers, their 联系人 and 电话 come with them. A
         file that cannot be used: its Chinese reason (the worker's default)."""
 
-        def done(_read: object) -> None:
+        def done(read: object) -> None:
+            assert isinstance(read, desk.RosterFile)
+            self.session.apply_roster(read, path)  # on the GUI thread, to the session shown now
             self._remember()
             self.session.forget_file(path)
             self.rebuild()
 
-        return run_in_background(lambda: self.session.use_roster_file(path), done, owner=self)
+        return run_in_background(lambda: desk.read_roster_file(path), done, owner=self)
 
     def edit_roster(self) -> RosterDialog:
         """编辑名单…: add, rename, remove, reorder; 确定 keeps the roster with the desk."""
@@ -563,9 +569,55 @@ class DeskWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"已导出到 {path}", 10_000)
 
+    def _chase(self) -> tuple[str, tuple[str, ...], list[tuple[str, ...]]]:
+        headers, rows = desk.chase_table(self.board, self.session.roster_columns)
+        return f"{self.board.year}年度未交名单", headers, rows
+
     def export_missing(self, path: Path | None = None) -> None:
-        title = f"{self.board.year}年度未交名单"
-        self._save_xlsx(title, ("单位",), [(name,) for name in self.board.missing], path)
+        """催报: the 未交 list with 联系人, 电话 … from the roster and why each is there."""
+        self._save_xlsx(*self._chase(), path)
+
+    def copy_missing(self) -> None:
+        _title, headers, rows = self._chase()
+        QGuiApplication.clipboard().setText(desk.tab_text(headers, rows))
+        self.statusBar().showMessage(
+            f"已复制未交名单（{len(rows)} 个单位），可粘贴到 Excel 或 WPS 中。", 10_000
+        )
+
+    def print_missing(self, printer: QPrinter | None = None) -> Job | None:
+        return self._print_table(*self._chase(), printer)
+
+    def print_board(self, printer: QPrinter | None = None) -> Job | None:
+        rows = [desk.board_cells(r) for r in self.board.rows]
+        title = f"{self.board.year}年度报送情况"
+        return self._print_table(title, desk.BOARD_HEADERS, rows, printer)
+
+    def _print_table(
+        self,
+        title: str,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str | int]],
+        printer: QPrinter | None = None,
+    ) -> Job | None:
+        """A list printed: the print dialog, then its PDF made and printed in the background."""
+        from ui.printing import ask_printer, start_printing  # Qt's printing: only to print
+
+        printer = printer or ask_printer(self, title)
+        if printer is None:
+            return None
+        chosen, subtitle = printer, summary_text(self.board, len(self.roster) or len(self.board.rows))
+
+        def rendered(data: object) -> None:
+            assert isinstance(data, bytes)
+            _job, self.print_progress = start_printing(self, data, chosen, self._printed)
+
+        def work() -> bytes:
+            return desk.table_pdf(title, subtitle, headers, rows)
+
+        return run_in_background(work, rendered, owner=self)
+
+    def _printed(self, completed: bool) -> None:
+        self.statusBar().showMessage("已送往打印机。" if completed else "已取消打印。", 15_000)
 
     def export_board(self, path: Path | None = None) -> None:
         rows = [desk.board_cells(r) for r in self.board.rows]

@@ -60,7 +60,16 @@ from core.desk.roster import MEMORY_FILE, Memory, Roster, RosterEntry, typed_key
 from core.desk.roster_file import RosterFile, read_roster, read_roster_file
 from core.desk.session import DeskSession
 from core.desk.sums import SendBack, SumResult, add_up, make_sum, send_back, write_sum
-from core.desk.tables import BOARD_HEADERS, SEND_BACK_HEADERS, board_cells, send_back_cells, table_xlsx
+from core.desk.tables import (
+    BOARD_HEADERS,
+    SEND_BACK_HEADERS,
+    board_cells,
+    chase_table,
+    send_back_cells,
+    tab_text,
+    table_pdf,
+    table_xlsx,
+)
 from core.desk.years import (
     JUMP_FACTOR,
     JUMP_MINIMUM,
@@ -104,6 +113,7 @@ __all__ = [
     "Unusable",
     "add_up",
     "board_cells",
+    "chase_table",
     "confirm_code",
     "database_board",
     "database_memory",
@@ -135,6 +145,8 @@ __all__ = [
     "send_back",
     "send_back_cells",
     "standing_reports",
+    "tab_text",
+    "table_pdf",
     "table_xlsx",
     "take_file",
     "to_review",

@@ -75,11 +75,14 @@ class DeskSession:
     def use_roster_file(self, path: Path | str) -> RosterFile:
         """A roster file in place of the kept roster: names already on it keep their numbers, and
         their other columns (联系人, 电话 …) come with them."""
-        path = Path(path)
         read = read_roster_file(path)
+        self.apply_roster(read, Path(path))
+        return read
+
+    def apply_roster(self, read: RosterFile, path: Path | None = None) -> None:
+        """A roster read (off the GUI thread, say) taken as the desk's roster."""
         self.memory.set_roster((self.memory.roster or Roster()).replaced_by(read.names, read.columns))
         self.roster_file = path
-        return read
 
     def read(self, progress: Progress | None = None, cancelled: Cancelled | None = None) -> None:
         """Every file of the folder received afresh; a read cancelled part way is remembered as such."""
