@@ -119,7 +119,7 @@ def test_board_of_fifty(qtbot: QtBot, inbox: Path, tmp_path: Path) -> None:
     window.export_board(paths["board"])
     window.export_errors(paths["errors"])
     sheet = openpyxl.load_workbook(paths["missing"]).worksheets[0]
-    assert [sheet.cell(r, 1).value for r in range(3, 8)] == ROSTER[45:]
+    assert [sheet.cell(r, 2).value for r in range(3, 8)] == ROSTER[45:]  # after 序号
     board = openpyxl.load_workbook(paths["board"]).worksheets[0]
     assert [board.cell(2, c).value for c in range(1, 13)] == list(desk.BOARD_HEADERS)
     assert board.max_row == 2 + 51
