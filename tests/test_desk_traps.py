@@ -16,7 +16,7 @@ import pytest
 
 from core import desk
 from core.desk import marks
-from core.desk.package import write_sum_package
+from core.desk.package import finalize_refusals, write_sum_package
 from core.desk.sums import write_sum
 from core.errors import UserError
 from core.exchange import read_report, write_report
@@ -317,3 +317,22 @@ def test_the_database_sum_lists_its_reports(tmp_path: Path) -> None:
         result = session.sum(board, "温县", session.reports(board, db))
     assert [i.agency for i in result.contents.reports] == sorted(AGENCIES)
     assert result.contents.heading.endswith("（共 3 份）")
+
+
+# ---------------------------------------------------------------- the sending side
+
+
+def test_the_send_plan_says_what_will_be_sent() -> None:
+    report = distinct_report("温县财政局", YEAR, base=1)
+    blank = report.spec.input_addresses[:4]
+    for address in blank:
+        report.values[address] = None
+    plan = desk.send_plan(report, final=False)
+    assert plan.name == "温县财政局2025年度报告（草稿）.zip"
+    assert plan.blanks == 4 and not plan.could_be_final  # blanks: it cannot be 定稿 yet
+    assert "还有 4 个单元格未填写（收件方汇总时按 0 计）" in plan.lines
+    whole = distinct_report("温县财政局", YEAR, base=1)
+    plan = desk.send_plan(whole, final=False)
+    assert plan.blanks == 0
+    assert plan.could_be_final == (not finalize_refusals(whole))  # the one 定稿 policy decides
+    assert not desk.send_plan(whole, final=True).could_be_final  # a 定稿 is sent as such

@@ -208,8 +208,12 @@ def test_send_package_from_the_main_window(qtbot: QtBot, db: Database, tmp_path:
     window._message.close()
     window.report_list.tree.setCurrentItem(window.report_list.item_for(report_id))
     assert "报送…" in [a.text() for a in window.menuBar().actions()[0].menu().actions()]
-    send_package(window, tmp_path)
-    qtbot.waitUntil(lambda: "已生成报送包" in window.statusBar().currentMessage(), timeout=60_000)
+    dialog = send_package(window, tmp_path)
+    assert dialog is not None
+    assert dialog.plan.lines[1] == "状态：草稿" and dialog.plan.name.endswith("（草稿）.zip")
+    qtbot.waitUntil(lambda: dialog.done_box is not None, timeout=60_000)
+    assert dialog.done_box is not None and "已生成报送包（草稿）" in dialog.done_box.text()
+    assert "打开所在文件夹" in [b.text() for b in dialog.done_box.buttons()]  # not a status-bar line only
     (package,) = tmp_path.glob("*.zip")
     assert "草稿" in package.name
     with zipfile.ZipFile(package) as z:

@@ -20,10 +20,12 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     QStandardPaths,
     Qt,
+    QUrl,
 )
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QDesktopServices,
     QGuiApplication,
     QPainter,
     QPaintEvent,
@@ -33,6 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -94,25 +97,101 @@ def open_desk_window(window: MainWindow) -> DeskWindow:
     return desk_window
 
 
-def send_package(window: MainWindow, folder: Path | None = None) -> None:
-    """The open (or chosen) report as the .zip a department sends: a 定稿 as such, else a draft."""
+def send_package(window: MainWindow, folder: Path | None = None) -> SendDialog | None:
+    """报送…: the open (or chosen) report as the .zip a department sends (a 定稿 as such, else a draft),
+    through a dialog that says what will be sent first. With `folder` (a test, a script): packed there
+    at once, without asking."""
     current = window.export_actions.current()
     if current is None:
         window.statusBar().showMessage("请先打开一份报告，或在列表中选中一份报告。", 10_000)
-        return
+        show_message(window, "请先打开一份报告，或在列表中选中一份报告，再点「报送…」。")
+        return None
     report, code = current
-    if folder is None:
-        name = QFileDialog.getExistingDirectory(window, "报送包保存到", window.settings.last_folder)
-        if not name:
-            return
-        folder = Path(name)
+    dialog = SendDialog(window, report, code is not None)
+    if folder is not None:
+        dialog.folder.setText(str(folder))
+        dialog.pack(ask=False)
+        return dialog
+    dialog.open()
+    return dialog
 
-    def done(path: object) -> None:
-        kind = "定稿" if code else "草稿"
-        window.statusBar().showMessage(f"已生成报送包（{kind}）：{path}", 15_000)
 
-    target = folder
-    run_in_background(lambda: desk.write_package(report, target, final=code is not None), done, owner=window)
+class SendDialog(QDialog):
+    """报送…: what will be sent (file name, 草稿 or 定稿, open hints and blank cells), where; asks before
+    packing as a draft a report that could be 定稿; confirms with 「打开所在文件夹」."""
+
+    def __init__(self, window: MainWindow, report: Report, final: bool) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.report, self.final = report, final
+        self.plan = desk.send_plan(report, final)
+        self.setWindowTitle("报送")
+        self.done_box: QMessageBox | None = None
+        info = QLabel("\n".join(self.plan.lines))
+        info.setWordWrap(True)
+        info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        start = window.settings.last_folder or str(outside_inbox(None))
+        self.folder = QLineEdit(start)
+        choose = QPushButton("选择…")
+        choose.clicked.connect(lambda _c=False: self._choose())
+        where = QHBoxLayout()
+        where.addWidget(QLabel("保存到"))
+        where.addWidget(self.folder, 1)
+        where.addWidget(choose)
+        buttons = QDialogButtonBox()
+        buttons.addButton("生成报送包", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(lambda: self.pack())
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addLayout(where)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 640, 260)
+
+    def _choose(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "报送包保存到", self.folder.text())
+        if name:
+            self.folder.setText(name)
+
+    def pack(self, ask: bool = True) -> Job | None:
+        """Pack into the chosen folder in the background; a report that could be 定稿 is asked about."""
+        folder = Path(self.folder.text().strip() or ".")
+        if ask and self.plan.could_be_final:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "报送",
+                "这份报告没有错误，也没有空格，可以定稿。\n\n定稿后再报送，收件方收到的是带校验码的定稿；"
+                "按草稿报送，收件方可能要求重报。",
+                parent=self,
+            )
+            draft = box.addButton("仍按草稿报送", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("返回（先定稿）", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not draft:
+                return None
+        report, final = self.report, self.final
+        return run_in_background(
+            lambda: desk.write_package(report, folder, final=final), self._packed, owner=self
+        )
+
+    def _packed(self, path: object) -> None:
+        assert isinstance(path, Path)
+        kind = "定稿" if self.final else "草稿"
+        self.window_.statusBar().showMessage(f"已生成报送包（{kind}）：{path}", 15_000)
+        self.done_box = confirm_written(self.window_, f"已生成报送包（{kind}）：\n{path}", path)
+        self.accept()
+
+
+def confirm_written(parent: QWidget, text: str, path: Path) -> QMessageBox:
+    """A file written: said in a message (not only in the status bar) with 「打开所在文件夹」."""
+    box = QMessageBox(QMessageBox.Icon.Information, "已完成", text, parent=parent)
+    opener = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("关闭", QMessageBox.ButtonRole.AcceptRole)
+    opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 class DeskWindow(QMainWindow):

@@ -41,7 +41,7 @@ from core.desk.board import (
     to_review,
 )
 from core.desk.names import Match, Matcher, normalize_name
-from core.desk.package import package_bytes, package_name, write_package
+from core.desk.package import SendPlan, package_bytes, package_name, send_plan, write_package
 from core.desk.receiving import (
     MANIFEST,
     PACKAGE_SCHEMA,
@@ -108,6 +108,7 @@ __all__ = [
     "RosterEntry",
     "RosterFile",
     "SendBack",
+    "SendPlan",
     "Status",
     "SumResult",
     "Unusable",
@@ -144,6 +145,7 @@ __all__ = [
     "save_reviewed",
     "send_back",
     "send_back_cells",
+    "send_plan",
     "standing_reports",
     "tab_text",
     "table_pdf",

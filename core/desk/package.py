@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,3 +94,52 @@ def write_sum_package(result: SumResult, folder: Path | str) -> Path:
     path = Path(folder) / sum_package_name(result)
     write_atomically(path, out.getvalue())
     return path
+
+
+# ---------------------------------------------------------------- the sending side (报送…)
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """What 报送… will send, said before it is packed: the file's name, 草稿 or 定稿, the hints still
+    open and the blank cells; and whether the report could be 定稿 but is not (asked about first)."""
+
+    name: str
+    final: bool
+    warnings: int
+    blanks: int
+    could_be_final: bool
+
+    @property
+    def lines(self) -> list[str]:
+        kind = "定稿（带校验码）" if self.final else "草稿"
+        out = [
+            f"将生成报送包：{self.name}",
+            f"状态：{kind}",
+            "内含：报告文件（.json）、PDF、Word 文件和报送说明",
+        ]
+        if self.warnings:
+            out.append(f"还有 {self.warnings} 条提示未处理")
+        if self.blanks:
+            out.append(f"还有 {self.blanks} 个单元格未填写（收件方汇总时按 0 计）")
+        return out
+
+
+def send_plan(report: Report, final: bool) -> SendPlan:
+    from core.rules import check
+
+    findings = check(report)
+    blanks = sum(1 for f in findings if f.rule == BLANK_RULE)
+    warnings = sum(1 for f in findings if f.severity == "warning" and f.rule != BLANK_RULE)
+    could = not final and not finalize_refusals(report)
+    return SendPlan(package_name(report, final), final, warnings, blanks, could)
+
+
+BLANK_RULE = "BLANK"
+
+
+def finalize_refusals(report: Report) -> list[str]:
+    """Why the report cannot be 定稿, by the one 定稿 policy the app has (one call, easy to switch)."""
+    from core.fingerprint import finalize_problems
+
+    return finalize_problems(report)
