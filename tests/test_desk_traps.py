@@ -336,3 +336,30 @@ def test_the_send_plan_says_what_will_be_sent() -> None:
     assert plan.blanks == 0
     assert plan.could_be_final == (not finalize_refusals(whole))  # the one 定稿 policy decides
     assert not desk.send_plan(whole, final=True).could_be_final  # a 定稿 is sent as such
+
+
+# ------------------------------------------------------ 同比 against last year elsewhere, like for like
+
+
+def test_year_over_year_against_last_years_folder_like_for_like(tmp_path: Path) -> None:
+    now, before = tmp_path / "2025", tmp_path / "2024"
+    now.mkdir()
+    before.mkdir()
+    _inbox(now)
+    for i, agency in enumerate(("温县人民政府财政局", "温县教育局", "温县水利局")):  # spelled otherwise
+        _write(before, distinct_report(agency, YEAR - 1, base=5 + 100 * i))
+    this = _session(now).reports_of_year(YEAR)
+    other = desk.DeskSession.of_folder(before)
+    other.read()
+    last = other.reports_of_year(YEAR - 1)
+    assert len(last) == 3
+    every = desk.compare_years(this, last, YEAR, like_for_like=False)
+    alike = desk.compare_years(this, last, YEAR, like_for_like=True)
+    assert (every.this_count, every.last_count, every.both) == (3, 3, 2)
+    assert "两年都有的 2 个单位" in alike.note and "只比较" in alike.note
+    shared = [r for a, r in this.items() if a != "温县公安局"]
+    expected = desk.key_figures(desk.add_up(shared, "汇总", YEAR))
+    assert {c.name: c.this for c in alike.changes} == expected
+    assert {c.name: c.this for c in every.changes} == desk.key_figures(
+        desk.add_up(list(this.values()), "汇总", YEAR)
+    )

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QStandardItemModel,
 )
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -1000,24 +1001,80 @@ class YearsDialog(QDialog):
         self.chart = BarChart()
         pdf_button = QPushButton("导出 PDF…")
         pdf_button.clicked.connect(lambda _c=False: self.export_pdf())
+        self.other: dict[str, Report] | None = None  # last year from elsewhere (a folder, the database)
+        self.source = QComboBox()
+        self.source.addItems(["本汇总台", "其他文件夹…", "本机数据库"])
+        self.source.model().item(2).setEnabled(owner.db is not None and owner.source_db is None)  # type: ignore[attr-defined]
+        self.source.activated.connect(self._source_chosen)
+        self.like = QCheckBox("只比较两年都有报告的单位")
+        self.like.toggled.connect(lambda _on: self.refresh())
+        self.note = QLabel()
+        self.note.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.choice, 1)
         top.addWidget(pdf_button)
+        last = QHBoxLayout()
+        last.addWidget(QLabel(f"{self.year - 1}年的数据来自"))
+        last.addWidget(self.source)
+        last.addWidget(self.like)
+        last.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(last)
+        layout.addWidget(self.note)
         layout.addWidget(self.table)
         layout.addWidget(self.chart, 1)
         self.refresh()
 
+    def _source_chosen(self, index: int) -> None:
+        if index == 0:
+            self.use_last_year(None)
+        elif index == 1:
+            name = QFileDialog.getExistingDirectory(self, f"选择{self.year - 1}年收到报告的文件夹")
+            if name:
+                self.read_last_year(Path(name))
+        elif self.owner.db is not None:
+            db = self.owner.db  # read here: the database stays on the GUI thread
+            self.use_last_year(desk.DeskSession.of_database(db.path).reports_of_year(self.year - 1, db))
+
+    def read_last_year(self, folder: Path) -> Job:
+        """Last year's reports from another folder, read off the GUI thread."""
+        year = self.year - 1
+
+        def work() -> dict[str, Report]:
+            session = desk.DeskSession.of_folder(folder)
+            session.read()
+            return session.reports_of_year(year)
+
+        self.note.setText(f"正在读取“{folder}”中的报告…")
+        return run_in_background(work, lambda reports: self.use_last_year(reports), owner=self)
+
+    def use_last_year(self, reports: object) -> None:
+        assert reports is None or isinstance(reports, dict)
+        self.other = reports
+        self.refresh()
+
+    def last_year(self) -> dict[str, Report]:
+        return self.other if self.other is not None else self.by_year.get(self.year - 1, {})
+
     def report(self, year: int) -> Report | None:
-        reports = self.by_year.get(year, {})
+        reports = self.last_year() if year == self.year - 1 else self.by_year.get(year, {})
         if self.choice.currentIndex() == 0:
             return desk.add_up(list(reports.values()), "汇总", year) if reports else None
-        return reports.get(self.choice.currentText())
+        wanted = desk.normalize_name(self.choice.currentText())
+        return next((r for a, r in reports.items() if desk.normalize_name(a) == wanted), None)
 
     def refresh(self) -> None:
         this = self.report(self.year)
-        changes = desk.year_over_year(this, self.report(self.year - 1)) if this else []
+        if self.choice.currentIndex() == 0:
+            compared = desk.compare_years(
+                self.by_year.get(self.year, {}), self.last_year(), self.year, self.like.isChecked()
+            )
+            changes = compared.changes
+            self.note.setText(compared.note)
+        else:
+            changes = desk.year_over_year(this, self.report(self.year - 1)) if this else []
+            self.note.setText("")
         self.table.setRowCount(len(changes))
         for i, c in enumerate(changes):
             cells = [
@@ -1034,7 +1091,7 @@ class YearsDialog(QDialog):
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
         series = {}
-        for y in sorted(self.by_year):
+        for y in sorted({*self.by_year, self.year - 1} if self.other is not None else self.by_year):
             report = self.report(y)
             if report is not None:
                 series[y] = desk.key_figures(report)

@@ -140,3 +140,12 @@ class DeskSession:
         """What the desk learned, kept for next time."""
         self.memory.note = None
         self.memory.save(self.memory_path)
+
+    def reports_of_year(self, year: int, db: Database | None = None) -> dict[str, Report]:
+        """The reports a 汇总 of `year` would add up (agency → report): for 同比 against this desk or
+        another one (last year's folder or database)."""
+        board = self.board(year, db)
+        rows = {r.agency for r in board.included()} | {
+            r.agency for r in board.rows if r.received is None and r.report_id is not None
+        }
+        return {a: r for a, r in self.reports(board, db).items() if a in rows}

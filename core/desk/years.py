@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -74,3 +75,48 @@ def year_over_year(report: Report, previous: Report | None) -> list[Change]:
         Change(name, now[name], before.get(name), name in before and is_jump(now[name], before[name]))
         for name, _cells in _key_figures()
     ]
+
+
+# ---------------------------------------------------------------- this year against last year, wherever it is
+
+
+@dataclass(frozen=True)
+class YearsCompared:
+    """The 汇总 of a year beside last year's (from this desk, another folder or a database): how many
+    reports each year holds, how many agencies are in both, and whether only those are compared."""
+
+    year: int
+    this_count: int
+    last_count: int
+    both: int
+    like_for_like: bool
+    changes: list[Change]
+
+    @property
+    def note(self) -> str:
+        scope = f"只比较两年都有报告的 {self.both} 个单位" if self.like_for_like else "比较各年全部报告"
+        return (
+            f"{self.year} 年 {self.this_count} 份报告，{self.year - 1} 年 {self.last_count} 份，"
+            f"两年都有的 {self.both} 个单位；{scope}。"
+        )
+
+
+def compare_years(
+    this: Mapping[str, Report], last: Mapping[str, Report], year: int, like_for_like: bool
+) -> YearsCompared:
+    """The key figures of `this` year's reports added up beside `last` year's (agency → report; names
+    compared after `normalize_name`, so another desk's spellings match). Like for like: only the
+    agencies present in both years."""
+    from core.desk.names import normalize_name
+    from core.desk.sums import add_up
+
+    both = {normalize_name(a) for a in this} & {normalize_name(a) for a in last}
+
+    def chosen(reports: Mapping[str, Report]) -> list[Report]:
+        return [r for a, r in reports.items() if not like_for_like or normalize_name(a) in both]
+
+    now, before = chosen(this), chosen(last)
+    total_now = add_up(now, "汇总", year) if now else None
+    total_before = add_up(before, "汇总", year - 1) if before else None
+    changes = year_over_year(total_now, total_before) if total_now is not None else []
+    return YearsCompared(year, len(this), len(last), len(both), like_for_like, changes)
