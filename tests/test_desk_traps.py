@@ -285,6 +285,7 @@ def test_a_county_sum_package_is_one_row_at_the_city_and_counted_once(tmp_path: 
     assert rows["温县"].received.summary.agencies == list(AGENCIES)
     total = at_city.sum(board, "焦作市")
     assert "温县财政局" in total.left_out
+    assert "已含在“温县”的汇总中，汇总时不重复计算" in rows["温县财政局"].notes
     expected = desk.add_up([read_report(own), result.total], "焦作市", YEAR).values
     assert total.total.values == expected
     assert direct.exists()

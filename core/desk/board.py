@@ -210,9 +210,33 @@ def make_board(
             row.notes.insert(0, best.best.summary.describe(name))
         _apply_typed(row, memory, year)
         rows.append(row)
+    _note_counted_in_sums(rows)
     read = len(received) + len(unusable)
     partial = (read, files_total) if files_total is not None and read < files_total else None
     return Board(year, rows, list(unusable), sums, partial)
+
+
+def inside_sums(rows: Sequence[BoardRow]) -> dict[str, str]:
+    """The agencies a county's 汇总 package on the board already includes: that department's row
+    (if it also sent straight here) → the county's row, by agency name."""
+    from core.desk.names import normalize_name
+
+    inside = {
+        normalize_name(a): r.agency
+        for r in rows
+        if r.received is not None and r.received.sent_up and r.received.summary is not None
+        for a in r.received.summary.agencies
+    }
+    found = ((row.agency, inside.get(normalize_name(row.agency))) for row in rows)
+    return {agency: county for agency, county in found if county is not None and county != agency}
+
+
+def _note_counted_in_sums(rows: Sequence[BoardRow]) -> None:
+    """A department a county's 汇总 already includes: its row says so (`make_sum` counts it once)."""
+    inside = inside_sums(rows)
+    for row in rows:
+        if row.agency in inside:
+            row.notes.append(f"已含在“{inside[row.agency]}”的汇总中，汇总时不重复计算")
 
 
 SET_ASIDE = "这是本软件导出的汇总，不是单位的报告，不计入（汇总不要存到收件文件夹中）"

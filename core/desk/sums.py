@@ -136,19 +136,12 @@ def make_sum(
 ) -> SumResult:
     """The 汇总 of the board rows `rows` (their reports in `reports`, agency → report), marked as a 汇总.
     A county's 汇总 package counts once: a department it already includes is not added again."""
+    from core.desk.board import inside_sums
     from core.desk.included import included
     from core.desk.marks import mark_for
-    from core.desk.names import normalize_name
 
-    inside: dict[str, str] = {}
-    for row in rows:
-        mark = row.received.summary if row.received is not None and row.received.sent_up else None
-        for name in mark.agencies if mark is not None else ():
-            inside[normalize_name(name)] = row.agency
     left_out = {
-        r.agency: f"已含在“{inside[normalize_name(r.agency)]}”的汇总中，未重复计入"
-        for r in rows
-        if normalize_name(r.agency) in inside and inside[normalize_name(r.agency)] != r.agency
+        agency: f"已含在“{county}”的汇总中，未重复计入" for agency, county in inside_sums(rows).items()
     }
     kept = [r for r in rows if r.agency not in left_out and r.agency in reports]
     chosen = {r.agency: reports[r.agency] for r in kept}
