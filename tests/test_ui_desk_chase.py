@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pdfplumber
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
@@ -120,3 +121,14 @@ def test_a_partial_board_says_so(qtbot: QtBot, tmp_path: Path) -> None:
     assert desk.BoardFilter.CONFLICT in [
         window.status_filter.itemText(i) for i in range(window.status_filter.count())
     ]
+
+
+def test_a_conflict_is_not_ticked_in_the_sum(qtbot: QtBot, tmp_path: Path) -> None:
+    window = _window(qtbot, tmp_path)
+    write_report(distinct_report("温县财政局", YEAR, base=700), tmp_path / "收件" / "财政-另一份.json")
+    window.reload()
+    qtbot.waitUntil(lambda: window.board.count(desk.BoardFilter.CONFLICT) == 1, timeout=30_000)
+    dialog = window.show_sum()
+    item = dialog.included.item(0)
+    assert item.text() == "温县财政局" and item.checkState() == Qt.CheckState.Unchecked
+    assert dialog.summed is None  # nothing ticked: nothing summed, the conflict waits for the office

@@ -849,10 +849,16 @@ class SumDialog(QDialog):
         fit_to_screen(self, 1200, 720)
         self.name = QLineEdit("本级汇总")
         self.included = QListWidget()
+        conflicts = {r.agency for r in owner.board.rows if r.conflict}
         for agency in self.reports:
             item = QListWidgetItem(agency)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            # what the board includes by default: a conflict is left out until the office resolves it
+            unresolved = agency in conflicts
+            item.setCheckState(Qt.CheckState.Unchecked if unresolved else Qt.CheckState.Checked)
+            if unresolved:
+                item.setForeground(QColor("#b00020"))
+                item.setToolTip("收到两份内容不同的报告，须先核实（见汇总台该单位的备注），默认不计入")
             self.included.addItem(item)
         self.included.itemChanged.connect(lambda _item: self.refresh())
         self.name.editingFinished.connect(self.refresh)
