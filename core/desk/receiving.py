@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import exchange
+from core.desk.bounded import read_member
 from core.desk.marks import SUM_KIND, SumMark, mark_of, marked_file, names_a_sum
 from core.desk.names import one_line
 from core.errors import UserError, os_reason
@@ -158,15 +159,8 @@ def _receive_package(path: Path, arrived: dt.datetime) -> Received:
 
 def _member(package: zipfile.ZipFile, name: str, limit: int) -> bytes:
     """A package's member read no further than `limit` bytes (what its header declares may lie)."""
-    info = package.getinfo(name)
-    if info.file_size > limit:
-        size = info.file_size // 1024
-        raise UserError(f"压缩包中的“{_shown_name(name)}”太大（{size} KB），不是报送包中的文件。")
-    with package.open(info) as member:
-        data = member.read(limit + 1)
-    if len(data) > limit:
-        raise UserError(f"压缩包中的“{_shown_name(name)}”太大，不是报送包中的文件。")
-    return data
+    too_big = f"压缩包中的“{_shown_name(name)}”太大（超过 {limit // 1024} KB），不是报送包中的文件。"
+    return read_member(package, name, limit, too_big)
 
 
 def _shown_name(name: str) -> str:

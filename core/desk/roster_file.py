@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from core.desk.bounded import read_member
 from core.errors import UserError, os_reason
 from core.file_kinds import ROSTER
 
@@ -217,11 +218,7 @@ def _xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:
 
 def _read_member(book: zipfile.ZipFile, name: str, file_name: str) -> bytes:
     """A part of the workbook, read no further than a roster can be (its declared size may lie)."""
-    with book.open(name) as part:
-        data = part.read(MAX_UNPACKED_BYTES + 1)
-    if len(data) > MAX_UNPACKED_BYTES:
-        raise UserError(f"名单文件“{file_name}”解压后太大，不像是单位名单。")
-    return data
+    return read_member(book, name, MAX_UNPACKED_BYTES, f"名单文件“{file_name}”解压后太大，不像是单位名单。")
 
 
 def _column_index(letters: str) -> int:
