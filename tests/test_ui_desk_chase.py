@@ -58,6 +58,8 @@ def _window(qtbot: QtBot, tmp_path: Path) -> DeskWindow:
 def test_the_missing_list_carries_contacts_and_reasons(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(qtbot, tmp_path)
     assert "未交 2" in window.summary.text() and "已交（草稿） 1" in window.summary.text()
+    notes = {window.model.item(i, 0).text(): window.model.item(i, 11).text() for i in range(3)}
+    assert notes["温县公安局"].startswith("联系人 王五，电话 0391-3333333")  # shown on the board itself
     path = tmp_path / "未交.xlsx"
     window.export_missing(path)
     sheet = openpyxl.load_workbook(path).active

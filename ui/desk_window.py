@@ -8,7 +8,7 @@ All the logic is `core.desk`; this module shows it. Receiving runs off the GUI t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -506,8 +506,9 @@ class DeskWindow(QMainWindow):
             self.dialogs.append(show_message(self, exc.message))
             self.board = desk.Board(year, [], [])
         self.model.removeRows(0, self.model.rowCount())
+        columns = self.session.roster_columns
         for row in self.board.rows:
-            self.model.appendRow(self._items(row))
+            self.model.appendRow(self._items(row, columns.get(row.agency)))
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(len(desk.BOARD_HEADERS) - 1, 360)
         self.unusable_list.clear()
@@ -527,9 +528,9 @@ class DeskWindow(QMainWindow):
         desk_review.summary_note(self)
         self._filter()
 
-    def _items(self, row: desk.BoardRow) -> list[QStandardItem]:
+    def _items(self, row: desk.BoardRow, contact: Mapping[str, str] | None) -> list[QStandardItem]:
         items = []
-        for value in desk.board_cells(row):
+        for value in desk.board_cells(row, contact):
             item = QStandardItem(str(value))
             item.setData(value if isinstance(value, int) else str(value), _SORT)
             items.append(item)
@@ -668,7 +669,8 @@ class DeskWindow(QMainWindow):
         return self._print_table(*self._chase(), printer)
 
     def print_board(self, printer: QPrinter | None = None) -> Job | None:
-        rows = [desk.board_cells(r) for r in self.board.rows]
+        columns = self.session.roster_columns
+        rows = [desk.board_cells(r, columns.get(r.agency)) for r in self.board.rows]
         title = f"{self.board.year}年度报送情况"
         return self._print_table(title, desk.BOARD_HEADERS, rows, printer)
 
@@ -700,7 +702,8 @@ class DeskWindow(QMainWindow):
         self.statusBar().showMessage("已送往打印机。" if completed else "已取消打印。", 15_000)
 
     def export_board(self, path: Path | None = None) -> None:
-        rows = [desk.board_cells(r) for r in self.board.rows]
+        columns = self.session.roster_columns
+        rows = [desk.board_cells(r, columns.get(r.agency)) for r in self.board.rows]
         self._save_xlsx(f"{self.board.year}年度报送情况", desk.BOARD_HEADERS, rows, path)
 
     def export_errors(self, path: Path | None = None) -> None:
