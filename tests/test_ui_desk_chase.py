@@ -134,3 +134,30 @@ def test_a_conflict_is_not_ticked_in_the_sum(qtbot: QtBot, tmp_path: Path) -> No
     item = dialog.included.item(0)
     assert item.text() == "温县财政局" and item.checkState() == Qt.CheckState.Unchecked
     assert dialog.summed is None  # nothing ticked: nothing summed, the conflict waits for the office
+
+
+def test_a_big_board_is_built_off_the_gui_thread_and_a_stale_one_dropped(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from ui.desk_window import BACKGROUND_BOARD
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for i in range(BACKGROUND_BOARD + 10):
+        write_report(distinct_report(f"测试县第{i:03d}局", YEAR, base=1 + i), inbox / f"{i:03d}.json")
+    ensure_chinese_font()
+    window = DeskWindow()
+    qtbot.addWidget(window)
+    window.year_box.setValue(YEAR)
+    window.open_folder(inbox)
+    qtbot.waitUntil(lambda: len(window.board.rows) == BACKGROUND_BOARD + 10, timeout=60_000)
+    first = window.rebuild()
+    assert first is not None and window.summary.text().startswith("正在核对收到的")
+    window.year_box.blockSignals(True)
+    window.year_box.setValue(YEAR - 1)
+    window.year_box.blockSignals(False)
+    second = window.rebuild(select="测试县第000局")
+    assert second is not None
+    qtbot.waitUntil(lambda: first.finished and second.finished, timeout=60_000)
+    assert window.board.year == YEAR - 1  # the board asked for last, whatever finished first
+    assert window.model.rowCount() == 0  # no roster and no report of that year: an empty board

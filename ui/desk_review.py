@@ -64,10 +64,7 @@ def _save(window: DeskWindow, received: desk.Received, review: ImportReview) -> 
     except UserError as exc:
         window.dialogs.append(show_message(window, exc.message))
         return
-    window.received_again([path])
-    standing = next((r.agency for r in window.board.rows if r.file == path), None)
-    if standing is not None:
-        window.select(standing)
+    window.received_again([path], select=path)
     window.statusBar().showMessage(f"已保存核对结果：{path.name}（原文件未改动）", 15_000)
 
 

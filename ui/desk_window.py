@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 _SORT = Qt.ItemDataRole.UserRole + 1
+BACKGROUND_BOARD = 150  # received reports from which the board is built off the GUI thread (≈ 70 ms)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 RECEIVABLE_FILTER = file_kinds.dialog_filter("报告文件", file_kinds.RECEIVABLE)
@@ -207,6 +208,9 @@ class DeskWindow(QMainWindow):
         self.session = desk.DeskSession()  # no folder yet: what the desk shows and learns
         self.board = desk.Board(dt.date.today().year - 1, [], [])
         self.dialogs: list[QWidget] = []  # what this window opened, kept alive while shown
+        self._generation = (
+            0  # the latest rebuild: a board built off the GUI thread for an older one is dropped
+        )
         self.progress: QProgressDialog | None = None
         self.print_progress: QProgressDialog | None = None
 
@@ -425,10 +429,11 @@ class DeskWindow(QMainWindow):
         self.statusBar().showMessage(f"已收取 {len(taken)} 个文件到收件文件夹。", 10_000)
         self.received_again(taken)
 
-    def received_again(self, paths: Sequence[Path]) -> None:
-        """Only these files read (a file taken in, a reviewed copy saved), then the board again."""
+    def received_again(self, paths: Sequence[Path], select: Path | None = None) -> None:
+        """Only these files read (a file taken in, a reviewed copy saved), then the board again with
+        the row of `select` (a file) selected."""
         self.session.receive_files(paths)
-        self.rebuild()
+        self.rebuild(select=select)
 
     def open_database(self) -> None:
         """The board of the reports kept in the app's database (read from their kept counts)."""
@@ -497,14 +502,32 @@ class DeskWindow(QMainWindow):
         if session is self.session:  # not another folder opened meanwhile
             self.rebuild()
 
-    def rebuild(self) -> None:
-        """The board for the chosen year from what was received (every report checked again)."""
+    def rebuild(self, select: str | Path | None = None) -> Job | None:
+        """The board for the chosen year from what was received (every report checked again), then
+        `select` selected (an agency, or the row whose file it is). Many files: built off the GUI
+        thread (the job; a newer rebuild drops it)."""
         year = self.year_box.value()
+        self._generation += 1
+        if self.source_db is None and len(self.session.received) >= BACKGROUND_BOARD:
+            generation, session = self._generation, self.session
+            self.summary.setText(f"正在核对收到的 {len(session.received)} 份报告…")
+
+            def built(board: object) -> None:
+                if generation == self._generation and session is self.session:  # not stale
+                    assert isinstance(board, desk.Board)
+                    self._show(board, select)
+
+            return run_in_background(lambda: session.board(year), built, owner=self)
         try:
-            self.board = self._make_board(year)
+            board = self._make_board(year)  # the database stays on the GUI thread: its kept counts
         except UserError as exc:  # the database could not be read
             self.dialogs.append(show_message(self, exc.message))
-            self.board = desk.Board(year, [], [])
+            board = desk.Board(year, [], [])
+        self._show(board, select)
+        return None
+
+    def _show(self, board: desk.Board, select: str | Path | None) -> None:
+        self.board = board
         self.model.removeRows(0, self.model.rowCount())
         columns = self.session.roster_columns
         for row in self.board.rows:
@@ -527,6 +550,10 @@ class DeskWindow(QMainWindow):
         self.partial.setVisible(board.partial is not None)
         desk_review.summary_note(self)
         self._filter()
+        if isinstance(select, Path):
+            select = next((r.agency for r in board.rows if r.file == select), None)
+        if select is not None:
+            self.select(select)
 
     def _items(self, row: desk.BoardRow, contact: Mapping[str, str] | None) -> list[QStandardItem]:
         items = []
@@ -607,9 +634,7 @@ class DeskWindow(QMainWindow):
             else "不一致：纸质件与收到的文件内容不同，请联系报送单位。"
         )
         self.statusBar().showMessage(f"{row.agency}：校验码{text}", 15_000)
-        agency = row.agency
-        self.rebuild()
-        self.select(agency)
+        self.rebuild(select=row.agency)
         return matched
 
     def answer_selected(self, yes: bool | None = None) -> None:
