@@ -161,3 +161,19 @@ def test_a_big_board_is_built_off_the_gui_thread_and_a_stale_one_dropped(
     qtbot.waitUntil(lambda: first.finished and second.finished, timeout=60_000)
     assert window.board.year == YEAR - 1  # the board asked for last, whatever finished first
     assert window.model.rowCount() == 0  # no roster and no report of that year: an empty board
+
+
+def test_year_over_year_against_last_years_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    window = _window(qtbot, tmp_path)
+    last = tmp_path / "2024"
+    last.mkdir()
+    for i, agency in enumerate(("温县财政局", "温县水利局")):
+        write_report(distinct_report(agency, YEAR - 1, base=10 + 100 * i), last / f"{agency}.json")
+    years = window.show_years()
+    job = years.read_last_year(last)
+    qtbot.waitUntil(lambda: job.finished, timeout=60_000)
+    assert years.source.currentText() == "其他文件夹…"
+    assert years.note.text().startswith("2025 年 1 份报告，2024 年 2 份，两年都有的 1 个单位")
+    years.like.setChecked(True)
+    assert "只比较两年都有报告的 1 个单位" in years.note.text()
+    assert years.table.item(0, 2).text() != ""  # last year's figure from the other folder

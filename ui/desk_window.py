@@ -750,10 +750,12 @@ class DeskWindow(QMainWindow):
     def _make_board(self, year: int) -> desk.Board:
         return self.session.board(year, self.source_db)
 
-    def reports_of(self, year: int) -> dict[str, Report]:
-        """The standing report of each board agency for `year` (received, or read from the database)."""
+    def reports_of(self, year: int, included: bool = False) -> dict[str, Report]:
+        """The standing report of each board agency for `year` (received, or read from the database);
+        `included`: only those a 汇总 adds up by default (no conflict to resolve)."""
         board = self.board if year == self.board.year else self._make_board(year)
-        return desk.standing_reports(board, self.source_db)
+        conflicts = {r.agency for r in board.rows if r.conflict} if included else set()
+        return {a: r for a, r in desk.standing_reports(board, self.source_db).items() if a not in conflicts}
 
     def years(self) -> list[int]:
         """The years that have reports, up to the board's."""
@@ -1019,7 +1021,7 @@ class YearsDialog(QDialog):
         self.owner = owner
         self.year = owner.board.year
         years = owner.years()[-6:]
-        self.by_year = {y: owner.reports_of(y) for y in years}
+        self.by_year = {y: owner.reports_of(y, included=True) for y in years}
         self.setWindowTitle(f"{self.year}年度同比")
         fit_to_screen(self, 1000, 680)
         self.choice = QComboBox()
@@ -1080,6 +1082,8 @@ class YearsDialog(QDialog):
             session.read()
             return session.reports_of_year(year)
 
+        self.source.setCurrentIndex(1)
+        self.source.setToolTip(str(folder))
         self.note.setText(f"正在读取“{folder}”中的报告…")
         return run_in_background(work, lambda reports: self.use_last_year(reports), owner=self)
 
