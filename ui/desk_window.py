@@ -81,9 +81,9 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 _SORT = Qt.ItemDataRole.UserRole + 1
-BACKGROUND_BOARD = 150  # received reports from which the board is built off the GUI thread (≈ 70 ms)
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+BACKGROUND_BOARD = 150  # received reports from which the board is built off the GUI thread (≈ 70 ms)
 RECEIVABLE_FILTER = file_kinds.dialog_filter("报告文件", file_kinds.RECEIVABLE)
 
 
@@ -412,7 +412,14 @@ class DeskWindow(QMainWindow):
         """Files from e-mail or a USB stick copied into the folder, then the folder received again; for
         the database's board, read (off the GUI thread) and stored in the database."""
         if self.source_db is not None:
-            self._receive(paths, self._into_database)
+            db = self.source_db
+
+            def read_and_keep(progress: Progress, cancelled: Cancelled) -> tuple[int, list[desk.Unusable]]:
+                received, unusable = desk.receive_all(paths, progress, cancelled)
+                kept, refused = desk.keep_in_database(db, received)  # storage locks: any thread may write
+                return kept, [*unusable, *refused]
+
+            self._receive(paths, self._into_database, read_and_keep)
             return
         assert self.folder is not None
         taken, problems = [], []
@@ -455,13 +462,19 @@ class DeskWindow(QMainWindow):
         self._switch(session)
         self._receive(paths, lambda result: self._received(session, result, len(paths)))
 
-    def _receive(self, paths: Sequence[Path], done: Callable[[object], None]) -> None:
-        """Reading off the GUI thread with progress; 取消 really stops it (between files)."""
+    def _receive(
+        self,
+        paths: Sequence[Path],
+        done: Callable[[object], None],
+        work: Callable[[Progress, Cancelled], object] | None = None,
+    ) -> None:
+        """Reading off the GUI thread with progress (and, given `work`, what follows the reading, as
+        storing what was read); 取消 really stops it (between files)."""
         self.progress = QProgressDialog("正在读取收到的报告…", "取消", 0, max(1, len(paths)), self)
         self.progress.setWindowTitle("汇总台")
         self.progress.setMinimumDuration(400)
         job = run_with_progress(
-            lambda progress, cancelled: desk.receive_all(paths, progress, cancelled),
+            work or (lambda progress, cancelled: desk.receive_all(paths, progress, cancelled)),
             done,
             lambda done, _total: self.progress.setValue(done) if self.progress else None,
             owner=self,
@@ -473,11 +486,10 @@ class DeskWindow(QMainWindow):
             self.progress.reset()
         if self.source_db is None:
             return
-        received: list[desk.Received]
-        unusable: list[desk.Unusable]
-        received, unusable = result  # type: ignore[misc]
-        kept, refused = desk.keep_in_database(self.source_db, received)
-        problems = [f"{u.file.name}：{u.reason}" for u in [*unusable, *refused]]
+        kept: int
+        refused: list[desk.Unusable]
+        kept, refused = result  # type: ignore[misc]
+        problems = [f"{u.file.name}：{u.reason}" for u in refused]
         if problems:
             self.dialogs.append(
                 show_message(self, f"有 {len(problems)} 个文件没有存入：\n" + "\n".join(problems))
