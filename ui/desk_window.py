@@ -1033,7 +1033,18 @@ class YearsDialog(QDialog):
         self.owner = owner
         self.year = owner.board.year
         years = owner.years()[-6:]
-        self.by_year = {y: owner.reports_of(y, included=True) for y in years}
+        self.by_year = {y: owner.reports_of(y, included=True) for y in years if y == self.year}
+        others = [y for y in years if y != self.year]
+        self.loading: Job | None = None  # the other years' boards, built off the GUI thread when big
+        if owner.source_db is None and len(owner.session.received) >= BACKGROUND_BOARD:
+            session = owner.session
+
+            def work() -> dict[int, dict[str, Report]]:
+                return {y: session.reports_of_year(y) for y in others}
+
+            self.loading = run_in_background(work, self._loaded, owner=self)
+        else:
+            self.by_year |= {y: owner.reports_of(y, included=True) for y in others}
         self.setWindowTitle(f"{self.year}年度同比")
         fit_to_screen(self, 1000, 680)
         self.choice = QComboBox()
@@ -1072,6 +1083,11 @@ class YearsDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.table)
         layout.addWidget(self.chart, 1)
+        self.refresh()
+
+    def _loaded(self, by_year: object) -> None:
+        assert isinstance(by_year, dict)
+        self.by_year |= by_year
         self.refresh()
 
     def _source_chosen(self, index: int) -> None:
