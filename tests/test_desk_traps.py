@@ -364,3 +364,12 @@ def test_year_over_year_against_last_years_folder_like_for_like(tmp_path: Path) 
     assert {c.name: c.this for c in every.changes} == desk.key_figures(
         desk.add_up(list(this.values()), "汇总", YEAR)
     )
+
+
+def test_a_roster_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "名单.csv"
+    os.mkfifo(fifo)  # nobody writes to it: reading would wait forever
+    with pytest.raises(UserError, match="不是普通文件"):
+        desk.read_roster_file(fifo)
