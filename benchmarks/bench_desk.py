@@ -8,6 +8,9 @@
 2. Receiving 200 exchange files from a folder and making the board (`open_desk`); ≤ 5 s.
 3. `main.py desk` on a folder of 500 files against one `main.py check`, fresh processes (median of 3);
    the ratio should be ≤ 10.
+4. A folder of 500 files, a published PDF among them, read through the desk session as the window does:
+   progress after every file, the PDF's own time against the median file, the board of the 500, and
+   取消 asked after 250 files: how long until the reading stops and what the partial board says.
 """
 
 from __future__ import annotations
@@ -80,6 +83,47 @@ def main(runs: int) -> None:
         print(f"main.py check (one file):                       {check:.2f} s")
         print(f"main.py desk (500 files):                       {whole:.2f} s")
         print(f"ratio {whole / check:.1f}")
+        _folder_of_500(big)
+
+
+def _folder_of_500(big: Path) -> None:
+    """Reading 500 files with progress and a cancel, a PDF among them (section 4 of the docstring)."""
+    pdf = ROOT / "tests" / "fixtures" / "published" / "seed-hard.pdf"
+    (big / "250-published.pdf").write_bytes(pdf.read_bytes())
+    session = desk.DeskSession.of_folder(big)
+    times: list[float] = []
+    last = [time.perf_counter()]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        times.append(now - last[0])
+        last[0] = now
+
+    start = time.perf_counter()
+    session.read(progress)
+    whole = time.perf_counter() - start
+    files = session.files()
+    slowest = max(range(len(times)), key=times.__getitem__)
+    print(f"reading 501 files (one PDF), progress after each: {whole:.2f} s, {len(times)} progress calls")
+    print(
+        f"  median file {statistics.median(times) * 1000:.1f} ms; slowest {files[slowest].name} "
+        f"{times[slowest] * 1000:.0f} ms"
+    )
+    board_time = _median(3, lambda: session.board(2021))
+    print(f"board of the 501 files read:                    {board_time * 1000:.0f} ms")
+
+    asked: list[float] = []
+
+    def cancelled() -> bool:
+        if len(asked) == 0 and len(times) >= 250:
+            asked.append(time.perf_counter())
+        return bool(asked)
+
+    times.clear()
+    session.read(progress, cancelled)
+    stopped = time.perf_counter() - asked[0]
+    board = session.board(2021)
+    print(f"取消 after 250 files: stopped {stopped * 1000:.1f} ms later; board says: {board.partial_note}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from core.paths import default_db_path
 from core.rules import check, severity_counts
 
 if TYPE_CHECKING:
+    from core.desk import Board, DeskSession
     from core.report import Report
     from core.storage import Database
 
@@ -129,6 +130,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_sum(args: argparse.Namespace) -> int:
     from core.desk import add_up
+    from core.desk.names import normalize_name, one_line
 
     reports = []
     for path in args.reports:
@@ -138,36 +140,93 @@ def cmd_sum(args: argparse.Namespace) -> int:
             raise UserError(f"“{path}”不能汇总：{exc.message}") from None
         if reports[-1].year != args.year:
             raise UserError(f"“{path}”是 {reports[-1].year} 年度的报告，不是 {args.year} 年度，不能汇总。")
+    seen: dict[str, Path] = {}
+    for path, report in zip(args.reports, reports, strict=True):
+        earlier = seen.setdefault(normalize_name(report.agency), path)
+        if earlier != path and not args.allow_same_agency:
+            raise UserError(
+                f"“{earlier}”和“{path}”都是“{one_line(report.agency)}”的报告，汇总会把它算两次。"
+                "如确需一起汇总，请加 --allow-same-agency。"
+            )
     write_report(add_up(reports, args.agency.strip(), args.year), args.output)
     print(f"已汇总 {len(reports)} 份报告 → {args.output}")
     return EXIT_OK
 
 
 def cmd_desk(args: argparse.Namespace) -> int:
-    """The board of a folder; exit 1 when a report has errors, one is missing or a file is unusable."""
-    from core.desk import DRAFT, FINAL, MISSING, open_desk, read_roster
+    """The board of a folder or of the database (`--db`); exit 1 when a report has errors, one is
+    missing, a file is unusable or two files conflict."""
+    from core.desk import DeskSession
+    from core.logs import setup_logging
 
-    roster = read_roster(args.roster) if args.roster else []
-    board = open_desk(args.folder, args.year, roster, skip=args.roster)
+    setup_logging()  # the readers' warnings go to the log file, never to the console in English
+    db_path: Path | None = getattr(args, "db", None)
+    if (args.folder is None) == (db_path is None):
+        raise UserError("请给出收件文件夹，或用 --db 指定数据库（二者只选一个）。")
+    if db_path is None:
+        session = DeskSession.of_folder(args.folder)
+        if args.roster:
+            session.use_roster_file(args.roster)
+        session.read()
+        return _show_desk(args, session, session.board(args.year), None)
+    session = DeskSession.of_database(db_path)
+    if args.roster:
+        session.use_roster_file(args.roster)
+    with _open_db(args) as db:
+        return _show_desk(args, session, session.board(args.year, db), db)
+
+
+def _show_desk(args: argparse.Namespace, session: DeskSession, board: Board, db: Database | None) -> int:
+    from core.desk import DRAFT, FINAL, MISSING, BoardFilter
+    from core.desk.names import one_line
+
+    columns = session.roster_columns
+    if args.sum:
+        result = session.sum(board, "本级汇总", session.reports(board, db))
+        from core.desk.sums import write_sum
+
+        write_sum(result, args.sum)
     if args.json:
-        print(json.dumps(board.as_json(), ensure_ascii=False, indent=1))
+        out = board.as_json() | {
+            "roster": [{"agency": name, "columns": columns.get(name, {})} for name in session.roster],
+            "notes": session.notes,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
+        for note in session.notes:
+            print(note)
+        if board.partial_note:
+            print(board.partial_note)
         for row in board.rows:
-            if row.received is None:
-                print(f"{row.agency}\t{row.status}")
-                continue
-            counts = f"错误 {row.errors}\t提示 {row.warnings}"
-            print(f"{row.agency}\t{row.status}\t{counts}\t{row.fingerprint}\t{row.file}")
+            contact = "\t".join(one_line(f"{k} {v}") for k, v in columns.get(row.agency, {}).items())
+            if row.received is None and row.report_id is None:
+                print(one_line(row.agency) + f"\t{row.status}" + (f"\t{contact}" if contact else ""))
+            else:
+                counts = f"错误 {row.errors}\t提示 {row.warnings}"
+                where = row.file if row.file else "数据库"
+                print(
+                    one_line(f"{row.agency}")
+                    + f"\t{row.status}\t{counts}\t{row.fingerprint or ''}\t"
+                    + one_line(where)
+                )
             for note in (
                 [f"名单中没有这个单位，是否就是“{row.suggestion}”？"] if row.suggestion else []
             ) + row.notes:
-                print(f"  {note}")
+                print(f"  {one_line(note)}")
         for bad in board.unusable:
-            print(f"不能使用“{bad.file}”：{bad.reason}")
+            print(f"不能使用“{one_line(bad.file)}”：{one_line(bad.reason)}")
+        for aside in board.sums:
+            print(f"未计入“{one_line(aside.file)}”：{aside.reason}")
         done, missing = board.count(DRAFT) + board.count(FINAL), board.count(MISSING)
-        bad_files = len(board.unusable)
-        print(f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，不能使用的文件 {bad_files} 个。")
-    trouble = bool(board.unusable) or board.count(MISSING) + board.count("有错误") > 0
+        conflicts = board.count(BoardFilter.CONFLICT)
+        print(
+            f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，内容冲突 {conflicts} 个，"
+            f"不能使用的文件 {len(board.unusable)} 个。"
+        )
+        if args.sum:
+            print(f"已汇总 {len(result.contents.reports)} 份报告 → {args.sum}（{result.blanks_note}）")
+    trouble = bool(board.unusable) or board.count(MISSING) + board.count(BoardFilter.ERRORS) > 0
+    trouble = trouble or board.count(BoardFilter.CONFLICT) > 0 or board.partial is not None
     return EXIT_FINDINGS if trouble else EXIT_OK
 
 
@@ -355,12 +414,23 @@ def _add_desk_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--agency", required=True, metavar="NAME", help="汇总报告的机关名称")
     p.add_argument("--year", required=True, type=int, metavar="N", help="年度，如 2021")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.json", help="输出的报告文件")
+    p.add_argument(
+        "--allow-same-agency", action="store_true", help="允许同一单位的多份报告一起汇总（否则拒绝）"
+    )
     p.set_defaults(run=cmd_sum)
-    p = commands.add_parser("desk", help="汇总台：列出文件夹中各单位的报告、状态、错误和校验码")
-    p.add_argument("folder", type=Path, metavar="FOLDER", help="收到的报告所在的文件夹")
-    p.add_argument("--roster", type=Path, metavar="ROSTER.csv|.xlsx", help="应报单位名单（第一列为单位名称）")
+    p = commands.add_parser("desk", help="汇总台：列出文件夹（或数据库）中各单位的报告、状态、错误和校验码")
+    p.add_argument("folder", type=Path, nargs="?", metavar="FOLDER", help="收到的报告所在的文件夹")
+    p.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS, metavar="PATH", help="用本机数据库代替文件夹"
+    )
+    p.add_argument(
+        "--roster", type=Path, metavar="ROSTER.csv|.xlsx", help="应报单位名单（有表头时按“单位名称”列）"
+    )
     p.add_argument("--year", required=True, type=int, metavar="N", help="年度，如 2021")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.add_argument(
+        "--sum", type=Path, metavar="OUT.json", help="把表中计入的报告汇总，写入这个文件（标为汇总）"
+    )
     p.set_defaults(run=cmd_desk)
 
 

@@ -124,9 +124,8 @@ def from_dict(data: Any) -> Report:
         shown = _describe(schema)
         raise UserError(f"文件的 schema 字段应为“{SCHEMA}”，实际为{shown}，不是本软件的报告文件。")
     spec = get_format(_string(data.get("format"), "format"))
-    _only(
-        data, {"schema", "format", "agency", "year", "text", "signature"} | {t.key for t in spec.tables}, ""
-    )
+    known = {"schema", "format", "agency", "year", "text", "signature", "summary"}  # summary: a 汇总's mark
+    _only(data, known | {t.key for t in spec.tables}, "")
     agency = _string(data.get("agency"), "agency").strip()
     if not agency:
         raise UserError("字段 agency（机关名称）不能为空。")

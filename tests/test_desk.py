@@ -257,7 +257,7 @@ def test_desk_command_json(folder: Path) -> None:
     result = run_main("desk", folder, "--roster", roster, "--year", "2021", "--json")
     assert result.returncode == 1, result.stderr
     out = json.loads(result.stdout)
-    assert set(out) == {"agencies", "missing", "unusable"}
+    assert set(out) == {"agencies", "missing", "unusable", "sums_set_aside", "partial", "roster", "notes"}
     assert out["missing"] == ["温县审计局"]
     agencies = {a["agency"]: a for a in out["agencies"]}
     assert set(agencies) == set(ROSTER) - {"温县审计局"}
@@ -427,7 +427,9 @@ def test_a_damaged_memory_file_is_a_fresh_start(tmp_path: Path) -> None:
     path.write_text('{"answers": {}, "roster": {"agencies": [{"id": "x"}]}}', "utf-8")
     assert desk.Memory.load(path).roster is None
     path.write_text("{", "utf-8")
-    assert desk.Memory.load(path) == desk.Memory()
+    fresh = desk.Memory.load(path)
+    assert (fresh.answers, fresh.confirmed, fresh.roster) == ({}, {}, None)
+    assert fresh.note is not None and "已损坏" in fresh.note
 
 
 def test_received_names_are_the_unknown_agencies_not_the_doubtful_ones(tmp_path: Path) -> None:

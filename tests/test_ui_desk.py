@@ -85,7 +85,7 @@ def test_board_of_fifty(qtbot: QtBot, inbox: Path, tmp_path: Path) -> None:
     errors = dict(zip(_column(window, 0), _column(window, 2), strict=True))
     assert {n for n, e in errors.items() if e not in ("", "0")} == {ROSTER[i] for i in WRONG}
     notes = dict(zip(_column(window, 0), _column(window, 11), strict=True))
-    assert all("另有 1 个文件" in notes[ROSTER[i]] for i in TWICE)
+    assert all("另有 1 个相同的文件" in notes[ROSTER[i]] for i in TWICE)  # identical: a duplicate
     assert "是否为“温县第04局”" in notes["温县第4局"]
     assert window.unusable_list.count() == 3
     assert "未交 5" in window.summary.text()
@@ -119,7 +119,7 @@ def test_board_of_fifty(qtbot: QtBot, inbox: Path, tmp_path: Path) -> None:
     window.export_board(paths["board"])
     window.export_errors(paths["errors"])
     sheet = openpyxl.load_workbook(paths["missing"]).worksheets[0]
-    assert [sheet.cell(r, 1).value for r in range(3, 8)] == ROSTER[45:]
+    assert [sheet.cell(r, 2).value for r in range(3, 8)] == ROSTER[45:]  # after 序号
     board = openpyxl.load_workbook(paths["board"]).worksheets[0]
     assert [board.cell(2, c).value for c in range(1, 13)] == list(desk.BOARD_HEADERS)
     assert board.max_row == 2 + 51
@@ -156,7 +156,7 @@ def test_report_opened_read_only_code_typed_and_name_answered(
     window.answer_selected(yes=True)
     assert window.model.rowCount() == 50  # now the same agency as 温县第04局: two files, one row
     notes = dict(zip(_column(window, 0), _column(window, 11), strict=True))
-    assert "另有 1 个文件" in notes[ROSTER[4]]
+    assert notes[ROSTER[4]].startswith("内容冲突：")  # two different reports: never "the latest wins"
 
 
 def test_sum_and_year_over_year(qtbot: QtBot, inbox: Path, tmp_path: Path) -> None:
@@ -208,8 +208,12 @@ def test_send_package_from_the_main_window(qtbot: QtBot, db: Database, tmp_path:
     window._message.close()
     window.report_list.tree.setCurrentItem(window.report_list.item_for(report_id))
     assert "报送…" in [a.text() for a in window.menuBar().actions()[0].menu().actions()]
-    send_package(window, tmp_path)
-    qtbot.waitUntil(lambda: "已生成报送包" in window.statusBar().currentMessage(), timeout=60_000)
+    dialog = send_package(window, tmp_path)
+    assert dialog is not None
+    assert dialog.plan.lines[1] == "状态：草稿" and dialog.plan.name.endswith("（草稿）.zip")
+    qtbot.waitUntil(lambda: dialog.done_box is not None, timeout=60_000)
+    assert dialog.done_box is not None and "已生成报送包（草稿）" in dialog.done_box.text()
+    assert "打开所在文件夹" in [b.text() for b in dialog.done_box.buttons()]  # not a status-bar line only
     (package,) = tmp_path.glob("*.zip")
     assert "草稿" in package.name
     with zipfile.ZipFile(package) as z:

@@ -152,7 +152,7 @@ def test_word_file_reviewed_and_saved_as_the_standing_report(
     assert row.received is not None and row.received.doubtful == ()
     assert row.received.report.values[DAMAGED] == Decimal(4321)
     assert row.others == [original]
-    assert "已对照原件核对读入" in _notes(window, WORD) and "另有 1 个文件" in _notes(window, WORD)
+    assert "已对照原件核对读入" in _notes(window, WORD) and "用的是已核对的这一个" in _notes(window, WORD)
     assert "没有把握或没有读到" not in _notes(window, WORD)
     assert "须核对读入" not in window.summary.text()
     assert "已保存核对结果" in window.statusBar().currentMessage()

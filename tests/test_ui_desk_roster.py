@@ -38,7 +38,6 @@ def _rows(window: DeskWindow) -> list[tuple[str, str]]:
 
 
 def _received(qtbot: QtBot, window: DeskWindow, folder: Path) -> None:
-    window.received = []
     window.open_folder(folder)
     qtbot.waitUntil(lambda: bool(window.received), timeout=30_000)
 
@@ -57,7 +56,8 @@ def test_roster_edited_in_the_app_is_kept_with_the_folder(qtbot: QtBot, tmp_path
     roster_file = tmp_path / "名单.csv"
     roster_file.write_text("单位名称\n温县财政局\n温县教育局\n", "utf-8")
     window = _window(qtbot)
-    window.set_roster(roster_file)
+    job = window.set_roster(roster_file)
+    qtbot.waitUntil(lambda: job.finished, timeout=30_000)
     _received(qtbot, window, inbox)
     window.select("温县财政局")
     assert window.confirm_selected(fingerprint(twelve)) is True
@@ -110,7 +110,8 @@ def test_cancelled_roster_edit_changes_nothing(qtbot: QtBot, tmp_path: Path) -> 
     window = _window(qtbot)
     roster_file = tmp_path / "名单.csv"
     roster_file.write_text("温县财政局\n", "utf-8")
-    window.set_roster(roster_file)
+    job = window.set_roster(roster_file)
+    qtbot.waitUntil(lambda: job.finished, timeout=30_000)
     dialog = window.edit_roster()
     dialog.new_name.setText("温县审计局")
     dialog.add()
@@ -146,7 +147,8 @@ def test_board_of_the_database(qtbot: QtBot, db: Database, tmp_path: Path) -> No
     window = _window(qtbot, db)
     roster_file = tmp_path / "名单.csv"
     roster_file.write_text("温县财政局\n温县水利局\n温县审计局\n", "utf-8")
-    window.set_roster(roster_file)
+    job = window.set_roster(roster_file)
+    qtbot.waitUntil(lambda: job.finished, timeout=30_000)
     window.open_database()
     assert _rows(window) == [
         ("温县财政局", desk.FINAL),

@@ -5,6 +5,7 @@ same list. A screenshot goes to /tmp/sumlist/ to be looked at."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from core import desk
-from core.desk_sum import HEADERS, SHEET_NAME
+from core.desk.included import HEADERS, SHEET_NAME
 from core.exchange import dumps, write_report
 from tests.helpers import distinct_report
 from ui.desk_window import DeskWindow
@@ -47,7 +48,8 @@ def test_sum_exports_list_the_ticked_reports(qtbot: QtBot, tmp_path: Path) -> No
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    window.set_roster(roster)
+    job = window.set_roster(roster)
+    qtbot.waitUntil(lambda: job.finished, timeout=30_000)
     window.year_box.setValue(2022)
     window.open_folder(inbox)
     qtbot.waitUntil(lambda: sum(r.received is not None for r in window.board.rows) == 4, timeout=30_000)
@@ -103,7 +105,9 @@ def test_sum_exports_list_the_ticked_reports(qtbot: QtBot, tmp_path: Path) -> No
     table = page.findall(".//table")[-1]
     assert [[c.text_content() for c in tr] for tr in table.findall(".//tr")] == expected
     assert dialog.total is not None
-    assert paths[".json"].read_text("utf-8") == dumps(dialog.total)  # the sum alone, nothing added
+    summed = json.loads(paths[".json"].read_text("utf-8"))  # the exchange file with the 汇总's mark
+    assert [i["agency"] for i in summed.pop("summary")["included"]] == ticked
+    assert summed == json.loads(dumps(dialog.total))
 
     # The report part is the sum of the ticked reports: a cell of table B, in the PDF's report pages.
     cell = "requests.3.2.other"

@@ -61,15 +61,10 @@ def _save(window: DeskWindow, received: desk.Received, review: ImportReview) -> 
     assert received.file is not None
     try:
         path = desk.save_reviewed(review.report(), received.file)
-        fresh = desk.receive(path)
     except UserError as exc:
         window.dialogs.append(show_message(window, exc.message))
         return
-    window.received = [r for r in window.received if r.file != path] + [fresh]
-    window.rebuild()
-    standing = next((r.agency for r in window.board.rows if r.file == path), None)
-    if standing is not None:
-        window.select(standing)
+    window.received_again([path], select=path)
     window.statusBar().showMessage(f"已保存核对结果：{path.name}（原文件未改动）", 15_000)
 
 

@@ -1,40 +1,44 @@
 """汇总台 (the collection desk) in the app: receive a folder of reports, see the board, open a report
 read-only with its findings, confirm a paper copy's 校验码, export lists, the 汇总 and year over year.
 
-All the logic is `core.desk`; this module shows it. Receiving runs off the GUI thread with progress
-(`ui.worker`). Also here: 报告 → 报送…, which writes the package a department sends (`write_package`).
+All the logic is `core.desk` (the window shows one `DeskSession`); its dialogs (汇总, 同比, a report
+read-only, 报送…) are `ui.desk_dialogs`. Reading, storing into the database and building a big board run
+off the GUI thread with progress (`ui.worker`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QSpinBox,
-    QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -45,18 +49,26 @@ from core.errors import UserError
 from core.names import safe_file_name
 from core.paths import write_atomically
 from core.report import Report
-from core.rules import check
 from ui import desk_review
 from ui.crash import show_message
-from ui.findings_panel import FindingsPanel
+from ui.desk_dialogs import (
+    BACKGROUND_BOARD,
+    Cancelled,
+    Progress,
+    ReportViewer,
+    SumDialog,
+    YearsDialog,
+    fit_to_screen,
+    outside_inbox,
+    send_package,
+    summary_text,
+)
 from ui.worker import Job, run_in_background, run_with_progress
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from core.desk_sum import SumContents
     from core.storage import Database
-    from core.write.content import Appendix
     from ui.desk_roster import RosterDialog
     from ui.main_window import MainWindow
 
@@ -76,44 +88,23 @@ def open_desk_window(window: MainWindow) -> DeskWindow:
     return desk_window
 
 
-def send_package(window: MainWindow, folder: Path | None = None) -> None:
-    """The open (or chosen) report as the .zip a department sends: a 定稿 as such, else a draft."""
-    current = window.export_actions.current()
-    if current is None:
-        window.statusBar().showMessage("请先打开一份报告，或在列表中选中一份报告。", 10_000)
-        return
-    report, code = current
-    if folder is None:
-        name = QFileDialog.getExistingDirectory(window, "报送包保存到", window.settings.last_folder)
-        if not name:
-            return
-        folder = Path(name)
-
-    def done(path: object) -> None:
-        kind = "定稿" if code else "草稿"
-        window.statusBar().showMessage(f"已生成报送包（{kind}）：{path}", 15_000)
-
-    target = folder
-    run_in_background(lambda: desk.write_package(report, target, final=code is not None), done, owner=window)
-
-
 class DeskWindow(QMainWindow):
     """The board of a folder for a year, with its actions."""
 
     def __init__(self, parent: QWidget | None = None, db: Database | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("汇总台")
-        self.resize(1280, 720)
-        self.folder: Path | None = None
+        fit_to_screen(self, 1280, 720)
         self.db = db  # the app's database: its reports can be the board instead of a folder
         self.source_db: Database | None = None  # set while the board shows the database
-        self.roster_file: Path | None = None
-        self.memory = desk.Memory()
-        self.received: list[desk.Received] = []
-        self.unusable: list[desk.Unusable] = []
+        self.session = desk.DeskSession()  # no folder yet: what the desk shows and learns
         self.board = desk.Board(dt.date.today().year - 1, [], [])
         self.dialogs: list[QWidget] = []  # what this window opened, kept alive while shown
+        self._generation = (
+            0  # the latest rebuild: a board built off the GUI thread for an older one is dropped
+        )
         self.progress: QProgressDialog | None = None
+        self.print_progress: QProgressDialog | None = None
 
         bar = QToolBar("汇总台")
         bar.setMovable(False)
@@ -159,7 +150,10 @@ class DeskWindow(QMainWindow):
         add(
             (
                 ("导出未交名单…", self.export_missing),
+                ("复制未交名单", self.copy_missing),
+                ("打印未交名单…", self.print_missing),
                 ("导出总表…", self.export_board),
+                ("打印总表…", self.print_board),
                 ("导出错误清单…", self.export_errors),
                 ("汇总…", self.show_sum),
                 ("同比…", self.show_years),
@@ -189,6 +183,11 @@ class DeskWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _index: desk_review.open_row(self))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel("请打开收到报告的文件夹，或看本机数据库中的报告。")
+        self.summary.setWordWrap(True)  # at 150 % the line wraps rather than runs off the window
+        self.partial = QLabel()  # a cancelled read: the board is partial until a full read
+        self.partial.setStyleSheet("color: #b00020; font-weight: bold")
+        self.partial.setWordWrap(True)
+        self.partial.hide()
         top = QHBoxLayout()
         top.addWidget(QLabel("搜索"))
         top.addWidget(self.search, 2)
@@ -198,9 +197,10 @@ class DeskWindow(QMainWindow):
         self.unusable_list = QListWidget()
         self.unusable_list.setMaximumHeight(110)
         layout = QVBoxLayout()
+        layout.addWidget(self.partial)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        self.unusable_label = QLabel("不能使用的文件")
+        self.unusable_label = QLabel("不能使用或不计入的文件")
         layout.addWidget(self.unusable_label)
         layout.addWidget(self.unusable_list)
         layout.addWidget(self.summary)
@@ -224,21 +224,33 @@ class DeskWindow(QMainWindow):
 
     @property
     def roster(self) -> list[str]:
-        return self.memory.roster.names if self.memory.roster else []
+        return self.session.roster
 
-    def set_roster(self, path: Path) -> None:
-        """A roster file in place of the roster: names already on it keep their numbers."""
-        try:
-            names = desk.read_roster(path)
-        except UserError as exc:
-            self.dialogs.append(show_message(self, exc.message))
-            return
-        self.memory.set_roster((self.memory.roster or desk.Roster()).replaced_by(names))
-        self._remember()
-        self.roster_file = path
-        self.received = [r for r in self.received if r.file != path]
-        self.unusable = [u for u in self.unusable if u.file != path]
-        self.rebuild()
+    @property
+    def memory(self) -> desk.Memory:
+        return self.session.memory
+
+    @property
+    def folder(self) -> Path | None:
+        return self.session.folder
+
+    @property
+    def received(self) -> list[desk.Received]:
+        return self.session.received
+
+    def set_roster(self, path: Path) -> Job:
+        """A roster file in place of the roster, read off the GUI thread (a long list must not freeze
+        the window): names already on it keep their numbers, their 联系人 and 电话 come with them. A
+        file that cannot be used: its Chinese reason (the worker's default)."""
+
+        def done(read: object) -> None:
+            assert isinstance(read, desk.RosterFile)
+            self.session.apply_roster(read, path)  # on the GUI thread, to the session shown now
+            self._remember()
+            self.session.forget_file(path)
+            self.rebuild()
+
+        return run_in_background(lambda: desk.read_roster_file(path), done, owner=self)
 
     def edit_roster(self) -> RosterDialog:
         """编辑名单…: add, rename, remove, reorder; 确定 keeps the roster with the desk."""
@@ -255,29 +267,26 @@ class DeskWindow(QMainWindow):
         self._remember()
         self.rebuild()
 
-    def _memory_file(self) -> Path | None:
-        if self.source_db is not None:
-            return desk.database_memory(self.source_db.path)
-        return self.folder / desk.MEMORY_FILE if self.folder is not None else None
-
     def _remember(self) -> None:
         """What the desk learned, saved with the folder (or beside the database) at once."""
-        path = self._memory_file()
-        if path is not None:
-            try:
-                self.memory.save(path)
-            except UserError as exc:
-                self.dialogs.append(show_message(self, exc.message))
+        if self.session.folder is None and self.session.db_path is None:
+            return
+        try:
+            self.session.save()
+        except UserError as exc:
+            self.dialogs.append(show_message(self, exc.message))
 
-    def _load_memory(self) -> None:
-        """The memory of the new source; a roster set up before (or elsewhere) comes along when the
-        source has none yet."""
-        path = self._memory_file()
-        memory = desk.Memory.load(path) if path is not None else desk.Memory()
-        carried = memory.roster is None and self.memory.roster is not None
+    def _switch(self, session: desk.DeskSession) -> None:
+        """A new source; a roster set up before (or elsewhere) comes along when it has none yet, and
+        a damaged memory file it had is said once."""
+        carried = session.memory.roster is None and self.session.memory.roster is not None
         if carried:
-            memory.roster = self.memory.roster
-        self.memory = memory
+            session.memory.roster = self.session.memory.roster
+        if session.roster_file is None:
+            session.roster_file = self.session.roster_file
+        for note in session.notes:
+            self.dialogs.append(show_message(self, note))
+        self.session = session
         if carried:
             self._remember()
 
@@ -295,46 +304,69 @@ class DeskWindow(QMainWindow):
         """Files from e-mail or a USB stick copied into the folder, then the folder received again; for
         the database's board, read (off the GUI thread) and stored in the database."""
         if self.source_db is not None:
-            self._receive(paths, self._into_database)
+            db = self.source_db
+
+            def read_and_keep(progress: Progress, cancelled: Cancelled) -> tuple[int, list[desk.Unusable]]:
+                received, unusable = desk.receive_all(paths, progress, cancelled)
+                kept, refused = desk.keep_in_database(db, received)  # storage locks: any thread may write
+                return kept, [*unusable, *refused]
+
+            self._receive(paths, self._into_database, read_and_keep)
             return
         assert self.folder is not None
-        taken, problems = 0, []
+        taken, problems = [], []
         for path in paths:
             try:
-                taken += desk.take_file(self.folder, path) is not None
+                copied = desk.take_file(self.folder, path)
             except UserError as exc:
                 problems.append(exc.message)
+                continue
+            if copied is not None:
+                taken.append(copied)
         if problems:
             self.dialogs.append(show_message(self, "\n".join(problems)))
-        self.statusBar().showMessage(f"已收取 {taken} 个文件到收件文件夹。", 10_000)
-        self.reload()
+        self.statusBar().showMessage(f"已收取 {len(taken)} 个文件到收件文件夹。", 10_000)
+        self.received_again(taken)
+
+    def received_again(self, paths: Sequence[Path], select: Path | None = None) -> None:
+        """Only these files read (a file taken in, a reviewed copy saved), then the board again with
+        the row of `select` (a file) selected."""
+        self.session.receive_files(paths)
+        self.rebuild(select=select)
 
     def open_database(self) -> None:
         """The board of the reports kept in the app's database (read from their kept counts)."""
         if self.db is None:
             return
-        self.source_db, self.folder = self.db, None
-        self.received, self.unusable = [], []
-        self._load_memory()
+        self.source_db = self.db
+        self._switch(desk.DeskSession.of_database(self.db.path))
         self.rebuild()
 
     def open_folder(self, folder: Path) -> None:
         """Receive every file of the folder off the GUI thread, then show the board."""
         try:
-            paths = desk.report_files(folder, self.roster_file)
+            session = desk.DeskSession.of_folder(folder)
+            paths = session.files()
         except UserError as exc:
             self.dialogs.append(show_message(self, exc.message))
             return
-        self.source_db, self.folder = None, folder
-        self._load_memory()
-        self._receive(paths, self._received)
+        self.source_db = None
+        self._switch(session)
+        self._receive(paths, lambda result: self._received(session, result, len(paths)))
 
-    def _receive(self, paths: Sequence[Path], done: Callable[[object], None]) -> None:
+    def _receive(
+        self,
+        paths: Sequence[Path],
+        done: Callable[[object], None],
+        work: Callable[[Progress, Cancelled], object] | None = None,
+    ) -> None:
+        """Reading off the GUI thread with progress (and, given `work`, what follows the reading, as
+        storing what was read); 取消 really stops it (between files)."""
         self.progress = QProgressDialog("正在读取收到的报告…", "取消", 0, max(1, len(paths)), self)
         self.progress.setWindowTitle("汇总台")
         self.progress.setMinimumDuration(400)
         job = run_with_progress(
-            lambda progress, cancelled: desk.receive_all(paths, progress, cancelled),
+            work or (lambda progress, cancelled: desk.receive_all(paths, progress, cancelled)),
             done,
             lambda done, _total: self.progress.setValue(done) if self.progress else None,
             owner=self,
@@ -346,11 +378,10 @@ class DeskWindow(QMainWindow):
             self.progress.reset()
         if self.source_db is None:
             return
-        received: list[desk.Received]
-        unusable: list[desk.Unusable]
-        received, unusable = result  # type: ignore[misc]
-        kept, refused = desk.keep_in_database(self.source_db, received)
-        problems = [f"{u.file.name}：{u.reason}" for u in [*unusable, *refused]]
+        kept: int
+        refused: list[desk.Unusable]
+        kept, refused = result  # type: ignore[misc]
+        problems = [f"{u.file.name}：{u.reason}" for u in refused]
         if problems:
             self.dialogs.append(
                 show_message(self, f"有 {len(problems)} 个文件没有存入：\n" + "\n".join(problems))
@@ -365,23 +396,46 @@ class DeskWindow(QMainWindow):
         elif self.source_db is not None:
             self.rebuild()
 
-    def _received(self, result: object) -> None:
+    def _received(self, session: desk.DeskSession, result: object, total: int) -> None:
         if self.progress is not None:
             self.progress.reset()
-        self.received, self.unusable = result  # type: ignore[misc]
-        self.rebuild()
+        received: list[desk.Received]
+        unusable: list[desk.Unusable]
+        received, unusable = result  # type: ignore[misc]
+        session.accept(received, unusable, total)
+        if session is self.session:  # not another folder opened meanwhile
+            self.rebuild()
 
-    def rebuild(self) -> None:
-        """The board for the chosen year from what was received (every report checked again)."""
+    def rebuild(self, select: str | Path | None = None) -> Job | None:
+        """The board for the chosen year from what was received (every report checked again), then
+        `select` selected (an agency, or the row whose file it is). Many files: built off the GUI
+        thread (the job; a newer rebuild drops it)."""
         year = self.year_box.value()
+        self._generation += 1
+        if self.source_db is None and len(self.session.received) >= BACKGROUND_BOARD:
+            generation, session = self._generation, self.session
+            self.summary.setText(f"正在核对收到的 {len(session.received)} 份报告…")
+
+            def built(board: object) -> None:
+                if generation == self._generation and session is self.session:  # not stale
+                    assert isinstance(board, desk.Board)
+                    self._show(board, select)
+
+            return run_in_background(lambda: session.board(year), built, owner=self)
         try:
-            self.board = self._make_board(year)
+            board = self._make_board(year)  # the database stays on the GUI thread: its kept counts
         except UserError as exc:  # the database could not be read
             self.dialogs.append(show_message(self, exc.message))
-            self.board = desk.Board(year, [], [])
+            board = desk.Board(year, [], [])
+        self._show(board, select)
+        return None
+
+    def _show(self, board: desk.Board, select: str | Path | None) -> None:
+        self.board = board
         self.model.removeRows(0, self.model.rowCount())
+        columns = self.session.roster_columns
         for row in self.board.rows:
-            self.model.appendRow(self._items(row))
+            self.model.appendRow(self._items(row, columns.get(row.agency)))
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(len(desk.BOARD_HEADERS) - 1, 360)
         self.unusable_list.clear()
@@ -389,23 +443,25 @@ class DeskWindow(QMainWindow):
             widget.setVisible(self.source_db is None)  # files only: the database holds reports
         for bad in self.board.unusable:
             self.unusable_list.addItem(f"{bad.file.name}：{bad.reason}")
+        for aside in self.board.sums:
+            self.unusable_list.addItem(f"{aside.file.name}：{aside.reason}")
         rows = self.board.rows
         board = self.board
         source = "本机数据库" if self.source_db is not None else str(self.folder or "")
         self.setWindowTitle(f"汇总台 — {source}" if source else "汇总台")
-        final, draft, missing, wrong = (
-            board.count(n) for n in (desk.FINAL, desk.DRAFT, desk.MISSING, "有错误")
-        )
-        self.summary.setText(
-            f"{year} 年度：应报 {len(self.roster) or len(rows)} 个单位，已定稿 {final}，已交草稿 {draft}，"
-            f"未交 {missing}，有错误 {wrong}，不能使用的文件 {len(board.unusable)} 个。"
-        )
+        self.summary.setText(summary_text(board, len(self.roster) or len(rows)))
+        self.partial.setText(board.partial_note or "")
+        self.partial.setVisible(board.partial is not None)
         desk_review.summary_note(self)
         self._filter()
+        if isinstance(select, Path):
+            select = next((r.agency for r in board.rows if r.file == select), None)
+        if select is not None:
+            self.select(select)
 
-    def _items(self, row: desk.BoardRow) -> list[QStandardItem]:
+    def _items(self, row: desk.BoardRow, contact: Mapping[str, str] | None) -> list[QStandardItem]:
         items = []
-        for value in desk.board_cells(row):
+        for value in desk.board_cells(row, contact):
             item = QStandardItem(str(value))
             item.setData(value if isinstance(value, int) else str(value), _SORT)
             items.append(item)
@@ -421,7 +477,7 @@ class DeskWindow(QMainWindow):
     def _filter(self) -> None:
         self.proxy.search = self.search.text().strip()
         self.proxy.rows = self.board.rows
-        self.proxy.wanted = desk.BOARD_FILTERS[self.status_filter.currentText()]
+        self.proxy.wanted = desk.BOARD_FILTERS[desk.BoardFilter(self.status_filter.currentText())]
         self.proxy.invalidate()
 
     # ------------------------------------------------------------ one row
@@ -482,9 +538,7 @@ class DeskWindow(QMainWindow):
             else "不一致：纸质件与收到的文件内容不同，请联系报送单位。"
         )
         self.statusBar().showMessage(f"{row.agency}：校验码{text}", 15_000)
-        agency = row.agency
-        self.rebuild()
-        self.select(agency)
+        self.rebuild(select=row.agency)
         return matched
 
     def answer_selected(self, yes: bool | None = None) -> None:
@@ -513,7 +567,7 @@ class DeskWindow(QMainWindow):
         self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str | int]], path: Path | None
     ) -> None:
         if path is None:
-            start = str((self.folder or Path.home()) / safe_file_name(title, ".xlsx"))
+            start = str(outside_inbox(self.folder) / safe_file_name(title, ".xlsx"))
             name, _ = QFileDialog.getSaveFileName(self, title, start, file_kinds.export_filter(".xlsx"))
             if not name:
                 return
@@ -525,12 +579,60 @@ class DeskWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"已导出到 {path}", 10_000)
 
+    def _chase(self) -> tuple[str, tuple[str, ...], list[tuple[str, ...]]]:
+        headers, rows = desk.chase_table(self.board, self.session.roster_columns)
+        return f"{self.board.year}年度未交名单", headers, rows
+
     def export_missing(self, path: Path | None = None) -> None:
-        title = f"{self.board.year}年度未交名单"
-        self._save_xlsx(title, ("单位",), [(name,) for name in self.board.missing], path)
+        """催报: the 未交 list with 联系人, 电话 … from the roster and why each is there."""
+        self._save_xlsx(*self._chase(), path)
+
+    def copy_missing(self) -> None:
+        _title, headers, rows = self._chase()
+        QGuiApplication.clipboard().setText(desk.tab_text(headers, rows))
+        self.statusBar().showMessage(
+            f"已复制未交名单（{len(rows)} 个单位），可粘贴到 Excel 或 WPS 中。", 10_000
+        )
+
+    def print_missing(self, printer: QPrinter | None = None) -> Job | None:
+        return self._print_table(*self._chase(), printer)
+
+    def print_board(self, printer: QPrinter | None = None) -> Job | None:
+        columns = self.session.roster_columns
+        rows = [desk.board_cells(r, columns.get(r.agency)) for r in self.board.rows]
+        title = f"{self.board.year}年度报送情况"
+        return self._print_table(title, desk.BOARD_HEADERS, rows, printer)
+
+    def _print_table(
+        self,
+        title: str,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str | int]],
+        printer: QPrinter | None = None,
+    ) -> Job | None:
+        """A list printed: the print dialog, then its PDF made and printed in the background."""
+        from ui.printing import ask_printer, start_printing  # Qt's printing: only to print
+
+        printer = printer or ask_printer(self, title)
+        if printer is None:
+            return None
+        chosen, subtitle = printer, summary_text(self.board, len(self.roster) or len(self.board.rows))
+
+        def rendered(data: object) -> None:
+            assert isinstance(data, bytes)
+            _job, self.print_progress = start_printing(self, data, chosen, self._printed)
+
+        def work() -> bytes:
+            return desk.table_pdf(title, subtitle, headers, rows)
+
+        return run_in_background(work, rendered, owner=self)
+
+    def _printed(self, completed: bool) -> None:
+        self.statusBar().showMessage("已送往打印机。" if completed else "已取消打印。", 15_000)
 
     def export_board(self, path: Path | None = None) -> None:
-        rows = [desk.board_cells(r) for r in self.board.rows]
+        columns = self.session.roster_columns
+        rows = [desk.board_cells(r, columns.get(r.agency)) for r in self.board.rows]
         self._save_xlsx(f"{self.board.year}年度报送情况", desk.BOARD_HEADERS, rows, path)
 
     def export_errors(self, path: Path | None = None) -> None:
@@ -550,14 +652,14 @@ class DeskWindow(QMainWindow):
                 self.dialogs.append(show_message(self, exc.message))
 
     def _make_board(self, year: int) -> desk.Board:
-        if self.source_db is not None:
-            return desk.database_board(self.source_db, year, self.roster, self.memory)
-        return desk.make_board(year, self.received, self.roster, self.memory, self.unusable)
+        return self.session.board(year, self.source_db)
 
-    def reports_of(self, year: int) -> dict[str, Report]:
-        """The standing report of each board agency for `year` (received, or read from the database)."""
+    def reports_of(self, year: int, included: bool = False) -> dict[str, Report]:
+        """The standing report of each board agency for `year` (received, or read from the database);
+        `included`: only those a 汇总 adds up by default (no conflict to resolve)."""
         board = self.board if year == self.board.year else self._make_board(year)
-        return desk.standing_reports(board, self.source_db)
+        conflicts = {r.agency for r in board.rows if r.conflict} if included else set()
+        return {a: r for a, r in desk.standing_reports(board, self.source_db).items() if a not in conflicts}
 
     def years(self) -> list[int]:
         """The years that have reports, up to the board's."""
@@ -588,322 +690,10 @@ class _BoardFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.search = ""
         self.rows: list[desk.BoardRow] = []
-        self.wanted: Callable[[desk.BoardRow], bool] = desk.BOARD_FILTERS["全部状态"]
+        self.wanted: Callable[[desk.BoardRow], bool] = desk.BOARD_FILTERS[desk.BoardFilter.ALL]
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         if source_row >= len(self.rows):
             return True
         row = self.rows[source_row]
         return (not self.search or self.search in row.agency) and self.wanted(row)
-
-
-def _report_html(report: Report, appendix: Appendix | None = None) -> str:
-    from core.write import render
-
-    return render(report, ".html", appendix=appendix).decode("utf-8")
-
-
-class ReportViewer(QDialog):
-    """A received report, read-only, with its findings and what the desk noted."""
-
-    def __init__(self, row: desk.BoardRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        assert row.received is not None
-        report = row.received.report
-        self.setWindowTitle(f"{report.title}（只读）")
-        self.resize(1200, 720)
-        self.page = QTextBrowser()
-        self.page.setHtml(_report_html(report))
-        self.findings = FindingsPanel()
-        self.findings.dismiss_button.hide()  # dismissing is the sender's decision, not the desk's
-        self.findings.set_findings(row.findings or check(report))
-        facts = [
-            f"状态：{row.status}",
-            f"校验码：{row.fingerprint or '（无）'}",
-            f"文件：{row.file.name if row.file else '数据库'}",
-            *row.notes,
-        ]
-        cells = report.spec.cells
-        doubtful = row.received.doubtful
-        if doubtful:  # an imported file: the cells to compare with the original
-            shown = "；".join(cells[a].description for a in doubtful[:8] if a in cells)
-            facts.append(f"须对照原件核对的格：{shown}{'等' if len(doubtful) > 8 else ''}")
-        info = QLabel("\n".join(facts))
-        info.setWordWrap(True)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(info)
-        side_layout.addWidget(self.findings, 1)
-        split = QSplitter()
-        split.addWidget(self.page)
-        split.addWidget(side)
-        split.setSizes([760, 440])
-        layout = QVBoxLayout(self)
-        layout.addWidget(split)
-
-
-class SumDialog(QDialog):
-    """汇总: the chosen reports added up, checked by every rule, exportable like any report."""
-
-    def __init__(self, owner: DeskWindow) -> None:
-        super().__init__(owner)
-        self.owner = owner
-        self.year = owner.board.year
-        self.reports = owner.reports_of(self.year)
-        self.setWindowTitle(f"{self.year}年度汇总")
-        self.resize(1200, 720)
-        self.name = QLineEdit("本级汇总")
-        self.included = QListWidget()
-        for agency in self.reports:
-            item = QListWidgetItem(agency)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.included.addItem(item)
-        self.included.itemChanged.connect(lambda _item: self.refresh())
-        self.name.editingFinished.connect(self.refresh)
-        self.page = QTextBrowser()
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        side = QWidget()
-        side_layout = QVBoxLayout(side)
-        side_layout.addWidget(QLabel("汇总单位名称"))
-        side_layout.addWidget(self.name)
-        side_layout.addWidget(QLabel("包括的报告（可勾选）"))
-        side_layout.addWidget(self.included, 1)
-        side_layout.addWidget(self.note)
-        self.findings = FindingsPanel()
-        self.findings.dismiss_button.hide()
-        side_layout.addWidget(self.findings, 1)
-        for text, suffix in (
-            ("导出 PDF…", ".pdf"),
-            ("导出 Word…", ".docx"),
-            ("导出 Excel…", ".xlsx"),
-            ("导出报告文件…", ".json"),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(lambda _c=False, s=suffix: self.export(s))
-            side_layout.addWidget(button)
-        print_button = QPushButton("打印…")
-        print_button.clicked.connect(lambda _c=False: self.print_sum())
-        side_layout.addWidget(print_button)
-        self.print_progress: QProgressDialog | None = None
-        split = QSplitter()
-        split.addWidget(side)
-        split.addWidget(self.page)
-        split.setSizes([320, 880])
-        QVBoxLayout(self).addWidget(split)
-        self.total: Report | None = None
-        self.refresh()
-
-    def chosen(self) -> list[str]:
-        items = (self.included.item(i) for i in range(self.included.count()))
-        return [i.text() for i in items if i.checkState() == Qt.CheckState.Checked]
-
-    def refresh(self) -> None:
-        names = self.chosen()
-        if not names:
-            self.total = None
-            self.page.setHtml("<p>请勾选要汇总的报告。</p>")
-            self.note.setText("")
-            return
-        self.total = desk.add_up(
-            [self.reports[n] for n in names], self.name.text().strip() or "本级汇总", self.year
-        )
-        findings = check(self.total)
-        self.findings.set_findings(findings)
-        errors = sum(f.severity == "error" for f in findings)
-        self.note.setText(
-            f"汇总了 {len(names)} 份报告；汇总结果有 {errors} 处错误（来自各单位报告中的错误）。"
-        )
-        # The list of what is added up under the sum, as every exported file but the JSON has it.
-        self.page.setHtml(_report_html(self.total, self.contents().appendix()))
-
-    def contents(self) -> SumContents:
-        """The ticked reports with their status, 校验码 and errors as the board shows them."""
-        from core.desk_sum import included
-
-        rows = {r.agency: r for r in self.owner.board.rows}
-        return included(rows[name] for name in self.chosen())
-
-    def export(self, suffix: str, path: Path | None = None) -> Job | None:
-        """The sum as a file, written in the background; the job (None: nothing to write)."""
-        from core.exchange import write_report
-
-        if self.total is None:
-            return None
-        if path is None:
-            start = str((self.owner.folder or Path.home()) / safe_file_name(self.total.title, suffix))
-            name, _ = QFileDialog.getSaveFileName(self, "导出汇总", start, f"*{suffix}")
-            if not name:
-                return None
-            path = Path(name)
-        total, appendix, target = self.total, self.contents().appendix(), path
-
-        def work() -> Path:
-            if suffix == ".json":  # the exchange file is an outside contract: the sum alone
-                write_report(total, target)
-            elif suffix == ".pdf":
-                from core.pdf.render import write_pdf
-
-                write_pdf(total, target, appendix=appendix)
-            else:
-                from core.write import export
-
-                export(total, target, appendix=appendix)
-            return target
-
-        def done(written: object) -> None:
-            self.owner.statusBar().showMessage(f"已导出汇总：{written}", 15_000)
-
-        return run_in_background(work, done, owner=self)  # a failure: the crash hook's message
-
-    def print_sum(self, printer: QPrinter | None = None) -> Job | None:
-        """打印…: the print dialog, then the sum's PDF (with its list) made and printed in the background."""
-        from core.pdf.render import render_pdf
-        from ui.printing import ask_printer, start_printing  # ReportLab and Qt's printing: only to print
-
-        if self.total is None:
-            return None
-        total, appendix = self.total, self.contents().appendix()
-        printer = printer or ask_printer(self, total.title)
-        if printer is None:
-            return None
-        chosen = printer
-
-        def rendered(data: object) -> None:
-            assert isinstance(data, bytes)
-            _job, self.print_progress = start_printing(self, data, chosen, self._printed)
-
-        return run_in_background(lambda: render_pdf(total, appendix=appendix), rendered, owner=self)
-
-    def _printed(self, completed: bool) -> None:
-        text = "汇总已送往打印机。" if completed else "已取消打印。"
-        self.owner.statusBar().showMessage(text, 15_000)
-
-
-class YearsDialog(QDialog):
-    """Year over year: this year beside last year with the change and the 同比突变 flag, for the sum
-    and for each agency, and the key figures by year as bars."""
-
-    def __init__(self, owner: DeskWindow) -> None:
-        super().__init__(owner)
-        self.owner = owner
-        self.year = owner.board.year
-        years = owner.years()[-6:]
-        self.by_year = {y: owner.reports_of(y) for y in years}
-        self.setWindowTitle(f"{self.year}年度同比")
-        self.resize(1000, 680)
-        self.choice = QComboBox()
-        self.choice.addItem("汇总（全部单位）")
-        self.choice.addItems(sorted(self.by_year.get(self.year, {})))
-        self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
-            ["指标", f"{self.year}年", f"{self.year - 1}年", "变化", "同比突变"]
-        )
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.chart = BarChart()
-        pdf_button = QPushButton("导出 PDF…")
-        pdf_button.clicked.connect(lambda _c=False: self.export_pdf())
-        top = QHBoxLayout()
-        top.addWidget(self.choice, 1)
-        top.addWidget(pdf_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table)
-        layout.addWidget(self.chart, 1)
-        self.refresh()
-
-    def report(self, year: int) -> Report | None:
-        reports = self.by_year.get(year, {})
-        if self.choice.currentIndex() == 0:
-            return desk.add_up(list(reports.values()), "汇总", year) if reports else None
-        return reports.get(self.choice.currentText())
-
-    def refresh(self) -> None:
-        this = self.report(self.year)
-        changes = desk.year_over_year(this, self.report(self.year - 1)) if this else []
-        self.table.setRowCount(len(changes))
-        for i, c in enumerate(changes):
-            cells = [
-                c.name,
-                str(c.this),
-                "" if c.last is None else str(c.last),
-                c.text,
-                "同比突变" if c.jump else "",
-            ]
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c.jump:
-                    item.setForeground(QColor("#b00020"))
-                self.table.setItem(i, j, item)
-        self.table.resizeColumnsToContents()
-        series = {}
-        for y in sorted(self.by_year):
-            report = self.report(y)
-            if report is not None:
-                series[y] = desk.key_figures(report)
-        self.chart.set_data(series)
-        self.changes = changes
-
-    def export_pdf(self, path: Path | None = None) -> None:
-        """The table and the chart as a one-page PDF (ReportLab's graphics)."""
-        from core.desk_pdf import years_pdf
-
-        title = f"{self.choice.currentText()}{self.year}年度同比情况"
-        if path is None:
-            start = str((self.owner.folder or Path.home()) / f"{title}.pdf")
-            name, _ = QFileDialog.getSaveFileName(self, "导出同比", start, "PDF (*.pdf)")
-            if not name:
-                return
-            path = Path(name)
-        try:
-            write_atomically(path, years_pdf(title, self.year, self.changes, self.chart.series))
-        except UserError as exc:
-            self.owner.dialogs.append(show_message(self, exc.message))
-
-
-class BarChart(QWidget):
-    """The key figures by year, one group of bars per year, drawn with QPainter."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.series: dict[int, dict[str, Decimal]] = {}
-        self.setMinimumHeight(260)
-
-    def set_data(self, series: dict[int, dict[str, Decimal]]) -> None:
-        self.series = series
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
-        figures_drawn = desk.key_figure_colours()
-        legend_x = 12.0
-        for name, colour in figures_drawn:
-            painter.fillRect(QRectF(legend_x, 10, 14, 14), QColor(colour))
-            painter.drawText(QRectF(legend_x + 18, 6, 90, 22), Qt.AlignmentFlag.AlignVCenter, name)
-            legend_x += 110
-        if not self.series:
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "没有可比较的年度")
-            return
-        top, bottom, left = 40.0, self.height() - 30.0, 50.0
-        width = self.width() - left - 20
-        peak = max((v for figures in self.series.values() for v in figures.values()), default=Decimal(1)) or 1
-        painter.setPen(QColor("#888888"))
-        painter.drawLine(int(left), int(bottom), int(left + width), int(bottom))
-        painter.drawText(QRectF(0, top - 8, left - 6, 16), Qt.AlignmentFlag.AlignRight, str(peak))
-        group = width / len(self.series)
-        bar = group * 0.8 / len(figures_drawn)
-        for i, (year, figures) in enumerate(self.series.items()):
-            x0 = left + i * group + group * 0.1
-            for j, (name, colour) in enumerate(figures_drawn):
-                height = float(figures[name] / peak) * (bottom - top)
-                painter.fillRect(QRectF(x0 + j * bar, bottom - height, bar - 2, height), QColor(colour))
-            painter.setPen(QColor("#333333"))
-            painter.drawText(
-                QRectF(x0, bottom + 4, group * 0.8, 20), Qt.AlignmentFlag.AlignHCenter, f"{year}年"
-            )
-        painter.end()

@@ -90,6 +90,7 @@ def _render(
             author=doc.signature_name,
             subject=doc.subject + ("（定稿）" if codes else "（草稿）"),
             creator="年报助手",
+            keywords=appendix.mark if appendix else "",
             # ReportLab would otherwise name Helvetica in every page, unembedded.
             initialFontName=fontset.name("fangsong"),
             pageCompression=1,

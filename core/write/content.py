@@ -92,12 +92,13 @@ Block = Paragraph | Grid
 @dataclass(frozen=True)
 class Appendix:
     """A table printed after the report, on a page of its own under a heading: not part of the
-    national format (a 汇总's list of the reports it includes, see `core.desk_sum`). Its layout grid is
+    national format (a 汇总's list of the reports it includes, see `core.desk.included`). Its layout grid is
     a `Table` whose cells hold text and no address, drawn as the report's tables are."""
 
     heading: str
     table: Table
     short_name: str  # a workbook's sheet name for it (at most 31 characters)
+    mark: str = ""  # written into the file's properties (keywords): a 汇总's mark, see `core.desk.marks`
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ def render_docx(doc: Content, *, author: str, created: dt.datetime | None = None
     props.author = props.last_modified_by = author
     props.subject = doc.subject + ("（定稿）" if doc.code else "（草稿）")
     props.comments = f"校验码 {doc.code}" if doc.code else ""
-    props.keywords = ""
+    props.keywords = doc.appendix[0].mark if doc.appendix else ""
     props.created = props.modified = now.replace(tzinfo=None)
     props.revision = 1
     out_bytes = io.BytesIO()

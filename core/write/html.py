@@ -88,11 +88,17 @@ def html_fragment(doc: Content) -> str:
     return "\n".join(out) + "\n"
 
 
+def _keywords(doc: Content) -> str:
+    """An appendix's mark (a 汇总's) as the page's keywords, so that a reader of the page can tell."""
+    mark = doc.appendix[0].mark if doc.appendix else ""
+    return f'<meta name="keywords" content="{_text(mark)}">\n' if mark else ""
+
+
 def render_html(doc: Content) -> bytes:
     """A self-contained UTF-8 page."""
     page = (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{_text(doc.title)}</title>\n</head>\n"
+        f"<title>{_text(doc.title)}</title>\n{_keywords(doc)}</head>\n"
         '<body style="max-width:156mm;margin:2em auto;padding:0 1em">\n'
         f"{html_fragment(doc)}</body>\n</html>\n"
     )

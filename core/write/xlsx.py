@@ -319,6 +319,7 @@ def render_xlsx(doc: Content, spec: ReportFormat, *, author: str) -> bytes:
             "author": author,
             "subject": doc.subject,
             "comments": f"校验码 {doc.code}" if doc.code else "",
+            "keywords": doc.appendix[0].mark if doc.appendix else "",
         }
     )
     formats = _formats(book)

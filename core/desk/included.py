@@ -9,16 +9,18 @@ headers are the desk's, not the national format's. The exchange JSON of a sum ca
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.desk.marks import SUM_MARK
 from core.fingerprint import fingerprint
+from core.report import Report
 from core.report_format import GridCell, Table
 from core.write.content import Appendix
 
 if TYPE_CHECKING:
-    from core.desk import BoardRow
+    from core.desk.board import BoardRow
 
 HEADERS = ("序号", "单位", "状态", "校验码", "错误")
 # Shares of the text block: 校验码 (ABCD-EFGH-JKLM) and 已交（草稿） on one line in 5号, the name wraps.
@@ -66,15 +68,17 @@ class SumContents:
             lines=tuple(lines),
             print_column_widths=WIDTHS,
         )
-        return Appendix(self.heading, table, SHEET_NAME)
+        return Appendix(self.heading, table, SHEET_NAME, mark=SUM_MARK)
 
 
-def included(rows: Iterable[BoardRow]) -> SumContents:
-    """The board rows whose reports are added up (rows with no report are not in a sum)."""
+def included(rows: Iterable[BoardRow], reports: Mapping[str, Report] | None = None) -> SumContents:
+    """The board rows whose reports are added up: received, or (a database board's rows, read with
+    kept counts only) found in `reports` (agency → report); rows with no report are not in a sum."""
     out = []
     for row in rows:
-        if row.received is None:
+        report = row.received.report if row.received is not None else (reports or {}).get(row.agency)
+        if report is None:
             continue
-        code = row.fingerprint or fingerprint(row.received.report)
+        code = row.fingerprint or fingerprint(report)
         out.append(IncludedReport(row.agency, row.status, code, row.errors))
     return SumContents(tuple(out))

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from core.desk import Change, key_figure_colours
+from core.desk.years import Change, key_figure_colours
 
 
 def years_pdf(

@@ -1,0 +1,186 @@
+"""The sum (汇总) cell by cell, and the errors to send back to each agency."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import UserError
+from core.formats import get_format
+from core.report import Report, Signature
+
+if TYPE_CHECKING:
+    from core.desk.board import Board, BoardRow
+    from core.desk.included import SumContents
+    from core.desk.marks import SumMark
+    from core.report_format import ReportFormat
+    from core.storage import Database
+
+
+# ---------------------------------------------------------------- what to send back
+
+
+@dataclass(frozen=True)
+class SendBack:
+    """One error for an agency to mend: 哪个单位、哪张表、哪一格、差多少 (the message says by how much)."""
+
+    agency: str
+    table: str
+    cell: str
+    message: str
+
+
+def send_back(board: Board) -> list[SendBack]:
+    out = []
+    for row in board.rows:
+        if row.received is None:
+            continue
+        spec = row.received.report.spec
+        for f in row.findings:
+            if f.severity != "error":
+                continue
+            info = spec.cells.get(f.cells[0]) if f.cells else None
+            table = next(
+                (s.full_heading for s in spec.sections if info and s.table_key == info.table.key), ""
+            )
+            out.append(SendBack(row.agency, table, info.description if info else "", f.message))
+    return out
+
+
+# ---------------------------------------------------------------- the sum (汇总)
+
+
+def add_up(reports: Sequence[Report], agency: str, year: int) -> Report:
+    """The reports of one year added cell by cell: a blank counts as 0, a cell blank in every report
+    stays blank, a total left blank counts as its parts. The narrative is empty."""
+    if not reports:
+        raise UserError("没有可以汇总的报告。")
+    formats = {r.format for r in reports}
+    if len(formats) > 1:
+        raise UserError("这些报告的格式不同，不能汇总。")
+    for r in reports:
+        if r.year != year:
+            raise UserError(f"“{r.agency}”的报告是 {r.year} 年度的，不是 {year} 年度，不能一起汇总。")
+    spec = reports[0].spec
+    rows: list[list[int | Decimal | None]] = [[r.values[a] for a in spec.cells] for r in reports]
+    return _sum_report(spec, rows, agency, year)
+
+
+def add_up_stored(db: Database, report_ids: Sequence[int], agency: str, year: int) -> Report:
+    """`add_up` of reports kept in a database, from their packed values: a year of 2,000 reports is
+    added up without reading their cells or making a `Report` of each."""
+    packed = db.packed_values(report_ids)
+    if not packed:
+        raise UserError("没有可以汇总的报告。")
+    if len({format_id for format_id, _ in packed.values()}) > 1:
+        raise UserError("这些报告的格式不同，不能汇总。")
+    format_id = next(iter(packed.values()))[0]
+    return _sum_report(get_format(format_id), [values for _, values in packed.values()], agency, year)
+
+
+def _sum_report(spec: ReportFormat, rows: list[list[int | Decimal | None]], agency: str, year: int) -> Report:
+    """Rows of cell values (in the format's cell order) added up cell by cell, as `add_up` says; a
+    column at a time (2,000 reports are summed in well under 100 ms)."""
+    given = list(zip(*rows, strict=True))  # a column per cell
+    index = {address: i for i, address in enumerate(spec.cells)}
+    added: list[list[int | Decimal]] = [[0 if v is None else v for v in column] for column in given]
+    for total, parts in spec.derivations:  # a total left blank counts as its parts (in dependency order)
+        part_sums = map(sum, zip(*(added[index[p]] for p in parts), strict=True))
+        added[index[total]] = [
+            s if v is None else v for v, s in zip(given[index[total]], part_sums, strict=True)
+        ]
+    # a cell blank in every report stays blank: a total blank everywhere is derived again from the sum
+    values = {
+        a: None if given[i].count(None) == len(rows) else Decimal(sum(added[i]))
+        for i, a in enumerate(spec.cells)
+    }
+    return Report(
+        format=spec.id,
+        agency=agency,
+        year=year,
+        texts={k: "" for k in spec.text_keys},
+        values=values,
+        signature=Signature(name=agency),
+    )
+
+
+# ---------------------------------------------------------------- a 汇总 of a board
+
+
+@dataclass(frozen=True)
+class SumResult:
+    """A 汇总 as the desk makes it: the sum, the list of the reports it includes, its mark, the blanks
+    it counted as 0 (agency → how many cells) and the rows left out so as not to count twice."""
+
+    total: Report
+    contents: SumContents
+    mark: SumMark
+    blanks: dict[str, int]
+    left_out: dict[str, str]  # agency → why it is not added (already inside a county's 汇总)
+
+    @property
+    def blanks_note(self) -> str:
+        """「按 0 计入的空格：共 166 个，在 2 份报告中（温县财政局 160 个，…）」, or that there were none."""
+        if not self.blanks:
+            return "各报告中没有按 0 计入的空格。"
+        shown = "，".join(f"{a} {n} 个" for a, n in self.blanks.items())
+        total = sum(self.blanks.values())
+        return f"按 0 计入的空格共 {total} 个，在 {len(self.blanks)} 份报告中：{shown}。"
+
+
+def blanks_counted(reports: Mapping[str, Report]) -> dict[str, int]:
+    """Per report, the cells it left blank that `add_up` counted as 0 (another report gave a figure;
+    a blank total counts as its parts, not as 0)."""
+    if not reports:
+        return {}
+    spec = next(iter(reports.values())).spec
+    derived = set(spec.derived_addresses)
+    given = {
+        a for a in spec.cells if a not in derived and any(r.values[a] is not None for r in reports.values())
+    }
+    counts = {name: sum(1 for a in given if r.values[a] is None) for name, r in reports.items()}
+    return {name: n for name, n in counts.items() if n}
+
+
+def make_sum(
+    rows: Sequence[BoardRow], reports: Mapping[str, Report], agency: str, year: int, missing: Sequence[str]
+) -> SumResult:
+    """The 汇总 of the board rows `rows` (their reports in `reports`, agency → report), marked as a 汇总.
+    A county's 汇总 package counts once: a department it already includes is not added again."""
+    from core.desk.board import inside_sums
+    from core.desk.included import included
+    from core.desk.marks import mark_for
+
+    left_out = {
+        agency: f"已含在“{county}”的汇总中，未重复计入" for agency, county in inside_sums(rows).items()
+    }
+    kept = [r for r in rows if r.agency not in left_out and r.agency in reports]
+    chosen = {r.agency: reports[r.agency] for r in kept}
+    total = add_up(list(chosen.values()), agency, year)
+    contents = included(kept, reports)
+    mark = mark_for([(i.agency, i.code) for i in contents.reports], missing)
+    return SumResult(total, contents, mark, blanks_counted(chosen), left_out)
+
+
+def write_sum(result: SumResult, path: Path) -> None:
+    """The 汇总 as a file of the kind its suffix says, marked as a 汇总 in every kind: the exchange JSON
+    with its `summary`, the others with the list of reports after the sum and the mark in their
+    properties."""
+    suffix = path.suffix.lower()
+    appendix = result.contents.appendix()
+    if suffix == ".json":
+        from core.desk.marks import sum_json
+        from core.paths import write_atomically
+
+        write_atomically(path, sum_json(result.total, result.mark).encode("utf-8"))
+    elif suffix == ".pdf":
+        from core.pdf.render import write_pdf
+
+        write_pdf(result.total, path, appendix=appendix)
+    else:
+        from core.write import export
+
+        export(result.total, path, appendix=appendix)
