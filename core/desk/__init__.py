@@ -59,7 +59,7 @@ from core.desk.review import Published, original_of, read_published, reviewable,
 from core.desk.roster import MEMORY_FILE, Memory, Roster, RosterEntry, typed_key
 from core.desk.roster_file import RosterFile, read_roster, read_roster_file
 from core.desk.session import DeskSession
-from core.desk.sums import SendBack, SumResult, add_up, make_sum, send_back, write_sum
+from core.desk.sums import SendBack, SumResult, add_up, add_up_stored, make_sum, send_back, write_sum
 from core.desk.tables import (
     BOARD_HEADERS,
     SEND_BACK_HEADERS,
@@ -116,6 +116,7 @@ __all__ = [
     "Unusable",
     "YearsCompared",
     "add_up",
+    "add_up_stored",
     "board_cells",
     "chase_table",
     "compare_years",

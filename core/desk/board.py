@@ -355,8 +355,9 @@ def standing_reports(board: Board, db: Database | None = None) -> dict[str, Repo
     with kept counts only) read from `db` in one go."""
     unread = {r.report_id: r.agency for r in board.rows if r.received is None and r.report_id is not None}
     loaded = db.load_reports(list(unread)) if db is not None and unread else {}
-    read = {r.agency: r.received.report for r in board.rows if r.received is not None}
-    return read | {unread[i]: report for i, report in loaded.items()}
+    found = {r.agency: r.received.report for r in board.rows if r.received is not None}
+    found |= {unread[i]: report for i, report in loaded.items()}
+    return {r.agency: found[r.agency] for r in board.rows if r.agency in found}  # in the board's order
 
 
 def database_memory(db_path: Path) -> Path:
