@@ -56,7 +56,7 @@ TIMEOUT = 60.0
 # What may appear in ASCII in a Chinese message: format names, field names, file names we made.
 ALLOWED = {"JSON", "UTF", "SQLite", "WAL", "FULL", "schema", "nianbao", "report", "format", "agency", "year"}
 ALLOWED |= {"text", "signature", "name", "date", "true", "false", "null", "KB", "NaN", "Infinity"}
-ALLOWED |= {"Excel", "Word", "Strict", "Open", "Unicode"}  # product and format names
+ALLOWED |= {"Excel", "Word", "Strict", "Open", "Unicode", "docx", "html", "xlsx"}  # products, formats
 ALLOWED |= {"error", "warning", "damaged"}  # `check` prints `SEVERITY RULE CELL…: message` (the contract)
 FIELD = re.compile(r"[A-Za-z_]+(?:\.[A-Za-z0-9_]+)+")
 WORD = re.compile(r"[A-Za-z]{4,}")
