@@ -575,7 +575,7 @@ def test_a_migration_first_keeps_a_backup_of_the_file_as_it_was(
     current = storage.MIGRATIONS
     new = len(current) + 1
     steps: list[int] = []
-    monkeypatch.setattr(storage, "MIGRATIONS", (*current, lambda conn: steps.append(new)))
+    monkeypatch.setattr(storage.schema, "MIGRATIONS", (*current, lambda conn: steps.append(new)))
     with Database.open(path) as db:
         assert (db.schema_version(), steps) == (new, [new])
         _same(db.load_report(report_id), seed)
@@ -584,7 +584,7 @@ def test_a_migration_first_keeps_a_backup_of_the_file_as_it_was(
     with Database.open(path) as db:  # already at the new version: no migration, no new backup
         assert steps == [new] and not backup.exists()
 
-    monkeypatch.setattr(storage, "MIGRATIONS", current)  # the program as it was before
+    monkeypatch.setattr(storage.schema, "MIGRATIONS", current)  # the program as it was before
     with Database.open(path.with_name("kept.bak"), read_only=True) as old:
         assert (old.schema_version(), old.integrity_check()) == (len(current), [])
         _same(old.load_report(report_id), seed)
@@ -602,10 +602,10 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(
         raise RuntimeError("migration bug")
 
     current = storage.MIGRATIONS
-    monkeypatch.setattr(storage, "MIGRATIONS", (*current, broken))
+    monkeypatch.setattr(storage.schema, "MIGRATIONS", (*current, broken))
     with pytest.raises(RuntimeError):
         Database.open(path)
-    monkeypatch.setattr(storage, "MIGRATIONS", current)
+    monkeypatch.setattr(storage.schema, "MIGRATIONS", current)
     with Database.open(path) as db:
         assert db.schema_version() == len(current)
         _same(db.load_report(report_id), seed)

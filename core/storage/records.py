@@ -1,0 +1,163 @@
+"""Storage's records: what it takes and returns (summaries, revisions, changes, dismissals), and a report's
+content flattened to field -> text, the unit of history.
+
+A change's `field` is a cell address, `text.<key>`, `signature.name`, `signature.date`, `agency`,
+`year`, `status` or `deleted`. Values are kept as text: a cell's `Decimal` exactly as given
+(`7730.2800` stays `7730.2800`), a date as `2022-01-20`, a time as UTC ISO 8601.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from core.formats import get_format
+from core.report import Report, Signature
+
+Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
+
+
+class Counter(Protocol):
+    """How a report is counted for lists: (errors, warnings) of a report, given last year's report (or
+    None) and the keys of the warnings dismissed for it. Counts kept by another `version` (other rules)
+    are counted again when the file is next opened for writing."""
+
+    version: str
+
+    def __call__(
+        self, report: Report, previous: Report | None, dismissed: frozenset[str]
+    ) -> tuple[int, int]: ...
+
+
+# ---------------------------------------------------------------- public records
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    id: int
+    agency: str
+    year: int
+    status: str  # 'draft' | 'final'
+    updated_at: dt.datetime  # aware, in local time
+    errors: int
+    warnings: int
+    format: str = "2021"
+    created_at: dt.datetime | None = None
+    deleted_at: dt.datetime | None = None  # set for reports in the recycle bin
+    signed_by: str | None = None  # 署名 and 成文日期 (a desk's board shows them without reading the report)
+    signed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    """A warning the user dismissed for this report (「忽略此提醒」): which, why, who, when."""
+
+    key: str  # the finding's key (core.rules.Finding.key)
+    reason: str
+    who: str
+    at: dt.datetime  # aware, in local time
+
+
+DISMISSED = "dismissed."  # a change's field for a dismissal: dismissed.<finding key>, new = the reason
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    report_id: int
+    at: dt.datetime  # aware, in local time
+    kind: str  # create, import, edit, paste, restore, rename, status, delete, undelete…
+    note: str | None
+    changes: list[Change]
+
+
+# ---------------------------------------------------------------- values as text
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).astimezone()
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)  # str() of a Decimal keeps every digit and the exponent
+
+
+def _blank_flat(format_id: str) -> Flat:
+    """The state before a report's first revision: the baseline of history."""
+    spec = get_format(format_id)
+    flat: Flat = {"agency": None, "year": None, "signature.name": None, "signature.date": None}
+    flat.update({f"text.{k}": "" for k in spec.text_keys})
+    flat.update(dict.fromkeys(spec.cells))
+    return flat
+
+
+def _flatten(report: Report) -> Flat:
+    sig = report.signature
+    flat: Flat = {"agency": report.agency, "year": str(report.year)}
+    flat.update({f"text.{k}": v for k, v in report.texts.items()})
+    flat.update({a: _decimal_text(v) for a, v in report.values.items()})
+    flat["signature.name"] = sig.name
+    flat["signature.date"] = sig.date.isoformat() if sig.date else None
+    return flat
+
+
+def _unflatten(format_id: str, flat: Mapping[str, str | None]) -> Report:
+    spec = get_format(format_id)
+    date = flat.get("signature.date")
+    return Report(
+        format=format_id,
+        agency=flat["agency"] or "",
+        year=int(flat["year"] or 0),
+        texts={k: flat.get(f"text.{k}") or "" for k in spec.text_keys},
+        values={a: None if (v := flat.get(a)) is None else Decimal(v) for a in spec.cells},
+        signature=Signature(
+            name=flat.get("signature.name"), date=dt.date.fromisoformat(date) if date else None
+        ),
+    )
+
+
+def _diff(old: Mapping[str, str | None], new: Mapping[str, str | None]) -> list[Change]:
+    return [Change(f, old.get(f), v) for f, v in new.items() if old.get(f) != v]
+
+
+def report_changes(old: Report, new: Report) -> list[Change]:
+    """What storing `new` over `old` would record (e.g. to ask before an import replaces a report)."""
+    return _diff(_flatten(old), _flatten(new))
+
+
+@dataclass
+class _Stored:
+    """A report row as stored, with its content flattened."""
+
+    id: int
+    format: str
+    status: str
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+    flat: Flat = field(default_factory=dict)
+
+    @property
+    def agency(self) -> str:
+        return self.flat["agency"] or ""
+
+    @property
+    def year(self) -> int:
+        return int(self.flat["year"] or 0)
+
+    def report(self) -> Report:
+        return _unflatten(self.format, self.flat)
