@@ -1,13 +1,21 @@
-"""An outside fuzz run (issue 9): hostile report files and databases against `check`, `pdf` and `db import`
-(and `db list`/`db check` for databases), each a fresh `main.py` process, as an attacker would run them.
+"""An outside fuzz run (issues 9 and 23): hostile report files and databases against `check`, `pdf` and
+`db import` (and `db list`/`db check` for databases), hostile published files against `import`, FIFOs and
+devices against every command that reads a path, formula and link injections against `export -o .xlsx`,
+commands asked to write over their own input, and a desk folder of every hostile published file beside
+ten good reports — each a fresh `main.py` process, as an attacker would run them.
 
 Families: wrong types, huge numbers, lone surrogates, sizes, encodings, markup, duplicate keys, damaged
-and foreign databases, a full disk (a file-size limit on the process: every write past it fails).
-Counted per run: a traceback (exit 3 or a Python traceback), a hang (over 5 s), English in the output,
-no Chinese reason on a refusal, silent loss (an import that exits 0 but stores something other than the
-file says, or a refused command that changed the database file). Prints the counts and the failures.
+and foreign databases, a full disk (a file-size limit on the process: every write past it fails), bombs
+(zip, PDF streams, pages, spans, cells), malformed (XML, zip entries, PDF objects, encodings), fifos,
+injections, overwrite, desk.
+Counted per run: a traceback (exit 3 or a Python traceback), a hang (over 5 s more than the command's
+usual time), over the memory bound (the process's peak resident memory over 500 MB), English in the
+output, no Chinese reason on a refusal, silent loss (an import that exits 0 but stores something other
+than the file says, a refused command that changed the database file, an input file changed, a good
+report missing from the desk), a formula or a link in an exported workbook that came from a text.
+Prints the counts, a one-line summary and the failures.
 
-    uv run python benchmarks/fuzz_hostile.py [--jobs 2]
+    uv run python benchmarks/fuzz_hostile.py [--jobs 2] [--family NAME]
 """
 
 from __future__ import annotations
@@ -37,21 +45,24 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.exchange import read_report, to_dict  # noqa: E402
+from core.exchange import read_report, to_dict, write_report  # noqa: E402
 from core.storage import Database  # noqa: E402
+from tests.hostile_inputs import PUBLISHED, REFUSED  # noqa: E402
 
 SEED = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 HANG_SECONDS = 5.0
+MEMORY_MB = 500  # "a few hundred MB": the bound on any one process
 TIMEOUT = 60.0
 # What may appear in ASCII in a Chinese message: format names, field names, file names we made.
 ALLOWED = {"JSON", "UTF", "SQLite", "WAL", "FULL", "schema", "nianbao", "report", "format", "agency", "year"}
 ALLOWED |= {"text", "signature", "name", "date", "true", "false", "null", "KB", "NaN", "Infinity"}
+ALLOWED |= {"Excel", "Word", "Strict", "Open", "Unicode", "docx", "html", "xlsx"}  # products, formats
 ALLOWED |= {"error", "warning", "damaged"}  # `check` prints `SEVERITY RULE CELL…: message` (the contract)
 FIELD = re.compile(r"[A-Za-z_]+(?:\.[A-Za-z0-9_]+)+")
 WORD = re.compile(r"[A-Za-z]{4,}")
 
 
-COMMANDS = ("check", "pdf", "db-import", "db-import-into", "db-list", "db-check")
+COMMANDS = ("check", "pdf", "db-import", "db-import-into", "db-list", "db-check", "import", "raw")
 
 
 @dataclass
@@ -63,6 +74,11 @@ class Case:
     expect_import: dict[str, Any] | None = None  # what a successful import must store
     fsize_limit: int | None = None
     db_bytes: bytes | None = None
+    args: tuple[str, ...] = ()  # the command line of a "raw" case
+    kept: dict[Path, bytes] = field(default_factory=dict)  # files the command must leave as they are
+    workbook: Path | None = None  # an exported .xlsx to search for formulas and links
+    agencies: tuple[str, ...] = ()  # good reports the desk must show
+    files: int = 1  # files the command reads: each one past the first may take a second more
 
 
 @dataclass
@@ -72,6 +88,7 @@ class Outcome:
     code: int
     out: str
     problems: list[str] = field(default_factory=list)
+    memory_mb: int = 0
 
 
 # ---------------------------------------------------------------- hostile report files
@@ -251,23 +268,40 @@ def run_case(case: Case, work: Path) -> Outcome:
         args = ["db", "import", str(case.file), "--db", str(db)]
     elif case.command == "db-import-into":
         args = ["db", "import", str(SEED), "--db", str(case.file)]
+    elif case.command == "import":
+        args = ["import", str(case.file), "-o", str(work / "out.json")]
+    elif case.command == "raw":
+        args = list(case.args)
     else:
         args = ["db", case.command.removeprefix("db-"), "--db", str(case.file)]
     started = time.perf_counter()
-    try:
-        result = subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), *args],
-            env=env,
-            capture_output=True,
-            timeout=TIMEOUT,
-            preexec_fn=_limit(case.fsize_limit),
-        )
-        code, out = result.returncode, (result.stdout + result.stderr).decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        code, out = -1, ""
-    outcome = Outcome(case, time.perf_counter() - started, code, out)
+    code, out, memory_mb = _measured([sys.executable, str(ROOT / "main.py"), *args], env, case.fsize_limit)
+    outcome = Outcome(case, time.perf_counter() - started, code, out, memory_mb=memory_mb)
     _judge(outcome, work, db)
     return outcome
+
+
+def _measured(command: list[str], env: dict[str, str], fsize_limit: int | None) -> tuple[int, str, int]:
+    """(exit status or -1 past the timeout, stdout + stderr, peak resident MB) of one process."""
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=output, preexec_fn=_limit(fsize_limit)
+        )
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                code = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                _, _, usage = os.wait4(process.pid, 0)
+                code = -1
+                break
+            time.sleep(0.02)
+        process.returncode = code  # reaped here, by wait4, for its resource usage
+        output.seek(0)
+        return code, output.read().decode("utf-8", "replace"), usage.ru_maxrss // 1024
 
 
 def _english(text: str) -> list[str]:
@@ -292,6 +326,15 @@ def _judge(o: Outcome, work: Path, db: Path) -> None:
             got = [to_dict(stored.load_report(s.id)) for s in stored.list_reports()]
         if got != [o.case.expect_import]:
             o.problems.append("silent-loss")
+    if o.memory_mb > MEMORY_MB:
+        o.problems.append(f"over-memory:{o.memory_mb}MB")
+    if any(path.read_bytes() != data for path, data in o.case.kept.items()):
+        o.problems.append("silent-loss:input-changed")
+    if o.case.workbook is not None and o.code == 0 and (found := _live_texts(o.case.workbook)):
+        o.problems.append("formula:" + ",".join(found))
+    shown = [a for a in o.case.agencies if not re.search(rf"^{re.escape(a)}\t已", o.out, re.M)]
+    if shown:
+        o.problems.append(f"silent-loss:desk-missing-{len(shown)}")
     unchanged = (
         o.case.db_bytes is None or not o.case.file.is_file() or o.case.file.read_bytes() == o.case.db_bytes
     )
@@ -299,8 +342,111 @@ def _judge(o: Outcome, work: Path, db: Path) -> None:
         o.problems.append("refused-but-changed")
 
 
-def build_cases(folder: Path) -> list[Case]:
+def _live_texts(workbook: Path) -> list[str]:
+    """Formulas that are not our SUM/IF checks, and any hyperlink, in an exported workbook."""
+    import zipfile
+
+    with zipfile.ZipFile(workbook) as book:
+        sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    found = [
+        f for sheet in sheets for f in re.findall(r"<f>(.*?)</f>", sheet) if not f.startswith(("SUM(", "IF("))
+    ]
+    return found + ["hyperlink" for sheet in sheets if "<hyperlink" in sheet]
+
+
+INJECTIONS = [
+    '=HYPERLINK("http://evil.example/x","点这里")',
+    "=cmd|' /C calc'!A0",
+    "{=1+1}",
+    "http://evil.example/a",
+]
+INJECTIONS += ["@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3"]
+
+
+def published_cases(folder: Path) -> list[Case]:
+    """Issue 23: bombs and malformed published files, FIFOs and devices, injections, overwrites, a desk."""
     cases: list[Case] = []
+    hostile = folder / "published"
+    hostile.mkdir()
+    for name, build in REFUSED:
+        family = (
+            "malformed"
+            if any(k in name for k in ("xml", "ooxml", "body", "entries", "entry", "bom", "bad", "media"))
+            else "bombs"
+        )
+        cases.append(Case(family, name, "import", build(hostile)))
+    for name in ("seed.docx", "seed.pdf", "seed.html", "seed-hard.docx", "seed-hard.pdf"):
+        cases.append(Case("good", name, "import", PUBLISHED / name))
+    seed = folder / "seed.json"
+    shutil.copyfile(SEED, seed)
+    fifo = folder / "fifo.json"
+    os.mkfifo(fifo)
+    fifo_page = folder / "fifo.html"
+    os.mkfifo(fifo_page)
+    device = folder / "zero.txt"
+    device.symlink_to("/dev/zero")
+    db = str(folder / "fifo-db.sqlite3")
+    for name, args in [
+        ("check", ("check", str(fifo))),
+        ("check-previous", ("check", str(seed), "--previous", str(fifo))),
+        ("verify", ("verify", str(fifo), "ABCD-EFGH-JKLM")),
+        ("import", ("import", str(fifo_page), "-o", str(folder / "o.json"))),
+        ("import-device", ("import", str(device), "-o", str(folder / "o.json"))),
+        ("db-import", ("db", "import", str(fifo), "--db", db)),
+        ("--db", ("--db", str(fifo), "db", "list")),
+        ("db-restore", ("db", "restore", str(fifo), "--db", db)),
+        ("desk-roster", ("desk", str(hostile), "--roster", str(fifo), "--year", "2021")),
+        (
+            "sum",
+            ("sum", str(seed), str(fifo), "--agency", "汇总", "--year", "2021", "-o", str(folder / "s.json")),
+        ),
+    ]:
+        cases.append(Case("fifos", name, "raw", fifo, args=args))
+    for i, agency in enumerate(INJECTIONS):
+        report = folder / f"injection-{i}.json"
+        write_report(read_report(SEED).model_copy(update={"agency": agency}), report)
+        workbook = folder / f"injection-{i}.xlsx"
+        cases.append(
+            Case(
+                "injections",
+                agency,
+                "raw",
+                report,
+                args=("export", str(report), "-o", str(workbook)),
+                workbook=workbook,
+            )
+        )
+    page = folder / "page.html"
+    shutil.copyfile(PUBLISHED / "seed.html", page)
+    other = folder / "other.json"
+    shutil.copyfile(SEED, other)
+    kept = {seed: seed.read_bytes(), other: other.read_bytes(), page: page.read_bytes()}
+    for name, args in [
+        ("pdf", ("pdf", str(seed), "-o", str(seed))),
+        ("sum", ("sum", str(seed), str(other), "--agency", "汇总", "--year", "2021", "-o", str(seed))),
+        ("import", ("import", str(page), "-o", str(page))),
+        ("export", ("export", str(other), "-o", str(other))),
+    ]:
+        cases.append(Case("overwrite", name, "raw", seed, args=args, kept=kept))
+    agencies = tuple(f"好单位{i:02d}" for i in range(10))
+    for agency in agencies:
+        write_report(read_report(SEED).model_copy(update={"agency": agency}), hostile / f"{agency}.json")
+    cases.append(
+        Case(
+            "desk",
+            "hostile-folder",
+            "raw",
+            hostile,
+            args=("desk", str(hostile), "--year", "2021"),
+            agencies=agencies,
+            files=len(REFUSED) + len(agencies),
+        )
+    )
+    return cases
+
+
+def build_cases(folder: Path) -> list[Case]:
+    cases: list[Case] = published_cases(folder)
     for family, name, data in report_files(folder):
         path = folder / "files" / f"{hashlib.sha1(name.encode()).hexdigest()[:10]}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -326,9 +472,10 @@ def build_cases(folder: Path) -> list[Case]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--family", help="only this family (e.g. bombs, fifos, injections, desk)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="fuzz-hostile-"))
-    cases = build_cases(folder)
+    cases = [c for c in build_cases(folder) if args.family in (None, c.family)]
     print(f"{len(cases)} runs in fresh processes ({args.jobs} at a time)…", flush=True)
 
     def one(item: tuple[int, Case]) -> Outcome:
@@ -340,9 +487,11 @@ def main() -> int:
         outcomes = list(pool.map(one, enumerate(cases)))
     # A hang: over 5 s more than the command's usual time (process start-up on a loaded machine is not
     # the input's fault), or no answer at all within the timeout.
-    usual = {c: statistics.median(o.seconds for o in outcomes if o.case.command == c) for c in COMMANDS}
+    usual = {
+        c: statistics.median([o.seconds for o in outcomes if o.case.command == c] or [0.0]) for c in COMMANDS
+    }
     for o in outcomes:
-        if o.code == -1 or o.seconds > usual[o.case.command] + HANG_SECONDS:
+        if o.code == -1 or o.seconds > usual[o.case.command] + HANG_SECONDS + (o.case.files - 1):
             o.problems.append("hang")
     counts: Counter[str] = Counter()
     for o in outcomes:
@@ -354,8 +503,18 @@ def main() -> int:
     print("usual (median) seconds per command:", {c: round(t, 1) for c, t in usual.items()})
     slowest = sorted(outcomes, key=lambda o: -o.seconds)[:5]
     print("slowest:", [f"{o.case.family}/{o.case.name} {o.case.command} {o.seconds:.1f}s" for o in slowest])
-    for kind in ("traceback", "hang", "english", "no-chinese-reason", "silent-loss", "refused-but-changed"):
+    for kind in ("traceback", "hang", "over-memory", "english", "no-chinese-reason", "silent-loss"):
         print(f"{kind}: {counts[kind]}")
+    print(f"refused-but-changed: {counts['refused-but-changed']}\nformula: {counts['formula']}")
+    desk = [o for o in outcomes if o.case.family == "desk"]
+    over, lost = counts["hang"] + counts["over-memory"], counts["silent-loss"] + counts["refused-but-changed"]
+    peak, slowest = max(o.memory_mb for o in outcomes), max(o.seconds for o in outcomes)
+    print(
+        f"SUMMARY: {len(outcomes)} inputs tried, {over} over the time/memory bound (peak {peak} MB, "
+        f"slowest {slowest:.1f} s), {counts['traceback']} internal errors, {counts['english']} English, "
+        f"{counts['formula']} formulas, {lost} lost"
+        + (f"; desk folder of hostile files + 10 good reports: {desk[0].seconds:.1f} s" if desk else "")
+    )
     for o in outcomes:
         if o.problems:
             first = o.out.strip().splitlines()[-1][:160] if o.out.strip() else ""

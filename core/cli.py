@@ -534,22 +534,28 @@ def _check_paths(args: argparse.Namespace) -> None:
 
 def _log_to_file() -> None:
     """Library warnings (pdfminer's "Invalid MediaBox…") go to the log file, never to the console in
-    English. The file is set up at the first record, so a command that logs nothing loads nothing for it."""
-    logging.getLogger().addHandler(_FileOnFirstRecord())
+    English (Python prints a record no handler takes)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(_LogFileOnDemand())
 
 
-class _FileOnFirstRecord(logging.Handler):
+class _LogFileOnDemand(logging.Handler):
+    """Sets the log file up at the first record only, so that a command that logs nothing loads nothing."""
+
     def emit(self, record: logging.LogRecord) -> None:
         from core.logs import setup_logging
 
         root = logging.getLogger()
         root.removeHandler(self)
+        present = list(root.handlers)  # a log file set up already has this record
         try:
             setup_logging()
-        except OSError:  # a read-only profile only loses them
+        except OSError:  # a read-only profile: the record is lost, not printed
             root.addHandler(logging.NullHandler())
-            return
-        root.handle(record)
+        for handler in root.handlers:
+            if handler not in present:
+                handler.handle(record)
 
 
 def _discard_stdout() -> None:

@@ -253,4 +253,5 @@ REFUSED: list[tuple[str, Build]] = [
         "二〇二一年政府信息公开工作年度报告。".encode() * 40 + b"\xff" + "结束".encode(),
     ),
     _bytes("web-table-60MB.html", lambda: _big_table(60)),
+    _bytes("web-table-9MB.html", lambda: _big_table(9)),
 ]

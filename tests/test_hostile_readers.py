@@ -59,6 +59,7 @@ def test_a_hostile_file_is_refused_quickly_with_a_chinese_reason(
         ("utf8-one-bad-byte.txt", "编码"),
         ("bom-then-bad-byte.txt", "编码"),
         ("web-table-60MB.html", "太大"),
+        ("web-table-9MB.html", "格子太多"),
     ],
 )
 def test_the_reason_says_what_is_wrong(hostile: Path, name: str, reason: str) -> None:

@@ -14,7 +14,7 @@ from core.file_kinds import PUBLISHED
 from core.input_files import read_bytes, regular_file
 from core.read.cells import Line
 from core.read.encodings import bom_codec, decode_text
-from core.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, within_time
+from core.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, check_markup, within_time
 from core.read.mapper import Imported, map_lines
 from core.report import Report
 
@@ -58,6 +58,7 @@ def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:
         from core.read.html import read_html
 
         page = decode_text(data, path.name) if bom_codec(data) else data  # else by its meta charset
+        check_markup(page, path.name)
         return within_time(lambda: then(read_html(page)), path.name)
     from core.read.text import read_text
 
@@ -70,6 +71,7 @@ def read_pasted(html: str | None, text: str | None) -> Imported:
     if html and html.strip():
         from core.read.html import read_html
 
+        check_markup(html, "剪贴板中的网页")
         return within_time(lambda: map_lines(read_html(html)), "剪贴板中的网页")
     if text and text.strip():
         from core.read.text import read_text

@@ -33,6 +33,7 @@ MAX_ZIP_MEMBERS = 2000
 MAX_STREAM_BYTES = 32 * 1024 * 1024  # one PDF stream (a page's drawing, an embedded font), decompressed
 MAX_STREAMS_BYTES = 128 * 1024 * 1024  # all streams of a PDF, decompressed
 MAX_PAGES = 60  # a report is ~7 pages
+MAX_CELLS = 20_000  # table cells of a web page (a report has ~300; a portal page around it, a few more)
 MAX_ROWSPAN = 100  # a report's tables have ~30 rows…
 MAX_COLSPAN = 30  # …and ~10 columns
 MAX_NUMBER_CHARS = 24  # a cell's number: the exchange file allows 20 digits
@@ -130,6 +131,16 @@ def _inflated_size(raw: bytes, limit: int) -> int:
     return largest
 
 
+_CELL_TAG = re.compile(r"<t[dh][\s>]", re.I)
+
+
+def check_markup(page: str | bytes, name: str) -> None:
+    """Refuse a web page of more table cells than a report's page can hold, before it is parsed."""
+    cells = len(_CELL_TAG.findall(page if isinstance(page, str) else page.decode("latin-1")))
+    if cells > MAX_CELLS:
+        raise UserError(f"“{name}”中的表格格子太多（{cells} 个），不像是年度报告，没有读取。")
+
+
 def span(value: str | None, most: int) -> int:
     """A table cell's rowspan/colspan as a browser reads it ("2", " 3px" → 3; junk or 0 → 1), and never
     more than a report's table can span, so that `rowspan=1000000000` costs nothing."""
@@ -161,9 +172,10 @@ def within_time[T](read: Callable[[], T], name: str, seconds: float = READ_SECON
     worker = threading.Thread(target=work, name=f"read {name}", daemon=True)
     worker.start()
     if not finished.wait(seconds):
-        while not finished.is_set():  # a C call in progress gets the exception when it returns
+        for _attempt in range(10):  # a C call in progress gets the exception when it returns
             _raise_in(worker, _OutOfTime)
-            finished.wait(0.5)
+            if finished.wait(0.5):
+                break
         if worker.is_alive():
             _raise_in(worker, None)  # withdraw a second one not yet delivered
         raise UserError(f"读取文件“{name}”超过 {seconds:g} 秒仍未完成，不像是年度报告，已停止读取。")

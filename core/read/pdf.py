@@ -85,8 +85,7 @@ def _count_pages(pdf: Any, path: Path) -> None:
     from pdfminer.pdfpage import PDFPage
 
     for number, _page in enumerate(PDFPage.create_pages(pdf.doc), start=1):
-        if number > MAX_PAGES:
-            pdf.close()
+        if number > MAX_PAGES:  # not closed: closing parses every page; the bytes are in memory
             raise UserError(
                 f"文件“{path.name}”超过 {MAX_PAGES} 页，不像是年度报告（年度报告一般不到 10 页），没有读取。"
             )
