@@ -99,6 +99,10 @@ class ReportDocument(QObject):
         return self.session.copied_spans
 
     @property
+    def repeat_line(self) -> str | None:
+        return self.session.repeat_line
+
+    @property
     def draft_spans(self) -> dict[str, list[tuple[int, int]]]:
         return self.session.draft_spans
 

@@ -29,7 +29,14 @@ from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
 from core.summary import recounting_followers
-from core.text_rules import COPIED, copied_sentences, draft_spans, follow_drafts, insert_drafts
+from core.text_rules import (
+    COPIED,
+    copied_sentences,
+    draft_spans,
+    follow_drafts,
+    insert_drafts,
+    repeat_line,
+)
 from core.vocabulary import ReportStatus, RevisionKind
 
 if TYPE_CHECKING:
@@ -157,6 +164,8 @@ class ReportSession:
             check(report, self.previous), self.dismissals
         )
         self._text_marks(report)
+        # shown whether or not TEXT.COPIED fires: offices are scored on the share below half too
+        self.repeat_line = repeat_line(report, self.previous) if self.previous is not None else None
         self.resolved: dict[str, Decimal] = resolved_values(report)
         by_cell: dict[str, list[Finding]] = {}
         for finding in self.findings:
