@@ -203,8 +203,23 @@ def test_the_registers_sentence_written_into_the_open_report(qtbot: QtBot, db: D
         "本年新收政府信息公开申请2件，其中书面申请1件、网上申请1件；申请量居前的事项为土地征收（2件）。"
     )
     assert expected in db.load_report(report_id).texts["overview"]
+    assert main.editor is not None
+    shown = main.editor.editors["overview"].edit
+    assert expected in shown.toPlainText()  # the open editor shows it (typing on keeps it)
     main.undo_action.trigger()
     assert expected not in db.load_report(report_id).texts["overview"]
+    assert expected not in shown.toPlainText()
+
+
+def test_the_registers_sentence_written_into_a_report_that_is_not_open(qtbot: QtBot, db: Database) -> None:
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    Register(db, AGENCY).register(Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.ONLINE))
+    window = _window(qtbot, db)
+    window.year.setCurrentIndex(window.year.findData(2026))
+    window.write_sentence()
+    expected = "本年新收政府信息公开申请1件，其中书面申请0件、网上申请1件。"
+    assert expected in db.load_report(report_id).texts["overview"]
+    assert db.history(report_id)[0].kind == "edit"
 
 
 def test_typing_over_a_counted_cell_asks_and_can_bring_the_count_back(qtbot: QtBot, db: Database) -> None:

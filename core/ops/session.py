@@ -218,9 +218,20 @@ class ReportSession:
         return None if new == self.report.signature else SignatureChange(self.report.signature, new)
 
     def drafted_texts(self) -> dict[str, str]:
-        """「根据表格生成」: the texts with the standard number sentences written in (only those changing)."""
+        """「根据表格生成」: the texts with the standard number sentences written in (only those changing);
+        when the agency keeps a register for the year, with its 「其中书面申请 N 件、网上申请 M 件」 and
+        most frequent 事项类别 after the 依申请公开 paragraph."""
         self._editable()
-        return insert_drafts(self.report)
+        from core.register.sentence import register_sentence, with_sentence  # only when drafting
+
+        texts = insert_drafts(self.report)
+        sentence = register_sentence(self.db, self.report.agency, self.report.year)
+        if sentence is not None:
+            drafted = self.report.model_copy(update={"texts": {**self.report.texts, **texts}})
+            placed = with_sentence(drafted, sentence)
+            if placed is not None:
+                texts[placed[0]] = placed[1]
+        return texts
 
     def resolved_with(self, changes: Values) -> dict[str, Decimal]:
         """What every cell would resolve to after `changes` (given totals they feed computed again)."""
