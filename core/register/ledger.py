@@ -19,7 +19,8 @@ from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
-from core.errors import UserError, os_reason
+from core.errors import UserError
+from core.input_files import csv_text, read_bytes
 from core.register.model import DATE_FIELDS, FIELD_NAMES, Request, default_number
 from core.register.values import (
     excel_serial_date,
@@ -33,6 +34,7 @@ from core.register.values import (
 )
 
 SUFFIXES = (".xlsx", ".csv")
+MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB; beyond this it is not one
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
 # Field -> the headers offices write for it (the label itself first)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -258,28 +260,16 @@ def _read_value(found: Preview, name: str, cell: Cell) -> object:
 
 
 def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
-    """(row number, cells) of a .csv or the first sheet of a .xlsx."""
+    """(row number, cells) of a .csv or the first sheet of a .xlsx (a regular file of bounded size)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserError(f"台账文件“{path.name}”应为 .xlsx 或 .csv 文件。")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"找不到台账文件“{path}”。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取台账文件“{path}”：{os_reason(exc)}。") from None
+    data = read_bytes(path, MAX_LEDGER_BYTES, what="台账文件", expected="登记台账")
     return _csv_rows(data, path.name) if suffix == ".csv" else _xlsx_rows(data, path.name)
 
 
 def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UserError(f"台账文件“{name}”的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
+    text = csv_text(data, f"台账文件“{name}”")
     return [(n, [Cell(t) for t in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
 
 
