@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -290,6 +291,15 @@ def test_a_ledger_that_is_not_a_bounded_regular_csv_is_refused_in_plain_words(tm
     folder.mkdir()
     with pytest.raises(UserError, match="是一个文件夹"):
         preview(folder)
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"PK not a workbook")
+    with pytest.raises(UserError, match=r"台账文件“坏\.xlsx”不是有效的 Excel（\.xlsx）文件"):
+        preview(broken)
+    empty = tmp_path / "空.xlsx"
+    with zipfile.ZipFile(empty, "w") as book:
+        book.writestr("docProps/app.xml", "<Properties/>")
+    with pytest.raises(UserError, match=r"台账文件“空\.xlsx”中没有工作表"):
+        preview(empty)
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes(b"\xff\xfe\xfd")
     with pytest.raises(UserError, match=r"台账文件“gbk\.csv”的编码无法识别"):

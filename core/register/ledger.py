@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,6 +31,7 @@ from core.register.values import (
     read_flag,
     read_result,
 )
+from core.workbook import SHEET_NS, first_sheet
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB; beyond this it is not one
@@ -273,7 +273,6 @@ def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     return [(n, [Cell(t) for t in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
 
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -286,26 +285,11 @@ def _column_index(letters: str) -> int:
 
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as book:
-            members = set(book.namelist())
-            sheets = sorted(
-                (m for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m)),
-                key=lambda m: int(re.sub(r"\D", "", m)),
-            )
-            if not sheets:
-                raise UserError(f"台账文件“{name}”中没有工作表。")
-            shared: list[str] = []
-            if "xl/sharedStrings.xml" in members:
-                root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
-                shared = ["".join(t.text or "" for t in si.iter(f"{_NS}t")) for si in root]
-            sheet = ElementTree.fromstring(book.read(sheets[0]))
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError):
-        raise UserError(f"台账文件“{name}”不是有效的 Excel（.xlsx）文件。") from None
+    sheet, shared = first_sheet(data, f"台账文件“{name}”")
     rows: list[tuple[int, list[Cell]]] = []
-    for row in sheet.iter(f"{_NS}row"):
+    for row in sheet.iter(f"{SHEET_NS}row"):
         cells: list[Cell] = []
-        for cell in row.iter(f"{_NS}c"):
+        for cell in row.iter(f"{SHEET_NS}c"):
             ref = _REF.fullmatch(cell.get("r", ""))
             index = _column_index(ref[1]) if ref else len(cells)
             cells += [Cell("")] * (index - len(cells))
@@ -316,13 +300,13 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
 
 def _xlsx_cell(cell: ElementTree.Element, shared: Sequence[str]) -> Cell:
     kind = cell.get("t")
-    value = cell.find(f"{_NS}v")
+    value = cell.find(f"{SHEET_NS}v")
     text = value.text or "" if value is not None else ""
     if kind == "s":
         index = int(text) if text.isdigit() else -1
         return Cell(shared[index] if 0 <= index < len(shared) else "")
     if kind == "inlineStr":
-        return Cell("".join(t.text or "" for t in cell.iter(f"{_NS}t")))
+        return Cell("".join(t.text or "" for t in cell.iter(f"{SHEET_NS}t")))
     if kind in ("str", "b", "e") or not text:
         return Cell(text)
     try:
