@@ -303,3 +303,27 @@ def test_each_agency_has_its_own_register(qtbot: QtBot, db_path: Path) -> None:
         window.switch_agency("  ")
         assert window.register.agency == "温县财政局"
         assert any("机关名称不能为空" in b.text() for b in window.findChildren(QMessageBox))
+
+
+def test_drafting_from_the_tables_writes_the_registers_sentence_too(qtbot: QtBot, db: Database) -> None:
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    register = Register(db, AGENCY)
+    register.register(
+        Request("A", dt.date(2026, 3, 5), "natural_person", "甲", Channel.POST, topic="房屋拆迁")
+    )
+    register.register(Request("B", dt.date(2026, 4, 6), "commercial", "乙", Channel.ONLINE, topic="房屋拆迁"))
+    register.register(Request("C", dt.date(2026, 5, 7), "commercial", "丙", Channel.ONLINE, topic="规划许可"))
+    main = open_window(qtbot, db, today=TODAY)
+    main.open_report(report_id)
+    assert main.editor is not None and main.document is not None
+    overview = main.editor.editors["overview"]
+    assert overview.draft_button is not None
+    overview.draft_button.click()
+    sentence = (
+        "本年新收政府信息公开申请3件，其中书面申请1件、网上申请2件；"
+        "申请量居前的事项为房屋拆迁（2件）、规划许可（1件）。"
+    )
+    assert sentence in overview.text() and sentence in db.load_report(report_id).texts["overview"]
+    assert "本机关共收到政府信息公开申请0件" in overview.text()  # the tables' own sentence beside it
+    main.document.undo_stack.undo()  # one step, as before
+    assert sentence not in overview.text() and "共收到" not in overview.text()
