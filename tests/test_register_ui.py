@@ -43,6 +43,15 @@ def _beside_the_open_report(qtbot: QtBot, db: Database, report_id: int) -> tuple
     return main, window
 
 
+def _report_with_requests(db: Database, *requests: Request) -> int:
+    """A blank 2026 report of the agency, whose register holds `requests`; its id."""
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    register = Register(db, AGENCY)
+    for request in requests:
+        register.register(request)
+    return report_id
+
+
 def _enter(qtbot: QtBot, widget: object) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
@@ -191,12 +200,11 @@ def test_cases_and_the_offices_arrangement_entered_in_their_dialogs(qtbot: QtBot
 
 
 def test_the_registers_sentence_written_into_the_open_report(qtbot: QtBot, db: Database) -> None:
-    report_id = db.create_report(Report.blank(AGENCY, 2026))
-    register = Register(db, AGENCY)
-    register.register(
-        Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.POST, topic="土地征收")
+    report_id = _report_with_requests(
+        db,
+        Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.POST, topic="土地征收"),
+        Request("B", dt.date(2026, 1, 6), "commercial", "乙", Channel.ONLINE, topic="土地征收"),
     )
-    register.register(Request("B", dt.date(2026, 1, 6), "commercial", "乙", Channel.ONLINE, topic="土地征收"))
     main, window = _beside_the_open_report(qtbot, db, report_id)
     window.write_sentence()
     expected = (
@@ -212,8 +220,9 @@ def test_the_registers_sentence_written_into_the_open_report(qtbot: QtBot, db: D
 
 
 def test_the_registers_sentence_written_into_a_report_that_is_not_open(qtbot: QtBot, db: Database) -> None:
-    report_id = db.create_report(Report.blank(AGENCY, 2026))
-    Register(db, AGENCY).register(Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.ONLINE))
+    report_id = _report_with_requests(
+        db, Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.ONLINE)
+    )
     window = _window(qtbot, db)
     window.year.setCurrentIndex(window.year.findData(2026))
     window.write_sentence()
@@ -306,13 +315,12 @@ def test_each_agency_has_its_own_register(qtbot: QtBot, db_path: Path) -> None:
 
 
 def test_drafting_from_the_tables_writes_the_registers_sentence_too(qtbot: QtBot, db: Database) -> None:
-    report_id = db.create_report(Report.blank(AGENCY, 2026))
-    register = Register(db, AGENCY)
-    register.register(
-        Request("A", dt.date(2026, 3, 5), "natural_person", "甲", Channel.POST, topic="房屋拆迁")
+    report_id = _report_with_requests(
+        db,
+        Request("A", dt.date(2026, 3, 5), "natural_person", "甲", Channel.POST, topic="房屋拆迁"),
+        Request("B", dt.date(2026, 4, 6), "commercial", "乙", Channel.ONLINE, topic="房屋拆迁"),
+        Request("C", dt.date(2026, 5, 7), "commercial", "丙", Channel.ONLINE, topic="规划许可"),
     )
-    register.register(Request("B", dt.date(2026, 4, 6), "commercial", "乙", Channel.ONLINE, topic="房屋拆迁"))
-    register.register(Request("C", dt.date(2026, 5, 7), "commercial", "丙", Channel.ONLINE, topic="规划许可"))
     main = open_window(qtbot, db, today=TODAY)
     main.open_report(report_id)
     assert main.editor is not None and main.document is not None
