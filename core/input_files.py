@@ -1,7 +1,8 @@
 """Files given as input, read safely: a regular file only — a FIFO would hang the reader and a character
 device would read forever (its size is 0, so a size check alone lets it through) — and never more bytes
 than the caller's bound. A leaf module (it loads no reader), for the command line, the exchange reader
-and the published-file readers alike. `same_file` keeps a command from writing over its own input."""
+and the published-file readers alike, and the register's ledger (with `csv_text`). `same_file` keeps a
+command from writing over its own input."""
 
 from __future__ import annotations
 
@@ -14,31 +15,34 @@ from core.errors import UserError, os_reason
 _NOT_REGULAR = "“{path}”不是普通文件（可能是管道或设备），不能读取。请选择保存在磁盘上的文件。"
 
 
-def regular_file(path: Path, max_bytes: int | None = None) -> int:
-    """The size of `path`, a regular file of at most `max_bytes`; else a `UserError` saying why.
+def regular_file(
+    path: Path, max_bytes: int | None = None, what: str = "文件", expected: str = "年度报告"
+) -> int:
+    """The size of `path`, a regular file of at most `max_bytes`; else a `UserError` saying why, naming
+    the file as `what` (e.g. 台账文件) and what a file that large cannot be (`expected`).
 
     A FIFO would hang the reader and a character device would read forever (its size is 0), so only
     regular files pass; `os.stat` never opens the path, so checking cannot hang either."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise UserError(f"找不到文件“{path}”。") from None
+        raise UserError(f"找不到{what}“{path}”。") from None
     except OSError as exc:
-        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
+        raise UserError(f"无法读取{what}“{path}”：{os_reason(exc)}。") from None
     if stat.S_ISDIR(info.st_mode):
         raise UserError(f"“{path}”是一个文件夹，不是文件。")
     if not stat.S_ISREG(info.st_mode):
         raise UserError(_NOT_REGULAR.format(path=path))
     if max_bytes is not None and info.st_size > max_bytes:
         raise UserError(
-            f"文件“{path.name}”太大（{info.st_size / (1024 * 1024):.1f} MB），不像是年度报告，没有读取。"
+            f"{what}“{path.name}”太大（{info.st_size / (1024 * 1024):.1f} MB），不像是{expected}，没有读取。"
         )
     return info.st_size
 
 
-def read_bytes(path: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, max_bytes: int, what: str = "文件", expected: str = "年度报告") -> bytes:
     """The bytes of a regular file of at most `max_bytes` (checked again on what is really read)."""
-    regular_file(path, max_bytes)
+    regular_file(path, max_bytes, what, expected)
     try:  # O_NONBLOCK: a FIFO put in its place since the check cannot hang the open; fstat then refuses it
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as f:
@@ -46,10 +50,22 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
                 raise UserError(_NOT_REGULAR.format(path=path))
             data = f.read(max_bytes + 1)
     except OSError as exc:
-        raise UserError(f"无法读取文件“{path}”：{os_reason(exc)}。") from None
+        raise UserError(f"无法读取{what}“{path}”：{os_reason(exc)}。") from None
     if len(data) > max_bytes:  # it grew since it was checked
-        raise UserError(f"文件“{path.name}”太大，不像是年度报告，没有读取。")
+        raise UserError(f"{what}“{path.name}”太大，不像是{expected}，没有读取。")
     return data
+
+
+def csv_text(data: bytes, what: str) -> str:
+    """The text of a CSV file as Excel saves it: UTF-8 (with or without BOM), or GBK on a Chinese
+    Windows; `what` names the file in the refusal (e.g. 台账文件“x.csv”). For the register's ledger
+    and, later, the desk's roster, which decodes the same way."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{what}的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
 
 
 def same_file(output: Path, inputs: list[Path]) -> Path | None:

@@ -393,6 +393,12 @@ def repeat_rate(report: Report, previous: Report) -> dict[str, object]:
     }
 
 
+def repeat_line(report: Report, previous: Report) -> str | None:
+    """「与上年报告重复的句子占 N%」 as the app shows it beside the findings; None: no sentence to count."""
+    repeated, total = copied_share(report, previous)
+    return repeat_words(len(repeated) / total) if total else None
+
+
 def repeat_words(share: float) -> str:
     return f"与上年报告重复的句子占 {share:.0%}"
 

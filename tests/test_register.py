@@ -374,3 +374,40 @@ def test_the_clock_stands_still_while_a_consultation_runs() -> None:
     assert deadline(consulting, CAL, D(2026, 3, 13)).working_days_left == 15
     back = consulting.with_changes(consult_received=D(2026, 3, 11))
     assert deadline(back, CAL, D(2026, 4, 20)).due == D(2026, 4, 1)  # + 3-10, 3-11
+
+
+def test_fill_goes_through_the_report_session_so_drafted_sentences_follow_the_count(db: Database) -> None:
+    from core.report import Report
+    from core.text_rules import insert_drafts
+
+    report = Report.blank(AGENCY, 2026)
+    report.texts.update(insert_drafts(report))  # 「根据表格生成」 before the register was counted
+    report_id = db.create_report(report)
+    register = Register(db, AGENCY)
+    for n, day in enumerate((3, 4, 5, 6, 7)):
+        register.register(req(f"2026-00{n}", D(2026, 1, day), "natural_person"))
+    fill(db, register, 2026)
+    overview = db.load_report(report_id).texts["overview"]
+    assert "本机关共收到政府信息公开申请5件" in overview  # the untouched drafted block followed the count
+
+
+def test_drafting_from_the_tables_adds_the_registers_sentence_only_with_a_register(db: Database) -> None:
+    from core.ops.session import ReportSession
+    from core.report import Report
+
+    with_register = db.create_report(Report.blank(AGENCY, 2026))
+    register = Register(db, AGENCY)
+    register.register(req("", D(2026, 1, 5), channel=Channel.ONLINE, topic="土地征收"))
+    register.register(req("", D(2026, 2, 5), channel=Channel.POST, topic="土地征收"))
+    register.register(req("", D(2025, 3, 5), channel=Channel.POST, topic="房屋拆迁"))  # another year
+    drafted = ReportSession(db, with_register).drafted_texts()["overview"]
+    sentence = (
+        "本年新收政府信息公开申请2件，其中书面申请1件、网上申请1件；申请量居前的事项为土地征收（2件）。"
+    )
+    lines = drafted.split("\n")
+    assert lines[lines.index("（二）依申请公开情况") + 2] == sentence  # after the 依申请公开 paragraph
+
+    without = db.create_report(Report.blank("另一个机关", 2026))
+    assert sentence not in ReportSession(db, without).drafted_texts()["overview"]
+    earlier = db.create_report(Report.blank(AGENCY, 2024))  # no request registered that year
+    assert "本年新收" not in ReportSession(db, earlier).drafted_texts()["overview"]

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,31 @@ def test_command_line_names_requests_that_cannot_be_counted(
     assert "ZR-9：已答复但没有办理结果" in capsys.readouterr().err
     with Database.open(db_path) as db:
         assert db.find_report(AGENCY, 2026) is None
+
+
+def test_a_ledger_that_is_not_a_bounded_regular_csv_is_refused_in_plain_words(tmp_path: Path) -> None:
+    from core.errors import UserError
+    from core.register.ledger import MAX_LEDGER_BYTES
+
+    huge = tmp_path / "台账.csv"
+    with huge.open("wb") as f:  # sparse: all NUL bytes, no disk used
+        f.truncate(MAX_LEDGER_BYTES + 1)
+    with pytest.raises(UserError, match=r"台账文件“台账\.csv”太大.*不像是登记台账"):
+        preview(huge)
+    folder = tmp_path / "文件夹.csv"
+    folder.mkdir()
+    with pytest.raises(UserError, match="是一个文件夹"):
+        preview(folder)
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"PK not a workbook")
+    with pytest.raises(UserError, match=r"台账文件“坏\.xlsx”不是有效的 Excel（\.xlsx）文件"):
+        preview(broken)
+    empty = tmp_path / "空.xlsx"
+    with zipfile.ZipFile(empty, "w") as book:
+        book.writestr("docProps/app.xml", "<Properties/>")
+    with pytest.raises(UserError, match=r"台账文件“空\.xlsx”中没有工作表"):
+        preview(empty)
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(b"\xff\xfe\xfd")
+    with pytest.raises(UserError, match=r"台账文件“gbk\.csv”的编码无法识别"):
+        preview(gbk)

@@ -43,6 +43,15 @@ def _beside_the_open_report(qtbot: QtBot, db: Database, report_id: int) -> tuple
     return main, window
 
 
+def _report_with_requests(db: Database, *requests: Request) -> int:
+    """A blank 2026 report of the agency, whose register holds `requests`; its id."""
+    report_id = db.create_report(Report.blank(AGENCY, 2026))
+    register = Register(db, AGENCY)
+    for request in requests:
+        register.register(request)
+    return report_id
+
+
 def _enter(qtbot: QtBot, widget: object) -> None:
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
@@ -191,20 +200,35 @@ def test_cases_and_the_offices_arrangement_entered_in_their_dialogs(qtbot: QtBot
 
 
 def test_the_registers_sentence_written_into_the_open_report(qtbot: QtBot, db: Database) -> None:
-    report_id = db.create_report(Report.blank(AGENCY, 2026))
-    register = Register(db, AGENCY)
-    register.register(
-        Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.POST, topic="土地征收")
+    report_id = _report_with_requests(
+        db,
+        Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.POST, topic="土地征收"),
+        Request("B", dt.date(2026, 1, 6), "commercial", "乙", Channel.ONLINE, topic="土地征收"),
     )
-    register.register(Request("B", dt.date(2026, 1, 6), "commercial", "乙", Channel.ONLINE, topic="土地征收"))
     main, window = _beside_the_open_report(qtbot, db, report_id)
     window.write_sentence()
     expected = (
         "本年新收政府信息公开申请2件，其中书面申请1件、网上申请1件；申请量居前的事项为土地征收（2件）。"
     )
     assert expected in db.load_report(report_id).texts["overview"]
+    assert main.editor is not None
+    shown = main.editor.editors["overview"].edit
+    assert expected in shown.toPlainText()  # the open editor shows it (typing on keeps it)
     main.undo_action.trigger()
     assert expected not in db.load_report(report_id).texts["overview"]
+    assert expected not in shown.toPlainText()
+
+
+def test_the_registers_sentence_written_into_a_report_that_is_not_open(qtbot: QtBot, db: Database) -> None:
+    report_id = _report_with_requests(
+        db, Request("A", dt.date(2026, 1, 5), "natural_person", "甲", Channel.ONLINE)
+    )
+    window = _window(qtbot, db)
+    window.year.setCurrentIndex(window.year.findData(2026))
+    window.write_sentence()
+    expected = "本年新收政府信息公开申请1件，其中书面申请0件、网上申请1件。"
+    assert expected in db.load_report(report_id).texts["overview"]
+    assert db.history(report_id)[0].kind == "edit"
 
 
 def test_typing_over_a_counted_cell_asks_and_can_bring_the_count_back(qtbot: QtBot, db: Database) -> None:
@@ -288,3 +312,26 @@ def test_each_agency_has_its_own_register(qtbot: QtBot, db_path: Path) -> None:
         window.switch_agency("  ")
         assert window.register.agency == "温县财政局"
         assert any("机关名称不能为空" in b.text() for b in window.findChildren(QMessageBox))
+
+
+def test_drafting_from_the_tables_writes_the_registers_sentence_too(qtbot: QtBot, db: Database) -> None:
+    report_id = _report_with_requests(
+        db,
+        Request("A", dt.date(2026, 3, 5), "natural_person", "甲", Channel.POST, topic="房屋拆迁"),
+        Request("B", dt.date(2026, 4, 6), "commercial", "乙", Channel.ONLINE, topic="房屋拆迁"),
+        Request("C", dt.date(2026, 5, 7), "commercial", "丙", Channel.ONLINE, topic="规划许可"),
+    )
+    main = open_window(qtbot, db, today=TODAY)
+    main.open_report(report_id)
+    assert main.editor is not None and main.document is not None
+    overview = main.editor.editors["overview"]
+    assert overview.draft_button is not None
+    overview.draft_button.click()
+    sentence = (
+        "本年新收政府信息公开申请3件，其中书面申请1件、网上申请2件；"
+        "申请量居前的事项为房屋拆迁（2件）、规划许可（1件）。"
+    )
+    assert sentence in overview.text() and sentence in db.load_report(report_id).texts["overview"]
+    assert "本机关共收到政府信息公开申请0件" in overview.text()  # the tables' own sentence beside it
+    main.document.undo_stack.undo()  # one step, as before
+    assert sentence not in overview.text() and "共收到" not in overview.text()

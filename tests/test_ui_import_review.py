@@ -12,9 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QTableWidget, QTabWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QListWidget, QMessageBox, QTableWidget, QTabWidget
 from pytestqt.qtbot import QtBot
 
+from core.report import Report
 from core.storage import Database
 from tests.conftest import FIXTURES
 from tests.qt_helpers import answer_next_box, open_seed_report, open_window
@@ -178,3 +179,26 @@ def test_the_review_tables_get_the_height_and_never_scroll_sideways_for_a_sliver
             table.viewport().width(),
         )
         assert table.viewport().height() >= review.height() * 0.45, tabs.tabText(index)
+
+
+def test_import_in_the_app_settles_digits_run_together_by_last_years_report_in_the_database(
+    qtbot: QtBot, db: Database, seed: Report, tmp_path: Path
+) -> None:
+    from tests.test_import import _distinct, _printed
+
+    values: dict[str, object] = dict(_distinct())
+    row = "active_disclosure.normative_documents"
+    values.update({f"{row}.issued": 5, f"{row}.repealed": 0, f"{row}.in_force": 66})
+    page = tmp_path / "年报.txt"  # 「5066」: 5,0,66 or 50,6,6 — this year's tables cannot tell
+    page.write_text(_printed(values, "\t").replace("行政规范性文件\t5\t0\t66", "行政规范性文件5066"), "utf-8")
+    last_year = seed.model_copy(update={"agency": "测试县人民政府办公室", "year": 2022}, deep=True)
+    last_year.values[f"{row}.in_force"] = Decimal(61)  # 61 + 5 − 0 = 66: only the first cut continues it
+    db.create_report(last_year)
+    window = open_window(qtbot, db)
+    open_published(window, page)
+    review = _review(qtbot, window)
+    cells = [f"{row}.{c}" for c in ("issued", "repealed", "in_force")]
+    assert [review.cell_item(a).text() for a in cells] == ["5", "0", "66"]
+    assert all(review.cell_item(a).background().color() not in (UNREAD, DOUBTFUL) for a in cells)
+    assert all(listing.wordWrap() for listing in review.findChildren(QListWidget))  # notes wrap too
+    review.reject()

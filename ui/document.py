@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.ops.policy import Readiness
 from core.ops.session import READ_ONLY_MESSAGE as READ_ONLY_MESSAGE
-from core.ops.session import ReportSession, SaveResult
+from core.ops.session import ReportSession, SaveResult, TextChange, ValuesChange
 from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding
@@ -99,6 +99,10 @@ class ReportDocument(QObject):
         return self.session.copied_spans
 
     @property
+    def repeat_line(self) -> str | None:
+        return self.session.repeat_line
+
+    @property
     def draft_spans(self) -> dict[str, list[tuple[int, int]]]:
         return self.session.draft_spans
 
@@ -144,11 +148,20 @@ class ReportDocument(QObject):
         typed = RevisionKind.of(kind)
         if typed is None:
             raise ValueError(f"unknown revision kind: {kind}")
-        change = self.session.values_change(changes, typed)
+        self.push_values(self.session.values_change(changes, typed), label)
+
+    def push_values(self, change: ValuesChange | None, label: str) -> None:
+        """A change record of the session's (e.g. the register's count) as one undo step."""
         if change is None:
             self.end_preview()
             return
         self.undo_stack.push(_ValuesCommand(self, change.before, change.after, label, change.kind))
+
+    def push_text(self, change: TextChange | None) -> None:
+        """A text change made elsewhere than its editor (the register's sentence) as one undo step; the
+        editor is told, so it shows it."""
+        if change is not None:
+            self.undo_stack.push(_TextCommand(self, change.key, change.before, change.after, first=False))
 
     def preview_value(self, address: str, value: Decimal | None) -> None:
         """Recompute totals and findings as if `address` held `value`; nothing is stored."""

@@ -92,6 +92,10 @@ class FindingsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.header = QLabel()
+        self.repeat = QLabel()  # 「与上年报告重复的句子占 N%」 when last year's report is there
+        self.repeat.setWordWrap(True)
+        self.repeat.setStyleSheet("color: #555")
+        self.repeat.hide()
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
@@ -111,6 +115,7 @@ class FindingsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
+        layout.addWidget(self.repeat)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self.findings: list[Finding] = []
@@ -125,6 +130,9 @@ class FindingsPanel(QWidget):
     def set_findings(self, findings: Sequence[Finding], dismissed: Sequence[Finding] | None = None) -> None:
         if dismissed is None:
             dismissed = self.document.dismissed_findings if self.document is not None else []
+        repeat = self.document.repeat_line if self.document is not None else None
+        self.repeat.setText(f"{repeat}。" if repeat else "")
+        self.repeat.setVisible(bool(repeat))
         if (
             list(findings) == self.findings
             and list(dismissed) == self.dismissed

@@ -114,6 +114,7 @@ class ImportReview(QDialog):
         if first is not None:  # open where the first cell to look at is
             tabs.setCurrentWidget(self.tables[self.spec.cells[first].table.key])
         notes = QListWidget()
+        notes.setWordWrap(True)  # a long note wraps instead of being cut at the list's edge
         notes.addItems(imported.notes or ["（没有需要说明的情况）"])
         right = QWidget()
         column = QVBoxLayout(right)
@@ -362,11 +363,11 @@ def open_published(window: MainWindow, path: Path | None = None) -> None:
     window.settings.last_folder = str(path.parent)
     chosen = path
 
-    def work() -> tuple[Imported, str]:
-        from core.read import read_file  # the readers load only when a report is imported
+    library = window.library
 
+    def work() -> tuple[Imported, str]:
         digest = hashlib.sha256(chosen.read_bytes()).hexdigest()
-        return read_file(chosen), digest
+        return library.read_published(chosen), digest  # with last year's report when there is one
 
     pdf = path if path.suffix.lower() == ".pdf" else None
     _read(window, work, path.name, pdf)

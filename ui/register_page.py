@@ -498,12 +498,9 @@ class RegisterWindow(QMainWindow):
         document = self._open_document(year)
         try:
             if document is not None:  # the open report changes through its document (its undo)
-                count = self.register.count(year)
-                if count.problems:
-                    raise UserError(report_link.problems_message(count))
-                values = report_link.counted_values(count)
-                document.set_values(values, "由台账生成", kind=report_link.FILL_KIND)
-                self.register.store.mark_counted(document.report_id, {a: str(v) for a, v in values.items()})
+                count = report_link.counted(self.register, year)
+                document.push_values(report_link.counted_change(document.session, count), "由台账生成")
+                report_link.mark_counted(self.register, document.report_id, count)
             else:
                 report_link.fill(self.db, self.register, year)
         except UserError as exc:
@@ -547,13 +544,12 @@ class RegisterWindow(QMainWindow):
             QApplication.clipboard().setText(sentence)
             self.statusBar().showMessage(f"还没有 {year} 年度的报告；已复制：{sentence}", 15_000)
             return
-        report = document.report if document is not None else self.db.load_report(report_id or 0)
-        placed = report_link.with_sentence(report, sentence)
         try:
-            if placed is not None and document is not None:
-                document.set_text(*placed)
-            elif placed is not None:
-                self.db.set_text(report_id or 0, *placed)
+            if document is not None:  # the open report changes through its document (its undo)
+                sentence, change = report_link.sentence_change(document.session, self.register, year)
+                document.push_text(change)
+            elif report_id is not None:
+                sentence = report_link.write_sentence(self.db, self.register, report_id, year)
         except UserError as exc:
             show_message(self, exc.message)
             return

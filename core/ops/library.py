@@ -10,9 +10,11 @@ over the import — and an import of its last year's report checks it again at o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.carry import new_from_previous
+from core.errors import UserError
 from core.ops.policy import Readiness, submission_readiness
 from core.report import Report
 from core.summary import current_counts, recounting_followers
@@ -20,6 +22,7 @@ from core.vocabulary import ChangeField, FieldKind, ReportStatus
 
 if TYPE_CHECKING:
     from core.ops.session import ReportSession
+    from core.read import Imported as Read
     from core.storage import Database, ReportSummary
 
 
@@ -96,6 +99,31 @@ class Library:
         dismissed = self.db.dismissals(report_id)
         report, previous = self.db.load_report(report_id), self.db.previous_report(report_id)
         return submission_readiness(report, final, previous, dismissed)
+
+    def last_year_of(self, agency: str, year: int) -> Report | None:
+        """Last year's live report of `agency` before `year`, when there is one that can be read."""
+        found = self.db.find_report(agency, year - 1)
+        if found is None:
+            return None
+        try:
+            return self.db.load_report(found)
+        except UserError:  # e.g. in a format this version does not know: read without it
+            return None
+
+    def read_published(self, path: Path) -> Read:
+        """A published report read as `main.py import --previous` reads it: the file once, then, when the
+        database holds last year's report of the agency it names, mapped again with that report, which
+        settles digits run together."""
+        from core.read import read_lines  # the readers load only when a report is imported
+        from core.read.limits import within_time
+        from core.read.mapper import map_lines
+
+        lines = read_lines(path)
+        first = within_time(lambda: map_lines(lines), path.name)
+        previous = self.last_year_of(first.report.agency, first.report.year)
+        if previous is None or not (first.doubtful or first.unread):
+            return first
+        return within_time(lambda: map_lines(lines, previous=previous), path.name)
 
     def title(self, report_id: int) -> str:
         return self.db.load_report(report_id).title

@@ -29,7 +29,14 @@ from core.report import Report, Signature
 from core.report_format import ReportFormat
 from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
 from core.summary import recounting_followers
-from core.text_rules import COPIED, copied_sentences, draft_spans, follow_drafts, insert_drafts
+from core.text_rules import (
+    COPIED,
+    copied_sentences,
+    draft_spans,
+    follow_drafts,
+    insert_drafts,
+    repeat_line,
+)
 from core.vocabulary import ReportStatus, RevisionKind
 
 if TYPE_CHECKING:
@@ -157,6 +164,8 @@ class ReportSession:
             check(report, self.previous), self.dismissals
         )
         self._text_marks(report)
+        # shown whether or not TEXT.COPIED fires: offices are scored on the share below half too
+        self.repeat_line = repeat_line(report, self.previous) if self.previous is not None else None
         self.resolved: dict[str, Decimal] = resolved_values(report)
         by_cell: dict[str, list[Finding]] = {}
         for finding in self.findings:
@@ -209,9 +218,20 @@ class ReportSession:
         return None if new == self.report.signature else SignatureChange(self.report.signature, new)
 
     def drafted_texts(self) -> dict[str, str]:
-        """「根据表格生成」: the texts with the standard number sentences written in (only those changing)."""
+        """「根据表格生成」: the texts with the standard number sentences written in (only those changing);
+        when the agency keeps a register for the year, with its 「其中书面申请 N 件、网上申请 M 件」 and
+        most frequent 事项类别 after the 依申请公开 paragraph."""
         self._editable()
-        return insert_drafts(self.report)
+        from core.register.sentence import register_sentence, with_sentence  # only when drafting
+
+        texts = insert_drafts(self.report)
+        sentence = register_sentence(self.db, self.report.agency, self.report.year)
+        if sentence is not None:
+            drafted = self.report.model_copy(update={"texts": {**self.report.texts, **texts}})
+            placed = with_sentence(drafted, sentence)
+            if placed is not None:
+                texts[placed[0]] = placed[1]
+        return texts
 
     def resolved_with(self, changes: Values) -> dict[str, Decimal]:
         """What every cell would resolve to after `changes` (given totals they feed computed again)."""

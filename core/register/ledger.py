@@ -12,14 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
-from core.errors import UserError, os_reason
+from core.errors import UserError
+from core.input_files import csv_text, read_bytes
 from core.register.model import DATE_FIELDS, FIELD_NAMES, Request, default_number
 from core.register.values import (
     excel_serial_date,
@@ -31,8 +31,10 @@ from core.register.values import (
     read_flag,
     read_result,
 )
+from core.workbook import SHEET_NS, first_sheet
 
 SUFFIXES = (".xlsx", ".csv")
+MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB; beyond this it is not one
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
 # Field -> the headers offices write for it (the label itself first)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -258,32 +260,19 @@ def _read_value(found: Preview, name: str, cell: Cell) -> object:
 
 
 def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
-    """(row number, cells) of a .csv or the first sheet of a .xlsx."""
+    """(row number, cells) of a .csv or the first sheet of a .xlsx (a regular file of bounded size)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserError(f"台账文件“{path.name}”应为 .xlsx 或 .csv 文件。")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"找不到台账文件“{path}”。") from None
-    except OSError as exc:
-        raise UserError(f"无法读取台账文件“{path}”：{os_reason(exc)}。") from None
+    data = read_bytes(path, MAX_LEDGER_BYTES, what="台账文件", expected="登记台账")
     return _csv_rows(data, path.name) if suffix == ".csv" else _xlsx_rows(data, path.name)
 
 
 def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UserError(f"台账文件“{name}”的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
+    text = csv_text(data, f"台账文件“{name}”")
     return [(n, [Cell(t) for t in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
 
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -296,26 +285,11 @@ def _column_index(letters: str) -> int:
 
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as book:
-            members = set(book.namelist())
-            sheets = sorted(
-                (m for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m)),
-                key=lambda m: int(re.sub(r"\D", "", m)),
-            )
-            if not sheets:
-                raise UserError(f"台账文件“{name}”中没有工作表。")
-            shared: list[str] = []
-            if "xl/sharedStrings.xml" in members:
-                root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
-                shared = ["".join(t.text or "" for t in si.iter(f"{_NS}t")) for si in root]
-            sheet = ElementTree.fromstring(book.read(sheets[0]))
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError):
-        raise UserError(f"台账文件“{name}”不是有效的 Excel（.xlsx）文件。") from None
+    sheet, shared = first_sheet(data, f"台账文件“{name}”")
     rows: list[tuple[int, list[Cell]]] = []
-    for row in sheet.iter(f"{_NS}row"):
+    for row in sheet.iter(f"{SHEET_NS}row"):
         cells: list[Cell] = []
-        for cell in row.iter(f"{_NS}c"):
+        for cell in row.iter(f"{SHEET_NS}c"):
             ref = _REF.fullmatch(cell.get("r", ""))
             index = _column_index(ref[1]) if ref else len(cells)
             cells += [Cell("")] * (index - len(cells))
@@ -326,13 +300,13 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
 
 def _xlsx_cell(cell: ElementTree.Element, shared: Sequence[str]) -> Cell:
     kind = cell.get("t")
-    value = cell.find(f"{_NS}v")
+    value = cell.find(f"{SHEET_NS}v")
     text = value.text or "" if value is not None else ""
     if kind == "s":
         index = int(text) if text.isdigit() else -1
         return Cell(shared[index] if 0 <= index < len(shared) else "")
     if kind == "inlineStr":
-        return Cell("".join(t.text or "" for t in cell.iter(f"{_NS}t")))
+        return Cell("".join(t.text or "" for t in cell.iter(f"{SHEET_NS}t")))
     if kind in ("str", "b", "e") or not text:
         return Cell(text)
     try:

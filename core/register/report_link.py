@@ -3,30 +3,29 @@ report's storage and edit path is here, so it can follow the report session when
 
 「由台账生成」 (fill): table 三 and 四 counted from the register written into the report as one revision
 (kind `register`), each cell marked as counted; the narrative's 「其中书面申请 N 件、网上申请 M 件」 and the
-most frequent 事项类别; and the check of a typed table against the count.
+most frequent 事项类别 (`core.register.sentence`); and the check of a typed table against the count.
+Every write goes through the report session (`core.ops.session`): the window applies the change records
+made here on its undo stack; `fill` and `write_sentence` apply them at once (the command line, a report
+that is not open).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import UserError
 from core.formats import get_format
-from core.narrative import subheading_number
+from core.ops.session import ReportSession, TextChange, ValuesChange
 from core.register.counting import Count, Difference, compare
-from core.register.model import NEW, REQUESTS, Request
 from core.register.ops import Register
+from core.register.sentence import narrative_sentence, with_sentence
 from core.report import Report
 from core.storage import Database
 from core.storage.register import CountedCell, RegisterStore
 from core.vocabulary import RevisionKind
 
-NEW_TOTAL = f"{REQUESTS}.{NEW}.total"
-FILL_KIND = RevisionKind.REGISTER.value  # the report revision's kind, named 由台账生成
-FILL_NOTE = "由台账生成"
-TOP_TOPICS = 3
+__all__ = ["narrative_sentence", "with_sentence"]  # the sentence's own module, reached from here too
 
 
 @dataclass(frozen=True)
@@ -57,16 +56,62 @@ def report_for(db: Database, agency: str, year: int) -> tuple[int, bool]:
     return db.create_report(Report.blank(agency, year)), True
 
 
-def fill(db: Database, register: Register, year: int) -> FillOutcome:
-    """Write the counted tables into that year's report (made if absent) as one revision."""
+def counted(register: Register, year: int) -> Count:
+    """The year's count, refused (`UserError`, naming them) while some request cannot be counted."""
     count = register.count(year)
     if count.problems:
         raise UserError(problems_message(count))
+    return count
+
+
+def counted_change(session: ReportSession, count: Count) -> ValuesChange | None:
+    """The change record of writing the count into the session's report (None: it already holds it)."""
+    return session.values_change(counted_values(count), RevisionKind.REGISTER)
+
+
+def mark_counted(register: Register, report_id: int, count: Count) -> None:
+    """Each written cell remembered as counted, so typing over it later asks why."""
+    register.store.mark_counted(report_id, {a: str(v) for a, v in counted_values(count).items()})
+
+
+def sentence_change(session: ReportSession, register: Register, year: int) -> tuple[str, TextChange | None]:
+    """(the register's sentence, the change record placing it in the session's report; None when it
+    is already there)."""
+    sentence = narrative_sentence(register.requests(), year)
+    placed = with_sentence(session.report, sentence)
+    return sentence, session.text_change(*placed) if placed is not None else None
+
+
+def _saved(session: ReportSession) -> None:
+    result = session.flush()
+    if result.error is not None:
+        raise UserError(result.error)
+
+
+def fill(db: Database, register: Register, year: int) -> FillOutcome:
+    """Write the counted tables into that year's report (made if absent) as one revision, through the
+    report session as the window's 「由台账生成」 does (drafted number sentences follow the numbers)."""
+    count = counted(register, year)
     report_id, created = report_for(db, register.agency, year)
-    values = counted_values(count)
-    revision = db.set_values(report_id, values, kind=FILL_KIND, note=FILL_NOTE)
-    register.store.mark_counted(report_id, {a: str(v) for a, v in values.items()})
+    session = ReportSession(db, report_id)
+    change = counted_change(session, count)
+    revision = None
+    if change is not None:
+        session.apply_values(change.after, change.kind)
+        _saved(session)
+        revision = db.history(report_id, limit=1)[0].id
+    mark_counted(register, report_id, count)
     return FillOutcome(report_id, created, revision, count)
+
+
+def write_sentence(db: Database, register: Register, report_id: int, year: int) -> str:
+    """「写入申请情况」 into a stored report that is not open, through its session; the sentence."""
+    session = ReportSession(db, report_id)
+    sentence, change = sentence_change(session, register, year)
+    if change is not None:
+        session.apply_text(change.key, change.after)
+        _saved(session)
+    return sentence
 
 
 def differences(db: Database, register: Register, report_id: int) -> list[Difference]:
@@ -99,35 +144,3 @@ def keep_override(db: Database, report_id: int, address: str, reason: str) -> No
     if not reason.strip():
         raise UserError("请写明为什么不采用台账统计的数字。")
     RegisterStore(db).set_override(report_id, address, reason.strip())
-
-
-def narrative_sentence(requests: list[Request], year: int) -> str:
-    """「其中书面申请 N 件、网上申请 M 件」 and the most frequent 事项类别 of the year's new requests."""
-    new = [r for r in requests if r.received.year == year]
-    written = sum(1 for r in new if r.channel.written)
-    online = sum(1 for r in new if r.channel.online)
-    other = len(new) - written - online
-    sentence = f"本年新收政府信息公开申请{len(new)}件，其中书面申请{written}件、网上申请{online}件"
-    if other:
-        sentence += f"、其他方式{other}件"
-    topics = Counter(r.topic for r in new if r.topic).most_common(TOP_TOPICS)
-    if topics:
-        sentence += "；申请量居前的事项为" + "、".join(f"{t}（{n}件）" for t, n in topics)
-    return sentence + "。"
-
-
-def with_sentence(report: Report, sentence: str) -> tuple[str, str] | None:
-    """(text key, the narrative with the register's sentence placed after the 依申请公开 paragraph — the
-    draft block that counts table 三's new requests); None when the sentence is already there."""
-    block = next(b for b in report.spec.draft_blocks if any(f"{{{NEW_TOTAL}}}" in t for t in b.templates))
-    text = report.texts[block.text_key]
-    if sentence in text:
-        return None
-    lines = text.split("\n")
-    at = next((i for i, line in enumerate(lines) if line.strip().startswith(block.heading)), None)
-    if at is None:
-        return block.text_key, "\n".join([*lines, sentence]) if text.strip() else sentence
-    at += 1
-    if at < len(lines) and lines[at].strip() and not subheading_number(lines[at])[0]:
-        at += 1  # after the paragraph under the heading
-    return block.text_key, "\n".join([*lines[:at], sentence, *lines[at:]])
