@@ -73,8 +73,11 @@ def included(rows: Iterable[BoardRow]) -> SumContents:
     """The board rows whose reports are added up (rows with no report are not in a sum)."""
     out = []
     for row in rows:
-        if row.received is None:
+        if row.fingerprint is not None:  # e.g. a 定稿 on a database board: its kept code, not read
+            code = row.fingerprint
+        elif row.received is not None:
+            code = fingerprint(row.received.report)
+        else:
             continue
-        code = row.fingerprint or fingerprint(row.received.report)
         out.append(IncludedReport(row.agency, row.status, code, row.errors))
     return SumContents(tuple(out))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from core import desk
+from core.desk_sum import included
 from core.fingerprint import fingerprint
 from core.storage import MIGRATIONS, Database
 from tests.helpers import distinct_report
@@ -102,6 +103,8 @@ def test_a_database_of_2000_reports_of_the_previous_schema_is_migrated(db_path: 
         assert {s.id: s.final_code for s in summaries if s.status == "final"} == codes
         board = desk.database_board(db, YEAR)
         assert {r.report_id: r.fingerprint for r in board.rows if r.status == desk.FINAL} == codes
+        listed = included(board.rows)  # what a 汇总 lists: each 定稿 with its kept code
+        assert {r.code for r in listed.reports if r.status == desk.FINAL} == set(codes.values())
         _summed_both_ways(db)
     backup = db_path.with_name(f"{db_path.name}.before-v4.bak")
     with sqlite3.connect(backup) as old:
