@@ -795,12 +795,16 @@ def keep_in_database(db: Database, received: Sequence[Received]) -> tuple[int, l
 
 
 def standing_reports(board: Board, db: Database | None = None) -> dict[str, Report]:
-    """The standing report of each agency on a board: as received, or (a database board's rows read
-    with kept counts only) read from `db` in one go."""
-    unread = {r.report_id: r.agency for r in board.rows if r.received is None and r.report_id is not None}
-    loaded = db.load_reports(list(unread)) if db is not None and unread else {}
-    read = {r.agency: r.received.report for r in board.rows if r.received is not None}
-    return read | {unread[i]: report for i, report in loaded.items()}
+    """The standing report of each agency on a board, in the board's order: as received, or (a
+    database board's rows read with kept counts and codes only) read from `db` in one go."""
+    unread = [r.report_id for r in board.rows if r.received is None and r.report_id is not None]
+    loaded = db.load_reports(unread) if db is not None and unread else {}
+    standing = {}
+    for row in board.rows:
+        report = row.received.report if row.received is not None else loaded.get(row.report_id or -1)
+        if report is not None:
+            standing[row.agency] = report
+    return standing
 
 
 def take_file(folder: Path, path: Path) -> Path | None:
