@@ -25,7 +25,7 @@ from core.instance_lock import InstanceLock
 from core.report import Report
 from core.storage import MIGRATIONS, Database
 from tests.conftest import ROOT
-from tests.helpers import natural_persons, run_main
+from tests.helpers import as_schema, natural_persons, run_main
 
 DAY = dt.timedelta(days=1)
 START = dt.datetime(2027, 1, 3, 9, 30)
@@ -238,15 +238,7 @@ def _version_1_file(path: Path, report: Report) -> None:
     """A database file as the first released version left it: schema 1, no dismissals, no counts."""
     with Database.open(path) as db:
         db.create_report(report)
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("DROP TABLE dismissals")
-        for column in ("errors", "warnings", "counted_by"):
-            conn.execute(f"ALTER TABLE reports DROP COLUMN {column}")
-        conn.execute("PRAGMA user_version = 1")
-        conn.commit()
-    finally:
-        conn.close()
+    as_schema(path, 1)
 
 
 def test_a_backup_made_before_an_upgrade_is_offered_restored_and_then_migrated(
