@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.side_by_side import ROOT, add_root_option, checkouts, installed, timed
+
 REPORT = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 FLOOR = (
     "import argparse, dataclasses, decimal, json, logging, pathlib, re\n"
@@ -33,22 +31,12 @@ FLOOR = (
 )
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of one fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, env=env, cwd=cwd, check=True, capture_output=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("runs", type=int, nargs="?", default=15)
-    parser.add_argument("--root", type=Path, action="append", help="a checkout to measure (repeatable)")
+    add_root_option(parser)
     args = parser.parse_args()
-    roots = [r.resolve() for r in args.root or [ROOT]]
+    roots = checkouts(args)
     python = sys.executable
     commands: dict[str, tuple[list[str], Path]] = {
         "python -c pass": ([python, "-c", "pass"], ROOT),
@@ -58,8 +46,7 @@ def main() -> None:
     for root in roots:
         commands[f"main.py check ({root})"] = ([python, str(root / "main.py"), "check", str(REPORT)], root)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env |= {"PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache"), "XDG_DATA_HOME": tmp}
+        env = installed(tmp)
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for round_number in range(args.runs + 1):  # the first round compiles the bytecode
             for name, (command, cwd) in commands.items():

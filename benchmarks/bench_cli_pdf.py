@@ -21,28 +21,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.side_by_side import ROOT, add_root_option, checkouts, timed
+
 REPORT = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 DOCX = ROOT / "tests" / "fixtures" / "published" / "seed.docx"
-
-
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall, CPU) seconds of one fresh process and all it starts."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, capture_output=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 Commands = dict[str, tuple[list[str], dict[str, str]]]
@@ -65,9 +53,9 @@ def series(commands: Commands, runs: int) -> dict[str, tuple[float, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("runs", type=int, nargs="?", default=10)
-    parser.add_argument("--root", type=Path, action="append", help="a checkout to measure (repeatable)")
+    add_root_option(parser)
     args = parser.parse_args()
-    roots = [r.resolve() for r in args.root or [ROOT]]
+    roots = checkouts(args)
     soffice = shutil.which("soffice")
     if soffice is None:
         sys.exit("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-writer-nogui")

@@ -20,10 +20,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.side_by_side import add_root_option, checkouts, installed
 from core.exchange import write_report
 from tests.helpers import distinct_report
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(root: Path, files: list[Path], db: Path, env: dict[str, str]) -> tuple[float, float, int]:
@@ -44,13 +43,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--root", type=Path, action="append", help="a checkout to measure (repeatable)")
+    add_root_option(parser)
     args = parser.parse_args()
-    roots = [r.resolve() for r in args.root or [ROOT]]
+    roots = checkouts(args)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env |= {"PYTHONPYCACHEPREFIX": str(folder / "pycache"), "XDG_DATA_HOME": tmp}
+        env = installed(tmp)
         files = []
         for n in range(args.files):
             path = folder / "in" / f"{n:05d}.json"

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.side_by_side import add_root_option, checkouts, installed
 
 # Runs inside a checkout: build the database, then time one round per line read on stdin.
 _CHILD = """
@@ -73,12 +73,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--root", type=Path, action="append", help="a checkout to measure (repeatable)")
+    add_root_option(parser)
     args = parser.parse_args()
-    roots = [r.resolve() for r in args.root or [ROOT]]
+    roots = checkouts(args)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env |= {"PYTHONPYCACHEPREFIX": str(Path(tmp) / "pycache"), "XDG_DATA_HOME": tmp}
+        env = installed(tmp)
         children = []
         for n, root in enumerate(roots):
             code = _CHILD.format(root=str(root), db=str(Path(tmp) / f"desk{n}.sqlite3"), reports=args.reports)

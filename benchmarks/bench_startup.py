@@ -7,8 +7,8 @@ paint of the main window: once for a bare `QMainWindow` showing a label (a windo
 cheaper to paint, which made the old ratio unfair) and once for `main.py --db` on a database holding
 the seed report, alternately so that disk caches and machine load favour neither. CPU time (the
 process's own, up to the paint) is printed too: on a loaded machine it is the steadier figure.
-`--root`: the checkout of the app to measure (default: this one), to compare a before and an after
-under the same load. Python runs as installed, with compiled bytecode (a temporary
+`--root` (repeatable): the checkouts of the app to measure (default: this one), to compare a before
+and an after in the same rounds. Python runs as installed, with compiled bytecode (a temporary
 PYTHONPYCACHEPREFIX, filled by the warm-up runs). Both run on
 the platform given by QT_QPA_PLATFORM (offscreen when unset) with a fresh per-user data folder. The app
 paints its window before it opens the database; when the report list is painted (database open, the
@@ -27,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.side_by_side import ROOT, add_root_option, checkouts, installed
+
 SEED = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 
 # Prints the wall-clock time of the first paint of a QMainWindow, then of the first paint of the report
@@ -92,42 +93,47 @@ def _launch(code: str, env: dict[str, str], root: Path) -> tuple[float, float, f
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to measure")
+    add_root_option(parser)
     args = parser.parse_args()
-    root = args.root.resolve()
+    roots = checkouts(args)
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp, HOME=tmp)
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        env = installed(tmp) | {"XDG_CONFIG_HOME": tmp, "HOME": tmp}
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        db = Path(tmp) / "年报.sqlite3"
-        seeded = subprocess.run(
-            [sys.executable, "main.py", "db", "import", str(SEED), "--db", str(db)], cwd=root, env=env
-        )
-        assert seeded.returncode == 0
-        bare_code = _PROBE.format(root=str(root), start=BARE, until="QMainWindow")
-        app_code = _PROBE.format(root=str(root), start=APP.format(db=str(db)), until="ReportList")
-        _launch(bare_code, env, root)  # warm the disk cache and compile the bytecode before timing
-        _launch(app_code, env, root)
+        bare_code = _PROBE.format(root=str(ROOT), start=BARE, until="QMainWindow")
+        apps = []
+        for n, root in enumerate(roots):  # each checkout's own database: its schema may be newer
+            db = Path(tmp) / f"年报{n}.sqlite3"
+            seeded = subprocess.run(
+                [sys.executable, "main.py", "db", "import", str(SEED), "--db", str(db)], cwd=root, env=env
+            )
+            assert seeded.returncode == 0
+            apps.append(_PROBE.format(root=str(root), start=APP.format(db=str(db)), until="ReportList"))
         bare: list[tuple[float, float, float, float]] = []
-        app: list[tuple[float, float, float, float]] = []
-        for _ in range(args.runs):
-            bare.append(_launch(bare_code, env, root))
-            app.append(_launch(app_code, env, root))
-    print(f"{root}, {args.runs} runs each, load average {os.getloadavg()[0]:.1f}, bytecode compiled")
-    rows = (
-        ("bare PySide6 window with a label, first paint", [(w, c) for w, _, c, _ in bare]),
-        ("年报助手 main window, first paint", [(w, c) for w, _, c, _ in app]),
-        ("年报助手 report list painted (database open)", [(w, c) for _, w, _, c in app]),
-    )
-    for name, times in rows:
-        wall, cpu = statistics.median(w for w, _ in times), statistics.median(c for _, c in times)
-        print(f"{name}: median {wall:.3f} s wall, {cpu:.3f} s CPU")
-    medians = [(statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for _, t in rows]
-    (bare_w, bare_c), (app_w, app_c), (list_w, list_c) = medians
-    print(f"window / bare: {app_w / bare_w:.2f}× wall, {app_c / bare_c:.2f}× CPU (goal ≤ 2)")
-    print(f"list / bare: {list_w / bare_w:.2f}× wall, {list_c / bare_c:.2f}× CPU (goal ≤ 2.5)")
-    print(f"ratio {app_w / bare_w:.2f}")
+        app: list[list[tuple[float, float, float, float]]] = [[] for _ in roots]
+        for _ in range(args.runs + 1):  # the first round warms the disk cache, compiles the bytecode
+            bare.append(_launch(bare_code, env, ROOT))
+            for root, code, times in zip(roots, apps, app, strict=True):
+                times.append(_launch(code, env, root))
+    print(f"{args.runs} runs each, load average {os.getloadavg()[0]:.1f}, bytecode compiled")
+    bare_wall, bare_cpu = _medians([(w, c) for w, _, c, _ in bare[1:]])
+    print(f"bare PySide6 window with a label, first paint: {bare_wall:.3f} s wall, {bare_cpu:.3f} s CPU")
+    for root, times in zip(roots, app, strict=True):
+        print(f"{root}:")
+        window = _medians([(w, c) for w, _, c, _ in times[1:]])
+        listed = _medians([(w, c) for _, w, _, c in times[1:]])
+        for name, (wall, cpu), goal in (
+            ("main window, first paint", window, 2),
+            ("report list painted", listed, 2.5),
+        ):
+            print(
+                f"  {name}: {wall:.3f} s wall, {cpu:.3f} s CPU; / bare: {wall / bare_wall:.2f}× wall,"
+                f" {cpu / bare_cpu:.2f}× CPU (goal ≤ {goal})"
+            )
+    print(f"ratio {window[0] / bare_wall:.2f}")
+
+
+def _medians(times: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(w for w, _ in times), statistics.median(c for _, c in times)
 
 
 if __name__ == "__main__":

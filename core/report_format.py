@@ -27,7 +27,9 @@ def part_name(number: str) -> str:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a model's validator is built when first used, not when its class is made; a format
+    # read back from its kept copy (core.formats) uses none, and building them was most of its cost.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class GridCell(_Frozen):

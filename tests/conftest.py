@@ -66,3 +66,4 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     """Each test gets its own per-user data folder, so nothing touches the developer's real one."""
     home = tmp_path_factory.mktemp("userdata")
     monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))  # and for `main.py` run as a process (its kept fonts …)

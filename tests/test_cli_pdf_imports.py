@@ -9,7 +9,13 @@ from pathlib import Path
 from tests.conftest import SEED_JSON
 from tests.helpers import loaded_in_fresh_process
 
-NOT_FOR_A_DRAFT = ("reportlab.graphics.barcode.qr", "core.fingerprint", "core.logs", "PIL.ImageMode")
+NOT_FOR_A_DRAFT = (
+    "reportlab.graphics.barcode.qr",
+    "core.fingerprint",
+    "core.logs",
+    "PIL.ImageMode",
+    "http.client",
+)
 NOT_FOR_WORD = ("reportlab.platypus", "core.pdf.render", "core.pdf.fonts")
 
 

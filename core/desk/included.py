@@ -77,8 +77,11 @@ def included(rows: Iterable[BoardRow], reports: Mapping[str, Report] | None = No
     out = []
     for row in rows:
         report = row.received.report if row.received is not None else (reports or {}).get(row.agency)
-        if report is None:
+        if row.fingerprint is not None:  # e.g. a 定稿 on a database board: its kept code, not read
+            code = row.fingerprint
+        elif report is not None:
+            code = fingerprint(report)
+        else:
             continue
-        code = row.fingerprint or fingerprint(report)
         out.append(IncludedReport(row.agency, row.status, code, row.errors))
     return SumContents(tuple(out))

@@ -11,11 +11,8 @@ skipped. Windows fonts are read where they are installed and never copied anywhe
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import pickle
-import sys
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,7 +23,8 @@ import reportlab
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
-from core.paths import data_dir, resource_path, write_atomically
+from core.kept import file_key, kept
+from core.paths import resource_path
 from core.pdf.layout import FontRole
 
 log = logging.getLogger(__name__)
@@ -139,41 +137,19 @@ def load(path: Path, subfont_index: int = 0) -> Any:
         return _loaded[key]
 
 
-# Parsing a font's tables is most of a fresh `main.py pdf` (the bundled font is 5 MB); the parsed
-# tables are kept in the per-user data folder, keyed by the file's path, size and time and by the
-# ReportLab and Python versions, so that a changed font or library never reads a stale copy.
-_CACHE_FORMAT = 1
+# Parsing a font's tables is most of a fresh `main.py pdf` (the bundled font is 5 MB): the parsed tables
+# are kept (core.kept) by the file's path, size and time and by ReportLab's version.
 _NOT_KEPT = ("_ttf_data", "_pdfScale")  # the file's bytes (read again: cheap) and a lambda
 
 
-def _cache_file(path: Path, subfont_index: int) -> Path:
-    stat = path.stat()
-    file = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, subfont_index)
-    key = (_CACHE_FORMAT, file, reportlab.Version, sys.version_info[:2])
-    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:32]
-    return data_dir() / "cache" / "fonts" / f"{digest}.pickle"
-
-
 def _parsed_face(path: Path, subfont_index: int) -> TTFontFace:
-    """ReportLab's parsed face of a font file, from the cache when it holds it (else parsed and kept).
-    A cache that cannot be read or written only costs the parse."""
-    tables = None
-    try:
-        cache = _cache_file(path, subfont_index)
-        if cache.exists():
-            tables = pickle.loads(cache.read_bytes())
-    except Exception as exc:  # no data folder, a damaged or foreign cache file: parse (and keep) again
-        log.info("font cache for %s not usable: %s", path, exc)
-    if tables is None:
+    """ReportLab's parsed face of a font file, its tables parsed once and then kept."""
+
+    def parse() -> dict[str, Any]:
         face = TTFontFace(str(path), subfontIndex=subfont_index)
-        try:
-            kept = {k: v for k, v in face.__dict__.items() if k not in _NOT_KEPT}
-            cache = _cache_file(path, subfont_index)
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(cache, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
-        except Exception as exc:  # a read-only or full disk, no data folder: print all the same
-            log.info("font cache for %s not written: %s", path, exc)
-        return face
+        return {k: v for k, v in face.__dict__.items() if k not in _NOT_KEPT}
+
+    tables = kept("fonts", (file_key(path), subfont_index, reportlab.Version), parse)
     face = TTFontFace.__new__(TTFontFace)
     face.__dict__.update(tables)
     face._ttf_data = path.read_bytes()  # the subsetter copies glyphs out of the file's bytes
