@@ -94,7 +94,7 @@ class ReportFileActions(QMainWindow):
 
     @Slot(int)
     def export_report(self, report_id: int, path: Path | None = None) -> Path | None:
-        """「导出报告文件」: written, then said in a message with 「打开所在文件夹」 like the other exports."""
+        """「导出报告文件」: written, then said with 「打开所在文件夹」 like the other exports."""
         from ui.export_actions import show_written
 
         written = self._write_file(self.db.load_report(report_id), "导出报告文件", path)
