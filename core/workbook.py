@@ -1,6 +1,10 @@
 """The first worksheet of an .xlsx file, read with the standard library (no spreadsheet package loads):
-its XML and the shared strings its cells point into. For the register's ledger; the desk's roster reads
-the same way and can adopt it."""
+its XML and the shared strings its cells point into. The one xlsx reader of the register's ledger and
+the desk's roster (openpyxl is only a development dependency).
+
+Bounded: a small file may unpack to gigabytes (a zip bomb) and a member's declared size may lie, so
+every part is read no further than the caller's bound (`read_member`) — a roster's is small, a ledger's
+larger — and refused with a Chinese reason beyond it."""
 
 from __future__ import annotations
 
@@ -12,11 +16,28 @@ from xml.etree import ElementTree
 from core.errors import UserError
 
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHARED = "xl/sharedStrings.xml"
 
 
-def first_sheet(data: bytes, what: str) -> tuple[ElementTree.Element, list[str]]:
+def read_member(archive: zipfile.ZipFile, name: str, limit: int, too_big: str) -> bytes:
+    """The member `name`, or a `UserError(too_big)` once it is declared or found larger than `limit`."""
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise UserError(too_big)
+    with archive.open(info) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise UserError(too_big)
+    return data
+
+
+def first_sheet(
+    data: bytes, what: str, max_unpacked: int, expected: str
+) -> tuple[ElementTree.Element, list[str]]:
     """(the first worksheet's XML, the shared strings) of an .xlsx; `what` names the file in the
-    refusal (e.g. 台账文件“x.xlsx”) when it is no workbook or has no sheet."""
+    refusal (e.g. 台账文件“x.xlsx”) when it is no workbook, has no sheet, or a part unpacks to more than
+    `max_unpacked` bytes, which no `expected` (e.g. 单位名单) is."""
+    too_big = f"{what}解压后太大，不像是{expected}。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             members = set(book.namelist())
@@ -27,9 +48,40 @@ def first_sheet(data: bytes, what: str) -> tuple[ElementTree.Element, list[str]]
             if not sheets:
                 raise UserError(f"{what}中没有工作表。")
             shared: list[str] = []
-            if "xl/sharedStrings.xml" in members:
-                root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))
+            if _SHARED in members:
+                root = ElementTree.fromstring(read_member(book, _SHARED, max_unpacked, too_big))
                 shared = ["".join(t.text or "" for t in si.iter(f"{SHEET_NS}t")) for si in root]
-            return ElementTree.fromstring(book.read(sheets[0])), shared
-    except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, ValueError):
+            return ElementTree.fromstring(read_member(book, sheets[0], max_unpacked, too_big)), shared
+    except (
+        zipfile.BadZipFile,
+        ElementTree.ParseError,
+        KeyError,
+        ValueError,
+        NotImplementedError,  # a compression method zipfile lacks
+        RuntimeError,  # an encrypted workbook
+        RecursionError,
+    ):
         raise UserError(f"{what}不是有效的 Excel（.xlsx）文件。") from None
+
+
+def column_index(reference: str) -> int | None:
+    """The 0-based column of a cell reference ("B7" → 1), None when it has no column letters."""
+    letters = re.match(r"[A-Z]{1,3}", reference)
+    if letters is None:
+        return None
+    index = 0
+    for letter in letters.group():
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
+
+
+def cell_text(cell: ElementTree.Element, shared: list[str]) -> str:
+    """A cell's text: its shared or inline string, else its value as written (a number's digits)."""
+    kind = cell.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{SHEET_NS}t"))
+    value = cell.find(f"{SHEET_NS}v")
+    text = value.text or "" if value is not None else ""
+    if kind == "s":
+        return shared[int(text)] if text.isdigit() and int(text) < len(shared) else ""
+    return text

@@ -21,6 +21,7 @@ from core.read import read_file, read_lines
 from core.read.limits import MAX_COLSPAN, MAX_ROWSPAN, span, within_time
 from core.report import Report
 from core.write import render
+from tests.helpers import loaded_in_fresh_process
 from tests.hostile_inputs import PUBLISHED, REFUSED
 
 CHINESE = re.compile("[\u4e00-\u9fff]")
@@ -183,3 +184,40 @@ def test_an_xlsx_export_writes_the_agency_as_text_never_a_formula_or_a_link(
     assert not any("_rels/sheet" in n for n in names)  # a link would need a sheet relationship
     escaped = agency.replace("&", "&amp;").replace('"', "&quot;").replace("'", "&apos;")
     assert agency in strings or escaped in strings or agency.replace('"', "&quot;") in strings
+
+
+def test_the_word_body_is_found_through_the_package_relationships(tmp_path: Path) -> None:
+    """The main part is where `_rels/.rels` says (not always word/document.xml); another Office file
+    renamed .docx is refused as no Word file, not read as one nor called Strict Open XML."""
+    moved = tmp_path / "主文档改名.docx"
+    with zipfile.ZipFile(PUBLISHED / "seed.docx") as seed, zipfile.ZipFile(moved, "w") as out:
+        for item in seed.infolist():
+            data = seed.read(item)
+            if item.filename in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"word/document.xml", b"word/main-body.xml")
+            name = "word/main-body.xml" if item.filename == "word/document.xml" else item.filename
+            out.writestr(name, data, zipfile.ZIP_DEFLATED)
+    assert read_lines(moved) == read_lines(PUBLISHED / "seed.docx") and len(read_lines(moved)) > 50
+    workbook = tmp_path / "表格改名.docx"
+    with zipfile.ZipFile(workbook, "w") as out:
+        out.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="xl/workbook.xml" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument"/></Relationships>',
+        )
+        out.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>',
+        )
+    with pytest.raises(UserError, match=r"“表格改名\.docx”不是有效的 Word（\.docx）文件"):
+        read_file(workbook)
+
+
+def test_reading_a_word_file_does_not_load_python_docx() -> None:
+    """Issue 20: a .docx imports in a fresh process within 0.5 s; python-docx alone cost 0.18 s."""
+    body = (
+        f"from core.read import read_file\nresult = read_file({str(PUBLISHED / 'seed.docx')!r}).report.agency"
+    )
+    outcome = loaded_in_fresh_process(body, ["docx"])
+    assert outcome["loaded"] == [] and outcome["result"]

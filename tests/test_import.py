@@ -20,9 +20,11 @@ from core import cli
 from core.errors import UserError
 from core.exchange import to_dict
 from core.formats import get_format
+from core.ops.library import Library
 from core.read import read_file, read_pasted
 from core.read.mapper import Imported, _templates
 from core.report import Report
+from core.storage import Database
 from tests.conftest import FIXTURES
 
 PUBLISHED = FIXTURES / "published"
@@ -544,8 +546,28 @@ def test_digits_run_together_are_settled_by_continuity_with_last_years_report(se
     settled = map_lines(read_text(text), previous=last_year)
     assert [settled.report.values[a] for a in cells] == [5, 0, 66]
     assert (settled.doubtful, settled.unread) == ([], [])
+    pasted = read_pasted(None, text, previous=last_year)  # 粘贴已发布的报告 maps with it too
+    assert [pasted.report.values[a] for a in cells] == [5, 0, 66] and pasted.unread == []
     last_year.values[f"{row}.in_force"] = Decimal(40)  # continues neither cut (a reorganisation?)
     assert map_lines(read_text(text), previous=last_year).unread == cells
+
+
+def test_a_pasted_report_is_mapped_with_last_years_report_from_the_database(
+    db: Database, seed: Report
+) -> None:
+    values: dict[str, object] = dict(_distinct())
+    row = "active_disclosure.normative_documents"
+    values.update({f"{row}.issued": 7, f"{row}.repealed": 0, f"{row}.in_force": 88})
+    text = _printed(values, "\t").replace("行政规范性文件\t7\t0\t88", "行政规范性文件7088")
+    cells = [f"{row}.{c}" for c in ("issued", "repealed", "in_force")]
+    library = Library(db)
+    assert library.read_pasted(None, text).unread == cells  # no last year in the database yet
+    last_year = seed.model_copy(deep=True)
+    last_year.agency, last_year.year = "测试县人民政府办公室", 2022
+    last_year.values[f"{row}.in_force"] = Decimal(81)  # 81 + 7 − 0 = 88; 81 + 70 − 8 ≠ 8
+    db.create_report(last_year)
+    pasted = library.read_pasted(None, text)
+    assert [pasted.report.values[a] for a in cells] == [7, 0, 88] and pasted.unread == []
 
 
 def test_a_sentence_naming_a_site_word_is_not_page_furniture() -> None:

@@ -304,3 +304,19 @@ def test_a_ledger_that_is_not_a_bounded_regular_csv_is_refused_in_plain_words(tm
     gbk.write_bytes(b"\xff\xfe\xfd")
     with pytest.raises(UserError, match=r"台账文件“gbk\.csv”的编码无法识别"):
         preview(gbk)
+
+
+def test_a_ledger_workbook_that_unpacks_beyond_any_ledger_is_refused(tmp_path: Path) -> None:
+    """A zip bomb: a file of a few hundred KB whose sheet unpacks past the bound is not parsed."""
+    from core.errors import UserError
+    from core.register.ledger import MAX_LEDGER_UNPACKED
+
+    for part in ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"):
+        bomb = tmp_path / "炸弹.xlsx"
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as book:
+            if part != "xl/worksheets/sheet1.xml":
+                book.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+            book.writestr(part, b"<a>" + b" " * MAX_LEDGER_UNPACKED + b"</a>")
+        assert bomb.stat().st_size < 1_000_000
+        with pytest.raises(UserError, match=r"台账文件“炸弹\.xlsx”解压后太大，不像是登记台账"):
+            preview(bomb)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import openpyxl
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core import desk
 from core.exchange import write_report
-from core.fingerprint import fingerprint
+from core.fingerprint import SHORT_CODE_LIMIT, fingerprint, full_fingerprint
 from core.storage import Database
 from tests.helpers import distinct_report
 from ui.desk_roster import RosterDialog
@@ -233,3 +234,32 @@ def test_the_desk_opened_from_the_main_window_shows_its_database(qtbot: QtBot, d
     assert [(r.agency, r.report_id) for r in desk_window.board.rows] == [
         (db.load_report(report_id).agency, report_id)
     ]
+
+
+def _last_message(window: DeskWindow) -> str:
+    boxes = [d for d in window.dialogs if isinstance(d, QMessageBox)]
+    return boxes[-1].text()
+
+
+def test_typed_code_answer_says_what_a_short_code_cannot_rule_out(qtbot: QtBot, tmp_path: Path) -> None:
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    report = distinct_report("温县财政局", 2022, base=17)
+    write_report(report, inbox / "财政.json")
+    window = _window(qtbot)
+    _received(qtbot, window, inbox)
+    window.select("温县财政局")
+
+    assert window.confirm_selected(fingerprint(report)) is True
+    short = _last_message(window)
+    assert SHORT_CODE_LIMIT in short and "内容相符" not in short
+    assert "内容相符" not in window.statusBar().currentMessage()
+
+    window.select("温县财政局")
+    assert window.confirm_selected(full_fingerprint(report)) is True  # the code under the QR is accepted
+    assert "完整校验码相符" in _last_message(window)
+    assert [r.confirmed for r in window.board.rows if r.agency == "温县财政局"] == [True]
+
+    window.select("温县财政局")
+    assert window.confirm_selected("0000-0000-0000") is False
+    assert _last_message(window).startswith("温县财政局：不一致")

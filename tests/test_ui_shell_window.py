@@ -138,6 +138,12 @@ def test_export_then_import_into_another_database_gives_the_same_report(
     report_id = import_seed(window)
     out = window.export_report(report_id, tmp_path / "导出.json")
     assert out is not None and to_dict(read_report(out)) == to_dict(seed)
+    said = window._message  # not only the status bar: the message the other exports end with
+    assert (
+        said is not None and said.isVisible() and "已导出报告文件" in said.text() and str(out) in said.text()
+    )
+    assert [b.text() for b in said.buttons()].count("打开所在文件夹") == 1
+    said.done(0)
     with Database.open(tmp_path / "另一台电脑.sqlite3") as other:
         other_window = open_window(qtbot, other)
         other_id = other_window.import_file(out)

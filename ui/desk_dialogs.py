@@ -54,6 +54,7 @@ from core.paths import write_atomically
 from core.report import Report
 from core.rules import check
 from ui.crash import show_message
+from ui.dialogs import fit_agency_names
 from ui.findings_panel import FindingsPanel
 from ui.worker import Job, run_in_background
 
@@ -313,6 +314,7 @@ class YearsDialog(QDialog):
         self.choice = QComboBox()
         self.choice.addItem("汇总（全部单位）")
         self.choice.addItems(sorted(self.by_year.get(self.year, {})))
+        fit_agency_names(self.choice)  # the longest agency name would widen the dialog past the screen
         self.choice.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(

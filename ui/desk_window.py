@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from core import desk, file_kinds
 from core.errors import UserError
+from core.fingerprint import check_code
 from core.names import safe_file_name
 from core.paths import write_atomically
 from core.report import Report
@@ -518,12 +519,17 @@ class DeskWindow(QMainWindow):
         desk_review.review_row(self)
 
     def confirm_selected(self, code: str | None = None) -> bool | None:
-        """The paper copy's 校验码 typed in, compared with the file, remembered in the folder."""
+        """The paper copy's 校验码 typed in (the footer's or the full one under the QR), compared with the
+        file, remembered in the folder; the answer says what a short code cannot rule out."""
         row = self.need_report()
         if row is None:
             return None
         if code is None:
-            code, ok = QInputDialog.getText(self, "核对校验码", f"请输入“{row.agency}”纸质件页脚的校验码：")
+            code, ok = QInputDialog.getText(
+                self,
+                "核对校验码",
+                f"请输入“{row.agency}”纸质件页脚的校验码，或末页二维码下方的完整校验码：",
+            )
             if not ok:
                 return None
         try:
@@ -532,12 +538,11 @@ class DeskWindow(QMainWindow):
             self.dialogs.append(show_message(self, exc.message))
             return None
         self._remember()
-        text = (
-            "一致：纸质件与收到的文件内容相符。"
-            if matched
-            else "不一致：纸质件与收到的文件内容不同，请联系报送单位。"
-        )
-        self.statusBar().showMessage(f"{row.agency}：校验码{text}", 15_000)
+        assert row.received is not None  # confirm_code refuses a row without a report
+        answer = check_code(row.received.report, code)
+        icon = QMessageBox.Icon.Information if answer.matches else QMessageBox.Icon.Warning
+        self.dialogs.append(show_message(self, f"{row.agency}：{answer.message}", icon))
+        self.statusBar().showMessage(f"{row.agency}：校验码{'一致' if matched else '不一致'}", 15_000)
         self.rebuild(select=row.agency)
         return matched
 

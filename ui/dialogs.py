@@ -62,14 +62,18 @@ def _agency_box(agencies: Sequence[str], current: str) -> QComboBox:
     assert line is not None  # an editable combo box has one
     line.setPlaceholderText("例如：温县人民政府办公室")
     line.setMaxLength(MAX_AGENCY)  # the model refuses longer names
-    # room for a usual name (~25 characters), not the longest one remembered: a 100-character name
-    # would make the dialog wider than the screen (the line edit scrolls, the list shows it whole)
+    fit_agency_names(box)
+    return box
+
+
+def fit_agency_names(box: QComboBox) -> None:
+    """Room for a usual name (~25 characters), not the longest one listed: a 100-character name would
+    make the dialog wider than the screen (the line edit scrolls, the list shows it elided)."""
     box.setMinimumContentsLength(26)
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     view = box.view()
     if view is not None:
         view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-    return box
 
 
 def _year_box(year: int, today: dt.date) -> QSpinBox:

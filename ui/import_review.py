@@ -378,11 +378,11 @@ def paste_published(window: MainWindow) -> None:
     html = data.html() if data.hasHtml() else None
     text = data.text() if data.hasText() else None
 
-    def work() -> tuple[Imported, str]:
-        from core.read import read_pasted
+    library = window.library
 
+    def work() -> tuple[Imported, str]:
         digest = hashlib.sha256((html or text or "").encode("utf-8")).hexdigest()
-        return read_pasted(html, text), digest
+        return library.read_pasted(html, text), digest  # with last year's report when there is one
 
     _read(window, work, "剪贴板", None)
 

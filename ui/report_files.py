@@ -3,7 +3,8 @@
 `ReportFileActions` is a part of `ui.main_window.MainWindow`: 「导入报告文件」 (through the library,
 `core.ops.library`: an existing agency+year is replaced after a question that counts what differs, its
 old content kept as a revision) and
-「导出报告文件」 (also used to keep an edit the database refused when the window closes).
+「导出报告文件」 (confirmed like the other exports; also used to keep an edit the database refused
+when the window closes).
 """
 
 from __future__ import annotations
@@ -93,7 +94,13 @@ class ReportFileActions(QMainWindow):
 
     @Slot(int)
     def export_report(self, report_id: int, path: Path | None = None) -> Path | None:
-        return self._write_file(self.db.load_report(report_id), "导出报告文件", path)
+        """「导出报告文件」: written, then said with 「打开所在文件夹」 like the other exports."""
+        from ui.export_actions import show_written
+
+        written = self._write_file(self.db.load_report(report_id), "导出报告文件", path)
+        if written is not None:
+            self._message = show_written(self, "已导出报告文件。", written)
+        return written
 
     def _write_file(self, report: Report, caption: str, path: Path | None = None) -> Path | None:
         """Write `report` as an exchange file where the user chooses; the path, or None."""

@@ -23,6 +23,7 @@ from core.vocabulary import ChangeField, FieldKind, ReportStatus
 if TYPE_CHECKING:
     from core.ops.session import ReportSession
     from core.read import Imported as Read
+    from core.read.cells import Line
     from core.storage import Database, ReportSummary
 
 
@@ -115,15 +116,26 @@ class Library:
         database holds last year's report of the agency it names, mapped again with that report, which
         settles digits run together."""
         from core.read import read_lines  # the readers load only when a report is imported
+
+        return self._with_last_year(read_lines(path), path.name)
+
+    def read_pasted(self, html: str | None, text: str | None) -> Read:
+        """A published report pasted (粘贴已发布的报告), mapped with last year's report like a file."""
+        from core.read import pasted_lines
+
+        return self._with_last_year(*pasted_lines(html, text))
+
+    def _with_last_year(self, lines: list[Line], where: str) -> Read:
+        """The lines mapped; again with last year's report of the agency they name when the database
+        holds it and the first mapping left something doubtful or unread."""
         from core.read.limits import within_time
         from core.read.mapper import map_lines
 
-        lines = read_lines(path)
-        first = within_time(lambda: map_lines(lines), path.name)
+        first = within_time(lambda: map_lines(lines), where)
         previous = self.last_year_of(first.report.agency, first.report.year)
         if previous is None or not (first.doubtful or first.unread):
             return first
-        return within_time(lambda: map_lines(lines, previous=previous), path.name)
+        return within_time(lambda: map_lines(lines, previous=previous), where)
 
     def title(self, report_id: int) -> str:
         return self.db.load_report(report_id).title

@@ -20,7 +20,7 @@ from core.report import Report
 
 SUFFIXES = PUBLISHED
 
-__all__ = ["SUFFIXES", "Imported", "read_file", "read_lines", "read_pasted"]
+__all__ = ["SUFFIXES", "Imported", "pasted_lines", "read_file", "read_lines", "read_pasted"]
 
 
 def read_lines(path: Path) -> list[Line]:
@@ -66,15 +66,25 @@ def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:
     return within_time(lambda: then(read_text(text)), path.name)
 
 
-def read_pasted(html: str | None, text: str | None) -> Imported:
-    """Clipboard content: its HTML when it has some, else its text; bounded in time like a file."""
+def pasted_lines(html: str | None, text: str | None) -> tuple[list[Line], str]:
+    """The cell grid of clipboard content (its HTML when it has some, else its text), bounded in time
+    like a file, and what a refusal calls it."""
     if html and html.strip():
         from core.read.html import read_html
 
-        check_markup(html, "剪贴板中的网页")
-        return within_time(lambda: map_lines(read_html(html)), "剪贴板中的网页")
+        where = "剪贴板中的网页"
+        check_markup(html, where)
+        return within_time(lambda: read_html(html), where), where
     if text and text.strip():
         from core.read.text import read_text
 
-        return within_time(lambda: map_lines(read_text(text)), "剪贴板中的文字")
+        where = "剪贴板中的文字"
+        return within_time(lambda: read_text(text), where), where
     raise UserError("剪贴板中没有文字。请在网页或文档中选中整篇报告，复制后再粘贴。")
+
+
+def read_pasted(html: str | None, text: str | None, previous: Report | None = None) -> Imported:
+    """Clipboard content read like a file; `previous`: last year's report, which settles digits run
+    together."""
+    lines, where = pasted_lines(html, text)
+    return within_time(lambda: map_lines(lines, previous=previous), where)

@@ -1,16 +1,20 @@
 """Word reader (`.docx`; `.doc` through Word or WPS on Windows): paragraphs and tables in body order.
 
-The table grid is built per `w:tc` (python-docx's `row.cells` repeats a merged cell once per grid
-column it spans): a cell continuing a vertical merge (`vMerge` without `restart`) is an empty cell,
-a cell spanning columns (`gridSpan`) is one cell.
+The main document part is read straight from the zip with lxml (loading python-docx cost 0.18 s of a
+fresh import), found through the package's relationships as Word does; the parser is python-docx's
+(no entities resolved, libxml2's size and depth limits), after `check_zip` bounded every part.
+The table grid is built per `w:tc`: a cell continuing a vertical merge (`vMerge` without `restart`) is
+an empty cell, a cell spanning columns (`gridSpan`) is one cell.
 """
 
 from __future__ import annotations
 
 import contextlib
+import posixpath
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,8 @@ from core.read.cells import Line
 from core.read.limits import check_zip
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_STRICT_DOCUMENT = "{http://purl.oclc.org/ooxml/wordprocessingml/main}document"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
 def _text(element: Any) -> str:
@@ -42,25 +48,41 @@ def _row(tr: Any) -> Line:
     return Line(cells)
 
 
+def _main_part(archive: zipfile.ZipFile, parse: Callable[[bytes], Any]) -> Any:
+    """The root element of the package's main document (its officeDocument relationship; the Strict
+    format's is named alike), parsed with `parse`; a `KeyError` when there is none."""
+    for relationship in parse(archive.read("_rels/.rels")).iter(_RELATIONSHIP, "{*}Relationship"):
+        if relationship.get("Type", "").endswith("/officeDocument"):
+            target = posixpath.normpath(relationship.get("Target", "").lstrip("/"))
+            return parse(archive.read(target))
+    raise KeyError("officeDocument")
+
+
 def read_docx(path: Path) -> list[Line]:
-    import docx  # python-docx is only loaded when a Word file is read
-    from docx.opc.exceptions import PackageNotFoundError
-    from lxml import etree
+    from lxml import etree  # loaded only when a Word file is read
 
     check_zip(path)  # encrypted, foreign compression, damaged, or a zip bomb: refused before parsing
     damaged = f"文件“{path.name}”不是有效的 Word（.docx）文件，可能已损坏。"
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False)  # python-docx's
+
+    def parse(data: bytes) -> Any:
+        return etree.fromstring(data, parser)
+
     try:
-        document = docx.Document(str(path)).element
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):  # e.g. a renamed .doc
+        with zipfile.ZipFile(path) as archive:
+            document = _main_part(archive, parse)
+    except (zipfile.BadZipFile, KeyError, ValueError):  # e.g. a renamed .doc, a workbook renamed
         raise UserError(damaged) from None
     except etree.LxmlError:  # malformed XML, entity bombs, nesting or text nodes past libxml2's limits
         raise UserError(damaged + "（其中的文字内容无法解析。）") from None
-    if document.tag != f"{_W}document":  # Strict Open XML names its elements differently
+    if document.tag == _STRICT_DOCUMENT:  # Strict Open XML names its elements differently
         raise UserError(
             f"文件“{path.name}”是以“Strict Open XML 文档”格式保存的，本软件不能读取。"
             "请用 Word 打开，另存为“Word 文档（*.docx）”后再导入。"
         )
-    body = document.body
+    if document.tag != f"{_W}document":  # another Office file (a workbook, slides) renamed .docx
+        raise UserError(damaged)
+    body = document.find(f"{_W}body")
     if body is None:
         raise UserError(f"文件“{path.name}”中没有正文，不是有效的 Word（.docx）文件。")
     lines: list[Line] = []

@@ -31,10 +31,12 @@ from core.register.values import (
     read_flag,
     read_result,
 )
-from core.workbook import SHEET_NS, first_sheet
+from core.workbook import SHEET_NS, cell_text, column_index, first_sheet
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB; beyond this it is not one
+# One part of a ledger workbook, unpacked: 100 000 requests × 20 cells of ~40 bytes of XML is ~80 MB.
+MAX_LEDGER_UNPACKED = 128 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
 # Field -> the headers offices write for it (the label itself first)
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -273,41 +275,25 @@ def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     return [(n, [Cell(t) for t in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
 
 
-_REF = re.compile(r"([A-Z]+)(\d+)")
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
-    sheet, shared = first_sheet(data, f"台账文件“{name}”")
+    sheet, shared = first_sheet(data, f"台账文件“{name}”", MAX_LEDGER_UNPACKED, "登记台账")
     rows: list[tuple[int, list[Cell]]] = []
     for row in sheet.iter(f"{SHEET_NS}row"):
         cells: list[Cell] = []
         for cell in row.iter(f"{SHEET_NS}c"):
-            ref = _REF.fullmatch(cell.get("r", ""))
-            index = _column_index(ref[1]) if ref else len(cells)
+            index = column_index(cell.get("r", ""))
+            index = len(cells) if index is None else index
             cells += [Cell("")] * (index - len(cells))
             cells.append(_xlsx_cell(cell, shared))
         rows.append((int(row.get("r") or len(rows) + 1), cells))
     return rows
 
 
-def _xlsx_cell(cell: ElementTree.Element, shared: Sequence[str]) -> Cell:
+def _xlsx_cell(cell: ElementTree.Element, shared: list[str]) -> Cell:
     kind = cell.get("t")
-    value = cell.find(f"{SHEET_NS}v")
-    text = value.text or "" if value is not None else ""
-    if kind == "s":
-        index = int(text) if text.isdigit() else -1
-        return Cell(shared[index] if 0 <= index < len(shared) else "")
-    if kind == "inlineStr":
-        return Cell("".join(t.text or "" for t in cell.iter(f"{SHEET_NS}t")))
-    if kind in ("str", "b", "e") or not text:
+    text = cell_text(cell, shared)
+    if kind in ("s", "inlineStr", "str", "b", "e") or not text:
         return Cell(text)
     try:
         number = float(text)
