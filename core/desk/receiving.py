@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import exchange
-from core.desk.bounded import read_member
 from core.desk.marks import SUM_KIND, SumMark, mark_of, marked_file, names_a_sum
 from core.desk.names import one_line
 from core.errors import UserError, os_reason
@@ -22,6 +21,7 @@ from core.file_kinds import PUBLISHED
 from core.fingerprint import fingerprint, verify
 from core.names import safe_file_name
 from core.report import Report
+from core.workbook import read_member
 
 if TYPE_CHECKING:
     pass
