@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui.app import run_app  # Qt is imported only for the app, so the CLI stays light
 
         return run_app(argv)
-    from core.cli import run
+    from core.cli.commands import run
 
     return run(argv)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from core.exchange import read_report
-from core.text_rules import copied_share
+from core.documents.exchange import read_report
+from core.rules.text import copied_share
 from tests.conftest import SEED_JSON
 
 

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.side_by_side import add_root_option, checkouts, installed
-from core.exchange import write_report
+from core.documents.exchange import write_report
 from tests.helpers import distinct_report
 
 

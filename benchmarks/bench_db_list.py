@@ -19,7 +19,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from core.exchange import read_report
+from core.documents.exchange import read_report
 from core.storage import Database
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core import desk
-from core.exchange import write_report
+from core.documents.exchange import write_report
 from core.storage import Database
 from tests.helpers import distinct_report
 

@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core.exchange import read_report
-from core.write import clipboard, render
+from core.documents.exchange import read_report
+from core.documents.write import clipboard, render
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "wenxian-2021.json"

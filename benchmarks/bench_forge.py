@@ -2,7 +2,7 @@
 
     uv run python -m benchmarks.bench_forge [--seconds 10]
 
-The footer code is 60 bits of a SHA-256 over the printed content (`core.fingerprint.paper`). Two
+The footer code is 60 bits of a SHA-256 over the printed content (`core.documents.fingerprint.paper`). Two
 reports, each varied in places a reader would not notice, collide after about √(π/2 · 2⁶⁰) ≈ 1.3·10⁹
 variants in all (the birthday bound; a second-preimage attack on one fixed code would need 2⁶⁰). This
 measures the hash rate a forger gets on this machine with the cheapest method — the hash state of the
@@ -19,8 +19,8 @@ import multiprocessing
 import os
 import time
 
-from core.exchange import read_report
-from core.fingerprint import _DOMAIN, paper
+from core.documents.exchange import read_report
+from core.documents.fingerprint import _DOMAIN, paper
 from tests.conftest import SEED_JSON
 
 FOOTER_BITS = 60

@@ -45,8 +45,8 @@ _FRESH = """
 import sys, time, json
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
-from core.read import read_file
-from core.exchange import to_dict
+from core.documents.read import read_file
+from core.documents.exchange import to_dict
 t1 = time.perf_counter()
 imported = read_file({path!r})
 t2 = time.perf_counter()
@@ -56,7 +56,7 @@ print(json.dumps({{"imports": t1 - t0, "seconds": t2 - t1, "report": to_dict(imp
 
 
 def _cells(data: dict[str, object]) -> dict[str, Decimal | None]:
-    from core.formats import get_format
+    from core.format import get_format
 
     out: dict[str, Decimal | None] = {}
     for address in get_format().cells:

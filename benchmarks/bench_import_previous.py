@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from core.documents.read import read_file
 from core.ops.library import Library
-from core.read import read_file
 from core.storage import Database
 
 PUBLISHED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "published"

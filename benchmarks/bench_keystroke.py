@@ -32,7 +32,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from core.exchange import read_report
+from core.documents.exchange import read_report
 from core.storage import Database
 from ui.document import ReportDocument
 from ui.fonts import ensure_chinese_font

@@ -3,7 +3,7 @@
     uv run python -m benchmarks.bench_pdf [--runs 20]
 
 - warm: `render_pdf` again and again in one process (fonts parsed, modules loaded): median and max;
-- fresh process: a new Python that imports `core.pdf`, reads the seed and writes its PDF, timed from
+- fresh process: a new Python that imports `core.documents.pdf`, reads the seed and writes its PDF, timed from
   outside (interpreter start included) and inside (import, first render);
 - size of the draft and of the 定稿 copy, and the same figures for a 20,000-character section.
 """
@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from core.exchange import read_report
-from core.pdf.render import render_pdf
-from core.report import Report
+from core.documents.exchange import read_report
+from core.documents.pdf.render import render_pdf
+from core.model.report import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
@@ -28,8 +28,8 @@ _FRESH = """
 import sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
-from core.exchange import read_report
-from core.pdf.render import render_pdf
+from core.documents.exchange import read_report
+from core.documents.pdf.render import render_pdf
 t1 = time.perf_counter()
 data = render_pdf(read_report({seed!r}))
 t2 = time.perf_counter()

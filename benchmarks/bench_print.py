@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, {root!r})
 from PySide6.QtWidgets import QApplication
 from PySide6.QtPrintSupport import QPrinter
-from core.exchange import read_report
+from core.documents.exchange import read_report
 from ui.printing import print_pages
 from ui.sign_print import pdf_bytes
 

@@ -2,7 +2,7 @@
 
     uv run python -m benchmarks.bench_rules
 
-Prints the median and 99th percentile of `core.rules.check` on the seed report, with last year's report
+Prints the median and 99th percentile of `core.rules.table.check` on the seed report, with last year's report
 (so the YEAR.* rules run too), and on a blank report (166 BLANK findings: the message-heavy case).
 """
 
@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core.exchange import read_report
-from core.report import Report
-from core.rules import check
+from core.documents.exchange import read_report
+from core.model.report import Report
+from core.rules.table import check
 
 SEED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "wenxian-2021.json"
 

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from core.exchange import read_report
-from core.report import Report
+from core.documents.exchange import read_report
+from core.model.report import Report
 from core.storage import Database
 
 SEED = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "wenxian-2021.json"

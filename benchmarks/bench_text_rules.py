@@ -5,7 +5,7 @@
 Prints, over tests/fixtures/narrative: the contradictions the fixtures expect and how many were caught,
 the false alarms (a TEXT.* warning on a report that agrees, or a rule firing where the fixture says it
 must not), how many narrative numbers were compared; then the median and 99th percentile of a full
-`core.rules.check` (tables + narrative) on the seed, alone and with last year's report (TEXT.COPIED).
+`core.rules.table.check` (tables + narrative) on the seed, alone and with last year's report (TEXT.COPIED).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import json
 from pathlib import Path
 
 from benchmarks.bench_rules import measure
-from core.exchange import read_report
-from core.report import Report
-from core.rules import check, resolved_values
-from core.text_rules import number_claims
+from core.documents.exchange import read_report
+from core.model.report import Report
+from core.rules.table import check, resolved_values
+from core.rules.text import number_claims
 
 ROOT = Path(__file__).resolve().parents[1]
 NARRATIVE = ROOT / "tests" / "fixtures" / "narrative"

@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.exchange import read_report, to_dict, write_report  # noqa: E402
+from core.documents.exchange import read_report, to_dict, write_report  # noqa: E402
 from core.storage import Database  # noqa: E402
 from tests.hostile_inputs import PUBLISHED, REFUSED  # noqa: E402
 

@@ -43,7 +43,7 @@ def log_dir() -> Path:
     return path
 
 
-BACKUP_STAMP = "%Y%m%d-%H%M%S"  # in every backup's name: sorts by time, read back by core.backups
+BACKUP_STAMP = "%Y%m%d-%H%M%S"  # in every backup's name: sorts by time, read back by core.ops.backups
 
 
 def backup_folder(db_path: Path) -> Path:

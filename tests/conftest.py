@@ -13,8 +13,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QThreadPool
 
-from core.exchange import read_report
-from core.report import Report
+from core.documents.exchange import read_report
+from core.model.report import Report
 from core.storage import Database
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ def main() -> None:
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtWidgets import QWidget
 
-    from core.read import read_file
+    from core.documents.read import read_file
     from core.storage import Database
     from tests.conftest import FIXTURES
     from tests.helpers import distinct_report

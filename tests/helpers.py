@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from core.formats import get_format
+from core.format import get_format
+from core.model.report import Report, Signature
 from core.paths import resource_path
-from core.report import Report, Signature
-from core.rules import resolved_values
+from core.rules.table import resolved_values
 from core.storage import Database
 from tests.conftest import ROOT
 
@@ -77,7 +77,7 @@ def natural_persons(path: Path) -> Decimal | None:
 def install_fangsong(windir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A 仿宋 for this test: %WINDIR% is `windir`, whose Fonts folder holds simfang.ttf (the bundled
     font's bytes under the Windows name; no Windows font is ever part of the repository)."""
-    from core.pdf.fonts import BUNDLED  # ReportLab only for the tests that print
+    from core.documents.pdf.fonts import BUNDLED  # ReportLab only for the tests that print
 
     folder = windir / "Fonts"
     folder.mkdir(parents=True, exist_ok=True)

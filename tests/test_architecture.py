@@ -1,6 +1,7 @@
-"""Layering (docs/architecture.md): core/ never imports Qt; the UI reaches the storage only through the
-app's wiring and the operations (`core.ops`); no import circles among the product's modules; every
-module has a docstring. The rules are general: a module added anywhere is held to them."""
+"""Layering (docs/architecture.md): core/ never imports Qt; core's imports point down its layers (folders);
+the UI reaches the storage only through the app's wiring and the operations (`core.ops`); no import circles
+among the product's modules; every module has a docstring. The rules are general: a module added anywhere
+is held to them."""
 
 from __future__ import annotations
 
@@ -20,6 +21,27 @@ STORAGE_WIRING = {
 # Circles known when this test was written, each to be untangled by the owner of its modules; a new
 # circle fails. (ui.smoke runs the app's own start-up, which offers the self-test.)
 KNOWN_CIRCLES = [{"ui.app", "ui.smoke"}]
+# core's folders from the bottom (docs/architecture.md): a module imports its own layer and those below
+LAYERS = (
+    ("core",),  # cross-cutting: errors, paths, logs, kept, lazy_imports
+    ("core.format",),
+    ("core.model",),
+    ("core.rules",),
+    ("core.documents",),
+    ("core.storage",),
+    ("core.ops",),
+    ("core.desk", "core.register"),
+    ("core.cli",),
+)
+# The imports that point up, each with its reason; a new one fails the test.
+KNOWN_UPWARD = {
+    ("core.model.cell_input", "core.rules.table"): "a typed value is refused by the rule that checks it",
+    ("core.model.paste", "core.rules.table"): "pasted numbers are shown as the rules format them",
+    ("core.model.vocabulary", "core.rules.findings"): "a dismissal's field names the rules' finding key",
+    ("core.ops.session", "core.register.sentence"): "根据表格生成 adds the register's sentence when drafting",
+    ("core.storage.register", "core.register.calendar"): "storage takes and returns the register's records",
+    ("core.storage.register", "core.register.model"): "storage takes and returns the register's records",
+}
 
 
 def _python_files(folder: str) -> list[Path]:
@@ -135,6 +157,27 @@ def test_the_ui_reaches_storage_only_through_the_wiring_and_the_operations() -> 
         if target == "core.storage" or target.startswith("core.storage.")
     )
     assert offenders == []
+
+
+def _layer(module: str) -> int | None:
+    """The rank of a core module's layer (None outside core)."""
+    if not module.startswith("core"):
+        return None
+    folder = ".".join(module.split(".")[:2])
+    return next((rank for rank, names in enumerate(LAYERS) if folder in names), 0)
+
+
+def test_core_imports_point_down_the_layers() -> None:
+    upward = set()
+    for name, deps in _graph().items():
+        here = _layer(name)
+        upward |= {
+            (name, dep)
+            for dep in deps
+            if here is not None and (there := _layer(dep)) is not None and there > here
+        }
+    assert sorted(upward - KNOWN_UPWARD.keys()) == []
+    assert sorted(KNOWN_UPWARD.keys() - upward) == []  # a mended exception leaves the list
 
 
 def test_no_import_circles_among_product_modules() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from core.backups import KEEP_BEFORE_RESTORE, backup_folder, clean_up, ensure_daily_backup, list_backups
+from core.ops.backups import KEEP_BEFORE_RESTORE, backup_folder, clean_up, ensure_daily_backup, list_backups
 from core.storage import Database
 from ui.safety import DatabaseWatch
 

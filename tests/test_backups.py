@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from core.backups import (
+from core.errors import UserError
+from core.model.report import Report
+from core.ops.backups import (
     KEEP_DAILY,
     backup_folder,
     ensure_daily_backup,
@@ -22,10 +24,8 @@ from core.backups import (
     make_backup,
     restore_backup,
 )
-from core.errors import UserError
-from core.instance_lock import InstanceLock
-from core.report import Report
 from core.storage import MIGRATIONS, Database
+from core.storage.instance_lock import InstanceLock
 from tests.conftest import ROOT
 from tests.helpers import back_to_schema, natural_persons, run_main
 
@@ -203,7 +203,7 @@ def test_only_one_holder_of_the_instance_lock(seeded_db_path: Path) -> None:
 _HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from core.instance_lock import InstanceLock
+from core.storage.instance_lock import InstanceLock
 lock = InstanceLock(Path(sys.argv[1]))
 assert lock.acquire()
 print("locked", flush=True)

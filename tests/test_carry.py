@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.carry import new_from_previous
-from core.report import Report
-from core.rules import check, resolved_values
+from core.model.report import Report
+from core.ops.carry import new_from_previous
+from core.rules.table import check, resolved_values
 
 
 def test_row_two_is_last_years_row_four_and_other_cells_are_blank(seed: Report) -> None:

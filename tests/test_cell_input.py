@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.cell_input import CellInputError, join_block, parse_cell, parse_number, split_block
-from core.formats import get_format
+from core.format import get_format
+from core.model.cell_input import CellInputError, join_block, parse_cell, parse_number, split_block
 
 SPEC = get_format()
 COUNT = "requests.1.natural_person"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.exchange import read_report, write_report
+from core.documents.exchange import read_report, write_report
 from core.storage import MIGRATIONS, Database
 from tests.conftest import ROOT, SEED_JSON
 from tests.helpers import run_main

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from core.cli_parser import CHINESE, ChineseArgumentParser
+from core.cli.parser import CHINESE, ChineseArgumentParser
 from tests.helpers import run_main
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")

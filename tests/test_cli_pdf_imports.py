@@ -11,12 +11,12 @@ from tests.helpers import loaded_in_fresh_process
 
 NOT_FOR_A_DRAFT = (
     "reportlab.graphics.barcode.qr",
-    "core.fingerprint",
+    "core.documents.fingerprint",
     "core.logs",
     "PIL.ImageMode",
     "http.client",
 )
-NOT_FOR_WORD = ("reportlab.platypus", "core.pdf.render", "core.pdf.fonts")
+NOT_FOR_WORD = ("reportlab.platypus", "core.documents.pdf.render", "core.documents.pdf.fonts")
 
 
 def _command(*args: str | Path) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from core.exchange import read_report
+from core.documents.exchange import read_report
 from core.storage import Database
 from tests.conftest import ROOT, SEED_JSON
 
@@ -27,7 +27,7 @@ AGENCY = "温县人民政府办公室"
 WRITER = r"""
 import sys
 from decimal import Decimal
-from core.exchange import read_report
+from core.documents.exchange import read_report
 from core.storage import Database
 
 path, seed, round_ = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.date_input import parse_date
 from core.errors import UserError
-from core.report import chinese_date
+from core.model.date_input import parse_date
+from core.model.report import chinese_date
 
 
 @pytest.mark.parametrize(

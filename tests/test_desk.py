@@ -16,13 +16,13 @@ import openpyxl
 import pytest
 
 from core import desk
+from core.documents.exchange import read_report, write_report
+from core.documents.fingerprint import fingerprint
+from core.documents.write import export
 from core.errors import UserError
-from core.exchange import read_report, write_report
-from core.fingerprint import fingerprint
-from core.report import Report
-from core.rules import check, resolved_values
+from core.model.report import Report
+from core.rules.table import check, resolved_values
 from core.storage import Database
-from core.write import export
 from tests.helpers import distinct_report, run_main
 
 
@@ -188,7 +188,7 @@ def test_package_holds_json_pdf_and_word_and_a_tampered_code_is_a_draft(tmp_path
 
 
 def _dumped(report: Report) -> str:
-    from core.exchange import dumps
+    from core.documents.exchange import dumps
 
     return dumps(report)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from core import desk
+from core.documents.exchange import read_report, write_report
 from core.errors import UserError
-from core.exchange import read_report, write_report
 from core.storage import Database
 from tests.helpers import distinct_report, run_main
 

@@ -22,12 +22,12 @@ from lxml import etree
 from core import desk
 from core.desk import included as desk_sum
 from core.desk.marks import SUM_MARK
-from core.fingerprint import fingerprint
-from core.pdf import layout
-from core.pdf.render import render_pdf
-from core.report import Report
-from core.rules import resolved_values
-from core.write import render
+from core.documents.fingerprint import fingerprint
+from core.documents.pdf import layout
+from core.documents.pdf.render import render_pdf
+from core.documents.write import render
+from core.model.report import Report
+from core.rules.table import resolved_values
 from tests import test_export
 from tests.helpers import distinct_report
 

@@ -18,10 +18,10 @@ from core import desk
 from core.desk import marks
 from core.desk.package import write_sum_package
 from core.desk.sums import write_sum
+from core.documents.exchange import read_report, write_report
 from core.errors import UserError
-from core.exchange import read_report, write_report
+from core.model.report import Report
 from core.ops.policy import may_show_code
-from core.report import Report
 from tests.helpers import distinct_report, run_main
 
 YEAR = 2025

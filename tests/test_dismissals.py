@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
-from core.formats import get_format
-from core.report import Report
-from core.rules import Finding
+from core.format import get_format
+from core.model.report import Report
+from core.rules.table import Finding
+from core.rules.text import draft_text
 from core.storage import DISMISSED, Database
-from core.text_rules import draft_text
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.findings_panel import DISMISS_TEXT, DISMISSED_COLOUR, UNDISMISS_TEXT, FindingsPanel
 from ui.history import change_texts, explanation, field_name, kind_name

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from core.documents.exchange import dumps, loads, read_report, write_report
 from core.errors import UserError, os_reason
-from core.exchange import dumps, loads, read_report, write_report
-from core.report import Report
+from core.model.report import Report
 from tests.conftest import SEED_JSON
 
 

@@ -26,14 +26,14 @@ from docx.oxml.ns import qn
 from docx.shared import Length
 from lxml import etree
 
-from core.fingerprint import fingerprint
-from core.pdf import layout
-from core.report import Report
-from core.report_format import Table
-from core.rules import resolved_values, shown_value
-from core.write import clipboard, render
-from core.write.content import content
-from core.write.xlsx import FAILED, PASSED, TOP, render_xlsx
+from core.documents.fingerprint import fingerprint
+from core.documents.pdf import layout
+from core.documents.write import clipboard, render
+from core.documents.write.content import content
+from core.documents.write.xlsx import FAILED, PASSED, TOP, render_xlsx
+from core.format.definition import Table
+from core.model.report import Report
+from core.rules.table import resolved_values, shown_value
 from tests.conftest import ROOT
 from tests.helpers import run_main
 
@@ -577,7 +577,7 @@ def test_xlsx_rendered_by_libreoffice_shows_every_number(
 
 @pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".html"])
 def test_control_characters_and_lone_surrogates_are_shown_not_fatal(report: Report, suffix: str) -> None:
-    """Characters no document file can hold print as 〈U+…〉 (core.hidden_characters), as in the PDF."""
+    """Characters no document file can hold print as 〈U+…〉 (core.model.hidden_characters), as in the PDF."""
     report.texts["problems"] = "第一段\x01有\x0b控制字符\ud800。"
     report.agency = "某县\x07人民政府"
     data = render(report, suffix)
@@ -595,7 +595,7 @@ def test_control_characters_and_lone_surrogates_are_shown_not_fatal(report: Repo
 
 @pytest.mark.parametrize("agency", ["某某某局", "温县人民政府办公室", "孟州市人力资源和社会保障局"])
 def test_the_pdf_and_the_word_file_break_the_title_alike(report: Report, agency: str) -> None:
-    from core.pdf.render import render_pdf
+    from core.documents.pdf.render import render_pdf
 
     named = report.model_copy(update={"agency": agency})
     title = named.title

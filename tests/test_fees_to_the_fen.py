@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from core.exchange import dumps, loads, read_report, write_report
-from core.pdf.render import render_pdf
-from core.report import Report
-from core.rules import check
+from core.documents.exchange import dumps, loads, read_report, write_report
+from core.documents.pdf.render import render_pdf
+from core.model.report import Report
+from core.rules.table import check
 from core.storage import Database
 from tests.test_pdf import read_pdf
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.find import Match, find_all, next_match
-from core.report import Report
+from core.model.find import Match, find_all, next_match
+from core.model.report import Report
 
 
 def test_narratives_and_table_labels_are_found_in_reading_order(seed: Report) -> None:

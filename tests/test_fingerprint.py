@@ -9,10 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from core.documents.exchange import read_report, write_report
+from core.documents.fingerprint import (
+    ALPHABET,
+    finalize_problems,
+    fingerprint,
+    normalize_code,
+    parse_code,
+    verify,
+)
 from core.errors import UserError
-from core.exchange import read_report, write_report
-from core.fingerprint import ALPHABET, finalize_problems, fingerprint, normalize_code, parse_code, verify
-from core.report import Report
+from core.model.report import Report
 
 
 def test_the_code_is_twelve_unambiguous_characters_in_three_groups(seed: Report) -> None:

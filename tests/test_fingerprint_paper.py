@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.exchange import read_report
-from core.fingerprint import (
+from core.documents.exchange import read_report
+from core.documents.fingerprint import (
     FULL_LENGTH,
     fingerprint,
     full_fingerprint,
@@ -21,7 +21,7 @@ from core.fingerprint import (
     qr_payload,
     verify,
 )
-from core.report import Report
+from core.model.report import Report
 from tests.conftest import FIXTURES, ROOT
 
 Change = Callable[[Report], None]

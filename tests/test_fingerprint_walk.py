@@ -13,7 +13,7 @@ import zipfile
 import pypdf
 import pytest
 
-from core.fingerprint import (
+from core.documents.fingerprint import (
     PROVES,
     SHORT_CODE_LIMIT,
     check_code,
@@ -23,11 +23,11 @@ from core.fingerprint import (
     paper,
     paper_of,
 )
-from core.hidden_characters import hidden_characters, shown
-from core.pdf.render import render_pdf
-from core.report import Report
-from core.write import render
-from core.write.content import content
+from core.documents.pdf.render import render_pdf
+from core.documents.write import render
+from core.documents.write.content import content
+from core.model.hidden_characters import hidden_characters, shown
+from core.model.report import Report
 from tests.conftest import FIXTURES, ROOT, SEED_JSON
 from tests.helpers import loaded_in_fresh_process, run_main
 
@@ -91,14 +91,14 @@ def test_shown_text_keeps_what_is_visible_and_is_stable() -> None:
 
 
 def test_the_fingerprint_does_not_import_the_pdf_and_the_pdf_package_has_no_shim() -> None:
-    tree = ast.parse((ROOT / "core" / "fingerprint.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "core" / "documents" / "fingerprint.py").read_text(encoding="utf-8"))
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert "core.pdf.render" not in modules and "core.pdf" not in modules
-    package = (ROOT / "core" / "pdf" / "__init__.py").read_text(encoding="utf-8")
+    assert "core.documents.pdf.render" not in modules and "core.documents.pdf" not in modules
+    package = (ROOT / "core" / "documents" / "pdf" / "__init__.py").read_text(encoding="utf-8")
     kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef)
     assert not [n for n in ast.walk(ast.parse(package)) if isinstance(n, kinds)]  # a docstring only
     outcome = loaded_in_fresh_process(
-        "import core.fingerprint\nresult = 0", ("core.pdf.render", "reportlab.platypus")
+        "import core.documents.fingerprint\nresult = 0", ("core.documents.pdf.render", "reportlab.platypus")
     )
     assert outcome == {"result": 0, "loaded": []}
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from core.formats import get_format
-from core.report_format import GridCell, Table
+from core.format import get_format
+from core.format.definition import GridCell, Table
 from tests.conftest import ROOT
 
 FORMAT_MD = ROOT / "docs" / "format-2021.md"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from core.documents.exchange import loads
+from core.documents.pdf.render import render_pdf
 from core.errors import UserError
-from core.exchange import loads
-from core.pdf.render import render_pdf
-from core.report import MAX_AGENCY, Report
+from core.model.report import MAX_AGENCY, Report
 from tests.conftest import SEED_JSON
 from tests.helpers import run_main
 

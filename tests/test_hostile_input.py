@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.documents.exchange import MAX_FILE_BYTES, loads, read_report
 from core.errors import UserError
-from core.exchange import MAX_FILE_BYTES, loads, read_report
-from core.report import Report
-from core.rules import check
+from core.model.report import Report
+from core.rules.table import check
 from tests.conftest import SEED_JSON
 
 SEED = json.loads(SEED_JSON.read_text(encoding="utf-8"))

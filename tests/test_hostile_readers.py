@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from core.documents.input_files import regular_file
+from core.documents.read import read_file, read_lines
+from core.documents.read.limits import MAX_COLSPAN, MAX_ROWSPAN, span, within_time
+from core.documents.write import render
 from core.errors import UserError
-from core.input_files import regular_file
-from core.read import read_file, read_lines
-from core.read.limits import MAX_COLSPAN, MAX_ROWSPAN, span, within_time
-from core.report import Report
-from core.write import render
+from core.model.report import Report
 from tests.helpers import loaded_in_fresh_process
 from tests.hostile_inputs import PUBLISHED, REFUSED
 
@@ -105,7 +105,7 @@ def test_spans_are_read_as_a_browser_reads_them_and_clamped() -> None:
     assert [span(v, 100) for v in ("abc", None, "", "0", "-3", "2", " 3px", "1000000000", "9" * 50)] == [
         1, 1, 1, 1, 1, 2, 3, 100, 100,
     ]  # fmt: skip
-    from core.read.html import read_html
+    from core.documents.read.html import read_html
 
     rows = read_html(
         '<table><tr><td rowspan="abc">甲</td><td rowspan="1000000000" colspan="1000000000">乙</td></tr>'
@@ -216,8 +216,7 @@ def test_the_word_body_is_found_through_the_package_relationships(tmp_path: Path
 
 def test_reading_a_word_file_does_not_load_python_docx() -> None:
     """Issue 20: a .docx imports in a fresh process within 0.5 s; python-docx alone cost 0.18 s."""
-    body = (
-        f"from core.read import read_file\nresult = read_file({str(PUBLISHED / 'seed.docx')!r}).report.agency"
-    )
+    seed = str(PUBLISHED / "seed.docx")
+    body = f"from core.documents.read import read_file\nresult = read_file({seed!r}).report.agency"
     outcome = loaded_in_fresh_process(body, ["docx"])
     assert outcome["loaded"] == [] and outcome["result"]

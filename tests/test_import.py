@@ -16,14 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import cli
+from core.cli import commands as cli
+from core.documents.exchange import to_dict
+from core.documents.read import read_file, read_pasted
+from core.documents.read.mapper import Imported, _templates
 from core.errors import UserError
-from core.exchange import to_dict
-from core.formats import get_format
+from core.format import get_format
+from core.model.report import Report
 from core.ops.library import Library
-from core.read import read_file, read_pasted
-from core.read.mapper import Imported, _templates
-from core.report import Report
 from core.storage import Database
 from tests.conftest import FIXTURES
 
@@ -123,7 +123,7 @@ def test_a_pdf_sub_heading_in_half_width_brackets_is_not_run_into_the_paragraph_
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen.canvas import Canvas
 
-    from core.read.pdf import read_pdf
+    from core.documents.read.pdf import read_pdf
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     path = tmp_path / "wrapped.pdf"
@@ -531,8 +531,8 @@ def test_a_run_of_digits_with_one_way_to_cut_it_is_read() -> None:
 
 
 def test_digits_run_together_are_settled_by_continuity_with_last_years_report(seed: Report) -> None:
-    from core.read.mapper import map_lines
-    from core.read.text import read_text
+    from core.documents.read.mapper import map_lines
+    from core.documents.read.text import read_text
 
     values: dict[str, object] = dict(_distinct())
     row = "active_disclosure.normative_documents"
@@ -589,7 +589,7 @@ def test_a_small_table_inside_a_narrative_keeps_its_words() -> None:
 
 
 def test_cli_import_takes_last_years_report_to_settle_digits(tmp_path: Path, seed: Report) -> None:
-    from core.exchange import write_report
+    from core.documents.exchange import write_report
 
     values: dict[str, object] = dict(_distinct())
     row = "active_disclosure.normative_documents"

@@ -15,11 +15,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from core.documents.exchange import read_report, write_report
 from core.errors import UserError
-from core.exchange import read_report, write_report
-from core.instance_lock import InstanceLock
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database
+from core.storage.instance_lock import InstanceLock
 from tests.conftest import ROOT, SEED_JSON
 from tests.helpers import run_main
 from tests.qt_helpers import answer_boxes
@@ -167,7 +167,7 @@ def test_imports_through_two_names_of_one_file_at_once_lose_nothing(tmp_path: Pa
 _HOLD = """
 import sys, time
 from pathlib import Path
-from core.instance_lock import InstanceLock
+from core.storage.instance_lock import InstanceLock
 lock = InstanceLock(Path(sys.argv[1]))
 assert lock.acquire()
 print("locked", flush=True)

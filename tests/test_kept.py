@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from core.formats import f2021, kept_format
+from core.format import f2021, kept_format
 from core.kept import kept
 from core.paths import data_dir
 

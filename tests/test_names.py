@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.names import FALLBACK, MAX_BYTES, safe_file_name
-from core.report import Report
+from core.model.names import FALLBACK, MAX_BYTES, safe_file_name
+from core.model.report import Report
 
 FORBIDDEN = set('<>:"/\\|?*')
 

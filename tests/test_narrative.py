@@ -1,4 +1,4 @@
-"""One sub-heading grammar: `core.narrative` read alike by the narrative editor and the printed page."""
+"""One sub-heading grammar: `core.rules.narrative` read alike by the narrative editor and the printed page."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QFont, QTextDocument
 
-from core.narrative import subheading_length
+from core.documents.pdf.fonts import BUNDLED, FontChoice
+from core.documents.pdf.render import render_pdf
 from core.paths import resource_path
-from core.pdf.fonts import BUNDLED, FontChoice
-from core.pdf.render import render_pdf
+from core.rules.narrative import subheading_length
 from tests.test_pdf import read_pdf
 from tests.test_pdf_text import _bundled, _report
 from ui.text_editor import SubheadingHighlighter

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from core.documents.fingerprint import fingerprint
 from core.errors import UserError
-from core.fingerprint import fingerprint
+from core.model.report import Report
+from core.model.vocabulary import ChangeField, FieldKind, ReportStatus, RevisionKind
 from core.ops.library import Library
 from core.ops.policy import may_show_code, shown_code, submission_readiness
 from core.ops.session import ReportSession
-from core.report import Report
 from core.storage import Database
-from core.vocabulary import ChangeField, FieldKind, ReportStatus, RevisionKind
 from tests.helpers import WriteLock
 
 B1_NATURAL = "requests.1.natural_person"  # 三、一、本年新收 / 自然人
@@ -175,7 +175,7 @@ def test_a_blank_cell_blocks_finalize_and_is_listed_for_a_draft_submission(
 
 def test_every_output_with_a_code_is_refused_a_code_the_policy_refuses(db: Database, seed: Report) -> None:
     from core.desk import package_bytes
-    from core.pdf.render import render_pdf
+    from core.documents.pdf.render import render_pdf
 
     assert shown_code(seed, final=True) == fingerprint(seed) and may_show_code(seed)
     assert shown_code(seed, final=False) is None

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from core.cell_input import split_block
-from core.paste import PastePlan, plan_paste
-from core.report import Report
-from core.rules import resolved_values
+from core.model.cell_input import split_block
+from core.model.paste import PastePlan, plan_paste
+from core.model.report import Report
+from core.rules.table import resolved_values
 
 
 def position(report: Report, address: str) -> tuple[int, int]:

@@ -18,12 +18,12 @@ import pdfplumber
 import pypdf
 import pytest
 
-from core.exchange import read_report
-from core.pdf import layout
-from core.pdf.render import render_pdf
-from core.report import Report
-from core.report_format import Table
-from core.rules import fmt, resolved_values
+from core.documents.exchange import read_report
+from core.documents.pdf import layout
+from core.documents.pdf.render import render_pdf
+from core.format.definition import Table
+from core.model.report import Report
+from core.rules.table import fmt, resolved_values
 from tests.conftest import SEED_JSON
 
 H = layout.PAGE_HEIGHT

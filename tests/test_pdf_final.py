@@ -14,13 +14,13 @@ import pypdf
 import pytest
 from reportlab.graphics.barcode import qrencoder
 
-from core.cli import run
+from core.cli.commands import run
+from core.documents.exchange import read_report, write_report
+from core.documents.fingerprint import fingerprint, full_fingerprint, matching_code, qr_payload, verify
+from core.documents.pdf import layout
+from core.documents.pdf.render import render_pdf
 from core.errors import UserError
-from core.exchange import read_report, write_report
-from core.fingerprint import fingerprint, full_fingerprint, matching_code, qr_payload, verify
-from core.pdf import layout
-from core.pdf.render import render_pdf
-from core.report import Report
+from core.model.report import Report
 from tests.conftest import SEED_JSON
 from tests.test_pdf import BLOCK_BOTTOM, BLOCK_TOP, BLOCK_X0, BLOCK_X1, MM, Page, read_pdf
 

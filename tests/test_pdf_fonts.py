@@ -17,12 +17,12 @@ import pypdf
 import pytest
 from reportlab.pdfbase.ttfonts import TTFontFace
 
-from core.exchange import read_report
+from core.documents.exchange import read_report
+from core.documents.pdf.coverage import unprintable_characters
+from core.documents.pdf.fonts import BUNDLED, CANDIDATES, ROLES, resolve_fonts, windows_font_dirs
+from core.documents.pdf.render import render_pdf
+from core.model.report import Report
 from core.paths import resource_path
-from core.pdf.coverage import unprintable_characters
-from core.pdf.fonts import BUNDLED, CANDIDATES, ROLES, resolve_fonts, windows_font_dirs
-from core.pdf.render import render_pdf
-from core.report import Report
 from tests.conftest import ROOT, SEED_JSON
 from tests.test_pdf import BLOCK_X1, read_pdf
 

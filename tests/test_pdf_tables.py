@@ -11,11 +11,11 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from core.exchange import read_report
-from core.pdf import layout
-from core.pdf.render import render_pdf
-from core.report import Report
-from core.rules import resolved_values, shown_value
+from core.documents.exchange import read_report
+from core.documents.pdf import layout
+from core.documents.pdf.render import render_pdf
+from core.model.report import Report
+from core.rules.table import resolved_values, shown_value
 from tests.conftest import SEED_JSON
 from tests.test_pdf import read_pdf
 

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.documents.pdf import layout
+from core.documents.pdf.coverage import unprintable_characters
+from core.documents.pdf.fonts import BUNDLED, ROLES, FontChoice
+from core.documents.pdf.layout import FontRole
+from core.documents.pdf.render import render_pdf
+from core.documents.pdf.text import CLOSING, OPENING, break_lines
+from core.model.report import Report
 from core.paths import resource_path
-from core.pdf import layout
-from core.pdf.coverage import unprintable_characters
-from core.pdf.fonts import BUNDLED, ROLES, FontChoice
-from core.pdf.layout import FontRole
-from core.pdf.render import render_pdf
-from core.pdf.text import CLOSING, OPENING, break_lines
-from core.report import Report
 from tests.test_pdf import BLOCK_BOTTOM, BLOCK_TOP, BLOCK_X0, BLOCK_X1, TOL, all_text, read_pdf
 
 # ---------------------------------------------------------------- line breaking, by itself

@@ -306,8 +306,8 @@ def test_days_off_read_as_the_notice_writes_them() -> None:
 
 
 def test_the_sentence_goes_after_the_requests_paragraph_once() -> None:
+    from core.model.report import Report
     from core.register.report_link import with_sentence
-    from core.report import Report
 
     report = Report.blank(AGENCY, 2026)
     report.texts["overview"] = "（一）主动公开情况\n甲。\n（二）依申请公开情况\n乙。\n（三）政府信息管理情况"
@@ -377,8 +377,8 @@ def test_the_clock_stands_still_while_a_consultation_runs() -> None:
 
 
 def test_fill_goes_through_the_report_session_so_drafted_sentences_follow_the_count(db: Database) -> None:
-    from core.report import Report
-    from core.text_rules import insert_drafts
+    from core.model.report import Report
+    from core.rules.text import insert_drafts
 
     report = Report.blank(AGENCY, 2026)
     report.texts.update(insert_drafts(report))  # 「根据表格生成」 before the register was counted
@@ -392,8 +392,8 @@ def test_fill_goes_through_the_report_session_so_drafted_sentences_follow_the_co
 
 
 def test_drafting_from_the_tables_adds_the_registers_sentence_only_with_a_register(db: Database) -> None:
+    from core.model.report import Report
     from core.ops.session import ReportSession
-    from core.report import Report
 
     with_register = db.create_report(Report.blank(AGENCY, 2026))
     register = Register(db, AGENCY)

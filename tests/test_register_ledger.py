@@ -260,7 +260,7 @@ def test_a_ledger_without_its_header_is_unusable(tmp_path: Path, text: str) -> N
 def test_command_line_names_requests_that_cannot_be_counted(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from core.cli import run
+    from core.cli.commands import run
 
     with Database.open(db_path) as db:
         register = Register(db, AGENCY)

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from core.model.report import Report
 from core.register.model import Channel, Request
 from core.register.ops import Register
-from core.report import Report
 from core.storage import Database
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from tests.test_register_ledger import ROWS, write_ledger

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from core.pdf.render import write_pdf
-from core.read import read_file
-from core.report import Report, Signature
-from core.rules import resolved_values
-from core.write import export
+from core.documents.pdf.render import write_pdf
+from core.documents.read import read_file
+from core.documents.write import export
+from core.model.report import Report, Signature
+from core.rules.table import resolved_values
 from tests.test_export import distinct
 
 

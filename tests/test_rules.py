@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.formats import get_format
-from core.report import Report
-from core.rules import Finding, check, fmt, key_parts, resolved_values, severity_counts, shown_value
+from core.format import get_format
+from core.model.report import Report
+from core.rules.table import Finding, check, fmt, key_parts, resolved_values, severity_counts, shown_value
 
 SPEC = get_format()
 B = SPEC.table("requests")

@@ -13,7 +13,7 @@ import pytest
 import sqlite_utils
 
 from core.errors import UserError
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database, DatabaseDamaged, DatabaseTooNew, NotOurDatabase, _user_error
 from tests.conftest import SEED_JSON
 from tests.helpers import run_main

@@ -16,11 +16,11 @@ import pytest
 import sqlite_utils
 
 from core import storage
+from core.documents.exchange import dumps, read_report
 from core.errors import UserError
-from core.exchange import dumps, read_report
+from core.model.report import Report, Signature
 from core.ops.library import Library
-from core.report import Report, Signature
-from core.rules import check
+from core.rules.table import check
 from core.storage import Change, Database
 from tests.conftest import SEED_JSON
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import UserError
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database
 
 

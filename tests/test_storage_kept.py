@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from core import desk
-from core.fingerprint import fingerprint
+from core.documents.fingerprint import fingerprint
 from core.storage import MIGRATIONS, Database
 from core.storage.schema import KEPT_MIGRATION
 from tests.helpers import back_to_schema, distinct_report

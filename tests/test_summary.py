@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from core import storage
+from core.model.report import Report
 from core.ops.library import Library
-from core.report import Report
-from core.rules import check
+from core.rules.summary import STATUS_NAMES, counts
+from core.rules.table import check
 from core.storage import Database
-from core.summary import STATUS_NAMES, counts
 from tests.conftest import ROOT
 from tests.helpers import back_to_schema
 
@@ -140,6 +140,6 @@ def test_storage_knows_no_rules_and_no_status_names() -> None:
         for node in ast.walk(ast.parse(text))  # anywhere: storage runs no rule, not even on demand
         if isinstance(node, ast.ImportFrom) and node.module
     }
-    assert imported.isdisjoint({"core.rules", "core.summary"})
+    assert imported.isdisjoint({"core.rules.table", "core.rules.summary"})
     assert STATUS_NAMES["draft"] not in source  # (定稿 appears in messages: a word, not a status name)
     assert not hasattr(storage, "STATUS_NAMES")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.errors import TextConflict
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database
 from tests.helpers import run_main
 from tests.qt_helpers import answer_boxes
@@ -32,7 +32,7 @@ def test_storage_refuses_a_text_edit_made_on_an_older_text(db: Database, seed: R
 
 
 def _import_elsewhere(seed: Report, path: Path, tmp_path: Path) -> None:
-    from core.exchange import write_report
+    from core.documents.exchange import write_report
 
     changed = seed.model_copy(deep=True)
     changed.texts["overview"] = IMPORTED

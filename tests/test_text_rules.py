@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.exchange import read_report
-from core.formats import f2021
-from core.report import Report
-from core.report_format import TextPhrase
-from core.rules import Finding, check, resolved_values
-from core.text_rules import (
+from core.documents.exchange import read_report
+from core.format import f2021
+from core.format.definition import TextPhrase
+from core.model.report import Report
+from core.rules.table import Finding, check, resolved_values
+from core.rules.text import (
     chinese_number,
     copied_share,
     draft_spans,
@@ -356,7 +356,7 @@ def test_check_json_gives_the_repeat_rate_beside_text_copied() -> None:
 def test_copied_on_two_megabyte_narratives_does_bounded_work(seed: Report) -> None:
     import time
 
-    from core import text_rules
+    from core.rules import text as text_rules
 
     # ~1 MB each: distinct sentences (a counter in words, not digits, since digits are masked)
     def sentence(i: int, year: str) -> str:

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core import __version__
-from core.backups import backup_folder
+from core.ops.backups import backup_folder
 from core.storage import Database
 from tests.qt_helpers import open_window
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.backups import list_backups
+from core.ops.backups import list_backups
 from core.paths import backup_path
 from core.storage import Database
 from tests.helpers import distinct_report

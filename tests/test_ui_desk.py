@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core import desk
-from core.exchange import read_report, write_report
-from core.fingerprint import fingerprint
-from core.rules import resolved_values
+from core.documents.exchange import read_report, write_report
+from core.documents.fingerprint import fingerprint
+from core.rules.table import resolved_values
 from core.storage import Database
 from tests.helpers import distinct_report
 from tests.qt_helpers import import_seed, open_desk, open_window

@@ -16,7 +16,7 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from core import desk
-from core.exchange import write_report
+from core.documents.exchange import write_report
 from tests.helpers import distinct_report
 from tests.qt_helpers import ensure_chinese_font
 from ui.desk_window import DeskWindow

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from core import desk
-from core.exchange import read_report, write_report
-from core.write import render
+from core.documents.exchange import read_report, write_report
+from core.documents.write import render
 from tests.conftest import FIXTURES
 from tests.helpers import distinct_report
 from tests.qt_helpers import answer_boxes, open_desk

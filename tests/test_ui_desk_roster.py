@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core import desk
-from core.exchange import write_report
-from core.fingerprint import SHORT_CODE_LIMIT, fingerprint, full_fingerprint
+from core.documents.exchange import write_report
+from core.documents.fingerprint import SHORT_CODE_LIMIT, fingerprint, full_fingerprint
 from core.storage import Database
 from tests.helpers import distinct_report
 from ui.desk_roster import RosterDialog

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from core import desk
 from core.desk.included import HEADERS, SHEET_NAME
-from core.exchange import dumps, write_report
+from core.documents.exchange import dumps, write_report
 from tests.helpers import distinct_report
 from ui.desk_window import DeskWindow
 from ui.fonts import ensure_chinese_font

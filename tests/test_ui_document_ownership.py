@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database
 from tests.conftest import ROOT
 from tests.qt_helpers import WriteLock

@@ -15,9 +15,9 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from core.fingerprint import fingerprint
+from core.documents.fingerprint import fingerprint
+from core.documents.write import SUFFIXES
 from core.storage import Database
-from core.write import SUFFIXES
 from tests.qt_helpers import import_seed, open_seed_report, open_window
 from ui.export_actions import NO_REPORT, OPEN_FOLDER, documents_folder
 from ui.main_window import MainWindow

@@ -110,8 +110,8 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:
     from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from core.fingerprint import fingerprint
-    from core.read import read_file
+    from core.documents.fingerprint import fingerprint
+    from core.documents.read import read_file
     from core.storage import Database
     from tests.conftest import FIXTURES
     from tests.helpers import distinct_report

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTableWidget, QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.rules import fmt
+from core.rules.table import fmt
 from core.storage import Database
 from tests.qt_helpers import on_next_modal, open_seed_report
 from ui.history import HistoryDialog

@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QListWidget, QMessageBox, QTableWidget, QTabWidget
 from pytestqt.qtbot import QtBot
 
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database
 from tests.conftest import FIXTURES
 from tests.qt_helpers import answer_next_box, open_seed_report, open_window
@@ -157,7 +157,7 @@ def test_the_review_tables_get_the_height_and_never_scroll_sideways_for_a_sliver
 ) -> None:
     """Issue 18 item 13: at 1093×574 (1366×768 at 125 %) each table has most of the right column's height
     and fits its width — table 四's fifteen number columns included."""
-    from core.read import read_file
+    from core.documents.read import read_file
 
     ensure_chinese_font()  # the app's font, as every window has it
     review = ImportReview(read_file(PUBLISHED / "seed.docx"), "seed.docx", None)

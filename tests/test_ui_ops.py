@@ -99,7 +99,7 @@ def test_no_output_shows_a_code_the_policy_refuses(qtbot: QtBot, db: Database, t
 def test_last_years_report_imported_anywhere_checks_the_open_report_at_once(
     qtbot: QtBot, db: Database, db_path: Path
 ) -> None:
-    from core.exchange import read_report
+    from core.documents.exchange import read_report
     from core.ops.library import Library
 
     seed = read_report(SEED_JSON)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QHelpEvent, Qt  # QtGui's Qt also has mightBeRichText
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMessageBox, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database
 from tests.qt_helpers import open_window
 from ui.app import create_application

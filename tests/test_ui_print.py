@@ -18,8 +18,8 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from core.exchange import read_report
-from core.pdf.render import render_pdf
+from core.documents.exchange import read_report
+from core.documents.pdf.render import render_pdf
 from core.storage import Database
 from tests.conftest import SEED_JSON
 from tests.qt_helpers import open_sign_page

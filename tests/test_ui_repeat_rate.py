@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from core.report import Report
+from core.model.report import Report
+from core.rules.text import COPIED, copied_share
 from core.storage import Database
-from core.text_rules import COPIED, copied_share
 from tests.qt_helpers import commit_text, open_window
 
 NEW_OVERVIEW = (

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from core.names import safe_file_name
-from core.report import Report
+from core.model.names import safe_file_name
+from core.model.report import Report
 from core.storage import Database
 from tests.qt_helpers import open_window
 from ui.export_actions import documents_folder

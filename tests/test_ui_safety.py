@@ -18,10 +18,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.backups import backup_folder, list_backups, make_backup
 from core.errors import UserError
-from core.instance_lock import InstanceLock
+from core.ops.backups import backup_folder, list_backups, make_backup
 from core.storage import Database
+from core.storage.instance_lock import InstanceLock
 from tests.conftest import SEED_JSON
 from tests.helpers import natural_persons, run_main
 from tests.qt_helpers import on_next_modal

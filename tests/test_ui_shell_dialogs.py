@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.errors import UserError
-from core.formats import get_format
+from core.format import get_format
 from core.storage import Database
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.dialogs import (

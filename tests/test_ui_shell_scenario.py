@@ -12,9 +12,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from core.exchange import to_dict
-from core.report import Report
-from core.rules import fmt, resolved_values
+from core.documents.exchange import to_dict
+from core.model.report import Report
+from core.rules.table import fmt, resolved_values
 from core.storage import Database
 from tests.qt_helpers import commit_text, on_next_modal, open_window
 from ui.dialogs import NewReportDialog

@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.fingerprint import CHECKED, fingerprint, full_fingerprint
-from core.pdf.coverage import unprintable_characters
+from core.documents.fingerprint import CHECKED, fingerprint, full_fingerprint
+from core.documents.pdf.coverage import unprintable_characters
 from core.storage import Database
 from tests.helpers import install_fangsong
 from tests.qt_helpers import WriteLock, import_seed, on_next_modal, open_seed_report, open_window

@@ -8,8 +8,8 @@ from decimal import Decimal
 from PySide6.QtGui import QFont, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from core.report import Report
-from core.rules import check
+from core.model.report import Report
+from core.rules.table import check
 from core.storage import Database
 from tests.qt_helpers import import_seed, open_window
 from ui.findings_panel import FindingsPanel, summary

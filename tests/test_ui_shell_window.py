@@ -13,9 +13,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.exchange import read_report, to_dict
-from core.report import Report
-from core.rules import resolved_values
+from core.documents.exchange import read_report, to_dict
+from core.model.report import Report
+from core.rules.table import resolved_values
 from core.storage import Database
 from tests.conftest import SEED_JSON
 from tests.qt_helpers import (

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.cli import run
+from core.cli.commands import run
 from core.storage import Database
 from tests.conftest import SEED_JSON
 from tests.helpers import install_fangsong

@@ -9,8 +9,22 @@ import os
 from tests.helpers import loaded_in_fresh_process
 
 NOT_AT_START = (
-    *("reportlab", "PySide6.QtPrintSupport", "core.pdf", "core.read", "docx", "xlsxwriter"),
-    *("pydantic", "core.report_format", "rapidfuzz", "ui.desk_window", "ui.import_review", "ui.edit_actions"),
+    *(
+        "reportlab",
+        "PySide6.QtPrintSupport",
+        "core.documents.pdf",
+        "core.documents.read",
+        "docx",
+        "xlsxwriter",
+    ),
+    *(
+        "pydantic",
+        "core.format.definition",
+        "rapidfuzz",
+        "ui.desk_window",
+        "ui.import_review",
+        "ui.edit_actions",
+    ),
 )
 
 _FIRST_WINDOW = """

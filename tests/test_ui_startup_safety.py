@@ -10,7 +10,7 @@ import sqlite_utils
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from core.backups import list_backups, make_backup
+from core.ops.backups import list_backups, make_backup
 from core.storage import Database
 from tests.qt_helpers import answer_boxes
 from ui.safety import open_database

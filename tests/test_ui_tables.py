@@ -20,7 +20,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database
 from tests.conftest import ROOT
 from tests.qt_helpers import commit_text
@@ -448,7 +448,7 @@ def test_pasting_a_3x7_block_from_wps_fills_cells_and_undoes_in_one_step(
 def test_a_refused_paste_stores_nothing_and_says_why_at_the_cell(
     qtbot: QtBot, document: ReportDocument, db_path: Path, report_id: int
 ) -> None:
-    """The view's side of a refusal (the reasons themselves are planned and tested in core.paste)."""
+    """The view's side of a refusal (the reasons themselves are planned and tested in core.model.paste)."""
     view = make_view(qtbot, document, "requests")
     before = stored(db_path, report_id).values
     view.select_cell("requests.3.1.natural_person")

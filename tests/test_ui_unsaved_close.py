@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from core.exchange import read_report
+from core.documents.exchange import read_report
 from core.storage import Database
 from tests.qt_helpers import WriteLock, on_next_modal, open_seed_report
 from ui.dialogs import UnsavedDialog

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from core.model.report import Report
 from core.ops.library import Library
-from core.report import Report
+from core.rules.summary import counts
 from core.storage import Database
-from core.summary import counts
 from ui.document import ReportDocument
 
 CARRIED = "requests.2.natural_person"  # this year's 上年结转, checked against last year's row 4

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.report import Report
+from core.model.report import Report
 from core.storage import Database, wal_lost_commits
 from tests.helpers import natural_persons, run_main
 

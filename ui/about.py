@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from core import __version__
-from core.backups import backup_folder
+from core.ops.backups import backup_folder
 from ui.crash import APP_TITLE
 
 

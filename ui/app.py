@@ -15,11 +15,11 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from core.cli_parser import EXIT_UNUSABLE
+from core.cli.parser import EXIT_UNUSABLE
 from core.errors import UserError
-from core.instance_lock import InstanceLock
 from core.logs import setup_logging
 from core.paths import default_db_path
+from core.storage.instance_lock import InstanceLock
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
@@ -31,7 +31,7 @@ CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    from core.cli_parser import ChineseArgumentParser  # the standard library only, not the commands
+    from core.cli.parser import ChineseArgumentParser  # the standard library only, not the commands
 
     parser = ChineseArgumentParser(prog="main.py", description="年报助手桌面程序")
     parser.add_argument("--db", type=Path, default=None, help="数据库文件路径（默认在用户数据文件夹中）")

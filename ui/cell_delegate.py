@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.cell_input import CellInputError, parse_cell
+from core.model.cell_input import CellInputError, parse_cell
 from ui.table_model import ReportTableModel
 from ui.table_navigation import MOVES
 

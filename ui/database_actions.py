@@ -1,7 +1,7 @@
 """The database file itself, from the main window: 「备份数据库」 and 「恢复备份」.
 
 `DatabaseActions` is a part of `ui.main_window.MainWindow`. A restore first keeps the current file
-(core.backups), and the window always ends with an open database: the restored one, or the one it had.
+(core.ops.backups), and the window always ends with an open database: the restored one, or the one it had.
 Before a restore the user is told which backup it is: its file, when it was made and the reports in it.
 A backup ends with a message naming the file, with 「打开所在文件夹」.
 """
@@ -77,7 +77,7 @@ class DatabaseActions(QMainWindow):
     @Slot()
     def restore_database(self, source: Path | None = None) -> bool:
         """Replace the database with a backup, after keeping the current file; the user confirms."""
-        from core.backups import list_backups, restore_backup
+        from core.ops.backups import list_backups, restore_backup
         from ui.safety import reopen_after_restore
 
         if source is None:
@@ -138,8 +138,8 @@ class DatabaseActions(QMainWindow):
 
 def describe_backup(path: Path, db_path: Path) -> str:
     """Which backup this is, for the question before a restore: file, date, and the reports in it."""
-    from core.backups import list_backups, reports_in
-    from core.summary import STATUS_NAMES
+    from core.ops.backups import list_backups, reports_in
+    from core.rules.summary import STATUS_NAMES
 
     known = next((b for b in list_backups(db_path) if b.path == path), None)
     made = dt.datetime.fromtimestamp(path.stat().st_mtime)

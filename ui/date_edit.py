@@ -2,7 +2,7 @@
 
 QDateEdit cannot take what people type (its sections turn 20220120 into 「未填写2022120」 and Enter
 brings the old date back), and its calendar opens in January 2000 with the system's month names. This
-field is a line edit read by `core.date_input.parse_date` (2022-01-20, 2022年1月20日, 20220120), shown
+field is a line edit read by `core.model.date_input.parse_date` (2022-01-20, 2022年1月20日, 20220120), shown
 as documents print it (2022年1月20日), with a calendar button whose calendar is always Chinese and
 opens in January of the year after the report's (when reports are signed). Its value is a
 `datetime.date`, or None for "not filled in" (a QDate would need a placeholder date for that, and
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from core.date_input import EXAMPLE, parse_date
 from core.errors import UserError
-from core.report import chinese_date
+from core.model.date_input import EXAMPLE, parse_date
+from core.model.report import chinese_date
 
 CHINESE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
 

@@ -47,12 +47,12 @@ from PySide6.QtWidgets import (
 
 from core import desk
 from core.errors import UserError
-from core.names import safe_file_name
+from core.model.names import safe_file_name
+from core.model.report import Report
 from core.ops.library import Library
 from core.ops.policy import Readiness
 from core.paths import write_atomically
-from core.report import Report
-from core.rules import check
+from core.rules.table import check
 from ui.crash import show_message
 from ui.dialogs import fit_agency_names
 from ui.findings_panel import FindingsPanel
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from core.desk.included import SumContents
-    from core.write.content import Appendix
+    from core.documents.write.content import Appendix
     from ui.desk_window import DeskWindow
     from ui.main_window import MainWindow
 
@@ -99,7 +99,7 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
 
 
 def _report_html(report: Report, appendix: Appendix | None = None) -> str:
-    from core.write import render
+    from core.documents.write import render
 
     return render(report, ".html", appendix=appendix).decode("utf-8")
 
@@ -266,7 +266,7 @@ class SumDialog(QDialog):
 
     def print_sum(self, printer: QPrinter | None = None) -> Job | None:
         """打印…: the print dialog, then the sum's PDF (with its list) made and printed in the background."""
-        from core.pdf.render import render_pdf
+        from core.documents.pdf.render import render_pdf
         from ui.printing import ask_printer, start_printing  # ReportLab and Qt's printing: only to print
 
         if self.total is None:

@@ -44,12 +44,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import desk, file_kinds
+from core import desk
+from core.documents import file_kinds
+from core.documents.fingerprint import check_code
 from core.errors import UserError
-from core.fingerprint import check_code
-from core.names import safe_file_name
+from core.model.names import safe_file_name
+from core.model.report import Report
 from core.paths import write_atomically
-from core.report import Report
 from ui import desk_review
 from ui.crash import show_message
 from ui.desk_dialogs import (

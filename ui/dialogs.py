@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
-from core.formats import get_format
-from core.report import MAX_AGENCY
+from core.format import get_format
+from core.model.report import MAX_AGENCY
 from ui.crash import close_button_box, show_message
 
 FIRST_YEAR = 2008  # the first year of 政府信息公开条例 reports

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from core.format.definition import ReportFormat
+from core.model.report import Report, Signature
+from core.model.vocabulary import RevisionKind
 from core.ops.policy import Readiness
 from core.ops.session import READ_ONLY_MESSAGE as READ_ONLY_MESSAGE
 from core.ops.session import ReportSession, SaveResult, TextChange, ValuesChange
-from core.report import Report, Signature
-from core.report_format import ReportFormat
-from core.rules import Finding
-from core.vocabulary import RevisionKind
+from core.rules.table import Finding
 from ui.crash import confirmed
 
 if TYPE_CHECKING:

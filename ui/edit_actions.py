@@ -2,7 +2,7 @@
 
 复制/粘贴 go to the focused table (a block of cells, as Ctrl+C/Ctrl+V there) or text field (its own
 copy/paste). 查找 (Ctrl+F) asks for a text and jumps to its next occurrence in the open report's
-narratives and table labels (`core.find`), switching pages and highlighting it; 查找下一个 (F3) goes on
+narratives and table labels (`core.model.find`), switching pages and highlighting it; 查找下一个 (F3) goes on
 from there and wraps round at the end, saying so in the status bar. `add_edit_actions` puts them in a
 menu; the window calls it once.
 """
@@ -15,8 +15,8 @@ from typing import Protocol
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMainWindow, QMenu, QTextEdit, QWidget
 
-from core.find import Match, find_all, next_match
-from core.report_format import Section
+from core.format.definition import Section
+from core.model.find import Match, find_all, next_match
 from ui.document import ReportDocument
 from ui.table_view import ReportTableView
 from ui.text_editor import NarrativeEditor

@@ -1,7 +1,7 @@
 """报告 → 导出为 Word / Excel / 网页 and 复制为网页内容, for the open report (or the one chosen in the list).
 
-The files are written by `core.write` off the GUI thread; a 定稿 goes out with its 校验码. 复制为网页内容
-puts the report's HTML and its plain text on the clipboard, for pasting into a portal's editor.
+The files are written by `core.documents.write` off the GUI thread; a 定稿 goes out with its 校验码.
+复制为网页内容 puts the report's HTML and its plain text on the clipboard, for pasting into a portal's editor.
 Every export (these, the PDF, a backup) ends with a message that names the file and offers
 「打开所在文件夹」 (`show_written`), and each kind opens where that kind was last saved, the first time
 in 文档 (`ExportFolders`).
@@ -19,11 +19,11 @@ from PySide6.QtCore import QMimeData, QObject, QStandardPaths, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
+from core.documents.file_kinds import export_filter
 from core.errors import UserError
-from core.file_kinds import export_filter
-from core.names import safe_file_name
+from core.model.names import safe_file_name
+from core.model.report import Report
 from core.ops.policy import shown_code
-from core.report import Report
 from ui.crash import APP_TITLE, show_message
 from ui.worker import run_in_background
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
     from ui.settings import Settings
 
-# (menu text, suffix written); the kinds' names and dialog filters are core.file_kinds'
+# (menu text, suffix written); the kinds' names and dialog filters are core.documents.file_kinds'
 KINDS = (("导出为 Word…", ".docx"), ("导出为 Excel…", ".xlsx"), ("导出为网页…", ".html"))
 NO_REPORT = "请先打开一份报告，或在列表中选中一份报告。"
 OPEN_FOLDER = "打开所在文件夹"
@@ -107,7 +107,7 @@ class ExportActions(QObject):
 
     def export(self, suffix: str, path: Path | None = None) -> None:
         """Ask where (unless given) and write the file in the background; say when it is there."""
-        from core.write import export
+        from core.documents.write import export
 
         current = self.current()
         if current is None:
@@ -151,7 +151,7 @@ class ExportActions(QObject):
 
     def copy(self) -> None:
         """The report as HTML and as plain text on the clipboard."""
-        from core.write import clipboard
+        from core.documents.write import clipboard
 
         current = self.current()
         if current is None:

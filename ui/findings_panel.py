@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
-from core.rules import BLANK, Finding, severity_counts
+from core.rules.table import BLANK, Finding, severity_counts
 
 if TYPE_CHECKING:
     from ui.document import ReportDocument

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
-from core.report import chinese_date
-from core.report_format import ReportFormat
-from core.rules import fmt
-from core.vocabulary import ChangeField, FieldKind, ReportStatus, RevisionKind
+from core.format.definition import ReportFormat
+from core.model.report import chinese_date
+from core.model.vocabulary import ChangeField, FieldKind, ReportStatus, RevisionKind
+from core.rules.table import fmt
 from ui.crash import close_button_box, show_message
 from ui.document import ReportDocument
 
@@ -72,7 +72,7 @@ def explanation(revision: Revision) -> str:
 
 def field_name(spec: ReportFormat, field: str) -> str:
     """A stored field in words: a cell as the forms name it; a text by its heading; a dismissed
-    warning by its rule's Chinese name (`core.vocabulary.ChangeField`)."""
+    warning by its rule's Chinese name (`core.model.vocabulary.ChangeField`)."""
     return ChangeField.parse(field).name(spec)
 
 

@@ -39,18 +39,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.cell_input import CellInputError, parse_cell
+from core.documents.file_kinds import PUBLISHED, dialog_filter
 from core.errors import UserError
-from core.file_kinds import PUBLISHED, dialog_filter
-from core.report import MAX_AGENCY, Report
-from core.rules import check, fmt
+from core.model.cell_input import CellInputError, parse_cell
+from core.model.report import MAX_AGENCY, Report
+from core.rules.table import check, fmt
 from ui.crash import show_message
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
-    from core.read import Imported
+    from core.documents.read import Imported
     from ui.main_window import MainWindow
 
 PUBLISHED_FILTER = dialog_filter("已发布的报告", PUBLISHED)
@@ -80,7 +80,9 @@ class ImportReview(QDialog):
         self._report = imported.report.model_copy(deep=True)
         self.status = {a: "doubtful" for a in imported.doubtful} | {a: "unread" for a in imported.unread}
         self.spec = self._report.spec
-        from core.read.mapper import UNKNOWN_AGENCY  # the readers load only when a report is imported
+        from core.documents.read.mapper import (
+            UNKNOWN_AGENCY,  # the readers load only when a report is imported
+        )
 
         known = self._report.agency != UNKNOWN_AGENCY  # the reader found no title: a hint, never a name
         self.agency = QLineEdit(self._report.agency if known else "")

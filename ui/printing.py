@@ -1,7 +1,7 @@
 """Printing the report's PDF as vector pages: outlines and lines the printer draws at its own resolution.
 
-`print_pages` draws the shapes `core.pdf.pages` reads back from the PDF with QPainter (glyphs as their
-outlines from the embedded fonts), page by page, so a page costs kilobytes, not a 1200 dpi bitmap. It
+`print_pages` draws the shapes `core.documents.pdf.pages` reads back from the PDF with QPainter (glyphs as
+their outlines from the embedded fonts), page by page, so a page costs kilobytes, not a 1200 dpi bitmap. It
 is meant for a pool thread (Qt paints on a QPrinter from any thread): it reports each page done and
 stops, abandoning the print job, when asked to cancel.
 """
@@ -15,8 +15,8 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, Q
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from core.documents.pdf.pages import Colour, Drawing, Glyph, Pages, Shape
 from core.errors import UserError
-from core.pdf.pages import Colour, Drawing, Glyph, Pages, Shape
 from ui.worker import Job, run_with_progress
 
 _EM = 1000.0  # outlines are taken at this pixel size, then scaled: no rounding at small sizes

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.report_format import Section
-from core.rules import Finding
+from core.format.definition import Section
+from core.rules.table import Finding
 from ui.document import ReportDocument
 from ui.export_actions import ExportFolders
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel

@@ -17,12 +17,12 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from core.errors import UserError
-from core.names import safe_file_name
+from core.model.names import safe_file_name
 from ui.crash import show_message
 
 if TYPE_CHECKING:  # imported once the window is shown (see MainWindow)
+    from core.model.report import Report
     from core.ops.library import Imported
-    from core.report import Report
     from core.storage import Database
     from ui.document import ReportDocument
     from ui.report_list import ReportList
@@ -44,7 +44,7 @@ class ReportFileActions(QMainWindow):
     @Slot()
     def import_file(self, path: Path | None = None) -> int | None:
         """Read an exchange JSON file into the database; an existing agency+year gets a new revision."""
-        from core.exchange import read_report
+        from core.documents.exchange import read_report
 
         if path is None:
             name, _ = QFileDialog.getOpenFileName(
@@ -104,7 +104,7 @@ class ReportFileActions(QMainWindow):
 
     def _write_file(self, report: Report, caption: str, path: Path | None = None) -> Path | None:
         """Write `report` as an exchange file where the user chooses; the path, or None."""
-        from core.exchange import write_report
+        from core.documents.exchange import write_report
 
         if path is None:
             folder = Path(self.settings.last_folder or Path.home())

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.summary import STATUS_NAMES as STATUS_NAMES  # the list, history and status bar say these
+from core.rules.summary import STATUS_NAMES as STATUS_NAMES  # the list, history and status bar say these
 from ui.dialogs import ReportRef
 from ui.findings_panel import ERROR_COLOUR, WARNING_COLOUR, tree_children
 

@@ -11,14 +11,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from core.backups import (
+from core.errors import UserError
+from core.ops.backups import (
     Backup,
     backup_due,
     ensure_daily_backup,
     latest_good_backup,
     restore_backup,
 )
-from core.errors import UserError
 from core.paths import backup_folder
 from core.storage import Database, DatabaseDamaged, NotOurDatabase
 from ui.crash import APP_TITLE, confirmed, show_message

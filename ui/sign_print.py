@@ -1,6 +1,6 @@
 """「签署与打印」: the signature (署名, 成文日期), a preview of the real PDF, export, print, 定稿.
 
-The preview is the very PDF `core.pdf.render_pdf` writes, rendered off the GUI thread and shown with
+The preview is the very PDF `core.documents.pdf.render_pdf` writes, rendered off the GUI thread and shown with
 QtPdf; 「导出PDF」 writes the same bytes and 「打印」 draws the same pages as vector shapes, in the
 background, with a progress dialog that can cancel (`ui.printing`). 「定稿」 shows what the one policy
 (`core.ops.policy`, through the report session) says: what blocks (an unsaved edit, errors, blanks, no
@@ -45,16 +45,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.documents.fingerprint import check_code, fingerprint
+from core.documents.pdf.coverage import describe_characters, unprintable_characters
+from core.documents.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
+from core.documents.pdf.layout import FontRole
+from core.documents.pdf.render import render_pdf
 from core.errors import UserError
-from core.fingerprint import check_code, fingerprint
-from core.names import safe_file_name
+from core.model.names import safe_file_name
+from core.model.report import MAX_AGENCY, Report
 from core.ops.policy import Readiness, may_show_code, shown_code
 from core.paths import write_atomically
-from core.pdf.coverage import describe_characters, unprintable_characters
-from core.pdf.fonts import NO_FANGSONG, ROLES, FontChoice, resolve_fonts
-from core.pdf.layout import FontRole
-from core.pdf.render import render_pdf
-from core.report import MAX_AGENCY, Report
 from ui.crash import show_message
 from ui.date_edit import DateEdit
 from ui.dialogs import UnfinalizeDialog

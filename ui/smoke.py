@@ -87,10 +87,10 @@ def _run(folder: Path, caught: list[BaseException]) -> str:
     """The smoke test proper; returns the summary line or raises."""
     from PySide6.QtCore import QThreadPool
 
-    from core.exchange import read_report
+    from core.documents.exchange import read_report
+    from core.documents.pdf.render import render_pdf
     from core.paths import resource_path
-    from core.pdf.render import render_pdf
-    from core.rules import check
+    from core.rules.table import check
     from core.storage import Database
     from ui.app import create_application
     from ui.main_window import MainWindow

@@ -24,9 +24,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from core.cell_input import CellInputError, parse_cell
-from core.report_format import PlacedCell
-from core.rules import fmt, shown_value
+from core.format.definition import PlacedCell
+from core.model.cell_input import CellInputError, parse_cell
+from core.rules.table import fmt, shown_value
 from ui.document import ReportDocument
 from ui.text_editor import FOUND_COLOUR
 

@@ -5,7 +5,7 @@ Tab at the last cell, Shift+Tab at the first, and Ctrl+Tab anywhere move on to t
 keyboard is never trapped. Typing over a cell starts an editor that replaces its content (see
 `ui.cell_delegate`); Delete/Backspace clears the selection to blank (one undo step); Ctrl+C copies the
 selected block as tab-separated text and Ctrl+V pastes a block from Excel or WPS from the current cell
-(one undo step, planned by `core.paste`). The right-click menu offers 复制、粘贴、清空、撤销.
+(one undo step, planned by `core.model.paste`). The right-click menu offers 复制、粘贴、清空、撤销.
 
 The table fits the width it is given: label columns wrap (and then headers) before anything is cut, so
 at office screen sizes every column is visible without scrolling sideways; the header rows and row
@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.cell_input import join_block, split_block
-from core.paste import plan_paste
+from core.model.cell_input import join_block, split_block
+from core.model.paste import plan_paste
 from ui.cell_delegate import CellDelegate, CellEditor
 from ui.document import READ_ONLY_MESSAGE, ReportDocument
 from ui.frozen_panes import FrozenPanes

@@ -26,8 +26,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextEdit, QVBoxLayout, QWidget
 
 from core.errors import UserError
-from core.narrative import subheading_length
-from core.report_format import Section
+from core.format.definition import Section
+from core.rules.narrative import subheading_length
 from ui.document import ReportDocument
 
 FOUND_COLOUR = QColor("#ffe14d")  # what 查找 found (the tables mark a found label alike)

@@ -15,10 +15,10 @@ from core.desk.receiving import Received, Unusable, is_reviewed, receive_all, re
 from core.desk.review import reviewable
 from core.desk.roster import MEMORY_FILE, Memory, typed_key
 from core.desk.standing import spoken_year, standing, wrong_year_note
+from core.documents.fingerprint import fingerprint, verify
 from core.errors import UserError
-from core.fingerprint import fingerprint, verify
-from core.report import Report, Signature
-from core.rules import Finding, check, severity_counts
+from core.model.report import Report, Signature
+from core.rules.table import Finding, check, severity_counts
 
 if TYPE_CHECKING:
     from core.storage import Database
@@ -393,7 +393,7 @@ def open_desk(
 
 def confirm_code(memory: Memory, row: BoardRow, year: int, code: str) -> bool:
     """The paper copy's 校验码 typed in: remembered, and whether it matches the file's content."""
-    from core.fingerprint import parse_code
+    from core.documents.fingerprint import parse_code
 
     parse_code(code)
     if row.received is None:

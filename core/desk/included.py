@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.desk.marks import SUM_MARK
-from core.fingerprint import fingerprint
-from core.report import Report
-from core.report_format import GridCell, Table
-from core.write.content import Appendix
+from core.documents.fingerprint import fingerprint
+from core.documents.write.content import Appendix
+from core.format.definition import GridCell, Table
+from core.model.report import Report
 
 if TYPE_CHECKING:
     from core.desk.board import BoardRow

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from core.report import Report
+    from core.model.report import Report
 
 SUM_MARK = "nianbao-sum/1"  # ASCII: it survives every encoding of every kind of file's properties
 APPENDIX_WORDS = "本汇总包括的报告"  # the heading of the list every published form of a 汇总 prints
@@ -74,7 +74,7 @@ def mark_of(data: Mapping[str, Any]) -> SumMark | None:
 
 def sum_json(report: Report, mark: SumMark) -> str:
     """The exchange file of a 汇总, with its mark after the report's fields."""
-    from core import exchange
+    from core.documents import exchange
 
     data = {**exchange.to_dict(report), "summary": mark.as_json()}
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

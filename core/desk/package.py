@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import exchange
 from core.desk.marks import SUM_KIND, sum_json
 from core.desk.receiving import MANIFEST, PACKAGE_SCHEMA
+from core.documents import exchange
 from core.errors import UserError
-from core.names import safe_file_name
+from core.model.names import safe_file_name
+from core.model.report import Report
 from core.ops.policy import Readiness, may_show_code, shown_code, submission_readiness
-from core.report import Report
-from core.summary import STATUS_NAMES
+from core.rules.summary import STATUS_NAMES
 
 if TYPE_CHECKING:
     from core.desk.sums import SumResult
@@ -33,8 +33,8 @@ def package_name(report: Report, final: bool) -> str:
 def package_bytes(report: Report, final: bool) -> bytes:
     """What a department sends: the exchange file, the PDF and the Word file, with a 报送说明 naming
     the status and the 校验码 of a 定稿 (a 定稿 must be finishable: `render_pdf` refuses otherwise)."""
-    from core.pdf.render import render_pdf
-    from core.write import render
+    from core.documents.pdf.render import render_pdf
+    from core.documents.write import render
 
     code = shown_code(report, final)  # the one policy: a UserError for a 定稿 it refuses
     stem = safe_file_name(report.title)
@@ -70,9 +70,9 @@ def write_sum_package(result: SumResult, folder: Path | str) -> Path:
     """What a county sends up to the city: a 报送 package of kind 汇总 holding the sum (its exchange file
     marked with the reports it includes, their 校验码 and who was missing), its PDF and Word file with
     the list after the sum. The city's desk shows it as one row and never counts its reports twice."""
+    from core.documents.pdf.render import render_pdf
+    from core.documents.write import render
     from core.paths import write_atomically
-    from core.pdf.render import render_pdf
-    from core.write import render
 
     total, appendix = result.total, result.contents.appendix()
     stem = safe_file_name(f"{total.agency}{total.year}年度汇总")

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import exchange
 from core.desk.marks import SUM_KIND, SumMark, mark_of, marked_file, names_a_sum
 from core.desk.names import one_line
+from core.documents import exchange
+from core.documents.file_kinds import PUBLISHED
+from core.documents.fingerprint import fingerprint, verify
+from core.documents.workbook import read_member
 from core.errors import UserError, os_reason
-from core.file_kinds import PUBLISHED
-from core.fingerprint import fingerprint, verify
-from core.names import safe_file_name
-from core.report import Report
-from core.workbook import read_member
+from core.model.names import safe_file_name
+from core.model.report import Report
 
 if TYPE_CHECKING:
     pass
@@ -35,7 +35,9 @@ MANIFEST = "报送说明.json"
 
 _MAX_MEMBERS = 20  # a package holds 4 files; anything with many more is not one
 _MAX_MANIFEST = 64 * 1024
-MAX_PUBLISHED_BYTES = 50 * 1024 * 1024  # as the import readers take a file directly (core.read.MAX_BYTES)
+MAX_PUBLISHED_BYTES = (
+    50 * 1024 * 1024
+)  # as the import readers take a file directly (core.documents.read.MAX_BYTES)
 
 
 # ---------------------------------------------------------------- receiving files
@@ -97,7 +99,7 @@ def receive(path: Path) -> Received:
 
 
 def _receive_imported(path: Path, shown: Path, arrived: dt.datetime, name: str) -> Received:
-    from core.read import read_file  # only a desk with published files loads the readers
+    from core.documents.read import read_file  # only a desk with published files loads the readers
 
     imported = read_file(path)
     cells = tuple(dict.fromkeys([*imported.doubtful, *imported.unread]))

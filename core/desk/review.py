@@ -10,14 +10,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core import exchange
 from core.desk.receiving import Received, _copy_member, is_reviewed, reviewed_path
+from core.documents import exchange
 from core.errors import UserError, os_reason
-from core.report import Report
+from core.model.report import Report
 
 if TYPE_CHECKING:
     from core.desk.board import BoardRow
-    from core.read.mapper import Imported
+    from core.documents.read.mapper import Imported
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def reviewable(received: Received | None) -> bool:
 def read_published(received: Received, reviewed: Report | None = None) -> Published:
     """The published file a received report was read from, read again: the file, or the Word/PDF
     file inside its package. Reviewed before: its `reviewed` copy's cells, which the user vouched for."""
-    from core.read import read_file
+    from core.documents.read import read_file
 
     if not reviewable(received):
         raise UserError("这份报告不是从 Word、PDF 或网页文件读入的，无须核对读入。")

@@ -11,7 +11,7 @@ from pathlib import Path
 from core.desk.names import normalize_name
 from core.desk.roster_file import RosterFile
 from core.errors import UserError, os_reason
-from core.report import MAX_AGENCY
+from core.model.report import MAX_AGENCY
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@
   the first column that is not all numbers is taken. A list whose names are all numbers (a 序号 column
   read as names) is refused with a message, never turned into agencies 「1」…「50」.
 - .csv in UTF-8 (with or without BOM) or GBK/GB18030 (what Excel on a Chinese Windows saves), decoded by
-  `core.input_files.csv_text`; .xlsx read by `core.workbook`, the register's ledger's readers too.
+  `core.documents.input_files.csv_text`; .xlsx read by `core.documents.workbook`, the register's ledger's
+  readers too.
 - Bounded: a roster is small (a few thousand lines), so a file, and each part of a workbook unpacked,
   larger than any roster is refused with a Chinese reason before it is read (no zip bomb, no 700 MB .csv).
 """
@@ -19,10 +20,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.documents.file_kinds import ROSTER
+from core.documents.input_files import csv_text, read_bytes
+from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
 from core.errors import UserError
-from core.file_kinds import ROSTER
-from core.input_files import csv_text, read_bytes
-from core.workbook import SHEET_NS, cell_text, column_index, first_sheet
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024  # 10,000 agencies with contacts are under 2 MB
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # one part of a workbook, unpacked

@@ -19,7 +19,7 @@ from core.desk.roster import MEMORY_FILE, Memory, Roster
 from core.desk.roster_file import RosterFile, read_roster_file
 from core.desk.sums import SumResult, make_sum
 from core.errors import UserError
-from core.report import Report
+from core.model.report import Report
 
 if TYPE_CHECKING:
     from core.storage import Database

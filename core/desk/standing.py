@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.desk.receiving import Received, is_reviewed, reviewed_path
-from core.report import Report
+from core.model.report import Report
 
 _SHOWN_DIFFERENCES = 3
 

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import UserError
-from core.formats import get_format
-from core.report import Report, Signature
+from core.format import get_format
+from core.model.report import Report, Signature
 
 if TYPE_CHECKING:
     from core.desk.board import Board, BoardRow
     from core.desk.included import SumContents
     from core.desk.marks import SumMark
-    from core.report_format import ReportFormat
+    from core.format.definition import ReportFormat
     from core.storage import Database
 
 
@@ -177,10 +177,10 @@ def write_sum(result: SumResult, path: Path) -> None:
 
         write_atomically(path, sum_json(result.total, result.mark).encode("utf-8"))
     elif suffix == ".pdf":
-        from core.pdf.render import write_pdf
+        from core.documents.pdf.render import write_pdf
 
         write_pdf(result.total, path, appendix=appendix)
     else:
-        from core.write import export
+        from core.documents.write import export
 
         export(result.total, path, appendix=appendix)

@@ -145,7 +145,7 @@ def table_pdf(
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from core.pdf.fonts import FontSet, resolve_fonts
+    from core.documents.pdf.fonts import FontSet, resolve_fonts
 
     font = FontSet(resolve_fonts()).name("heiti")
     out = io.BytesIO()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from core.formats import get_format
-from core.report import Report
-from core.rules import fmt, resolved_values
+from core.format import get_format
+from core.model.report import Report
+from core.rules.table import fmt, resolved_values
 
 if TYPE_CHECKING:
     pass

@@ -20,7 +20,7 @@ from core.desk.years import Change, key_figure_colours
 def years_pdf(
     title: str, year: int, changes: Sequence[Change], series: Mapping[int, Mapping[str, Decimal]]
 ) -> bytes:
-    from core.pdf.fonts import FontSet, resolve_fonts
+    from core.documents.pdf.fonts import FontSet, resolve_fonts
 
     font = FontSet(resolve_fonts()).name("heiti")
     width, height = A4

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.carry import new_from_previous
 from core.errors import UserError
+from core.model.report import Report
+from core.model.vocabulary import ChangeField, FieldKind, ReportStatus
+from core.ops.carry import new_from_previous
 from core.ops.policy import Readiness, submission_readiness
-from core.report import Report
-from core.summary import current_counts, recounting_followers
-from core.vocabulary import ChangeField, FieldKind, ReportStatus
+from core.rules.summary import current_counts, recounting_followers
 
 if TYPE_CHECKING:
+    from core.documents.read import Imported as Read
+    from core.documents.read.cells import Line
     from core.ops.session import ReportSession
-    from core.read import Imported as Read
-    from core.read.cells import Line
     from core.storage import Database, ReportSummary
 
 
@@ -115,21 +115,21 @@ class Library:
         """A published report read as `main.py import --previous` reads it: the file once, then, when the
         database holds last year's report of the agency it names, mapped again with that report, which
         settles digits run together."""
-        from core.read import read_lines  # the readers load only when a report is imported
+        from core.documents.read import read_lines  # the readers load only when a report is imported
 
         return self._with_last_year(read_lines(path), path.name)
 
     def read_pasted(self, html: str | None, text: str | None) -> Read:
         """A published report pasted (粘贴已发布的报告), mapped with last year's report like a file."""
-        from core.read import pasted_lines
+        from core.documents.read import pasted_lines
 
         return self._with_last_year(*pasted_lines(html, text))
 
     def _with_last_year(self, lines: list[Line], where: str) -> Read:
         """The lines mapped; again with last year's report of the agency they name when the database
         holds it and the first mapping left something doubtful or unread."""
-        from core.read.limits import within_time
-        from core.read.mapper import map_lines
+        from core.documents.read.limits import within_time
+        from core.documents.read.mapper import map_lines
 
         first = within_time(lambda: map_lines(lines), where)
         previous = self.last_year_of(first.report.agency, first.report.year)

@@ -1,7 +1,7 @@
 """The one 定稿 policy, and the only way an output gets a 校验码.
 
 A report may be finished (定稿) when it has no error, no blank cell, a 署名, and every character prints
-(`core.fingerprint.finalize_problems` lists what blocks). Open warnings — hints the user has not
+(`core.documents.fingerprint.finalize_problems` lists what blocks). Open warnings — hints the user has not
 dismissed — do not block; they are listed for the user to go on (「仍然定稿」) or go back (「返回修改」),
 at 定稿 and at 报送. `Readiness` is that answer as data: the UI only shows it and asks.
 
@@ -15,14 +15,14 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.documents.fingerprint import finalize_problems, fingerprint
 from core.errors import UserError
-from core.fingerprint import finalize_problems, fingerprint
-from core.report import Report
-from core.rules import BLANK, Finding, check, without_dismissed
+from core.model.report import Report
+from core.rules.table import BLANK, Finding, check, without_dismissed
 
 if TYPE_CHECKING:
-    from core.pdf.fonts import FontChoice
-    from core.pdf.layout import FontRole
+    from core.documents.pdf.fonts import FontChoice
+    from core.documents.pdf.layout import FontRole
 
 UNSAVED = (
     "刚才的修改还没有保存到数据库（{}）。定稿的必须是已保存的内容，请等保存成功（状态栏显示“已保存”）后再试"
@@ -67,7 +67,7 @@ def _open(findings: list[Finding]) -> tuple[tuple[Finding, ...], tuple[Finding, 
 
 
 def _fonts_question(fonts: Mapping[FontRole, FontChoice] | None) -> str | None:
-    from core.pdf.fonts import NO_FANGSONG, resolve_fonts
+    from core.documents.pdf.fonts import NO_FANGSONG, resolve_fonts
 
     chosen = fonts if fonts is not None else resolve_fonts()
     return f"{NO_FANGSONG}，仍要定稿吗？" if chosen["fangsong"].bundled else None

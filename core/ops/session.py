@@ -24,12 +24,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.errors import TextConflict, UserError
+from core.format.definition import ReportFormat
+from core.model.report import Report, Signature
+from core.model.vocabulary import ReportStatus, RevisionKind
 from core.ops.policy import Readiness, finalize_readiness, submission_readiness
-from core.report import Report, Signature
-from core.report_format import ReportFormat
-from core.rules import Finding, check, resolved_values, severity_counts, without_dismissed
-from core.summary import recounting_followers
-from core.text_rules import (
+from core.rules.summary import recounting_followers
+from core.rules.table import Finding, check, resolved_values, severity_counts, without_dismissed
+from core.rules.text import (
     COPIED,
     copied_sentences,
     draft_spans,
@@ -37,11 +38,10 @@ from core.text_rules import (
     insert_drafts,
     repeat_line,
 )
-from core.vocabulary import ReportStatus, RevisionKind
 
 if TYPE_CHECKING:
-    from core.pdf.fonts import FontChoice
-    from core.pdf.layout import FontRole
+    from core.documents.pdf.fonts import FontChoice
+    from core.documents.pdf.layout import FontRole
     from core.storage import Database, Dismissal, Revision
 
 Values = dict[str, Decimal | None]

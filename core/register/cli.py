@@ -1,5 +1,6 @@
 """`register import | table | due | fill` (docs/register.md «Command line»): exit 0, 1 (rows rejected or
-requests that cannot be counted), 2 (an unusable file). core/cli.py adds these commands to its parser."""
+requests that cannot be counted), 2 (an unusable file). core/cli/commands.py adds these commands to its
+parser."""
 
 from __future__ import annotations
 

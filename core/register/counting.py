@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple, Protocol
 
-from core.formats import get_format
+from core.format import get_format
 from core.register.model import (
     CARRIED,
     CASES,

@@ -18,8 +18,9 @@ from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
+from core.documents.input_files import csv_text, read_bytes
+from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
 from core.errors import UserError
-from core.input_files import csv_text, read_bytes
 from core.register.model import DATE_FIELDS, FIELD_NAMES, Request, default_number
 from core.register.values import (
     excel_serial_date,
@@ -31,7 +32,6 @@ from core.register.values import (
     read_flag,
     read_result,
 )
-from core.workbook import SHEET_NS, cell_text, column_index, first_sheet
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB; beyond this it is not one

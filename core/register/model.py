@@ -15,8 +15,8 @@ from decimal import Decimal
 from enum import Enum
 from functools import cache
 
-from core.formats import get_format
-from core.report_format import Table
+from core.format import get_format
+from core.format.definition import Table
 
 REQUESTS = "requests"  # the table keys of the exchange format's addresses (docs/exchange-format.md)
 CASES = "review_litigation"

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from enum import Enum
 
 from core.errors import UserError
+from core.model.report import agency_name
 from core.register.calendar import Arrangement, WorkCalendar
 from core.register.counting import Count, Counted, count_year
 from core.register.deadlines import Deadline, DueSummary, deadline, due_summary
 from core.register.ledger import Preview, Rejected, numbered, read_rows
 from core.register.model import FIELD_NAMES, Case, Request, applicants, results
-from core.report import agency_name
 from core.storage import Database
 from core.storage.register import CASE, REQUEST, RegisterRevision, RegisterStore
 

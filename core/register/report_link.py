@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import UserError
-from core.formats import get_format
+from core.format import get_format
+from core.model.report import Report
+from core.model.vocabulary import RevisionKind
 from core.ops.session import ReportSession, TextChange, ValuesChange
 from core.register.counting import Count, Difference, compare
 from core.register.ops import Register
 from core.register.sentence import narrative_sentence, with_sentence
-from core.report import Report
 from core.storage import Database
 from core.storage.register import CountedCell, RegisterStore
-from core.vocabulary import RevisionKind
 
 __all__ = ["narrative_sentence", "with_sentence"]  # the sentence's own module, reached from here too
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from core.narrative import subheading_number
+from core.model.report import Report
 from core.register.model import NEW, REQUESTS, Request
 from core.register.ops import Register
-from core.report import Report
+from core.rules.narrative import subheading_number
 from core.storage import Database
 
 NEW_TOTAL = f"{REQUESTS}.{NEW}.total"

@@ -1,6 +1,6 @@
 """A register field's value as a clerk types it or an office ledger writes it, read or refused in Chinese.
 
-Dates as offices write them (2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, 20260305 — core.date_input —
+Dates as offices write them (2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, 20260305 — core.model.date_input —
 and, in the form, 3.5 or 3-5 for this year), the format's labels for applicant types and results with
 the common short forms, and the channels. Nothing is guessed: a text that names nothing, or more than
 one thing, is refused with the reason.
@@ -14,8 +14,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from core.date_input import parse_date
 from core.errors import UserError
+from core.model.date_input import parse_date
 from core.register.model import Channel, applicants, result_groups, result_short_names, results
 
 _SHORT_DATE = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")

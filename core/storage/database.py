@@ -22,8 +22,8 @@ from typing import Any
 import sqlite_utils
 
 from core.errors import TextConflict, UserError
-from core.formats import get_format
-from core.report import Report, agency_name
+from core.format import get_format
+from core.model.report import Report, agency_name
 from core.storage import schema
 from core.storage.files import (
     BUSY_TIMEOUT,
@@ -863,9 +863,9 @@ _COLUMNS = {
 
 
 def _final_code(stored: _Stored) -> str | None:
-    """The 校验码 a 定稿 prints (core.fingerprint: a digest of the content, no rule); None when the
+    """The 校验码 a 定稿 prints (core.documents.fingerprint: a digest of the content, no rule); None when the
     report cannot be read."""
-    from core.fingerprint import fingerprint  # only when a report is made 定稿
+    from core.documents.fingerprint import fingerprint  # only when a report is made 定稿
 
     try:
         return fingerprint(stored.report())

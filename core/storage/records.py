@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from core.errors import UserError
-from core.formats import get_format
-from core.report import Report, Signature
+from core.format import get_format
+from core.model.report import Report, Signature
 
 Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
 
@@ -48,7 +48,7 @@ class ReportSummary:
 class Dismissal:
     """A warning the user dismissed for this report (「忽略此提醒」): which, why, who, when."""
 
-    key: str  # the finding's key (core.rules.Finding.key)
+    key: str  # the finding's key (core.rules.table.Finding.key)
     reason: str
     who: str
     at: dt.datetime  # aware, in local time

@@ -73,7 +73,7 @@ def _statements(*sql: str) -> Callable[[sqlite3.Connection], None]:
 
 
 # Each report's error/warning counts, kept with it for the report list; NULL until counted: the
-# operations count such reports when they next list them (`core.summary.current_counts`).
+# operations count such reports when they next list them (`core.rules.summary.current_counts`).
 COUNTS_MIGRATION = _statements(
     "ALTER TABLE reports ADD COLUMN errors INTEGER",
     "ALTER TABLE reports ADD COLUMN warnings INTEGER",

@@ -1,0 +1,91 @@
+"""The report as data: agency, year, narrative texts, every table cell by address, signature.
+
+A cell holds a `Decimal` or `None`; `None` means "not filled in", which is not the same as 0. Values
+that break the rules (negative, fractional counts) are kept so the rules can point at them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from core.errors import UserError
+from core.format import CURRENT, get_format
+from core.format.definition import ReportFormat
+
+MAX_AGENCY = 100  # the longest real 机关名称 is about 40 characters; a title must fit on the first page
+
+
+def agency_name(name: str) -> str:
+    """A usable 机关名称 (stripped), or a `UserError` saying why not."""
+    name = name.strip()
+    if not name:
+        raise UserError("机关名称不能为空。")
+    return _short_enough(name)
+
+
+def _short_enough(name: str, what: str = "机关名称") -> str:
+    if len(name) > MAX_AGENCY:
+        raise UserError(f"{what}太长（{len(name)} 个字），最多 {MAX_AGENCY} 个字。")
+    return name
+
+
+def chinese_date(date: dt.date) -> str:
+    """A date as official documents write it: 2022年1月20日 (no leading zeros)."""
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+class Signature(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None  # 署名: usually the agency name
+    date: dt.date | None = None  # 成文日期
+
+    @field_validator("name")
+    @classmethod
+    def _name_length(cls, value: str | None) -> str | None:
+        return None if value is None else _short_enough(value, "署名")
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    format: str = CURRENT
+    agency: str
+    year: int
+    texts: dict[str, str] = Field(default_factory=dict)
+    values: dict[str, Decimal | None] = Field(default_factory=dict)
+    signature: Signature = Field(default_factory=Signature)
+
+    @field_validator("agency")
+    @classmethod
+    def _agency_length(cls, value: str) -> str:
+        return _short_enough(value)  # a UserError, not a ValueError: pydantic passes it on as it is
+
+    @property
+    def spec(self) -> ReportFormat:
+        return get_format(self.format)
+
+    @property
+    def title(self) -> str:
+        return self.spec.title(self.agency, self.year)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Report:
+        """Every text and every cell of the format is present (blank when not given); nothing else."""
+        spec = self.spec
+        unknown = (set(self.values) - set(spec.cells)) | (set(self.texts) - set(spec.text_keys))
+        if unknown:
+            raise ValueError(f"unknown keys for format {spec.id}: {sorted(unknown)}")
+        self.values = {a: self.values.get(a) for a in spec.cells}
+        self.texts = {k: self.texts.get(k, "") for k in spec.text_keys}
+        return self
+
+    @classmethod
+    def blank(cls, agency: str, year: int, format_id: str = CURRENT) -> Report:
+        """A new, empty report whose overview starts with the customary sub-headings."""
+        spec = get_format(format_id)
+        texts = {s.text_key: "\n".join(s.starter_subheadings) for s in spec.sections if s.text_key}
+        return cls(format=format_id, agency=agency, year=year, texts=texts, signature=Signature(name=agency))

@@ -1,7 +1,0 @@
-"""The print-ready PDF of a report (GB/T 9704 layout), for the app's print button and `main.py pdf`.
-
-Import from the module that does the work: `core.pdf.render` (render_pdf, write_pdf: loads ReportLab's
-page layout engine), `core.pdf.coverage` (which characters no font can print), `core.pdf.fonts`,
-`core.pdf.layout` (page geometry, shared with the Word and Excel writers). This package file imports
-nothing, so loading the geometry never loads the renderer.
-"""
