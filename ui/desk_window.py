@@ -3,7 +3,8 @@ read-only with its findings, confirm a paper copy's 校验码, export lists, the
 
 All the logic is `core.desk` (the window shows one `DeskSession`); its dialogs (汇总, 同比, a report
 read-only, 报送…) are `ui.desk_dialogs`. Reading, storing into the database and building a big board run
-off the GUI thread with progress (`ui.worker`).
+off the GUI thread with progress (`ui.worker`). (Over 600 lines: one window with many actions, each a
+few lines that forward to the session.)
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every label here is the official wording, character for character. The layout grids are generated
 from the row declarations by the small builders below, so the merged label area of table B follows
-from each row's label path.
+from each row's label path. (Long because it is the format itself: every label, cell and sum as data.)
 """
 
 from __future__ import annotations

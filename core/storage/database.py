@@ -4,7 +4,8 @@ Every write is one transaction and records one revision (when, what kind, an opt
 changes (field, old, new), so any earlier state of a report can be rebuilt and restored, and nothing
 is ever lost: a restore, a rename, a status change and a delete are revisions too. Only typing on in
 one narrative text continues its latest revision (see `Database.set_text`), so that a keystroke does
-not cost a copy of the whole text.
+not cost a copy of the whole text. (Over 600 lines: one class, the open file, whose methods share its
+connection and transactions; the file checks, schema and records are in their own modules.)
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ headings in order, table rows by their labels (fuzzy: typos, spaces inside label
 the official order, and a row's values by column position — never "the numbers in a row", since a blank
 or a `—` would silently shift every later cell. Text whose digits run together (`713000074`) is cut
 the one way the table's own arithmetic allows; where it does not decide, the cells are doubtful.
-An import never corrects the arithmetic: a published error stays, for `check` to report.
+An import never corrects the arithmetic: a published error stays, for `check` to report. (Over 600
+lines: one algorithm — sections, rows, cells, cuts of run-together digits — whose steps share the mapper's
+state; split, they would pass it around.)
 """
 
 from __future__ import annotations
