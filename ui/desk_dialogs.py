@@ -150,13 +150,19 @@ class SumDialog(QDialog):
         super().__init__(owner)
         self.owner = owner
         self.year = owner.board.year
-        self.reports = owner.reports_of(self.year)
+        # a database board is summed from storage's packed values: no report read in full, and a
+        # draft's 校验码 is worked out once for the whole dialog (a 定稿's is kept)
+        self.db = owner.source_db
+        self.codes: dict[int, str] = {}
+        self.reports = {} if self.db is not None else owner.reports_of(self.year)
+        stored = [r.agency for r in owner.board.rows if r.report_id is not None]
+        agencies = stored if self.db is not None else list(self.reports)
         self.setWindowTitle(f"{self.year}年度汇总")
         fit_to_screen(self, 1200, 720)
         self.name = QLineEdit("本级汇总")
         self.included = QListWidget()
         conflicts = {r.agency for r in owner.board.rows if r.conflict}
-        for agency in self.reports:
+        for agency in agencies:
             item = QListWidgetItem(agency)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             # what the board includes by default: a conflict is left out until the office resolves it
@@ -222,7 +228,10 @@ class SumDialog(QDialog):
         board = self.owner.board
         rows = [r for r in board.rows if r.agency in names]
         agency = self.name.text().strip() or "本级汇总"
-        self.summed = desk.make_sum(rows, self.reports, agency, self.year, board.missing)
+        if self.db is not None:
+            self.summed = desk.make_stored_sum(self.db, rows, agency, self.year, board.missing, self.codes)
+        else:
+            self.summed = desk.make_sum(rows, self.reports, agency, self.year, board.missing)
         self.total = self.summed.total
         findings = check(self.total)
         self.findings.set_findings(findings)

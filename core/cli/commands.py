@@ -182,7 +182,7 @@ def _show_desk(args: argparse.Namespace, session: DeskSession, board: Board, db:
 
     columns = session.roster_columns
     if args.sum:
-        result = session.sum(board, "本级汇总", session.reports(board, db))
+        result = session.sum(board, "本级汇总", None if db is not None else session.reports(board), db)
         from core.desk.sums import write_sum
 
         write_sum(result, args.sum)

@@ -59,7 +59,16 @@ from core.desk.review import Published, original_of, read_published, reviewable,
 from core.desk.roster import MEMORY_FILE, Memory, Roster, RosterEntry, typed_key
 from core.desk.roster_file import RosterFile, read_roster, read_roster_file
 from core.desk.session import DeskSession
-from core.desk.sums import SendBack, SumResult, add_up, add_up_stored, make_sum, send_back, write_sum
+from core.desk.sums import (
+    SendBack,
+    SumResult,
+    add_up,
+    add_up_stored,
+    make_stored_sum,
+    make_sum,
+    send_back,
+    write_sum,
+)
 from core.desk.tables import (
     BOARD_HEADERS,
     SEND_BACK_HEADERS,
@@ -131,6 +140,7 @@ __all__ = [
     "key_figures",
     "load_row",
     "make_board",
+    "make_stored_sum",
     "make_sum",
     "needs_review",
     "normalize_name",

@@ -3,7 +3,7 @@ received, its board of a year, its 汇总, year over year, and what it learned (
 The same object behind the desk window and `main.py desk`, so both say the same thing.
 
 The database's board and the sum of its reports each go through one small function
-(`database_board`, `make_sum`), kept apart so that storage's packed values can replace their reading.
+(`database_board`, `make_stored_sum`), kept apart so that storage's packed values can replace their reading.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from core.desk.board import Board, database_board, database_memory, make_board, 
 from core.desk.receiving import Received, Unusable, receive_all, report_files
 from core.desk.roster import MEMORY_FILE, Memory, Roster
 from core.desk.roster_file import RosterFile, read_roster_file
-from core.desk.sums import SumResult, make_sum
+from core.desk.sums import SumResult, make_stored_sum, make_sum
 from core.errors import UserError
 from core.model.report import Report
 
@@ -128,11 +128,21 @@ class DeskSession:
     def reports(self, board: Board, db: Database | None = None) -> dict[str, Report]:
         return standing_reports(board, db)
 
-    def sum(self, board: Board, agency: str, reports: Mapping[str, Report] | None = None) -> SumResult:
-        """The 汇总 of what the board includes (no conflict to resolve, no 汇总 set aside), marked."""
+    def sum(
+        self,
+        board: Board,
+        agency: str,
+        reports: Mapping[str, Report] | None = None,
+        db: Database | None = None,
+    ) -> SumResult:
+        """The 汇总 of what the board includes (no conflict to resolve, no 汇总 set aside), marked.
+        A database session given its `db` sums the kept packed values, reading only drafts (for their
+        校验码)."""
         rows = board.included() + [
             r for r in board.rows if r.received is None and r.report_id is not None and not r.conflict
         ]
+        if self.db_path is not None and db is not None and reports is None:
+            return make_stored_sum(db, rows, agency, board.year, board.missing)
         chosen = reports if reports is not None else self.reports(board)
         return make_sum(rows, chosen, agency, board.year, board.missing)
 

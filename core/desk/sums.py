@@ -72,13 +72,21 @@ def add_up(reports: Sequence[Report], agency: str, year: int) -> Report:
 def add_up_stored(db: Database, report_ids: Sequence[int], agency: str, year: int) -> Report:
     """`add_up` of reports kept in a database, from their packed values: a year of 2,000 reports is
     added up without reading their cells or making a `Report` of each."""
+    spec, rows = _packed_rows(db, report_ids)
+    return _sum_report(spec, list(rows.values()), agency, year)
+
+
+def _packed_rows(
+    db: Database, report_ids: Sequence[int]
+) -> tuple[ReportFormat, dict[int, list[int | Decimal | None]]]:
+    """The format and each report's packed values (report id → values in the format's cell order)."""
     packed = db.packed_values(report_ids)
     if not packed:
         raise UserError("没有可以汇总的报告。")
     if len({format_id for format_id, _ in packed.values()}) > 1:
         raise UserError("这些报告的格式不同，不能汇总。")
     format_id = next(iter(packed.values()))[0]
-    return _sum_report(get_format(format_id), [values for _, values in packed.values()], agency, year)
+    return get_format(format_id), {rid: values for rid, (_, values) in packed.items()}
 
 
 def _sum_report(spec: ReportFormat, rows: list[list[int | Decimal | None]], agency: str, year: int) -> Report:
@@ -137,11 +145,18 @@ def blanks_counted(reports: Mapping[str, Report]) -> dict[str, int]:
     if not reports:
         return {}
     spec = next(iter(reports.values())).spec
+    return _blanks(spec, {name: [r.values[a] for a in spec.cells] for name, r in reports.items()})
+
+
+def _blanks(spec: ReportFormat, rows: Mapping[str, Sequence[int | Decimal | None]]) -> dict[str, int]:
+    """`blanks_counted` over rows of values in the format's cell order (name → values)."""
     derived = set(spec.derived_addresses)
-    given = {
-        a for a in spec.cells if a not in derived and any(r.values[a] is not None for r in reports.values())
-    }
-    counts = {name: sum(1 for a in given if r.values[a] is None) for name, r in reports.items()}
+    given = [
+        i
+        for i, a in enumerate(spec.cells)
+        if a not in derived and any(values[i] is not None for values in rows.values())
+    ]
+    counts = {name: sum(1 for i in given if values[i] is None) for name, values in rows.items()}
     return {name: n for name, n in counts.items() if n}
 
 
@@ -163,6 +178,45 @@ def make_sum(
     contents = included(kept, reports)
     mark = mark_for([(i.agency, i.code) for i in contents.reports], missing)
     return SumResult(total, contents, mark, blanks_counted(chosen), left_out)
+
+
+def make_stored_sum(
+    db: Database,
+    rows: Sequence[BoardRow],
+    agency: str,
+    year: int,
+    missing: Sequence[str],
+    codes: dict[int, str] | None = None,
+) -> SumResult:
+    """`make_sum` of a database board's rows from storage's packed values: the sum and its blanks read
+    no report in full; only a draft's 校验码 (a 定稿's is kept) needs its report, read once and kept in
+    `codes` (report id → code) for the next sum of the same rows (the 汇总 dialog sums on every tick)."""
+    from core.desk.board import inside_sums
+    from core.desk.included import IncludedReport, SumContents
+    from core.desk.marks import mark_for
+    from core.documents.fingerprint import fingerprint
+
+    left_out = {
+        agency: f"已含在“{county}”的汇总中，未重复计入" for agency, county in inside_sums(rows).items()
+    }
+    kept = [r for r in rows if r.agency not in left_out and r.report_id is not None]
+    spec, packed = _packed_rows(db, [r.report_id for r in kept if r.report_id is not None])
+    kept = [r for r in kept if r.report_id in packed]  # a report deleted since the board was read
+    total = _sum_report(spec, [packed[r.report_id] for r in kept if r.report_id is not None], agency, year)
+    codes = {} if codes is None else codes
+    unknown = [r.report_id for r in kept if r.fingerprint is None and r.report_id not in codes]
+    if unknown:
+        codes.update({rid: fingerprint(report) for rid, report in db.load_reports(unknown).items()})
+    contents = SumContents(
+        tuple(
+            IncludedReport(r.agency, r.status, r.fingerprint or codes[r.report_id], r.errors)
+            for r in kept
+            if r.report_id is not None
+        )
+    )
+    mark = mark_for([(i.agency, i.code) for i in contents.reports], missing)
+    blanks = _blanks(spec, {r.agency: packed[r.report_id] for r in kept if r.report_id is not None})
+    return SumResult(total, contents, mark, blanks, left_out)
 
 
 def write_sum(result: SumResult, path: Path) -> None:

@@ -1,0 +1,85 @@
+"""The 汇总 of a database desk from storage's packed values (`make_stored_sum`): the same sum, list of
+included reports (status, 校验码, errors), mark and blanks counted as 0 as `make_sum` over the reports
+read in full, on the command line's path and in the 汇总 dialog (real widgets over a real database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from core import desk
+from core.documents.fingerprint import fingerprint
+from core.storage import Database
+from tests.helpers import distinct_report
+from ui.desk_window import DeskWindow
+from ui.fonts import ensure_chinese_font
+
+YEAR = 2022
+AGENCIES = ["温县财政局", "温县教育局", "温县民政局", "温县水利局"]
+
+
+def _fill(db: Database) -> dict[str, int]:
+    """Four reports of YEAR (distinct numbers): one 定稿, one with an error, one with blanks; and one
+    of another year, not summed."""
+    ids = {}
+    for i, agency in enumerate(AGENCIES):
+        report = distinct_report(agency, YEAR, base=1 + 300 * i)
+        if i == 1:
+            report.values["requests.3.2.other"] += 9  # type: ignore[operator]
+        if i == 2:
+            for address in report.spec.input_addresses[:6]:
+                report.values[address] = None
+        ids[agency] = db.create_report(report)
+    db.set_status(ids[AGENCIES[0]], "final")
+    db.create_report(distinct_report(AGENCIES[3], YEAR - 1, base=77))
+    return ids
+
+
+def test_the_stored_sum_is_the_sum_of_the_reports_read(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = _fill(db)
+        session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
+        board = session.board(YEAR, db)
+        read_in_full = session.sum(board, "温县", session.reports(board, db))
+        codes: dict[int, str] = {}
+        rows = [r for r in board.rows if r.report_id is not None]
+        stored = desk.make_stored_sum(db, rows, "温县", YEAR, board.missing, codes)
+        assert stored == read_in_full
+        assert session.sum(board, "温县", db=db) == read_in_full  # the session's path for a database
+        # a draft's code was worked out once and kept; a 定稿's came from storage, not in `codes`
+        drafts = {ids[a] for a in AGENCIES[1:]}
+        assert codes == {i: fingerprint(db.load_report(i)) for i in drafts}
+    assert set(stored.blanks) == {AGENCIES[2]} and stored.blanks[AGENCIES[2]] == 6
+    errors = {i.agency: i.errors for i in stored.contents.reports}
+    assert errors[AGENCIES[1]] > 0 and errors[AGENCIES[0]] == 0
+    assert stored.total.values["requests.1.natural_person"] == sum(
+        distinct_report(a, YEAR, base=1 + 300 * i).values["requests.1.natural_person"]  # type: ignore[misc]
+        for i, a in enumerate(AGENCIES)
+    )
+
+
+def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
+    ids = _fill(db)
+    ensure_chinese_font()
+    window = DeskWindow(None, db)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.year_box.setValue(YEAR)
+    window.open_database()
+    dialog = window.show_sum()
+    items = [dialog.included.item(i) for i in range(dialog.included.count())]
+    assert sorted(i.text() for i in items) == sorted(AGENCIES)
+    next(i for i in items if i.text() == AGENCIES[3]).setCheckState(Qt.CheckState.Unchecked)
+    ticked = AGENCIES[:3]
+    reports = {a: db.load_report(ids[a]) for a in ticked}
+    assert dialog.total == desk.add_up(list(reports.values()), "本级汇总", YEAR)
+    assert dialog.summed is not None
+    assert [(i.agency, i.code) for i in dialog.summed.contents.reports] == [
+        (a, fingerprint(reports[a])) for a in sorted(ticked, key=[r.agency for r in window.board.rows].index)
+    ]
+    screen = dialog.page.toPlainText()
+    assert "附：本汇总包括的报告（共 3 份）" in screen and AGENCIES[3] not in screen
+    assert all(fingerprint(r) in screen for r in reports.values())
