@@ -4,6 +4,7 @@ read in full, on the command line's path and in the 汇总 dialog (real widgets 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -83,3 +84,23 @@ def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
     screen = dialog.page.toPlainText()
     assert "附：本汇总包括的报告（共 3 份）" in screen and AGENCIES[3] not in screen
     assert all(fingerprint(r) in screen for r in reports.values())
+
+
+def test_a_drafts_code_is_kept_until_the_database_changes(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = _fill(db)
+        session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
+        board = session.board(YEAR, db)
+        first = session.sum(board, "温县", db=db)
+        kept = session.draft_codes(db)
+        assert kept == {ids[a]: fingerprint(db.load_report(ids[a])) for a in AGENCIES[1:]}
+        assert session.sum(board, "温县", db=db) == first and session.draft_codes(db) is kept
+
+        db.set_values(ids[AGENCIES[1]], {"requests.1.natural_person": Decimal(4321)})
+        assert session.draft_codes(db) == {}  # an edit: every code worked out is forgotten
+        board = session.board(YEAR, db)
+        again = session.sum(board, "温县", db=db)
+        codes = {i.agency: i.code for i in again.contents.reports}
+        assert codes[AGENCIES[1]] == fingerprint(db.load_report(ids[AGENCIES[1]]))
+        assert codes[AGENCIES[1]] != {i.agency: i.code for i in first.contents.reports}[AGENCIES[1]]
+        assert again == session.sum(board, "温县", session.reports(board, db))

@@ -153,7 +153,7 @@ class SumDialog(QDialog):
         # a database board is summed from storage's packed values: no report read in full, and a
         # draft's 校验码 is worked out once for the whole dialog (a 定稿's is kept)
         self.db = owner.source_db
-        self.codes: dict[int, str] = {}
+        self.codes = owner.session.draft_codes(self.db) if self.db is not None else {}
         self.reports = {} if self.db is not None else owner.reports_of(self.year)
         stored = [r.agency for r in owner.board.rows if r.report_id is not None]
         agencies = stored if self.db is not None else list(self.reports)

@@ -39,6 +39,8 @@ class DeskSession:
     received: list[Received] = field(default_factory=list)
     unusable: list[Unusable] = field(default_factory=list)
     files_total: int | None = None  # files in the folder at the last read
+    # drafts' 校验码 worked out for a 汇总 (report id → code), good while the database is unchanged
+    _draft_codes: tuple[tuple[int, int], dict[int, str]] | None = field(default=None, repr=False)
 
     @classmethod
     def of_folder(cls, folder: Path | str) -> DeskSession:
@@ -142,9 +144,18 @@ class DeskSession:
             r for r in board.rows if r.received is None and r.report_id is not None and not r.conflict
         ]
         if self.db_path is not None and db is not None and reports is None:
-            return make_stored_sum(db, rows, agency, board.year, board.missing)
+            return make_stored_sum(db, rows, agency, board.year, board.missing, self.draft_codes(db))
         chosen = reports if reports is not None else self.reports(board)
         return make_sum(rows, chosen, agency, board.year, board.missing)
+
+    def draft_codes(self, db: Database) -> dict[int, str]:
+        """The drafts' 校验码 a 汇总 of `db` worked out before (report id → code), to be added to:
+        forgotten as soon as anything in the database changed (a write of this connection or a commit
+        of another), so a code is never of an older content. Reopening the 汇总 reads no draft again."""
+        version = (db.data_version(), db.change_count())
+        if self._draft_codes is None or self._draft_codes[0] != version:
+            self._draft_codes = (version, {})
+        return self._draft_codes[1]
 
     def save(self) -> None:
         """What the desk learned, kept for next time."""

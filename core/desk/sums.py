@@ -199,23 +199,19 @@ def make_stored_sum(
     left_out = {
         agency: f"已含在“{county}”的汇总中，未重复计入" for agency, county in inside_sums(rows).items()
     }
-    kept = [r for r in rows if r.agency not in left_out and r.report_id is not None]
-    spec, packed = _packed_rows(db, [r.report_id for r in kept if r.report_id is not None])
-    kept = [r for r in kept if r.report_id in packed]  # a report deleted since the board was read
-    total = _sum_report(spec, [packed[r.report_id] for r in kept if r.report_id is not None], agency, year)
+    chosen = [(r, r.report_id) for r in rows if r.agency not in left_out and r.report_id is not None]
+    spec, packed = _packed_rows(db, [rid for _, rid in chosen])
+    kept = [(r, rid) for r, rid in chosen if rid in packed]  # a report deleted since the board was read
+    total = _sum_report(spec, [packed[rid] for _, rid in kept], agency, year)
     codes = {} if codes is None else codes
-    unknown = [r.report_id for r in kept if r.fingerprint is None and r.report_id not in codes]
+    unknown = [rid for r, rid in kept if r.fingerprint is None and rid not in codes]
     if unknown:
         codes.update({rid: fingerprint(report) for rid, report in db.load_reports(unknown).items()})
     contents = SumContents(
-        tuple(
-            IncludedReport(r.agency, r.status, r.fingerprint or codes[r.report_id], r.errors)
-            for r in kept
-            if r.report_id is not None
-        )
+        tuple(IncludedReport(r.agency, r.status, r.fingerprint or codes[rid], r.errors) for r, rid in kept)
     )
     mark = mark_for([(i.agency, i.code) for i in contents.reports], missing)
-    blanks = _blanks(spec, {r.agency: packed[r.report_id] for r in kept if r.report_id is not None})
+    blanks = _blanks(spec, {r.agency: packed[rid] for r, rid in kept})
     return SumResult(total, contents, mark, blanks, left_out)
 
 
