@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +67,11 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# A lone surrogate can only come from the text itself or from a \\uD800–\\uDFFF escape: a file with
+# neither (nearly every file) is not walked value by value (a pair of escapes is walked, and passes).
+_MAYBE_SURROGATE = re.compile("[\ud800-\udfff]|\\\\u[dD][89abcdefABCDEF]")
+
+
 def _refuse_surrogates(node: Any, field: str) -> None:
     """A lone surrogate (\\ud800) is not a character: nothing can store, print or show it."""
     if isinstance(node, str):
@@ -106,7 +113,8 @@ def _describe(value: Any) -> str:
 def loads(text: str) -> Report:
     try:
         data = json.loads(text, parse_float=_decimal, parse_int=_decimal, object_pairs_hook=_no_duplicates)
-        _refuse_surrogates(data, "")
+        if _MAYBE_SURROGATE.search(text):
+            _refuse_surrogates(data, "")
     except json.JSONDecodeError as exc:
         raise UserError(f"文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有错误）。") from None
     except RecursionError:
@@ -150,16 +158,40 @@ def from_dict(data: Any) -> Report:
     )
 
 
+_Row = tuple[str, str, frozenset[str], tuple[tuple[str, str], ...]]  # key, field, columns, (column, address)
+
+
+@cache
+def _layout(format_id: str) -> tuple[tuple[str, frozenset[str], tuple[_Row, ...]], ...]:
+    """Per table of a format: its key, its row keys and, per row, its columns and cell addresses
+    (worked out once, not for every file read)."""
+    return tuple(
+        (
+            table.key,
+            frozenset(r.key for r in table.rows),
+            tuple(
+                (
+                    row.key,
+                    f"{table.key}.{row.key}",
+                    frozenset(row.columns),
+                    tuple((col, f"{table.key}.{row.key}.{col}") for col in row.columns),
+                )
+                for row in table.rows
+            ),
+        )
+        for table in get_format(format_id).tables
+    )
+
+
 def _values(data: dict[str, Any], spec: ReportFormat) -> dict[str, Decimal | None]:
     values: dict[str, Decimal | None] = {}
-    for table in spec.tables:
-        rows = _object(data.get(table.key, {}), table.key)
-        _only(rows, {r.key for r in table.rows}, f"{table.key}.")
-        for row in table.rows:
-            cells = _object(rows.get(row.key) or {}, f"{table.key}.{row.key}")
-            _only(cells, set(row.columns), f"{table.key}.{row.key}.")
-            for col in row.columns:
-                address = f"{table.key}.{row.key}.{col}"
+    for table_key, row_keys, table_rows in _layout(spec.id):
+        rows = _object(data.get(table_key, {}), table_key)
+        _only(rows, row_keys, f"{table_key}.")
+        for row_key, field, columns, addresses in table_rows:
+            cells = _object(rows.get(row_key) or {}, field)
+            _only(cells, columns, f"{field}.")
+            for col, address in addresses:
                 values[address] = _number(cells.get(col), address)
     return values
 
@@ -211,7 +243,7 @@ def _string(value: Any, field: str) -> str:
     return value
 
 
-def _only(obj: dict[str, Any], allowed: set[str], prefix: str) -> None:
+def _only(obj: dict[str, Any], allowed: set[str] | frozenset[str], prefix: str) -> None:
     extra = sorted(set(obj) - allowed)
     if extra:
         raise UserError(f"文件中有不认识的字段 {prefix}{_shown(extra[0])}。")
