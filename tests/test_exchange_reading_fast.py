@@ -5,6 +5,8 @@ looks like one (a pair, an escaped backslash) is read as the text it is."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from core.documents.exchange import dumps, loads
@@ -51,3 +53,27 @@ def test_an_unknown_cell_is_still_refused_naming_it() -> None:
     with pytest.raises(UserError) as caught:
         loads(_seed_with('"natural_person": 22', '"natural_person": 22, "robot": 1'))
     assert caught.value.message == "文件中有不认识的字段 requests.1.robot。"
+
+
+@pytest.mark.parametrize(
+    ("number", "refused"),
+    [
+        ("5.000000000000000000000000", True),  # 25 digits, though it equals 5
+        ("1E+21", True),
+        ("1E-21", True),
+        ("12345678901234567890", False),
+        ("1E+20", False),
+        ("1E-20", False),
+        ("0.00000000000000000000000", False),  # zero has no magnitude to refuse
+        ('"7.25"', False),  # text that is a number: read as the number
+    ],
+)
+def test_a_cell_number_is_range_checked_as_before(number: str, refused: bool) -> None:
+    text = _seed_with('"natural_person": 22', f'"natural_person": {number}')
+    if refused:
+        with pytest.raises(UserError) as caught:
+            loads(text)
+        assert caught.value.message == "字段 requests.1.natural_person 的值超出了合理范围。"
+    else:
+        value = loads(text).values["requests.1.natural_person"]
+        assert value == Decimal(number.strip('"'))

@@ -199,16 +199,19 @@ def _values(data: dict[str, Any], spec: ReportFormat) -> dict[str, Decimal | Non
 def _number(value: Any, address: str) -> Decimal | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.strip():
-        with contextlib.suppress(InvalidOperation):
-            value = Decimal(value.strip()) if len(value.strip()) <= _MAX_NUMBER_CHARS else _OutOfRange()
-    if isinstance(value, _OutOfRange):
-        raise UserError(f"字段 {address} 的值超出了合理范围。")
-    if not isinstance(value, Decimal) or not value.is_finite():
+    if type(value) is not Decimal:  # a number as the file spells it is one already: 200 a report
+        if isinstance(value, str) and value.strip():
+            with contextlib.suppress(InvalidOperation):
+                value = Decimal(value.strip()) if len(value.strip()) <= _MAX_NUMBER_CHARS else _OutOfRange()
+        if isinstance(value, _OutOfRange):
+            raise UserError(f"字段 {address} 的值超出了合理范围。")
+        if not isinstance(value, Decimal):
+            raise UserError(f"字段 {address} 的值{_describe(value)}不是数字。")
+    if not value.is_finite():
         raise UserError(f"字段 {address} 的值{_describe(value)}不是数字。")
-    if len(value.as_tuple().digits) > _MAX_DIGITS or (
-        value and not -_MAX_DIGITS <= value.adjusted() <= _MAX_DIGITS
-    ):
+    _, digits, exponent = value.as_tuple()
+    adjusted = int(exponent) + len(digits) - 1  # Decimal.adjusted() of a finite number
+    if len(digits) > _MAX_DIGITS or (value and not -_MAX_DIGITS <= adjusted <= _MAX_DIGITS):
         raise UserError(f"字段 {address} 的值超出了合理范围。")
     return value
 
