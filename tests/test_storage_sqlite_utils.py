@@ -1,0 +1,65 @@
+"""Issue 17: storage writes rows through sqlite-utils inside its own transactions.
+
+sqlite-utils wraps each of its writes in `with conn:`, which on a plain connection COMMITs whatever
+transaction is open; the database's connection (`OwnTransactions`) leaves that to `Database._write`, so a
+write that fails after a sqlite-utils insert still leaves nothing behind — on a real file, reopened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from core.model.report import Report
+from core.storage import Database
+from core.storage.files import OwnTransactions
+
+
+def test_a_plain_connection_would_commit_halfway(tmp_path: Path) -> None:
+    """Why the connection class exists: sqlite-utils ends the caller's transaction on a plain one."""
+    conn = sqlite3.connect(tmp_path / "plain.sqlite3", isolation_level=None)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("BEGIN IMMEDIATE")
+    sqlite_utils.Database(conn)["t"].insert({"name": "甲"})
+    assert not conn.in_transaction  # committed by sqlite-utils, not by us
+    conn.close()
+    own = sqlite3.connect(tmp_path / "own.sqlite3", isolation_level=None, factory=OwnTransactions)
+    own.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+    own.execute("BEGIN IMMEDIATE")
+    sqlite_utils.Database(own)["t"].insert({"name": "甲"})
+    assert own.in_transaction
+    own.execute("ROLLBACK")
+    assert own.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    own.close()
+
+
+def test_a_failed_write_after_sqlite_utils_inserts_leaves_nothing(db_path: Path, seed: Report) -> None:
+    with Database.open(db_path) as db:
+        report_id = db.create_report(seed)
+        before = len(db.history(report_id))
+        with pytest.raises(RuntimeError, match="中途失败"), db._write():
+            db._record(report_id, "edit", "一次会失败的修改", [])  # the revision row: sqlite-utils
+            db._agency_id("新建的机关")  # a new agency row: sqlite-utils `lookup`
+            raise RuntimeError("中途失败")
+    with Database.open(db_path) as db:  # what is on disk
+        assert len(db.history(report_id)) == before
+        assert "新建的机关" not in db.agencies()
+        assert db.schema_version() and db.settings()["synchronous"] == "FULL"
+
+
+def test_rows_written_through_sqlite_utils_read_back(db_path: Path, seed: Report) -> None:
+    with Database.open(db_path) as db:
+        report_id = db.create_report(seed)
+        db.dismiss(report_id, "rule.甲", "原因一", "张三")
+        db.dismiss(report_id, "rule.甲", "原因二", "李四")  # an upsert: the same key, replaced
+        db.dismiss(report_id, "rule.乙", "原因三", "王五")
+        db.undismiss(report_id, "rule.乙")
+    with Database.open(db_path) as db:
+        kept = db.dismissals(report_id)
+        assert list(kept) == ["rule.甲"]
+        assert (kept["rule.甲"].reason, kept["rule.甲"].who) == ("原因二", "李四")
+        assert [r.kind for r in db.history(report_id)][:4] == ["undismiss", "dismiss", "dismiss", "dismiss"]
+        assert db.list_reports()[0].agency == seed.agency
