@@ -531,8 +531,17 @@ class Database:
 
     # ------------------------------------------------------------ writing
 
+    def _table(self, name: str) -> sqlite_utils.db.Table:
+        """A table, for sqlite-utils to insert, look up or delete rows in (inside our transactions: see
+        `OwnTransactions`)."""
+        return sqlite_utils.db.Table(self._db, name)
+
+    def _insert(self, table: str, row: Mapping[str, object]) -> int:
+        """Insert a row given as a dict into a rowid table; its id."""
+        return int(self._table(table).insert(dict(row)).last_pk or 0)
+
     def _agency_id(self, name: str) -> int:
-        return int(self._db["agencies"].lookup({"name": name}))  # added when new
+        return int(self._table("agencies").lookup({"name": name}))  # added when new
 
     def _now(self) -> str:
         return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -541,7 +550,7 @@ class Database:
         """Write one revision and apply its changes (inside the caller's transaction)."""
         now = self._now()
         revision = {"report_id": report_id, "at": now, "kind": kind, "note": note}
-        rev_id = int(self._db["revisions"].insert(revision).last_pk)
+        rev_id = self._insert("revisions", revision)
         # hand-written: every keystroke and paste comes here, and `insert_all` costs twice as much
         self._conn.executemany(
             "INSERT INTO changes(revision_id, seq, field, old, new) VALUES (?, ?, ?, ?, ?)",
@@ -618,8 +627,8 @@ class Database:
             raise self._clash(agency, report.year)
         now = self._now()
         row = {"agency_id": self._agency_id(agency), "year": report.year, "format": report.format}
-        report_id = int(self._db["reports"].insert(row | {"created_at": now, "updated_at": now}).last_pk)
-        self._db["signatures"].insert({"report_id": report_id})
+        report_id = self._insert("reports", row | {"created_at": now, "updated_at": now})
+        self._insert("signatures", {"report_id": report_id})
         flat = _flatten(report) | {"agency": agency}
         self._record(report_id, kind, note, _diff(_blank_flat(report.format), flat))
         return report_id
@@ -796,7 +805,7 @@ class Database:
     def dismissals(self, report_id: int) -> dict[str, Dismissal]:
         """The warnings dismissed for this report, by finding key."""
         with self._read():
-            rows = list(self._db["dismissals"].rows_where("report_id = ?", [report_id], order_by="at"))
+            rows = list(self._table("dismissals").rows_where("report_id = ?", [report_id], order_by="at"))
         return {r["key"]: Dismissal(r["key"], r["reason"], r["who"], _time(r["at"])) for r in rows}
 
     def dismiss(self, report_id: int, key: str, reason: str, who: str) -> int:
@@ -813,7 +822,7 @@ class Database:
             dismissal = {"report_id": report_id, "key": key, "reason": reason, "who": who, "at": self._now()}
             # a whole row replaced, not `upsert`: sqlite-utils upserts by INSERT OR IGNORE of the key alone,
             # which a NOT NULL column makes a silent no-op, and the UPDATE after it then finds no row
-            self._db["dismissals"].insert(dismissal, replace=True)
+            self._table("dismissals").insert(dismissal, replace=True)
             return rev
 
     def undismiss(self, report_id: int, key: str) -> None:
@@ -826,7 +835,7 @@ class Database:
             if old is None:
                 return
             self._record(report_id, "undismiss", None, [Change(DISMISSED + key, old[0], None)])
-            self._db["dismissals"].delete((report_id, key))
+            self._table("dismissals").delete((report_id, key))
 
     def restore_revision(self, report_id: int, revision_id: int) -> int:
         """Make the state right after `revision_id` current again, as a new 'restore' revision (undoable).
