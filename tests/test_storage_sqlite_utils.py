@@ -7,15 +7,19 @@ write that fails after a sqlite-utils insert still leaves nothing behind — on 
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from core.errors import UserError
 from core.model.report import Report
+from core.register.calendar import Arrangement
 from core.storage import Database
 from core.storage.files import OwnTransactions
+from core.storage.register import RegisterStore
 
 
 def test_a_plain_connection_would_commit_halfway(tmp_path: Path) -> None:
@@ -63,3 +67,29 @@ def test_rows_written_through_sqlite_utils_read_back(db_path: Path, seed: Report
         assert (kept["rule.甲"].reason, kept["rule.甲"].who) == ("原因二", "李四")
         assert [r.kind for r in db.history(report_id)][:4] == ["undismiss", "dismiss", "dismiss", "dismiss"]
         assert db.list_reports()[0].agency == seed.agency
+
+
+def test_the_registers_rows_are_replaced_whole_and_read_back(db_path: Path, seed: Report) -> None:
+    day = dt.date
+    with Database.open(db_path) as db:
+        store = RegisterStore(db)
+        store.set_arrangement(Arrangement(2031, frozenset({day(2031, 10, 1), day(2031, 10, 2)})))
+        store.set_arrangement(  # entered again: the year's days are the new ones only
+            Arrangement(2031, frozenset({day(2031, 10, 3)}), frozenset({day(2031, 9, 28)}))
+        )
+        report_id = db.create_report(seed)
+        store.mark_counted(report_id, {"二.1": "7", "二.2": "11"})
+        store.set_override(report_id, "二.1", "台账漏记一件")
+        store.mark_counted(report_id, {"二.1": "8"})  # a new count clears the override
+        with pytest.raises(UserError, match="台账中没有这一项"):
+            store.delete(seed.agency, "request", 4321, "delete")
+    with Database.open(db_path) as db:
+        store = RegisterStore(db)
+        kept = store.arrangements()[2031]
+        assert (kept.days_off, kept.working_weekends) == ({day(2031, 10, 3)}, {day(2031, 9, 28)})
+        counted = store.counted_cells(report_id)
+        assert {a: (c.counted, c.override_reason) for a, c in counted.items()} == {
+            "二.1": ("8", None),
+            "二.2": ("11", None),
+        }
+        assert store.history(seed.agency) == []  # the refused delete left no revision
