@@ -549,9 +549,13 @@ class Database:
     def _record(self, report_id: int, kind: str, note: str | None, changes: list[Change]) -> int:
         """Write one revision and apply its changes (inside the caller's transaction)."""
         now = self._now()
-        revision = {"report_id": report_id, "at": now, "kind": kind, "note": note}
-        rev_id = self._insert("revisions", revision)
-        # hand-written: every keystroke and paste comes here, and `insert_all` costs twice as much
+        # hand-written: every keystroke and paste comes here, and sqlite-utils adds a schema query per
+        # insert and doubles the cost of the 60 changes of a paste (benchmarks/bench_storage.py)
+        cur = self._conn.execute(
+            "INSERT INTO revisions(report_id, at, kind, note) VALUES (?, ?, ?, ?)",
+            (report_id, now, kind, note),
+        )
+        rev_id = int(cur.lastrowid or 0)
         self._conn.executemany(
             "INSERT INTO changes(revision_id, seq, field, old, new) VALUES (?, ?, ?, ?, ?)",
             [(rev_id, i, c.field, c.old, c.new) for i, c in enumerate(changes)],
