@@ -17,7 +17,7 @@ import sqlite_utils
 from core.errors import UserError
 from core.model.report import Report
 from core.register.calendar import Arrangement
-from core.storage import Database
+from core.storage import Database, schema
 from core.storage.files import OwnTransactions
 from core.storage.register import RegisterStore
 
@@ -93,3 +93,58 @@ def test_the_registers_rows_are_replaced_whole_and_read_back(db_path: Path, seed
             "二.2": ("11", None),
         }
         assert store.history(seed.agency) == []  # the refused delete left no revision
+
+
+# migration 5 as it was written in SQL before sqlite-utils declared these tables: the schema must not change
+_REGISTER_AS_SQL = (
+    """CREATE TABLE register_requests (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        number TEXT, received TEXT, channel TEXT, applicant TEXT, applicant_name TEXT, subject TEXT,
+        topic TEXT, correction_asked TEXT, correction_received TEXT, extended TEXT, consult_sent TEXT,
+        consult_received TEXT, answered TEXT, result TEXT, fee TEXT, deleted_at TEXT
+    )""",
+    """CREATE TABLE register_cases (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        kind TEXT NOT NULL, filed TEXT NOT NULL, decided TEXT, result TEXT, request_number TEXT,
+        deleted_at TEXT
+    )""",
+    """CREATE TABLE register_revisions (
+        id INTEGER PRIMARY KEY,
+        agency_id INTEGER NOT NULL REFERENCES agencies(id),
+        at TEXT NOT NULL, kind TEXT NOT NULL, note TEXT
+    )""",
+)
+
+
+def _structure(conn: sqlite3.Connection) -> dict[str, object]:
+    """Every table's columns, keys, foreign keys, indexes (with their WHERE) and rowid-ness."""
+    found: dict[str, object] = {}
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        indexes = conn.execute(f"PRAGMA index_list({name})").fetchall()
+        found[name] = (
+            conn.execute(f"PRAGMA table_xinfo({name})").fetchall(),
+            conn.execute(f"PRAGMA foreign_key_list({name})").fetchall(),
+            sorted((i[1:], conn.execute(f"PRAGMA index_xinfo({i[1]})").fetchall()) for i in indexes),
+            "WITHOUT ROWID" in sql.upper(),
+            "CHECK" in sql.upper(),
+        )
+    found["partial indexes"] = sorted(
+        " ".join(sql.split())
+        for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    )
+    return found
+
+
+def test_the_register_migration_declared_by_sqlite_utils_makes_the_same_schema() -> None:
+    migrated, reference = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    for migrate in schema.MIGRATIONS:
+        migrate(migrated)
+    for migrate in schema.MIGRATIONS[:4]:
+        migrate(reference)
+    for statement in (*_REGISTER_AS_SQL, *schema._REGISTER_SQL):
+        reference.execute(statement)
+    assert len(schema.MIGRATIONS) == 5
+    assert _structure(migrated) == _structure(reference)
+    assert "register_requests" in _structure(migrated)
