@@ -6,6 +6,13 @@ is ever lost: a restore, a rename, a status change and a delete are revisions to
 one narrative text continues its latest revision (see `Database.set_text`), so that a keystroke does
 not cost a copy of the whole text. (Over 600 lines: one class, the open file, whose methods share its
 connection and transactions; the file checks, schema and records are in their own modules.)
+
+Rows are written and read through sqlite-utils where it reads best (a new report, an agency, a
+dismissal; the register's rows), inside this class's own transactions (`OwnTransactions`). SQL stays
+where sqlite-utils has no word for it or costs time on a keystroke: the PRAGMAs and transactions, the
+report loads and history (joins, one query per table for all of a report's cells), and the writes of
+every edit (`_record`, `_set`: a revision, its changes and the cells, measured in
+benchmarks/bench_storage.py).
 """
 
 from __future__ import annotations
