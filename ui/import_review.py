@@ -12,6 +12,7 @@ import hashlib
 import logging
 import math
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -412,14 +413,28 @@ def read_then_review[T](
     progress.setWindowTitle(title)
     progress.setMinimumDuration(500)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.canceled.connect(progress.deleteLater)  # the job dies with it: its result is dropped
+    progress.setValue(0)  # Qt 6 starts the half-second until the box shows only here
+    # 取消 stops the reader itself (core.documents.read.limits raises inside it), and the job dies with
+    # the box, so nothing it might still deliver reaches the person
+    stop = threading.Event()
+    progress.canceled.connect(stop.set)
+    progress.canceled.connect(progress.deleteLater)
+
+    def cancellable() -> T:
+        from core.documents.read.limits import cancelled_by  # the readers load only when one is used
+
+        with cancelled_by(stop):
+            return work()
 
     def done(result: T) -> None:
         progress.deleteLater()
-        show(result)
+        if not stop.is_set():  # a result that beat the cancel is not wanted either
+            show(result)
 
     def failed(exc: BaseException) -> None:
         progress.deleteLater()
+        if stop.is_set():
+            return
         if isinstance(exc, UserError):
             show_message(parent, exc.message)
             return
@@ -427,7 +442,7 @@ def read_then_review[T](
         log.error("reading %s failed", name, exc_info=(type(exc), exc, exc.__traceback__))
         show_message(parent, f"无法读取“{name}”，它可能已损坏或不是年度报告。")
 
-    run_in_background(work, done, failed, owner=progress)
+    run_in_background(cancellable, done, failed, owner=progress)
 
 
 def _store(window: MainWindow, report: Report, name: str, digest: str) -> None:

@@ -6,6 +6,13 @@ is ever lost: a restore, a rename, a status change and a delete are revisions to
 one narrative text continues its latest revision (see `Database.set_text`), so that a keystroke does
 not cost a copy of the whole text. (Over 600 lines: one class, the open file, whose methods share its
 connection and transactions; the file checks, schema and records are in their own modules.)
+
+Rows are written and read through sqlite-utils where it reads best (a new report, an agency, a
+dismissal; the register's rows), inside this class's own transactions (`OwnTransactions`). SQL stays
+where sqlite-utils has no word for it or costs time on a keystroke: the PRAGMAs and transactions, the
+report loads and history (joins, one query per table for all of a report's cells), and the writes of
+every edit (`_record`, `_set`: a revision, its changes and the cells, measured in
+benchmarks/bench_storage.py).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from core.model.report import Report, agency_name
 from core.storage import schema
 from core.storage.files import (
     BUSY_TIMEOUT,
+    OwnTransactions,
     _copy,
     _explained,
     _in_memory,
@@ -116,7 +124,12 @@ class Database:
             else:
                 target = _read_only_uri(path) if read_only else str(path)
                 conn = sqlite3.connect(
-                    target, uri=read_only, timeout=timeout, isolation_level=None, check_same_thread=False
+                    target,
+                    uri=read_only,
+                    timeout=timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                    factory=OwnTransactions,  # sqlite-utils must not commit our transactions
                 )
         db = cls(path, conn)
         db.read_only, db.recovery_note = read_only, note
@@ -525,9 +538,17 @@ class Database:
 
     # ------------------------------------------------------------ writing
 
+    def _table(self, name: str) -> sqlite_utils.db.Table:
+        """A table, for sqlite-utils to insert, look up or delete rows in (inside our transactions: see
+        `OwnTransactions`)."""
+        return sqlite_utils.db.Table(self._db, name)
+
+    def _insert(self, table: str, row: Mapping[str, object]) -> int:
+        """Insert a row given as a dict into a rowid table; its id."""
+        return int(self._table(table).insert(dict(row)).last_pk or 0)
+
     def _agency_id(self, name: str) -> int:
-        self._conn.execute("INSERT OR IGNORE INTO agencies(name) VALUES (?)", (name,))
-        return int(self._conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()[0])
+        return int(self._table("agencies").lookup({"name": name}))  # added when new
 
     def _now(self) -> str:
         return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -535,6 +556,8 @@ class Database:
     def _record(self, report_id: int, kind: str, note: str | None, changes: list[Change]) -> int:
         """Write one revision and apply its changes (inside the caller's transaction)."""
         now = self._now()
+        # hand-written: every keystroke and paste comes here, and sqlite-utils adds a schema query per
+        # insert and doubles the cost of the 60 changes of a paste (benchmarks/bench_storage.py)
         cur = self._conn.execute(
             "INSERT INTO revisions(report_id, at, kind, note) VALUES (?, ?, ?, ?)",
             (report_id, now, kind, note),
@@ -614,13 +637,9 @@ class Database:
         if self._find(agency, report.year) is not None:
             raise self._clash(agency, report.year)
         now = self._now()
-        cur = self._conn.execute(
-            "INSERT INTO reports(agency_id, year, format, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, 'draft', ?, ?)",
-            (self._agency_id(agency), report.year, report.format, now, now),
-        )
-        report_id = int(cur.lastrowid or 0)
-        self._conn.execute("INSERT INTO signatures(report_id) VALUES (?)", (report_id,))
+        row = {"agency_id": self._agency_id(agency), "year": report.year, "format": report.format}
+        report_id = self._insert("reports", row | {"created_at": now, "updated_at": now})
+        self._insert("signatures", {"report_id": report_id})
         flat = _flatten(report) | {"agency": agency}
         self._record(report_id, kind, note, _diff(_blank_flat(report.format), flat))
         return report_id
@@ -797,10 +816,8 @@ class Database:
     def dismissals(self, report_id: int) -> dict[str, Dismissal]:
         """The warnings dismissed for this report, by finding key."""
         with self._read():
-            rows = self._conn.execute(
-                "SELECT key, reason, who, at FROM dismissals WHERE report_id = ? ORDER BY at", (report_id,)
-            ).fetchall()
-        return {key: Dismissal(key, reason, who, _time(at)) for key, reason, who, at in rows}
+            rows = list(self._table("dismissals").rows_where("report_id = ?", [report_id], order_by="at"))
+        return {r["key"]: Dismissal(r["key"], r["reason"], r["who"], _time(r["at"])) for r in rows}
 
     def dismiss(self, report_id: int, key: str, reason: str, who: str) -> int:
         """Dismiss a warning for this report, with a reason (required); one revision, noted with who."""
@@ -813,12 +830,10 @@ class Database:
                 "SELECT reason FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key)
             ).fetchone()
             rev = self._record(report_id, "dismiss", who, [Change(DISMISSED + key, old and old[0], reason)])
-            self._conn.execute(
-                "INSERT INTO dismissals(report_id, key, reason, who, at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(report_id, key) DO UPDATE SET reason = excluded.reason, who = excluded.who, "
-                "at = excluded.at",
-                (report_id, key, reason, who, self._now()),
-            )
+            dismissal = {"report_id": report_id, "key": key, "reason": reason, "who": who, "at": self._now()}
+            # a whole row replaced, not `upsert`: sqlite-utils upserts by INSERT OR IGNORE of the key alone,
+            # which a NOT NULL column makes a silent no-op, and the UPDATE after it then finds no row
+            self._table("dismissals").insert(dismissal, replace=True)
             return rev
 
     def undismiss(self, report_id: int, key: str) -> None:
@@ -831,7 +846,7 @@ class Database:
             if old is None:
                 return
             self._record(report_id, "undismiss", None, [Change(DISMISSED + key, old[0], None)])
-            self._conn.execute("DELETE FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key))
+            self._table("dismissals").delete((report_id, key))
 
     def restore_revision(self, report_id: int, revision_id: int) -> int:
         """Make the state right after `revision_id` current again, as a new 'restore' revision (undoable).

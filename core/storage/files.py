@@ -17,6 +17,7 @@ import sys
 from collections import Counter as Counter_
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from core.errors import UserError, os_reason
 from core.paths import backup_path
@@ -339,10 +340,28 @@ def copy_file(source: Path, dest: Path) -> None:
         _copy(conn, dest)
 
 
+class OwnTransactions(sqlite3.Connection):
+    """The database's connection: leaving `with conn:` neither commits nor rolls back.
+
+    sqlite-utils wraps its writes (`insert`, `upsert`, `update`, `create`…) in `with conn:`, whose exit
+    would COMMIT the `BEGIN IMMEDIATE` of a `Database` write halfway through it, so that a failure after
+    it could no longer undo it. The database's own transaction (`Database._write`) is the only one: it
+    commits or rolls back the whole write.
+    """
+
+    def __enter__(self) -> OwnTransactions:
+        return self
+
+    def __exit__(self, *exc: object) -> Literal[False]:
+        return False
+
+
 def _in_memory(path: Path, timeout: float) -> sqlite3.Connection:
     """A copy of the file in memory, to migrate and read when the file itself must not be written."""
     with _reading(path, timeout) as source:
-        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            ":memory:", isolation_level=None, check_same_thread=False, factory=OwnTransactions
+        )
         source.backup(conn)
     return conn
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from sqlite_utils.db import NotFoundError
 
 from core.errors import UserError
 from core.register.calendar import Arrangement
@@ -48,6 +50,10 @@ class RegisterRevision:
 class CountedCell:
     counted: str
     override_reason: str | None
+
+
+def _gone() -> UserError:
+    return UserError("台账中没有这一项（可能已被删除）。")
 
 
 def _case_flat(case: Case) -> Flat:
@@ -177,36 +183,24 @@ class RegisterStore:
     # ------------------------------------------------------------ writing
 
     def _revision(self, agency_id: int, kind: str, note: str | None, changes: list[ItemChange]) -> int:
-        cur = self.db._conn.execute(
-            "INSERT INTO register_revisions(agency_id, at, kind, note) VALUES (?, ?, ?, ?)",
-            (agency_id, self.db._now(), kind, note),
-        )
-        rev_id = int(cur.lastrowid or 0)
-        self.db._conn.executemany(
-            "INSERT INTO register_changes(revision_id, seq, item, item_id, field, old, new) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(rev_id, i, c.item, c.item_id, c.field, c.old, c.new) for i, c in enumerate(changes)],
+        revision = {"agency_id": agency_id, "at": self.db._now(), "kind": kind, "note": note}
+        rev_id = self.db._insert("register_revisions", revision)
+        self.db._table("register_changes").insert_all(
+            {"revision_id": rev_id, "seq": i} | asdict(c) for i, c in enumerate(changes)
         )
         return rev_id
 
     def _insert(self, agency_id: int, item: str, flat: Flat) -> tuple[int, list[ItemChange]]:
         table, _ = _TABLES[item]
-        names = list(flat)
-        cur = self.db._conn.execute(
-            f"INSERT INTO {table}(agency_id, {', '.join(names)}) VALUES (?{', ?' * len(names)})",
-            (agency_id, *flat.values()),
-        )
-        item_id = int(cur.lastrowid or 0)
+        item_id = self.db._insert(table, {"agency_id": agency_id, **flat})
         return item_id, [ItemChange(item, item_id, k, None, v) for k, v in flat.items() if v is not None]
 
     def _update(self, item: str, item_id: int, flat: Flat) -> list[ItemChange]:
         table, names = _TABLES[item]
-        row = self.db._conn.execute(
-            f"SELECT {', '.join(names)}, deleted_at FROM {table} WHERE id = ?", (item_id,)
-        ).fetchone()
-        if row is None or row[-1] is not None:
-            raise UserError("台账中没有这一项（可能已被删除）。")
-        old = dict(zip(names, row[:-1], strict=True))
+        row = next(self.db._table(table).rows_where("id = ?", [item_id]), None)
+        if row is None or row["deleted_at"] is not None:
+            raise _gone()
+        old = {name: row[name] for name in names}
         changes = [ItemChange(item, item_id, k, old[k], v) for k, v in flat.items() if old[k] != v]
         self._set(item, item_id, {c.field: c.new for c in changes})
         return changes
@@ -214,11 +208,11 @@ class RegisterStore:
     def _set(self, item: str, item_id: int, values: Mapping[str, str | None]) -> None:
         if values:
             table, _ = _TABLES[item]
-            columns = {DELETED: "deleted_at"}  # names from _TABLES only: no user text in the SQL
-            assignments = ", ".join(f"{columns.get(k, k)} = ?" for k in values)
-            self.db._conn.execute(
-                f"UPDATE {table} SET {assignments} WHERE id = ?", (*values.values(), item_id)
-            )
+            columns = {DELETED: "deleted_at"}
+            try:
+                self.db._table(table).update(item_id, {columns.get(k, k): v for k, v in values.items()})
+            except NotFoundError:
+                raise _gone() from None
 
     def _numbers_clash(self, agency_id: int, number: str, request_id: int | None) -> bool:
         row = self.db._conn.execute(
@@ -301,38 +295,34 @@ class RegisterStore:
 
     def set_arrangement(self, arrangement: Arrangement) -> None:
         """Keep (or replace) the office's 放假安排 of a year."""
+        year = arrangement.year
+        days = [(d, 0) for d in arrangement.days_off] + [(d, 1) for d in arrangement.working_weekends]
         with self.db._write():
-            self.db._conn.execute(
-                "INSERT INTO calendar_years(year, entered_at) VALUES (?, ?) "
-                "ON CONFLICT(year) DO UPDATE SET entered_at = excluded.entered_at",
-                (arrangement.year, self.db._now()),
+            # the days go first: the year's row is replaced whole, and they point at it
+            self.db._table("calendar_days").delete_where("year = ?", [year])
+            self.db._table("calendar_years").insert(
+                {"year": year, "entered_at": self.db._now()}, replace=True
             )
-            self.db._conn.execute("DELETE FROM calendar_days WHERE year = ?", (arrangement.year,))
-            self.db._conn.executemany(
-                "INSERT INTO calendar_days(day, year, working) VALUES (?, ?, ?)",
-                [(d.isoformat(), arrangement.year, 0) for d in arrangement.days_off]
-                + [(d.isoformat(), arrangement.year, 1) for d in arrangement.working_weekends],
+            self.db._table("calendar_days").insert_all(
+                {"day": d.isoformat(), "year": year, "working": w} for d, w in days
             )
 
     # ------------------------------------------------------------ cells counted into a report
 
     def counted_cells(self, report_id: int) -> dict[str, CountedCell]:
         with self.db._read():
-            rows = self.db._conn.execute(
-                "SELECT address, counted, override_reason FROM counted_cells WHERE report_id = ?",
-                (report_id,),
-            ).fetchall()
-        return {a: CountedCell(c, r) for a, c, r in rows}
+            rows = list(self.db._table("counted_cells").rows_where("report_id = ?", [report_id]))
+        return {r["address"]: CountedCell(r["counted"], r["override_reason"]) for r in rows}
 
     def mark_counted(self, report_id: int, counted: Mapping[str, str]) -> None:
         """The cells 「由台账生成」 wrote, with their counts (a new count clears an override)."""
+        rows = (
+            {"report_id": report_id, "address": a, "counted": v, "override_reason": None}
+            for a, v in counted.items()
+        )
         with self.db._write():
-            self.db._conn.executemany(
-                "INSERT INTO counted_cells(report_id, address, counted) VALUES (?, ?, ?) "
-                "ON CONFLICT(report_id, address) DO UPDATE SET counted = excluded.counted, "
-                "override_reason = NULL",
-                [(report_id, a, v) for a, v in counted.items()],
-            )
+            # replaced whole (not sqlite-utils `upsert`, which skips a row with a NOT NULL column)
+            self.db._table("counted_cells").insert_all(rows, replace=True)
 
     def set_override(self, report_id: int, address: str, reason: str) -> None:
         """A clerk kept a value other than the count: why."""

@@ -14,14 +14,30 @@ from core.documents.file_kinds import PUBLISHED
 from core.documents.input_files import read_bytes, regular_file
 from core.documents.read.cells import Line
 from core.documents.read.encodings import bom_codec, decode_text
-from core.documents.read.limits import MAX_MARKUP_BYTES, MAX_PUBLISHED_BYTES, check_markup, within_time
+from core.documents.read.limits import (
+    MAX_MARKUP_BYTES,
+    MAX_PUBLISHED_BYTES,
+    ReadCancelled,
+    cancelled_by,
+    check_markup,
+    within_time,
+)
 from core.documents.read.mapper import Imported, map_lines
 from core.errors import UserError
 from core.model.report import Report
 
 SUFFIXES = PUBLISHED
 
-__all__ = ["SUFFIXES", "Imported", "pasted_lines", "read_file", "read_lines", "read_pasted"]
+__all__ = [
+    "SUFFIXES",
+    "Imported",
+    "ReadCancelled",
+    "cancelled_by",
+    "pasted_lines",
+    "read_file",
+    "read_lines",
+    "read_pasted",
+]
 
 
 def read_lines(path: Path) -> list[Line]:

@@ -10,17 +10,22 @@ Why in-process bounds and a time budget rather than a child process per file: Wi
 pdfplumber's imports per file (~1 s on a clerk's PC, ×50 files on a desk); the bombs are all about
 decompression and sizes, which are cheap to bound before the parser runs. What the size bounds cannot
 foresee (a PDF whose references loop forever, a page that makes a parser slow) is stopped by the time
-budget: the reader runs in a worker thread and, past its time, an exception is raised inside it.
+budget: the reader runs in a worker thread and, past its time, an exception is raised inside it. The
+same exception stops it when the person cancels (`cancelled_by`): 取消 stops the reading, not only its
+result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import re
 import threading
+import time
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from core.errors import UserError, os_reason
@@ -153,8 +158,31 @@ class _OutOfTime(BaseException):
     parser swallows it."""
 
 
+class ReadCancelled(UserError):
+    """The person cancelled the reading (取消); the reader was stopped."""
+
+
+_cancel: ContextVar[threading.Event | None] = ContextVar("read_cancel", default=None)
+_CANCEL_POLL_SECONDS = 0.05  # how soon a cancel is seen; a finished read returns at once regardless
+
+
+@contextlib.contextmanager
+def cancelled_by(event: threading.Event) -> Iterator[None]:
+    """Every `within_time` read in this block (in this thread) stops once `event` is set, raising
+    `ReadCancelled` — so a cancel reaches the reader through the operations without their knowing."""
+    token = _cancel.set(event)
+    try:
+        yield
+    finally:
+        _cancel.reset(token)
+
+
 def within_time[T](read: Callable[[], T], name: str, seconds: float = READ_SECONDS) -> T:
-    """`read()` run in a worker thread; past `seconds` it is stopped and the file is refused."""
+    """`read()` run in a worker thread; past `seconds`, or once the reading is cancelled
+    (`cancelled_by`), it is stopped and the file is refused."""
+    cancel = _cancel.get()
+    if cancel is not None and cancel.is_set():
+        raise ReadCancelled(f"已取消读取“{name}”。")
     result: list[T] = []
     failure: list[BaseException] = []
     finished = threading.Event()
@@ -171,17 +199,40 @@ def within_time[T](read: Callable[[], T], name: str, seconds: float = READ_SECON
 
     worker = threading.Thread(target=work, name=f"read {name}", daemon=True)
     worker.start()
-    if not finished.wait(seconds):
-        for _attempt in range(10):  # a C call in progress gets the exception when it returns
-            _raise_in(worker, _OutOfTime)
-            if finished.wait(0.5):
-                break
-        if worker.is_alive():
-            _raise_in(worker, None)  # withdraw a second one not yet delivered
+    if not _finished_in_time(finished, seconds, cancel):
+        _stop(worker, finished)
+        if cancel is not None and cancel.is_set():
+            raise ReadCancelled(f"已取消读取“{name}”。")
         raise UserError(f"读取文件“{name}”超过 {seconds:g} 秒仍未完成，不像是年度报告，已停止读取。")
     if failure:
         raise failure[0]
     return result[0]
+
+
+def _finished_in_time(finished: threading.Event, seconds: float, cancel: threading.Event | None) -> bool:
+    """Whether the read finished within `seconds` and before a cancel."""
+    if cancel is None:
+        return finished.wait(seconds)
+    deadline = time.monotonic() + seconds
+    while not cancel.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return finished.is_set()
+        if finished.wait(min(left, _CANCEL_POLL_SECONDS)):
+            return True
+    return False
+
+
+def _stop(worker: threading.Thread, finished: threading.Event) -> None:
+    """Stop the reading thread: raise `_OutOfTime` in it until it ends."""
+    for _attempt in range(10):  # a C call in progress gets the exception when it returns
+        if finished.is_set():  # it ended by itself meanwhile
+            break
+        _raise_in(worker, _OutOfTime)
+        if finished.wait(0.5):
+            break
+    if worker.is_alive():
+        _raise_in(worker, None)  # withdraw a second one not yet delivered
 
 
 def _raise_in(thread: threading.Thread, exception: type[BaseException] | None) -> None:
