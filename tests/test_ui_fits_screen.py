@@ -228,6 +228,24 @@ def walk(db_path: Path, shots: Path) -> list[dict[str, Any]]:
     dialog("desk-roster", lambda: RosterDialog(None, [LONG_AGENCY, "温县水利局"], desk_window))
     desk_window.close()
 
+    # the register (登记台账…), its ledger import preview and its dialogs
+    from core.register.ledger import preview
+    from core.register.ops import Register
+    from tests.test_register_ledger import ROWS, write_ledger
+    from ui.register_dialogs import ArrangementDialog, CasesDialog
+    from ui.register_import import LedgerImportDialog
+    from ui.register_page import RegisterWindow
+
+    register_window = RegisterWindow(db, LONG_AGENCY, lambda: TODAY, window)
+    register_window.show()
+    measure("register", register_window)
+    found = preview(write_ledger(db_path.parent / "台账.xlsx", ROWS))
+    dialog("register-import", lambda: LedgerImportDialog(found, register_window))
+    register = Register(db, LONG_AGENCY)
+    dialog("register-cases", lambda: CasesDialog(register, lambda: TODAY, register_window))
+    dialog("register-arrangement", lambda: ArrangementDialog(register, 2027, register_window))
+    register_window.close()
+
     window.close()
     QApplication.closeAllWindows()
     db.close()

@@ -52,6 +52,7 @@ from core.register.model import (
 )
 from core.register.ops import ImportOutcome, Register, kind_label, register_agencies
 from ui.crash import APP_TITLE, confirmed, show_message
+from ui.dialogs import fit_agency_names
 from ui.register_form import RequestForm, RequestListModel
 from ui.worker import run_in_background
 
@@ -143,6 +144,7 @@ class RegisterWindow(QMainWindow):
         self.summary.setWordWrap(True)
         self.agency = QComboBox()  # one register per agency
         self.agency.setEditable(True)
+        fit_agency_names(self.agency)  # a 100-character name must not widen the window past the screen
         known = sorted(set(db.agencies()) | set(register_agencies(db)) | {self.register.agency})
         self.agency.addItems(known)
         self.agency.setCurrentText(self.register.agency)
