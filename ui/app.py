@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from core.cli.parser import EXIT_UNUSABLE
 from core.errors import UserError
 from core.logs import setup_logging
+from core.ops.handles import InstanceLock
 from core.paths import default_db_path
-from core.storage.instance_lock import InstanceLock
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow

@@ -21,7 +21,7 @@ from core.errors import UserError, os_reason
 from ui.crash import APP_TITLE, show_message
 
 if TYPE_CHECKING:  # the storage is imported once the window is shown (see MainWindow)
-    from core.storage import Database
+    from core.ops.handles import Database
     from ui.safety import DatabaseWatch
     from ui.settings import Settings
 

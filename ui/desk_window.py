@@ -71,7 +71,7 @@ from ui.worker import Job, run_in_background, run_with_progress
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
-    from core.storage import Database
+    from core.ops.handles import Database
     from ui.desk_roster import RosterDialog
     from ui.main_window import MainWindow
 

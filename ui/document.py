@@ -27,7 +27,7 @@ from core.rules.table import Finding
 from ui.crash import confirmed
 
 if TYPE_CHECKING:
-    from core.storage import Database, Dismissal, Revision
+    from core.ops.handles import Database, Dismissal, Revision
 
 Values = dict[str, Decimal | None]
 

@@ -39,7 +39,7 @@ from ui.crash import close_button_box, show_message
 from ui.document import ReportDocument
 
 if TYPE_CHECKING:
-    from core.storage import Change, Revision
+    from core.ops.handles import Change, Revision
 
 HISTORY_LIMIT = 500  # the newest revisions shown; years of typing stay well below this per report
 SHORT = 40  # characters of a long text shown in the details

@@ -30,9 +30,9 @@ from ui.report_files import ReportFileActions
 from ui.screen_fit import FITTED, elided, install_screen_fit, keep_on_screen
 
 if TYPE_CHECKING:
+    from core.ops.handles import Database
     from core.ops.library import Library
     from core.ops.session import ReportSession
-    from core.storage import Database
     from ui.document import ReportDocument
     from ui.report_editor import ReportEditor
     from ui.report_list import ReportList

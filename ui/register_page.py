@@ -57,7 +57,7 @@ from ui.register_form import RequestForm, RequestListModel
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
-    from core.storage import Database
+    from core.ops.handles import Database
     from ui.document import ReportDocument
     from ui.main_window import MainWindow
 

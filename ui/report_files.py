@@ -22,8 +22,8 @@ from ui.crash import show_message
 
 if TYPE_CHECKING:  # imported once the window is shown (see MainWindow)
     from core.model.report import Report
+    from core.ops.handles import Database
     from core.ops.library import Imported
-    from core.storage import Database
     from ui.document import ReportDocument
     from ui.report_list import ReportList
     from ui.settings import Settings

@@ -19,8 +19,8 @@ from core.ops.backups import (
     latest_good_backup,
     restore_backup,
 )
+from core.ops.handles import Database, DatabaseDamaged, NotOurDatabase
 from core.paths import backup_folder
-from core.storage import Database, DatabaseDamaged, NotOurDatabase
 from ui.crash import APP_TITLE, confirmed, show_message
 
 log = logging.getLogger(__name__)

@@ -89,9 +89,9 @@ def _run(folder: Path, caught: list[BaseException]) -> str:
 
     from core.documents.exchange import read_report
     from core.documents.pdf.render import render_pdf
+    from core.ops.handles import Database
     from core.paths import resource_path
     from core.rules.table import check
-    from core.storage import Database
     from ui.app import create_application
     from ui.main_window import MainWindow
     from ui.settings import Settings
