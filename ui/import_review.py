@@ -46,6 +46,7 @@ from core.model.cell_input import CellInputError, parse_cell
 from core.model.report import MAX_AGENCY, Report
 from core.rules.table import check, fmt
 from ui.crash import show_message
+from ui.screen_fit import fit_to_screen
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class ImportReview(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         layout.addWidget(buttons)
-        self.resize(1300, 900)  # as much of the screen as it has (the screen-fit guard keeps it on it)
+        fit_to_screen(self, QSize(1300, 900), share=1.0)  # as much of the screen as it has, on it
         self._refresh()
         self._fit_columns()
         if first is not None:

@@ -145,7 +145,7 @@ def elided(text: str, limit: int) -> str:
 class ScreenFitGuard(QObject):
     """Event filter on the QApplication: every dialog and main window, when it is shown, is no larger
     than the available area of its screen and stands wholly on it (a size written for a large monitor,
-    e.g. a `resize(1300, 720)`, would otherwise put its buttons below the task bar at 125 %)."""
+    e.g. 1300 × 720 pixels, would otherwise put its buttons below the task bar at 125 %)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
