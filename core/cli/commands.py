@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from core.model.report import Report
     from core.storage import Database
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 3  # EXIT_UNUSABLE (2): also argparse's, in cli_parser
+EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 3  # EXIT_UNUSABLE (2): also argparse's, in core/cli/parser.py
 WRITER_WAIT = 10.0  # seconds a writing command waits for another command to finish with the database
 
 log = logging.getLogger(__name__)

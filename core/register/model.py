@@ -1,8 +1,8 @@
 """A request (申请) and a case (行政复议/诉讼) of the register, and the typed vocabularies they use.
 
 The applicant types, results, case kinds and case results are the report format's own columns and rows
-(core/formats): their Chinese labels are read from there, never spelled here. Only the channels (申请方式)
-are the register's own vocabulary, declared once below.
+(core/format/f2021.py): their Chinese labels are read from there, never spelled here. Only the channels
+(申请方式) are the register's own vocabulary, declared once below.
 """
 
 from __future__ import annotations
