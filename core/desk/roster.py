@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.desk.names import normalize_name
-from core.desk.roster_file import RosterFile
 from core.errors import UserError, os_reason
 from core.model.report import MAX_AGENCY
 
@@ -128,10 +127,6 @@ class Roster:
             if kept is None:
                 roster.next_id += 1
         return roster
-
-    @classmethod
-    def of_file(cls, read: RosterFile) -> Roster:
-        return cls().replaced_by(read.names, read.columns)
 
     def _index(self, entry_id: int) -> int:
         for i, e in enumerate(self.entries):

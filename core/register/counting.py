@@ -158,11 +158,6 @@ def count_year(requests: Iterable[Countable], cases: Iterable[Case], year: int) 
     return Count(year, cells, tuple(problems))
 
 
-def as_report_values(count: Count) -> dict[str, Decimal]:
-    """The counted cells as a report's values (the totals too: they agree with their parts)."""
-    return {address: Decimal(n) for address, n in count.values.items()}
-
-
 @dataclass(frozen=True)
 class Difference:
     address: str
