@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QRectF,
+    QSize,
     QStandardPaths,
     Qt,
     QUrl,
@@ -18,7 +19,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
-    QGuiApplication,
     QPainter,
     QPaintEvent,
 )
@@ -56,6 +56,7 @@ from core.rules.table import check
 from ui.crash import show_message
 from ui.dialogs import fit_agency_names
 from ui.findings_panel import FindingsPanel
+from ui.screen_fit import fit_to_screen
 from ui.worker import Job, run_in_background
 
 if TYPE_CHECKING:
@@ -88,16 +89,6 @@ def outside_inbox(folder: Path | None) -> Path:
     return Path(documents) if documents else Path.home()
 
 
-def fit_to_screen(window: QWidget, width: int, height: int) -> None:
-    """The size a window asks for, no larger than the screen's available area (it stays resizable)."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        window.resize(width, height)
-        return
-    area = screen.availableGeometry()
-    window.resize(min(width, int(area.width() * 0.95)), min(height, int(area.height() * 0.9)))
-
-
 def _report_html(report: Report, appendix: Appendix | None = None) -> str:
     from core.documents.write import render
 
@@ -112,7 +103,7 @@ class ReportViewer(QDialog):
         assert row.received is not None
         report = row.received.report
         self.setWindowTitle(f"{report.title}（只读）")
-        fit_to_screen(self, 1200, 720)
+        fit_to_screen(self, QSize(1200, 720))
         self.page = QTextBrowser()
         self.page.setHtml(_report_html(report))
         self.findings = FindingsPanel()
@@ -158,7 +149,7 @@ class SumDialog(QDialog):
         stored = [r.agency for r in owner.board.rows if r.report_id is not None]
         agencies = stored if self.db is not None else list(self.reports)
         self.setWindowTitle(f"{self.year}年度汇总")
-        fit_to_screen(self, 1200, 720)
+        fit_to_screen(self, QSize(1200, 720))
         self.name = QLineEdit("本级汇总")
         self.included = QListWidget()
         conflicts = {r.agency for r in owner.board.rows if r.conflict}
@@ -319,7 +310,7 @@ class YearsDialog(QDialog):
         else:
             self.by_year |= {y: owner.reports_of(y, included=True) for y in others}
         self.setWindowTitle(f"{self.year}年度同比")
-        fit_to_screen(self, 1000, 680)
+        fit_to_screen(self, QSize(1000, 680))
         self.choice = QComboBox()
         self.choice.addItem("汇总（全部单位）")
         self.choice.addItems(sorted(self.by_year.get(self.year, {})))
@@ -557,7 +548,7 @@ class SendDialog(QDialog):
         layout.addWidget(info)
         layout.addLayout(where)
         layout.addWidget(buttons)
-        fit_to_screen(self, 640, 260)
+        fit_to_screen(self, QSize(640, 260))
 
     def _choose(self) -> None:
         name = QFileDialog.getExistingDirectory(self, "报送包保存到", self.folder.text())

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
@@ -61,11 +62,11 @@ from ui.desk_dialogs import (
     ReportViewer,
     SumDialog,
     YearsDialog,
-    fit_to_screen,
     outside_inbox,
     send_package,
     summary_text,
 )
+from ui.screen_fit import fit_to_screen
 from ui.worker import Job, run_in_background, run_with_progress
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class DeskWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None, db: Database | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("汇总台")
-        fit_to_screen(self, 1280, 720)
+        fit_to_screen(self, QSize(1280, 720))
         self.db = db  # the app's database: its reports can be the board instead of a folder
         self.source_db: Database | None = None  # set while the board shows the database
         self.session = desk.DeskSession()  # no folder yet: what the desk shows and learns

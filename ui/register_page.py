@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QSize,
     Qt,
     QTimer,
 )
@@ -54,6 +55,7 @@ from core.register.ops import ImportOutcome, Register, kind_label, register_agen
 from ui.crash import APP_TITLE, confirmed, show_message
 from ui.dialogs import fit_agency_names
 from ui.register_form import RequestForm, RequestListModel
+from ui.screen_fit import fit_to_screen
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -234,8 +236,7 @@ class RegisterWindow(QMainWindow):
         self._fit_screen()
 
     def _fit_screen(self) -> None:
-        screen = self.screen().availableGeometry()
-        self.resize(min(1280, screen.width() - 40), min(760, screen.height() - 60))
+        fit_to_screen(self, QSize(1280, 760))
         self.splitter.setSizes([self.width() * 62 // 100, self.width() * 38 // 100])
 
     def _build_toolbar(self) -> None:
