@@ -17,6 +17,7 @@ from core.register.ledger import header_field, preview
 from core.register.model import Request
 from core.register.ops import Register
 from core.storage import Database
+from core.storage.instance_lock import InstanceLock
 from tests.conftest import ROOT
 
 AGENCY = "温县自然资源局"
@@ -233,6 +234,23 @@ def test_command_line_import_table_due_fill(tmp_path: Path, db_path: Path) -> No
         assert report.values["requests.1.commercial"] == 1
     unusable = _cli("register", "import", tmp_path / "nothing.xlsx", *at)
     assert unusable.returncode == 2 and "找不到台账文件" in unusable.stderr
+
+
+def test_register_commands_that_write_wait_for_the_one_writer_lock(tmp_path: Path, db_path: Path) -> None:
+    """`register import` and `register fill` write: while the app (or another command) holds the
+    database they are refused like every other writing command; `table` and `due` only read."""
+    ledger = write_ledger(tmp_path / "台账.xlsx", ROWS)
+    at = ("--agency", AGENCY, "--db", db_path)
+    assert _cli("register", "import", ledger, *at).returncode == 1  # 3 rows imported, 3 rejected
+    with InstanceLock(db_path) as lock:
+        assert lock.acquire()
+        for command in (("import", ledger), ("fill", "--year", 2026)):
+            refused = _cli("register", *command, *at)
+            assert refused.returncode == 2 and "正在使用数据库" in refused.stderr, refused.stderr
+        table = _cli("register", "table", "--year", 2026, *at, "--json")
+        assert table.returncode == 0 and json.loads(table.stdout)["requests"]["1"]["total"] == 3
+    with Database.open(db_path) as db:
+        assert db.find_report(AGENCY, 2026) is None  # the refused fill wrote nothing
 
 
 def test_names_never_leave_in_the_report(tmp_path: Path, db_path: Path) -> None:

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from core.storage import Database
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INTERNAL = 0, 1, 3  # EXIT_UNUSABLE (2): also argparse's, in core/cli/parser.py
-WRITER_WAIT = 10.0  # seconds a writing command waits for another command to finish with the database
 
 log = logging.getLogger(__name__)
 
@@ -234,28 +233,17 @@ def _show_desk(args: argparse.Namespace, session: DeskSession, board: Board, db:
 
 
 def _open_db(args: argparse.Namespace) -> Database:
-    """The database for a command that only reads (list, check, export, backup): opened read-only, so
-    it works on a read-only medium, writes nothing and needs no lock."""
-    from core.storage import Database  # only the db commands pay for loading the storage layer
+    """The database for a command that only reads (list, check, export, backup): read-only, no lock."""
+    from core.ops.opening import open_to_read  # only the db commands pay for loading the storage layer
 
-    return Database.open(args.db or default_db_path(), create=False, read_only=True)
+    return open_to_read(args.db)
 
 
-@contextlib.contextmanager
-def _writing_db(args: argparse.Namespace) -> Iterator[Database]:
-    """The database for a command that writes, under the one-writer lock, which goes by the file's
-    identity: the same file open under another name (a hard link) is refused, not written twice."""
-    from core.storage import Database
-    from core.storage.instance_lock import InstanceLock
+def _writing_db(args: argparse.Namespace) -> contextlib.AbstractContextManager[Database]:
+    """The database for a command that writes, under the one-writer lock (`core.ops.opening`)."""
+    from core.ops.opening import open_to_write
 
-    path = Path(args.db or default_db_path())
-    with InstanceLock(path) as lock:
-        if not lock.acquire(wait=WRITER_WAIT):
-            raise UserError(
-                f"年报助手或另一个命令正在使用数据库“{path}”（也可能是用另一个文件名），请关闭后再试。"
-            )
-        with Database.open(path, create=True) as db:
-            yield db
+    return open_to_write(args.db)
 
 
 IMPORT_BATCH = 200  # files stored per transaction: one sync to disk each, and memory flat in the count

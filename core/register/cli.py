@@ -5,9 +5,11 @@ parser."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,23 @@ from core.errors import UserError
 EXIT_OK, EXIT_REJECTED = 0, 1
 
 
-def _register(args: argparse.Namespace, create: bool = False) -> Any:
-    from core.paths import default_db_path
+def _reading(args: argparse.Namespace) -> Any:
+    """The database, read-only (`table`, `due`), and the agency's register in it."""
+    from core.ops.opening import open_to_read
     from core.register.ops import Register
-    from core.storage import Database
 
-    db = Database.open(args.db or default_db_path(), create=create)
+    db = open_to_read(args.db)
     return db, Register(db, args.agency)
+
+
+@contextlib.contextmanager
+def _writing(args: argparse.Namespace, create: bool = False) -> Iterator[Any]:
+    """The database under the one-writer lock (`import`, `fill`), and the agency's register in it."""
+    from core.ops.opening import open_to_write
+    from core.register.ops import Register
+
+    with open_to_write(args.db, create=create) as db:
+        yield db, Register(db, args.agency)
 
 
 def _print_json(data: object) -> None:
@@ -33,8 +45,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from core.register.ledger import preview
 
     found = preview(args.file)  # an unusable file: UserError, exit 2, no database made
-    db, register = _register(args, create=True)
-    with db:
+    with _writing(args, create=True) as (_db, register):
         outcome = register.import_ledger(found)
     if args.json:
         _print_json(outcome.as_json())
@@ -48,7 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_table(args: argparse.Namespace) -> int:
     from core.register.model import CASES, FORWARD, NEW, REQUESTS
 
-    db, register = _register(args)
+    db, register = _reading(args)
     with db:
         count = register.count(args.year)
     out = {
@@ -68,7 +79,7 @@ def cmd_table(args: argparse.Namespace) -> int:
 
 def cmd_due(args: argparse.Namespace) -> int:
     on = _day(args.on)
-    db, register = _register(args)
+    db, register = _reading(args)
     with db:
         due = register.due(on)
     out = [
@@ -94,8 +105,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 def cmd_fill(args: argparse.Namespace) -> int:
     from core.register.report_link import fill
 
-    db, register = _register(args)
-    with db:
+    with _writing(args) as (db, register):
         try:
             outcome = fill(db, register, args.year)
         except UserError as exc:
