@@ -4,9 +4,11 @@ and who is wrong, and adds them up. Pure logic, no Qt; the CLI (`desk`, `sum`) a
 One module per concern (see docs/desk-design.md):
 
 - `names`: matching an agency's spellings to the roster (asked, never guessed);
-- `roster`: the roster file (header row, name column, contact columns) and the desk's memory;
+- `roster_file`: reading a roster file (header row, name column, contact columns);
+- `roster`: the kept roster (numbers, columns, renames) and the desk's memory;
 - `receiving`: exchange files, 报送 packages and published reports coming in, each on its own;
 - `marks`: the mark a 汇总 written by the app carries in every form, so the desk never counts it;
+- `standing`: which file stands for an agency and year (duplicates, conflicts, wrong years);
 - `board`: one row per agency for a year, from a folder or a database, with conflicts and wrong years;
 - `session`: one desk over a folder or a database (what the app and `main.py desk` drive);
 - `sums`, `included`: the 汇总 and the list of the reports it includes;
