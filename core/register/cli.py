@@ -63,8 +63,8 @@ def cmd_table(args: argparse.Namespace) -> int:
     with db:
         count = register.count(args.year)
     out = {
-        "requests": count.table(REQUESTS),
-        "review_litigation": count.table(CASES),
+        REQUESTS: count.table(REQUESTS),
+        CASES: count.table(CASES),
         "problems": [p.as_json() for p in count.problems],
     }
     if args.json:
@@ -72,7 +72,7 @@ def cmd_table(args: argparse.Namespace) -> int:
     else:
         for p in count.problems:
             print(f"{p.number}：{p.why}", file=sys.stderr)
-        table = out["requests"]
+        table = out[REQUESTS]
         print(f"{args.year} 年：新收 {table[NEW]['total']} 件，结转下年 {table[FORWARD]['total']} 件。")
     return EXIT_REJECTED if count.problems else EXIT_OK
 
