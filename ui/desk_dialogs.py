@@ -52,7 +52,7 @@ from core.model.report import Report
 from core.ops.library import Library
 from core.ops.policy import Readiness
 from core.paths import write_atomically
-from core.rules.table import check
+from core.rules.table import check, severity_counts
 from ui.crash import show_message
 from ui.dialogs import fit_agency_names
 from ui.findings_panel import FindingsPanel
@@ -226,7 +226,7 @@ class SumDialog(QDialog):
         self.total = self.summed.total
         findings = check(self.total)
         self.findings.set_findings(findings)
-        errors = sum(f.severity == "error" for f in findings)
+        errors, _warnings = severity_counts(findings)
         left_out = "".join(f"“{a}”{why}。" for a, why in self.summed.left_out.items())
         self.note.setText(
             f"汇总了 {len(self.summed.contents.reports)} 份报告；汇总结果有 {errors} 处错误（来自各单位"
