@@ -1,4 +1,4 @@
-"""Automatic rotating backups of the database, and restoring one.
+"""Automatic rotating backups of the database, and restoring one (first saying which backup it is).
 
 Backups sit beside the database in `<name>.backups/` (so a database on a USB stick carries its own), are
 made with SQLite's online backup API (consistent while the app is open), and are pruned to the last 10
@@ -22,6 +22,7 @@ from pathlib import Path
 from core.errors import UserError, os_reason
 from core.paths import BACKUP_STAMP, backup_path
 from core.paths import backup_folder as backup_folder  # where the callers look for it
+from core.rules.summary import STATUS_NAMES
 from core.storage import Database, DatabaseTooNew, ReportSummary, check_file, copy_file
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,21 @@ def reports_in(backup: Path) -> list[ReportSummary]:
     for a file that is not a readable backup of ours."""
     with Database.open(backup, read_only=True) as db:
         return db.list_reports()
+
+
+def describe_backup(path: Path, db_path: Path) -> str:
+    """Which backup this is, for the question before a restore: file, date, and the reports in it."""
+    known = next((b for b in list_backups(db_path) if b.path == path), None)
+    made = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    when = known.label if known is not None else f"{made:%Y年%m月%d日 %H:%M:%S}（文件修改时间）"
+    lines = [f"要恢复的备份：{path.name}", f"备份时间：{when}"]
+    try:
+        reports = reports_in(path)
+    except UserError as exc:
+        return "\n".join([*lines, f"这个文件无法读出其中的报告：{exc.message}"])
+    shown = [f"· {r.agency} {r.year}年度（{STATUS_NAMES.get(r.status, r.status)}）" for r in reports[:12]]
+    more = [f"……等共 {len(reports)} 份"] if len(reports) > 12 else []
+    return "\n".join([*lines, f"其中有 {len(reports)} 份报告：", *shown, *more])
 
 
 def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) -> Path | None:
