@@ -41,12 +41,13 @@ class DatabaseActions(QMainWindow):
     @Slot()
     def backup_database(self, dest: Path | None = None) -> Path | None:
         """A consistent copy wherever the user wants it (e.g. a USB stick)."""
+        from core.model.vocabulary import BackupKind
         from core.paths import backup_path
         from ui.export_actions import BACKUP, ExportFolders, show_written
 
         folders = ExportFolders(self.settings)
         if dest is None:
-            suggested = backup_path(self.db.path, "manual", dt.datetime.now())
+            suggested = backup_path(self.db.path, BackupKind.MANUAL, dt.datetime.now())
             if BACKUP in self.settings.export_folders:  # else the backups folder, where 恢复备份 looks
                 suggested = folders.folder(BACKUP) / suggested.name
             try:
@@ -68,7 +69,7 @@ class DatabaseActions(QMainWindow):
         except UserError as exc:
             show_message(self, exc.message)
             return None
-        if dest.parent != backup_path(self.db.path, "manual", dt.datetime.now()).parent:
+        if dest.parent != backup_path(self.db.path, BackupKind.MANUAL, dt.datetime.now()).parent:
             folders.remember(BACKUP, dest)
         self.statusBar().showMessage(f"已备份到 {dest}", 30_000)
         self.message_box = show_written(self, "已备份数据库。", dest)
