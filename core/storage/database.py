@@ -70,7 +70,6 @@ log = logging.getLogger(__name__)
 STATUSES = tuple(ReportStatus)
 YEARS = range(1990, 2201)  # the years the exchange file accepts
 TEXT_BURST_SECONDS = 60.0  # typing in one text with shorter pauses continues the same revision
-_TEXT_KINDS = ("edit", "text")
 
 
 # ---------------------------------------------------------------- the database
@@ -736,7 +735,7 @@ class Database:
 
     def _text_burst(self, report_id: int, fld: str, kind: str) -> tuple[int, str | None] | None:
         """(id, old text) of the report's latest revision if typing in `fld` continues it, else None."""
-        if kind not in _TEXT_KINDS:
+        if kind != RevisionKind.EDIT:  # only typing continues a burst
             return None
         latest = self._conn.execute(
             "SELECT id, at, kind FROM revisions WHERE report_id = ? ORDER BY id DESC LIMIT 1", (report_id,)
