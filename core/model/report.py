@@ -15,6 +15,7 @@ from core.errors import UserError
 from core.format import CURRENT, get_format
 from core.format.definition import ReportFormat
 
+Values = dict[str, Decimal | None]  # a report's cells: address -> number, None when blank
 MAX_AGENCY = 100  # the longest real 机关名称 is about 40 characters; a title must fit on the first page
 
 
@@ -56,7 +57,7 @@ class Report(BaseModel):
     agency: str
     year: int
     texts: dict[str, str] = Field(default_factory=dict)
-    values: dict[str, Decimal | None] = Field(default_factory=dict)
+    values: Values = Field(default_factory=dict)
     signature: Signature = Field(default_factory=Signature)
 
     @field_validator("agency")
