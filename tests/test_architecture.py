@@ -12,7 +12,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ("core", "ui")
-# ui modules that open the database file (the app's wiring), and why they may name the storage
 # Circles known when this test was written, each to be untangled by the owner of its modules; a new
 # circle fails. (ui.smoke runs the app's own start-up, which offers the self-test.)
 KNOWN_CIRCLES = [{"ui.app", "ui.smoke"}]
@@ -154,6 +153,27 @@ def test_the_ui_never_imports_storage() -> None:
         if target == "core.storage" or target.startswith("core.storage.")
     )
     assert offenders == []
+
+
+def _layer(module: str) -> int | None:
+    """The rank of a core module's layer (None outside core)."""
+    if not module.startswith("core"):
+        return None
+    folder = ".".join(module.split(".")[:2])
+    return next((rank for rank, names in enumerate(LAYERS) if folder in names), 0)
+
+
+def test_core_imports_point_down_the_layers() -> None:
+    upward = set()
+    for name, deps in _graph().items():
+        here = _layer(name)
+        upward |= {
+            (name, dep)
+            for dep in deps
+            if here is not None and (there := _layer(dep)) is not None and there > here
+        }
+    assert sorted(upward - KNOWN_UPWARD.keys()) == []
+    assert sorted(KNOWN_UPWARD.keys() - upward) == []  # a mended exception leaves the list
 
 
 def test_no_import_circles_among_product_modules() -> None:
