@@ -30,7 +30,6 @@ LAYERS = (
 # The imports that point up, each with its reason; a new one fails the test.
 KNOWN_UPWARD = {
     ("core.model.cell_input", "core.rules.table"): "a typed value is refused by the rule that checks it",
-    ("core.model.paste", "core.rules.table"): "pasted numbers are shown as the rules format them",
     ("core.model.vocabulary", "core.rules.findings"): "a dismissal's field names the rules' finding key",
     ("core.ops.session", "core.register.sentence"): "根据表格生成 adds the register's sentence when drafting",
     ("core.storage.register", "core.register.calendar"): "storage takes and returns the register's records",

@@ -50,6 +50,14 @@ class Signature(BaseModel):
         return None if value is None else _short_enough(value, "署名")
 
 
+def fmt(value: Decimal) -> str:
+    """A number as the user wrote it: 22, 12.5, -3 (no exponent, no trailing zeros after the point)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
