@@ -41,12 +41,13 @@ class DatabaseActions(QMainWindow):
     @Slot()
     def backup_database(self, dest: Path | None = None) -> Path | None:
         """A consistent copy wherever the user wants it (e.g. a USB stick)."""
+        from core.model.vocabulary import BackupKind
         from core.paths import backup_path
         from ui.export_actions import BACKUP, ExportFolders, show_written
 
         folders = ExportFolders(self.settings)
         if dest is None:
-            suggested = backup_path(self.db.path, "manual", dt.datetime.now())
+            suggested = backup_path(self.db.path, BackupKind.MANUAL, dt.datetime.now())
             if BACKUP in self.settings.export_folders:  # else the backups folder, where 恢复备份 looks
                 suggested = folders.folder(BACKUP) / suggested.name
             try:
@@ -68,7 +69,7 @@ class DatabaseActions(QMainWindow):
         except UserError as exc:
             show_message(self, exc.message)
             return None
-        if dest.parent != backup_path(self.db.path, "manual", dt.datetime.now()).parent:
+        if dest.parent != backup_path(self.db.path, BackupKind.MANUAL, dt.datetime.now()).parent:
             folders.remember(BACKUP, dest)
         self.statusBar().showMessage(f"已备份到 {dest}", 30_000)
         self.message_box = show_written(self, "已备份数据库。", dest)
@@ -77,7 +78,7 @@ class DatabaseActions(QMainWindow):
     @Slot()
     def restore_database(self, source: Path | None = None) -> bool:
         """Replace the database with a backup, after keeping the current file; the user confirms."""
-        from core.ops.backups import list_backups, restore_backup
+        from core.ops.backups import describe_backup, list_backups, restore_backup
         from ui.safety import reopen_after_restore
 
         if source is None:
@@ -134,21 +135,3 @@ class DatabaseActions(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.textValue()
-
-
-def describe_backup(path: Path, db_path: Path) -> str:
-    """Which backup this is, for the question before a restore: file, date, and the reports in it."""
-    from core.ops.backups import list_backups, reports_in
-    from core.rules.summary import STATUS_NAMES
-
-    known = next((b for b in list_backups(db_path) if b.path == path), None)
-    made = dt.datetime.fromtimestamp(path.stat().st_mtime)
-    when = known.label if known is not None else f"{made:%Y年%m月%d日 %H:%M:%S}（文件修改时间）"
-    lines = [f"要恢复的备份：{path.name}", f"备份时间：{when}"]
-    try:
-        reports = reports_in(path)
-    except UserError as exc:
-        return "\n".join([*lines, f"这个文件无法读出其中的报告：{exc.message}"])
-    shown = [f"· {r.agency} {r.year}年度（{STATUS_NAMES.get(r.status, r.status)}）" for r in reports[:12]]
-    more = [f"……等共 {len(reports)} 份"] if len(reports) > 12 else []
-    return "\n".join([*lines, f"其中有 {len(reports)} 份报告：", *shown, *more])

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from core.format.definition import ReportFormat
-from core.model.report import Report, Signature
+from core.model.report import Report, Signature, Values
 from core.model.vocabulary import RevisionKind
 from core.ops.policy import Readiness
 from core.ops.session import READ_ONLY_MESSAGE as READ_ONLY_MESSAGE
@@ -28,8 +28,6 @@ from ui.crash import confirmed
 
 if TYPE_CHECKING:
     from core.ops.handles import Database, Dismissal, Revision
-
-Values = dict[str, Decimal | None]
 
 TEXT_MERGE_SECONDS = 2.0  # typing pauses shorter than this stay in one undo step
 

@@ -51,7 +51,10 @@ def kind_name(revision: Revision) -> str:
     kind = RevisionKind.of(revision.kind)
     fields = {ChangeField.parse(c.field).kind for c in revision.changes}
     if kind is RevisionKind.STATUS:
-        final = any(c.field == "status" and c.new == ReportStatus.FINAL for c in revision.changes)
+        final = any(
+            ChangeField.parse(c.field).kind is FieldKind.STATUS and c.new == ReportStatus.FINAL
+            for c in revision.changes
+        )
         return ReportStatus.FINAL.chinese if final else "解除定稿"
     if kind is RevisionKind.EDIT:
         if fields == {FieldKind.TEXT}:

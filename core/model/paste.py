@@ -14,10 +14,9 @@ from decimal import Decimal
 
 from core.format.definition import PlacedCell, ReportFormat, Table
 from core.model.cell_input import CellInputError, parse_cell
-from core.rules.table import fmt
+from core.model.report import Values, fmt
 
 Position = tuple[int, int]  # (row, column) in the table's layout grid
-Values = dict[str, Decimal | None]
 REFUSED = "粘贴未完成，没有保存任何数字："
 
 

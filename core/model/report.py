@@ -15,6 +15,7 @@ from core.errors import UserError
 from core.format import CURRENT, get_format
 from core.format.definition import ReportFormat
 
+Values = dict[str, Decimal | None]  # a report's cells: address -> number, None when blank
 MAX_AGENCY = 100  # the longest real 机关名称 is about 40 characters; a title must fit on the first page
 
 
@@ -49,6 +50,14 @@ class Signature(BaseModel):
         return None if value is None else _short_enough(value, "署名")
 
 
+def fmt(value: Decimal) -> str:
+    """A number as the user wrote it: 22, 12.5, -3 (no exponent, no trailing zeros after the point)."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 class Report(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
@@ -56,7 +65,7 @@ class Report(BaseModel):
     agency: str
     year: int
     texts: dict[str, str] = Field(default_factory=dict)
-    values: dict[str, Decimal | None] = Field(default_factory=dict)
+    values: Values = Field(default_factory=dict)
     signature: Signature = Field(default_factory=Signature)
 
     @field_validator("agency")

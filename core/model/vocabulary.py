@@ -6,6 +6,7 @@
 - `ChangeField`: what one change of a revision touched — a cell address, `text.<key>`, `signature.name`,
   `dismissed.<finding key>`, … — parsed once from the stored field string, named in Chinese with the
   format's help (a cell as the forms name it, a text by its heading, a warning by its rule's name).
+- `BackupKind`: why a backup file was made (自动备份, 手动备份, 恢复前的副本), kept in its file name.
 
 The finding key a dismissal is kept under is `core.rules.findings.FindingKey` (the rules' own word).
 
@@ -38,6 +39,12 @@ class _Named(StrEnum):
 class ReportStatus(_Named):
     DRAFT = "draft", "草稿"
     FINAL = "final", "定稿"
+
+
+class BackupKind(_Named):
+    AUTO = "auto", "自动备份"
+    MANUAL = "manual", "手动备份"
+    BEFORE_RESTORE = "before-restore", "恢复前的副本"
 
 
 class RevisionKind(_Named):

@@ -1,4 +1,4 @@
-"""Automatic rotating backups of the database, and restoring one.
+"""Automatic rotating backups of the database, and restoring one (first saying which backup it is).
 
 Backups sit beside the database in `<name>.backups/` (so a database on a USB stick carries its own), are
 made with SQLite's online backup API (consistent while the app is open), and are pruned to the last 10
@@ -20,26 +20,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserError, os_reason
+from core.model.vocabulary import BackupKind
 from core.paths import BACKUP_STAMP, backup_path
 from core.paths import backup_folder as backup_folder  # where the callers look for it
+from core.rules.summary import STATUS_NAMES
 from core.storage import Database, DatabaseTooNew, ReportSummary, check_file, copy_file
 
 log = logging.getLogger(__name__)
 
 KEEP_DAILY = 10
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<at>\d{8}-\d{6})(?P<kind>-auto|-manual|-before-restore)\.sqlite3$")
+_KINDS = "|".join(re.escape(kind) for kind in BackupKind)
+_NAME = re.compile(rf"^(?P<stem>.+)-(?P<at>\d{{8}}-\d{{6}})-(?P<kind>{_KINDS})\.sqlite3$")
 
 
 @dataclass(frozen=True)
 class Backup:
     path: Path
     at: dt.datetime
-    kind: str  # auto | manual | before-restore
+    kind: BackupKind
 
     @property
     def label(self) -> str:
-        kinds = {"auto": "自动备份", "manual": "手动备份", "before-restore": "恢复前的副本"}
-        return f"{self.at:%Y年%m月%d日 %H:%M:%S}（{kinds[self.kind]}）"
+        return f"{self.at:%Y年%m月%d日 %H:%M:%S}（{self.kind.chinese}）"
 
 
 def list_backups(db_path: Path) -> list[Backup]:
@@ -50,11 +52,12 @@ def list_backups(db_path: Path) -> list[Backup]:
         match = _NAME.match(path.name)
         if match:
             at = dt.datetime.strptime(match["at"], BACKUP_STAMP)
-            found.append(Backup(path, at, match["kind"][1:]))
+            kind = next(k for k in BackupKind if k == match["kind"])  # _NAME matches only these
+            found.append(Backup(path, at, kind))
     return sorted(found, key=lambda b: b.at, reverse=True)
 
 
-def make_backup(db: Database, kind: str = "manual", now: dt.datetime | None = None) -> Path:
+def make_backup(db: Database, kind: BackupKind = BackupKind.MANUAL, now: dt.datetime | None = None) -> Path:
     """A consistent copy of the open database in its backup folder."""
     now = now or dt.datetime.now()
     dest = backup_path(db.path, kind, now)
@@ -111,7 +114,7 @@ class DailyBackup:
 def backup_due(db_path: Path, now: dt.datetime | None = None) -> bool:
     """True when today has no automatic backup yet."""
     today = (now or dt.datetime.now()).date()
-    return not any(b.kind == "auto" and b.at.date() == today for b in list_backups(db_path))
+    return not any(b.kind == BackupKind.AUTO and b.at.date() == today for b in list_backups(db_path))
 
 
 def ensure_daily_backup(db: Database, now: dt.datetime | None = None, force: bool = False) -> DailyBackup:
@@ -122,13 +125,13 @@ def ensure_daily_backup(db: Database, now: dt.datetime | None = None, force: boo
     now = now or dt.datetime.now()
     if not force and not backup_due(db.path, now):
         return DailyBackup(None, Pruned([], []), Pruned([], []))
-    path = make_backup(db, "auto", now)
+    path = make_backup(db, BackupKind.AUTO, now)
     return DailyBackup(path, prune(db.path), clean_up(db.path, now))
 
 
 def prune(db_path: Path) -> Pruned:
     """Keep the newest automatic backup of each of the last 10 days that have one, and of every month."""
-    autos = [b for b in list_backups(db_path) if b.kind == "auto"]
+    autos = [b for b in list_backups(db_path) if b.kind == BackupKind.AUTO]
     keep: set[Path] = set()
     days: dict[dt.date, Path] = {}
     months: dict[tuple[int, int], Path] = {}
@@ -156,6 +159,21 @@ def reports_in(backup: Path) -> list[ReportSummary]:
     for a file that is not a readable backup of ours."""
     with Database.open(backup, read_only=True) as db:
         return db.list_reports()
+
+
+def describe_backup(path: Path, db_path: Path) -> str:
+    """Which backup this is, for the question before a restore: file, date, and the reports in it."""
+    known = next((b for b in list_backups(db_path) if b.path == path), None)
+    made = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    when = known.label if known is not None else f"{made:%Y年%m月%d日 %H:%M:%S}（文件修改时间）"
+    lines = [f"要恢复的备份：{path.name}", f"备份时间：{when}"]
+    try:
+        reports = reports_in(path)
+    except UserError as exc:
+        return "\n".join([*lines, f"这个文件无法读出其中的报告：{exc.message}"])
+    shown = [f"· {r.agency} {r.year}年度（{STATUS_NAMES.get(r.status, r.status)}）" for r in reports[:12]]
+    more = [f"……等共 {len(reports)} 份"] if len(reports) > 12 else []
+    return "\n".join([*lines, f"其中有 {len(reports)} 份报告：", *shown, *more])
 
 
 def restore_backup(backup: Path, db_path: Path, now: dt.datetime | None = None) -> Path | None:
@@ -195,7 +213,7 @@ def _keep_current(db_path: Path, now: dt.datetime) -> Path:
     A `-wal`/`-shm` still beside it (SQLite folds them in and removes them when a sound file is closed;
     a damaged one keeps them) is moved beside the copy under the matching names: the set stays whole.
     """
-    dest = backup_path(db_path, "before-restore", now)
+    dest = backup_path(db_path, BackupKind.BEFORE_RESTORE, now)
     folder = dest.parent
     try:
         folder.mkdir(exist_ok=True)
@@ -234,7 +252,7 @@ def clean_up(db_path: Path, now: dt.datetime | None = None) -> Pruned:
                 removed.append(path)
         except OSError:
             continue  # gone already, or not ours to remove
-    old = [b.path for b in list_backups(db_path) if b.kind == "before-restore"][KEEP_BEFORE_RESTORE:]
+    old = [b.path for b in list_backups(db_path) if b.kind == BackupKind.BEFORE_RESTORE][KEEP_BEFORE_RESTORE:]
     members = [path.with_name(path.name + suffix) for path in old for suffix in ("", "-wal", "-shm")]
     cleaned = _remove([m for m in members if m.exists()], "恢复前的旧副本")
     return Pruned(removed + cleaned.removed, cleaned.stuck, cleaned.what)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import TextConflict, UserError
 from core.format.definition import ReportFormat
-from core.model.report import Report, Signature
+from core.model.report import Report, Signature, Values
 from core.model.vocabulary import ReportStatus, RevisionKind
 from core.ops.policy import Readiness, finalize_readiness, submission_readiness
 from core.rules.summary import recounting_followers
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
     from core.documents.pdf.fonts import FontChoice
     from core.documents.pdf.layout import FontRole
     from core.storage import Database, Dismissal, Revision
-
-Values = dict[str, Decimal | None]
 
 READ_ONLY_MESSAGE = "本报告已定稿，不能修改；如需修改，请先在「签署与打印」页点击「解除定稿」。"
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from core.format.definition import ReportFormat, Severity
 from core.model.report import Report
+from core.model.report import fmt as fmt  # the rules quote numbers as the report shows them
 
 _ZERO = Decimal(0)
 _KEY_SEPARATOR = "|"  # between a finding's rule and what it is about, in `Finding.key`
@@ -121,14 +122,6 @@ def make_finding(
 ) -> Finding:
     """A finding of `rule` as grave as the format says (every rule's findings are made here)."""
     return Finding(rule, spec.severity(rule), tuple(cells), message, topic, place)
-
-
-def fmt(value: Decimal) -> str:
-    """A number as the user wrote it: 22, 12.5, -3 (no exponent, no trailing zeros after the point)."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def shown_value(report: Report, resolved: Mapping[str, Decimal], address: str) -> str:

@@ -32,6 +32,7 @@ import sqlite_utils
 from core.errors import TextConflict, UserError
 from core.format import get_format
 from core.model.report import Report, agency_name
+from core.model.vocabulary import ReportStatus, RevisionKind
 from core.storage import schema
 from core.storage.files import (
     BUSY_TIMEOUT,
@@ -66,10 +67,9 @@ from core.storage.records import (
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("draft", "final")
+STATUSES = tuple(ReportStatus)
 YEARS = range(1990, 2201)  # the years the exchange file accepts
 TEXT_BURST_SECONDS = 60.0  # typing in one text with shorter pauses continues the same revision
-_TEXT_KINDS = ("edit", "text")
 
 
 # ---------------------------------------------------------------- the database
@@ -327,7 +327,7 @@ class Database:
         stored = self._stored(report_id)
         if stored.deleted_at is not None:
             raise UserError(f"“{stored.agency}”的 {stored.year} 年度报告已删除，请先从回收站恢复再修改。")
-        if stored.status == "final":
+        if stored.status == ReportStatus.FINAL:
             raise UserError(
                 f"“{stored.agency}”的 {stored.year} 年度报告已定稿，不能修改；如需修改，请先解除定稿。"
             )
@@ -364,7 +364,7 @@ class Database:
                     warnings=row["warnings"] or 0, format=row["format"], created_at=_time(row["created_at"]),
                     deleted_at=_time(deleted) if deleted else None, signed_by=row["sig_name"],
                     signed_on=dt.date.fromisoformat(date) if date else None, counted_by=row["counted_by"],
-                    final_code=row["final_code"] if row["status"] == "final" else None,
+                    final_code=row["final_code"] if row["status"] == ReportStatus.FINAL else None,
                 )
             )  # fmt: skip
         return out
@@ -465,7 +465,7 @@ class Database:
             if ids:
                 with self._write():
                     for stored in self._readable(ids):
-                        code = _final_code(stored) if stored.status == "final" else None
+                        code = _final_code(stored) if stored.status == ReportStatus.FINAL else None
                         self._conn.execute(
                             "UPDATE reports SET packed = ?, final_code = ? WHERE id = ?",
                             (_pack(stored.format, stored.flat), code, stored.id),
@@ -626,7 +626,7 @@ class Database:
     def _keep_code(self, report_id: int) -> None:
         """A 定稿's 校验码, kept when it is made 定稿 (it cannot change while final); none for a draft."""
         stored = self._stored(report_id)
-        code = _final_code(stored) if stored.status == "final" else None
+        code = _final_code(stored) if stored.status == ReportStatus.FINAL else None
         self._conn.execute("UPDATE reports SET final_code = ? WHERE id = ?", (code, report_id))
 
     def _clash(self, agency: str, year: int) -> UserError:
@@ -644,7 +644,7 @@ class Database:
         self._record(report_id, kind, note, _diff(_blank_flat(report.format), flat))
         return report_id
 
-    def create_report(self, report: Report, kind: str = "create") -> int:
+    def create_report(self, report: Report, kind: str = RevisionKind.CREATE) -> int:
         """Store a new report; `UserError` if this agency already has a report for that year."""
         with self._write():
             return self._create(report, kind)
@@ -658,7 +658,7 @@ class Database:
         with self._write():
             existing = self._find(_agency_name(report.agency), report.year)
             if existing is None:
-                return self._create(report, "import", note), True
+                return self._create(report, RevisionKind.IMPORT, note), True
             stored = self._editable(existing)
             if stored.format != report.format:
                 raise UserError(
@@ -667,7 +667,7 @@ class Database:
                 )
             changes = _diff(stored.flat, _flatten(report) | {"agency": stored.agency})
             if changes:
-                self._record(existing, "import", note, changes)
+                self._record(existing, RevisionKind.IMPORT, note, changes)
             return existing, False
 
     def _change(
@@ -681,7 +681,7 @@ class Database:
         self,
         report_id: int,
         changes: Mapping[str, Decimal | None],
-        kind: str = "edit",
+        kind: str = RevisionKind.EDIT,
         note: str | None = None,
     ) -> int | None:
         """Change cells in one revision (a paste is one); its id, or None if nothing changed."""
@@ -696,7 +696,7 @@ class Database:
             return self._change(report_id, kind, note, {a: _decimal_text(v) for a, v in changes.items()})
 
     def set_text(
-        self, report_id: int, key: str, text: str, kind: str = "edit", base: str | None = None
+        self, report_id: int, key: str, text: str, kind: str = RevisionKind.EDIT, base: str | None = None
     ) -> int | None:
         """Change a narrative text; its revision id, or None if nothing changed.
 
@@ -735,7 +735,7 @@ class Database:
 
     def _text_burst(self, report_id: int, fld: str, kind: str) -> tuple[int, str | None] | None:
         """(id, old text) of the report's latest revision if typing in `fld` continues it, else None."""
-        if kind not in _TEXT_KINDS:
+        if kind != RevisionKind.EDIT:  # only typing continues a burst
             return None
         latest = self._conn.execute(
             "SELECT id, at, kind FROM revisions WHERE report_id = ? ORDER BY id DESC LIMIT 1", (report_id,)
@@ -753,7 +753,7 @@ class Database:
         return int(latest[0]), changes[0][1]
 
     def set_signature(
-        self, report_id: int, name: str | None, date: dt.date | None, kind: str = "edit"
+        self, report_id: int, name: str | None, date: dt.date | None, kind: str = RevisionKind.EDIT
     ) -> int | None:
         if isinstance(date, dt.datetime) or not (date is None or isinstance(date, dt.date)):
             raise TypeError(f"signature date: expected a date or None, got {date!r}")
@@ -777,7 +777,7 @@ class Database:
             new: Flat = {"agency": agency, "year": str(year)}
             if stored.flat["signature.name"] == stored.agency:
                 new["signature.name"] = agency
-            self._change(report_id, "rename", None, new, stored)
+            self._change(report_id, RevisionKind.RENAME, None, new, stored)
 
     def set_status(self, report_id: int, status: str, reason: str | None = None) -> None:
         """'final' locks the report against changes; back to 'draft' needs a reason. Both kept in history."""
@@ -790,16 +790,16 @@ class Database:
             if stored.status == status:
                 return
             reason = (reason or "").strip() or None
-            if status == "draft" and reason is None:
+            if status == ReportStatus.DRAFT and reason is None:
                 raise UserError("解除定稿需要写明原因。")
-            self._record(report_id, "status", reason, [Change("status", stored.status, status)])
+            self._record(report_id, RevisionKind.STATUS, reason, [Change("status", stored.status, status)])
 
     def delete_report(self, report_id: int) -> None:
         """Move a report to the recycle bin; nothing is removed (see `undelete_report`)."""
         with self._write():
             stored = self._stored(report_id)
             if stored.deleted_at is None:
-                self._record(report_id, "delete", None, [Change("deleted", None, self._now())])
+                self._record(report_id, RevisionKind.DELETE, None, [Change("deleted", None, self._now())])
 
     def undelete_report(self, report_id: int) -> None:
         with self._write():
@@ -811,7 +811,7 @@ class Database:
                     f"已经有一份“{stored.agency}”的 {stored.year} 年度报告，不能恢复这份已删除的。"
                     "请先把现有的那份改名或删除。"
                 )
-            self._record(report_id, "undelete", None, [Change("deleted", stored.deleted_at, None)])
+            self._record(report_id, RevisionKind.UNDELETE, None, [Change("deleted", stored.deleted_at, None)])
 
     def dismissals(self, report_id: int) -> dict[str, Dismissal]:
         """The warnings dismissed for this report, by finding key."""
@@ -829,7 +829,9 @@ class Database:
             old = self._conn.execute(
                 "SELECT reason FROM dismissals WHERE report_id = ? AND key = ?", (report_id, key)
             ).fetchone()
-            rev = self._record(report_id, "dismiss", who, [Change(DISMISSED + key, old and old[0], reason)])
+            rev = self._record(
+                report_id, RevisionKind.DISMISS, who, [Change(DISMISSED + key, old and old[0], reason)]
+            )
             dismissal = {"report_id": report_id, "key": key, "reason": reason, "who": who, "at": self._now()}
             # a whole row replaced, not `upsert`: sqlite-utils upserts by INSERT OR IGNORE of the key alone,
             # which a NOT NULL column makes a silent no-op, and the UPDATE after it then finds no row
@@ -845,7 +847,7 @@ class Database:
             ).fetchone()
             if old is None:
                 return
-            self._record(report_id, "undismiss", None, [Change(DISMISSED + key, old[0], None)])
+            self._record(report_id, RevisionKind.UNDISMISS, None, [Change(DISMISSED + key, old[0], None)])
             self._table("dismissals").delete((report_id, key))
 
     def restore_revision(self, report_id: int, revision_id: int) -> int:
@@ -861,7 +863,7 @@ class Database:
                 raise self._clash(target["agency"] or "", int(target["year"] or 0))
             at = self._conn.execute("SELECT at FROM revisions WHERE id = ?", (revision_id,)).fetchone()[0]
             note = f"恢复到 {_time(at):%Y-%m-%d %H:%M:%S} 时的内容"
-            rev = self._change(report_id, "restore", note, target)
+            rev = self._change(report_id, RevisionKind.RESTORE, note, target)
             if rev is not None:
                 return rev
             latest = self._conn.execute("SELECT max(id) FROM revisions WHERE report_id = ?", (report_id,))

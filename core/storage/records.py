@@ -18,6 +18,7 @@ from decimal import Decimal
 from core.errors import UserError
 from core.format import get_format
 from core.model.report import Report, Signature
+from core.model.vocabulary import DISMISSED_PREFIX
 
 Flat = dict[str, str | None]  # a report's content as field -> text, the unit of history
 
@@ -54,7 +55,7 @@ class Dismissal:
     at: dt.datetime  # aware, in local time
 
 
-DISMISSED = "dismissed."  # a change's field for a dismissal: dismissed.<finding key>, new = the reason
+DISMISSED = DISMISSED_PREFIX  # a change's field for a dismissal: dismissed.<finding key>, new = the reason
 
 
 @dataclass(frozen=True)
