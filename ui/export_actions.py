@@ -23,6 +23,7 @@ from core.documents.file_kinds import export_filter
 from core.errors import UserError
 from core.model.names import safe_file_name
 from core.model.report import Report
+from core.model.vocabulary import ReportStatus
 from core.ops.policy import shown_code
 from ui.crash import APP_TITLE, show_message
 from ui.worker import run_in_background
@@ -101,7 +102,7 @@ class ExportActions(QObject):
             report_id = w.report_list.current_id()
             if report_id is None:
                 return None
-            report, final = w.db.load_report(report_id), w.db.status(report_id) == "final"
+            report, final = w.db.load_report(report_id), w.db.status(report_id) == ReportStatus.FINAL
         report = report.model_copy(deep=True)
         return report, shown_code(report, final)  # a UserError when the policy refuses its 校验码
 
