@@ -218,9 +218,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
         add = self._menu_adder(self.report_menu, before=self.export_action)
         import_review.add_menu_entries(add, self)
         desk_window.add_menu_entries(add, self)
-        self.export_actions = ExportActions(self, self.report_menu)
-        for action in [*self.export_actions.actions.values(), self.export_actions.copy_action]:
-            self.report_menu.insertAction(self._after_exports, action)  # moved up from the end
+        self.export_actions = ExportActions(
+            self, self._menu_adder(self.report_menu, before=self._after_exports)
+        )
         self.finder = add_edit_actions(self, self.edit_menu)
         self.menuBar().setEnabled(True)
 
