@@ -183,7 +183,7 @@ class ImportReview(QDialog):
         for key, widget in self.tables.items():
             table = self.spec.table(key)
             widget.resizeColumnsToContents()
-            value_columns = {p.col for p in table.placed if p.cell.address is not None}
+            value_columns = {p.col for p in table.value_positions.values()}
             least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
             for col in range(table.grid_columns):
                 width = min(widget.columnWidth(col), 160)
@@ -208,7 +208,7 @@ class ImportReview(QDialog):
         over = widget.horizontalHeader().length() - widget.viewport().width()
         if over <= 0:
             return False
-        value_columns = {p.col for p in self.spec.table(self._key_of(widget)).placed if p.cell.address}
+        value_columns = {p.col for p in self.spec.table(self._key_of(widget)).value_positions.values()}
         columns = range(widget.columnCount())
         labels = [c for c in columns if c not in value_columns]
         if labels:
