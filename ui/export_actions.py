@@ -10,25 +10,25 @@ in 文档 (`ExportFolders`).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, QStandardPaths, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.documents.file_kinds import export_filter
 from core.errors import UserError
 from core.model.names import safe_file_name
 from core.model.report import Report
+from core.model.vocabulary import ReportStatus
 from core.ops.policy import shown_code
 from ui.crash import APP_TITLE, show_message
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.main_window import MainWindow, MenuAdder
     from ui.settings import Settings
 
 # (menu text, suffix written); the kinds' names and dialog filters are core.documents.file_kinds'
@@ -75,22 +75,16 @@ def show_written(parent: QWidget, text: str, path: Path) -> QMessageBox:
 
 
 class ExportActions(QObject):
-    """The export entries at the end of a main window's 报告 menu."""
+    """The export entries of a main window's 报告 menu, added where the window's `add` puts them."""
 
-    def __init__(self, window: MainWindow, menu: QMenu) -> None:
+    def __init__(self, window: MainWindow, add: MenuAdder) -> None:
         super().__init__(window)
         self.window = window
         self.actions: dict[str, QAction] = {}
         self.message: QMessageBox | None = None  # the last message shown (written, or a failure)
         for text, suffix in KINDS:
-            self.actions[suffix] = self._add(menu, text, partial(self.export, suffix))
-        self.copy_action = self._add(menu, "复制为网页内容", self.copy)
-
-    def _add(self, menu: QMenu, text: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self.window)
-        action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        return action
+            self.actions[suffix] = add(text, partial(self.export, suffix))
+        self.copy_action = add("复制为网页内容", self.copy)
 
     def current(self) -> tuple[Report, str | None] | None:
         """A copy of the report to export (edits may go on meanwhile) and its 校验码 if it is final."""
@@ -101,7 +95,7 @@ class ExportActions(QObject):
             report_id = w.report_list.current_id()
             if report_id is None:
                 return None
-            report, final = w.db.load_report(report_id), w.db.status(report_id) == "final"
+            report, final = w.db.load_report(report_id), w.db.status(report_id) == ReportStatus.FINAL
         report = report.model_copy(deep=True)
         return report, shown_code(report, final)  # a UserError when the policy refuses its 校验码
 

@@ -156,12 +156,9 @@ class FrozenPanes:
                 cells.append((self.model.index(*top_left), rect))
         return cells
 
-    def sync(self) -> None:
-        """Sizes or spans changed: place the panes again and repaint them."""
-        self.place()
-
     def place(self) -> None:
-        """Lay the panes over the viewport's top and left edges (after a resize or a scroll bar change)."""
+        """Lay the panes over the viewport's top and left edges and repaint them (after a resize, a scroll
+        bar change, or new sizes or spans)."""
         viewport = self.view.viewport().geometry()
         x, y = viewport.x(), viewport.y()
         height, width = min(self.height(), viewport.height()), min(self.width(), viewport.width())

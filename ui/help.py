@@ -17,7 +17,7 @@ GUIDE = "index.html"
 TITLE = "年报助手 使用说明"
 
 # chapters of the guide a place in the app can open (the anchors of index.html)
-FINAL, CODE, IMPORT, CHECK, DESK = "final", "code", "import", "check", "desk"
+FINAL, CODE = "final", "code"
 
 
 class HelpWindow(QDialog):

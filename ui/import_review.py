@@ -44,6 +44,7 @@ from core.documents.file_kinds import PUBLISHED, dialog_filter
 from core.errors import UserError
 from core.model.cell_input import CellInputError, parse_cell
 from core.model.report import MAX_AGENCY, Report
+from core.model.vocabulary import CellState
 from core.rules.table import check, fmt
 from ui.crash import show_message
 from ui.screen_fit import fit_to_screen
@@ -59,6 +60,7 @@ PUBLISHED_FILTER = dialog_filter("已发布的报告", PUBLISHED)
 DOUBTFUL = QColor("#fff2a8")
 UNREAD = QColor("#ffd2a6")
 FIXED = QColor("#ffffff")
+BACKGROUNDS = {CellState.DOUBTFUL: DOUBTFUL, CellState.UNREAD: UNREAD}
 ERROR_TEXT = QColor("#b00000")
 _ADDRESS = Qt.ItemDataRole.UserRole + 1
 
@@ -80,7 +82,9 @@ class ImportReview(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"{title}：{name}")
         self._report = imported.report.model_copy(deep=True)
-        self.status = {a: "doubtful" for a in imported.doubtful} | {a: "unread" for a in imported.unread}
+        self.status = {a: CellState.DOUBTFUL for a in imported.doubtful} | {
+            a: CellState.UNREAD for a in imported.unread
+        }
         self.spec = self._report.spec
         from core.documents.read.mapper import (
             UNKNOWN_AGENCY,  # the readers load only when a report is imported
@@ -183,7 +187,7 @@ class ImportReview(QDialog):
         for key, widget in self.tables.items():
             table = self.spec.table(key)
             widget.resizeColumnsToContents()
-            value_columns = {p.col for p in table.placed if p.cell.address is not None}
+            value_columns = {p.col for p in table.value_positions.values()}
             least = widget.fontMetrics().horizontalAdvance("000000")  # room for a count or 万元 amount
             for col in range(table.grid_columns):
                 width = min(widget.columnWidth(col), 160)
@@ -208,7 +212,7 @@ class ImportReview(QDialog):
         over = widget.horizontalHeader().length() - widget.viewport().width()
         if over <= 0:
             return False
-        value_columns = {p.col for p in self.spec.table(self._key_of(widget)).placed if p.cell.address}
+        value_columns = {p.col for p in self.spec.table(self._key_of(widget)).value_positions.values()}
         columns = range(widget.columnCount())
         labels = [c for c in columns if c not in value_columns]
         if labels:
@@ -275,13 +279,9 @@ class ImportReview(QDialog):
             item = self.cell_item(address)
             item.setText(self._shown(address))
             state = self.status.get(address)
-            item.setBackground(
-                QBrush(DOUBTFUL if state == "doubtful" else UNREAD if state == "unread" else FIXED)
-            )
+            item.setBackground(QBrush(BACKGROUNDS[state] if state else FIXED))
             item.setForeground(QBrush(ERROR_TEXT if address in failing else QColor("#000000")))
-            tips = {"doubtful": ["没有把握，请核对原文。"], "unread": ["没有读到这一格。"]}.get(
-                state or "", []
-            )
+            tips = [f"{state.chinese}。"] if state else []
             item.setToolTip(
                 "\n".join([self.spec.cells[address].description, *tips, *messages.get(address, [])])
             )

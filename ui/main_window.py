@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QEventLoop, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QEventLoop, QObject, QSettings, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox, QStackedWidget, QWidget
 
@@ -27,7 +27,7 @@ from core.paths import data_dir
 from ui.crash import APP_TITLE, show_message
 from ui.database_actions import DatabaseActions
 from ui.report_files import ReportFileActions
-from ui.screen_fit import FITTED, elided, install_screen_fit, keep_on_screen
+from ui.screen_fit import FITTED, elided, fit_to_screen, install_screen_fit, keep_on_screen
 
 if TYPE_CHECKING:
     from core.ops.handles import Database
@@ -218,9 +218,9 @@ class MainWindow(DatabaseActions, ReportFileActions):
         add = self._menu_adder(self.report_menu, before=self.export_action)
         import_review.add_menu_entries(add, self)
         desk_window.add_menu_entries(add, self)
-        self.export_actions = ExportActions(self, self.report_menu)
-        for action in [*self.export_actions.actions.values(), self.export_actions.copy_action]:
-            self.report_menu.insertAction(self._after_exports, action)  # moved up from the end
+        self.export_actions = ExportActions(
+            self, self._menu_adder(self.report_menu, before=self._after_exports)
+        )
         self.finder = add_edit_actions(self, self.edit_menu)
         self.menuBar().setEnabled(True)
 
@@ -241,8 +241,7 @@ class MainWindow(DatabaseActions, ReportFileActions):
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
             self._restored = True  # saved on another screen or at another scale: checked when shown
             return
-        screen = self.screen().availableGeometry()
-        self.resize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
+        fit_to_screen(self, QSize(1280, 860), share=0.9)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         window_state().setValue("geometry", self.saveGeometry())

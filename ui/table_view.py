@@ -128,7 +128,7 @@ class ReportTableView(QTableView):
         self.clearSpans()
         for row, col, rowspan, colspan in self.table_model.spans():
             self.setSpan(row, col, rowspan, colspan)
-        self.panes.sync()
+        self.panes.place()
 
     def viewportSizeHint(self) -> QSize:
         """The whole table at its natural column widths (Qt adds room for scroll bars it may not need)."""
@@ -199,7 +199,7 @@ class ReportTableView(QTableView):
         for col, width in enumerate(widths):
             self.setColumnWidth(col, width)
         self._fit_rows()
-        self.panes.sync()
+        self.panes.place()
 
     def _fit_rows(self) -> None:
         """Row heights so that every label and header shows whole at the current column widths."""

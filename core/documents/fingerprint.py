@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12  # the footer code: 60 bits, a chance match between two reports about 1 in 10^18
-FULL_LENGTH = 52  # the QR code: all 256 bits of the digest (52 × 5 = 260, the top 4 bits are 0)
+FULL_LENGTH = 52  # the QR code: all 256 bits of the digest (52 × 5 = 260: the last 4 bits are padding)
 GROUP = 4
 FULL_CODE_LINES = 3  # under the QR code, its 13 groups of four on three lines
 _DOMAIN = b"nianbao.fingerprint/2\n"  # a new canonical form gets a new domain, so old codes never collide

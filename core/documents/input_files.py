@@ -1,8 +1,8 @@
 """Files given as input, read safely: a regular file only — a FIFO would hang the reader and a character
 device would read forever (its size is 0, so a size check alone lets it through) — and never more bytes
 than the caller's bound. A leaf module (it loads no reader), for the command line, the exchange reader
-and the published-file readers alike, and the register's ledger (with `csv_text`). `same_file` keeps a
-command from writing over its own input."""
+and the published-file readers alike, and the register's ledger and the desk's roster (with `csv_text`).
+`same_file` keeps a command from writing over its own input."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def read_bytes(path: Path, max_bytes: int, what: str = "文件", expected: str =
 def csv_text(data: bytes, what: str) -> str:
     """The text of a CSV file as Excel saves it: UTF-8 (with or without BOM), or GBK on a Chinese
     Windows; `what` names the file in the refusal (e.g. 台账文件“x.csv”). For the register's ledger
-    and, later, the desk's roster, which decodes the same way."""
+    and the desk's roster."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)

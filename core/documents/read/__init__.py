@@ -26,10 +26,7 @@ from core.documents.read.mapper import Imported, map_lines
 from core.errors import UserError
 from core.model.report import Report
 
-SUFFIXES = PUBLISHED
-
 __all__ = [
-    "SUFFIXES",
     "Imported",
     "ReadCancelled",
     "cancelled_by",
@@ -55,7 +52,7 @@ def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:
     """`then(lines of the file)`, refused past the time a file may take. A .doc is first saved as .docx
     by Word, outside the time (Word takes its time to start; COM belongs to the calling thread)."""
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix not in PUBLISHED:
         raise UserError(
             f"不认识“{path.name}”的文件类型。"
             "可以导入的是 Word（.docx）、PDF、网页（.html/.htm）和文本（.txt）文件。"

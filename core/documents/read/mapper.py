@@ -27,6 +27,7 @@ from core.format import CURRENT, get_format
 from core.format.definition import ReportFormat, Section, SumCheck, Table
 from core.model.report import Report, Signature
 from core.model.vocabulary import CellState
+from core.rules.text import chinese_number
 
 UNKNOWN_AGENCY = "（未识别的机关）"  # no title found: a stand-in the review screen shows as an empty field
 _MATCH = 72  # least fuzzy score (0-100) for a printed label to be taken as a template label
@@ -741,14 +742,11 @@ class _Mapper:
 
 def _arabic_date(text: str) -> str:
     """A date in Chinese numerals (二〇二二年一月十五日, as official documents print it) in digits."""
-
-    def small(numeral: str) -> int:  # 一 … 三十一
-        tens, _, ones = numeral.rpartition("十")
-        digit = "〇一二三四五六七八九".find
-        return (digit(tens) if tens else 1 if "十" in numeral else 0) * 10 + (digit(ones) if ones else 0)
-
     return _CHINESE_DATE.sub(
-        lambda m: f"{m.group(1).translate(_YEAR_DIGITS)}年{small(m.group(2))}月{small(m.group(3))}日", text
+        lambda m: (
+            f"{m.group(1).translate(_YEAR_DIGITS)}年{chinese_number(m.group(2))}月{chinese_number(m.group(3))}日"
+        ),
+        text,
     )
 
 

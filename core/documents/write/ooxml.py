@@ -23,7 +23,6 @@ from core.documents.write.content import Grid, GridCell
 W_NS = nsmap["w"]
 EAST_ASIA_LANGUAGE = "zh-CN"
 _SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
-_THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
 @cache

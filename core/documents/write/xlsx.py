@@ -76,8 +76,8 @@ class _Sheet:
         parts = dict(self.spec.derivations)
         row_checks, col_checks = self._checks()
         width = grid.columns + (1 if row_checks else 0)
-        merge_text(ws, (0, 0, 0, width - 1), self.title, f["title"])
-        merge_text(ws, (1, 0, 1, width - 1), self.heading, f["heading"])
+        ws.merge_range(0, 0, 0, width - 1, self.title, f["title"])
+        ws.merge_range(1, 0, 1, width - 1, self.heading, f["heading"])
         widths = [share * SHEET_WIDTH for share in grid.widths]
         for col, w in enumerate(widths):
             ws.set_column(col, col, w)
@@ -114,7 +114,7 @@ class _Sheet:
             if (r0, c0) == (r1, c1):
                 ws.write_string(r0, c0, cell.text, style)
             else:
-                merge_text(ws, (r0, c0, r1, c1), cell.text, style)
+                ws.merge_range(r0, c0, r1, c1, cell.text, style)
             return
         kind = self.spec.cells[cell.address].kind
         given = cell.value
@@ -189,7 +189,7 @@ class _Sheet:
             col = grid.columns
             ws.set_column(col, col, CHECK_WIDTH)
             header = max(grid.table.header_lines, 1)
-            merge_text(ws, (TOP, col, TOP + header - 1, col), CHECK_LABEL, f["header"])
+            ws.merge_range(TOP, col, TOP + header - 1, col, CHECK_LABEL, f["header"])
             for line in range(header, grid.lines):
                 if line in by_row:
                     formula, shown = self._check_formula(by_row[line])
@@ -201,7 +201,7 @@ class _Sheet:
             row = TOP + grid.lines
             first = min(by_col)
             if first > 0:
-                merge_text(ws, (row, 0, row, first - 1), CHECK_LABEL, f["header"])
+                ws.merge_range(row, 0, row, first - 1, CHECK_LABEL, f["header"])
             for col in range(first, grid.columns):
                 if col in by_col:
                     formula, shown = self._check_formula(by_col[col])
@@ -241,8 +241,8 @@ def _appendix_sheet(book: Any, f: dict[str, Any], title: str, appendix: Appendix
     """The appendix on a sheet of its own, under the report's title and its heading; digits as
     numbers (a 序号, a count). Not protected: it holds no formula to guard."""
     ws = book.add_worksheet(appendix.short_name[:31])
-    merge_text(ws, (0, 0, 0, grid.columns - 1), title, f["title"])
-    merge_text(ws, (1, 0, 1, grid.columns - 1), appendix.heading, f["heading"])
+    ws.merge_range(0, 0, 0, grid.columns - 1, title, f["title"])
+    ws.merge_range(1, 0, 1, grid.columns - 1, appendix.heading, f["heading"])
     widths = [share * APPENDIX_WIDTH for share in grid.widths]
     for col, w in enumerate(widths):
         ws.set_column(col, col, w)
@@ -259,13 +259,6 @@ def _appendix_sheet(book: Any, f: dict[str, Any], title: str, appendix: Appendix
     ws.repeat_rows(TOP, TOP + grid.table.header_lines - 1)
     ws.freeze_panes(TOP + grid.table.header_lines, 0)
     ws.set_footer("&C— &P —")
-
-
-def merge_text(ws: Any, cells: tuple[int, int, int, int], text: str, style: Any) -> None:
-    """Merged cells holding `text` as a string: `merge_range` writes its data with XlsxWriter's generic
-    `write`, which makes `=HYPERLINK(…)` a formula and `http://…` a link (an agency's name, a title)."""
-    ws.merge_range(*cells, "", style)
-    ws.write_string(cells[0], cells[1], text, style)
 
 
 def _formats(book: Any) -> dict[str, Any]:
@@ -309,7 +302,8 @@ def _formats(book: Any) -> dict[str, Any]:
 def render_xlsx(doc: Content, spec: ReportFormat, *, author: str) -> bytes:
     """The .xlsx file's bytes."""
     out = io.BytesIO()
-    # no text becomes a formula or a link, even one written by XlsxWriter's generic `write`
+    # no text becomes a formula or a link (by default `write` and `merge_range` make `=HYPERLINK(…)` in an
+    # agency's name a formula and `http://…` a link)
     book = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
