@@ -61,8 +61,10 @@ def table_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[str |
     """A one-sheet workbook: a title line, a bold header row (frozen, filterable), the rows."""
     import xlsxwriter
 
+    from core.documents.write.xlsx import TEXT_ONLY
+
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, TEXT_ONLY)
     sheet = book.add_worksheet(title[:31])  # our own titles: no characters a sheet name forbids
     bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE"})
     sheet.write_string(0, 0, title, book.add_format({"bold": True, "font_size": 14}))

@@ -31,8 +31,10 @@ def register_xlsx(agency: str, requests: Sequence[Request], calendar: WorkCalend
     """The agency's register as a one-sheet workbook headed 内部资料."""
     import xlsxwriter
 
+    from core.documents.write.xlsx import TEXT_ONLY
+
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = xlsxwriter.Workbook(out, TEXT_ONLY)
     sheet = book.add_worksheet("登记台账")
     mark = book.add_format({"bold": True, "font_color": "#C00000", "font_size": 14})
     bold = book.add_format({"bold": True, "border": 1, "bg_color": "#EEEEEE"})

@@ -35,6 +35,10 @@ CJK_UNITS = 2.0  # a Chinese character of 5号 is about two of Excel's width uni
 CHECK_LABEL = "勾稽"
 FAILED, PASSED = "不平", "平"
 
+# Every workbook the app writes: no text becomes a formula or a link (by default `write` and `merge_range`
+# make `=HYPERLINK(…)` in an agency's name a formula and `http://…` a link)
+TEXT_ONLY = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
@@ -302,11 +306,7 @@ def _formats(book: Any) -> dict[str, Any]:
 def render_xlsx(doc: Content, spec: ReportFormat, *, author: str) -> bytes:
     """The .xlsx file's bytes."""
     out = io.BytesIO()
-    # no text becomes a formula or a link (by default `write` and `merge_range` make `=HYPERLINK(…)` in an
-    # agency's name a formula and `http://…` a link)
-    book = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = xlsxwriter.Workbook(out, TEXT_ONLY)
     book.set_properties(
         {
             "title": doc.title,
