@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import itertools
 import logging
 import sqlite3
 import threading
@@ -578,10 +580,10 @@ class Database:
             (report_id, now, kind, note),
         )
         rev_id = int(cur.lastrowid or 0)
-        self._conn.executemany(
-            "INSERT INTO changes(revision_id, seq, field, old, new) VALUES (?, ?, ?, ?, ?)",
+        _insert_rows(
+            self._conn, "changes(revision_id, seq, field, old, new)",
             [(rev_id, i, *change) for i, change in enumerate(changes)],
-        )
+        )  # fmt: skip
         return rev_id
 
     def _apply(self, report_id: int, changes: list[Change], now: str) -> None:
@@ -623,16 +625,14 @@ class Database:
         self, cells: list[tuple[int, str, str | None]], texts: list[tuple[int, str, str]]
     ) -> None:
         """Write cells and texts, (report id, address or key, value), over what they held."""
-        self._conn.executemany(
-            "INSERT INTO cells(report_id, address, value) VALUES (?, ?, ?) "
+        _insert_rows(
+            self._conn, "cells(report_id, address, value)", cells,
             "ON CONFLICT(report_id, address) DO UPDATE SET value = excluded.value",
-            cells,
-        )
-        self._conn.executemany(
-            "INSERT INTO texts(report_id, key, text) VALUES (?, ?, ?) "
+        )  # fmt: skip
+        _insert_rows(
+            self._conn, "texts(report_id, key, text)", texts,
             "ON CONFLICT(report_id, key) DO UPDATE SET text = excluded.text",
-            texts,
-        )
+        )  # fmt: skip
 
     def _keep_packed(self, report_id: int) -> None:
         """The report's packed values, kept anew after its cells changed (inside the caller's write)."""
@@ -921,6 +921,38 @@ class Database:
                 return rev
             latest = self._conn.execute("SELECT max(id) FROM revisions WHERE report_id = ?", (report_id,))
             return int(latest.fetchone()[0])
+
+
+_ROWS_A_STATEMENT = 64  # 32 and 128 measured the same
+
+
+def _insert_rows(
+    conn: sqlite3.Connection, into: str, rows: Sequence[tuple[object, ...]], then: str = ""
+) -> None:
+    """`INSERT INTO into VALUES … then` of every row, `_ROWS_A_STATEMENT` rows a statement: a new report
+    is ~350 rows, and one statement each took a fifth more time (benchmarks/bench_db_import.py)."""
+    if not rows:
+        return
+    many, one = _insert_sql(into, len(rows[0]), then)
+    whole = len(rows) - len(rows) % _ROWS_A_STATEMENT
+    conn.executemany(
+        many,
+        [
+            tuple(itertools.chain.from_iterable(rows[i : i + _ROWS_A_STATEMENT]))
+            for i in range(0, whole, _ROWS_A_STATEMENT)
+        ],
+    )
+    conn.executemany(one, rows[whole:])
+
+
+@functools.cache
+def _insert_sql(into: str, width: int, then: str) -> tuple[str, str]:
+    """The statements of `_insert_rows`: for `_ROWS_A_STATEMENT` rows, and for one."""
+    row = f"({', '.join('?' * width)})"
+    return (
+        f"INSERT INTO {into} VALUES {', '.join([row] * _ROWS_A_STATEMENT)} {then}",
+        f"INSERT INTO {into} VALUES {row} {then}",
+    )
 
 
 # fields stored as a column: field -> (table, column)
