@@ -144,6 +144,7 @@ class Database:
                     if mode != "wal":  # e.g. a network drive: still safe, only slower
                         log.info("database %s: journal_mode is %s, not wal", path, mode)
                 conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA temp_store = MEMORY")
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
             db._migrate(version)
@@ -679,21 +680,12 @@ class Database:
             (report_id, flat["signature.name"], flat["signature.date"]),
         )
         blank = _blank(report.format)
-        self._revision(
-            report_id,
-            now,
-            kind,
-            note,
-            [(f, old, new) for f, new in flat.items() if (old := blank.get(f)) != new],
-        )
-        self._keep_content(
-            [
-                (report_id, address, flat[address])
-                for address, value in report.values.items()
-                if value is not None
-            ],
-            [(report_id, key, text) for key, text in report.texts.items() if text],
-        )
+        changes = [(f, old, new) for f, new in flat.items() if (old := blank.get(f)) != new]
+        self._revision(report_id, now, kind, note, changes)
+        cells = [(report_id, a, flat[a]) for a, value in report.values.items() if value is not None]
+        texts = [(report_id, key, text) for key, text in report.texts.items() if text]
+        _insert_rows(self._conn, "cells(report_id, address, value)", cells)  # new rows: no conflict to seek
+        _insert_rows(self._conn, "texts(report_id, key, text)", texts)
         return report_id
 
     def create_report(self, report: Report, kind: str = RevisionKind.CREATE) -> int:

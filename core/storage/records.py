@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from types import MappingProxyType
 
 from core.errors import UserError
 from core.format import get_format
@@ -143,12 +142,13 @@ def _blank_flat(format_id: str) -> Flat:
 
 @cache
 def _blank(format_id: str) -> Mapping[str, str | None]:
-    """`_blank_flat`, worked out once per format: only to be read."""
+    """`_blank_flat`, worked out once per format: only to be read (a dict, not a read-only proxy of one:
+    a new report asks it 200 times)."""
     spec = get_format(format_id)
     flat: Flat = {"agency": None, "year": None, "signature.name": None, "signature.date": None}
     flat.update({f"text.{k}": "" for k in spec.text_keys})
     flat.update(dict.fromkeys(spec.cells))
-    return MappingProxyType(flat)
+    return flat
 
 
 def _flatten(report: Report) -> Flat:
