@@ -583,7 +583,7 @@ class Database:
         rev_id = int(cur.lastrowid or 0)
         _insert_rows(
             self._conn, "changes(revision_id, seq, field, old, new)",
-            [(rev_id, i, *change) for i, change in enumerate(changes)],
+            [(rev_id, i, field, old, new) for i, (field, old, new) in enumerate(changes)],
         )  # fmt: skip
         return rev_id
 
