@@ -7,12 +7,13 @@ one narrative text continues its latest revision (see `Database.set_text`), so t
 not cost a copy of the whole text. (Over 600 lines: one class, the open file, whose methods share its
 connection and transactions; the file checks, schema and records are in their own modules.)
 
-Rows are written and read through sqlite-utils where it reads best (a new report, an agency, a
-dismissal; the register's rows), inside this class's own transactions (`OwnTransactions`). SQL stays
-where sqlite-utils has no word for it or costs time on a keystroke: the PRAGMAs and transactions, the
-report loads and history (joins, one query per table for all of a report's cells), and the writes of
+Rows are written and read through sqlite-utils where it reads best (a dismissal; the register's rows),
+inside this class's own transactions (`OwnTransactions`). SQL stays where sqlite-utils has no word for
+it or costs time on a keystroke or in `db import` of thousands of files: the PRAGMAs and transactions,
+the report loads and history (joins, one query per table for all of a report's cells), the writes of
 every edit (`_record`, `_set`: a revision, its changes and the cells, measured in
-benchmarks/bench_storage.py).
+benchmarks/bench_storage.py) and of a new report and its agency (`_new`, `_agency_id`: sqlite-utils
+asks for the schema on every call; benchmarks/bench_db_import.py).
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ class Database:
                     if mode != "wal":  # e.g. a network drive: still safe, only slower
                         log.info("database %s: journal_mode is %s, not wal", path, mode)
                 conn.execute("PRAGMA synchronous = FULL")
+                # a savepoint's journal (one per file of a `db import` batch) in memory, not a temp file
+                # written page by page: 80% of that batch's writes; only the WAL serves recovery
                 conn.execute("PRAGMA temp_store = MEMORY")
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
