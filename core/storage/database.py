@@ -918,36 +918,32 @@ class Database:
             return int(latest.fetchone()[0])
 
 
-_ROWS_A_STATEMENT = 64  # 32 and 128 measured the same
+_ROWS_A_STATEMENT = 64  # the most rows a statement: 32 and 128 measured the same
 
 
 def _insert_rows(
     conn: sqlite3.Connection, into: str, rows: Sequence[tuple[object, ...]], then: str = ""
 ) -> None:
-    """`INSERT INTO into VALUES … then` of every row, `_ROWS_A_STATEMENT` rows a statement: a new report
-    is ~350 rows, and one statement each took a fifth more time (benchmarks/bench_db_import.py)."""
-    if not rows:
-        return
-    many, one = _insert_sql(into, len(rows[0]), then)
-    whole = len(rows) - len(rows) % _ROWS_A_STATEMENT
-    conn.executemany(
-        many,
-        [
-            tuple(itertools.chain.from_iterable(rows[i : i + _ROWS_A_STATEMENT]))
-            for i in range(0, whole, _ROWS_A_STATEMENT)
-        ],
-    )
-    conn.executemany(one, rows[whole:])
+    """`INSERT INTO into VALUES … then` of every row, in statements of 64 rows, then 32, 16, … 1 for what
+    is left (so at most seven statements a table to prepare and cache). A new report is ~350 rows,
+    and one statement a row took a quarter more time (benchmarks/bench_db_import.py)."""
+    width = len(rows[0]) if rows else 0
+    params = list(itertools.chain.from_iterable(rows))
+    done, size = 0, _ROWS_A_STATEMENT
+    while done < len(rows):
+        if count := (len(rows) - done) // size:
+            step = size * width
+            batches = [params[i : i + step] for i in range(done * width, (done + count * size) * width, step)]
+            conn.executemany(_insert_sql(into, width, size, then), batches)
+            done += count * size
+        size //= 2
 
 
 @functools.cache
-def _insert_sql(into: str, width: int, then: str) -> tuple[str, str]:
-    """The statements of `_insert_rows`: for `_ROWS_A_STATEMENT` rows, and for one."""
+def _insert_sql(into: str, width: int, rows: int, then: str) -> str:
+    """The statement of `_insert_rows` for `rows` rows of `width` values."""
     row = f"({', '.join('?' * width)})"
-    return (
-        f"INSERT INTO {into} VALUES {', '.join([row] * _ROWS_A_STATEMENT)} {then}",
-        f"INSERT INTO {into} VALUES {row} {then}",
-    )
+    return f"INSERT INTO {into} VALUES {', '.join([row] * rows)} {then}"
 
 
 # fields stored as a column: field -> (table, column)
