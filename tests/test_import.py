@@ -646,3 +646,14 @@ def test_a_provincial_template_with_a_section_added_and_the_rest_renumbered() ->
     # the added section has no field: its words are named in a note, not lost
     assert any("五、政务公开工作情况" in n for n in imported.notes)
     assert any("这是加上的一部分。" in n for n in imported.notes)
+
+
+def test_a_file_of_another_kind_is_refused_naming_every_kind_that_is_read(tmp_path: Path) -> None:
+    from core.documents.file_kinds import PUBLISHED
+
+    other = tmp_path / "年报.wps"
+    other.write_text("2021年政府信息公开工作年度报告", encoding="utf-8")
+    with pytest.raises(UserError) as refused:
+        read_file(other)
+    assert "年报.wps" in refused.value.message
+    assert all(suffix in refused.value.message for suffix in PUBLISHED)  # .doc was left out
