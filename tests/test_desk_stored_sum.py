@@ -1,6 +1,7 @@
 """The 汇总 of a database desk from storage's packed values (`make_stored_sum`): the same sum, list of
 included reports (status, 校验码, errors), mark and blanks counted as 0 as `make_sum` over the reports
-read in full, on the command line's path and in the 汇总 dialog (real widgets over a real database)."""
+read in full, on the command line's path and in the 汇总 dialog (real widgets over a real database);
+the drafts' 校验码 worked out in chunks, stopped when cancelled, never of an older content."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core import desk
+from core.desk.sums import database_version, work_out_codes
 from core.documents.fingerprint import fingerprint
 from core.storage import Database
 from tests.helpers import distinct_report
@@ -76,14 +78,60 @@ def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
     next(i for i in items if i.text() == AGENCIES[3]).setCheckState(Qt.CheckState.Unchecked)
     ticked = AGENCIES[:3]
     reports = {a: db.load_report(ids[a]) for a in ticked}
-    assert dialog.total == desk.add_up(list(reports.values()), "本级汇总", YEAR)
-    assert dialog.summed is not None
-    assert [(i.agency, i.code) for i in dialog.summed.contents.reports] == [
+    assert dialog.total == desk.add_up(list(reports.values()), "本级汇总", YEAR)  # the figures at once
+    assert dialog.summed is None and dialog.codes_pending()  # the drafts' codes: off the GUI thread
+    qtbot.waitUntil(lambda: dialog.summed is not None, timeout=30_000)
+    assert dialog.summed is not None and not dialog.codes_pending()
+    listed = [(i.agency, i.code) for i in dialog.summed.contents.reports]
+    assert listed == [
         (a, fingerprint(reports[a])) for a in sorted(ticked, key=[r.agency for r in window.board.rows].index)
     ]
-    screen = dialog.page.toPlainText()
-    assert "附：本汇总包括的报告（共 3 份）" in screen and AGENCIES[3] not in screen
-    assert all(fingerprint(r) in screen for r in reports.values())
+    assert dialog.list_heading.text() == "附：本汇总包括的报告（共 3 份）"
+    model = dialog.list_model
+    shown = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    assert [(row[1], row[3]) for row in shown] == listed and AGENCIES[3] not in str(shown)
+
+
+def test_codes_are_worked_out_in_chunks_and_stop_when_cancelled(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = [db.create_report(distinct_report(f"温县第{n:03d}局", YEAR, base=n * 7)) for n in range(120)]
+        said: list[tuple[int, int]] = []
+        version, codes = work_out_codes(db, ids, lambda done, total: said.append((done, total)))
+        assert version == database_version(db)
+        assert codes == {i: fingerprint(db.load_report(i)) for i in ids}
+        assert said == [(50, 120), (100, 120), (120, 120)]  # after each chunk read
+
+        asked = []
+
+        def cancelled() -> bool:
+            asked.append(1)
+            return len(asked) > 60  # stops in the second chunk
+
+        _version, some = work_out_codes(db, ids, cancelled=cancelled)
+        assert 50 <= len(some) < 100 and all(some[i] == codes[i] for i in some)
+
+
+def test_a_change_while_working_out_codes_starts_again(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = [db.create_report(distinct_report(f"温县第{n:03d}局", YEAR, base=n * 7)) for n in range(80)]
+        old = fingerprint(db.load_report(ids[0]))
+
+        said: list[int] = []
+
+        def edit_once(done: int, _total: int) -> None:
+            said.append(done)
+            if said == [50]:  # a chunk read at the old content: the draft changes under it
+                db.set_values(ids[0], {"requests.1.natural_person": Decimal(98765)})
+
+        version, codes = work_out_codes(db, ids, edit_once)
+        assert said == [50, 50, 80]  # started again after the change
+        assert codes[ids[0]] == fingerprint(db.load_report(ids[0])) != old
+        assert version == database_version(db) and len(codes) == 80
+        session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
+        assert session.keep_draft_codes(db, version, codes) and session.draft_codes(db) == codes
+        db.set_values(ids[1], {"requests.1.natural_person": Decimal(4321)})
+        assert not session.keep_draft_codes(db, version, codes)  # of an older content: not kept
+        assert session.draft_codes(db) == {}
 
 
 def test_a_drafts_code_is_kept_until_the_database_changes(tmp_path: Path) -> None:
