@@ -386,6 +386,8 @@ class SumDialog(QDialog):
         version, codes = result
         if self.db is not None:
             self.owner.session.keep_draft_codes(self.db, version, codes)
+        if not self.isVisible():
+            return  # closed meanwhile: the codes are kept for the next 汇总
         self.refresh()  # the list complete, or the rest (a report ticked meanwhile, a change) asked for
         if self.summed is not None:
             waiting, self.waiting = self.waiting, []
@@ -420,7 +422,7 @@ class SumDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closed: the codes' reckoning stops (what it worked out so far is kept for next time)."""
-        self.waiting = []
+        self.waiting, self.codes_stopped = [], True
         if self.codes_job is not None:
             self.codes_job.cancel()
         super().done(result)
