@@ -300,15 +300,17 @@ class SumDialog(QDialog):
             self.total = None
             self.page.setHtml("<p>请勾选要汇总的报告。</p>")
             self.note.setText("")
-            self._show_list(None)
+            self._show_list()
             return
         board = self.owner.board
         rows = [r for r in board.rows if r.agency in names]
         agency = self.name.text().strip() or "本级汇总"
         figures: StoredFigures | desk.SumResult
         if self.db is not None:
-            figures = self.figures = stored_figures(self.db, rows, agency, self.year, board.missing)
-            codes = self.owner.session.draft_codes(self.db)
+            session = self.owner.session
+            packed = session.packed_values(self.db)  # read once, summed again on every tick
+            figures = self.figures = stored_figures(self.db, rows, agency, self.year, board.missing, packed)
+            codes = session.draft_codes(self.db)
             if not self.figures.uncoded(codes):
                 self.summed = self.figures.complete(codes)
             added = len(self.figures.added)
@@ -325,19 +327,24 @@ class SumDialog(QDialog):
             f"{figures.blanks_note}{left_out}"
         )
         self.page.setHtml(_report_html(self.total))
-        self._show_list(added)
+        self._show_list()
         if self.summed is None and not self.codes_stopped:
             self._work_out_codes()
 
-    def _show_list(self, added: int | None) -> None:
-        """The list under the sum, and where its 校验码 stand."""
+    def _show_list(self) -> None:
+        """The list under the sum (a code not worked out yet: 「计算中…」), and where its codes stand."""
         if self.summed is not None:
             self.list_model.show(self.summed.contents)
         elif self.figures is not None and self.db is not None:
             self.list_model.show(self.figures.listed(self.owner.session.draft_codes(self.db)))
         else:
             self.list_model.show(None)
+        added = len(self.list_model.rows)
         self.list_heading.setText(f"附：本汇总包括的报告（共 {added:,} 份）" if added else "")
+        self._show_codes()
+
+    def _show_codes(self) -> None:
+        """「正在计算各报告的校验码（已完成 300 / 1,500）」 with a bar and 停止, while codes are pending."""
         pending = self.codes_pending()
         for widget in (self.codes_note, self.codes_bar, self.codes_button):
             widget.setVisible(pending)
@@ -373,12 +380,11 @@ class SumDialog(QDialog):
             self._codes_failed,
             owner=self,
         )
-        self._show_list(len(self.figures.added))
+        self._show_codes()
 
     def _codes_progress(self, done: int, total: int) -> None:
         self.codes_done, self.codes_total = done, total
-        if self.figures is not None:
-            self._show_list(len(self.figures.added))
+        self._show_codes()
 
     def _codes_worked_out(self, result: object) -> None:
         """Codes arrived: kept if the database is still as they were read (else worked out again)."""
@@ -397,7 +403,7 @@ class SumDialog(QDialog):
     def _codes_failed(self, exc: BaseException) -> None:
         self.codes_stopped = True
         self.waiting = []
-        self._show_list(len(self.figures.added) if self.figures is not None else None)
+        self._show_codes()
         sys.excepthook(type(exc), exc, exc.__traceback__)  # a plain message for a UserError
 
     def _stop_or_go_on(self) -> None:
@@ -411,14 +417,14 @@ class SumDialog(QDialog):
         self.waiting = []
         if self.codes_job is not None:
             self.codes_job.cancel()
-        self._show_list(len(self.figures.added) if self.figures is not None else None)
+        self._show_codes()
 
     def _after_codes(self, what: str, act: Callable[[], object]) -> None:
         """An export or print asked for while codes are pending: done once they are all known."""
         self.waiting.append((what, act))
         self.codes_stopped = False
         self._work_out_codes()
-        self._show_list(len(self.figures.added) if self.figures is not None else None)
+        self._show_codes()
 
     def done(self, result: int) -> None:
         """Closed: the codes' reckoning stops (what it worked out so far is kept for next time)."""
