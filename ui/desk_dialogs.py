@@ -265,6 +265,11 @@ class SumDialog(QDialog):
         self.list_view.verticalHeader().hide()
         self.list_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.list_view.horizontalHeader().setSectionResizeMode(AGENCY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        metrics = self.list_view.fontMetrics()  # widths of the widest texts: not measured over 2,000 rows
+        self.list_view.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
+        widest = {INCLUDED_HEADERS.index("状态"): "已交（草稿）", CODE_COLUMN: "MMMM-MMMM-MMMM"}
+        for column, text in widest.items():
+            self.list_view.setColumnWidth(column, metrics.horizontalAdvance(text) + 16)
         listing = QWidget()
         list_layout = QVBoxLayout(listing)
         list_layout.setContentsMargins(0, 0, 0, 0)
