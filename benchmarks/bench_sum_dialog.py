@@ -18,15 +18,12 @@ compiled (PYTHONPYCACHEPREFIX). The goal (issue 22) is ≤ 100 ms for `open` and
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.side_by_side import add_root_option, checkouts, installed
+from benchmarks.side_by_side import add_root_option, checkouts, in_turns, installed
 
 # Runs inside a checkout: build the database and the desk window, then one round per line on stdin.
 _CHILD = """
@@ -120,30 +117,14 @@ def main() -> None:
     add_root_option(parser)
     args = parser.parse_args()
     roots = checkouts(args)
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         env = installed(tmp) | {"QT_QPA_PLATFORM": "offscreen"}
-        children = []
-        for n, root in enumerate(roots):
-            code = _CHILD.format(root=str(root), db=str(Path(tmp) / f"desk{n}.sqlite3"), reports=args.reports)
-            child = subprocess.Popen(
-                [sys.executable, "-c", code], cwd=root, env=env, text=True,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            )  # fmt: skip
-            children.append(child)
-        for child in children:
-            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        load = os.getloadavg()[0]
-        samples: list[list[dict[str, list[float]]]] = [[] for _ in roots]
-        for _ in range(args.runs + 1):  # the first round warms up
-            for child, out in zip(children, samples, strict=True):
-                assert child.stdin is not None and child.stdout is not None
-                child.stdin.write("go\n")
-                child.stdin.flush()
-                out.append(json.loads(child.stdout.readline()))
-        for child in children:
-            assert child.stdin is not None
-            child.stdin.close()
-            child.wait()
+        children = [
+            (root, _CHILD.format(root=str(root), db=str(Path(tmp) / f"d{n}.sqlite3"), reports=args.reports))
+            for n, root in enumerate(roots)
+        ]
+        samples = in_turns(children, env, args.runs)
     print(
         f"{args.reports} reports of 2021 (¼ 定稿); {args.runs} runs; load average {load:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after; bytecode compiled; offscreen, 1366×768"
@@ -155,7 +136,7 @@ def main() -> None:
             ("codes", "汇总… asked → every 校验码 known"),
             ("tick", "one report unticked → figures painted"),
         ):
-            wall, cpu, gui = (statistics.median(r[what][i] for r in runs[1:]) * 1000 for i in range(3))
+            wall, cpu, gui = (statistics.median(r[what][i] for r in runs) * 1000 for i in range(3))
             print(f"    {label}: {wall:.0f} ms wall, {cpu:.0f} ms CPU, {gui:.0f} ms CPU on the GUI thread")
 
 

@@ -63,15 +63,21 @@ def test_the_stored_sum_is_the_sum_of_the_reports_read(tmp_path: Path) -> None:
     )
 
 
-def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
-    ids = _fill(db)
+def database_desk(qtbot: QtBot, db: Database, year: int) -> DeskWindow:
+    """The desk window at 1366×768 showing the board of `year` of the database `db`."""
     ensure_chinese_font()
     window = DeskWindow(None, db)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    window.year_box.setValue(YEAR)
+    window.year_box.setValue(year)
     window.open_database()
+    return window
+
+
+def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
+    ids = _fill(db)
+    window = database_desk(qtbot, db, YEAR)
     dialog = window.show_sum()
     items = [dialog.included.item(i) for i in range(dialog.included.count())]
     assert sorted(i.text() for i in items) == sorted(AGENCIES)

@@ -17,9 +17,8 @@ from core.desk.included import HEADERS, SHEET_NAME
 from core.documents.fingerprint import fingerprint
 from core.storage import Database
 from tests.helpers import distinct_report
+from tests.test_desk_stored_sum import database_desk
 from ui.desk_dialogs import CODE_COLUMN, SumDialog
-from ui.desk_window import DeskWindow
-from ui.fonts import ensure_chinese_font
 
 YEAR = 2022
 DRAFTS = 160  # enough that the codes take a while (≈ 1 ms each), in several chunks
@@ -37,17 +36,6 @@ def _fill(db: Database) -> list[int]:
     return ids
 
 
-def _desk(qtbot: QtBot, db: Database) -> DeskWindow:
-    ensure_chinese_font()
-    window = DeskWindow(None, db)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.year_box.setValue(YEAR)
-    window.open_database()
-    return window
-
-
 def _listed_codes(path: Path) -> dict[str, str]:
     """单位 → 校验码 of the list an exported workbook has after the sum."""
     sheet = openpyxl.load_workbook(path)[SHEET_NAME]
@@ -60,7 +48,7 @@ def test_figures_first_codes_after_and_a_waiting_export_lists_every_code(
     qtbot: QtBot, db: Database, tmp_path: Path
 ) -> None:
     ids = _fill(db)
-    window = _desk(qtbot, db)
+    window = database_desk(qtbot, db, YEAR)
     dialog = window.show_sum()
     assert isinstance(dialog, SumDialog)
     # the figures at once, the codes still being worked out, said so
@@ -71,6 +59,7 @@ def test_figures_first_codes_after_and_a_waiting_export_lists_every_code(
     model = dialog.list_model
     assert model.index(4, CODE_COLUMN).data() == "计算中…"  # a draft
     assert model.index(0, CODE_COLUMN).data() == fingerprint(db.load_report(ids[0]))  # a 定稿's is kept
+    qtbot.waitUntil(lambda: dialog.codes_job is not None)  # started once the figures are painted
     job = dialog.codes_job
     assert job is not None and not job.finished
 
@@ -102,8 +91,9 @@ def test_figures_first_codes_after_and_a_waiting_export_lists_every_code(
 
 def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
     _fill(db)
-    window = _desk(qtbot, db)
+    window = database_desk(qtbot, db, YEAR)
     dialog = window.show_sum()
+    qtbot.waitUntil(lambda: dialog.codes_job is not None)
     job = dialog.codes_job
     assert job is not None and dialog.codes_button.text() == "停止"
     dialog.codes_button.click()  # 停止
@@ -125,5 +115,6 @@ def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_pa
     assert len(window.session.draft_codes(db)) < DRAFTS
 
     reopened = window.show_sum()  # the codes kept so far are not worked out again
+    qtbot.waitUntil(lambda: reopened.codes_job is not None)
     assert reopened.codes_total == DRAFTS - len(window.session.draft_codes(db))
     qtbot.waitUntil(lambda: reopened.summed is not None, timeout=60_000)

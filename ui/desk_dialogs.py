@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QSize,
     QStandardPaths,
     Qt,
+    QTimer,
     QUrl,
 )
 from PySide6.QtGui import (
@@ -333,8 +334,8 @@ class SumDialog(QDialog):
         )
         self.page.setHtml(_report_html(self.total))
         self._show_list()
-        if self.summed is None and not self.codes_stopped:
-            self._work_out_codes()
+        if self.summed is None:  # once the figures are painted: the job would slow their painting
+            QTimer.singleShot(0, self, self._work_out_codes)
 
     def _show_list(self) -> None:
         """The list under the sum (a code not worked out yet: 「计算中…」), and where its codes stand."""
@@ -373,9 +374,13 @@ class SumDialog(QDialog):
 
     def _work_out_codes(self) -> None:
         """The drafts' codes the shown sum lacks, worked out off the GUI thread (one job at a time)."""
-        if self.db is None or self.figures is None or (self.codes_job and not self.codes_job.finished):
+        if self.db is None or self.figures is None or self.codes_stopped or not self.isVisible():
+            return
+        if self.codes_job is not None and not self.codes_job.finished:
             return
         db, wanted = self.db, self.figures.uncoded(self.owner.session.draft_codes(self.db))
+        if not wanted:
+            return
         self.codes_stopped = False
         self.codes_done, self.codes_total = 0, len(wanted)
         self.codes_job = run_with_progress(
