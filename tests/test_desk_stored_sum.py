@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from core import desk
 from core.desk.sums import database_version, work_out_codes
 from core.documents.fingerprint import fingerprint
+from core.rules.findings import resolved_values
 from core.storage import Database
 from tests.helpers import distinct_report
 from ui.desk_window import DeskWindow
@@ -96,6 +97,28 @@ def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
     model = dialog.list_model
     shown = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
     assert [(row[1], row[3]) for row in shown] == listed and AGENCIES[3] not in str(shown)
+
+
+def test_a_total_given_in_some_reports_counts_as_given_and_as_its_parts_in_the_others(
+    tmp_path: Path,
+) -> None:
+    """Totals: one report leaves them all blank, one gives a row's total (not its parts' sum), one the
+    total of totals; the sum of each total is what each report's total stands for, blank in all: blank."""
+    given = {"requests.3.2.total": 7, "requests.3.7.total": 11, "requests.3.7.natural_person": 13}
+    reports = [distinct_report(a, YEAR, base=1 + 300 * i) for i, a in enumerate(AGENCIES[:3])]
+    for n, (address, extra) in enumerate(given.items()):
+        report = reports[1 + n % 2]
+        report.values[address] = resolved_values(report)[address] + extra
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = [db.create_report(r) for r in reports]
+        stored = desk.add_up_stored(db, ids, "温县", YEAR)
+    spec = reports[0].spec
+    for total, _parts in spec.derivations:
+        blank = all(r.values[total] is None for r in reports)
+        expected = None if blank else sum(resolved_values(r)[total] for r in reports)
+        assert stored.values[total] == expected, total
+    assert stored.values["requests.3.2.total"] is not None and stored.values["requests.1.total"] is None
+    assert stored == desk.add_up(reports, "温县", YEAR)
 
 
 def test_codes_are_worked_out_in_chunks_and_stop_when_cancelled(tmp_path: Path) -> None:
