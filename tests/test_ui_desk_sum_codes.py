@@ -118,3 +118,4 @@ def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_pa
     qtbot.waitUntil(lambda: reopened.codes_job is not None)
     assert reopened.codes_total == DRAFTS - len(window.session.draft_codes(db))
     qtbot.waitUntil(lambda: reopened.summed is not None, timeout=60_000)
+

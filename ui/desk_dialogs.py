@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
+    QHideEvent,
     QPainter,
     QPaintEvent,
 )
@@ -422,12 +423,14 @@ class SumDialog(QDialog):
         if self.codes_stopped:
             self.codes_stopped = False
             self._work_out_codes()
-            return
-        self.codes_stopped = True
-        self.waiting = []
+        else:
+            self._stop_codes()
+        self._show_codes()
+
+    def _stop_codes(self) -> None:
+        self.waiting, self.codes_stopped = [], True
         if self.codes_job is not None:
             self.codes_job.cancel()
-        self._show_codes()
 
     def _after_codes(self, what: str, act: Callable[[], object]) -> None:
         """An export or print asked for while codes are pending: done once they are all known."""
@@ -436,12 +439,12 @@ class SumDialog(QDialog):
         self._work_out_codes()
         self._show_codes()
 
-    def done(self, result: int) -> None:
-        """Closed: the codes' reckoning stops (what it worked out so far is kept for next time)."""
-        self.waiting, self.codes_stopped = [], True
-        if self.codes_job is not None:
-            self.codes_job.cancel()
-        super().done(result)
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Closed (or its desk window closed): the codes' reckoning stops, what it worked out so far
+        kept for next time. Minimised (a hiding by the system) it goes on."""
+        if not event.spontaneous():
+            self._stop_codes()
+        super().hideEvent(event)
 
     def contents(self) -> SumContents:
         """The reports added up with their status, 校验码 and errors as the board shows them."""
