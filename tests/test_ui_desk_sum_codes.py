@@ -6,15 +6,20 @@ really stops the background job."""
 
 from __future__ import annotations
 
+import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pdfplumber
 from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from core.desk.included import HEADERS, SHEET_NAME
 from core.documents.fingerprint import fingerprint
+from core.documents.pdf.render import render_pdf
 from core.storage import Database
 from tests.helpers import distinct_report
 from tests.test_desk_stored_sum import database_desk
@@ -59,20 +64,28 @@ def test_figures_first_codes_after_and_a_waiting_export_lists_every_code(
     model = dialog.list_model
     assert model.index(4, CODE_COLUMN).data() == "计算中…"  # a draft
     assert model.index(0, CODE_COLUMN).data() == fingerprint(db.load_report(ids[0]))  # a 定稿's is kept
-    qtbot.waitUntil(lambda: dialog.codes_job is not None)  # started once the figures are painted
-    job = dialog.codes_job
-    assert job is not None and not job.finished
 
-    # asked for before the codes: nothing is written until they are all known
+    # asked for before the codes: nothing is written or printed until they are all known
     path = tmp_path / "汇总.xlsx"
     assert dialog.export(".xlsx", path) is None and not path.exists()
-    assert "导出“汇总.xlsx”" in dialog.codes_note.text()
+    printed = tmp_path / "打印.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # a "printer" whose paper can be read back
+    printer.setOutputFileName(str(printed))
+    assert dialog.print_sum(printer) is None and dialog.print_progress is None
+    assert "待完成后：导出“汇总.xlsx”、打印。" in dialog.codes_note.text()
     # a draft changes while its code is being worked out: the list has the code of what was summed
     db.set_values(ids[5], {CELL: Decimal(987654)})
-    qtbot.waitUntil(lambda: "已导出汇总" in window.statusBar().currentMessage(), timeout=60_000)
+    qtbot.waitUntil(lambda: path.exists(), timeout=60_000)
+    qtbot.waitUntil(lambda: dialog.print_progress is not None and not dialog.print_progress.isVisible())
     assert dialog.summed is not None and not dialog.codes_pending() and not dialog.codes_note.isVisible()
     reports = {r.agency: r for r in db.load_reports(ids).values()}
     assert _listed_codes(path) == {a: fingerprint(r) for a, r in reports.items()}
+    made = render_pdf(dialog.total, appendix=dialog.summed.contents.appendix())
+    with pdfplumber.open(printed) as paper, pdfplumber.open(io.BytesIO(made)) as pdf:
+        assert len(paper.pages) == len(pdf.pages)  # the sum and its whole list, page by page
+        text = re.sub(r"\s", "", "".join(page.extract_text() for page in pdf.pages[-3:]))
+    assert fingerprint(reports["温县第163局"]) in text
     assert dialog.total.values[CELL] == sum(r.values[CELL] for r in reports.values())  # type: ignore[misc]
     assert {a: c for a, c in dialog.summed.mark.included} == {a: fingerprint(r) for a, r in reports.items()}
 
@@ -93,10 +106,16 @@ def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_pa
     _fill(db)
     window = database_desk(qtbot, db, YEAR)
     dialog = window.show_sum()
-    qtbot.waitUntil(lambda: dialog.codes_job is not None)
+    assert dialog.codes_button.text() == "停止"
+    dialog.codes_button.click()  # 停止 before the job even started (it starts once the figures are painted)
+    qtbot.wait(100)
+    assert dialog.codes_job is None and window.session.draft_codes(db) == {}
+    assert dialog.codes_note.text().startswith("已停止计算各报告的校验码")
+    dialog.codes_button.click()  # 继续计算
     job = dialog.codes_job
     assert job is not None and dialog.codes_button.text() == "停止"
-    dialog.codes_button.click()  # 停止
+    dialog.codes_button.click()  # 停止, while it works
+    assert job.cancel_event.is_set()
     qtbot.waitUntil(lambda: job.finished, timeout=30_000)
     kept = dict(window.session.draft_codes(db))
     assert len(kept) < DRAFTS  # stopped part way, what was worked out kept
@@ -118,4 +137,3 @@ def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_pa
     qtbot.waitUntil(lambda: reopened.codes_job is not None)
     assert reopened.codes_total == DRAFTS - len(window.session.draft_codes(db))
     qtbot.waitUntil(lambda: reopened.summed is not None, timeout=60_000)
-
