@@ -8,12 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core import desk
 from core.desk.sums import database_version, work_out_codes
 from core.documents.fingerprint import fingerprint
+from core.errors import UserError
 from core.rules.findings import resolved_values
 from core.storage import Database
 from tests.helpers import distinct_report
@@ -138,6 +140,8 @@ def test_codes_are_worked_out_in_chunks_and_stop_when_cancelled(tmp_path: Path) 
 
         _version, some = work_out_codes(db, ids, cancelled=cancelled)
         assert 50 <= len(some) < 100 and all(some[i] == codes[i] for i in some)
+        with pytest.raises(UserError, match="没有编号为 99999 的报告"):  # a list of another version
+            work_out_codes(db, [*ids[:3], 99999])
 
 
 def test_a_change_while_working_out_codes_starts_again(tmp_path: Path) -> None:

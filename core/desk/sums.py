@@ -314,11 +314,13 @@ def work_out_codes(
             for rid in chunk:
                 if stop():
                     break
-                if rid not in loaded:
-                    raise UserError(f"数据库中已没有编号为 {rid} 的报告，请关闭汇总台后重新打开。")
-                codes[rid] = fingerprint(loaded[rid])
+                if rid in loaded:
+                    codes[rid] = fingerprint(loaded[rid])
             if database_version(db) != version:
                 break  # changed while reading: start again, at the new version
+            gone = [rid for rid in chunk if rid not in loaded]
+            if gone:  # the caller's list is of another version: its figures too
+                raise UserError(f"数据库中已没有编号为 {gone[0]} 的报告，请关闭后重新打开「汇总」。")
             if progress is not None:
                 progress(len(codes), len(ids))
         else:
