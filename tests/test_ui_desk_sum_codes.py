@@ -114,8 +114,11 @@ def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_pa
     dialog.codes_button.click()  # 继续计算
     job = dialog.codes_job
     assert job is not None and dialog.codes_button.text() == "停止"
-    dialog.codes_button.click()  # 停止, while it works
+    waiting = tmp_path / "汇总.xlsx"
+    assert dialog.export(".xlsx", waiting) is None  # waits for the codes
+    dialog.codes_button.click()  # 停止, while it works: the export waiting is not done
     assert job.cancel_event.is_set()
+    assert "已停止计算校验码，未进行：导出“汇总.xlsx”" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: job.finished, timeout=30_000)
     kept = dict(window.session.draft_codes(db))
     assert len(kept) < DRAFTS  # stopped part way, what was worked out kept
@@ -123,6 +126,7 @@ def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_pa
     assert dialog.codes_button.text() == "继续计算"
     qtbot.wait(200)
     assert window.session.draft_codes(db) == kept and dialog.codes_job is job  # nothing more worked out
+    assert not waiting.exists()
 
     dialog.codes_button.click()  # 继续计算: only the rest
     going_on = dialog.codes_job

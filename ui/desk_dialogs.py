@@ -83,7 +83,6 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 BACKGROUND_BOARD = 150  # received reports from which a board is built off the GUI thread (≈ 70 ms)
 AGENCY_COLUMN, CODE_COLUMN = INCLUDED_HEADERS.index("单位"), INCLUDED_HEADERS.index("校验码")
-DISPLAY = Qt.ItemDataRole.DisplayRole
 
 
 def summary_text(board: desk.Board, expected: int) -> str:
@@ -170,7 +169,7 @@ class IncludedModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == DISPLAY:
+        if role == Qt.ItemDataRole.DisplayRole:
             text = self.rows[index.row()][index.column()]
             return text or ("计算中…" if index.column() == CODE_COLUMN else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != AGENCY_COLUMN:
@@ -382,7 +381,6 @@ class SumDialog(QDialog):
         db, wanted = self.db, self.figures.uncoded(self.owner.session.draft_codes(self.db))
         if not wanted:
             return
-        self.codes_stopped = False
         self.codes_done, self.codes_total = 0, len(wanted)
         self.codes_job = run_with_progress(
             lambda progress, cancelled: work_out_codes(db, wanted, progress, cancelled),
@@ -424,7 +422,10 @@ class SumDialog(QDialog):
             self.codes_stopped = False
             self._work_out_codes()
         else:
+            dropped = "、".join(what for what, _ in self.waiting)
             self._stop_codes()
+            if dropped:
+                self.owner.statusBar().showMessage(f"已停止计算校验码，未进行：{dropped}。", 15_000)
         self._show_codes()
 
     def _stop_codes(self) -> None:
@@ -433,15 +434,16 @@ class SumDialog(QDialog):
             self.codes_job.cancel()
 
     def _after_codes(self, what: str, act: Callable[[], object]) -> None:
-        """An export or print asked for while codes are pending: done once they are all known."""
+        """An export or print asked for while codes are pending: done once they are all known, of the
+        汇总 as it then stands."""
         self.waiting.append((what, act))
         self.codes_stopped = False
         self._work_out_codes()
         self._show_codes()
 
     def hideEvent(self, event: QHideEvent) -> None:
-        """Closed (or its desk window closed): the codes' reckoning stops, what it worked out so far
-        kept for next time. Minimised (a hiding by the system) it goes on."""
+        """Closed: the codes' reckoning stops, what it worked out so far kept for next time.
+        Minimised (a hiding by the system) it goes on."""
         if not event.spontaneous():
             self._stop_codes()
         super().hideEvent(event)
