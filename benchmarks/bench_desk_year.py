@@ -9,7 +9,8 @@ wall and CPU:
 - the board of 2021 (`desk.database_board`), as the desk window shows it on opening;
 - the 汇总 of 2021 as the desk makes it (`desk.add_up_stored` where the checkout has it, else `add_up`
   over `load_reports`);
-- the 汇总 dialog's path (and `desk --db --sum`'s): the whole `SumResult` with the list of included
+- `desk --db --sum`'s path (the dialog's own, figures first and codes off the GUI thread, is timed by
+  `bench_sum_dialog`): the whole `SumResult` with the list of included
   reports and their 校验码, on opening and on one tick after (`desk.make_stored_sum` where the checkout
   has it, keeping the drafts' codes between ticks; else `make_sum` over `standing_reports`).
 The children take turns (one round of timing each, RUNS rounds), so that machine load favours none.
