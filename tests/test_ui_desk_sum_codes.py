@@ -141,3 +141,15 @@ def test_stop_and_close_really_stop_the_codes(qtbot: QtBot, db: Database, tmp_pa
     qtbot.waitUntil(lambda: reopened.codes_job is not None)
     assert reopened.codes_total == DRAFTS - len(window.session.draft_codes(db))
     qtbot.waitUntil(lambda: reopened.summed is not None, timeout=60_000)
+
+
+def test_closing_the_desk_closes_its_sum_and_stops_the_codes(qtbot: QtBot, db: Database) -> None:
+    _fill(db)
+    window = database_desk(qtbot, db, YEAR)
+    dialog = window.show_sum()
+    qtbot.waitUntil(lambda: dialog.codes_job is not None)
+    job = dialog.codes_job
+    assert job is not None
+    window.close()
+    assert not dialog.isVisible() and job.cancel_event.is_set()
+    qtbot.waitUntil(lambda: job.finished, timeout=30_000)
