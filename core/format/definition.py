@@ -56,6 +56,8 @@ class PlacedCell:
 
 @dataclass(frozen=True, kw_only=True)
 class Column:
+    """A column of a table: its key in the exchange file, its printed header and what it counts."""
+
     key: str
     name: str  # as printed in the header, e.g. 自然人
     kind: ValueKind = "count"
@@ -63,6 +65,8 @@ class Column:
 
 @dataclass(frozen=True, kw_only=True)
 class Row:
+    """A row of a table: its key, its names in messages and descriptions, and the columns it fills."""
+
     key: str
     name: str  # short form used in arithmetic messages, e.g. 三（七）总计
     title: str  # readable form used in cell descriptions, e.g. 三（三）1.属于国家秘密
@@ -71,6 +75,8 @@ class Row:
 
 @dataclass(frozen=True, kw_only=True)
 class Table:
+    """One of the format's tables: its rows and columns, its drawn layout grid and how it prints."""
+
     key: str  # key in the exchange JSON, e.g. requests
     section: str  # number of the section that holds it, e.g. 三
     columns: tuple[Column, ...]
@@ -122,6 +128,8 @@ class Table:
 
 @dataclass(frozen=True, kw_only=True)
 class Section:
+    """A numbered part of the report, with its narrative text, its table, or both."""
+
     number: str  # 一 … 六
     heading: str  # exact official heading, without the number
     text_key: str | None = None  # key under "text" in the exchange JSON
@@ -151,6 +159,8 @@ class Rule:
 
 @dataclass(frozen=True, kw_only=True)
 class Term:
+    """One cell of a sum, with how a message names it."""
+
     address: str
     name: str  # e.g. 一 or 自然人
 
@@ -240,6 +250,8 @@ class KeyFigure:
 
 @dataclass(frozen=True, kw_only=True)
 class ReportFormat:
+    """A whole report format: its sections, tables, rules, checks and the wording its texts use."""
+
     # for `validated`: pydantic reads it from the outermost class and applies it to every nested one
     __pydantic_config__: ClassVar[dict[str, Any]] = {"strict": True, "revalidate_instances": "always"}
 

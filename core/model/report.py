@@ -42,6 +42,8 @@ def chinese_date(date: dt.date) -> str:
 
 @dataclass(kw_only=True)
 class Signature:
+    """Who signs the report and when (署名, 成文日期), as printed under it."""
+
     name: str | None = None  # 署名: usually the agency name
     date: dt.date | None = None  # 成文日期
 
@@ -60,6 +62,8 @@ def fmt(value: Decimal) -> str:
 
 @dataclass(kw_only=True)
 class Report:
+    """One agency's report for one year in one format: the texts, every cell, the signature."""
+
     format: str = CURRENT
     agency: str
     year: int
