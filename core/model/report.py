@@ -72,7 +72,8 @@ class Report:
     signature: Signature = field(default_factory=Signature)
 
     def __post_init__(self) -> None:
-        """Every text and every cell of the format is present (blank when not given); nothing else."""
+        """The agency's name fits (a `UserError` if not); every text and every cell of the format is
+        present (blank when not given), and nothing else (a `ValueError`)."""
         _short_enough(self.agency)
         spec = self.spec
         unknown = (set(self.values) - set(spec.cells)) | (set(self.texts) - set(spec.text_keys))
