@@ -12,6 +12,7 @@ import stat
 import threading
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -195,7 +196,7 @@ INJECTIONS = [
 def test_an_xlsx_export_writes_the_agency_as_text_never_a_formula_or_a_link(
     seed: Report, agency: str
 ) -> None:
-    report = seed.model_copy(update={"agency": agency})
+    report = replace(seed, agency=agency)
     with zipfile.ZipFile(io.BytesIO(render(report, ".xlsx"))) as book:
         sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
         strings = book.read("xl/sharedStrings.xml").decode()
