@@ -9,7 +9,9 @@ Times, RUNS rounds (default 15) after one warm-up round, median wall and CPU (us
   costs, whatever checks it;
 - `python -c "import pydantic"`: the model library alone, for scale;
 - `main.py check` on the seed report, for each checkout given with `--root` (default: this one).
-Python runs as installed, with compiled bytecode (a temporary PYTHONPYCACHEPREFIX). The issue's goal:
+Python runs as installed, with compiled bytecode (a temporary PYTHONPYCACHEPREFIX), and a data folder
+of its own, where the warm-up round builds and keeps the format (only then is pydantic loaded: see
+core/format), as a user's first run does; the timed rounds read the kept copy. The issue's goal:
 `check` at most 2× the floor. The last line is `ratio N` (the last checkout's CPU over the floor's).
 """
 

@@ -10,6 +10,7 @@ a scan); prints the CPU seconds of `copied_share` and what it found.
 from __future__ import annotations
 
 import argparse
+import copy
 import time
 
 from core.documents.exchange import read_report
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--kb", type=int, default=1000, help="size of each narrative in kilobytes")
     size = parser.parse_args().kb * 1000
     seed = read_report(SEED_JSON)
-    previous, report = seed.model_copy(deep=True), seed.model_copy(deep=True)
+    previous, report = copy.deepcopy(seed), copy.deepcopy(seed)
     previous.year = seed.year - 1
     per = len(_sentence(10**5, "去年").encode())
     count = size // per

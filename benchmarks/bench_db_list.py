@@ -11,6 +11,7 @@ at most 1.5.
 
 from __future__ import annotations
 
+import copy
 import statistics
 import subprocess
 import sys
@@ -32,7 +33,7 @@ def build(path: Path, agencies: int, years: range) -> None:
     with Database.open(path) as db:
         for a in range(agencies):
             for year in years:
-                report = seed.model_copy(deep=True)
+                report = copy.deepcopy(seed)
                 report.agency, report.year = f"测试县第{a:03d}局", year
                 report.values["requests.1.natural_person"] = Decimal(a % 30 + year % 7)  # some break a sum
                 db.create_report(report)

@@ -9,7 +9,8 @@ wall and CPU:
 - the board of 2021 (`desk.database_board`), as the desk window shows it on opening;
 - the 汇总 of 2021 as the desk makes it (`desk.add_up_stored` where the checkout has it, else `add_up`
   over `load_reports`);
-- the 汇总 dialog's path (and `desk --db --sum`'s): the whole `SumResult` with the list of included
+- `desk --db --sum`'s path (the dialog's own, figures first and codes off the GUI thread, is timed by
+  `bench_sum_dialog`): the whole `SumResult` with the list of included
   reports and their 校验码, on opening and on one tick after (`desk.make_stored_sum` where the checkout
   has it, keeping the drafts' codes between ticks; else `make_sum` over `standing_reports`).
 The children take turns (one round of timing each, RUNS rounds), so that machine load favours none.
@@ -19,15 +20,12 @@ The goal (issue 22) is at most 100 ms for each. Bytecode is compiled (PYTHONPYCA
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.side_by_side import add_root_option, checkouts, installed
+from benchmarks.side_by_side import add_root_option, checkouts, in_turns, installed
 
 # Runs inside a checkout: build the database, then time one round per line read on stdin.
 _CHILD = """
@@ -100,28 +98,11 @@ def main() -> None:
     args = parser.parse_args()
     roots = checkouts(args)
     with tempfile.TemporaryDirectory() as tmp:
-        env = installed(tmp)
-        children = []
-        for n, root in enumerate(roots):
-            code = _CHILD.format(root=str(root), db=str(Path(tmp) / f"desk{n}.sqlite3"), reports=args.reports)
-            child = subprocess.Popen(
-                [sys.executable, "-c", code], cwd=root, env=env, text=True,
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            )  # fmt: skip
-            children.append(child)
-        for child in children:
-            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        samples: list[list[dict[str, list[float]]]] = [[] for _ in roots]
-        for _ in range(args.runs + 1):  # the first round warms up
-            for child, out in zip(children, samples, strict=True):
-                assert child.stdin is not None and child.stdout is not None
-                child.stdin.write("go\n")
-                child.stdin.flush()
-                out.append(json.loads(child.stdout.readline()))
-        for child in children:
-            assert child.stdin is not None
-            child.stdin.close()
-            child.wait()
+        children = [
+            (root, _CHILD.format(root=str(root), db=str(Path(tmp) / f"d{n}.sqlite3"), reports=args.reports))
+            for n, root in enumerate(roots)
+        ]
+        samples = in_turns(children, installed(tmp), args.runs)
     print(f"{args.reports} reports of 2021 (¼ 定稿) and as many of 2020; {args.runs} runs; "
           f"load average {os.getloadavg()[0]:.1f}; bytecode compiled")  # fmt: skip
     for root, runs in zip(roots, samples, strict=True):
@@ -132,8 +113,8 @@ def main() -> None:
             ("open", "汇总 dialog opened (sum, included list with codes, blanks)"),
             ("tick", "汇总 dialog, one report unticked"),
         ):
-            wall = statistics.median(r[what][0] for r in runs[1:]) * 1000
-            cpu = statistics.median(r[what][1] for r in runs[1:]) * 1000
+            wall = statistics.median(r[what][0] for r in runs) * 1000
+            cpu = statistics.median(r[what][1] for r in runs) * 1000
             print(f"    {label}: {wall:.0f} ms wall, {cpu:.0f} ms CPU (goal ≤ 100 ms)")
 
 

@@ -10,10 +10,12 @@ is one mapping, not a second read.
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from core.documents.read import read_file
@@ -42,7 +44,7 @@ def main() -> None:
         for name in FILES:
             path = PUBLISHED / name
             first = read_file(path)
-            db.create_report(first.report.model_copy(update={"year": first.report.year - 1}, deep=True))
+            db.create_report(replace(copy.deepcopy(first.report), year=first.report.year - 1))
             plain = _median(runs, lambda p=path: read_file(p))
             with_previous = _median(runs, lambda p=path: library.read_published(p))
             unread = len(first.doubtful) + len(first.unread)

@@ -8,9 +8,11 @@ Prints the median and 99th percentile of `core.rules.table.check` on the seed re
 
 from __future__ import annotations
 
+import copy
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from core.documents.exchange import read_report
@@ -40,7 +42,7 @@ def measure(
 
 def main() -> None:
     seed = read_report(SEED)
-    previous = seed.model_copy(deep=True, update={"year": seed.year - 1})
+    previous = replace(copy.deepcopy(seed), year=seed.year - 1)
     for name, report, prev in [
         ("seed", seed, None),
         ("seed + last year", seed, previous),

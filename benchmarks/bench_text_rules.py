@@ -10,7 +10,9 @@ must not), how many narrative numbers were compared; then the median and 99th pe
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.bench_rules import measure
@@ -70,14 +72,14 @@ def main() -> None:
         f"contradictions caught: {caught}/{expected}   false alarms: {false}   numbers compared: {compared}"
     )
     seed = read_report(SEED)
-    previous = seed.model_copy(deep=True, update={"year": seed.year - 1})
+    previous = replace(copy.deepcopy(seed), year=seed.year - 1)
     for name, prev, typing in (
         ("seed", None, False),
         ("seed, typing", None, True),
         ("seed + last year", previous, False),
         ("seed + last year, typing", previous, True),
     ):
-        median, p99 = timing(seed.model_copy(deep=True), prev, typing)
+        median, p99 = timing(copy.deepcopy(seed), prev, typing)
         verdict = "ok" if median <= BUDGET_MS else "OVER BUDGET"
         print(
             f"full check, {name:25s} median {median:.2f} ms ({verdict}, budget {BUDGET_MS})  p99 {p99:.2f} ms"

@@ -38,7 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -404,7 +404,7 @@ def published_cases(folder: Path) -> list[Case]:
         cases.append(Case("fifos", name, "raw", fifo, args=args))
     for i, agency in enumerate(INJECTIONS):
         report = folder / f"injection-{i}.json"
-        write_report(read_report(SEED).model_copy(update={"agency": agency}), report)
+        write_report(replace(read_report(SEED), agency=agency), report)
         workbook = folder / f"injection-{i}.xlsx"
         cases.append(
             Case(
@@ -430,7 +430,7 @@ def published_cases(folder: Path) -> list[Case]:
         cases.append(Case("overwrite", name, "raw", seed, args=args, kept=kept))
     agencies = tuple(f"好单位{i:02d}" for i in range(10))
     for agency in agencies:
-        write_report(read_report(SEED).model_copy(update={"agency": agency}), hostile / f"{agency}.json")
+        write_report(replace(read_report(SEED), agency=agency), hostile / f"{agency}.json")
     cases.append(
         Case(
             "desk",

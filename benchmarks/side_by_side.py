@@ -1,15 +1,19 @@
 """What the side-by-side benchmarks share: the checkouts they compare (`--root OLD --root NEW`), the
 environment of a fresh process as installed (compiled bytecode kept in a temporary folder, a private
-per-user data folder), and the wall and CPU time of one fresh process."""
+per-user data folder), the wall and CPU time of one fresh process, and rounds of timing by long-lived
+children that take turns (`in_turns`)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,3 +41,28 @@ def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> t
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def in_turns(children: list[tuple[Path, str]], env: dict[str, str], runs: int) -> list[list[Any]]:
+    """Rounds of timing by long-lived children, one per checkout (its root and the code it runs with
+    `python -c` there): each prints "ready", then one JSON line per line it is sent. They take turns,
+    one round each at a time, so that machine load favours none; the first round warms up (dropped)."""
+    pipe = subprocess.PIPE
+    started = [
+        subprocess.Popen([sys.executable, "-c", code], cwd=root, env=env, text=True, stdin=pipe, stdout=pipe)
+        for root, code in children
+    ]
+    for child in started:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    samples: list[list[Any]] = [[] for _ in started]
+    for _ in range(runs + 1):
+        for child, out in zip(started, samples, strict=True):
+            assert child.stdin is not None and child.stdout is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            out.append(json.loads(child.stdout.readline()))
+    for child in started:
+        assert child.stdin is not None
+        child.stdin.close()
+        child.wait()
+    return [out[1:] for out in samples]

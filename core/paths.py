@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-import secrets
 import stat
 import sys
 from pathlib import Path
@@ -77,7 +76,8 @@ def write_atomically(path: Path | str, data: bytes) -> None:
             return
         if path.is_symlink():  # replace the file the link points to, not the link
             path = path.resolve()
-        name = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        # what secrets.token_hex reads, without importing secrets (hmac, random …) in every command
+        name = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
         # O_EXCL: a name no other writer holds; mode 0o666 so the umask decides, as for any new file
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         tmp = name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def test_list_shows_agency_year_status_counts_and_last_change(db_path: Path) -> 
     broken.values["requests.1.commercial"] = None
     with Database.open(db_path) as db:
         db.create_report(broken)
-        final = db.create_report(read_report(SEED_JSON).model_copy(update={"year": 2020}))
+        final = db.create_report(replace(read_report(SEED_JSON), year=2020))
         db.set_status(final, "final")
     result = _main("db", "list", "--db", db_path)
     assert result.returncode == 0

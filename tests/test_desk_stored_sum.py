@@ -1,17 +1,22 @@
 """The 汇总 of a database desk from storage's packed values (`make_stored_sum`): the same sum, list of
 included reports (status, 校验码, errors), mark and blanks counted as 0 as `make_sum` over the reports
-read in full, on the command line's path and in the 汇总 dialog (real widgets over a real database)."""
+read in full, on the command line's path and in the 汇总 dialog (real widgets over a real database);
+the drafts' 校验码 worked out in chunks, stopped when cancelled, never of an older content."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core import desk
+from core.desk.sums import database_version, work_out_codes
 from core.documents.fingerprint import fingerprint
+from core.errors import UserError
+from core.rules.findings import resolved_values
 from core.storage import Database
 from tests.helpers import distinct_report
 from ui.desk_window import DeskWindow
@@ -61,29 +66,105 @@ def test_the_stored_sum_is_the_sum_of_the_reports_read(tmp_path: Path) -> None:
     )
 
 
-def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
-    ids = _fill(db)
+def database_desk(qtbot: QtBot, db: Database, year: int) -> DeskWindow:
+    """The desk window at 1366×768 showing the board of `year` of the database `db`."""
     ensure_chinese_font()
     window = DeskWindow(None, db)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
-    window.year_box.setValue(YEAR)
+    window.year_box.setValue(year)
     window.open_database()
+    return window
+
+
+def test_the_sum_dialog_of_the_database(qtbot: QtBot, db: Database) -> None:
+    ids = _fill(db)
+    window = database_desk(qtbot, db, YEAR)
     dialog = window.show_sum()
     items = [dialog.included.item(i) for i in range(dialog.included.count())]
     assert sorted(i.text() for i in items) == sorted(AGENCIES)
     next(i for i in items if i.text() == AGENCIES[3]).setCheckState(Qt.CheckState.Unchecked)
     ticked = AGENCIES[:3]
     reports = {a: db.load_report(ids[a]) for a in ticked}
-    assert dialog.total == desk.add_up(list(reports.values()), "本级汇总", YEAR)
-    assert dialog.summed is not None
-    assert [(i.agency, i.code) for i in dialog.summed.contents.reports] == [
+    assert dialog.total == desk.add_up(list(reports.values()), "本级汇总", YEAR)  # the figures at once
+    assert dialog.summed is None and dialog.codes_pending()  # the drafts' codes: off the GUI thread
+    qtbot.waitUntil(lambda: dialog.summed is not None, timeout=30_000)
+    assert dialog.summed is not None and not dialog.codes_pending()
+    listed = [(i.agency, i.code) for i in dialog.summed.contents.reports]
+    assert listed == [
         (a, fingerprint(reports[a])) for a in sorted(ticked, key=[r.agency for r in window.board.rows].index)
     ]
-    screen = dialog.page.toPlainText()
-    assert "附：本汇总包括的报告（共 3 份）" in screen and AGENCIES[3] not in screen
-    assert all(fingerprint(r) in screen for r in reports.values())
+    assert dialog.list_heading.text() == "附：本汇总包括的报告（共 3 份）"
+    model = dialog.list_model
+    shown = [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+    assert [(row[1], row[3]) for row in shown] == listed and AGENCIES[3] not in str(shown)
+
+
+def test_a_total_given_in_some_reports_counts_as_given_and_as_its_parts_in_the_others(
+    tmp_path: Path,
+) -> None:
+    """Totals: one report leaves them all blank, one gives a row's total (not its parts' sum), one the
+    total of totals; the sum of each total is what each report's total stands for, blank in all: blank."""
+    given = {"requests.3.2.total": 7, "requests.3.7.total": 11, "requests.3.7.natural_person": 13}
+    reports = [distinct_report(a, YEAR, base=1 + 300 * i) for i, a in enumerate(AGENCIES[:3])]
+    for n, (address, extra) in enumerate(given.items()):
+        report = reports[1 + n % 2]
+        report.values[address] = resolved_values(report)[address] + extra
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = [db.create_report(r) for r in reports]
+        stored = desk.add_up_stored(db, ids, "温县", YEAR)
+    spec = reports[0].spec
+    for total, _parts in spec.derivations:
+        blank = all(r.values[total] is None for r in reports)
+        expected = None if blank else sum(resolved_values(r)[total] for r in reports)
+        assert stored.values[total] == expected, total
+    assert stored.values["requests.3.2.total"] is not None and stored.values["requests.1.total"] is None
+    assert stored == desk.add_up(reports, "温县", YEAR)
+
+
+def test_codes_are_worked_out_in_chunks_and_stop_when_cancelled(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = [db.create_report(distinct_report(f"温县第{n:03d}局", YEAR, base=n * 7)) for n in range(120)]
+        said: list[tuple[int, int]] = []
+        version, codes = work_out_codes(db, ids, lambda done, total: said.append((done, total)))
+        assert version == database_version(db)
+        assert codes == {i: fingerprint(db.load_report(i)) for i in ids}
+        assert said == [(50, 120), (100, 120), (120, 120)]  # after each chunk read
+
+        asked = []
+
+        def cancelled() -> bool:
+            asked.append(1)
+            return len(asked) > 60  # stops in the second chunk
+
+        _version, some = work_out_codes(db, ids, cancelled=cancelled)
+        assert 50 <= len(some) < 100 and all(some[i] == codes[i] for i in some)
+        with pytest.raises(UserError, match="没有编号为 99999 的报告"):  # a list of another version
+            work_out_codes(db, [*ids[:3], 99999])
+
+
+def test_a_change_while_working_out_codes_starts_again(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = [db.create_report(distinct_report(f"温县第{n:03d}局", YEAR, base=n * 7)) for n in range(80)]
+        old = fingerprint(db.load_report(ids[0]))
+
+        said: list[int] = []
+
+        def edit_once(done: int, _total: int) -> None:
+            said.append(done)
+            if said == [50]:  # a chunk read at the old content: the draft changes under it
+                db.set_values(ids[0], {"requests.1.natural_person": Decimal(98765)})
+
+        version, codes = work_out_codes(db, ids, edit_once)
+        assert said == [50, 50, 80]  # started again after the change
+        assert codes[ids[0]] == fingerprint(db.load_report(ids[0])) != old
+        assert version == database_version(db) and len(codes) == 80
+        session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
+        assert session.keep_draft_codes(db, version, codes) and session.draft_codes(db) == codes
+        db.set_values(ids[1], {"requests.1.natural_person": Decimal(4321)})
+        assert not session.keep_draft_codes(db, version, codes)  # of an older content: not kept
+        assert session.draft_codes(db) == {}
 
 
 def test_a_drafts_code_is_kept_until_the_database_changes(tmp_path: Path) -> None:

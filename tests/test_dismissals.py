@@ -8,6 +8,8 @@ from last year while TEXT.COPIED stands, and the drafted block while it is untou
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,7 +46,7 @@ def _contradicting(seed: Report) -> Report:
 
 @pytest.fixture
 def report_id(db: Database, seed: Report) -> int:
-    last_year = seed.model_copy(deep=True, update={"year": 2020})  # the same text: TEXT.COPIED
+    last_year = replace(copy.deepcopy(seed), year=2020)  # the same text: TEXT.COPIED
     db.create_report(last_year)
     return db.create_report(_contradicting(seed))
 

@@ -4,6 +4,7 @@ cell written to the wrong place cannot pass for the right one."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import itertools
@@ -13,6 +14,7 @@ import shutil
 import subprocess
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -46,7 +48,7 @@ TYPED = "统计期限为2017年1月1日至2017年12月31日，文号〔2021〕30
 def distinct(seed: Report) -> Report:
     """The seed with a different number in every input cell (totals left to be derived), a fee with
     decimals, markup-like text and the characters the Word → CMS route loses."""
-    report = seed.model_copy(deep=True)
+    report = copy.deepcopy(seed)
     for n, address in enumerate(report.spec.input_addresses, start=1):
         kind = report.spec.cells[address].kind
         report.values[address] = Decimal(n * 3 + 100) if kind == "count" else Decimal("7730.2815")
@@ -317,7 +319,7 @@ def test_xlsx_balance_checks_cache_their_result_and_turn_red(report: Report) -> 
 
 @pytest.mark.parametrize("places", [2, 4])
 def test_xlsx_checks_round_to_the_formats_money_decimals(report: Report, places: int) -> None:
-    spec = report.spec.model_copy(update={"money_decimals": places})
+    spec = replace(report.spec, money_decimals=places)
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(content(report), spec, author="测试")))
     checks = [
         str(cell.value)
@@ -597,7 +599,7 @@ def test_control_characters_and_lone_surrogates_are_shown_not_fatal(report: Repo
 def test_the_pdf_and_the_word_file_break_the_title_alike(report: Report, agency: str) -> None:
     from core.documents.pdf.render import render_pdf
 
-    named = report.model_copy(update={"agency": agency})
+    named = replace(report, agency=agency)
     title = named.title
     with pdfplumber.open(io.BytesIO(render_pdf(named))) as pdf:
         first = pdf.pages[0].extract_text().splitlines()

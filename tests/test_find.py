@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.model.find import Match, find_all, next_match
 from core.model.report import Report
 
@@ -11,7 +13,7 @@ def test_narratives_and_table_labels_are_found_in_reading_order(seed: Report) ->
     first_text = next(i for i, s in enumerate(spec.sections) if s.text_key)
     key = spec.sections[first_text].text_key
     assert key is not None
-    report = seed.model_copy(update={"texts": {**seed.texts, key: "公开申请甲。又一个公开申请乙。"}})
+    report = replace(seed, texts={**seed.texts, key: "公开申请甲。又一个公开申请乙。"})
     matches = find_all(report, "公开申请")
     in_text = [m for m in matches if m.section == first_text]
     assert [m.place for m in in_text] == [(0, 0), (9, 0)] and all(m.length == 4 for m in in_text)
@@ -50,7 +52,7 @@ def test_a_match_after_letters_whose_case_folding_is_longer_is_placed_in_the_tex
     key = seed.spec.sections[index].text_key
     assert key is not None
     text = "İzmir与Straße的公开申请，ＡＢＣ公司"  # İ and ß fold to two letters each
-    report = seed.model_copy(update={"texts": {**seed.texts, key: text}})
+    report = replace(seed, texts={**seed.texts, key: text})
     for term in ("公开申请", "STRAẞE", "ａｂｃ公司"):
         [match] = [m for m in find_all(report, term) if m.section == index]
         start, _ = match.place

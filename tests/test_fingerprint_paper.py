@@ -3,6 +3,7 @@ all 256 bits and the footer code is derived from them; codes printed by version 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import unicodedata
@@ -28,7 +29,7 @@ Change = Callable[[Report], None]
 
 
 def _changed(seed: Report, change: Change) -> Report:
-    other = seed.model_copy(deep=True)
+    other = copy.deepcopy(seed)
     change(other)
     return other
 
@@ -114,7 +115,7 @@ def test_verify_accepts_the_footer_code_the_full_code_and_the_scanned_qr_text(se
 def test_codes_printed_by_version_1_still_verify() -> None:
     stored = json.loads((FIXTURES / "fingerprint-v1.json").read_text(encoding="utf-8"))["codes"]
     base = read_report(FIXTURES / stored[0]["report"])
-    spaced = base.model_copy(deep=True)
+    spaced = copy.deepcopy(base)
     spaced.texts["other"] += " "
     assert matching_code(base, stored[0]["code"]) == "v1"
     assert matching_code(spaced, stored[1]["code"]) == "v1"

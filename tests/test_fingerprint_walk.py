@@ -6,6 +6,7 @@ printed before that still verifies, with the warning that it does not rule out a
 from __future__ import annotations
 
 import ast
+import copy
 import io
 import json
 import zipfile
@@ -38,7 +39,7 @@ HIDDEN_TAIL = "a\u200bb\x01c\td"
 
 
 def _with(seed: Report, tail: str) -> Report:
-    other = seed.model_copy(deep=True)
+    other = copy.deepcopy(seed)
     other.texts["other"] += tail
     return other
 

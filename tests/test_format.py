@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import replace
 
+import pydantic
 import pytest
 
 from core.format import get_format
-from core.format.definition import GridCell, Table
+from core.format.definition import Column, GridCell, KeyFigure, ReportFormat, Rule, Table, validated
 from tests.conftest import ROOT
 
 FORMAT_MD = ROOT / "docs" / "format-2021.md"
@@ -90,34 +93,77 @@ def test_a_layout_with_one_number_column_spans_all_three() -> None:
     assert positions["active_disclosure.regulations.issued"].cell.colspan == 1
 
 
+def with_table(spec: ReportFormat, index: int, **changes: object) -> ReportFormat:
+    """`spec` with one of its tables changed."""
+    tables = list(spec.tables)
+    tables[index] = replace(tables[index], **changes)  # type: ignore[arg-type]
+    return replace(spec, tables=tuple(tables))
+
+
+def test_the_declared_format_passes_its_checks() -> None:
+    assert validated(replace(SPEC)) == SPEC
+
+
 def test_a_broken_layout_is_refused_at_load() -> None:
-    data = SPEC.model_dump()
-    lines = data["tables"][2]["lines"]
-    data["tables"][2]["lines"] = (*lines[:-1], lines[-1][:-1])  # one value cell missing
+    lines = SPEC.tables[2].lines
+    broken = with_table(SPEC, 2, lines=(*lines[:-1], lines[-1][:-1]))  # one value cell missing
     with pytest.raises(ValueError, match="grid holes"):
-        type(SPEC).model_validate(data)
+        validated(broken)
 
 
 def test_a_check_naming_an_unknown_cell_is_refused_at_load() -> None:
-    data = SPEC.model_dump()
-    data["checks"][0]["left"][0]["address"] = "requests.9.natural_person"
+    first = SPEC.checks[0]
+    term = replace(first.left[0], address="requests.9.natural_person")
+    check = replace(first, left=(term, *first.left[1:]))
     with pytest.raises(ValueError, match="unknown cell"):
-        type(SPEC).model_validate(data)
+        validated(replace(SPEC, checks=(check, *SPEC.checks[1:])))
 
 
 @pytest.mark.parametrize("kind", ["checks", "year_checks"])
 def test_a_check_naming_an_unknown_rule_is_refused_at_load(kind: str) -> None:
-    data = SPEC.model_dump()
-    data[kind][0]["rule"] = "B.BALANSE"
+    checks = getattr(SPEC, kind)
+    wrong = replace(checks[0], rule="B.BALANSE")
     with pytest.raises(ValueError, match=r"unknown rule B\.BALANSE"):
-        type(SPEC).model_validate(data)
+        validated(replace(SPEC, **{kind: (wrong, *checks[1:])}))
 
 
 def test_a_rule_declared_twice_is_refused_at_load() -> None:
-    data = SPEC.model_dump()
-    data["rules"] = [*data["rules"], {"id": "BLANK", "severity": "error"}]
+    twice = replace(SPEC, rules=(*SPEC.rules, Rule(id="BLANK", severity="error")))
     with pytest.raises(ValueError, match="declared twice"):
-        type(SPEC).model_validate(data)
+        validated(twice)
+
+
+def test_a_word_outside_its_vocabulary_is_refused_at_load() -> None:
+    """role, kind and severity are Literals: pydantic checks every nested object, however deep."""
+    lines = SPEC.tables[1].lines
+    odd_cell = replace(lines[3][0], role="caption")  # type: ignore[arg-type]
+    odd_line = (odd_cell, *lines[3][1:])
+    with pytest.raises(pydantic.ValidationError, match=r"tables\.1\.lines\.3\.0\.role"):
+        validated(with_table(SPEC, 1, lines=(*lines[:3], odd_line, *lines[4:])))
+    money = replace(SPEC.tables[0].columns[0], kind="yuan")  # type: ignore[arg-type]
+    with pytest.raises(pydantic.ValidationError, match=r"tables\.0\.columns\.0\.kind"):
+        validated(with_table(SPEC, 0, columns=(money, *SPEC.tables[0].columns[1:])))
+    grave = Rule(id="X.NEW", severity="fatal")  # type: ignore[arg-type]
+    with pytest.raises(pydantic.ValidationError, match=r"rules\.\d+\.severity"):
+        validated(replace(SPEC, rules=(*SPEC.rules, grave)))
+
+
+@pytest.mark.parametrize(
+    ("where", "changed"),
+    [
+        ("count_limit", lambda spec: replace(spec, count_limit="999999")),
+        ("money_decimals", lambda spec: replace(spec, money_decimals=2.0)),
+        ("tables.0.grid_columns", lambda spec: with_table(spec, 0, grid_columns="4")),
+        ("tables.0.columns", lambda spec: with_table(spec, 0, columns=list(spec.tables[0].columns))),
+        ("tables.0.columns.0", lambda spec: with_table(spec, 0, columns=({"key": "x", "name": "y"},))),
+        ("tables.0.columns.0.name", lambda spec: with_table(spec, 0, columns=(Column(key="x", name=1),))),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_refused_at_load(where: str, changed: object) -> None:
+    """Strict: no "999999" for a number, no list for a tuple (a list would make a format unhashable)."""
+    assert callable(changed)
+    with pytest.raises(pydantic.ValidationError, match=re.escape(where) + r"\n"):
+        validated(changed(SPEC))
 
 
 def test_every_rule_of_the_exchange_spec_is_declared_with_its_severity() -> None:
@@ -129,7 +175,7 @@ def test_every_rule_of_the_exchange_spec_is_declared_with_its_severity() -> None
 
 
 def test_grid_cells_are_frozen() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         GridCell(role="label", text="x").text = "y"  # type: ignore[misc]
 
 
@@ -144,9 +190,7 @@ def test_each_cell_knows_the_totals_computed_from_it() -> None:
 
 
 def test_a_key_figure_naming_an_unknown_cell_is_refused_at_load() -> None:
-    data = SPEC.model_dump()
-    wrong = {"name": "复议", "cells": ["review_litigation.nothing.total"]}
-    data["key_figures"] = [*data["key_figures"], wrong]
+    wrong = KeyFigure(name="复议", cells=("review_litigation.nothing.total",))
     with pytest.raises(ValueError, match="key figure 复议 names unknown cell"):
-        type(SPEC).model_validate(data)
+        validated(replace(SPEC, key_figures=(*SPEC.key_figures, wrong)))
     assert [f.name for f in SPEC.key_figures] == ["新收申请", "办结", "复议", "诉讼"]

@@ -8,9 +8,11 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import threading
 import time
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from core.documents.read.limits import MAX_COLSPAN, MAX_ROWSPAN, span, within_ti
 from core.documents.write import render
 from core.errors import UserError
 from core.model.report import Report
+from core.storage import Database
 from tests.helpers import loaded_in_fresh_process
 from tests.hostile_inputs import PUBLISHED, REFUSED
 
@@ -141,6 +144,27 @@ def test_a_fifo_or_a_device_is_refused_without_reading_it(tmp_path: Path) -> Non
         read_file(tmp_path / "report.txt")
 
 
+def test_a_fifo_given_as_the_database_is_refused_not_opened(tmp_path: Path) -> None:
+    """`main.py --db FIFO` waited for ever at 「正在打开数据库…」: the window, the commands and the desk
+    all open the database through `Database.open`, which now refuses what is not a regular file."""
+    fifo = tmp_path / "年报.sqlite3"
+    os.mkfifo(fifo)
+    refused: list[str] = []
+
+    def opening() -> None:
+        for read_only in (False, True):
+            try:
+                Database.open(fifo, read_only=read_only).close()
+            except UserError as exc:
+                refused.append(exc.message)
+
+    worker = threading.Thread(target=opening, daemon=True)  # a daemon: a regression hangs only itself
+    worker.start()
+    worker.join(SECONDS)
+    assert len(refused) == 2 and all("不是普通文件" in m for m in refused), refused
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # left as it was
+
+
 def test_a_reader_past_its_time_is_stopped_and_the_file_refused() -> None:
     stopped = threading.Event()
 
@@ -172,7 +196,7 @@ INJECTIONS = [
 def test_an_xlsx_export_writes_the_agency_as_text_never_a_formula_or_a_link(
     seed: Report, agency: str
 ) -> None:
-    report = seed.model_copy(update={"agency": agency})
+    report = replace(seed, agency=agency)
     with zipfile.ZipFile(io.BytesIO(render(report, ".xlsx"))) as book:
         sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
         strings = book.read("xl/sharedStrings.xml").decode()

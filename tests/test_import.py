@@ -7,6 +7,7 @@ numbers are written out as text the way web pages and PDFs print them and read b
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from decimal import Decimal
@@ -541,7 +542,7 @@ def test_digits_run_together_are_settled_by_continuity_with_last_years_report(se
     cells = [f"{row}.{c}" for c in ("issued", "repealed", "in_force")]
     alone = map_lines(read_text(text))  # 5,0,66 or 50,6,6: nothing in this year's tables decides
     assert alone.unread == cells
-    last_year = seed.model_copy(deep=True)
+    last_year = copy.deepcopy(seed)
     last_year.values[f"{row}.in_force"] = Decimal(61)  # 61 + 5 − 0 = 66; 61 + 50 − 6 ≠ 6
     settled = map_lines(read_text(text), previous=last_year)
     assert [settled.report.values[a] for a in cells] == [5, 0, 66]
@@ -562,7 +563,7 @@ def test_a_pasted_report_is_mapped_with_last_years_report_from_the_database(
     cells = [f"{row}.{c}" for c in ("issued", "repealed", "in_force")]
     library = Library(db)
     assert library.read_pasted(None, text).unread == cells  # no last year in the database yet
-    last_year = seed.model_copy(deep=True)
+    last_year = copy.deepcopy(seed)
     last_year.agency, last_year.year = "测试县人民政府办公室", 2022
     last_year.values[f"{row}.in_force"] = Decimal(81)  # 81 + 7 − 0 = 88; 81 + 70 − 8 ≠ 8
     db.create_report(last_year)
@@ -646,3 +647,14 @@ def test_a_provincial_template_with_a_section_added_and_the_rest_renumbered() ->
     # the added section has no field: its words are named in a note, not lost
     assert any("五、政务公开工作情况" in n for n in imported.notes)
     assert any("这是加上的一部分。" in n for n in imported.notes)
+
+
+def test_a_file_of_another_kind_is_refused_naming_every_kind_that_is_read(tmp_path: Path) -> None:
+    from core.documents.file_kinds import PUBLISHED
+
+    other = tmp_path / "年报.wps"
+    other.write_text("2021年政府信息公开工作年度报告", encoding="utf-8")
+    with pytest.raises(UserError) as refused:
+        read_file(other)
+    assert "年报.wps" in refused.value.message
+    assert all(suffix in refused.value.message for suffix in PUBLISHED)  # .doc was left out

@@ -3,11 +3,13 @@ link finds the same lock; a full disk never kills the app at the lock, and the a
 
 from __future__ import annotations
 
+import copy
 import os
 import stat
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -89,7 +91,7 @@ def test_a_read_only_database_refuses_edits(qtbot: QtBot, seeded_db_path: Path, 
     db = open_read_only(seeded_db_path, "磁盘空间已满")
     assert db is not None
     with db, pytest.raises(UserError):
-        db.create_report(seed.model_copy(update={"year": 2022}))
+        db.create_report(replace(seed, year=2022))
 
 
 def test_an_identity_lock_that_cannot_be_made_lets_the_name_lock_go(seeded_db_path: Path) -> None:
@@ -129,7 +131,7 @@ def _agency_files(folder: Path, prefix: str, count: int) -> list[Path]:
     seed = read_report(SEED_JSON)
     files = []
     for i in range(count):
-        report = seed.model_copy(deep=True)
+        report = copy.deepcopy(seed)
         report.agency = f"{prefix}第{i + 1}局"
         report.signature.name = report.agency
         files.append(folder / f"{prefix}{i}.json")

@@ -4,6 +4,7 @@ validated, a damaged kept copy is made again, and a changed declaration is never
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -47,3 +48,17 @@ def test_a_damaged_kept_copy_is_made_again() -> None:
     _kept_files("tests")[0].write_bytes(b"\x80 not a pickle")
     assert kept("tests", ("一把钥匙",), make) == {"几": 7301} and len(made) == 2
     assert kept("tests", ("另一把",), make) == {"几": 7301} and len(made) == 3
+
+
+def test_a_kept_copy_made_for_another_key_is_never_given() -> None:
+    """Files are named by a checksum of their key, which two keys may share: each file holds its key,
+    and a copy kept under another key (or a pickle of anything else) is made again, never given."""
+    assert kept("tests", ("一把钥匙",), lambda: 4127) == 4127
+    [file] = _kept_files("tests")
+    name, value = pickle.loads(file.read_bytes())
+    assert value == 4127 and "一把钥匙" in name
+    file.write_bytes(pickle.dumps(("另一把钥匙", 9999)))
+    assert kept("tests", ("一把钥匙",), lambda: 4128) == 4128
+    file.write_bytes(pickle.dumps(9999))  # a copy written before keys were kept beside values
+    assert kept("tests", ("一把钥匙",), lambda: 4129) == 4129
+    assert pickle.loads(file.read_bytes())[1] == 4129

@@ -3,6 +3,8 @@ and the one 定稿 policy every output with a 校验码 goes through."""
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,7 +42,7 @@ def test_importing_over_the_open_report_keeps_the_import_not_a_refused_edit(
         assert refused.error is not None and session.unsaved
     finally:
         lock.close()
-    published = seed.model_copy(deep=True)
+    published = copy.deepcopy(seed)
     published.values[B1_NATURAL] = Decimal(47)
     imported = Library(short_wait_db).import_report(published, note="上年发布的文件", open_session=session)
 
@@ -66,7 +68,7 @@ def test_a_refused_edit_is_kept_and_written_once_the_database_takes_it(
 
 
 def test_importing_last_years_report_checks_the_open_report_again_at_once(db: Database, seed: Report) -> None:
-    this_year = seed.model_copy(deep=True, update={"year": 2022})
+    this_year = replace(copy.deepcopy(seed), year=2022)
     this_year.values[B2_NATURAL] = seed.values[B4_NATURAL] + 5  # last year left fewer to carry over
     session = _session(db, this_year)
     assert not [f for f in session.findings if f.rule.startswith("YEAR.")]
@@ -179,7 +181,7 @@ def test_every_output_with_a_code_is_refused_a_code_the_policy_refuses(db: Datab
 
     assert shown_code(seed, final=True) == fingerprint(seed) and may_show_code(seed)
     assert shown_code(seed, final=False) is None
-    broken = seed.model_copy(deep=True)
+    broken = copy.deepcopy(seed)
     broken.values[B1_NATURAL] = Decimal(9999)
     assert not may_show_code(broken)
     with pytest.raises(UserError, match="不能带校验码"):
@@ -218,7 +220,7 @@ def test_an_import_asks_how_much_it_replaces(db: Database, seed: Report) -> None
     assert library.import_report(seed).changed
     assert library.replacement(seed) is None  # the same content
     assert not library.import_report(seed).changed
-    changed = seed.model_copy(deep=True)
+    changed = copy.deepcopy(seed)
     changed.values[B1_NATURAL] = Decimal(3)
     changed.texts["other"] = "无。"
     question = library.replacement(changed)

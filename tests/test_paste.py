@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -26,7 +27,7 @@ def plan(report: Report, text: str, start: str, selected: tuple[str, ...] = ()) 
             values.update(
                 {t: None for t in report.spec.dependent_totals.get(address, ()) if t not in changes}
             )
-        return resolved_values(report.model_copy(update={"values": values}))
+        return resolved_values(replace(report, values=values))
 
     table = report.spec.cells[start].table
     return plan_paste(

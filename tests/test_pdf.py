@@ -5,12 +5,13 @@ The helpers here (`read_pdf`, `Page`) are shared by the other test_pdf_* modules
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ import pytest
 from core.documents.exchange import read_report
 from core.documents.pdf import layout
 from core.documents.pdf.render import render_pdf
-from core.format.definition import Table
+from core.format.definition import Table, validated
 from core.model.report import Report
 from core.rules.table import fmt, resolved_values
 from tests.conftest import SEED_JSON
@@ -260,7 +261,7 @@ def test_tables_print_every_label_and_number_in_its_row_and_order(
 
 
 def test_blank_input_cells_print_empty_and_blank_totals_print_their_sum(seed_report: Report) -> None:
-    report = seed_report.model_copy(deep=True)
+    report = copy.deepcopy(seed_report)
     report.values["requests.1.natural_person"] = None
     report.values["requests.1.total"] = None
     report.values["active_disclosure.fees.amount"] = Decimal("7730.28")
@@ -308,10 +309,10 @@ def test_tables_print_with_the_column_widths_of_their_format_and_evenly_without(
 def test_print_column_widths_that_do_not_fit_the_grid_are_refused_at_load(
     seed_report: Report, widths: tuple[float, ...]
 ) -> None:
-    data = seed_report.spec.model_dump()
-    data["tables"][0]["print_column_widths"] = widths
+    spec = seed_report.spec
+    tables = (replace(spec.tables[0], print_column_widths=widths), *spec.tables[1:])
     with pytest.raises(ValueError, match="print column widths"):
-        type(seed_report.spec).model_validate(data)
+        validated(replace(spec, tables=tables))
 
 
 def test_a_broken_table_repeats_its_header_rows_on_the_next_page(
@@ -333,7 +334,7 @@ def test_no_heading_or_table_header_is_left_at_the_foot_of_a_page(
 ) -> None:
     """Shift everything down line by line: a heading always has text below it on its page, a table
     part never ends with a header line, and the signature never stands on a page of its own."""
-    report = seed_report.model_copy(deep=True)
+    report = copy.deepcopy(seed_report)
     report.texts["overview"] += "\n" + "补充说明" * 7 * extra_lines  # 28 characters a line
     pages = read_pdf(render_pdf(report))
     headers = {
@@ -360,7 +361,7 @@ def test_no_heading_or_table_header_is_left_at_the_foot_of_a_page(
 
 
 def test_signature_date_ends_four_characters_in_and_the_name_is_centred_above_it(seed_report: Report) -> None:
-    report = seed_report.model_copy(deep=True)
+    report = copy.deepcopy(seed_report)
     report.signature.date = dt.date(2022, 1, 20)
     page = read_pdf(render_pdf(report))[-1]
     lines, texts = page.lines, page.line_texts
@@ -390,7 +391,7 @@ def test_without_a_date_the_date_line_is_left_for_handwriting(
 
 
 def test_a_long_signature_name_wraps_into_balanced_lines_clear_of_the_qr_code(seed_report: Report) -> None:
-    report = seed_report.model_copy(deep=True)
+    report = copy.deepcopy(seed_report)
     report.signature.name = "某某省某某市某某县人民政府办公室（某某县政务服务和大数据管理局）"
     report.signature.date = dt.date(2022, 1, 20)
     page = read_pdf(render_pdf(report, final=True))[-1]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections import Counter
@@ -128,7 +129,7 @@ def test_the_full_code_is_printed_under_the_qr_code_grouped_for_typing(
 def test_a_final_copy_is_refused_while_the_report_has_errors_blanks_or_unprintable_characters(
     seed_report: Report,
 ) -> None:
-    report = seed_report.model_copy(deep=True)
+    report = copy.deepcopy(seed_report)
     report.values["requests.3.1.natural_person"] = None
     with pytest.raises(UserError, match="未填写"):
         render_pdf(report, final=True)
@@ -136,7 +137,7 @@ def test_a_final_copy_is_refused_while_the_report_has_errors_blanks_or_unprintab
     with pytest.raises(UserError, match="不能定稿"):
         render_pdf(report, final=True)
     render_pdf(report)  # a draft may still be printed, to look at
-    report = seed_report.model_copy(deep=True)
+    report = copy.deepcopy(seed_report)
     report.signature.name = "𠀀家村村民委员会"
     with pytest.raises(UserError, match=r"缺字：𠀀（U\+20000）"):
         render_pdf(report, final=True)
@@ -147,7 +148,7 @@ def test_a_printed_code_stops_matching_once_the_report_changes(
 ) -> None:
     printed = re.search(r"校验码\s*([0-9A-Z-]+)", final[0].footer_text)
     assert printed
-    changed = seed_report.model_copy(deep=True)
+    changed = copy.deepcopy(seed_report)
     changed.texts["other"] += "另：补充一句。"
     assert verify(seed_report, printed.group(1))
     assert not verify(changed, printed.group(1))

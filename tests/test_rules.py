@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -129,7 +131,7 @@ def test_blank_totals_are_derived_not_reported() -> None:
 
 
 def test_carry_over_compares_with_last_years_row_four(seed: Report) -> None:
-    previous = seed.model_copy(deep=True, update={"year": 2020, "texts": {}})  # texts: no TEXT.COPIED
+    previous = replace(copy.deepcopy(seed), year=2020, texts={})  # texts: no TEXT.COPIED
     previous.values["requests.4.natural_person"] = Decimal(3)
     previous.values["requests.4.total"] = None  # derived: 3
     previous.values["active_disclosure.normative_documents.in_force"] = Decimal(34)
@@ -142,7 +144,7 @@ def test_carry_over_compares_with_last_years_row_four(seed: Report) -> None:
 
 
 def test_documents_in_force_follow_last_year(seed: Report) -> None:
-    previous = seed.model_copy(deep=True, update={"year": 2020, "texts": {}})  # texts: no TEXT.COPIED
+    previous = replace(copy.deepcopy(seed), year=2020, texts={})  # texts: no TEXT.COPIED
     previous.values["active_disclosure.normative_documents.in_force"] = Decimal(34)
     assert check(seed, previous) == []  # 34 + 2 issued − 0 repealed = 36
     previous.values["active_disclosure.normative_documents.in_force"] = Decimal(30)
@@ -232,7 +234,7 @@ def test_a_given_total_over_all_zero_parts_says_so(seed: Report) -> None:
 
 
 def test_documents_in_force_message_reads_as_a_sum(seed: Report) -> None:
-    previous = seed.model_copy(deep=True, update={"year": 2020})
+    previous = replace(copy.deepcopy(seed), year=2020)
     previous.values["active_disclosure.normative_documents.in_force"] = Decimal(30)
     message = check(seed, previous)[0].message
     assert "上年现行有效件数（30）+ 本年制发件数（2）- 本年废止件数（0）应为 32" in message
@@ -256,16 +258,15 @@ def test_cells_are_shown_as_reports_write_them(seed: Report) -> None:
 
 
 def test_a_findings_key_is_read_back_into_its_rule_and_topic_or_cells(seed: Report) -> None:
-    previous = seed.model_copy(update={"year": seed.year - 1})
-    report = seed.model_copy(
-        update={
-            "values": {
-                **seed.values,
-                "active_disclosure.normative_documents.issued": None,
-                "requests.1.natural_person": Decimal(31),
-            },
-            "texts": {**seed.texts, "problems": "无"},
-        }
+    previous = replace(seed, year=seed.year - 1)
+    report = replace(
+        seed,
+        values={
+            **seed.values,
+            "active_disclosure.normative_documents.issued": None,
+            "requests.1.natural_person": Decimal(31),
+        },
+        texts={**seed.texts, "problems": "无"},
     )
     decimal_topic = Finding("TEXT.NUMBER", "warning", ("requests.1.total",), "", "收费=1.5")
     findings = [*check(report, previous), decimal_topic]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import os
 import shutil
@@ -43,7 +44,7 @@ def db(path: Path) -> Iterator[Database]:
 
 def _varied(seed: Report) -> Report:
     """The seed with what the seed lacks: blanks (a blank total too), a 4-decimal fee, a signature date."""
-    report = seed.model_copy(deep=True)
+    report = copy.deepcopy(seed)
     report.values[COMMERCIAL] = None
     report.values["requests.3.7.total"] = None
     report.values[FEE] = Decimal("7730.2800")
@@ -92,7 +93,7 @@ def test_importing_the_same_agency_and_year_again_is_a_new_revision_not_a_duplic
     db: Database, seed: Report
 ) -> None:
     report_id, _ = db.import_report(seed)
-    changed = seed.model_copy(deep=True)
+    changed = copy.deepcopy(seed)
     changed.values[NEW] = Decimal(25)
     assert db.import_report(changed) == (report_id, False)
     assert [s.id for s in db.list_reports()] == [report_id]
@@ -413,7 +414,7 @@ def test_a_deleted_report_cannot_come_back_over_a_new_one_of_the_same_year(
 
 
 def test_the_list_orders_by_agency_then_newest_year_and_counts_findings(db: Database, seed: Report) -> None:
-    broken = seed.model_copy(deep=True)
+    broken = copy.deepcopy(seed)
     broken.values[NEW] = Decimal(21)  # breaks the row total and the balance
     broken.values[COMMERCIAL] = None
     db.create_report(broken)

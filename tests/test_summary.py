@@ -6,6 +6,7 @@ a report counted already."""
 from __future__ import annotations
 
 import ast
+import copy
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -36,9 +37,9 @@ def _current(db: Database) -> dict[tuple[str, int], bool]:
 
 
 def _two_years(seed: Report) -> tuple[Report, Report]:
-    last = seed.model_copy(deep=True)
+    last = copy.deepcopy(seed)
     last.year = 2020
-    this = seed.model_copy(deep=True)
+    this = copy.deepcopy(seed)
     this.values[CARRIED] = Decimal(5)  # last year left 0 over: YEAR.CARRY_OVER (and the balance breaks)
     return last, this
 

@@ -3,6 +3,7 @@ while the window is open, then one keystroke before the watch notices, must not 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def test_storage_refuses_a_text_edit_made_on_an_older_text(db: Database, seed: R
 def _import_elsewhere(seed: Report, path: Path, tmp_path: Path) -> None:
     from core.documents.exchange import write_report
 
-    changed = seed.model_copy(deep=True)
+    changed = copy.deepcopy(seed)
     changed.texts["overview"] = IMPORTED
     write_report(changed, tmp_path / "改好的.json")
     assert run_main("db", "import", tmp_path / "改好的.json", "--db", path).returncode == 0

@@ -7,7 +7,9 @@ pin the parts the fixtures do not reach: Chinese numerals, denials, alternative 
 
 from __future__ import annotations
 
+import copy
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 
 from core.documents.exchange import read_report
 from core.format import f2021
-from core.format.definition import TextPhrase
+from core.format.definition import TextPhrase, validated
 from core.model.report import Report
 from core.rules.table import Finding, check, resolved_values
 from core.rules.text import (
@@ -97,7 +99,7 @@ def test_agreeing_fixtures_were_really_read_not_skipped() -> None:
 
 def _with(seed: Report, overview: str, **values: int | str) -> Report:
     """The seed with distinct numbers in the cells a test speaks of, and its own narrative."""
-    report = seed.model_copy(deep=True)
+    report = copy.deepcopy(seed)
     report.texts["overview"] = overview
     for name, value in values.items():
         address = name.replace("__", ".")
@@ -224,9 +226,9 @@ def test_an_empty_fifth_section(seed: Report, problems: str, fires: bool) -> Non
 
 
 def test_copied_masks_digits_and_leaves_out_the_format_wording(seed: Report) -> None:
-    previous = seed.model_copy(deep=True)
+    previous = copy.deepcopy(seed)
     previous.year = 2020
-    report = seed.model_copy(deep=True)
+    report = copy.deepcopy(seed)
     report.texts = {k: t.replace("2021", "2022").replace("23件", "31件") for k, t in seed.texts.items()}
     repeated, total = copied_share(report, previous)
     assert len(repeated) == total > 20
@@ -241,14 +243,14 @@ def test_a_phrase_naming_an_unknown_cell_is_refused_at_load(monkeypatch: pytest.
     bad = TextPhrase(topic="错", pattern=r"申请{N}件", readings=(("requests.9.total",),))
     monkeypatch.setattr(f2021, "_text_phrases", lambda: (bad,))
     with pytest.raises(ValueError, match=r"requests\.9\.total"):
-        f2021.build()
+        validated(f2021.build())
 
 
 # ---------------------------------------------------------------- drafting
 
 
 def _distinct(seed: Report) -> Report:
-    report = seed.model_copy(deep=True)
+    report = copy.deepcopy(seed)
     for n, address in enumerate(report.spec.input_addresses, start=1):
         report.values[address] = Decimal(n)
     for total in report.spec.derived_addresses:
@@ -289,7 +291,7 @@ def test_drafting_finds_a_heading_typed_with_half_width_brackets_and_keeps_blank
 def test_an_untouched_draft_follows_the_tables_and_an_edited_one_is_watched(seed: Report) -> None:
     report = _distinct(seed)
     report.texts.update(insert_drafts(report))
-    after = report.model_copy(deep=True)
+    after = copy.deepcopy(report)
     after.values["requests.1.natural_person"] = Decimal(500)
     followed = follow_drafts(report, after)
     assert f"共收到政府信息公开申请{resolved_values(after)['requests.1.total']}件" in followed["overview"]
@@ -300,7 +302,7 @@ def test_an_untouched_draft_follows_the_tables_and_an_edited_one_is_watched(seed
     stated = f"共收到政府信息公开申请{resolved_values(after)['requests.1.total']}件"
     edited = block.replace(stated, "共收到政府信息公开申请9件")
     after.texts["overview"] = after.texts["overview"].replace(block, edited)
-    later = after.model_copy(deep=True)
+    later = copy.deepcopy(after)
     later.values["requests.1.commercial"] = Decimal(800)
     assert follow_drafts(after, later) == {}
     assert any("9" in f.message for f in _numbers(later))
@@ -331,7 +333,7 @@ def test_any_narrative_is_read_without_failing(words: list[str]) -> None:
     report = Report.blank("某机关", 2021)
     report.values["requests.1.natural_person"] = Decimal(17)
     report.texts["overview"] = "".join(words)
-    findings = check(report, report.model_copy(deep=True, update={"year": 2020}))
+    findings = check(report, replace(copy.deepcopy(report), year=2020))
     assert all(f.severity == "warning" for f in findings if f.rule.startswith("TEXT."))
 
 
@@ -363,14 +365,14 @@ def test_copied_on_two_megabyte_narratives_does_bounded_work(seed: Report) -> No
         words = "".join("甲乙丙丁戊己庚辛壬癸"[int(d)] for d in str(i))
         return f"{year}本机关推进第{words}项政务公开专项工作并完善相关制度。"
 
-    previous = seed.model_copy(deep=True)
+    previous = copy.deepcopy(seed)
     previous.year = 2020
     previous.texts = {
         "overview": "".join(sentence(i, "去年") for i in range(40000)),
         "problems": "",
         "other": "",
     }
-    report = seed.model_copy(deep=True)
+    report = copy.deepcopy(seed)
     half = [sentence(i, "去年") if i % 2 else sentence(i, "今年") for i in range(40000)]
     report.texts = {"overview": "".join(half), "problems": "", "other": ""}
     assert len(report.texts["overview"].encode()) > 1_000_000

@@ -3,6 +3,8 @@ the open hints with 「仍然定稿」/「返回修改」, and no output shows a
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -103,7 +105,7 @@ def test_last_years_report_imported_anywhere_checks_the_open_report_at_once(
     from core.ops.library import Library
 
     seed = read_report(SEED_JSON)
-    this_year = seed.model_copy(deep=True, update={"year": 2022})
+    this_year = replace(copy.deepcopy(seed), year=2022)
     this_year.values["requests.2.natural_person"] = Decimal(7)  # last year left another number over
     this_year.values["requests.2.total"] = None  # computed from its parts
     window = open_window(qtbot, db)
@@ -115,7 +117,7 @@ def test_last_years_report_imported_anywhere_checks_the_open_report_at_once(
         window.store_import(seed)  # 「导入报告文件」 of last year's report, in this window
     carried = [f.cells[0] for f in document.findings if f.rule == "YEAR.CARRY_OVER"]
     assert "requests.2.natural_person" in carried
-    mended = seed.model_copy(deep=True)
+    mended = copy.deepcopy(seed)
     mended.values["requests.4.natural_person"] = Decimal(7)  # last year's 四 mended elsewhere…
     mended.values["requests.4.total"] = None
     other = Database.open(db_path)

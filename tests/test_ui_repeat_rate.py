@@ -3,6 +3,9 @@ scored on it), also below the half at which TEXT.COPIED warns; without last year
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
+
 from pytestqt.qtbot import QtBot
 
 from core.model.report import Report
@@ -23,7 +26,7 @@ def test_the_findings_panel_shows_the_repeat_rate_below_the_copied_warning(
     qtbot: QtBot, db: Database, seed: Report
 ) -> None:
     db.create_report(seed)  # 2021: last year's report
-    this_year = seed.model_copy(deep=True, update={"year": 2022})
+    this_year = replace(copy.deepcopy(seed), year=2022)
     this_year.texts["overview"] = NEW_OVERVIEW  # 问题's first sentences kept, the rest written anew
     this_year.texts["problems"] = "。".join(seed.texts["problems"].split("。")[:2]) + "。"
     this_year.texts["other"] = "本机关未收取信息处理费，也没有其他需要报告的事项。"
@@ -50,6 +53,6 @@ def test_the_findings_panel_shows_the_repeat_rate_below_the_copied_warning(
     assert len(repeated) / total >= 0.5
     assert panel.repeat.text() == f"与上年报告重复的句子占 {round(100 * len(repeated) / total)}%。"
 
-    first = db.create_report(seed.model_copy(deep=True, update={"agency": "另一个机关"}))
+    first = db.create_report(replace(copy.deepcopy(seed), agency="另一个机关"))
     window.open_report(first)  # no 2020 report of that agency: nothing to compare with
     assert not window.editor.findings.repeat.isVisible()

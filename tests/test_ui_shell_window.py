@@ -3,6 +3,7 @@ narrative editing with undo, findings that lead to their cell, and close/reopen 
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_importing_over_an_existing_report_asks_first_saying_what_differs_then_r
 def test_the_import_question_counts_the_cells_typed_not_the_totals_computed_from_them(
     window: MainWindow, db: Database, seed: Report
 ) -> None:
-    typed = seed.model_copy(deep=True)  # as written in the app: totals computed, one number different
+    typed = copy.deepcopy(seed)  # as written in the app: totals computed, one number different
     for address in seed.spec.derived_addresses:
         typed.values[address] = None
     typed.values["requests.1.natural_person"] = Decimal(30)

@@ -7,6 +7,7 @@ stored is read back through a second connection to the same SQLite file.
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -480,7 +481,7 @@ def test_closing_and_reopening_restores_exactly_what_was_there(
     press(qtbot, view, Qt.Key.Key_Return)
     document.set_text("problems", "一是……\n二是……")
     assert len(saves) == 2 and document.last_saved is not None
-    expected = document.report.model_copy(deep=True)
+    expected = copy.deepcopy(document.report)
     view.close()
     db.close()
     with Database.open(db_path) as reopened:

@@ -3,6 +3,7 @@ no checks across years for it, its own counts stay unset, and the other reports 
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +21,9 @@ CARRIED = "requests.2.natural_person"  # this year's 上年结转, checked again
 
 def _unreadable_last_year(path: Path, seed: Report) -> tuple[int, int]:
     """(last year's id, this year's id); last year's stored in a format "2099"."""
-    last = seed.model_copy(deep=True)
+    last = copy.deepcopy(seed)
     last.year = 2020
-    this = seed.model_copy(deep=True)
+    this = copy.deepcopy(seed)
     this.values[CARRIED] = Decimal(5)  # differs from last year's row 4: a year check would find it
     with Database.open(path) as db:
         ids = db.create_report(last), db.create_report(this)
@@ -64,7 +65,7 @@ def test_next_years_report_is_counted_and_edited_without_last_years(db_path: Pat
 
 
 def test_a_readable_last_years_report_is_the_previous(db: Database, seed: Report) -> None:
-    last = seed.model_copy(deep=True)
+    last = copy.deepcopy(seed)
     last.year = 2020
     last_id, this_id = db.create_report(last), db.create_report(seed)
     assert db.previous_report(this_id) == db.load_report(last_id) and db.previous_report(last_id) is None

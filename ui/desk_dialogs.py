@@ -4,21 +4,28 @@ sent, then 「打开所在文件夹」). Each shows what `core.desk` computes; t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
     QRectF,
     QSize,
     QStandardPaths,
     Qt,
+    QTimer,
     QUrl,
 )
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
+    QHideEvent,
     QPainter,
     QPaintEvent,
 )
@@ -29,15 +36,18 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QProgressBar,
     QProgressDialog,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -46,6 +56,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import desk
+from core.desk.included import HEADERS as INCLUDED_HEADERS
+from core.desk.sums import StoredFigures, stored_figures, work_out_codes
 from core.errors import UserError
 from core.model.names import safe_file_name
 from core.model.report import Report
@@ -57,7 +69,7 @@ from ui.crash import show_message
 from ui.dialogs import fit_agency_names
 from ui.findings_panel import FindingsPanel
 from ui.screen_fit import fit_to_screen
-from ui.worker import Job, run_in_background
+from ui.worker import Job, run_in_background, run_with_progress
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -70,6 +82,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 BACKGROUND_BOARD = 150  # received reports from which a board is built off the GUI thread (≈ 70 ms)
+AGENCY_COLUMN, CODE_COLUMN = INCLUDED_HEADERS.index("单位"), INCLUDED_HEADERS.index("校验码")
 
 
 def summary_text(board: desk.Board, expected: int) -> str:
@@ -134,17 +147,56 @@ class ReportViewer(QDialog):
         layout.addWidget(split)
 
 
+class IncludedModel(QAbstractTableModel):
+    """「本汇总包括的报告」 as a table the dialog shows beside the sum (2,000 rows stay cheap: nothing
+    is made per row until it is painted); a 校验码 not worked out yet reads 「计算中…」."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[str, ...]] = []
+
+    def show(self, contents: SumContents | None) -> None:
+        self.beginResetModel()
+        self.rows = contents.rows() if contents is not None else []
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(INCLUDED_HEADERS)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self.rows[index.row()][index.column()]
+            return text or ("计算中…" if index.column() == CODE_COLUMN else "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != AGENCY_COLUMN:
+            return Qt.AlignmentFlag.AlignCenter
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return INCLUDED_HEADERS[section]
+        return None
+
+
 class SumDialog(QDialog):
-    """汇总: the chosen reports added up, checked by every rule, exportable like any report."""
+    """汇总: the chosen reports added up, checked by every rule, exportable like any report.
+
+    Over a database the figures come at once from storage's packed values; each draft's 校验码 (for
+    the list of included reports and the 汇总's mark) is worked out off the GUI thread, with progress
+    and 停止, and kept in the desk session while the database is unchanged. Until every code is known
+    nothing is written: an export or a print asked for meanwhile waits for them."""
 
     def __init__(self, owner: DeskWindow) -> None:
         super().__init__(owner)
         self.owner = owner
         self.year = owner.board.year
-        # a database board is summed from storage's packed values: no report read in full, and a
-        # draft's 校验码 is worked out once for the whole dialog (a 定稿's is kept)
         self.db = owner.source_db
-        self.codes = owner.session.draft_codes(self.db) if self.db is not None else {}
         self.reports = {} if self.db is not None else owner.reports_of(self.year)
         stored = [r.agency for r in owner.board.rows if r.report_id is not None]
         agencies = stored if self.db is not None else list(self.reports)
@@ -196,13 +248,51 @@ class SumDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         side.setMinimumHeight(side.sizeHint().height())
+        # the list of what is added up, as every exported file but the JSON has it after the sum
+        self.list_heading = QLabel()
+        self.codes_note = QLabel()
+        self.codes_note.setWordWrap(True)
+        self.codes_bar = QProgressBar()
+        self.codes_bar.setTextVisible(False)
+        self.codes_button = QPushButton("停止")
+        self.codes_button.clicked.connect(lambda _c=False: self._stop_or_go_on())
+        codes_row = QHBoxLayout()
+        codes_row.addWidget(self.codes_note, 1)
+        codes_row.addWidget(self.codes_bar)
+        codes_row.addWidget(self.codes_button)
+        self.list_model = IncludedModel(self)
+        self.list_view = QTableView()
+        self.list_view.setModel(self.list_model)
+        self.list_view.verticalHeader().hide()
+        self.list_view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.list_view.horizontalHeader().setSectionResizeMode(AGENCY_COLUMN, QHeaderView.ResizeMode.Stretch)
+        metrics = self.list_view.fontMetrics()  # widths of the widest texts: not measured over 2,000 rows
+        self.list_view.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
+        widest = {INCLUDED_HEADERS.index("状态"): "已交（草稿）", CODE_COLUMN: "MMMM-MMMM-MMMM"}
+        for column, text in widest.items():
+            self.list_view.setColumnWidth(column, metrics.horizontalAdvance(text) + 16)
+        listing = QWidget()
+        list_layout = QVBoxLayout(listing)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.list_heading)
+        list_layout.addLayout(codes_row)
+        list_layout.addWidget(self.list_view, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.page)
+        right.addWidget(listing)
+        right.setSizes([440, 280])
         split = QSplitter()
         split.addWidget(scroll)
-        split.addWidget(self.page)
+        split.addWidget(right)
         split.setSizes([320, 880])
         QVBoxLayout(self).addWidget(split)
         self.total: Report | None = None
-        self.summed: desk.SumResult | None = None
+        self.figures: StoredFigures | None = None  # over a database: the sum before the drafts' codes
+        self.summed: desk.SumResult | None = None  # the whole 汇总, every code known: what is written
+        self.codes_job: Job | None = None
+        self.codes_stopped = False  # 停止 pressed: no new reckoning until asked (继续, an export)
+        self.codes_done, self.codes_total = 0, 0
+        self.waiting: list[tuple[str, Callable[[], object]]] = []  # exports and prints awaiting codes
         self.refresh()
 
     def chosen(self) -> list[str]:
@@ -211,29 +301,152 @@ class SumDialog(QDialog):
 
     def refresh(self) -> None:
         names = set(self.chosen())
+        self.figures = self.summed = None
         if not names:
-            self.total = self.summed = None
+            self.total = None
             self.page.setHtml("<p>请勾选要汇总的报告。</p>")
             self.note.setText("")
+            self._show_list()
             return
         board = self.owner.board
         rows = [r for r in board.rows if r.agency in names]
         agency = self.name.text().strip() or "本级汇总"
+        figures: StoredFigures | desk.SumResult
         if self.db is not None:
-            self.summed = desk.make_stored_sum(self.db, rows, agency, self.year, board.missing, self.codes)
+            session = self.owner.session
+            packed = session.packed_values(self.db)  # read once, summed again on every tick
+            figures = self.figures = stored_figures(self.db, rows, agency, self.year, board.missing, packed)
+            codes = session.draft_codes(self.db)
+            if not self.figures.uncoded(codes):
+                self.summed = self.figures.complete(codes)
+            added = len(self.figures.added)
         else:
-            self.summed = desk.make_sum(rows, self.reports, agency, self.year, board.missing)
-        self.total = self.summed.total
+            self.summed = figures = desk.make_sum(rows, self.reports, agency, self.year, board.missing)
+            added = len(figures.contents.reports)
+        self.total = figures.total
         findings = check(self.total)
         self.findings.set_findings(findings)
         errors, _warnings = severity_counts(findings)
-        left_out = "".join(f"“{a}”{why}。" for a, why in self.summed.left_out.items())
+        left_out = "".join(f"“{a}”{why}。" for a, why in figures.left_out.items())
         self.note.setText(
-            f"汇总了 {len(self.summed.contents.reports)} 份报告；汇总结果有 {errors} 处错误（来自各单位"
-            f"报告中的错误）。{self.summed.blanks_note}{left_out}"
+            f"汇总了 {added} 份报告；汇总结果有 {errors} 处错误（来自各单位报告中的错误）。"
+            f"{figures.blanks_note}{left_out}"
         )
-        # The list of what is added up under the sum, as every exported file but the JSON has it.
-        self.page.setHtml(_report_html(self.total, self.contents().appendix()))
+        self.page.setHtml(_report_html(self.total))
+        self._show_list()
+        if self.summed is None:  # once the figures are painted: the job would slow their painting
+            QTimer.singleShot(0, self, self._work_out_codes)
+
+    def _show_list(self) -> None:
+        """The list under the sum (a code not worked out yet: 「计算中…」), and where its codes stand."""
+        if self.summed is not None:
+            self.list_model.show(self.summed.contents)
+        elif self.figures is not None and self.db is not None:
+            self.list_model.show(self.figures.listed(self.owner.session.draft_codes(self.db)))
+        else:
+            self.list_model.show(None)
+        added = len(self.list_model.rows)
+        self.list_heading.setText(f"附：本汇总包括的报告（共 {added:,} 份）" if added else "")
+        self._show_codes()
+
+    def _show_codes(self) -> None:
+        """「正在计算各报告的校验码（已完成 300 / 1,500）」 with a bar and 停止, while codes are pending."""
+        pending = self.codes_pending()
+        for widget in (self.codes_note, self.codes_bar, self.codes_button):
+            widget.setVisible(pending)
+        if not pending:
+            return
+        progress = f"（已完成 {self.codes_done:,} / {self.codes_total:,}）" if self.codes_total else ""
+        if self.codes_stopped:
+            text = f"已停止计算各报告的校验码{progress}。导出或打印时将继续计算。"
+        else:
+            text = f"正在计算各报告的校验码{progress}。汇总数字已完整；导出和打印待校验码算完后进行。"
+        if self.waiting:
+            text += "待完成后：" + "、".join(what for what, _ in self.waiting) + "。"
+        self.codes_note.setText(text)
+        self.codes_bar.setRange(0, max(1, self.codes_total))
+        self.codes_bar.setValue(self.codes_done)
+        self.codes_button.setText("继续计算" if self.codes_stopped else "停止")
+
+    def codes_pending(self) -> bool:
+        """Whether figures are shown whose list still lacks a draft's 校验码."""
+        return self.figures is not None and self.summed is None
+
+    def _work_out_codes(self) -> None:
+        """The drafts' codes the shown sum lacks, worked out off the GUI thread (one job at a time)."""
+        if self.db is None or self.figures is None or self.codes_stopped or not self.isVisible():
+            return
+        if self.codes_job is not None and not self.codes_job.finished:
+            return
+        db, wanted = self.db, self.figures.uncoded(self.owner.session.draft_codes(self.db))
+        if not wanted:
+            return
+        self.codes_done, self.codes_total = 0, len(wanted)
+        self.codes_job = run_with_progress(
+            lambda progress, cancelled: work_out_codes(db, wanted, progress, cancelled),
+            self._codes_worked_out,
+            self._codes_progress,
+            self._codes_failed,
+            owner=self,
+        )
+        self._show_codes()
+
+    def _codes_progress(self, done: int, total: int) -> None:
+        self.codes_done, self.codes_total = done, total
+        self._show_codes()
+
+    def _codes_worked_out(self, result: object) -> None:
+        """Codes arrived: kept if the database is still as they were read (else worked out again)."""
+        assert isinstance(result, tuple)
+        version, codes = result
+        if self.db is not None:
+            self.owner.session.keep_draft_codes(self.db, version, codes)
+        if not self.isVisible():
+            return  # closed meanwhile: the codes are kept for the next 汇总
+        self.refresh()  # the list complete, or the rest (a report ticked meanwhile, a change) asked for
+        if self.summed is not None:
+            waiting, self.waiting = self.waiting, []
+            for _what, act in waiting:
+                act()
+
+    def _codes_failed(self, exc: BaseException) -> None:
+        self.codes_stopped = True
+        self.waiting = []
+        self._show_codes()
+        sys.excepthook(type(exc), exc, exc.__traceback__)  # a plain message for a UserError
+
+    def _stop_or_go_on(self) -> None:
+        """停止 really stops the reckoning (between reports); 继续计算 starts it again from the codes
+        kept so far. A waiting export or print is dropped on 停止."""
+        if self.codes_stopped:
+            self.codes_stopped = False
+            self._work_out_codes()
+        else:
+            dropped = "、".join(what for what, _ in self.waiting)
+            self._stop_codes()
+            if dropped:
+                self.owner.statusBar().showMessage(f"已停止计算校验码，未进行：{dropped}。", 15_000)
+        self._show_codes()
+
+    def _stop_codes(self) -> None:
+        self.waiting, self.codes_stopped = [], True
+        if self.codes_job is not None:
+            self.codes_job.cancel()
+
+    def _after_codes(self, what: str, act: Callable[[], object]) -> None:
+        """An export or print asked for while codes are pending: done once they are all known, of the
+        汇总 as it then stands."""
+        self.waiting.append((what, act))
+        self.codes_stopped = False
+        self._work_out_codes()
+        self._show_codes()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Closed: the codes' reckoning stops, what it worked out so far kept for next time.
+        Minimised (a hiding by the system) it goes on."""
+        if not event.spontaneous():
+            self._stop_codes()
+        super().hideEvent(event)
 
     def contents(self) -> SumContents:
         """The reports added up with their status, 校验码 and errors as the board shows them."""
@@ -241,10 +454,11 @@ class SumDialog(QDialog):
         return self.summed.contents
 
     def export(self, suffix: str, path: Path | None = None) -> Job | None:
-        """The sum as a file, written in the background; the job (None: nothing to write)."""
+        """The sum as a file, written in the background; the job (None: nothing to write yet, or
+        waiting for the drafts' 校验码)."""
         from core.desk.sums import write_sum
 
-        if self.total is None or self.summed is None:
+        if self.total is None:
             return None
         if path is None:
             # never the inbox by default: a 汇总 saved there is a file the desk must set aside
@@ -253,6 +467,10 @@ class SumDialog(QDialog):
             if not name:
                 return None
             path = Path(name)
+        if self.summed is None:
+            target = path
+            self._after_codes(f"导出“{path.name}”", lambda: self.export(suffix, target))
+            return None
         result, target = self.summed, path
 
         def work() -> Path:
@@ -271,11 +489,14 @@ class SumDialog(QDialog):
 
         if self.total is None:
             return None
-        total, appendix = self.total, self.contents().appendix()
-        printer = printer or ask_printer(self, total.title)
+        printer = printer or ask_printer(self, self.total.title)
         if printer is None:
             return None
         chosen = printer
+        if self.summed is None:
+            self._after_codes("打印", lambda: self.print_sum(chosen))
+            return None
+        total, appendix = self.total, self.contents().appendix()
 
         def rendered(data: object) -> None:
             assert isinstance(data, bytes)

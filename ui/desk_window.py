@@ -9,6 +9,7 @@ few lines that forward to the session.)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QCloseEvent,
     QColor,
     QGuiApplication,
     QStandardItem,
@@ -676,6 +678,13 @@ class DeskWindow(QMainWindow):
         else:
             found = {r.report.year for r in self.received}
         return sorted(y for y in found if y <= self.board.year)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """What this window opened closes with it: a 汇总 left open would go on working out codes."""
+        for dialog in self.dialogs:
+            with contextlib.suppress(RuntimeError):  # a message box already closed and deleted
+                dialog.close()
+        super().closeEvent(event)
 
     def show_sum(self) -> SumDialog:
         dialog = SumDialog(self)

@@ -9,6 +9,7 @@ in 文档 (`ExportFolders`).
 
 from __future__ import annotations
 
+import copy
 import sys
 from functools import partial
 from pathlib import Path
@@ -96,7 +97,7 @@ class ExportActions(QObject):
             if report_id is None:
                 return None
             report, final = w.db.load_report(report_id), w.db.status(report_id) == ReportStatus.FINAL
-        report = report.model_copy(deep=True)
+        report = copy.deepcopy(report)
         return report, shown_code(report, final)  # a UserError when the policy refuses its 校验码
 
     def export(self, suffix: str, path: Path | None = None) -> None:

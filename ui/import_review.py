@@ -8,12 +8,14 @@ revision in the history naming the file and its SHA-256.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import math
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +83,7 @@ class ImportReview(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{title}：{name}")
-        self._report = imported.report.model_copy(deep=True)
+        self._report = copy.deepcopy(imported.report)
         self.status = {a: CellState.DOUBTFUL for a in imported.doubtful} | {
             a: CellState.UNREAD for a in imported.unread
         }
@@ -291,9 +293,7 @@ class ImportReview(QDialog):
         self.findings.addItems([f.message for f in findings] or ["（没有）"])
 
     def report(self) -> Report:
-        return self._report.model_copy(
-            update={"agency": self.agency.text().strip(), "year": self.year.value()}
-        )
+        return replace(self._report, agency=self.agency.text().strip(), year=self.year.value())
 
     def _accept(self) -> None:
         if not self.agency.text().strip():

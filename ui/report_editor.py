@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.format.definition import Section
+from core.model.vocabulary import ReportStatus
 from core.rules.table import Finding
 from ui.document import ReportDocument
 from ui.export_actions import ExportFolders
 from ui.findings_panel import ERROR_COLOUR, FindingsPanel
-from ui.report_list import STATUS_NAMES
 from ui.screen_fit import ElidedLabel
 from ui.settings import Settings
 from ui.sign_print import SignPrintPage
@@ -176,7 +176,7 @@ class ReportEditor(QWidget):
         report = self.document.report
         read_only = self.document.read_only
         self.title.setText(report.title)
-        self.status.setText(STATUS_NAMES["final" if read_only else "draft"])
+        self.status.setText((ReportStatus.FINAL if read_only else ReportStatus.DRAFT).chinese)
         colours = "background: #1b6e20; color: white;" if read_only else "background: #e3e3e3; color: #333;"
         self.status.setStyleSheet(f"{colours} padding: 2px 10px; border-radius: 3px;")
         self.banner.setVisible(read_only)

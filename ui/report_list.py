@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.rules.summary import STATUS_NAMES as STATUS_NAMES  # the list, history and status bar say these
+from core.model.vocabulary import ReportStatus
+from core.rules.summary import STATUS_NAMES
 from ui.dialogs import ReportRef
 from ui.findings_panel import ERROR_COLOUR, WARNING_COLOUR, tree_children
 
@@ -132,7 +133,7 @@ class ReportList(QWidget):
                     item.setForeground(2, QBrush(ERROR_COLOUR))
                 if report.warnings:
                     item.setForeground(3, QBrush(WARNING_COLOUR))
-                if report.status == "final":
+                if report.status == ReportStatus.FINAL:
                     item.setForeground(1, QBrush(QColor("#1b6e20")))
                 top.addChild(item)
                 if report.id == selected:

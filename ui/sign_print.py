@@ -12,6 +12,7 @@ on this machine can draw are named above the preview, and 定稿, export and pri
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -236,7 +237,7 @@ class SignPrintPage(QWidget):
         self._stale = False
         self._generation += 1
         generation = self._generation
-        report = self.document.report.model_copy(deep=True)
+        report = copy.deepcopy(self.document.report)
         final = self.document.read_only
         self._show_unprintable()
         self._show_fonts()

@@ -18,6 +18,7 @@ from core.desk.standing import spoken_year, standing, wrong_year_note
 from core.documents.fingerprint import fingerprint, verify
 from core.errors import UserError
 from core.model.report import Report, Signature
+from core.model.vocabulary import ReportStatus
 from core.rules.table import Finding, check, severity_counts
 
 if TYPE_CHECKING:
@@ -278,7 +279,7 @@ def database_board(
     for s in Library(db).year_reports(year):  # the kept counts, counted again where the content changed
         m = matcher.match(s.agency)
         name = m.agency if m.sure and m.agency else s.agency
-        status = FINAL if s.status == "final" else DRAFT
+        status = FINAL if s.status == ReportStatus.FINAL else DRAFT
         row = BoardRow(
             name, status, errors=s.errors, warnings=s.warnings, cross_year=None, on_roster=name in roster
         )
@@ -337,12 +338,16 @@ def keep_in_database(db: Database, received: Sequence[Received]) -> tuple[int, l
             refused.append(Unusable(shown, reason))
             continue
         existing = db.find_report(r.report.agency, r.report.year)
-        if existing is not None and db.status(existing) == "final" and db.load_report(existing) == r.report:
+        if (
+            existing is not None
+            and db.status(existing) == ReportStatus.FINAL
+            and db.load_report(existing) == r.report
+        ):
             continue
         try:
             report_id, _ = db.import_report(r.report, note=f"汇总台收取：{shown.name}")
-            if r.final_code and db.status(report_id) != "final":
-                db.set_status(report_id, "final")
+            if r.final_code and db.status(report_id) != ReportStatus.FINAL:
+                db.set_status(report_id, ReportStatus.FINAL)
         except UserError as exc:
             refused.append(Unusable(shown, exc.message))
             continue

@@ -15,8 +15,8 @@ from core.documents import exchange
 from core.errors import UserError
 from core.model.names import safe_file_name
 from core.model.report import Report
+from core.model.vocabulary import ReportStatus
 from core.ops.policy import Readiness, may_show_code, shown_code, submission_readiness
-from core.rules.summary import STATUS_NAMES
 
 if TYPE_CHECKING:
     from core.desk.sums import SumResult
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def package_name(report: Report, final: bool) -> str:
-    status = STATUS_NAMES["final" if final else "draft"]
+    status = (ReportStatus.FINAL if final else ReportStatus.DRAFT).chinese
     return safe_file_name(f"{report.agency}{report.year}年度报告（{status}）", ".zip")
 
 
@@ -42,7 +42,7 @@ def package_bytes(report: Report, final: bool) -> bytes:
         "schema": PACKAGE_SCHEMA,
         "agency": report.agency,
         "year": report.year,
-        "status": "final" if final else "draft",
+        "status": ReportStatus.FINAL if final else ReportStatus.DRAFT,
         "fingerprint": code,
     }
     out = io.BytesIO()
@@ -81,7 +81,7 @@ def write_sum_package(result: SumResult, folder: Path | str) -> Path:
         "kind": SUM_KIND,
         "agency": total.agency,
         "year": total.year,
-        "status": "draft",
+        "status": ReportStatus.DRAFT,
         "fingerprint": None,
     }
     out = io.BytesIO()

@@ -22,6 +22,7 @@ from core.documents.workbook import read_member
 from core.errors import UserError, os_reason
 from core.model.names import safe_file_name
 from core.model.report import Report
+from core.model.vocabulary import ReportStatus
 
 if TYPE_CHECKING:
     pass
@@ -151,7 +152,7 @@ def _receive_package(path: Path, arrived: dt.datetime) -> Received:
     except UnicodeDecodeError:
         raise UserError("压缩包中的报告文件不是 UTF-8 编码的文本。") from None
     code = manifest.get("fingerprint")
-    if manifest.get("status") == "final" and isinstance(code, str):
+    if manifest.get("status") == ReportStatus.FINAL and isinstance(code, str):
         if verify(received.report, code):
             received.final_code = fingerprint(received.report)
         else:

@@ -17,7 +17,14 @@ from core.desk.board import Board, database_board, database_memory, make_board, 
 from core.desk.receiving import Received, Unusable, receive_all, report_files
 from core.desk.roster import MEMORY_FILE, Memory, Roster
 from core.desk.roster_file import RosterFile, read_roster_file
-from core.desk.sums import SumResult, make_stored_sum, make_sum
+from core.desk.sums import (
+    DatabaseVersion,
+    Packed,
+    SumResult,
+    database_version,
+    make_stored_sum,
+    make_sum,
+)
 from core.errors import UserError
 from core.model.report import Report
 
@@ -39,8 +46,8 @@ class DeskSession:
     received: list[Received] = field(default_factory=list)
     unusable: list[Unusable] = field(default_factory=list)
     files_total: int | None = None  # files in the folder at the last read
-    # drafts' 校验码 worked out for a 汇总 (report id → code), good while the database is unchanged
-    _draft_codes: tuple[tuple[int, int], dict[int, str]] | None = field(default=None, repr=False)
+    # what a 汇总 read or worked out (drafts' 校验码, packed values), good while the database is unchanged
+    _kept: tuple[DatabaseVersion, dict[int, str], Packed] | None = field(default=None, repr=False)
 
     @classmethod
     def of_folder(cls, folder: Path | str) -> DeskSession:
@@ -152,10 +159,26 @@ class DeskSession:
         """The drafts' 校验码 a 汇总 of `db` worked out before (report id → code), to be added to:
         forgotten as soon as anything in the database changed (a write of this connection or a commit
         of another), so a code is never of an older content. Reopening the 汇总 reads no draft again."""
-        version = (db.data_version(), db.change_count())
-        if self._draft_codes is None or self._draft_codes[0] != version:
-            self._draft_codes = (version, {})
-        return self._draft_codes[1]
+        return self._kept_for(db)[1]
+
+    def packed_values(self, db: Database) -> Packed:
+        """The packed values a 汇总 of `db` read before (report id → format and values), to be added
+        to: forgotten, as `draft_codes`, as soon as anything in the database changed."""
+        return self._kept_for(db)[2]
+
+    def _kept_for(self, db: Database) -> tuple[DatabaseVersion, dict[int, str], Packed]:
+        version = database_version(db)
+        if self._kept is None or self._kept[0] != version:
+            self._kept = (version, {}, {})
+        return self._kept
+
+    def keep_draft_codes(self, db: Database, version: DatabaseVersion, codes: Mapping[int, str]) -> bool:
+        """Codes worked out off the GUI thread (`work_out_codes`) kept with the others, if the database
+        is still at the `version` they are of (else dropped: False)."""
+        if database_version(db) != version:
+            return False
+        self.draft_codes(db).update(codes)
+        return True
 
     def save(self) -> None:
         """What the desk learned, kept for next time."""

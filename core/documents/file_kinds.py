@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 PUBLISHED = (".docx", ".doc", ".pdf", ".html", ".htm", ".txt")  # the import readers (core.documents.read)
+PUBLISHED_NAMED = "Word（.docx/.doc）、PDF（.pdf）、网页（.html/.htm）和文本（.txt）"  # PUBLISHED, in words
 RECEIVABLE = (".json", ".zip", *PUBLISHED)  # the desk: exchange files, 报送 packages, published reports
 ROSTER = (".csv", ".xlsx")  # the desk's list of the agencies expected to report
 EXPORTED = {

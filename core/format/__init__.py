@@ -12,11 +12,11 @@ CURRENT = "2021"
 
 
 def kept_format(build: Callable[[], ReportFormat], declared_in: str | None) -> ReportFormat:
-    """The format `build` makes (validated as it is built), kept between runs (core.kept): building it
-    was a good part of every fresh command. Kept by the files that declare it and pydantic's version;
-    read back without validation (its models build their validators only when first used)."""
-    import pydantic
-
+    """The format `build` makes, validated (pydantic and the consistency checks, `definition.validated`),
+    kept between runs (core.kept): building it was a good part of every fresh command. Kept by the files
+    that declare it; read back without validation, so a fresh command that only reads it never imports
+    pydantic. pydantic's version is no part of the key: the kept copy holds only standard-library
+    dataclasses, which a newer pydantic cannot read differently."""
     from core.format import definition as report_format
     from core.kept import file_key, kept
 
@@ -24,7 +24,7 @@ def kept_format(build: Callable[[], ReportFormat], declared_in: str | None) -> R
         files = file_key(*(f for f in (declared_in, report_format.__file__) if f is not None))
     except OSError:  # a bundle without its source files: the app's version (in the key) tells
         files = ()
-    return kept("formats", (files, pydantic.VERSION), build)
+    return kept("formats", files, lambda: report_format.validated(build()))
 
 
 @cache

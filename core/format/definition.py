@@ -1,8 +1,12 @@
 """Typed objects for a report format (sections, tables, rows, columns, layout grid, checks).
 
-A format is declared once as data (see `core/format/`) and validated here at load: every layout grid
-must tile its table exactly, every value cell must appear once, every check must name real cells. Forms,
-rules, the PDF and the exchange file all read these objects; none of them spells a label or a shape.
+A format is declared once as data (see `core/format/`) and validated here when it is built
+(`validated`): every field has its declared type (pydantic, strict), every layout grid must tile its
+table exactly, every value cell must appear once, every check must name real cells. Forms, rules, the
+PDF and the exchange file all read these objects; none of them spells a label or a shape.
+
+They are frozen standard-library dataclasses, not pydantic models: a command that only reads the kept
+format (a fresh `check`) then never imports pydantic, which alone cost more than the rest of its work.
 """
 
 from __future__ import annotations
@@ -11,9 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, model_validator
+from typing import Any, ClassVar, Literal
 
 ValueKind = Literal["count", "money"]
 Severity = Literal["error", "warning"]
@@ -26,13 +28,8 @@ def part_name(number: str) -> str:
     return f"第{number}部分"
 
 
-class _Frozen(BaseModel):
-    # defer_build: a model's validator is built when first used, not when its class is made; a format
-    # read back from its kept copy (core.format) uses none, and building them was most of its cost.
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class GridCell(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class GridCell:
     """One cell of a table's drawn layout: text (corner/header/label) or a value cell by address."""
 
     role: CellRole
@@ -57,20 +54,29 @@ class PlacedCell:
         return [(r, c) for r in rows for c in range(self.col, self.col + self.cell.colspan)]
 
 
-class Column(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Column:
+    """A column of a table: its key in the exchange file, its printed header and what it counts."""
+
     key: str
     name: str  # as printed in the header, e.g. 自然人
     kind: ValueKind = "count"
 
 
-class Row(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Row:
+    """A row of a table: its key, its names in messages and descriptions, and the columns it fills."""
+
     key: str
     name: str  # short form used in arithmetic messages, e.g. 三（七）总计
     title: str  # readable form used in cell descriptions, e.g. 三（三）1.属于国家秘密
     columns: tuple[str, ...]
 
 
-class Table(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Table:
+    """One of the format's tables: its rows and columns, its drawn layout grid and how it prints."""
+
     key: str  # key in the exchange JSON, e.g. requests
     section: str  # number of the section that holds it, e.g. 三
     columns: tuple[Column, ...]
@@ -120,7 +126,10 @@ class Table(_Frozen):
         return {p.cell.address: p for p in self.placed if p.cell.address is not None}
 
 
-class Section(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """A numbered part of the report, with its narrative text, its table, or both."""
+
     number: str  # 一 … 六
     heading: str  # exact official heading, without the number
     text_key: str | None = None  # key under "text" in the exchange JSON
@@ -139,7 +148,8 @@ class Section(_Frozen):
         return part_name(self.number)
 
 
-class Rule(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Rule:
     """A rule the format's reports are checked by (ids as in exchange-format.md) and how grave it is."""
 
     id: str  # e.g. B.BALANCE
@@ -147,12 +157,16 @@ class Rule(_Frozen):
     name: str = ""  # what the history and the dialogs call it, e.g. 表三收支平衡
 
 
-class Term(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    """One cell of a sum, with how a message names it."""
+
     address: str
     name: str  # e.g. 一 or 自然人
 
 
-class SumCheck(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class SumCheck:
     """sum(left) must equal sum(right). With `derives`, left is one total cell computed when blank."""
 
     rule: str
@@ -162,7 +176,8 @@ class SumCheck(_Frozen):
     derives: bool = False
 
 
-class YearCheck(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class YearCheck:
     """cell = previous year's `previous` + plus − minus (a soft rule across years)."""
 
     rule: str
@@ -191,7 +206,8 @@ class CellInfo:
         return f"{self.table.part}「{self.row.title}」「{self.column.name}」"
 
 
-class TextPhrase(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class TextPhrase:
     """How the narrative states one table number (TEXT.NUMBER): a pattern and the readings it allows.
 
     `pattern` is a regular expression matched inside one sentence; `{N}` marks the stated number (Arabic
@@ -211,7 +227,8 @@ class TextPhrase(_Frozen):
         return "{N}" not in self.pattern
 
 
-class DraftBlock(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class DraftBlock:
     """「根据表格生成」: sentences written from the tables under a sub-heading of a narrative.
 
     A template holds `{year}`, `{a+b}` (the sum of cells, as shown) and `{list:PREFIX|label=a+b|…}`
@@ -223,14 +240,21 @@ class DraftBlock(_Frozen):
     templates: tuple[str, ...]
 
 
-class KeyFigure(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class KeyFigure:
     """A figure the collection desk compares year over year (同比), the sum of some cells."""
 
     name: str  # 新收申请, 办结, 复议, 诉讼
     cells: tuple[str, ...]
 
 
-class ReportFormat(_Frozen):
+@dataclass(frozen=True, kw_only=True)
+class ReportFormat:
+    """A whole report format: its sections, tables, rules, checks and the wording its texts use."""
+
+    # for `validated`: pydantic reads it from the outermost class and applies it to every nested one
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"strict": True, "revalidate_instances": "always"}
+
     id: str  # "2021"
     basis: str  # the notice that set it
     title_template: str  # "{agency}{year}年政府信息公开工作年度报告"
@@ -325,43 +349,58 @@ class ReportFormat(_Frozen):
             closure[cell] = tuple(sorted(seen))
         return closure
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ReportFormat:
-        problems: list[str] = []
-        for table in self.tables:
-            problems += _grid_problems(table)
-            addresses = {f"{table.key}.{r.key}.{c}" for r in table.rows for c in r.columns}
-            if set(table.value_positions) != addresses or sum(
-                1 for p in table.placed if p.cell.address
-            ) != len(addresses):
-                problems.append(f"table {table.key}: layout value cells differ from rows × columns")
-        known = set(self.cells)
-        if len(self.severities) != len(self.rules):
-            problems.append("a rule is declared twice")
-        named = {c.rule for c in self.checks} | {c.rule for c in self.year_checks}
-        for rule in sorted(named - set(self.severities)):
-            problems.append(f"a check names unknown rule {rule}")
-        for check in self.checks:
-            for term in (*check.left, *check.right):
-                if term.address not in known:
-                    problems.append(f"check {check.rule} names unknown cell {term.address}")
-        for yc in self.year_checks:
-            for address in (yc.cell, yc.previous, *yc.plus, *yc.minus):
-                if address not in known:
-                    problems.append(f"year check {yc.rule} names unknown cell {address}")
-        problems += _text_problems(self, known)
-        if not self.title_template.endswith(self.subject):
-            problems.append("the title does not end with the subject")
-        for figure in self.key_figures:
-            problems += [
-                f"key figure {figure.name} names unknown cell {a}" for a in figure.cells if a not in known
-            ]
-        table_keys = [s.table_key for s in self.sections if s.table_key]
-        if sorted(table_keys) != sorted(t.key for t in self.tables):
-            problems.append("sections and tables disagree")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+
+def validated(spec: ReportFormat) -> ReportFormat:
+    """`spec` once checked, or a `ValueError` naming every problem (pydantic's `ValidationError` is one).
+
+    Run when a format is built, not when its kept copy is read back (so only then is pydantic imported):
+    pydantic checks every field of every object against its declared type, strictly (a tuple is a tuple,
+    a `Literal` one of its words); then the objects must fit together.
+    """
+    import pydantic
+
+    pydantic.TypeAdapter(ReportFormat).validate_python(spec)
+    problems = _consistency_problems(spec)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return spec
+
+
+def _consistency_problems(spec: ReportFormat) -> list[str]:
+    """Grids that tile their tables, each value cell once, checks, texts and figures naming real cells."""
+    problems: list[str] = []
+    for table in spec.tables:
+        problems += _grid_problems(table)
+        addresses = {f"{table.key}.{r.key}.{c}" for r in table.rows for c in r.columns}
+        if set(table.value_positions) != addresses or sum(1 for p in table.placed if p.cell.address) != len(
+            addresses
+        ):
+            problems.append(f"table {table.key}: layout value cells differ from rows × columns")
+    known = set(spec.cells)
+    if len(spec.severities) != len(spec.rules):
+        problems.append("a rule is declared twice")
+    named = {c.rule for c in spec.checks} | {c.rule for c in spec.year_checks}
+    for rule in sorted(named - set(spec.severities)):
+        problems.append(f"a check names unknown rule {rule}")
+    for check in spec.checks:
+        for term in (*check.left, *check.right):
+            if term.address not in known:
+                problems.append(f"check {check.rule} names unknown cell {term.address}")
+    for yc in spec.year_checks:
+        for address in (yc.cell, yc.previous, *yc.plus, *yc.minus):
+            if address not in known:
+                problems.append(f"year check {yc.rule} names unknown cell {address}")
+    problems += _text_problems(spec, known)
+    if not spec.title_template.endswith(spec.subject):
+        problems.append("the title does not end with the subject")
+    for figure in spec.key_figures:
+        problems += [
+            f"key figure {figure.name} names unknown cell {a}" for a in figure.cells if a not in known
+        ]
+    table_keys = [s.table_key for s in spec.sections if s.table_key]
+    if sorted(table_keys) != sorted(t.key for t in spec.tables):
+        problems.append("sections and tables disagree")
+    return problems
 
 
 def _grid_problems(table: Table) -> list[str]:

@@ -2,14 +2,16 @@
 
 A cell holds a `Decimal` or `None`; `None` means "not filled in", which is not the same as 0. Values
 that break the rules (negative, fractional counts) are kept so the rules can point at them.
+
+Plain dataclasses, checked as they are made (`__post_init__`): every reader (the exchange file, the
+database, the document readers) hands them typed values, so a fresh `check` needs no model library.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.errors import UserError
 from core.format import CURRENT, get_format
@@ -38,16 +40,16 @@ def chinese_date(date: dt.date) -> str:
     return f"{date.year}年{date.month}月{date.day}日"
 
 
-class Signature(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Signature:
+    """Who signs the report and when (署名, 成文日期), as printed under it."""
 
     name: str | None = None  # 署名: usually the agency name
     date: dt.date | None = None  # 成文日期
 
-    @field_validator("name")
-    @classmethod
-    def _name_length(cls, value: str | None) -> str | None:
-        return None if value is None else _short_enough(value, "署名")
+    def __post_init__(self) -> None:
+        if self.name is not None:
+            _short_enough(self.name, "署名")
 
 
 def fmt(value: Decimal) -> str:
@@ -58,20 +60,27 @@ def fmt(value: Decimal) -> str:
     return "0" if text == "-0" else text
 
 
-class Report(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+@dataclass(kw_only=True)
+class Report:
+    """One agency's report for one year in one format: the texts, every cell, the signature."""
 
     format: str = CURRENT
     agency: str
     year: int
-    texts: dict[str, str] = Field(default_factory=dict)
-    values: Values = Field(default_factory=dict)
-    signature: Signature = Field(default_factory=Signature)
+    texts: dict[str, str] = field(default_factory=dict)
+    values: Values = field(default_factory=dict)
+    signature: Signature = field(default_factory=Signature)
 
-    @field_validator("agency")
-    @classmethod
-    def _agency_length(cls, value: str) -> str:
-        return _short_enough(value)  # a UserError, not a ValueError: pydantic passes it on as it is
+    def __post_init__(self) -> None:
+        """The agency's name fits (a `UserError` if not); every text and every cell of the format is
+        present (blank when not given), and nothing else (a `ValueError`)."""
+        _short_enough(self.agency)
+        spec = self.spec
+        unknown = (set(self.values) - set(spec.cells)) | (set(self.texts) - set(spec.text_keys))
+        if unknown:
+            raise ValueError(f"unknown keys for format {spec.id}: {sorted(unknown)}")
+        self.values = {a: self.values.get(a) for a in spec.cells}
+        self.texts = {k: self.texts.get(k, "") for k in spec.text_keys}
 
     @property
     def spec(self) -> ReportFormat:
@@ -80,17 +89,6 @@ class Report(BaseModel):
     @property
     def title(self) -> str:
         return self.spec.title(self.agency, self.year)
-
-    @model_validator(mode="after")
-    def _complete(self) -> Report:
-        """Every text and every cell of the format is present (blank when not given); nothing else."""
-        spec = self.spec
-        unknown = (set(self.values) - set(spec.cells)) | (set(self.texts) - set(spec.text_keys))
-        if unknown:
-            raise ValueError(f"unknown keys for format {spec.id}: {sorted(unknown)}")
-        self.values = {a: self.values.get(a) for a in spec.cells}
-        self.texts = {k: self.texts.get(k, "") for k in spec.text_keys}
-        return self
 
     @classmethod
     def blank(cls, agency: str, year: int, format_id: str = CURRENT) -> Report:

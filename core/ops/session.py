@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -225,7 +225,7 @@ class ReportSession:
         texts = insert_drafts(self.report)
         sentence = register_sentence(self.db, self.report.agency, self.report.year)
         if sentence is not None:
-            drafted = self.report.model_copy(update={"texts": {**self.report.texts, **texts}})
+            drafted = replace(self.report, texts={**self.report.texts, **texts})
             placed = with_sentence(drafted, sentence)
             if placed is not None:
                 texts[placed[0]] = placed[1]
@@ -236,7 +236,7 @@ class ReportSession:
         values = dict(self.report.values)
         values.update(changes)
         values.update(self.with_totals_freed(changes, list(changes)))
-        return resolved_values(self.report.model_copy(update={"values": values}))
+        return resolved_values(replace(self.report, values=values))
 
     def preview_value(self, address: str, value: Decimal | None) -> bool:
         """Recompute as if `address` held `value` (nothing stored); False when that is the stored value."""
@@ -246,7 +246,7 @@ class ReportSession:
         values[address] = value
         values.update(self.with_totals_freed({address: value}, [address]))
         self.previewing = True
-        self.recompute(self.report.model_copy(update={"values": values}))
+        self.recompute(replace(self.report, values=values))
         return True
 
     def end_preview(self) -> bool:
@@ -261,7 +261,7 @@ class ReportSession:
 
     def apply_values(self, values: Values, kind: RevisionKind = RevisionKind.EDIT) -> list[str]:
         """Make `values` current and store them; the text keys whose untouched drafted blocks followed."""
-        before = self.report.model_copy(update={"values": dict(self.report.values)})
+        before = replace(self.report, values=dict(self.report.values))
         self.report.values.update(values)
         followed = follow_drafts(before, self.report)
         for key, text in followed.items():

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+from core.documents.input_files import regular_file
 from core.errors import UserError, os_reason
 from core.paths import backup_path
 from core.storage import schema
@@ -231,11 +232,13 @@ def _inspect(path: Path, create: bool, timeout: float) -> int:
     """
     if path.is_dir():
         raise NotOurDatabase(f"“{path}”是一个文件夹，不是数据库文件。")
-    if not path.exists():
-        if not create:
-            raise UserError(f"找不到数据库文件“{path}”。")
-        if not path.parent.is_dir():
-            raise UserError(f"文件夹“{path.parent}”不存在，无法在其中建立数据库。")
+    if path.exists():
+        regular_file(path, what="数据库文件")  # a FIFO would hang the opening, a device read forever
+    elif not create:
+        raise UserError(f"找不到数据库文件“{path}”。")
+    elif not path.parent.is_dir():
+        raise UserError(f"文件夹“{path.parent}”不存在，无法在其中建立数据库。")
+    else:
         return 0
     try:
         size = path.stat().st_size

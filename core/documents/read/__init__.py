@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from core.documents.file_kinds import PUBLISHED
+from core.documents.file_kinds import PUBLISHED, PUBLISHED_NAMED
 from core.documents.input_files import read_bytes, regular_file
 from core.documents.read.cells import Line
 from core.documents.read.encodings import bom_codec, decode_text
@@ -53,10 +53,7 @@ def _within_bounds[T](path: Path, then: Callable[[list[Line]], T]) -> T:
     by Word, outside the time (Word takes its time to start; COM belongs to the calling thread)."""
     suffix = path.suffix.lower()
     if suffix not in PUBLISHED:
-        raise UserError(
-            f"不认识“{path.name}”的文件类型。"
-            "可以导入的是 Word（.docx）、PDF、网页（.html/.htm）和文本（.txt）文件。"
-        )
+        raise UserError(f"不认识“{path.name}”的文件类型。可以导入的是 {PUBLISHED_NAMED} 文件。")
     if suffix in {".docx", ".doc", ".pdf"}:
         regular_file(path, MAX_PUBLISHED_BYTES)
         if suffix == ".pdf":
