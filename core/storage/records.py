@@ -99,7 +99,7 @@ def _pack(format_id: str, flat: Mapping[str, str | None]) -> str:
     """The cell values of a flattened report as one JSON array in the format's cell order: each value
     as the JSON number its exact text is (`7730.2800` stays `7730.2800`), blanks as null (any text that
     is not a number, which no cell should hold, as a JSON string)."""
-    values = [flat.get(a) for a in get_format(format_id).cells]
+    values = list(map(flat.get, get_format(format_id).cells))
     texts = ["null" if v is None else v for v in values]
     joined = ",".join(texts)
     # Nearly always every value is a number or blank: then one match over all of them (half the time
