@@ -61,6 +61,17 @@ def short_wait_db(db_path: Path) -> Iterator[Database]:
     database.close()
 
 
+TESTS_ENDED = [0]  # counted up at each test's end: a dialog-answering loop stops with its own test
+
+
+@pytest.fixture(autouse=True)
+def _stop_answering() -> Iterator[None]:
+    """A loop answering dialogs that were never shown (the test failed, or asked for more) must not
+    answer the next tests' dialogs: it stops once the count moves on (tests/qt_helpers.py)."""
+    yield
+    TESTS_ENDED[0] += 1
+
+
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test gets its own per-user data folder, so nothing touches the developer's real one."""

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from core.storage import Database
-from tests.conftest import ROOT, SEED_JSON
+from tests.conftest import ROOT, SEED_JSON, TESTS_ENDED
 from tests.helpers import WriteLock as WriteLock  # Qt-free, shared with the tests of core.ops
 from ui.fonts import ensure_chinese_font
 from ui.main_window import MainWindow
@@ -100,7 +100,11 @@ def open_desk(qtbot: QtBot, folder: Path, roster: Sequence[str], year: int, tmp_
 def on_next_modal(action: Callable[[QWidget], None]) -> None:
     """Act on the next modal dialog once it is shown (a test's hand on the keyboard)."""
 
+    mine = TESTS_ENDED[0]
+
     def poll() -> None:
+        if TESTS_ENDED[0] != mine:
+            return  # the test is over: a later test's dialogs are its own
         widget = QApplication.activeModalWidget()
         if widget is None or not widget.isVisible():
             QTimer.singleShot(10, poll)
@@ -156,7 +160,11 @@ def answer_boxes(choice: str | QMessageBox.StandardButton, seen: list[str], once
     """Answer every message box that appears with that standard button, or the button whose text starts
     with `choice` (else its first button), recording the boxes' texts; `once`: only the first box."""
 
+    mine = TESTS_ENDED[0]
+
     def look() -> None:
+        if TESTS_ENDED[0] != mine:
+            return  # the test is over: a later test's dialogs are its own
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             seen.append(box.text())

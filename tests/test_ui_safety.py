@@ -8,7 +8,7 @@ import json
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from core.errors import UserError
 from core.ops.backups import backup_folder, list_backups, make_backup
 from core.storage import Database
 from core.storage.instance_lock import InstanceLock
-from tests.conftest import SEED_JSON
+from tests.conftest import SEED_JSON, TESTS_ENDED
 from tests.helpers import natural_persons, run_main
 from tests.qt_helpers import on_next_modal
 from ui.app import create_application, run_app
@@ -39,21 +39,12 @@ def window(qtbot: QtBot, seeded_db_path: Path) -> MainWindow:
     win.db.close()
 
 
-_test_number = [0]  # counted up at each test's end: a dialog-answering loop stops with its own test
-
-
-@pytest.fixture(autouse=True)
-def _stop_answering() -> Iterator[None]:
-    yield
-    _test_number[0] += 1
-
-
 def answer_dialogs(button: QMessageBox.StandardButton, seen: list[str]) -> None:
     """Answer every message box that appears (they are modal) with `button`, recording their texts."""
-    mine = _test_number[0]
+    mine = TESTS_ENDED[0]
 
     def look() -> None:
-        if _test_number[0] != mine:
+        if TESTS_ENDED[0] != mine:
             return  # the test is over: a later test's messages are its own
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
@@ -117,10 +108,10 @@ def in_turn(*actions: Callable[[QWidget], None]) -> None:
         if widget is not None and widget.isVisible() and not widget.property("answered"):
             widget.setProperty("answered", True)
             pending.pop(0)(widget)
-        if pending and _test_number[0] == mine:
+        if pending and TESTS_ENDED[0] == mine:
             QTimer.singleShot(10, poll)
 
-    mine = _test_number[0]
+    mine = TESTS_ENDED[0]
     QTimer.singleShot(0, poll)
 
 
