@@ -7,7 +7,9 @@ a new database with `main.py db import FILE…`, once per run and per checkout g
 (default: this checkout), the checkouts taking turns so that machine load favours none. Prints the
 median wall and CPU seconds and the peak resident memory (GNU time's maxrss) of each, and the run's
 load average. Python runs as installed (compiled bytecode, in a temporary PYTHONPYCACHEPREFIX). Run it
-with two sizes (e.g. 1000 and 4000) to see whether memory grows with the number of files.
+with two sizes (e.g. 2000 and 8000) to see whether memory grows with the number of files.
+
+Issue 22's row: 10,000 files, ≥ 3× faster than f483874 (`--root /tmp/old --root .`).
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ def main() -> None:
         for _ in range(args.runs):
             for root in roots:
                 samples[root].append(_run(root, files, folder / "db.sqlite3", env))
-    print(f"db import of {args.files} files, {args.runs} runs, load average {os.getloadavg()[0]:.1f}")
+    load = os.getloadavg()[0]
+    print(f"db import of {args.files} files, {args.runs} runs, compiled bytecode, load average {load:.1f}")
     for root, runs in samples.items():
         wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
         peak = max(r[2] for r in runs) / 1024

@@ -77,3 +77,44 @@ def test_a_cell_number_is_range_checked_as_before(number: str, refused: bool) ->
     else:
         value = loads(text).values["requests.1.natural_person"]
         assert value == Decimal(number.strip('"'))
+
+
+_CELL = "字段 requests.1.natural_person 的值超出了合理范围。"
+_YEAR = "字段 year（年度）应为四位年份，实际为{}。"
+
+
+@pytest.mark.parametrize(
+    ("where", "number", "expected"),
+    [
+        ('"natural_person": 22', "123456789012345678901", _CELL),  # 21 digits: past the integer fast path
+        ('"natural_person": 22', "-12345678901234567890", Decimal("-12345678901234567890")),  # 20 digits
+        ('"natural_person": 22', "-123456789012345678901", _CELL),
+        ('"natural_person": 22', "9" * 65, _CELL),  # too long to convert at all
+        ('"natural_person": 22', "1." + "0" * 19, Decimal("1." + "0" * 19)),
+        ('"natural_person": 22', "1." + "0" * 20, _CELL),
+        ('"natural_person": 22', "0E+999", Decimal(0)),
+        ('"year": 2021', "1E+25", _YEAR.format("“1E+25”")),  # marked out of range, described as written
+        ('"year": 2021', "123456789012345678901", _YEAR.format("“123456789012345678901”")),
+        ('"year": 2021', "9" * 70, _YEAR.format("一个超出合理范围的数")),
+        ('"year": 2021', "2.021E+3", 2021),
+    ],
+)
+def test_a_number_is_checked_once_where_json_hands_it_over_with_the_same_messages(
+    where: str, number: str, expected: object
+) -> None:
+    """The messages are those of the reader that checked every cell again (f483874), compared by hand."""
+    text = _seed_with(where, f"{where.split(':')[0]}: {number}")
+    if isinstance(expected, str):
+        with pytest.raises(UserError) as caught:
+            loads(text)
+        assert caught.value.message == expected
+    else:
+        report = loads(text)
+        assert (report.year if "year" in where else report.values["requests.1.natural_person"]) == expected
+
+
+def test_a_key_given_twice_in_a_row_of_cells_is_named() -> None:
+    text = _seed_with('"natural_person": 22', '"natural_person": 22, "natural_person": 23')
+    with pytest.raises(UserError) as caught:
+        loads(text)
+    assert caught.value.message == "文件中同一处的字段“natural_person”出现了两次，无法确定以哪个为准。"

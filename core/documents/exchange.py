@@ -49,27 +49,59 @@ class _OutOfRange:
 _MAX_NUMBER_CHARS = 64  # 20 digits, a sign, a point and an exponent fit with room to spare
 
 
+class _Unreasonable(Decimal):
+    """A number beyond what a cell may hold (see `_reasonable`), marked as such when json hands it over:
+    every other number json gives is a plain `Decimal` a cell takes as it is, unchecked again."""
+
+
 def _decimal(text: str) -> Decimal | _OutOfRange:
     """A number as JSON spells it (so always valid syntax), range-checked before it is converted."""
     try:
-        return _OutOfRange() if len(text) > _MAX_NUMBER_CHARS else Decimal(text)
+        value = Decimal(text) if len(text) <= _MAX_NUMBER_CHARS else _OutOfRange()
     except InvalidOperation:  # an exponent beyond what Decimal can hold
         return _OutOfRange()
+    return value if isinstance(value, _OutOfRange) or _reasonable(value) else _Unreasonable(text)
+
+
+def _integer(text: str) -> Decimal | _OutOfRange:
+    """An integer as JSON spells it (no leading zero): up to 20 characters it is in range as it is."""
+    return Decimal(text) if len(text) <= _MAX_DIGITS else _decimal(text)
+
+
+def _reasonable(value: Decimal) -> bool:
+    """A finite number of at most 20 digits within 10^±20 (or zero written with any exponent)."""
+    _, digits, exponent = value.as_tuple()
+    adjusted = int(exponent) + len(digits) - 1  # Decimal.adjusted() of a finite number
+    return len(digits) <= _MAX_DIGITS and (not value or -_MAX_DIGITS <= adjusted <= _MAX_DIGITS)
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object; a key given twice is refused (a reader of the file sees the first, json the last)."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise UserError(f"文件中同一处的字段“{_shown(key)}”出现了两次，无法确定以哪个为准。")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) < len(pairs):  # rare: only then look for which key
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise UserError(f"文件中同一处的字段“{_shown(key)}”出现了两次，无法确定以哪个为准。")
+            seen.add(key)
     return out
 
 
 # A lone surrogate can only come from the text itself or from a \\uD800–\\uDFFF escape: a file with
 # neither (nearly every file) is not walked value by value (a pair of escapes is walked, and passes).
-_MAYBE_SURROGATE = re.compile("[\ud800-\udfff]|\\\\u[dD][89abcdefABCDEF]")
+_SURROGATE_ESCAPE = re.compile("\\\\u[dD][89abcdefABCDEF]")
+
+
+def _may_hold_surrogates(text: str) -> bool:
+    """Whether `text` has a surrogate or an escape of one. Two checks, each with a fast path in C, not
+    one regex over both: 4 µs for a report of 5 KB instead of 33."""
+    if _SURROGATE_ESCAPE.search(text):
+        return True
+    try:
+        text.encode("utf-8")  # refuses a surrogate in the text itself
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _refuse_surrogates(node: Any, field: str) -> None:
@@ -112,8 +144,8 @@ def _describe(value: Any) -> str:
 
 def loads(text: str) -> Report:
     try:
-        data = json.loads(text, parse_float=_decimal, parse_int=_decimal, object_pairs_hook=_no_duplicates)
-        if _MAYBE_SURROGATE.search(text):
+        data = json.loads(text, parse_float=_decimal, parse_int=_integer, object_pairs_hook=_no_duplicates)
+        if _may_hold_surrogates(text):
             _refuse_surrogates(data, "")
     except json.JSONDecodeError as exc:
         raise UserError(f"文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有错误）。") from None
@@ -123,6 +155,7 @@ def loads(text: str) -> Report:
 
 
 def from_dict(data: Any) -> Report:
+    """The report in `data` as `loads` parses it: its numbers already range-checked (see `_decimal`)."""
     if not isinstance(data, dict):
         raise UserError("文件内容不是报告：最外层应为 JSON 对象。")
     schema = data.get("schema")
@@ -192,26 +225,25 @@ def _values(data: dict[str, Any], spec: ReportFormat) -> dict[str, Decimal | Non
             cells = _object(rows.get(row_key) or {}, field)
             _only(cells, columns, f"{field}.")
             for col, address in addresses:
-                values[address] = _number(cells.get(col), address)
+                value = cells.get(col)
+                if value is not None and type(value) is not Decimal:  # plain: json's, range-checked
+                    value = _number(value, address)
+                values[address] = value
     return values
 
 
 def _number(value: Any, address: str) -> Decimal | None:
+    """A cell's value that json did not hand over as a plain number: text that is one, or a refusal."""
     if value is None:
         return None
-    if type(value) is not Decimal:  # a number as the file spells it is one already: 200 a report
-        if isinstance(value, str) and value.strip():
-            with contextlib.suppress(InvalidOperation):
-                value = Decimal(value.strip()) if len(value.strip()) <= _MAX_NUMBER_CHARS else _OutOfRange()
-        if isinstance(value, _OutOfRange):
-            raise UserError(f"字段 {address} 的值超出了合理范围。")
-        if not isinstance(value, Decimal):
-            raise UserError(f"字段 {address} 的值{_describe(value)}不是数字。")
-    if not value.is_finite():
+    if isinstance(value, str) and value.strip():
+        with contextlib.suppress(InvalidOperation):
+            value = Decimal(value.strip()) if len(value.strip()) <= _MAX_NUMBER_CHARS else _OutOfRange()
+    if isinstance(value, _OutOfRange):
+        raise UserError(f"字段 {address} 的值超出了合理范围。")
+    if not isinstance(value, Decimal) or not value.is_finite():
         raise UserError(f"字段 {address} 的值{_describe(value)}不是数字。")
-    _, digits, exponent = value.as_tuple()
-    adjusted = int(exponent) + len(digits) - 1  # Decimal.adjusted() of a finite number
-    if len(digits) > _MAX_DIGITS or (value and not -_MAX_DIGITS <= adjusted <= _MAX_DIGITS):
+    if not _reasonable(value):  # an `_Unreasonable` from json, or a number written as text
         raise UserError(f"字段 {address} 的值超出了合理范围。")
     return value
 
@@ -247,6 +279,8 @@ def _string(value: Any, field: str) -> str:
 
 
 def _only(obj: dict[str, Any], allowed: set[str] | frozenset[str], prefix: str) -> None:
+    if obj.keys() <= allowed:  # nearly always: no set built
+        return
     extra = sorted(set(obj) - allowed)
     if extra:
         raise UserError(f"文件中有不认识的字段 {prefix}{_shown(extra[0])}。")

@@ -7,18 +7,21 @@ one narrative text continues its latest revision (see `Database.set_text`), so t
 not cost a copy of the whole text. (Over 600 lines: one class, the open file, whose methods share its
 connection and transactions; the file checks, schema and records are in their own modules.)
 
-Rows are written and read through sqlite-utils where it reads best (a new report, an agency, a
-dismissal; the register's rows), inside this class's own transactions (`OwnTransactions`). SQL stays
-where sqlite-utils has no word for it or costs time on a keystroke: the PRAGMAs and transactions, the
-report loads and history (joins, one query per table for all of a report's cells), and the writes of
+Rows are written and read through sqlite-utils where it reads best (a dismissal; the register's rows),
+inside this class's own transactions (`OwnTransactions`). SQL stays where sqlite-utils has no word for
+it or costs time on a keystroke or in `db import` of thousands of files: the PRAGMAs and transactions,
+the report loads and history (joins, one query per table for all of a report's cells), the writes of
 every edit (`_record`, `_set`: a revision, its changes and the cells, measured in
-benchmarks/bench_storage.py).
+benchmarks/bench_storage.py) and of a new report and its agency (`_new`, `_agency_id`: sqlite-utils
+asks for the schema on every call; benchmarks/bench_db_import.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import itertools
 import logging
 import sqlite3
 import threading
@@ -53,7 +56,9 @@ from core.storage.records import (
     PackedValue,
     ReportSummary,
     Revision,
+    _blank,
     _blank_flat,
+    _ChangeRow,
     _decimal_text,
     _diff,
     _flatten,
@@ -140,6 +145,9 @@ class Database:
                     if mode != "wal":  # e.g. a network drive: still safe, only slower
                         log.info("database %s: journal_mode is %s, not wal", path, mode)
                 conn.execute("PRAGMA synchronous = FULL")
+                # a savepoint's journal (one per file of a `db import` batch) in memory, not a temp file
+                # written page by page: 80% of that batch's writes; only the WAL serves recovery
+                conn.execute("PRAGMA temp_store = MEMORY")
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # a damaged schema shows here
             db._migrate(version)
@@ -548,7 +556,12 @@ class Database:
         return int(self._table(table).insert(dict(row)).last_pk or 0)
 
     def _agency_id(self, name: str) -> int:
-        return int(self._table("agencies").lookup({"name": name}))  # added when new
+        """The agency's id, added when new. Hand-written, not sqlite-utils' `lookup`: that asks for the
+        table's names and indexes on every call, a third of storing a new report in `db import`."""
+        found = self._conn.execute("SELECT id FROM agencies WHERE name = ?", (name,)).fetchone()
+        if found is not None:
+            return int(found[0])
+        return int(self._conn.execute("INSERT INTO agencies(name) VALUES (?)", (name,)).lastrowid or 0)
 
     def _now(self) -> str:
         return self.clock().astimezone(dt.UTC).isoformat(timespec="microseconds")
@@ -556,6 +569,14 @@ class Database:
     def _record(self, report_id: int, kind: str, note: str | None, changes: list[Change]) -> int:
         """Write one revision and apply its changes (inside the caller's transaction)."""
         now = self._now()
+        rev_id = self._revision(report_id, now, kind, note, [(c.field, c.old, c.new) for c in changes])
+        self._apply(report_id, changes, now)
+        return rev_id
+
+    def _revision(
+        self, report_id: int, now: str, kind: str, note: str | None, changes: Sequence[_ChangeRow]
+    ) -> int:
+        """Write one revision with its changes, (field, old, new) in order; its id."""
         # hand-written: every keystroke and paste comes here, and sqlite-utils adds a schema query per
         # insert and doubles the cost of the 60 changes of a paste (benchmarks/bench_storage.py)
         cur = self._conn.execute(
@@ -563,11 +584,10 @@ class Database:
             (report_id, now, kind, note),
         )
         rev_id = int(cur.lastrowid or 0)
-        self._conn.executemany(
-            "INSERT INTO changes(revision_id, seq, field, old, new) VALUES (?, ?, ?, ?, ?)",
-            [(rev_id, i, c.field, c.old, c.new) for i, c in enumerate(changes)],
-        )
-        self._apply(report_id, changes, now)
+        _insert_rows(
+            self._conn, "changes(revision_id, seq, field, old, new)",
+            [(rev_id, i, field, old, new) for i, (field, old, new) in enumerate(changes)],
+        )  # fmt: skip
         return rev_id
 
     def _apply(self, report_id: int, changes: list[Change], now: str) -> None:
@@ -592,16 +612,7 @@ class Database:
                 columns[table][column] = int(c.new) if c.field == "year" and c.new else c.new
             else:
                 cells.append((report_id, c.field, c.new))
-        self._conn.executemany(
-            "INSERT INTO cells(report_id, address, value) VALUES (?, ?, ?) "
-            "ON CONFLICT(report_id, address) DO UPDATE SET value = excluded.value",
-            cells,
-        )
-        self._conn.executemany(
-            "INSERT INTO texts(report_id, key, text) VALUES (?, ?, ?) "
-            "ON CONFLICT(report_id, key) DO UPDATE SET text = excluded.text",
-            texts,
-        )
+        self._keep_content(cells, texts)
         for table, values in columns.items():
             if values:  # one statement per table: agency and year change together (the unique index)
                 key = "id" if table == "reports" else "report_id"
@@ -613,6 +624,19 @@ class Database:
             self._keep_packed(report_id)
         if "status" in columns["reports"]:
             self._keep_code(report_id)
+
+    def _keep_content(
+        self, cells: list[tuple[int, str, str | None]], texts: list[tuple[int, str, str]]
+    ) -> None:
+        """Write cells and texts, (report id, address or key, value), over what they held."""
+        _insert_rows(
+            self._conn, "cells(report_id, address, value)", cells,
+            "ON CONFLICT(report_id, address) DO UPDATE SET value = excluded.value",
+        )  # fmt: skip
+        _insert_rows(
+            self._conn, "texts(report_id, key, text)", texts,
+            "ON CONFLICT(report_id, key) DO UPDATE SET text = excluded.text",
+        )  # fmt: skip
 
     def _keep_packed(self, report_id: int) -> None:
         """The report's packed values, kept anew after its cells changed (inside the caller's write)."""
@@ -636,12 +660,35 @@ class Database:
         agency = _agency_name(report.agency)
         if self._find(agency, report.year) is not None:
             raise self._clash(agency, report.year)
+        return self._new(report, agency, kind, note)
+
+    def _new(self, report: Report, agency: str, kind: str, note: str | None) -> int:
+        """Store a report as new, with its first revision (its agency and year are free: the caller
+        looked)."""
         now = self._now()
-        row = {"agency_id": self._agency_id(agency), "year": report.year, "format": report.format}
-        report_id = self._insert("reports", row | {"created_at": now, "updated_at": now})
-        self._insert("signatures", {"report_id": report_id})
         flat = _flatten(report) | {"agency": agency}
-        self._record(report_id, kind, note, _diff(_blank_flat(report.format), flat))
+        # Each row written once with its values, and the packed values made from those in hand, not
+        # written blank, then updated and read back as an edit is; by hand, as `_revision`: `db import`
+        # creates thousands (benchmarks/bench_db_import.py).
+        report_id = int(
+            self._conn.execute(
+                "INSERT INTO reports(agency_id, year, format, created_at, updated_at, packed) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (self._agency_id(agency), report.year, report.format, now, now, _pack(report.format, flat)),
+            ).lastrowid
+            or 0
+        )
+        self._conn.execute(
+            "INSERT INTO signatures(report_id, name, date) VALUES (?, ?, ?)",
+            (report_id, flat["signature.name"], flat["signature.date"]),
+        )
+        blank = _blank(report.format)
+        changes = [(f, old, new) for f, new in flat.items() if (old := blank.get(f)) != new]
+        self._revision(report_id, now, kind, note, changes)
+        cells = [(report_id, a, flat[a]) for a, value in report.values.items() if value is not None]
+        texts = [(report_id, key, text) for key, text in report.texts.items() if text]
+        _insert_rows(self._conn, "cells(report_id, address, value)", cells)  # new rows: no conflict to seek
+        _insert_rows(self._conn, "texts(report_id, key, text)", texts)
         return report_id
 
     def create_report(self, report: Report, kind: str = RevisionKind.CREATE) -> int:
@@ -656,9 +703,10 @@ class Database:
         the content came from (e.g. a published file's name and SHA-256), kept with the revision.
         """
         with self._write():
-            existing = self._find(_agency_name(report.agency), report.year)
+            agency = _agency_name(report.agency)
+            existing = self._find(agency, report.year)
             if existing is None:
-                return self._create(report, RevisionKind.IMPORT, note), True
+                return self._new(report, agency, RevisionKind.IMPORT, note), True
             stored = self._editable(existing)
             if stored.format != report.format:
                 raise UserError(
@@ -868,6 +916,34 @@ class Database:
                 return rev
             latest = self._conn.execute("SELECT max(id) FROM revisions WHERE report_id = ?", (report_id,))
             return int(latest.fetchone()[0])
+
+
+_ROWS_A_STATEMENT = 64  # the most rows a statement: 32 and 128 measured the same
+
+
+def _insert_rows(
+    conn: sqlite3.Connection, into: str, rows: Sequence[tuple[object, ...]], then: str = ""
+) -> None:
+    """`INSERT INTO into VALUES … then` of every row, in statements of 64 rows, then 32, 16, … 1 for what
+    is left (so at most seven statements a table to prepare and cache). A new report is ~350 rows,
+    and one statement a row took a quarter more time (benchmarks/bench_db_import.py)."""
+    width = len(rows[0]) if rows else 0
+    params = list(itertools.chain.from_iterable(rows))
+    done, size = 0, _ROWS_A_STATEMENT
+    while done < len(rows):
+        if count := (len(rows) - done) // size:
+            step = size * width
+            batches = [params[i : i + step] for i in range(done * width, (done + count * size) * width, step)]
+            conn.executemany(_insert_sql(into, width, size, then), batches)
+            done += count * size
+        size //= 2
+
+
+@functools.cache
+def _insert_sql(into: str, width: int, rows: int, then: str) -> str:
+    """The statement of `_insert_rows` for `rows` rows of `width` values."""
+    row = f"({', '.join('?' * width)})"
+    return f"INSERT INTO {into} VALUES {', '.join([row] * rows)} {then}"
 
 
 # fields stored as a column: field -> (table, column)
