@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -244,9 +245,10 @@ def test_register_commands_that_write_wait_for_the_one_writer_lock(tmp_path: Pat
     assert _cli("register", "import", ledger, *at).returncode == 1  # 3 rows imported, 3 rejected
     with InstanceLock(db_path) as lock:
         assert lock.acquire()
-        for command in (("import", ledger), ("fill", "--year", 2026)):
-            refused = _cli("register", *command, *at)
-            assert refused.returncode == 2 and "正在使用数据库" in refused.stderr, refused.stderr
+        commands = (("import", ledger), ("fill", "--year", 2026))
+        with ThreadPoolExecutor(len(commands)) as pool:  # side by side: each waits the full WRITER_WAIT
+            for refused in pool.map(lambda command: _cli("register", *command, *at), commands):
+                assert refused.returncode == 2 and "正在使用数据库" in refused.stderr, refused.stderr
         table = _cli("register", "table", "--year", 2026, *at, "--json")
         assert table.returncode == 0 and json.loads(table.stdout)["requests"]["1"]["total"] == 3
     with Database.open(db_path) as db:

@@ -335,3 +335,15 @@ def test_drafting_from_the_tables_writes_the_registers_sentence_too(qtbot: QtBot
     assert "本机关共收到政府信息公开申请0件" in overview.text()  # the tables' own sentence beside it
     main.document.undo_stack.undo()  # one step, as before
     assert sentence not in overview.text() and "共收到" not in overview.text()
+
+
+def test_on_start_the_window_says_what_falls_due_once_the_list_is_painted(
+    qtbot: QtBot, db_path: Path
+) -> None:
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        register.register(Request("A", dt.date(2026, 3, 2), "natural_person", "甲"))  # due 3-30: soon
+        register.register(Request("B", dt.date(2026, 2, 25), "natural_person", "乙"))  # due 3-24: overdue
+        window = open_window(qtbot, db, today=TODAY)
+        said = f"登记台账：{AGENCY}：1 件申请将在 5 个工作日内到期；1 件已逾期 2 个工作日。"
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == said)

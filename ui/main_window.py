@@ -124,11 +124,6 @@ class MainWindow(DatabaseActions, ReportFileActions):
         self.watch = DatabaseWatch(db, self)
         self.watch.externallyChanged.connect(self._external_change)
         self.watch.backupFailed.connect(lambda text: self.statusBar().showMessage(text, 30_000))
-        from core.register.ops import due_message  # the register's deadlines, said once on start
-
-        due = due_message(db, self.today())
-        if due:
-            self.statusBar().showMessage(f"登记台账：{due}", 60_000)
 
     @property
     def attached(self) -> bool:
@@ -203,7 +198,17 @@ class MainWindow(DatabaseActions, ReportFileActions):
         if watched is self.stack and event.type() == QEvent.Type.Paint:
             self.stack.removeEventFilter(self)
             QTimer.singleShot(0, self, self._add_menu_entries_used_later)  # after this paint
+            QTimer.singleShot(0, self, self._say_what_falls_due)
         return super().eventFilter(watched, event)
+
+    def _say_what_falls_due(self) -> None:
+        """The register's deadlines, said once on start, after the list is painted (the register's
+        modules were a sixth of the time from the window's first paint to the list's)."""
+        from core.register.ops import due_message
+
+        due = due_message(self.db, self.today())
+        if due:
+            self.statusBar().showMessage(f"登记台账：{due}", 60_000)
 
     def _add_menu_entries_used_later(self) -> None:
         """The entries whose modules take long to import (import review, desk, find and paste: a
