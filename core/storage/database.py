@@ -7,13 +7,14 @@ one narrative text continues its latest revision (see `Database.set_text`), so t
 not cost a copy of the whole text. (Over 600 lines: one class, the open file, whose methods share its
 connection and transactions; the file checks, schema and records are in their own modules.)
 
-Rows are written and read through sqlite-utils where it reads best (a dismissal; the register's rows),
+Rows are written through sqlite-utils where it reads best (a dismissal; the register's rows),
 inside this class's own transactions (`OwnTransactions`). SQL stays where sqlite-utils has no word for
 it or costs time on a keystroke or in `db import` of thousands of files: the PRAGMAs and transactions,
 the report loads and history (joins, one query per table for all of a report's cells), the writes of
 every edit (`_record`, `_set`: a revision, its changes and the cells, measured in
 benchmarks/bench_storage.py) and of a new report and its agency (`_new`, `_agency_id`: sqlite-utils
-asks for the schema on every call; benchmarks/bench_db_import.py).
+asks for the schema on every call; benchmarks/bench_db_import.py). Reads are SQL into dicts (`_dicts`),
+so that opening a database and listing its reports load no sqlite-utils (it loads at its first write).
 """
 
 from __future__ import annotations
@@ -28,9 +29,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from core.errors import TextConflict, UserError
 from core.format import get_format
@@ -70,6 +69,9 @@ from core.storage.records import (
     _utc_now,
 )
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 log = logging.getLogger(__name__)
 
 STATUSES = tuple(ReportStatus)
@@ -92,7 +94,6 @@ class Database:
         self.path = path
         self.clock: Callable[[], dt.datetime] = _utc_now
         self._conn = conn
-        self._db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self._lock = threading.RLock()
         self.closed = False
         self.read_only = False  # opened with read_only=True: every write raises a UserError
@@ -296,7 +297,22 @@ class Database:
 
     def _rows(self, where: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """The report rows matching `where` (over `r`, the reports table), by agency, newest year first."""
-        return list(self._db.query(f"{self._SELECT} WHERE {where} ORDER BY a.name, r.year DESC", params))
+        return self._dicts(f"{self._SELECT} WHERE {where} ORDER BY a.name, r.year DESC", params)
+
+    def _dicts(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """The rows of a query as dicts by column name (what sqlite-utils' `query` gives, without loading
+        sqlite-utils: opening the database and listing its reports need none of it, and importing it was
+        a tenth of the app's start to its painted list)."""
+        cursor = self._conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    @functools.cached_property
+    def _db(self) -> sqlite_utils.Database:
+        """sqlite-utils over this connection, for the writes it reads best in (loaded at first use)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self._conn, recursive_triggers=False, execute_plugins=False)
 
     def _load(self, where: str, params: Sequence[Any] = ()) -> list[_Stored]:
         """Reports matching `where` (over `r`, the reports table): one query per table, not per cell."""
@@ -502,11 +518,9 @@ class Database:
     def history(self, report_id: int, limit: int | None = None) -> list[Revision]:
         """The report's revisions, newest first (the latest `limit` of them), each with its changes."""
         with self._read():
-            rows = list(
-                self._db.query(
-                    "SELECT id, at, kind, note FROM revisions WHERE report_id = ? ORDER BY id DESC LIMIT ?",
-                    (report_id, -1 if limit is None else limit),
-                )
+            rows = self._dicts(
+                "SELECT id, at, kind, note FROM revisions WHERE report_id = ? ORDER BY id DESC LIMIT ?",
+                (report_id, -1 if limit is None else limit),
             )
             changes: dict[int, list[Change]] = {}
             for rev_id, fld, old, new in self._conn.execute(
@@ -549,7 +563,9 @@ class Database:
     def _table(self, name: str) -> sqlite_utils.db.Table:
         """A table, for sqlite-utils to insert, look up or delete rows in (inside our transactions: see
         `OwnTransactions`)."""
-        return sqlite_utils.db.Table(self._db, name)
+        from sqlite_utils.db import Table
+
+        return Table(self._db, name)
 
     def _insert(self, table: str, row: Mapping[str, object]) -> int:
         """Insert a row given as a dict into a rowid table; its id."""
@@ -864,7 +880,7 @@ class Database:
     def dismissals(self, report_id: int) -> dict[str, Dismissal]:
         """The warnings dismissed for this report, by finding key."""
         with self._read():
-            rows = list(self._table("dismissals").rows_where("report_id = ?", [report_id], order_by="at"))
+            rows = self._dicts("SELECT * FROM dismissals WHERE report_id = ? ORDER BY at", [report_id])
         return {r["key"]: Dismissal(r["key"], r["reason"], r["who"], _time(r["at"])) for r in rows}
 
     def dismiss(self, report_id: int, key: str, reason: str, who: str) -> int:

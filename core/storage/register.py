@@ -12,8 +12,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
-from sqlite_utils.db import NotFoundError
-
 from core.errors import UserError
 from core.register.calendar import Arrangement
 from core.register.model import STORED_FIELDS, Case, Request
@@ -152,7 +150,7 @@ class RegisterStore:
 
     def cases(self, agency: str) -> list[Case]:
         with self.db._read():
-            rows = self.db._db.query(
+            rows = self.db._dicts(
                 "SELECT c.* FROM register_cases c JOIN agencies a ON a.id = c.agency_id "
                 "WHERE a.name = ? AND c.deleted_at IS NULL ORDER BY filed, c.id",
                 (agency,),
@@ -206,6 +204,8 @@ class RegisterStore:
         return changes
 
     def _set(self, item: str, item_id: int, values: Mapping[str, str | None]) -> None:
+        from sqlite_utils.db import NotFoundError  # sqlite-utils loads at its first use (Database._db)
+
         if values:
             table, _ = _TABLES[item]
             columns = {DELETED: "deleted_at"}

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-import sqlite_utils
-
 APPLICATION_ID = 0x6E69616E  # "nian" in the file header: this file is a 年报助手 database
 
 
@@ -179,6 +177,8 @@ _REGISTER_SQL = (
 
 
 def _register(conn: sqlite3.Connection) -> None:
+    import sqlite_utils  # only when a database is made or migrated: opening one needs none of it
+
     tables = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
     for name, columns, not_null in _REGISTER_TABLES:
         conn.execute(
