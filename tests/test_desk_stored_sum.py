@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from core import desk
-from core.desk.sums import database_version, work_out_codes
+from core.desk.sums import work_out_codes
 from core.documents.fingerprint import fingerprint
 from core.errors import UserError
 from core.rules.findings import resolved_values
@@ -49,14 +49,15 @@ def test_the_stored_sum_is_the_sum_of_the_reports_read(tmp_path: Path) -> None:
         session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
         board = session.board(YEAR, db)
         read_in_full = session.sum(board, "温县", session.reports(board, db))
-        codes: dict[int, str] = {}
+        kept: dict[int, tuple[int, str]] = {}
         rows = [r for r in board.rows if r.report_id is not None]
-        stored = desk.make_stored_sum(db, rows, "温县", YEAR, board.missing, codes)
+        stored = desk.make_stored_sum(db, rows, "温县", YEAR, board.missing, {}, kept.update)
         assert stored == read_in_full
         assert session.sum(board, "温县", db=db) == read_in_full  # the session's path for a database
-        # a draft's code was worked out once and kept; a 定稿's came from storage, not in `codes`
+        # a draft's code was worked out once and kept; a 定稿's came from storage, not kept
         drafts = {ids[a] for a in AGENCIES[1:]}
-        assert codes == {i: fingerprint(db.load_report(i)) for i in drafts}
+        latest = db.latest_revisions(list(drafts))
+        assert kept == {i: (latest[i], fingerprint(db.load_report(i))) for i in drafts}
     assert set(stored.blanks) == {AGENCIES[2]} and stored.blanks[AGENCIES[2]] == 6
     errors = {i.agency: i.errors for i in stored.contents.reports}
     assert errors[AGENCIES[1]] > 0 and errors[AGENCIES[0]] == 0
@@ -127,9 +128,10 @@ def test_codes_are_worked_out_in_chunks_and_stop_when_cancelled(tmp_path: Path) 
     with Database.open(tmp_path / "db.sqlite3", create=True) as db:
         ids = [db.create_report(distinct_report(f"温县第{n:03d}局", YEAR, base=n * 7)) for n in range(120)]
         said: list[tuple[int, int]] = []
-        version, codes = work_out_codes(db, ids, lambda done, total: said.append((done, total)))
-        assert version == database_version(db)
-        assert codes == {i: fingerprint(db.load_report(i)) for i in ids}
+        worked = work_out_codes(db, ids, lambda done, total: said.append((done, total)))
+        latest = db.latest_revisions(ids)
+        assert worked == {i: (latest[i], fingerprint(db.load_report(i))) for i in ids}
+        codes = {i: code for i, (_revision, code) in worked.items()}
         assert said == [(50, 120), (100, 120), (120, 120)]  # after each chunk read
 
         asked = []
@@ -138,36 +140,44 @@ def test_codes_are_worked_out_in_chunks_and_stop_when_cancelled(tmp_path: Path) 
             asked.append(1)
             return len(asked) > 60  # stops in the second chunk
 
-        _version, some = work_out_codes(db, ids, cancelled=cancelled)
-        assert 50 <= len(some) < 100 and all(some[i] == codes[i] for i in some)
+        some = work_out_codes(db, ids, cancelled=cancelled)
+        assert 50 <= len(some) < 100 and all(some[i][1] == codes[i] for i in some)
         with pytest.raises(UserError, match="没有编号为 99999 的报告"):  # a list of another version
             work_out_codes(db, [*ids[:3], 99999])
 
 
-def test_a_change_while_working_out_codes_starts_again(tmp_path: Path) -> None:
+def test_a_draft_written_to_while_its_code_is_worked_out_is_read_again_alone(tmp_path: Path) -> None:
+    """An edit elsewhere does not start the reckoning over (typing in the main window would keep it from
+    ever ending): only the report written to while it was read is read again."""
     with Database.open(tmp_path / "db.sqlite3", create=True) as db:
         ids = [db.create_report(distinct_report(f"温县第{n:03d}局", YEAR, base=n * 7)) for n in range(80)]
         old = fingerprint(db.load_report(ids[0]))
+        asked: list[int] = []
+
+        def edit_once() -> bool:  # asked before each report: the 10th time, ids[0] is read already
+            asked.append(1)
+            if len(asked) == 10:
+                db.set_values(ids[0], {"requests.1.natural_person": Decimal(98765)})
+            return False
 
         said: list[int] = []
-
-        def edit_once(done: int, _total: int) -> None:
-            said.append(done)
-            if said == [50]:  # a chunk read at the old content: the draft changes under it
-                db.set_values(ids[0], {"requests.1.natural_person": Decimal(98765)})
-
-        version, codes = work_out_codes(db, ids, edit_once)
-        assert said == [50, 50, 80]  # started again after the change
-        assert codes[ids[0]] == fingerprint(db.load_report(ids[0])) != old
-        assert version == database_version(db) and len(codes) == 80
+        worked = work_out_codes(db, ids, lambda done, _total: said.append(done), edit_once)
+        assert said == [49, 80]  # the first chunk less the draft written to; the rest with it read again
+        latest = db.latest_revisions(ids)
+        assert (
+            worked[ids[0]] == (latest[ids[0]], fingerprint(db.load_report(ids[0]))) != (latest[ids[0]], old)
+        )
+        assert {i: revision for i, (revision, _code) in worked.items()} == latest
         session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
-        assert session.keep_draft_codes(db, version, codes) and session.draft_codes(db) == codes
+        session.keep_draft_codes(worked)
+        assert session.draft_codes(db) == {i: code for i, (_revision, code) in worked.items()}
         db.set_values(ids[1], {"requests.1.natural_person": Decimal(4321)})
-        assert not session.keep_draft_codes(db, version, codes)  # of an older content: not kept
-        assert session.draft_codes(db) == {}
+        assert set(session.draft_codes(db)) == set(ids) - {
+            ids[1]
+        }  # only that report's code is of older content
 
 
-def test_a_drafts_code_is_kept_until_the_database_changes(tmp_path: Path) -> None:
+def test_a_drafts_code_is_kept_until_its_report_changes(tmp_path: Path) -> None:
     with Database.open(tmp_path / "db.sqlite3", create=True) as db:
         ids = _fill(db)
         session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
@@ -175,10 +185,12 @@ def test_a_drafts_code_is_kept_until_the_database_changes(tmp_path: Path) -> Non
         first = session.sum(board, "温县", db=db)
         kept = session.draft_codes(db)
         assert kept == {ids[a]: fingerprint(db.load_report(ids[a])) for a in AGENCIES[1:]}
-        assert session.sum(board, "温县", db=db) == first and session.draft_codes(db) is kept
+        assert session.sum(board, "温县", db=db) == first and session.draft_codes(db) == kept
 
         db.set_values(ids[AGENCIES[1]], {"requests.1.natural_person": Decimal(4321)})
-        assert session.draft_codes(db) == {}  # an edit: every code worked out is forgotten
+        assert session.draft_codes(db) == {  # an edit: that report's code is forgotten, not the others'
+            rid: code for rid, code in kept.items() if rid != ids[AGENCIES[1]]
+        }
         board = session.board(YEAR, db)
         again = session.sum(board, "温县", db=db)
         codes = {i.agency: i.code for i in again.contents.reports}

@@ -153,3 +153,25 @@ def test_closing_the_desk_closes_its_sum_and_stops_the_codes(qtbot: QtBot, db: D
     window.close()
     assert not dialog.isVisible() and job.cancel_event.is_set()
     qtbot.waitUntil(lambda: job.finished, timeout=30_000)
+
+
+def test_an_export_waiting_for_codes_is_dropped_when_nothing_is_chosen(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    """It was left queued and written later, unasked, of another 汇总, once a later tick's codes came."""
+    _fill(db)
+    window = database_desk(qtbot, db, YEAR)
+    dialog = window.show_sum()
+    waiting = tmp_path / "汇总.xlsx"
+    assert dialog.export(".xlsx", waiting) is None  # waits for the codes
+    dialog.included.blockSignals(True)  # every report unticked, one refresh (as a user's last untick)
+    for row in range(dialog.included.count()):
+        dialog.included.item(row).setCheckState(Qt.CheckState.Unchecked)
+    dialog.included.blockSignals(False)
+    dialog.refresh()
+    assert dialog.waiting == []
+    assert "没有勾选任何报告，未进行：导出“汇总.xlsx”" in window.statusBar().currentMessage()
+    dialog.included.item(10).setCheckState(Qt.CheckState.Checked)  # a draft: its code worked out
+    qtbot.waitUntil(lambda: dialog.summed is not None, timeout=60_000)
+    qtbot.wait(200)
+    assert not waiting.exists()

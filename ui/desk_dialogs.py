@@ -307,6 +307,7 @@ class SumDialog(QDialog):
             self.page.setHtml("<p>请勾选要汇总的报告。</p>")
             self.note.setText("")
             self._show_list()
+            self._drop_waiting("没有勾选任何报告")
             return
         board = self.owner.board
         rows = [r for r in board.rows if r.agency in names]
@@ -336,6 +337,17 @@ class SumDialog(QDialog):
         self._show_list()
         if self.summed is None:  # once the figures are painted: the job would slow their painting
             QTimer.singleShot(0, self, self._work_out_codes)
+        else:  # every code known: what waited for them is done now, of the 汇总 as it stands
+            waiting, self.waiting = self.waiting, []
+            for _what, act in waiting:
+                act()
+
+    def _drop_waiting(self, why: str) -> None:
+        """Exports and prints that waited for codes are not done (said in the status bar)."""
+        if self.waiting:
+            dropped = "、".join(what for what, _ in self.waiting)
+            self.waiting = []
+            self.owner.statusBar().showMessage(f"{why}，未进行：{dropped}。", 15_000)
 
     def _show_list(self) -> None:
         """The list under the sum (a code not worked out yet: 「计算中…」), and where its codes stand."""
@@ -396,23 +408,22 @@ class SumDialog(QDialog):
         self._show_codes()
 
     def _codes_worked_out(self, result: object) -> None:
-        """Codes arrived: kept if the database is still as they were read (else worked out again)."""
-        assert isinstance(result, tuple)
-        version, codes = result
-        if self.db is not None:
-            self.owner.session.keep_draft_codes(self.db, version, codes)
+        """Codes arrived: kept, each with the revision of its report it is of (a report changed since
+        is worked out again)."""
+        assert isinstance(result, dict)
+        self.owner.session.keep_draft_codes(result)
         if not self.isVisible():
             return  # closed meanwhile: the codes are kept for the next 汇总
-        self.refresh()  # the list complete, or the rest (a report ticked meanwhile, a change) asked for
-        if self.summed is not None:
-            waiting, self.waiting = self.waiting, []
-            for _what, act in waiting:
-                act()
+        self.refresh()  # the list complete (what waited for it done), or the rest asked for
 
     def _codes_failed(self, exc: BaseException) -> None:
         self.codes_stopped = True
-        self.waiting = []
+        self._drop_waiting("校验码未能算完")
         self._show_codes()
+        if self.db is not None and self.db.closed:  # e.g. 恢复备份 in the main window closed it meanwhile
+            closed = "数据库已关闭，校验码未能算完。请关闭「汇总」后重新打开。"
+            self.owner.statusBar().showMessage(closed, 30_000)
+            return
         sys.excepthook(type(exc), exc, exc.__traceback__)  # a plain message for a UserError
 
     def _stop_or_go_on(self) -> None:
@@ -422,10 +433,8 @@ class SumDialog(QDialog):
             self.codes_stopped = False
             self._work_out_codes()
         else:
-            dropped = "、".join(what for what, _ in self.waiting)
+            self._drop_waiting("已停止计算校验码")
             self._stop_codes()
-            if dropped:
-                self.owner.statusBar().showMessage(f"已停止计算校验码，未进行：{dropped}。", 15_000)
         self._show_codes()
 
     def _stop_codes(self) -> None:

@@ -19,6 +19,7 @@ from core.desk.roster import MEMORY_FILE, Memory, Roster
 from core.desk.roster_file import RosterFile, read_roster_file
 from core.desk.sums import (
     DatabaseVersion,
+    KeptCode,
     Packed,
     SumResult,
     database_version,
@@ -46,8 +47,10 @@ class DeskSession:
     received: list[Received] = field(default_factory=list)
     unusable: list[Unusable] = field(default_factory=list)
     files_total: int | None = None  # files in the folder at the last read
-    # what a 汇总 read or worked out (drafts' 校验码, packed values), good while the database is unchanged
-    _kept: tuple[DatabaseVersion, dict[int, str], Packed] | None = field(default=None, repr=False)
+    # what a 汇总 read: packed values, good while the database is unchanged; and the drafts' 校验码 it
+    # worked out, each good while its report is unchanged (report id → its latest revision, code)
+    _kept: tuple[DatabaseVersion, Packed] | None = field(default=None, repr=False)
+    _codes: dict[int, KeptCode] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of_folder(cls, folder: Path | str) -> DeskSession:
@@ -151,34 +154,31 @@ class DeskSession:
             r for r in board.rows if r.received is None and r.report_id is not None and not r.conflict
         ]
         if self.db_path is not None and db is not None and reports is None:
-            return make_stored_sum(db, rows, agency, board.year, board.missing, self.draft_codes(db))
+            codes = self.draft_codes(db)
+            return make_stored_sum(db, rows, agency, board.year, board.missing, codes, self.keep_draft_codes)
         chosen = reports if reports is not None else self.reports(board)
         return make_sum(rows, chosen, agency, board.year, board.missing)
 
     def draft_codes(self, db: Database) -> dict[int, str]:
-        """The drafts' 校验码 a 汇总 of `db` worked out before (report id → code), to be added to:
-        forgotten as soon as anything in the database changed (a write of this connection or a commit
-        of another), so a code is never of an older content. Reopening the 汇总 reads no draft again."""
-        return self._kept_for(db)[1]
+        """The drafts' 校验码 a 汇总 of `db` worked out before (report id → code), of each report as it
+        now stands: a report written to since (here or by another program) has none until worked out
+        again; the others are not read again."""
+        current = db.latest_revisions(list(self._codes))
+        return {rid: code for rid, (revision, code) in self._codes.items() if current.get(rid) == revision}
 
     def packed_values(self, db: Database) -> Packed:
         """The packed values a 汇总 of `db` read before (report id → format and values), to be added
-        to: forgotten, as `draft_codes`, as soon as anything in the database changed."""
-        return self._kept_for(db)[2]
-
-    def _kept_for(self, db: Database) -> tuple[DatabaseVersion, dict[int, str], Packed]:
+        to: forgotten as soon as anything in the database changed (a write of this connection or a
+        commit of another)."""
         version = database_version(db)
         if self._kept is None or self._kept[0] != version:
-            self._kept = (version, {}, {})
-        return self._kept
+            self._kept = (version, {})
+        return self._kept[1]
 
-    def keep_draft_codes(self, db: Database, version: DatabaseVersion, codes: Mapping[int, str]) -> bool:
-        """Codes worked out off the GUI thread (`work_out_codes`) kept with the others, if the database
-        is still at the `version` they are of (else dropped: False)."""
-        if database_version(db) != version:
-            return False
-        self.draft_codes(db).update(codes)
-        return True
+    def keep_draft_codes(self, codes: Mapping[int, KeptCode]) -> None:
+        """Codes worked out (`work_out_codes`, e.g. off the GUI thread), kept with the revision each is
+        of: `draft_codes` gives only those still of their report's content."""
+        self._codes.update(codes)
 
     def save(self) -> None:
         """What the desk learned, kept for next time."""

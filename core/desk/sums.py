@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
+KeptCode = tuple[int, str]  # a report's latest revision when its 校验码 was worked out, and the code
 
 # ---------------------------------------------------------------- what to send back
 
@@ -294,37 +295,38 @@ def work_out_codes(
     report_ids: Sequence[int],
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-) -> tuple[DatabaseVersion, dict[int, str]]:
-    """The 校验码 of these reports (drafts: a 定稿's is kept), read CODE_CHUNK at a time, and the
-    database's version they are of. `progress(done, total)` after each chunk; `cancelled()` stops it
-    between reports, with the codes worked out so far. A change to the database meanwhile starts it
-    again, so that no code is of an older content."""
+) -> dict[int, KeptCode]:
+    """The 校验码 of these reports (drafts: a 定稿's is kept), read CODE_CHUNK at a time, each with the
+    report's latest revision it is of. `progress(done, total)` after each chunk; `cancelled()` stops it
+    between reports, with the codes worked out so far. A report written to while it was read is read
+    again (only it: an edit elsewhere in the database, however frequent, does not start all over)."""
     from core.documents.fingerprint import fingerprint
 
     ids = list(dict.fromkeys(report_ids))
+    pending = list(ids)
     stop = cancelled or (lambda: False)
-    while True:
-        version = database_version(db)
-        codes: dict[int, str] = {}
-        for start in range(0, len(ids), CODE_CHUNK):
+    codes: dict[int, KeptCode] = {}
+    while pending and not stop() and not db.closed:  # closed: e.g. a backup restored meanwhile
+        chunk, pending = pending[:CODE_CHUNK], pending[CODE_CHUNK:]
+        before = db.latest_revisions(chunk)
+        loaded = db.load_reports(chunk)
+        gone = [rid for rid in chunk if rid not in loaded]
+        if gone:  # the caller's list is of another version: its figures too
+            raise UserError(f"数据库中已没有编号为 {gone[0]} 的报告，请关闭后重新打开「汇总」。")
+        worked = {}
+        for rid in chunk:
             if stop():
-                return version, codes  # each of them checked against `version` below
-            chunk = ids[start : start + CODE_CHUNK]
-            loaded = db.load_reports(chunk)
-            for rid in chunk:
-                if stop():
-                    break
-                if rid in loaded:
-                    codes[rid] = fingerprint(loaded[rid])
-            if database_version(db) != version:
-                break  # changed while reading: start again, at the new version
-            gone = [rid for rid in chunk if rid not in loaded]
-            if gone:  # the caller's list is of another version: its figures too
-                raise UserError(f"数据库中已没有编号为 {gone[0]} 的报告，请关闭后重新打开「汇总」。")
-            if progress is not None:
-                progress(len(codes), len(ids))
-        else:
-            return version, codes
+                break
+            worked[rid] = fingerprint(loaded[rid])
+        after = db.latest_revisions(chunk)
+        for rid, code in worked.items():
+            if before.get(rid) == after.get(rid):
+                codes[rid] = (after[rid], code)
+            else:
+                pending.append(rid)  # written to while it was read
+        if progress is not None:
+            progress(len(codes), len(ids))
+    return codes
 
 
 def make_stored_sum(
@@ -333,15 +335,19 @@ def make_stored_sum(
     agency: str,
     year: int,
     missing: Sequence[str],
-    codes: dict[int, str] | None = None,
+    codes: Mapping[int, str] | None = None,
+    keep: Callable[[Mapping[int, KeptCode]], None] | None = None,
 ) -> SumResult:
     """`make_sum` of a database board's rows: `stored_figures`, then the drafts' 校验码 not in `codes`
-    (report id → code) worked out and kept there for the next sum of the same rows."""
+    (report id → code) worked out and handed to `keep` for the next sum of the same rows."""
     figures = stored_figures(db, rows, agency, year, missing)
     codes = {} if codes is None else codes
     unknown = figures.uncoded(codes)
     if unknown:
-        codes.update(work_out_codes(db, unknown)[1])
+        worked = work_out_codes(db, unknown)
+        if keep is not None:
+            keep(worked)
+        codes = {**codes, **{rid: code for rid, (_revision, code) in worked.items()}}
     return figures.complete(codes)
 
 

@@ -151,11 +151,12 @@ def loads(text: str) -> Report:
         raise UserError(f"文件不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列附近有错误）。") from None
     except RecursionError:
         raise UserError("文件不是有效的报告文件（嵌套层数过多）。") from None
-    return from_dict(data)
+    return _from_dict(data)
 
 
-def from_dict(data: Any) -> Report:
-    """The report in `data` as `loads` parses it: its numbers already range-checked (see `_decimal`)."""
+def _from_dict(data: Any) -> Report:
+    """The report in `data` as `loads` parses it, and only so (private): its numbers are range-checked
+    as json hands them over (`_decimal`), a plain `Decimal` here is not checked again."""
     if not isinstance(data, dict):
         raise UserError("文件内容不是报告：最外层应为 JSON 对象。")
     schema = data.get("schema")

@@ -423,6 +423,18 @@ class Database:
                 out[stored.id] = (stored.format, _unpack(_pack(stored.format, stored.flat)))
         return out
 
+    def latest_revisions(self, report_ids: Sequence[int]) -> dict[int, int]:
+        """Each report's latest revision id: it changes with every write to the report, so what was
+        worked out of a report together with it is of the content it names while the two are equal."""
+        ids = sorted(set(report_ids))
+        marks = ", ".join("?" * len(ids))
+        with self._read():
+            found = self._conn.execute(
+                f"SELECT report_id, MAX(id) FROM revisions WHERE report_id IN ({marks}) GROUP BY report_id",
+                ids,
+            )
+            return dict(found.fetchall())
+
     def deleted_reports(self) -> list[ReportSummary]:
         """The recycle bin, most recently deleted first."""
         with self._read():
