@@ -45,10 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # them while they are made, nor again (frozen) in every later pass and the full one at exit, which
     # together were a sixth of a fresh `check`.
     gc.disable()
-    from core.cli.commands import run
-
-    gc.freeze()
-    gc.enable()
+    try:
+        from core.cli.commands import run
+    finally:  # the collector back on whatever the import did
+        gc.freeze()
+        gc.enable()
     return run(argv)
 
 

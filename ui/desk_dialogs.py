@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import desk
+from core.desk.included import AGENCY_COLUMN, CODE_COLUMN
 from core.desk.included import HEADERS as INCLUDED_HEADERS
 from core.desk.sums import StoredFigures, stored_figures, work_out_codes
 from core.errors import UserError
@@ -79,10 +80,7 @@ if TYPE_CHECKING:
     from ui.desk_window import DeskWindow
     from ui.main_window import MainWindow
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 BACKGROUND_BOARD = 150  # received reports from which a board is built off the GUI thread (≈ 70 ms)
-AGENCY_COLUMN, CODE_COLUMN = INCLUDED_HEADERS.index("单位"), INCLUDED_HEADERS.index("校验码")
 
 
 def summary_text(board: desk.Board, expected: int) -> str:

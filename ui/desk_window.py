@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import desk
+from core.desk.sums import Cancelled, Progress
 from core.documents import file_kinds
 from core.documents.fingerprint import check_code
 from core.errors import UserError
@@ -59,8 +60,6 @@ from ui import desk_review
 from ui.crash import show_message
 from ui.desk_dialogs import (
     BACKGROUND_BOARD,
-    Cancelled,
-    Progress,
     ReportViewer,
     SumDialog,
     YearsDialog,

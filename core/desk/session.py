@@ -8,7 +8,7 @@ The database's board and the sum of its reports each go through one small functi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,9 +18,11 @@ from core.desk.receiving import Received, Unusable, receive_all, report_files
 from core.desk.roster import MEMORY_FILE, Memory, Roster
 from core.desk.roster_file import RosterFile, read_roster_file
 from core.desk.sums import (
+    Cancelled,
     DatabaseVersion,
     KeptCode,
     Packed,
+    Progress,
     SumResult,
     database_version,
     make_stored_sum,
@@ -31,9 +33,6 @@ from core.model.report import Report
 
 if TYPE_CHECKING:
     from core.storage import Database
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 
 
 @dataclass

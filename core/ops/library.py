@@ -177,9 +177,9 @@ class Library:
     ) -> Imported:
         """Store `report`: a new report, or a new revision of the live one of its agency and year."""
         existing = self.db.find_report(report.agency, report.year)
-        before = self.db.history(existing, limit=1)[0].id if existing is not None else None
+        before = self.db.latest_revisions([existing]).get(existing) if existing is not None else None
         report_id, created = self.db.import_report(report, note=note)
-        changed = created or self.db.history(report_id, limit=1)[0].id != before
+        changed = created or self.db.latest_revisions([report_id])[report_id] != before
         reloaded = dropped = rechecked = False
         if open_session is not None:
             if open_session.report_id == report_id:

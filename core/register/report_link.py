@@ -99,7 +99,7 @@ def fill(db: Database, register: Register, year: int) -> FillOutcome:
     if change is not None:
         session.apply_values(change.after, change.kind)
         _saved(session)
-        revision = db.history(report_id, limit=1)[0].id
+        revision = db.latest_revisions([report_id])[report_id]
     mark_counted(register, report_id, count)
     return FillOutcome(report_id, created, revision, count)
 
