@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import desk
-from core.desk.included import AGENCY_COLUMN, CODE_COLUMN
+from core.desk.included import AGENCY_COLUMN, CODE_COLUMN, STATUS_COLUMN
 from core.desk.included import HEADERS as INCLUDED_HEADERS
 from core.desk.sums import StoredFigures, stored_figures, work_out_codes
 from core.errors import UserError
@@ -228,6 +228,9 @@ class SumDialog(QDialog):
         self.findings = FindingsPanel()
         self.findings.dismiss_button.hide()
         side_layout.addWidget(self.findings, 1)
+        # what is done with the 汇总: one row under everything, never scrolled away (at 125 % on
+        # 1366×768 the buttons were below the findings, out of sight)
+        actions = QHBoxLayout()
         for text, suffix in (
             ("导出 PDF…", ".pdf"),
             ("导出 Word…", ".docx"),
@@ -236,12 +239,13 @@ class SumDialog(QDialog):
         ):
             button = QPushButton(text)
             button.clicked.connect(lambda _c=False, s=suffix: self.export(s))
-            side_layout.addWidget(button)
+            actions.addWidget(button)
         print_button = QPushButton("打印…")
         print_button.clicked.connect(lambda _c=False: self.print_sum())
-        side_layout.addWidget(print_button)
+        actions.addWidget(print_button)
+        actions.addStretch(1)
         self.print_progress: QProgressDialog | None = None
-        scroll = QScrollArea()  # at 150 % on 1366×768 the buttons scroll, 「打印…」 is never cut
+        scroll = QScrollArea()  # a small screen scrolls the name, the list and the findings
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -266,7 +270,7 @@ class SumDialog(QDialog):
         self.list_view.horizontalHeader().setSectionResizeMode(AGENCY_COLUMN, QHeaderView.ResizeMode.Stretch)
         metrics = self.list_view.fontMetrics()  # widths of the widest texts: not measured over 2,000 rows
         self.list_view.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
-        widest = {INCLUDED_HEADERS.index("状态"): "已交（草稿）", CODE_COLUMN: "MMMM-MMMM-MMMM"}
+        widest = {STATUS_COLUMN: "已交（草稿）", CODE_COLUMN: "MMMM-MMMM-MMMM"}
         for column, text in widest.items():
             self.list_view.setColumnWidth(column, metrics.horizontalAdvance(text) + 16)
         listing = QWidget()
@@ -283,7 +287,9 @@ class SumDialog(QDialog):
         split.addWidget(scroll)
         split.addWidget(right)
         split.setSizes([320, 880])
-        QVBoxLayout(self).addWidget(split)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(actions)
         self.total: Report | None = None
         self.figures: StoredFigures | None = None  # over a database: the sum before the drafts' codes
         self.summed: desk.SumResult | None = None  # the whole 汇总, every code known: what is written

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from core.desk.board import BoardRow
 
 HEADERS = ("序号", "单位", "状态", "校验码", "错误")
-AGENCY_COLUMN, CODE_COLUMN = HEADERS.index("单位"), HEADERS.index("校验码")  # as `rows` places them
+# the columns as `rows` places them
+AGENCY_COLUMN, STATUS_COLUMN, CODE_COLUMN = (HEADERS.index(h) for h in ("单位", "状态", "校验码"))
 # Shares of the text block: 校验码 (ABCD-EFGH-JKLM) and 已交（草稿） on one line in 5号, the name wraps.
 WIDTHS = (0.07, 0.43, 0.16, 0.26, 0.08)
 SHEET_NAME = "汇总范围"
