@@ -12,10 +12,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
 
 from core.documents.exchange import read_report
 from core.model.report import Report
 from core.storage import Database
+from ui.gui_thread_gc import GuiThreadCollector, collect_on_gui_thread
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -59,6 +61,23 @@ def short_wait_db(db_path: Path) -> Iterator[Database]:
     database = Database.open(db_path, timeout=0.2)
     yield database
     database.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_on_gui_thread(qapp: QApplication) -> Iterator[GuiThreadCollector]:
+    """As in the app: cycles are collected on the GUI thread, never on a reader's (tests read files in
+    worker threads while earlier tests' widgets wait to be collected)."""
+    collect_on_gui_thread(qapp)
+    collector = qapp.findChild(GuiThreadCollector)
+    assert collector is not None
+    yield collector
+
+
+@pytest.fixture(autouse=True)
+def _collect_at_test_end(_garbage_on_gui_thread: GuiThreadCollector) -> Iterator[None]:
+    """A test that never runs the event loop still has its garbage collected, on this thread."""
+    yield
+    _garbage_on_gui_thread.collect_due()
 
 
 TESTS_ENDED = [0]  # counted up at each test's end: a dialog-answering loop stops with its own test

@@ -22,6 +22,7 @@ from core.ops.handles import InstanceLock
 from core.paths import default_db_path
 from ui.crash import APP_TITLE, install_excepthook
 from ui.fonts import ensure_chinese_font
+from ui.gui_thread_gc import collect_on_gui_thread
 from ui.main_window import MainWindow
 from ui.plain_text import install_plain_text_guard
 
@@ -40,7 +41,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def create_application() -> QApplication:
-    """The QApplication (reused when one exists, as under pytest-qt), with a Chinese font."""
+    """The QApplication (reused when one exists, as under pytest-qt), with a Chinese font, Qt's Chinese
+    words and Python's garbage collected on its thread."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication([sys.argv[0] if sys.argv else "nianbao"])
@@ -49,6 +51,7 @@ def create_application() -> QApplication:
     ensure_chinese_font()
     _install_qt_translation(app)
     install_plain_text_guard(app)  # agency names and file text never render as rich text
+    collect_on_gui_thread(app)  # a widget in a cycle is never destroyed on a reader's thread
     return app
 
 

@@ -1,0 +1,47 @@
+"""Garbage is collected on the GUI thread only: a widget caught in a cycle is never destroyed on a
+reader's thread (a segmentation fault in CI while a PDF was read in one)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from typing import ClassVar
+
+from pytestqt.qtbot import QtBot
+
+from core.documents.read.limits import within_time
+from ui.app import create_application
+
+
+class _Finalized:
+    """Part of a reference cycle; says on which thread it was collected."""
+
+    threads: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        self.myself = self
+
+    def __del__(self) -> None:
+        _Finalized.threads.append(threading.current_thread().name)
+
+
+def _make_cyclic_garbage() -> int:
+    """What a parser does: many short-lived cycles, which make the interpreter want to collect."""
+    for _ in range(300_000):
+        cycle: list[object] = []
+        cycle.append(cycle)
+    return 1
+
+
+def test_a_cycle_dropped_while_a_reader_works_is_collected_on_the_gui_thread(qtbot: QtBot) -> None:
+    create_application()
+    assert not gc.isenabled()
+    gc.collect()
+    _Finalized.threads.clear()
+    _Finalized()  # garbage at once, but only a collection can free it
+
+    assert within_time(_make_cyclic_garbage, "大量对象.pdf") == 1  # a reader in its worker thread
+
+    assert _Finalized.threads == []  # not collected on the reader's thread
+    qtbot.waitUntil(lambda: _Finalized.threads != [], timeout=2000)
+    assert _Finalized.threads == [threading.main_thread().name]
