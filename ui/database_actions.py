@@ -1,7 +1,8 @@
 """The database file itself, from the main window: 「备份数据库」 and 「恢复备份」.
 
 `DatabaseActions` is a part of `ui.main_window.MainWindow`. A restore first keeps the current file
-(core.ops.backups), and the window always ends with an open database: the restored one, or the one it had.
+(core.ops.backups), and the window always ends with an open database: the restored one, or the one it had;
+the windows it opened over the old file (the desk, the register) are handed the new one (`database_replaced`).
 Before a restore the user is told which backup it is: its file, when it was made and the reports in it.
 A backup ends with a message naming the file, with 「打开所在文件夹」.
 """
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from core.errors import UserError, os_reason
@@ -34,6 +35,7 @@ class DatabaseActions(QMainWindow):
     db: Database
     watch: DatabaseWatch
     settings: Settings
+    database_replaced = Signal(object)  # the database reopened after a restore: its windows read this one
     message_box: QMessageBox | None = None  # the last message shown (kept alive while open)
     refresh_list: Callable[[], None]  # MainWindow's
     close_report: Callable[[], bool]
@@ -118,6 +120,7 @@ class DatabaseActions(QMainWindow):
             self.db = reopen_after_restore(path, safety, self)
             self.watch.set_database(self.db)
             self.refresh_list()
+            self.database_replaced.emit(self.db)
         if safety is not None:
             self.statusBar().showMessage(f"已恢复备份；原来的数据库另存为 {safety}", 60_000)
         return safety is not None

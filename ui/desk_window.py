@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    Slot,
 )
 from PySide6.QtGui import (
     QAction,
@@ -89,6 +90,7 @@ def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window
 
 def open_desk_window(window: MainWindow) -> DeskWindow:
     desk_window = DeskWindow(window, window.db if window.attached else None)
+    window.database_replaced.connect(desk_window.use_database)
     desk_window.show()
     return desk_window
 
@@ -346,6 +348,17 @@ class DeskWindow(QMainWindow):
         self.source_db = self.db
         self._switch(desk.DeskSession.of_database(self.db.path))
         self.rebuild()
+
+    @Slot(object)
+    def use_database(self, db: Database) -> None:
+        """The main window's database was replaced (恢复备份): the old one is closed, so what this window
+        opened over it closes, and a board of the database is shown again from the restored one."""
+        self.db = db
+        if self.source_db is None:
+            return
+        self._close_dialogs()
+        self.open_database()
+        self.statusBar().showMessage("主窗口已恢复备份：现在显示的是恢复后的本机数据库。", 60_000)
 
     def open_folder(self, folder: Path) -> None:
         """Receive every file of the folder off the GUI thread, then show the board."""
@@ -680,10 +693,14 @@ class DeskWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """What this window opened closes with it: a 汇总 left open would go on working out codes."""
+        self._close_dialogs()
+        super().closeEvent(event)
+
+    def _close_dialogs(self) -> None:
         for dialog in self.dialogs:
             with contextlib.suppress(RuntimeError):  # a message box already closed and deleted
                 dialog.close()
-        super().closeEvent(event)
+        self.dialogs.clear()
 
     def show_sum(self) -> SumDialog:
         dialog = SumDialog(self)

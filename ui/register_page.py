@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTimer,
+    Slot,
 )
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -77,6 +78,7 @@ def open_register_window(window: MainWindow) -> RegisterWindow | None:
         if not ok or not agency.strip():
             return None
     register_window = RegisterWindow(window.db, agency, window.today, window)
+    window.database_replaced.connect(register_window.use_database)
     register_window.show()
     return register_window
 
@@ -297,6 +299,17 @@ class RegisterWindow(QMainWindow):
         self.undo_action.setEnabled(bool(self.undo_revisions))
         self.redo_action.setEnabled(bool(self.redo_revisions))
         self._show_rows()
+
+    @Slot(object)
+    def use_database(self, db: Database) -> None:
+        """The main window's database was replaced (恢复备份): the register is read from the restored
+        one; undo and redo belonged to the old file."""
+        self.db = db
+        self.register = Register(db, self.register.agency)
+        self.undo_revisions.clear()
+        self.redo_revisions.clear()
+        self.reload()
+        self.statusBar().showMessage("主窗口已恢复备份：现在显示的是恢复后的登记台账。", 60_000)
 
     def switch_agency(self, agency: str) -> None:
         """Show another agency's register (undo and redo stay with the register they were made in)."""

@@ -1,0 +1,62 @@
+"""「恢复备份」 in the main window closes the database the desk and the register were reading: they are
+handed the restored one, so the desk's board and the register show what the backup holds and the
+next entry is kept in the restored file — not refused by a closed handle, nor written nowhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from core.register.model import Request
+from core.register.ops import Register
+from core.storage import Database
+from tests.helpers import distinct_report
+from tests.qt_helpers import open_window
+from ui.desk_window import open_desk_window
+from ui.register_page import open_register_window
+
+YEAR = 2025
+AGENCY = "温县第001局"
+
+
+def test_the_desk_and_the_register_read_the_restored_database(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    for n, agency in enumerate((AGENCY, "温县第002局")):
+        db.create_report(distinct_report(agency, YEAR, base=3 + 17 * n))
+    Register(db, AGENCY).register(Request("A-1", dt.date(2026, 3, 2), "natural_person", "甲"))
+    window = open_window(qtbot, db)
+    backup = window.backup_database(tmp_path / "备份.sqlite3")
+    assert backup is not None and window.message_box is not None
+    window.message_box.close()
+    # written after the backup: gone once it is restored
+    db.create_report(distinct_report("温县第003局", YEAR, base=71))
+    Register(db, AGENCY).register(Request("A-2", dt.date(2026, 3, 3), "commercial", "乙"))
+
+    desk = open_desk_window(window)
+    desk.year_box.setValue(YEAR)
+    desk.open_database()
+    assert sorted(row.agency for row in desk.board.rows) == ["温县第001局", "温县第002局", "温县第003局"]
+    summed = desk.show_sum()
+    register = open_register_window(window)
+    assert register is not None
+    register.switch_agency(AGENCY)
+    assert sorted(r.number for r in register.requests) == ["A-1", "A-2"]
+
+    assert window.restore_database(backup) is True
+    assert db.closed and not window.db.closed
+
+    assert desk.db is window.db and desk.source_db is window.db
+    assert sorted(row.agency for row in desk.board.rows) == ["温县第001局", "温县第002局"]
+    assert not summed.isVisible()  # its figures were of the old file
+    assert "恢复后的本机数据库" in desk.statusBar().currentMessage()
+    assert [r.number for r in register.requests] == ["A-1"]
+    assert "恢复后的登记台账" in register.statusBar().currentMessage()
+
+    register.register.register(Request("A-3", dt.date(2026, 3, 4), "other", "丙"))  # as its form saves
+    register.reload()
+    assert sorted(r.number for r in Register(window.db, AGENCY).requests()) == ["A-1", "A-3"]
+    window.close()
+    window.db.close()
