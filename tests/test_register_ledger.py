@@ -326,6 +326,30 @@ def test_a_ledger_that_is_not_a_bounded_regular_csv_is_refused_in_plain_words(tm
         preview(gbk)
 
 
+def test_a_csv_whose_quote_never_closes_is_refused_in_plain_words_by_the_ledger_and_the_roster(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cell opened with a quote that is never closed runs to the end of the file; past the csv module's
+    limit of 131,072 characters that was an internal error (the command exited 3, the window crashed)."""
+    from core.cli.commands import run
+    from core.desk.roster_file import read_roster
+    from core.errors import UserError
+
+    body = "".join(f"{n},2026-01-05,自然人,申请{n}\n" for n in range(9000))  # 0.2 MB after the quote
+    for name, read in (("台账", preview), ("名单", read_roster)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(
+            f'编号,收到日期,申请人类型,申请内容\n1,2026-01-05,自然人,"关于某事\n{body}', encoding="gbk"
+        )
+        with pytest.raises(
+            UserError, match=rf"{name}文件“{name}\.csv”不是有效的 CSV 文件.*引号（\"）没有配对"
+        ):
+            read(path)
+    database = str(tmp_path / "库.sqlite3")
+    assert run(["register", "import", "--db", database, "--agency", AGENCY, str(tmp_path / "台账.csv")]) == 2
+    assert "不是有效的 CSV 文件" in capsys.readouterr().err
+
+
 def test_a_ledger_workbook_that_unpacks_beyond_any_ledger_is_refused(tmp_path: Path) -> None:
     """A zip bomb: a file of a few hundred KB whose sheet unpacks past the bound is not parsed."""
     from core.errors import UserError

@@ -5,7 +5,7 @@
   the first column that is not all numbers is taken. A list whose names are all numbers (a 序号 column
   read as names) is refused with a message, never turned into agencies 「1」…「50」.
 - .csv in UTF-8 (with or without BOM) or GBK/GB18030 (what Excel on a Chinese Windows saves), decoded by
-  `core.documents.input_files.csv_text`; .xlsx read by `core.documents.workbook`, the register's ledger's
+  `core.documents.input_files.csv_rows`; .xlsx read by `core.documents.workbook`, the register's ledger's
   readers too.
 - Bounded: a roster is small (a few thousand lines), so a file, and each part of a workbook unpacked,
   larger than any roster is refused with a Chinese reason before it is read (no zip bomb, no 700 MB .csv).
@@ -13,15 +13,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.documents.file_kinds import ROSTER
-from core.documents.input_files import csv_text, read_bytes
+from core.documents.input_files import csv_rows, read_bytes
 from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
 from core.errors import UserError
 
@@ -61,7 +59,7 @@ def read_roster_file(path: Path | str) -> RosterFile:
     if suffix not in ROSTER:
         raise UserError(f"名单文件“{path.name}”应为 .csv 或 .xlsx 文件。")
     data = read_bytes(path, MAX_ROSTER_BYTES, what="名单文件", expected="单位名单")
-    rows = _csv_rows(data, path.name) if suffix == ".csv" else _xlsx_rows(data, path.name)
+    rows = csv_rows(data, f"名单文件“{path.name}”") if suffix == ".csv" else _xlsx_rows(data, path.name)
     return _roster_of(rows, path.name)
 
 
@@ -133,14 +131,6 @@ def _first_named_column(rows: list[list[str]]) -> int:
 
 def _is_number(text: str) -> bool:
     return re.fullmatch(r"[\d.,，、\s]+", text) is not None
-
-
-def _csv_rows(data: bytes, file_name: str) -> list[list[str]]:
-    text = csv_text(data, f"名单文件“{file_name}”")
-    try:
-        return list(csv.reader(io.StringIO(text.replace("\x00", ""))))
-    except csv.Error:
-        raise UserError(f"名单文件“{file_name}”不是有效的 CSV 文件。") from None
 
 
 def _xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:

@@ -1,7 +1,7 @@
 """Files given as input, read safely: a regular file only — a FIFO would hang the reader and a character
 device would read forever (its size is 0, so a size check alone lets it through) — and never more bytes
 than the caller's bound. A leaf module (it loads no reader), for the command line, the exchange reader
-and the published-file readers alike, and the register's ledger and the desk's roster (with `csv_text`).
+and the published-file readers alike, and the register's ledger and the desk's roster (with `csv_rows`).
 `same_file` keeps a command from writing over its own input."""
 
 from __future__ import annotations
@@ -60,16 +60,28 @@ def read_bytes(path: Path, max_bytes: int, what: str = "文件", expected: str =
     return data
 
 
-def csv_text(data: bytes, what: str) -> str:
-    """The text of a CSV file as Excel saves it: UTF-8 (with or without BOM), or GBK on a Chinese
-    Windows; `what` names the file in the refusal (e.g. 台账文件“x.csv”). For the register's ledger
-    and the desk's roster."""
+def csv_rows(data: bytes, what: str) -> list[list[str]]:
+    """The rows of a CSV file as Excel saves it: UTF-8 (with or without BOM), or GBK on a Chinese
+    Windows; NUL characters dropped. `what` names the file in a refusal (e.g. 台账文件“x.csv”). For the
+    register's ledger and the desk's roster."""
+    import csv
+    import io
+
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
+            break
         except UnicodeDecodeError:
             continue
-    raise UserError(f"{what}的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
+    else:
+        raise UserError(f"{what}的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
+    try:
+        return list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+    except csv.Error:  # with Excel's dialect only a cell past the csv module's limit (131,072 characters)
+        raise UserError(
+            f'{what}不是有效的 CSV 文件：其中一格超过 131072 个字符，多半是某格开头的英文引号（"）没有配对。'
+            "请用 Excel 打开检查后重新另存为 CSV 文件。"
+        ) from None
 
 
 def same_file(output: Path, inputs: list[Path]) -> Path | None:

@@ -9,8 +9,6 @@ row that cannot be read is listed (row, column, value, why), never guessed.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree
 
-from core.documents.input_files import csv_text, read_bytes
+from core.documents.input_files import csv_rows, read_bytes
 from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
 from core.errors import UserError
 from core.register.model import DATE_FIELDS, FIELD_NAMES, Request, default_number
@@ -267,12 +265,10 @@ def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
     if suffix not in SUFFIXES:
         raise UserError(f"台账文件“{path.name}”应为 .xlsx 或 .csv 文件。")
     data = read_bytes(path, MAX_LEDGER_BYTES, what="台账文件", expected="登记台账")
-    return _csv_rows(data, path.name) if suffix == ".csv" else _xlsx_rows(data, path.name)
-
-
-def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
-    text = csv_text(data, f"台账文件“{name}”")
-    return [(n, [Cell(t) for t in row]) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)]
+    if suffix == ".xlsx":
+        return _xlsx_rows(data, path.name)
+    rows = csv_rows(data, f"台账文件“{path.name}”")
+    return [(n, [Cell(text) for text in row]) for n, row in enumerate(rows, start=1)]
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
