@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import UserError
-from core.register.calendar import Arrangement, CalendarKind, WorkCalendar
+from core.model.vocabulary import CalendarKind
+from core.register.calendar import Arrangement, WorkCalendar
 from core.register.counting import count_year
 from core.register.deadlines import deadline, due_summary
 from core.register.model import Case, Channel, Request, applicants, results

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import UserError
-from core.register.calendar import Arrangement, CalendarKind, WorkCalendar, read_days
+from core.model.vocabulary import CalendarKind
+from core.register.calendar import Arrangement, WorkCalendar, read_days
 from core.register.model import Case, case_kinds, case_results
 from core.register.ops import Register
 from core.register.values import read_date
@@ -69,7 +70,7 @@ class ArrangementDialog(QDialog):
     def _show_year(self) -> None:
         year = self.year.value()
         kind = self.register.calendar().kind(year)
-        self.known.setText(f"{year} 年：{kind.label}")
+        self.known.setText(f"{year} 年：{kind.chinese}")
         entered = self.register.store.arrangements().get(year)
         self.days_off.setPlainText(
             "、".join(f"{d.month}月{d.day}日" for d in sorted(entered.days_off)) if entered else ""

@@ -25,7 +25,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from core.errors import UserError
-from core.register.calendar import CalendarKind
+from core.model.vocabulary import CalendarKind
 from core.register.deadlines import Deadline
 from core.register.model import (
     DATE_FIELDS,
@@ -255,4 +255,4 @@ def describe(due: Deadline) -> str:
         text = f"答复期限 {due.due.isoformat()}"
         if due.overdue:
             text += "，已逾期"
-    return f"{text}；补正告知期限 {due.correction_due.isoformat()}（{due.calendar.label}）"
+    return f"{text}；补正告知期限 {due.correction_due.isoformat()}（{due.calendar.chinese}）"

@@ -7,6 +7,8 @@
   `dismissed.<finding key>`, … — parsed once from the stored field string, named in Chinese with the
   format's help (a cell as the forms name it, a text by its heading, a warning by its rule's name).
 - `BackupKind`: why a backup file was made (自动备份, 手动备份, 恢复前的副本), kept in its file name.
+- `RegisterChangeKind`: what a revision of the request register did (登记, 答复, 导入台账, …).
+- `CalendarKind`: how a year's working days are known for a deadline (the CLI's `calendar` values).
 
 The finding key a dismissal is kept under is `core.rules.findings.FindingKey` (the rules' own word).
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from core.format.definition import ReportFormat
@@ -34,6 +36,11 @@ class _Named(StrEnum):
         member._value_ = value
         member.chinese = chinese
         return member
+
+    @classmethod
+    def of(cls, stored: str) -> Self | None:
+        """The word `stored` names; None for a word this version does not know."""
+        return next((word for word in cls if word.value == stored), None)
 
 
 class ReportStatus(_Named):
@@ -61,10 +68,22 @@ class RevisionKind(_Named):
     UNDISMISS = "undismiss", "恢复提醒"
     REGISTER = "register", "由台账生成"  # table 三 and 四 counted from the request register
 
-    @classmethod
-    def of(cls, stored: str) -> RevisionKind | None:
-        """The kind a stored revision names; None for a word this version does not know."""
-        return next((kind for kind in cls if kind.value == stored), None)
+
+class RegisterChangeKind(_Named):
+    REGISTER = "register", "登记"
+    EDIT = "edit", "修改"
+    ANSWER = "answer", "答复"
+    REOPEN = "reopen", "重新办理"
+    DELETE = "delete", "删除"
+    IMPORT = "import", "导入台账"
+    UNDO = "undo", "撤销"
+    CASE = "case", "复议诉讼案件"
+
+
+class CalendarKind(_Named):
+    OFFICIAL = "official", "按国务院放假安排"
+    OFFICE = "office", "按本机关录入的放假安排"
+    WEEKENDS_ONLY = "weekends-only", "尚无该年放假安排，仅扣除周末"
 
 
 class CellState(_Named):

@@ -12,30 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 
 import chinese_calendar
 
 from core.errors import UserError
+from core.model.vocabulary import CalendarKind
 
-
-class CalendarKind(Enum):
-    """How a year's working days are known (the CLI's `calendar` values; the Chinese for people)."""
-
-    OFFICIAL = "official"
-    OFFICE = "office"
-    WEEKENDS_ONLY = "weekends-only"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    CalendarKind.OFFICIAL: "按国务院放假安排",
-    CalendarKind.OFFICE: "按本机关录入的放假安排",
-    CalendarKind.WEEKENDS_ONLY: "尚无该年放假安排，仅扣除周末",
-}
 _WORSE = [CalendarKind.OFFICIAL, CalendarKind.OFFICE, CalendarKind.WEEKENDS_ONLY]
 _OFFICIAL_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 

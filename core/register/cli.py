@@ -98,7 +98,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     else:
         for r, d in due:
             when = f"答复期限 {d.due}" if d.due else "等待补正"
-            print(f"{r.number}  收到 {r.received}  {when}  {d.calendar.label}")
+            print(f"{r.number}  收到 {r.received}  {when}  {d.calendar.chinese}")
     return EXIT_OK
 
 

@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.register.calendar import CalendarKind, WorkCalendar
+from core.model.vocabulary import CalendarKind
+from core.register.calendar import WorkCalendar
 from core.register.model import Request
 
 ANSWER_DAYS = 20  # 条例第三十三条第一款

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
 
 from core.errors import UserError
 from core.model.report import agency_name
+from core.model.vocabulary import RegisterChangeKind
 from core.register.calendar import Arrangement, WorkCalendar
 from core.register.counting import Count, Counted, count_year
 from core.register.deadlines import Deadline, DueSummary, deadline, due_summary
@@ -22,40 +22,10 @@ from core.storage import Database
 from core.storage.register import CASE, REQUEST, RegisterRevision, RegisterStore
 
 
-class ChangeKind(Enum):
-    """The kinds of register revision, as the history names them."""
-
-    REGISTER = "register"
-    EDIT = "edit"
-    ANSWER = "answer"
-    REOPEN = "reopen"
-    DELETE = "delete"
-    IMPORT = "import"
-    UNDO = "undo"
-    CASE = "case"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS = {
-    ChangeKind.REGISTER: "登记",
-    ChangeKind.EDIT: "修改",
-    ChangeKind.ANSWER: "答复",
-    ChangeKind.REOPEN: "重新办理",
-    ChangeKind.DELETE: "删除",
-    ChangeKind.IMPORT: "导入台账",
-    ChangeKind.UNDO: "撤销",
-    ChangeKind.CASE: "复议诉讼案件",
-}
-
-
 def kind_label(kind: str) -> str:
-    try:
-        return ChangeKind(kind).label
-    except ValueError:
-        return kind
+    """A register revision's kind as its history names it (a word this version does not know as it is)."""
+    known = RegisterChangeKind.of(kind)
+    return known.chinese if known is not None else kind
 
 
 def problems(request: Request) -> list[tuple[str, str]]:
@@ -168,11 +138,11 @@ class Register:
         if not request.number.strip():
             request = request.with_changes(number=self.next_number(request.received))
         revision, ids = self.store.save_requests(
-            self.agency, [_checked(request.with_changes(id=None))], ChangeKind.REGISTER.value
+            self.agency, [_checked(request.with_changes(id=None))], RegisterChangeKind.REGISTER
         )
         return revision, ids[0]
 
-    def edit(self, request: Request, kind: ChangeKind = ChangeKind.EDIT) -> int | None:
+    def edit(self, request: Request, kind: RegisterChangeKind = RegisterChangeKind.EDIT) -> int | None:
         """Store a changed request (its id set); the revision, or None when nothing changed."""
         if request.id is None:
             raise ValueError("edit needs a stored request")
@@ -181,27 +151,27 @@ class Register:
 
     def answer(self, request_id: int, answered: dt.date, result: str) -> int | None:
         request = self.request(request_id).with_changes(answered=answered, result=result)
-        return self.edit(request, ChangeKind.ANSWER)
+        return self.edit(request, RegisterChangeKind.ANSWER)
 
     def reopen(self, request_id: int) -> int | None:
         """An answered request open again (e.g. answered by mistake): its answer and result cleared."""
         request = self.request(request_id).with_changes(answered=None, result=None)
-        return self.edit(request, ChangeKind.REOPEN)
+        return self.edit(request, RegisterChangeKind.REOPEN)
 
     def delete(self, request_id: int) -> int:
-        return self.store.delete(self.agency, REQUEST, request_id, ChangeKind.DELETE.value)
+        return self.store.delete(self.agency, REQUEST, request_id, RegisterChangeKind.DELETE)
 
     def undo(self, revision_id: int) -> int | None:
         """Put back what a revision changed, as a new revision (undoing an undo redoes)."""
-        return self.store.undo(self.agency, revision_id, ChangeKind.UNDO.value)
+        return self.store.undo(self.agency, revision_id, RegisterChangeKind.UNDO)
 
     def record_case(self, case: Case) -> tuple[int | None, int]:
         if case.decided is not None and case.decided < case.filed:
             raise UserError("案件的审结日期早于立案日期，请核对。")
-        return self.store.save_case(self.agency, case, ChangeKind.CASE.value)
+        return self.store.save_case(self.agency, case, RegisterChangeKind.CASE)
 
     def delete_case(self, case_id: int) -> int:
-        return self.store.delete(self.agency, CASE, case_id, ChangeKind.DELETE.value)
+        return self.store.delete(self.agency, CASE, case_id, RegisterChangeKind.DELETE)
 
     def enter_arrangement(self, arrangement: Arrangement) -> None:
         """The office's 放假安排 for a year the calendar package does not know."""
@@ -238,7 +208,7 @@ class Register:
                 updated += 1
             batch[new.number] = by_number[new.number] = by_content[key] = new
         revision, _ = self.store.save_requests(
-            self.agency, list(batch.values()), ChangeKind.IMPORT.value, note=found.name
+            self.agency, list(batch.values()), RegisterChangeKind.IMPORT, note=found.name
         )
         return ImportOutcome(imported, updated, sorted(rejected, key=lambda r: r.row), revision)
 
