@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 from core.documents.pdf.layout import BLANK_DATE, Cell
@@ -83,7 +84,15 @@ class Grid:
         return self.table.print_column_widths or (1 / self.columns,) * self.columns
 
     def line_cells(self, line: int) -> Iterator[GridCell]:
-        return (c for c in self.cells if c.row == line)
+        return iter(self._by_line.get(line, ()))
+
+    @cached_property
+    def _by_line(self) -> dict[int, list[GridCell]]:
+        """The cells of each line, found once (a 汇总's list of 2,000 reports is 10,000 cells)."""
+        lines: dict[int, list[GridCell]] = {}
+        for cell in self.cells:
+            lines.setdefault(cell.row, []).append(cell)
+        return lines
 
 
 Block = Paragraph | Grid
