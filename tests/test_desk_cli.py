@@ -73,6 +73,11 @@ def test_desk_of_the_database(tmp_path: Path, env: dict[str, str]) -> None:
     summed = json.loads(out.read_text("utf-8"))["summary"]
     assert [i["agency"] for i in summed["included"]] == ["温县财政局", "温县教育局"]
     assert summed["missing"] == ["温县公安局"]
+    said = run_main("desk", "--db", db_path, "--year", YEAR, "--roster", roster, env=env)
+    assert said.stdout.splitlines()[-1] == (  # the window's top line, word for word
+        f"{YEAR} 年度：应报 3 个单位，未交 1，已交（草稿） 2，已定稿 0，内容冲突 0，有错误 0，"
+        "不能使用的文件 0 个，未计入的汇总文件 0 个。"
+    )
 
 
 def test_newlines_and_tabs_in_names_cannot_forge_lines(tmp_path: Path, env: dict[str, str]) -> None:

@@ -83,14 +83,6 @@ if TYPE_CHECKING:
 BACKGROUND_BOARD = 150  # received reports from which a board is built off the GUI thread (≈ 70 ms)
 
 
-def summary_text(board: desk.Board, expected: int) -> str:
-    """The board's counts per status, as the window's top line and the printed board say them."""
-    return (
-        f"{board.year} 年度：应报 {expected} 个单位，{board.counts()}，"
-        f"不能使用的文件 {len(board.unusable)} 个，未计入的汇总文件 {len(board.sums)} 个。"
-    )
-
-
 def outside_inbox(folder: Path | None) -> Path:
     """Where the desk's exports start: the folder beside the inbox, never the inbox itself (Documents
     without one)."""

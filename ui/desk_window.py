@@ -66,7 +66,6 @@ from ui.desk_dialogs import (
     YearsDialog,
     outside_inbox,
     send_package,
-    summary_text,
 )
 from ui.screen_fit import fit_to_screen
 from ui.worker import Job, run_in_background, run_with_progress
@@ -463,11 +462,10 @@ class DeskWindow(QMainWindow):
             self.unusable_list.addItem(f"{bad.file.name}：{bad.reason}")
         for aside in self.board.sums:
             self.unusable_list.addItem(f"{aside.file.name}：{aside.reason}")
-        rows = self.board.rows
         board = self.board
         source = "本机数据库" if self.source_db is not None else str(self.folder or "")
         self.setWindowTitle(f"汇总台 — {source}" if source else "汇总台")
-        self.summary.setText(summary_text(board, len(self.roster) or len(rows)))
+        self.summary.setText(board.summary(self.roster))
         self.partial.setText(board.partial_note or "")
         self.partial.setVisible(board.partial is not None)
         desk_review.summary_note(self)
@@ -638,7 +636,7 @@ class DeskWindow(QMainWindow):
         printer = printer or ask_printer(self, title)
         if printer is None:
             return None
-        chosen, subtitle = printer, summary_text(self.board, len(self.roster) or len(self.board.rows))
+        chosen, subtitle = printer, self.board.summary(self.roster)
 
         def rendered(data: object) -> None:
             assert isinstance(data, bytes)

@@ -176,7 +176,7 @@ def cmd_desk(args: argparse.Namespace) -> int:
 
 
 def _show_desk(args: argparse.Namespace, session: DeskSession, board: Board, db: Database | None) -> int:
-    from core.desk import DRAFT, FINAL, MISSING, BoardFilter
+    from core.desk import MISSING, BoardFilter
     from core.desk.names import one_line
 
     columns = session.roster_columns
@@ -216,12 +216,7 @@ def _show_desk(args: argparse.Namespace, session: DeskSession, board: Board, db:
             print(f"不能使用“{one_line(bad.file)}”：{one_line(bad.reason)}")
         for aside in board.sums:
             print(f"未计入“{one_line(aside.file)}”：{aside.reason}")
-        done, missing = board.count(DRAFT) + board.count(FINAL), board.count(MISSING)
-        conflicts = board.count(BoardFilter.CONFLICT)
-        print(
-            f"{args.year} 年度：已交 {done} 份，未交 {missing} 个单位，内容冲突 {conflicts} 个，"
-            f"不能使用的文件 {len(board.unusable)} 个。"
-        )
+        print(board.summary(session.roster))
         if args.sum:
             print(f"已汇总 {len(result.contents.reports)} 份报告 → {args.sum}（{result.blanks_note}）")
     trouble = bool(board.unusable) or board.count(MISSING) + board.count(BoardFilter.ERRORS) > 0

@@ -136,6 +136,15 @@ class Board:
         shown = (MISSING, DRAFT, FINAL, BoardFilter.CONFLICT, BoardFilter.ERRORS)
         return "，".join(f"{BoardFilter(s)} {self.count(s)}" for s in shown)
 
+    def summary(self, roster: Sequence[str]) -> str:
+        """The board's sentence: how many should report (the roster, else the agencies on the board),
+        the count of each status and the files not counted — the window's top line, the printed board's
+        subtitle and the command line's last line alike."""
+        return (
+            f"{self.year} 年度：应报 {len(roster) or len(self.rows)} 个单位，{self.counts()}，"
+            f"不能使用的文件 {len(self.unusable)} 个，未计入的汇总文件 {len(self.sums)} 个。"
+        )
+
     def as_json(self) -> dict[str, object]:
         return {
             "agencies": [r.as_json() for r in self.rows if r.received is not None],
