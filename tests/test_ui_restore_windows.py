@@ -1,6 +1,7 @@
 """「恢复备份」 in the main window closes the database the desk and the register were reading: they are
 handed the restored one, so the desk's board and the register show what the backup holds and the
-next entry is kept in the restored file — not refused by a closed handle, nor written nowhere."""
+next entry is kept in the restored file — not refused by a closed handle, nor written nowhere; what the
+register's form holds stays, and is saved as a new request when the restored file lacks it."""
 
 from __future__ import annotations
 
@@ -44,6 +45,9 @@ def test_the_desk_and_the_register_read_the_restored_database(
     assert register is not None
     register.switch_agency(AGENCY)
     assert sorted(r.number for r in register.requests) == ["A-1", "A-2"]
+    register.select(next(r.id for r in register.requests if r.number == "A-2"))  # open in the form
+    closed_desk = open_desk_window(window)
+    closed_desk.close()
 
     assert window.restore_database(backup) is True
     assert db.closed and not window.db.closed
@@ -55,8 +59,9 @@ def test_the_desk_and_the_register_read_the_restored_database(
     assert [r.number for r in register.requests] == ["A-1"]
     assert "恢复后的登记台账" in register.statusBar().currentMessage()
 
-    register.register.register(Request("A-3", dt.date(2026, 3, 4), "other", "丙"))  # as its form saves
-    register.reload()
-    assert sorted(r.number for r in Register(window.db, AGENCY).requests()) == ["A-1", "A-3"]
+    assert register.form.request_id is None  # A-2 is not in the restored file: what the form holds is new
+    register.save()
+    assert sorted(r.number for r in Register(window.db, AGENCY).requests()) == ["A-1", "A-2"]
+    assert closed_desk.db is db  # a closed desk is never shown again: left alone
     window.close()
     window.db.close()

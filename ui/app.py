@@ -25,6 +25,7 @@ from ui.fonts import ensure_chinese_font
 from ui.gui_thread_gc import collect_on_gui_thread
 from ui.main_window import MainWindow
 from ui.plain_text import install_plain_text_guard
+from ui.worker import stop_all
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ def create_application() -> QApplication:
     _install_qt_translation(app)
     install_plain_text_guard(app)  # agency names and file text never render as rich text
     collect_on_gui_thread(app)  # a widget in a cycle is never destroyed on a reader's thread
+    if not getattr(app, "_nianbao_stops_jobs", False):
+        app.aboutToQuit.connect(stop_all)  # a job still running at quit must not outlive Qt's objects
+        app._nianbao_stops_jobs = True  # type: ignore[attr-defined]
     return app
 
 

@@ -187,6 +187,7 @@ class SumDialog(QDialog):
         self.owner = owner
         self.year = owner.board.year
         self.db = owner.source_db
+        self.session = owner.session  # the codes kept are of this database: a restore makes another
         self.reports = {} if self.db is not None else owner.reports_of(self.year)
         stored = [r.agency for r in owner.board.rows if r.report_id is not None]
         agencies = stored if self.db is not None else list(self.reports)
@@ -310,7 +311,7 @@ class SumDialog(QDialog):
         agency = self.name.text().strip() or "本级汇总"
         figures: StoredFigures | desk.SumResult
         if self.db is not None:
-            session = self.owner.session
+            session = self.session
             packed = session.packed_values(self.db)  # read once, summed again on every tick
             figures = self.figures = stored_figures(self.db, rows, agency, self.year, board.missing, packed)
             codes = session.draft_codes(self.db)
@@ -350,7 +351,7 @@ class SumDialog(QDialog):
         if self.summed is not None:
             self.list_model.show(self.summed.contents)
         elif self.figures is not None and self.db is not None:
-            self.list_model.show(self.figures.listed(self.owner.session.draft_codes(self.db)))
+            self.list_model.show(self.figures.listed(self.session.draft_codes(self.db)))
         else:
             self.list_model.show(None)
         added = len(self.list_model.rows)
@@ -386,7 +387,7 @@ class SumDialog(QDialog):
             return
         if self.codes_job is not None and not self.codes_job.finished:
             return
-        db, wanted = self.db, self.figures.uncoded(self.owner.session.draft_codes(self.db))
+        db, wanted = self.db, self.figures.uncoded(self.session.draft_codes(self.db))
         if not wanted:
             return
         self.codes_done, self.codes_total = 0, len(wanted)
@@ -407,7 +408,7 @@ class SumDialog(QDialog):
         """Codes arrived: kept, each with the revision of its report it is of (a report changed since
         is worked out again)."""
         assert isinstance(result, dict)
-        self.owner.session.keep_draft_codes(result)
+        self.session.keep_draft_codes(result)
         if not self.isVisible():
             return  # closed meanwhile: the codes are kept for the next 汇总
         self.refresh()  # the list complete (what waited for it done), or the rest asked for
@@ -416,9 +417,10 @@ class SumDialog(QDialog):
         self.codes_stopped = True
         self._drop_waiting("校验码未能算完")
         self._show_codes()
-        if self.db is not None and self.db.closed:  # e.g. 恢复备份 in the main window closed it meanwhile
-            closed = "数据库已关闭，校验码未能算完。请关闭「汇总」后重新打开。"
-            self.owner.statusBar().showMessage(closed, 30_000)
+        if self.db is not None and self.db.closed:  # 恢复备份 in the main window closed it meanwhile
+            if self.isVisible():  # else the restore closed this 汇总 too, and the desk said why
+                closed = "数据库已关闭，校验码未能算完。请关闭「汇总」后重新打开。"
+                self.owner.statusBar().showMessage(closed, 30_000)
             return
         sys.excepthook(type(exc), exc, exc.__traceback__)  # a plain message for a UserError
 

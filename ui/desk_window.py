@@ -351,7 +351,10 @@ class DeskWindow(QMainWindow):
     @Slot(object)
     def use_database(self, db: Database) -> None:
         """The main window's database was replaced (恢复备份): the old one is closed, so what this window
-        opened over it closes, and a board of the database is shown again from the restored one."""
+        opened over it closes, and a board of the database is shown again from the restored one. A closed
+        desk (never shown again) is left alone."""
+        if not self.isVisible():
+            return
         self.db = db
         if self.source_db is None:
             return

@@ -4,8 +4,11 @@ Python collects reference cycles in whichever thread happens to allocate when a 
 in the app often a file reader's or a 校验码 worker's thread. A Qt window or widget caught in a cycle
 (a slot that closes over its own dialog) is then destroyed off the GUI thread, which Qt does not allow:
 the process dies with a segmentation fault (seen in CI while a PDF was read in a reader thread).
-So the automatic collector is switched off and the GUI thread collects, on a timer, the generations
-whose thresholds were passed — the same amounts of work, always on the thread that owns the widgets.
+So the automatic collector is switched off and the GUI thread collects, on a timer, the oldest
+generation whose threshold was passed: at most one collection per tick, so garbage waits up to a tick
+and a busy worker's cycles are collected less often than the interpreter would (its 25 % rule for full
+collections is not kept: a full one comes at most every ten busy seconds). The event loop runs in every
+modal dialog too; only a GUI thread blocked on one long task lets garbage pile up meanwhile.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ class GuiThreadCollector(QObject):
 
     def collect_due(self) -> None:
         """Collect the oldest generation past its threshold (and the younger ones with it), as the
-        interpreter's own trigger does; nothing when no threshold is passed."""
+        interpreter's own trigger picks it; nothing when no threshold is passed."""
         for generation in (2, 1, 0):
             if gc.get_count()[generation] > gc.get_threshold()[generation]:
                 gc.collect(generation)

@@ -303,12 +303,17 @@ class RegisterWindow(QMainWindow):
     @Slot(object)
     def use_database(self, db: Database) -> None:
         """The main window's database was replaced (恢复备份): the register is read from the restored
-        one; undo and redo belonged to the old file."""
+        one; undo and redo belonged to the old file. What the form holds stays; a request the restored
+        file does not have is saved as a new one. A closed window (never shown again) is left alone."""
+        if not self.isVisible():
+            return
         self.db = db
         self.register = Register(db, self.register.agency)
         self.undo_revisions.clear()
         self.redo_revisions.clear()
         self.reload()
+        if self.form.request_id not in {r.id for r in self.requests}:
+            self.form.request_id = None
         self.statusBar().showMessage("主窗口已恢复备份：现在显示的是恢复后的登记台账。", 60_000)
 
     def switch_agency(self, agency: str) -> None:
@@ -464,9 +469,8 @@ class RegisterWindow(QMainWindow):
         if dialog.exec() != LedgerImportDialog.DialogCode.Accepted:
             return
         self.statusBar().showMessage(f"正在导入 {len(found.rows)} 行…")
-        run_in_background(
-            lambda: self.register.import_ledger(found), self._imported, self._failed, owner=self
-        )
+        register = self.register  # the pool thread holds no reference to this window
+        run_in_background(lambda: register.import_ledger(found), self._imported, self._failed, owner=self)
 
     def _imported(self, outcome: ImportOutcome) -> None:
         text = f"导入 {outcome.imported} 件，更新 {outcome.updated} 件"
@@ -487,9 +491,10 @@ class RegisterWindow(QMainWindow):
                 return
             path = Path(name)
         target, requests, calendar, today = path, list(self.requests), self.calendar, self.today()
+        agency = self.register.agency  # the pool thread holds no reference to this window
 
         def write() -> Path:
-            data = register_xlsx(self.register.agency, requests, calendar, today)
+            data = register_xlsx(agency, requests, calendar, today)
             try:
                 target.write_bytes(data)
             except OSError as exc:

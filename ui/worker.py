@@ -3,6 +3,11 @@
 The result (or the exception) arrives on the GUI thread; so does the progress of a job started with
 `run_with_progress`, which can also be asked to stop (`Job.cancel`). An exception with no `on_failed`
 handler goes to `sys.excepthook`, i.e. the crash dialog, or a plain message for a `UserError`.
+
+Qt objects are destroyed on the GUI thread only: the pool deletes a finished task on its own thread, so
+the task's relay is owned by the application and deleted later, on the GUI thread, once it has carried
+the result. At quit (`stop_all`, on the application's aboutToQuit) the jobs are asked to stop and waited
+for: a job still emitting while Qt tears its objects down crashed the process.
 """
 
 from __future__ import annotations
@@ -12,15 +17,20 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class _Relay(QObject):
-    """The pool thread's side of a job."""
+    """The pool thread's side of a job; owned by the application, deleted on the GUI thread after `ended`."""
 
     result = Signal(object)
     error = Signal(object)
     progress = Signal(int, int)
+    ended = Signal()
+
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.instance())
+        self.ended.connect(self.deleteLater)  # queued: after the result it carried, on the GUI thread
 
 
 class Job(QObject):
@@ -74,9 +84,19 @@ class _Task(QRunnable):
             self._relay.error.emit(exc)
         else:
             self._relay.result.emit(result)
+        finally:
+            self._relay.ended.emit()
 
 
-_running: set[Job] = set()  # keeps each job (and its relay) alive until its result is delivered
+_running: set[Job] = set()  # keeps each job alive until its result is delivered
+
+
+def stop_all(wait_milliseconds: int = 5000) -> None:
+    """Ask every running job to stop and wait for the pool (at most `wait_milliseconds`): called when
+    the application quits, before Qt destroys what the jobs report to."""
+    for job in list(_running):
+        job.cancel()
+    QThreadPool.globalInstance().waitForDone(wait_milliseconds)
 
 
 def run_in_background(
