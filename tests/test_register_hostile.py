@@ -1,0 +1,160 @@
+"""Hostile ledgers and rosters found by benchmarks/fuzz_hostile.py (families register and roster), each
+run through the real command or reader: a value Excel shows that the import did not take, a row lost
+without a word, or an internal error where a clerk should read what is wrong. Also the workbook writer
+the fuzz run builds its hostile .xlsx files with (cells as the sheet's XML holds them)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from core.desk.roster_file import read_roster
+from core.errors import UserError
+from core.register.ops import Register
+from core.storage import Database
+from tests.conftest import ROOT
+
+AGENCY = "温县自然资源局"
+HEADERS = ["编号", "收到日期", "申请方式", "申请人类型", "申请内容", "答复日期", "办理结果", "信息处理费"]
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number cell as the sheet's XML writes its value (<v>46086</v>, or a hostile <v>NaN</v>)."""
+
+    xml: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    formula: str
+    cached: str | None  # the value Excel saves beside it; None: saved by a program that did not
+    text: bool = False  # t="str": a text result
+
+
+def _column(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def sheet_xml(rows: Sequence[Sequence[object]], merged: Sequence[str] = ()) -> str:
+    """A worksheet of `rows` from row 1: text as inline strings, `Number` and `Formula` cells as given."""
+    out = [f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}"><sheetData>']
+    for r, row in enumerate(rows, start=1):
+        out.append(f'<row r="{r}">')
+        for c, value in enumerate(row):
+            at = f'r="{_column(c)}{r}"'
+            if isinstance(value, Number):
+                out.append(f"<c {at}><v>{value.xml}</v></c>")
+            elif isinstance(value, Formula):
+                kind = ' t="str"' if value.text else ""
+                cached = "" if value.cached is None else f"<v>{escape(value.cached)}</v>"
+                out.append(f"<c {at}{kind}><f>{escape(value.formula)}</f>{cached}</c>")
+            elif value not in (None, ""):
+                out.append(
+                    f'<c {at} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+                )
+        out.append("</row>")
+    out.append("</sheetData>")
+    if merged:
+        out.append("<mergeCells>" + "".join(f'<mergeCell ref="{m}"/>' for m in merged) + "</mergeCells>")
+    return "".join(out) + "</worksheet>"
+
+
+def workbook(sheets: Sequence[tuple[str, str, bool]]) -> bytes:
+    """An .xlsx laid out as Excel saves one, of (tab name, sheet XML, hidden) in tab order; Excel
+    opens on the first tab that is not hidden."""
+    numbered = list(enumerate(sheets, start=1))
+    shown = next(i for i, (_, _, hidden) in numbered if not hidden) - 1
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+        f'"/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+            for i, _ in numbered
+        )
+        + "</Types>",
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{_PACKAGE}"><Relationship Id="rId1" '
+        f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews>'
+        f'<workbookView activeTab="{shown}"/></bookViews><sheets>'
+        + "".join(
+            f'<sheet name="{name}" sheetId="{i}"{' state="hidden"' if hidden else ""} r:id="rId{i}"/>'
+            for i, (name, _, hidden) in numbered
+        )
+        + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{_PACKAGE}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i, _ in numbered
+        )
+        + "</Relationships>",
+    }
+    parts |= {f"xl/worksheets/sheet{i}.xml": xml for i, (_, xml, _) in numbered}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in parts.items():
+            book.writestr(name, text)
+    return out.getvalue()
+
+
+def _ledger_xlsx(path: Path, rows: Sequence[Sequence[object]], merged: Sequence[str] = ()) -> Path:
+    path.write_bytes(
+        workbook([("台账", sheet_xml([["2026年依申请公开登记台账"], HEADERS, *rows], merged), False)])
+    )
+    return path
+
+
+def _cli(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+def _stored(db_path: Path) -> dict[str, dict[str, str | None]]:
+    with Database.open(db_path, read_only=True) as db:
+        return {r.number: r.to_flat() for r in Register(db, AGENCY).requests()}
+
+
+def test_a_csv_quote_that_never_closes_is_refused_where_it_opens(tmp_path: Path, db_path: Path) -> None:
+    """A quote left open in a small file ran to the end as one cell: the ledger's row took every row
+    after it as its 申请内容 and the roster lost its last names, without a word."""
+    rows = "".join(f"ZR-{n},2026-01-0{n},自然人,申请{n}\n" for n in range(3, 8))
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(f'编号,收到日期,申请人类型,申请内容\nZR-1,2026-01-05,自然人,"关于某事\n{rows}', "gbk")
+    why = '台账文件“台账.csv”不是有效的 CSV 文件：第 2 行某格开头的英文引号（"）没有配对'
+    refused = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path)
+    assert refused.returncode == 2 and why in refused.stderr, refused.stderr
+    roster = tmp_path / "名单.csv"
+    roster.write_text('序号,单位名称\n1,温县财政局\n2,"温县教育局\n3,温县民政局\n', "utf-8")
+    with pytest.raises(UserError) as refused:
+        read_roster(roster)
+    assert refused.value.message.startswith(
+        "名单文件“名单.csv”不是有效的 CSV 文件：第 3 行某格开头的英文引号"
+    )
+    fine = tmp_path / "引号.csv"  # quotes Excel reads: paired, doubled, or inside a cell
+    fine.write_text('序号,单位名称\n1,"温县""甲""局"\n2,温县"乙局\n3,"温县丙局"丁\n', "utf-8")
+    assert read_roster(fine) == ['温县"甲"局', '温县"乙局', "温县丙局丁"]
