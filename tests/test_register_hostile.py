@@ -158,3 +158,27 @@ def test_a_csv_quote_that_never_closes_is_refused_where_it_opens(tmp_path: Path,
     fine = tmp_path / "引号.csv"  # quotes Excel reads: paired, doubled, or inside a cell
     fine.write_text('序号,单位名称\n1,"温县""甲""局"\n2,温县"乙局\n3,"温县丙局"丁\n', "utf-8")
     assert read_roster(fine) == ['温县"甲"局', '温县"乙局', "温县丙局丁"]
+
+
+def test_a_hidden_sheet_before_the_ledger_is_not_read(tmp_path: Path, db_path: Path) -> None:
+    """The first sheet file was read even when hidden (an old copy of the ledger, a list of values): its
+    rows were imported in place of the sheet Excel opens on. The roster read the hidden sheet too."""
+    old = sheet_xml([HEADERS, ["ZR-1", "2025-01-02", "当面", "自然人", "旧表"]])
+    new = sheet_xml([HEADERS, ["ZR-1", "2026-03-02", "网络", "自然人", "新表"]])
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(workbook([("旧表", old, True), ("台账", new, False)]))
+    assert _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path).returncode == 0
+    assert (_stored(db_path)["ZR-1"]["received"], _stored(db_path)["ZR-1"]["subject"]) == (
+        "2026-03-02",
+        "新表",
+    )
+    roster = tmp_path / "名单.xlsx"
+    roster.write_bytes(
+        workbook(
+            [
+                ("旧", sheet_xml([["单位名称"], ["旧名单里的单位"]]), True),
+                ("名单", sheet_xml([["单位名称"], ["温县财政局"], ["温县教育局"]]), False),
+            ]
+        )
+    )
+    assert read_roster(roster) == ["温县财政局", "温县教育局"]

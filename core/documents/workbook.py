@@ -1,6 +1,6 @@
-"""The first worksheet of an .xlsx file, read with the standard library (no spreadsheet package loads):
-its XML and the shared strings its cells point into. The one xlsx reader of the register's ledger and
-the desk's roster (openpyxl is only a development dependency).
+"""The first visible worksheet of an .xlsx file (the one Excel opens on), read with the standard library
+(no spreadsheet package loads): its XML and the shared strings its cells point into. The one xlsx
+reader of the register's ledger and the desk's roster (openpyxl is only a development dependency).
 
 Bounded: a small file may unpack to gigabytes (a zip bomb) and a member's declared size may lie, so
 every part is read no further than the caller's bound (`read_member`) — a roster's is small, a ledger's
@@ -9,6 +9,7 @@ larger — and refused with a Chinese reason beyond it."""
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from xml.etree import ElementTree
@@ -17,6 +18,8 @@ from core.errors import UserError
 
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHARED = "xl/sharedStrings.xml"
+_WORKBOOK, _WORKBOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+_RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def read_member(archive: zipfile.ZipFile, name: str, limit: int, too_big: str) -> bytes:
@@ -34,14 +37,14 @@ def read_member(archive: zipfile.ZipFile, name: str, limit: int, too_big: str) -
 def first_sheet(
     data: bytes, what: str, max_unpacked: int, expected: str
 ) -> tuple[ElementTree.Element, list[str]]:
-    """(the first worksheet's XML, the shared strings) of an .xlsx; `what` names the file in the
+    """(the first visible worksheet's XML, the shared strings) of an .xlsx; `what` names the file in the
     refusal (e.g. 台账文件“x.xlsx”) when it is no workbook, has no sheet, or a part unpacks to more than
     `max_unpacked` bytes, which no `expected` (e.g. 单位名单) is."""
     too_big = f"{what}解压后太大，不像是{expected}。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             members = set(book.namelist())
-            sheets = sorted(
+            sheets = _visible_sheets(book, members, max_unpacked, too_big) or sorted(
                 (m for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m)),
                 key=lambda m: int(re.sub(r"\D", "", m)),
             )
@@ -62,6 +65,29 @@ def first_sheet(
         RecursionError,
     ):
         raise UserError(f"{what}不是有效的 Excel（.xlsx）文件。") from None
+
+
+def _visible_sheets(archive: zipfile.ZipFile, members: set[str], limit: int, too_big: str) -> list[str]:
+    """The worksheets in the order the workbook shows their tabs, hidden ones left out: Excel opens on
+    the first of these, and a hidden sheet (an old copy, a list of values) is not what the clerk sees.
+    Empty when the workbook does not say (a workbook another program wrote may not)."""
+    if _WORKBOOK not in members or _WORKBOOK_RELS not in members:
+        return []
+    rels = ElementTree.fromstring(read_member(archive, _WORKBOOK_RELS, limit, too_big))
+    targets = {
+        rel.get("Id"): posixpath.normpath(
+            target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        )
+        for rel in rels
+        if (target := rel.get("Target")) is not None
+    }
+    book = ElementTree.fromstring(read_member(archive, _WORKBOOK, limit, too_big))
+    shown = [
+        targets.get(sheet.get(f"{_RELATIONSHIP_NS}id"))
+        for sheet in book.iter(f"{SHEET_NS}sheet")
+        if sheet.get("state") not in ("hidden", "veryHidden")
+    ]
+    return [name for name in shown if name in members and name.startswith("xl/worksheets/")]  # no charts
 
 
 def column_index(reference: str) -> int | None:
