@@ -182,3 +182,37 @@ def test_a_hidden_sheet_before_the_ledger_is_not_read(tmp_path: Path, db_path: P
         )
     )
     assert read_roster(roster) == ["温县财政局", "温县教育局"]
+
+
+def test_a_roster_with_a_title_line_above_its_header_reads_the_names(tmp_path: Path) -> None:
+    """「2021年应报单位名单」above 序号/单位名称: the header was not looked for below the first row, so
+    the title, 序号 and 1, 2, 3 became the roster's agencies."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text(
+        "2021年应报单位名单,,\n序号,单位名称,联系人\n1,温县财政局,张\n2,温县教育局,李\n", "utf-8"
+    )
+    assert read_roster(roster) == ["温县财政局", "温县教育局"]
+    book = tmp_path / "名单.xlsx"
+    book.write_bytes(
+        workbook(
+            [
+                (
+                    "名单",
+                    sheet_xml([["2021年应报单位名单"], [], ["序号", "单位名称"], ["1", "温县民政局"]]),
+                    False,
+                )
+            ]
+        )
+    )
+    assert read_roster(book) == ["温县民政局"]
+
+
+def test_a_roster_name_too_long_for_the_desk_is_refused_not_dropped(tmp_path: Path) -> None:
+    """A name of 1,000 characters was left off the desk's roster without a word."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text(f"单位名称\n温县财政局\n{'某' * 1000}\n", "utf-8")
+    with pytest.raises(UserError) as refused:
+        read_roster(roster)
+    assert refused.value.message == (
+        f"名单文件“名单.csv”中的单位名称“{'某' * 20}…”太长（1000 个字），最多 100 个字。请改正后再读入。"
+    )
