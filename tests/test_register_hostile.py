@@ -160,6 +160,30 @@ def test_a_csv_quote_that_never_closes_is_refused_where_it_opens(tmp_path: Path,
     assert read_roster(fine) == ['温县"甲"局', '温县"乙局', "温县丙局丁"]
 
 
+def test_dates_outside_the_register_years_are_named_not_a_crash_later(tmp_path: Path, db_path: Path) -> None:
+    """A 收到日期 of 9999-12-31 or 0001-01-01 was imported; `register due` then died (exit 3: the
+    calendar ran past year 9999) and a year-1 request counted 2,000 years of working days."""
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(
+        "编号,收到日期,申请人类型,申请内容\nZR-1,2026-03-05,自然人,甲\nZR-2,9999-12-31,自然人,乙\n"
+        "ZR-3,0001-01-01,自然人,丙\n",
+        "utf-8",
+    )
+    at = ("--agency", AGENCY, "--db", db_path)
+    imported = _cli("register", "import", ledger, *at)
+    assert imported.returncode == 1, imported.stderr
+    assert (
+        "第 3 行「收到日期」“9999-12-31”：9999年12月31日 不在 1990–2200 年之间，请检查日期。"
+        in imported.stderr
+    )
+    assert "第 4 行「收到日期」“0001-01-01”：1年1月1日 不在 1990–2200 年之间，请检查日期。" in imported.stderr
+    assert list(_stored(db_path)) == ["ZR-1"]
+    due = _cli("register", "due", *at, "--on", "9999-12-30")
+    assert due.returncode == 2 and "9999年12月30日 不在 1990–2200 年之间" in due.stderr, due.stderr
+    table = _cli("register", "table", *at, "--year", "10000", "--json")
+    assert table.returncode == 2 and "年份 10000 不在 1990–2200 年之间" in table.stderr, table.stderr
+
+
 def test_a_hidden_sheet_before_the_ledger_is_not_read(tmp_path: Path, db_path: Path) -> None:
     """The first sheet file was read even when hidden (an old copy of the ledger, a list of values): its
     rows were imported in place of the sheet Excel opens on. The roster read the hidden sheet too."""

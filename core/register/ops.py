@@ -18,6 +18,7 @@ from core.register.counting import Count, Counted, count_year
 from core.register.deadlines import Deadline, DueSummary, deadline, due_summary
 from core.register.ledger import Preview, Rejected, numbered, read_rows
 from core.register.model import FIELD_NAMES, Case, Request, applicants, results
+from core.register.values import register_year
 from core.storage import Database
 from core.storage.register import CASE, REQUEST, RegisterRevision, RegisterStore
 
@@ -154,6 +155,7 @@ class Register:
 
     def count(self, year: int) -> Count:
         """Table 三 and 四 of `year`, from only the requests that year's table can use."""
+        register_year(year)
         rows = self.store.counted_fields(self.agency, dt.date(year, 1, 1), dt.date(year, 12, 31))
         return count_year([Counted.of(r) for r in rows], self.cases(), year)
 
