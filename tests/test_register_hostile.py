@@ -184,6 +184,23 @@ def test_dates_outside_the_register_years_are_named_not_a_crash_later(tmp_path: 
     assert table.returncode == 2 and "年份 10000 不在 1990–2200 年之间" in table.stderr, table.stderr
 
 
+def test_a_number_twice_in_one_ledger_names_the_later_row(tmp_path: Path, db_path: Path) -> None:
+    """Two rows with one 编号 and different content: the later one overwrote the earlier without a word."""
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(
+        "编号,收到日期,申请人类型,申请内容\nZR-1,2026-03-05,自然人,甲\nZR-1,2026-03-06,商业企业,乙\n"
+        "ZR-2,2026-03-07,自然人,丙\nZR-2,2026-03-07,自然人,丙\n",
+        "utf-8",
+    )
+    imported = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path)
+    assert imported.returncode == 1, imported.stderr
+    assert "第 3 行「编号」“ZR-1”：编号与第 2 行相同，内容却不同" in imported.stderr
+    assert "第 5 行" not in imported.stderr  # the same row twice: nothing lost, nothing to say
+    stored = _stored(db_path)
+    assert (stored["ZR-1"]["received"], stored["ZR-1"]["subject"]) == ("2026-03-05", "甲")
+    assert list(stored) == ["ZR-1", "ZR-2"]
+
+
 def test_a_hidden_sheet_before_the_ledger_is_not_read(tmp_path: Path, db_path: Path) -> None:
     """The first sheet file was read even when hidden (an old copy of the ledger, a list of values): its
     rows were imported in place of the sheet Excel opens on. The roster read the hidden sheet too."""

@@ -221,8 +221,16 @@ class Register:
         taken = set(by_number)
         mapped = set(found.columns.values()) - {"number"}
         batch: dict[str, Request] = {}
+        first_row: dict[str, tuple[int, Request]] = {}  # 编号 -> the file's first row with it
         imported = updated = 0
         for row, request in read:
+            if request.number:  # a 编号 twice in one file: the later row would overwrite the earlier
+                first, earlier = first_row.setdefault(request.number, (row, request))
+                if first != row:
+                    if earlier != request:
+                        why = f"{FIELD_NAMES['number']}与第 {first} 行相同，内容却不同"
+                        rejected.append(found.rejected(row, "number", why))
+                    continue
             key = (request.received, request.subject)
             old = by_number.get(request.number) if request.number else by_content.get(key)
             new = request if old is None else old.with_changes(**{f: getattr(request, f) for f in mapped})
