@@ -160,6 +160,31 @@ def test_a_csv_quote_that_never_closes_is_refused_where_it_opens(tmp_path: Path,
     assert read_roster(fine) == ['温县"甲"局', '温县"乙局', "温县丙局丁"]
 
 
+def test_a_number_cell_that_is_no_number_names_its_row(tmp_path: Path, db_path: Path) -> None:
+    """<v>NaN</v> or <v>1e309</v> in a number cell was an internal error (exit 3): no row was imported."""
+    ledger = _ledger_xlsx(
+        tmp_path / "台账.xlsx",
+        [
+            ["ZR-1", Number("46086"), "网络", "自然人", "甲", "", "", Number("12.5")],
+            ["ZR-2", Number("NaN"), "网络", "自然人", "乙"],
+            ["ZR-3", Number("46087"), "网络", "自然人", "丙", "", "", Number("1e309")],
+        ],
+    )
+    imported = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path, "--json")
+    assert imported.returncode == 1, imported.stderr
+    assert json.loads(imported.stdout)["rejected"] == [
+        {
+            "row": 4,
+            "column": "收到日期",
+            "value": "NaN",
+            "why": json.loads(imported.stdout)["rejected"][0]["why"],
+        },
+        {"row": 5, "column": "信息处理费", "value": "1e309", "why": "“1e309”不是金额。"},
+    ]
+    assert "不是日期" in json.loads(imported.stdout)["rejected"][0]["why"]
+    assert _stored(db_path)["ZR-1"]["received"] == "2026-03-05" and _stored(db_path)["ZR-1"]["fee"] == "12.5"
+
+
 def test_dates_outside_the_register_years_are_named_not_a_crash_later(tmp_path: Path, db_path: Path) -> None:
     """A 收到日期 of 9999-12-31 or 0001-01-01 was imported; `register due` then died (exit 3: the
     calendar ran past year 9999) and a year-1 request counted 2,000 years of working days."""
@@ -199,6 +224,54 @@ def test_a_number_twice_in_one_ledger_names_the_later_row(tmp_path: Path, db_pat
     stored = _stored(db_path)
     assert (stored["ZR-1"]["received"], stored["ZR-1"]["subject"]) == ("2026-03-05", "甲")
     assert list(stored) == ["ZR-1", "ZR-2"]
+
+
+def test_cells_merged_down_give_each_row_their_value(tmp_path: Path, db_path: Path) -> None:
+    """One 答复日期 and 办理结果 merged over three rows: Excel shows them on each; the two rows below came
+    in as still 办理中."""
+    ledger = _ledger_xlsx(
+        tmp_path / "台账.xlsx",
+        [
+            ["ZR-1", "2026-03-02", "网络", "自然人", "甲", "2026-03-20", "予以公开"],
+            ["ZR-2", "2026-03-03", "网络", "自然人", "乙"],
+            ["ZR-3", "2026-03-04", "网络", "自然人", "丙"],
+            ["ZR-4", "2026-03-05", "网络", "自然人", "丁"],
+        ],
+        merged=["F3:F5", "G3:G5", "A1:H1"],
+    )
+    assert _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path).returncode == 0
+    stored = _stored(db_path)
+    assert [stored[n]["answered"] for n in ("ZR-1", "ZR-2", "ZR-3", "ZR-4")] == ["2026-03-20"] * 3 + [None]
+    assert [stored[n]["result"] for n in ("ZR-1", "ZR-2", "ZR-3", "ZR-4")] == ["3.1"] * 3 + [None]
+
+
+def test_a_formula_saved_without_its_value_names_its_row(tmp_path: Path, db_path: Path) -> None:
+    """A formula cell with no value saved (a program, not Excel, wrote the file): Excel shows a date,
+    the import read an empty cell and took the request as 办理中."""
+    ledger = _ledger_xlsx(
+        tmp_path / "台账.xlsx",
+        [
+            [
+                "ZR-1",
+                Formula("DATE(2026,3,5)", "46086"),
+                "网络",
+                "自然人",
+                Formula('"甲"&"乙"', "甲乙", True),
+            ],
+            ["ZR-2", "2026-03-06", "网络", "自然人", "丙", Formula("B4+10", None), "予以公开"],
+        ],
+    )
+    imported = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path)
+    assert imported.returncode == 1, imported.stderr
+    assert (
+        "第 4 行「答复日期」“”：这一格是公式，文件中没有保存它的结果。请用 Excel 打开台账、保存后再导入。"
+        in imported.stderr
+    )
+    assert _stored(db_path) == {"ZR-1": _stored(db_path)["ZR-1"]}
+    assert (_stored(db_path)["ZR-1"]["received"], _stored(db_path)["ZR-1"]["subject"]) == (
+        "2026-03-05",
+        "甲乙",
+    )
 
 
 def test_a_hidden_sheet_before_the_ledger_is_not_read(tmp_path: Path, db_path: Path) -> None:

@@ -9,6 +9,8 @@ row that cannot be read is listed (row, column, value, why), never guessed.
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +65,7 @@ VOCABULARY_FIELDS = ("channel", "applicant", "result")  # free text here is mapp
 class Cell:
     text: str
     number: float | None = None  # an Excel number cell (a date cell is one)
+    unsaved: bool = False  # a formula saved without its value: Excel shows one, the file has none
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,8 @@ def numbered(request: Request, taken: set[str]) -> Request:
 
 
 def _read_value(found: Preview, name: str, cell: Cell) -> object:
+    if cell.unsaved:
+        raise UserError("这一格是公式，文件中没有保存它的结果。请用 Excel 打开台账、保存后再导入。")
     text = cell.text.strip()
     if name in DATE_FIELDS:
         if cell.number is not None:
@@ -283,16 +288,40 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
             cells += [Cell("")] * (index - len(cells))
             cells.append(_xlsx_cell(cell, shared))
         rows.append((int(row.get("r") or len(rows) + 1), cells))
+    _fill_merged_down(sheet, rows)
     return rows
+
+
+def _fill_merged_down(sheet: ElementTree.Element, rows: list[tuple[int, list[Cell]]]) -> None:
+    """A cell merged down over several rows (one 答复日期 for three requests) shows its value on each of
+    them, and the file keeps it in the first row only: each row below it takes it too."""
+    numbers = [n for n, _ in rows]
+    for merged in sheet.iter(f"{SHEET_NS}mergeCell"):
+        found = re.fullmatch(r"([A-Z]{1,3})(\d+):[A-Z]{1,3}(\d+)", merged.get("ref", ""))
+        column = column_index(found[1]) if found else None
+        if found is None or column is None:
+            continue
+        top, bottom = int(found[2]), int(found[3])
+        at = bisect.bisect_left(numbers, top)
+        if at == len(rows) or numbers[at] != top or column >= len(rows[at][1]):
+            continue
+        value = rows[at][1][column]
+        for _, cells in rows[at + 1 : bisect.bisect_right(numbers, bottom)]:
+            cells += [Cell("")] * (column + 1 - len(cells))
+            cells[column] = value
 
 
 def _xlsx_cell(cell: ElementTree.Element, shared: list[str]) -> Cell:
     kind = cell.get("t")
     text = cell_text(cell, shared)
+    if cell.find(f"{SHEET_NS}f") is not None and cell.find(f"{SHEET_NS}v") is None:
+        return Cell("", unsaved=True)
     if kind in ("s", "inlineStr", "str", "b", "e") or not text:
         return Cell(text)
     try:
         number = float(text)
     except ValueError:
+        return Cell(text)
+    if not math.isfinite(number):  # NaN or 1e309 in a number cell: no value Excel writes; read as text
         return Cell(text)
     return Cell(f"{number:g}" if number != int(number) else str(int(number)), number)
