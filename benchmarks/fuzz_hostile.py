@@ -745,7 +745,7 @@ def _ledger_files() -> Iterator[tuple[str, str, Ledger | None, bytes | Callable[
                 part.write(b" " * (1024 * 1024))
             part.write(b"</sheetData></worksheet>")
 
-    def cells_bomb(path: Path) -> None:  # under the unpacked bound, but millions of tiny cells
+    def cells_bomb(path: Path, width: int = 1000) -> None:  # under the unpacked bound: millions of cells
         import zipfile
 
         with (
@@ -755,13 +755,14 @@ def _ledger_files() -> Iterator[tuple[str, str, Ledger | None, bytes | Callable[
             part.write(
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
             )
-            row = b"<row>" + b"<c><v>1</v></c>" * 1000 + b"</row>"
+            row = b"<row>" + b"<c><v>1</v></c>" * width + b"</row>"
             for _ in range(120 * 1024 * 1024 // len(row)):
                 part.write(row)
             part.write(b"</sheetData></worksheet>")
 
     yield "zip-bomb", ".xlsx", None, bomb
     yield "cells-bomb", ".xlsx", None, cells_bomb
+    yield "cells-bomb-narrow", ".xlsx", None, lambda path: cells_bomb(path, 200)
     yield "not-a-zip", ".xlsx", None, b"PK\x03\x04" + bytes(range(256)) * 10
     yield "docx-renamed", ".xlsx", None, (PUBLISHED / "seed.docx").read_bytes()
     yield "csv-named-xlsx", ".xlsx", None, text

@@ -19,6 +19,7 @@ import pytest
 
 from core.desk.roster_file import read_roster
 from core.errors import UserError
+from core.register.ledger import preview
 from core.register.ops import Register
 from core.storage import Database
 from tests.conftest import ROOT
@@ -330,3 +331,25 @@ def test_a_roster_name_too_long_for_the_desk_is_refused_not_dropped(tmp_path: Pa
     assert refused.value.message == (
         f"名单文件“名单.csv”中的单位名称“{'某' * 20}…”太长（1000 个字），最多 100 个字。请改正后再读入。"
     )
+
+
+def test_a_ledger_wider_than_any_ledger_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """10,000 columns of 备注 took gigabytes and a quarter of a minute to be read (and were imported); a
+    cell that only has a style, far to the right, does not widen a row."""
+    wide = tmp_path / "宽.csv"
+    wide.write_text(",".join(HEADERS + ["备注"] * 300) + "\nZR-1,2026-03-02,网络,自然人,甲\n", "utf-8")
+    with pytest.raises(UserError) as refused:
+        preview(wide)
+    assert refused.value.message == "台账文件“宽.csv”第 1 行有 308 列，超过 256 列，不像是登记台账。"
+    styled = sheet_xml([HEADERS, ["ZR-1", "2026-03-02", "网络", "自然人", "甲"]]).replace(
+        "</row></sheetData>", '<c r="XFD2" s="1"/></row></sheetData>'
+    )
+    book = tmp_path / "台账.xlsx"
+    book.write_bytes(workbook([("台账", styled, False)]))
+    assert [len(cells) for _, cells in preview(book).rows] == [5]
+    far = tmp_path / "远.xlsx"
+    far.write_bytes(
+        workbook([("台账", styled.replace('<c r="XFD2" s="1"/>', '<c r="KA2"><v>1</v></c>'), False)])
+    )
+    with pytest.raises(UserError, match=r"台账文件“远\.xlsx”第 2 行有 287 列，超过 256 列"):
+        preview(far)

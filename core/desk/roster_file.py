@@ -152,7 +152,7 @@ def _xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:
     """The first worksheet's rows: shared strings, inline strings and numbers, by column letter."""
     sheet, shared = first_sheet(data, f"名单文件“{file_name}”", MAX_UNPACKED_BYTES, "单位名单")
     rows: list[list[str]] = []
-    for row in sheet.iter(f"{SHEET_NS}row"):
+    for row in sheet.rows():
         cells: dict[int, str] = {}
         for cell in row.iter(f"{SHEET_NS}c"):
             column = column_index(cell.get("r", ""))

@@ -12,6 +12,8 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from core.errors import UserError
@@ -34,13 +36,41 @@ def read_member(archive: zipfile.ZipFile, name: str, limit: int, too_big: str) -
     return data
 
 
-def first_sheet(
-    data: bytes, what: str, max_unpacked: int, expected: str
-) -> tuple[ElementTree.Element, list[str]]:
-    """(the first visible worksheet's XML, the shared strings) of an .xlsx; `what` names the file in the
+@dataclass
+class Sheet:
+    """A worksheet's XML, read row by row (`rows`): a whole tree of a sheet of 100 MB of tiny cells
+    took gigabytes. Its merged ranges (after the rows in the file) are in `merged` once `rows` is done."""
+
+    xml: bytes
+    invalid: str  # the refusal when the XML is broken
+    merged: list[str] = field(default_factory=list)
+
+    def rows(self) -> Iterator[ElementTree.Element]:
+        """Each <row> element, emptied once the caller has it read."""
+        for element in _elements(self.xml, self.invalid, (f"{SHEET_NS}row", f"{SHEET_NS}mergeCell")):
+            if element.tag == f"{SHEET_NS}mergeCell":
+                self.merged.append(element.get("ref", ""))
+            else:
+                yield element
+            element.clear()
+
+
+def _elements(xml: bytes, invalid: str, tags: tuple[str, ...]) -> Iterator[ElementTree.Element]:
+    """The elements named `tags` of a document as each one ends; `UserError(invalid)` where it breaks."""
+    try:
+        for _, element in ElementTree.iterparse(io.BytesIO(xml)):
+            if element.tag in tags:
+                yield element
+    except (ElementTree.ParseError, RecursionError):
+        raise UserError(invalid) from None
+
+
+def first_sheet(data: bytes, what: str, max_unpacked: int, expected: str) -> tuple[Sheet, list[str]]:
+    """(the first visible worksheet, the shared strings) of an .xlsx; `what` names the file in the
     refusal (e.g. 台账文件“x.xlsx”) when it is no workbook, has no sheet, or a part unpacks to more than
     `max_unpacked` bytes, which no `expected` (e.g. 单位名单) is."""
     too_big = f"{what}解压后太大，不像是{expected}。"
+    invalid = f"{what}不是有效的 Excel（.xlsx）文件。"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             members = set(book.namelist())
@@ -52,9 +82,11 @@ def first_sheet(
                 raise UserError(f"{what}中没有工作表。")
             shared: list[str] = []
             if _SHARED in members:
-                root = ElementTree.fromstring(read_member(book, _SHARED, max_unpacked, too_big))
-                shared = ["".join(t.text or "" for t in si.iter(f"{SHEET_NS}t")) for si in root]
-            return ElementTree.fromstring(read_member(book, sheets[0], max_unpacked, too_big)), shared
+                strings = read_member(book, _SHARED, max_unpacked, too_big)
+                for si in _elements(strings, invalid, (f"{SHEET_NS}si",)):
+                    shared.append("".join(t.text or "" for t in si.iter(f"{SHEET_NS}t")))
+                    si.clear()
+            return Sheet(read_member(book, sheets[0], max_unpacked, too_big), invalid), shared
     except (
         zipfile.BadZipFile,
         ElementTree.ParseError,
@@ -64,7 +96,7 @@ def first_sheet(
         RuntimeError,  # an encrypted workbook
         RecursionError,
     ):
-        raise UserError(f"{what}不是有效的 Excel（.xlsx）文件。") from None
+        raise UserError(invalid) from None
 
 
 def _visible_sheets(archive: zipfile.ZipFile, members: set[str], limit: int, too_big: str) -> list[str]:

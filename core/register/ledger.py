@@ -38,6 +38,8 @@ MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB;
 # One part of a ledger workbook, unpacked: 100 000 requests × 20 cells of ~40 bytes of XML is ~80 MB.
 MAX_LEDGER_UNPACKED = 128 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
+MAX_LEDGER_COLUMNS = 256  # Excel 2003's last column (IV); a ledger has about 20
+MAX_LEDGER_CELLS = 2_000_000  # 100,000 requests of 20 filled cells (the bound on memory: ~400 MB)
 # Field -> the headers offices write for it (the label itself first)
 HEADERS: dict[str, tuple[str, ...]] = {
     "number": ("编号", "申请编号", "登记编号", "受理编号", "申请单号"),
@@ -61,11 +63,14 @@ REQUIRED = ("received", "applicant")
 VOCABULARY_FIELDS = ("channel", "applicant", "result")  # free text here is mapped value by value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a ledger of 100,000 rows is two million cells
 class Cell:
     text: str
     number: float | None = None  # an Excel number cell (a date cell is one)
     unsaved: bool = False  # a formula saved without its value: Excel shows one, the file has none
+
+
+EMPTY = Cell("")
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ class Preview:
         name = self.columns.get(index)
         out = []
         for _, cells in self.rows:
-            cell = cells[index] if index < len(cells) else Cell("")
+            cell = cells[index] if index < len(cells) else EMPTY
             if cell.number is not None and name in DATE_FIELDS:
                 try:
                     out.append(excel_serial_date(cell.number).isoformat())
@@ -207,7 +212,7 @@ def read_rows(found: Preview) -> tuple[list[tuple[int, Request]], list[Rejected]
         values: dict[str, object] = {}
         problem: Rejected | None = None
         for index, name in found.columns.items():
-            cell = cells[index] if index < len(cells) else Cell("")
+            cell = cells[index] if index < len(cells) else EMPTY
             try:
                 values[name] = _read_value(found, name, cell)
             except UserError as exc:
@@ -272,32 +277,56 @@ def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
     data = read_bytes(path, MAX_LEDGER_BYTES, what="台账文件", expected="登记台账")
     if suffix == ".xlsx":
         return _xlsx_rows(data, path.name)
-    rows = csv_rows(data, f"台账文件“{path.name}”")
-    return [(n, [Cell(text) for text in row]) for n, row in enumerate(rows, start=1)]
+    table, count = [], 0
+    for number, row in enumerate(csv_rows(data, f"台账文件“{path.name}”"), start=1):
+        while row and not row[-1]:
+            row.pop()
+        count = _bounded(path.name, number, len(row), count + len(row))
+        table.append((number, [Cell(text) if text else EMPTY for text in row]))
+    return table
+
+
+def _bounded(name: str, row: int, width: int, cells: int) -> int:
+    """`cells` (read so far), when a row `width` cells wide and that many cells are a ledger's; a
+    sheet of 10,000 columns or millions of tiny cells took gigabytes and minutes."""
+    if width > MAX_LEDGER_COLUMNS:
+        raise UserError(
+            f"台账文件“{name}”第 {row} 行有 {width} 列，超过 {MAX_LEDGER_COLUMNS} 列，不像是登记台账。"
+        )
+    if cells > MAX_LEDGER_CELLS:
+        raise UserError(f"台账文件“{name}”的单元格超过 {MAX_LEDGER_CELLS:,} 个，不像是登记台账。")
+    return cells
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
     sheet, shared = first_sheet(data, f"台账文件“{name}”", MAX_LEDGER_UNPACKED, "登记台账")
     rows: list[tuple[int, list[Cell]]] = []
-    for row in sheet.iter(f"{SHEET_NS}row"):
+    count = 0
+    for row in sheet.rows():
+        written = row.get("r", "")
+        number = int(written) if written.isdigit() else len(rows) + 1
         cells: list[Cell] = []
         for cell in row.iter(f"{SHEET_NS}c"):
             index = column_index(cell.get("r", ""))
             index = len(cells) if index is None else index
-            cells += [Cell("")] * (index - len(cells))
-            cells.append(_xlsx_cell(cell, shared))
-        rows.append((int(row.get("r") or len(rows) + 1), cells))
-    _fill_merged_down(sheet, rows)
+            read = _xlsx_cell(cell, shared)
+            if read == EMPTY:  # a cell with a style only: Excel may write them to the sheet's last column
+                continue
+            count = _bounded(name, number, index + 1, count + 1)
+            cells += [EMPTY] * (index - len(cells))
+            cells.append(read)
+        rows.append((number, cells))
+    _fill_merged_down(sheet.merged, rows)
     return rows
 
 
-def _fill_merged_down(sheet: ElementTree.Element, rows: list[tuple[int, list[Cell]]]) -> None:
+def _fill_merged_down(merged: list[str], rows: list[tuple[int, list[Cell]]]) -> None:
     """A cell merged down over several rows (one 答复日期 for three requests) shows its value on each of
     them, and the file keeps it in the first row only: each row below it takes it too."""
     numbers = [n for n, _ in rows]
-    for merged in sheet.iter(f"{SHEET_NS}mergeCell"):
-        found = re.fullmatch(r"([A-Z]{1,3})(\d+):[A-Z]{1,3}(\d+)", merged.get("ref", ""))
+    for ref in merged:
+        found = re.fullmatch(r"([A-Z]{1,3})(\d+):[A-Z]{1,3}(\d+)", ref)
         column = column_index(found[1]) if found else None
         if found is None or column is None:
             continue
@@ -307,7 +336,7 @@ def _fill_merged_down(sheet: ElementTree.Element, rows: list[tuple[int, list[Cel
             continue
         value = rows[at][1][column]
         for _, cells in rows[at + 1 : bisect.bisect_right(numbers, bottom)]:
-            cells += [Cell("")] * (column + 1 - len(cells))
+            cells += [EMPTY] * (column + 1 - len(cells))
             cells[column] = value
 
 
