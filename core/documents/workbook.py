@@ -21,6 +21,7 @@ from core.errors import UserError
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHARED = "xl/sharedStrings.xml"
 _WORKBOOK, _WORKBOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+_LETTERS = re.compile(r"[A-Z]{1,3}")
 _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
@@ -124,7 +125,7 @@ def _visible_sheets(archive: zipfile.ZipFile, members: set[str], limit: int, too
 
 def column_index(reference: str) -> int | None:
     """The 0-based column of a cell reference ("B7" → 1), None when it has no column letters."""
-    letters = re.match(r"[A-Z]{1,3}", reference)
+    letters = _LETTERS.match(reference)
     if letters is None:
         return None
     index = 0

@@ -71,6 +71,7 @@ class Cell:
 
 
 EMPTY = Cell("")
+_CELL, _FORMULA, _VALUE = f"{SHEET_NS}c", f"{SHEET_NS}f", f"{SHEET_NS}v"
 
 
 @dataclass(frozen=True)
@@ -301,18 +302,20 @@ def _bounded(name: str, row: int, width: int, cells: int) -> int:
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
     sheet, shared = first_sheet(data, f"台账文件“{name}”", MAX_LEDGER_UNPACKED, "登记台账")
+    tags = sheet.xml.count(b"<c ") + sheet.xml.count(b"<c>")  # counted at C speed, not read one by one
+    _bounded(name, 1, 0, tags // 2)  # half of them may be empty cells with a style
     rows: list[tuple[int, list[Cell]]] = []
     count = 0
     for row in sheet.rows():
         written = row.get("r", "")
         number = int(written) if written.isdigit() else len(rows) + 1
         cells: list[Cell] = []
-        for cell in row.iter(f"{SHEET_NS}c"):
+        for cell in row:
+            read = _xlsx_cell(cell, shared) if cell.tag == _CELL else EMPTY
+            if read is EMPTY:  # a cell with a style only: Excel may write them to the sheet's last column
+                continue
             index = column_index(cell.get("r", ""))
             index = len(cells) if index is None else index
-            read = _xlsx_cell(cell, shared)
-            if read == EMPTY:  # a cell with a style only: Excel may write them to the sheet's last column
-                continue
             count = _bounded(name, number, index + 1, count + 1)
             cells += [EMPTY] * (index - len(cells))
             cells.append(read)
@@ -341,11 +344,13 @@ def _fill_merged_down(merged: list[str], rows: list[tuple[int, list[Cell]]]) -> 
 
 
 def _xlsx_cell(cell: ElementTree.Element, shared: list[str]) -> Cell:
+    """The cell read (EMPTY when it has no text: a cell with only a style)."""
     kind = cell.get("t")
     text = cell_text(cell, shared)
-    if cell.find(f"{SHEET_NS}f") is not None and cell.find(f"{SHEET_NS}v") is None:
-        return Cell("", unsaved=True)
-    if kind in ("s", "inlineStr", "str", "b", "e") or not text:
+    if not text:
+        unsaved = cell.find(_FORMULA) is not None and cell.find(_VALUE) is None
+        return Cell("", unsaved=True) if unsaved else EMPTY
+    if kind in ("s", "inlineStr", "str", "b", "e"):
         return Cell(text)
     try:
         number = float(text)
