@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from core.errors import UserError
 from core.register.ledger import preview
 from core.register.ops import Register
 from core.storage import Database
-from tests.conftest import ROOT
+from tests.test_register_ledger import _cli
 
 AGENCY = "温县自然资源局"
 HEADERS = ["编号", "收到日期", "申请方式", "申请人类型", "申请内容", "答复日期", "办理结果", "信息处理费"]
@@ -122,17 +120,6 @@ def _ledger_xlsx(path: Path, rows: Sequence[Sequence[object]], merged: Sequence[
         workbook([("台账", sheet_xml([["2026年依申请公开登记台账"], HEADERS, *rows], merged), False)])
     )
     return path
-
-
-def _cli(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=120,
-    )
 
 
 def _stored(db_path: Path) -> dict[str, dict[str, str | None]]:
