@@ -353,3 +353,28 @@ def test_a_sheet_of_millions_of_tiny_cells_is_refused_at_once(tmp_path: Path) ->
     with pytest.raises(UserError) as refused:
         preview(bomb)
     assert refused.value.message == "台账文件“台账.xlsx”的单元格超过 2,000,000 个，不像是登记台账。"
+
+
+def test_without_numbers_two_requests_of_one_day_and_subject_name_the_later(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """A ledger without 编号: two people asking the same thing the same day are keyed alike, and the
+    later row overwrote the earlier without a word (one request stored for two)."""
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(
+        "收到日期,申请人类型,申请人,申请内容\n2026-03-05,自然人,张三,征收补偿\n2026-03-05,商业企业,某公司,征收补偿\n"
+        "2026-03-06,自然人,李四,规划\n2026-03-06,自然人,李四,规划\n",
+        "utf-8",
+    )
+    imported = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path)
+    assert imported.returncode == 1, imported.stderr
+    assert (
+        "第 3 行「申请内容」“征收补偿”：收到日期和申请内容与第 2 行相同，内容却不同"
+        "（台账没有编号时据此区分申请，请加上编号）" in imported.stderr
+    )
+    assert "第 5 行" not in imported.stderr
+    stored = _stored(db_path)
+    assert [(r["applicant_name"], r["subject"]) for r in stored.values()] == [
+        ("张三", "征收补偿"),
+        ("李四", "规划"),
+    ]

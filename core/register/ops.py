@@ -221,17 +221,15 @@ class Register:
         taken = set(by_number)
         mapped = set(found.columns.values()) - {"number"}
         batch: dict[str, Request] = {}
-        first_row: dict[str, tuple[int, Request]] = {}  # 编号 -> the file's first row with it
+        first_row: dict[object, tuple[int, Request]] = {}  # the key -> the file's first row with it
         imported = updated = 0
         for row, request in read:
-            if request.number:  # a 编号 twice in one file: the later row would overwrite the earlier
-                first, earlier = first_row.setdefault(request.number, (row, request))
-                if first != row:
-                    if earlier != request:
-                        why = f"{FIELD_NAMES['number']}与第 {first} 行相同，内容却不同"
-                        rejected.append(found.rejected(row, "number", why))
-                    continue
             key = (request.received, request.subject)
+            first, earlier = first_row.setdefault(request.number or key, (row, request))
+            if first != row:  # a key twice in one file: the later row would overwrite the earlier
+                if earlier != request:
+                    rejected.append(_same_key(found, row, first, by_number=bool(request.number)))
+                continue
             old = by_number.get(request.number) if request.number else by_content.get(key)
             new = request if old is None else old.with_changes(**{f: getattr(request, f) for f in mapped})
             wrong = problems(new.with_changes(number=new.number or "—"))
@@ -251,6 +249,14 @@ class Register:
             self.agency, list(batch.values()), ChangeKind.IMPORT.value, note=found.name
         )
         return ImportOutcome(imported, updated, sorted(rejected, key=lambda r: r.row), revision)
+
+
+def _same_key(found: Preview, row: int, first: int, by_number: bool) -> Rejected:
+    """A row whose key (编号, or 收到日期 + 申请内容) an earlier row of the file has, its content not."""
+    if by_number:
+        return found.rejected(row, "number", f"{FIELD_NAMES['number']}与第 {first} 行相同，内容却不同")
+    why = f"{FIELD_NAMES['received']}和{FIELD_NAMES['subject']}与第 {first} 行相同，内容却不同"
+    return found.rejected(row, "subject", why + "（台账没有编号时据此区分申请，请加上编号）")
 
 
 def register_agencies(db: Database) -> list[str]:
