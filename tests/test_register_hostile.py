@@ -76,9 +76,9 @@ def sheet_xml(rows: Sequence[Sequence[object]], merged: Sequence[str] = ()) -> s
     return "".join(out) + "</worksheet>"
 
 
-def workbook(sheets: Sequence[tuple[str, str, bool]]) -> bytes:
+def workbook(sheets: Sequence[tuple[str, str, bool]], date1904: bool = False) -> bytes:
     """An .xlsx laid out as Excel saves one, of (tab name, sheet XML, hidden) in tab order; Excel
-    opens on the first tab that is not hidden."""
+    opens on the first tab that is not hidden. `date1904`: dates count from 1904 (Excel for Mac)."""
     numbered = list(enumerate(sheets, start=1))
     shown = next(i for i, (_, _, hidden) in numbered if not hidden) - 1
     parts = {
@@ -93,7 +93,9 @@ def workbook(sheets: Sequence[tuple[str, str, bool]]) -> bytes:
         + "</Types>",
         "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{_PACKAGE}"><Relationship Id="rId1" '
         f'Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews>'
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{_MAIN}" xmlns:r="{_RELS}">'
+        + ('<workbookPr date1904="1"/>' if date1904 else "")
+        + "<bookViews>"
         f'<workbookView activeTab="{shown}"/></bookViews><sheets>'
         + "".join(
             f'<sheet name="{name}" sheetId="{i}"{' state="hidden"' if hidden else ""} r:id="rId{i}"/>'
@@ -378,3 +380,17 @@ def test_without_numbers_two_requests_of_one_day_and_subject_name_the_later(
         ("张三", "征收补偿"),
         ("李四", "规划"),
     ]
+
+
+def test_a_workbook_of_the_1904_date_system_reads_its_dates_as_excel_shows_them(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """A ledger saved by Excel for Mac in its 1904 date system: every date cell came in 4 years and a day
+    early (2026-03-05 stored as 2022-03-04), without a word; its numbers stay as they are."""
+    rows = [["2026年依申请公开登记台账"], HEADERS, [Number("7"), Number("44624"), "网络", "自然人", "甲"]]
+    rows[2] += [Number("44639"), "予以公开", Number("46086")]
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(workbook([("台账", sheet_xml(rows), False)], date1904=True))
+    assert _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path).returncode == 0
+    stored = _stored(db_path)["7"]
+    assert (stored["received"], stored["answered"], stored["fee"]) == ("2026-03-05", "2026-03-20", "46086")

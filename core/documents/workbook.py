@@ -44,6 +44,7 @@ class Sheet:
 
     xml: bytes
     invalid: str  # the refusal when the XML is broken
+    date1904: bool = False  # its date cells count days from 1904 (Excel for Mac), not from 1900
     merged: list[str] = field(default_factory=list)
 
     def rows(self) -> Iterator[ElementTree.Element]:
@@ -75,7 +76,8 @@ def first_sheet(data: bytes, what: str, max_unpacked: int, expected: str) -> tup
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             members = set(book.namelist())
-            sheets = _visible_sheets(book, members, max_unpacked, too_big) or sorted(
+            sheets, date1904 = _visible_sheets(book, members, max_unpacked, too_big)
+            sheets = sheets or sorted(
                 (m for m in members if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", m)),
                 key=lambda m: int(re.sub(r"\D", "", m)),
             )
@@ -87,7 +89,7 @@ def first_sheet(data: bytes, what: str, max_unpacked: int, expected: str) -> tup
                 for si in _elements(strings, invalid, (f"{SHEET_NS}si",)):
                     shared.append("".join(t.text or "" for t in si.iter(f"{SHEET_NS}t")))
                     si.clear()
-            return Sheet(read_member(book, sheets[0], max_unpacked, too_big), invalid), shared
+            return Sheet(read_member(book, sheets[0], max_unpacked, too_big), invalid, date1904), shared
     except (
         zipfile.BadZipFile,
         ElementTree.ParseError,
@@ -100,12 +102,15 @@ def first_sheet(data: bytes, what: str, max_unpacked: int, expected: str) -> tup
         raise UserError(invalid) from None
 
 
-def _visible_sheets(archive: zipfile.ZipFile, members: set[str], limit: int, too_big: str) -> list[str]:
+def _visible_sheets(
+    archive: zipfile.ZipFile, members: set[str], limit: int, too_big: str
+) -> tuple[list[str], bool]:
     """The worksheets in the order the workbook shows their tabs, hidden ones left out: Excel opens on
     the first of these, and a hidden sheet (an old copy, a list of values) is not what the clerk sees.
-    Empty when the workbook does not say (a workbook another program wrote may not)."""
+    Empty when the workbook does not say (a workbook another program wrote may not). And whether its
+    dates count from 1904 (Excel for Mac's date system: the same day is 1,462 less)."""
     if _WORKBOOK not in members or _WORKBOOK_RELS not in members:
-        return []
+        return [], False
     rels = ElementTree.fromstring(read_member(archive, _WORKBOOK_RELS, limit, too_big))
     targets = {
         rel.get("Id"): posixpath.normpath(
@@ -120,7 +125,10 @@ def _visible_sheets(archive: zipfile.ZipFile, members: set[str], limit: int, too
         for sheet in book.iter(f"{SHEET_NS}sheet")
         if sheet.get("state") not in ("hidden", "veryHidden")
     ]
-    return [name for name in shown if name in members and name.startswith("xl/worksheets/")]  # no charts
+    properties = book.find(f"{SHEET_NS}workbookPr")
+    date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+    worksheets = [name for name in shown if name in members and name.startswith("xl/worksheets/")]
+    return worksheets, date1904  # no chart sheets
 
 
 def column_index(reference: str) -> int | None:

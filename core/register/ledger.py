@@ -38,6 +38,7 @@ MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB;
 # One part of a ledger workbook, unpacked: 100 000 requests × 20 cells of ~40 bytes of XML is ~80 MB.
 MAX_LEDGER_UNPACKED = 128 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
+DAYS_1900_TO_1904 = 1462  # Excel's day 0 of the 1904 date system (Mac) is day 1,462 of the 1900 one
 MAX_LEDGER_COLUMNS = 256  # Excel 2003's last column (IV); a ledger has about 20
 MAX_LEDGER_CELLS = 2_000_000  # 100,000 requests of 20 filled cells (the bound on memory: ~400 MB)
 # Field -> the headers offices write for it (the label itself first)
@@ -68,6 +69,7 @@ class Cell:
     text: str
     number: float | None = None  # an Excel number cell (a date cell is one)
     unsaved: bool = False  # a formula saved without its value: Excel shows one, the file has none
+    date_offset: int = 0  # added to `number` read as a date: 1,462 in a workbook of the 1904 date system
 
 
 EMPTY = Cell("")
@@ -131,7 +133,7 @@ class Preview:
             cell = cells[index] if index < len(cells) else EMPTY
             if cell.number is not None and name in DATE_FIELDS:
                 try:
-                    out.append(excel_serial_date(cell.number).isoformat())
+                    out.append(excel_serial_date(cell.number + cell.date_offset).isoformat())
                 except UserError:
                     out.append(cell.text)
             elif cell.text.strip():
@@ -249,7 +251,7 @@ def _read_value(found: Preview, name: str, cell: Cell) -> object:
     text = cell.text.strip()
     if name in DATE_FIELDS:
         if cell.number is not None:
-            return excel_serial_date(cell.number)
+            return excel_serial_date(cell.number + cell.date_offset)
         return read_date(text)
     if not text:
         return None
@@ -305,13 +307,13 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     tags = sheet.xml.count(b"<c ") + sheet.xml.count(b"<c>")  # counted at C speed, not read one by one
     _bounded(name, 1, 0, tags // 2)  # half of them may be empty cells with a style
     rows: list[tuple[int, list[Cell]]] = []
-    count = 0
+    count, offset = 0, DAYS_1900_TO_1904 if sheet.date1904 else 0
     for row in sheet.rows():
         written = row.get("r", "")
         number = int(written) if written.isdigit() else len(rows) + 1
         cells: list[Cell] = []
         for cell in row:
-            read = _xlsx_cell(cell, shared) if cell.tag == _CELL else EMPTY
+            read = _xlsx_cell(cell, shared, offset) if cell.tag == _CELL else EMPTY
             if read is EMPTY:  # a cell with a style only: Excel may write them to the sheet's last column
                 continue
             index = column_index(cell.get("r", ""))
@@ -343,7 +345,7 @@ def _fill_merged_down(merged: list[str], rows: list[tuple[int, list[Cell]]]) -> 
             cells[column] = value
 
 
-def _xlsx_cell(cell: ElementTree.Element, shared: list[str]) -> Cell:
+def _xlsx_cell(cell: ElementTree.Element, shared: list[str], date_offset: int) -> Cell:
     """The cell read (EMPTY when it has no text: a cell with only a style)."""
     kind = cell.get("t")
     text = cell_text(cell, shared)
@@ -358,4 +360,4 @@ def _xlsx_cell(cell: ElementTree.Element, shared: list[str]) -> Cell:
         return Cell(text)
     if not math.isfinite(number):  # NaN or 1e309 in a number cell: no value Excel writes; read as text
         return Cell(text)
-    return Cell(f"{number:g}" if number != int(number) else str(int(number)), number)
+    return Cell(f"{number:g}" if number != int(number) else str(int(number)), number, date_offset=date_offset)
