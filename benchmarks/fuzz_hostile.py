@@ -627,6 +627,8 @@ def _ledger_files() -> Iterator[tuple[str, str, Ledger | None, bytes | Callable[
     yield "empty", ".csv", None, b""
     yield "header-only", ".csv", _ledger([], good=0), _csv_bytes(_ledger([], good=0))
     yield "first-row-empty", ".csv", plain, _csv_bytes(replace(plain, above=[[]]))
+    brackets = replace(plain, above=[["(" * 130_000, "（" * 1000]])  # a title line past any header's length
+    yield "title-of-brackets", ".csv", brackets, _csv_bytes(brackets)
     nul = _ledger([(5, "第\x00号申请", {"subject": ("第号申请", "第\x00号申请")})])
     yield "nul", ".csv", nul, _csv_bytes(nul)
     quotes = _ledger([(5, '他说"公开",还有,逗号\n和换行', "good")])

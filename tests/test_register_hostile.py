@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -394,3 +395,16 @@ def test_a_workbook_of_the_1904_date_system_reads_its_dates_as_excel_shows_them(
     assert _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path).returncode == 0
     stored = _stored(db_path)["7"]
     assert (stored["received"], stored["answered"], stored["fee"]) == ("2026-03-05", "2026-03-20", "46086")
+
+
+def test_a_long_cell_above_the_header_is_no_header_and_no_hang(tmp_path: Path) -> None:
+    """A cell of 100,000 opening brackets in the rows searched for the header: stripping （…） from it
+    took minutes (the pattern is quadratic in an unclosed bracket)."""
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(
+        "(" * 100_000 + "\n" + ",".join(HEADERS) + "\nZR-1,2026-03-02,网络,自然人,甲\n", "utf-8"
+    )
+    started = time.perf_counter()
+    found = preview(ledger)
+    assert (found.header_row, [n for n, _ in found.rows]) == (2, [3])
+    assert time.perf_counter() - started < 5  # minutes before

@@ -38,6 +38,7 @@ MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB;
 # One part of a ledger workbook, unpacked: 100 000 requests × 20 cells of ~40 bytes of XML is ~80 MB.
 MAX_LEDGER_UNPACKED = 128 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
+MAX_HEADER_LENGTH = 100  # 收到申请之日（当面提交的为提交之日，邮寄的为签收之日） is 28
 DAYS_1900_TO_1904 = 1462  # Excel's day 0 of the 1904 date system (Mac) is day 1,462 of the 1900 one
 MAX_LEDGER_COLUMNS = 256  # Excel 2003's last column (IV); a ledger has about 20
 MAX_LEDGER_CELLS = 2_000_000  # 100,000 requests of 20 filled cells (the bound on memory: ~400 MB)
@@ -165,6 +166,8 @@ class Preview:
 
 def header_field(text: str) -> tuple[str | None, int]:
     """The field a header names and how specifically (the longest variant it contains); (None, 0)."""
+    if len(text) > MAX_HEADER_LENGTH:  # a title line or a note: and the pattern below is quadratic in it
+        return None, 0
     word = re.sub(r"[（(].*?[)）]", "", plain(text))  # 收到日期（年月日）
     if not word or word in ROW_COUNTER:
         return None, 0
