@@ -720,6 +720,13 @@ def _ledger_files() -> Iterator[tuple[str, str, Ledger | None, bytes | Callable[
         }
     merged.merged = ["G5:G7", "H5:H7"]  # rows 5–7 of the sheet: the title, the header, then the rows
     yield "merged-cells", ".xlsx", merged, _xlsx_bytes(merged)
+    spans = _ledger([], good=2000)  # 50,000 merged ranges each down every row: 100 million cells
+    yield (
+        "merged-everywhere",
+        ".xlsx",
+        None,
+        _xlsx_bytes(replace(spans, merged=[f"G3:G{3000 + n}" for n in range(50_000)])),
+    )
     hidden = _ledger([])
     hidden.hidden_first = [
         [f"HX-{i:05d}", "2025-01-01", "当面", "自然人", "旧", "旧表的内容", "", "", ""] for i in range(5)

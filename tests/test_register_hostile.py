@@ -408,3 +408,17 @@ def test_a_long_cell_above_the_header_is_no_header_and_no_hang(tmp_path: Path) -
     found = preview(ledger)
     assert (found.header_row, [n for n, _ in found.rows]) == (2, [3])
     assert time.perf_counter() - started < 5  # minutes before
+
+
+def test_merged_ranges_over_every_row_again_and_again_are_bounded(tmp_path: Path, db_path: Path) -> None:
+    """Thousands of merged ranges down a ledger's every row: each filled every row again (millions of
+    cells, no ledger); the same range given twice fills once."""
+    rows = [["ZR-1", "2026-03-02", "网络", "自然人", "甲", "2026-03-20", "予以公开"]]
+    rows += [[f"ZR-{n}", "2026-03-02", "网络", "自然人", f"申请{n}"] for n in range(2, 2001)]
+    over = [f"F3:F{2002 + n}" for n in range(1200)]  # each reaching past the last row
+    ledger = _ledger_xlsx(tmp_path / "台账.xlsx", rows, merged=over)
+    with pytest.raises(UserError) as refused:
+        preview(ledger)
+    assert refused.value.message == "台账文件“台账.xlsx”的单元格超过 2,000,000 个，不像是登记台账。"
+    again = _ledger_xlsx(tmp_path / "再.xlsx", rows, merged=["F3:F2002"] * 1200)
+    assert {cells[5].text for _, cells in preview(again).rows} == {"2026-03-20"}

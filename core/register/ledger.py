@@ -307,8 +307,8 @@ def _bounded(name: str, row: int, width: int, cells: int) -> int:
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
     sheet, shared = first_sheet(data, f"台账文件“{name}”", MAX_LEDGER_UNPACKED, "登记台账")
-    tags = sheet.xml.count(b"<c ") + sheet.xml.count(b"<c>")  # counted at C speed, not read one by one
-    _bounded(name, 1, 0, tags // 2)  # half of them may be empty cells with a style
+    tags = sum(map(sheet.xml.count, (b"<c ", b"<c>", b"<mergeCell ")))  # at C speed, not one by one
+    _bounded(name, 1, 0, tags // 2)  # half of the cells may be empty ones with a style
     rows: list[tuple[int, list[Cell]]] = []
     count, offset = 0, DAYS_1900_TO_1904 if sheet.date1904 else 0
     for row in sheet.rows():
@@ -325,15 +325,16 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
             cells += [EMPTY] * (index - len(cells))
             cells.append(read)
         rows.append((number, cells))
-    _fill_merged_down(sheet.merged, rows)
+    _fill_merged_down(name, sheet.merged, rows, count)
     return rows
 
 
-def _fill_merged_down(merged: list[str], rows: list[tuple[int, list[Cell]]]) -> None:
+def _fill_merged_down(name: str, merged: list[str], rows: list[tuple[int, list[Cell]]], count: int) -> None:
     """A cell merged down over several rows (one 答复日期 for three requests) shows its value on each of
-    them, and the file keeps it in the first row only: each row below it takes it too."""
+    them, and the file keeps it in the first row only: each row below it takes it too. The cells so
+    filled count with the `count` read (a range given again and again over every row is no ledger)."""
     numbers = [n for n, _ in rows]
-    for ref in merged:
+    for ref in dict.fromkeys(merged):
         found = re.fullmatch(r"([A-Z]{1,3})(\d+):[A-Z]{1,3}(\d+)", ref)
         column = column_index(found[1]) if found else None
         if found is None or column is None:
@@ -343,7 +344,9 @@ def _fill_merged_down(merged: list[str], rows: list[tuple[int, list[Cell]]]) -> 
         if at == len(rows) or numbers[at] != top or column >= len(rows[at][1]):
             continue
         value = rows[at][1][column]
-        for _, cells in rows[at + 1 : bisect.bisect_right(numbers, bottom)]:
+        below = rows[at + 1 : bisect.bisect_right(numbers, bottom)]
+        count = _bounded(name, top, 0, count + len(below))
+        for _, cells in below:
             cells += [EMPTY] * (column + 1 - len(cells))
             cells[column] = value
 
