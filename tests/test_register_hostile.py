@@ -422,3 +422,30 @@ def test_merged_ranges_over_every_row_again_and_again_are_bounded(tmp_path: Path
     assert refused.value.message == "台账文件“台账.xlsx”的单元格超过 2,000,000 个，不像是登记台账。"
     again = _ledger_xlsx(tmp_path / "再.xlsx", rows, merged=["F3:F2002"] * 1200)
     assert {cells[5].text for _, cells in preview(again).rows} == {"2026-03-20"}
+
+
+def test_a_workbook_saved_as_strict_open_xml_is_read(tmp_path: Path) -> None:
+    """Excel's 「Strict Open XML 电子表格」 names its elements in other namespaces: the ledger and the
+    roster saw no cell at all (「找不到台账的表头」 beside a header the clerk can see)."""
+    strict = {
+        _MAIN: "http://purl.oclc.org/ooxml/spreadsheetml/main",
+        _RELS: "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    }
+
+    def saved_strict(path: Path, rows: list[list[object]]) -> Path:
+        with zipfile.ZipFile(io.BytesIO(workbook([("表", sheet_xml(rows), False)]))) as usual:
+            parts = {name: usual.read(name).decode() for name in usual.namelist()}
+        with zipfile.ZipFile(path, "w") as book:
+            for name, text in parts.items():
+                for old, new in strict.items():
+                    text = text.replace(old, new)
+                book.writestr(name, text)
+        return path
+
+    ledger = saved_strict(
+        tmp_path / "台账.xlsx", [HEADERS, ["ZR-1", Number("46086"), "网络", "自然人", "甲"]]
+    )
+    found = preview(ledger)
+    assert found.samples(1, 1) == ["2026-03-05"] and found.distinct("subject") == ["甲"]
+    roster = saved_strict(tmp_path / "名单.xlsx", [["单位名称"], ["温县财政局"]])
+    assert read_roster(roster) == ["温县财政局"]

@@ -23,6 +23,10 @@ _SHARED = "xl/sharedStrings.xml"
 _WORKBOOK, _WORKBOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
 _LETTERS = re.compile(r"[A-Z]{1,3}")
 _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", SHEET_NS.strip("{}").encode()),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships", _RELATIONSHIP_NS.strip("{}").encode()),
+)
 
 
 def read_member(archive: zipfile.ZipFile, name: str, limit: int, too_big: str) -> bytes:
@@ -67,6 +71,15 @@ def _elements(xml: bytes, invalid: str, tags: tuple[str, ...]) -> Iterator[Eleme
         raise UserError(invalid) from None
 
 
+def _part(archive: zipfile.ZipFile, name: str, limit: int, too_big: str) -> bytes:
+    """A part of the workbook (`read_member`) in the usual names: a workbook saved by Excel as "Strict
+    Open XML" names the same elements in other namespaces, and read as it is showed no cell at all."""
+    data = read_member(archive, name, limit, too_big)
+    for strict, usual in _STRICT_NAMESPACES:
+        data = data.replace(strict, usual)  # the same bytes when there is none: no copy
+    return data
+
+
 def first_sheet(data: bytes, what: str, max_unpacked: int, expected: str) -> tuple[Sheet, list[str]]:
     """(the first visible worksheet, the shared strings) of an .xlsx; `what` names the file in the
     refusal (e.g. 台账文件“x.xlsx”) when it is no workbook, has no sheet, or a part unpacks to more than
@@ -85,11 +98,11 @@ def first_sheet(data: bytes, what: str, max_unpacked: int, expected: str) -> tup
                 raise UserError(f"{what}中没有工作表。")
             shared: list[str] = []
             if _SHARED in members:
-                strings = read_member(book, _SHARED, max_unpacked, too_big)
+                strings = _part(book, _SHARED, max_unpacked, too_big)
                 for si in _elements(strings, invalid, (f"{SHEET_NS}si",)):
                     shared.append("".join(t.text or "" for t in si.iter(f"{SHEET_NS}t")))
                     si.clear()
-            return Sheet(read_member(book, sheets[0], max_unpacked, too_big), invalid, date1904), shared
+            return Sheet(_part(book, sheets[0], max_unpacked, too_big), invalid, date1904), shared
     except (
         zipfile.BadZipFile,
         ElementTree.ParseError,
@@ -119,7 +132,7 @@ def _visible_sheets(
         for rel in rels
         if (target := rel.get("Target")) is not None
     }
-    book = ElementTree.fromstring(read_member(archive, _WORKBOOK, limit, too_big))
+    book = ElementTree.fromstring(_part(archive, _WORKBOOK, limit, too_big))
     shown = [
         targets.get(sheet.get(f"{_RELATIONSHIP_NS}id"))
         for sheet in book.iter(f"{SHEET_NS}sheet")
