@@ -449,3 +449,28 @@ def test_a_workbook_saved_as_strict_open_xml_is_read(tmp_path: Path) -> None:
     assert found.samples(1, 1) == ["2026-03-05"] and found.distinct("subject") == ["甲"]
     roster = saved_strict(tmp_path / "名单.xlsx", [["单位名称"], ["温县财政局"]])
     assert read_roster(roster) == ["温县财政局"]
+
+
+def test_invisible_characters_pasted_into_a_ledger_are_not_its_values(tmp_path: Path, db_path: Path) -> None:
+    """Zero-width spaces (pasted from a web page) and a BOM inside the file (two files joined): the row
+    was refused for “自然人\u200b” that reads 自然人, or stored 编号 “\ufeffZR-3” that a later import of
+    the clean ledger took for another request."""
+    first = (
+        "编号,收到日期,申请人类型,申请内容\nZR-1,2026-03-05,自然人\u200b,甲\nZR-2,2026-03-06\u200b,个人,乙\n"
+    )
+    ledger = tmp_path / "台账.csv"
+    ledger.write_bytes(first.encode("utf-8-sig") + "ZR-3,2026-03-07,自然人,丙\n".encode("utf-8-sig"))
+    imported = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path)
+    assert imported.returncode == 0, imported.stderr
+    book = _ledger_xlsx(
+        tmp_path / "台账.xlsx", [["ZR-4\u2060", "2026-03-08", "网络", "\ufeff企业", "丁\u200d"]]
+    )
+    assert _cli("register", "import", book, "--agency", AGENCY, "--db", db_path).returncode == 0
+    stored = _stored(db_path)
+    assert list(stored) == ["ZR-1", "ZR-2", "ZR-3", "ZR-4"]
+    assert [(r["received"], r["applicant"], r["subject"]) for r in stored.values()] == [
+        ("2026-03-05", "natural_person", "甲"),
+        ("2026-03-06", "natural_person", "乙"),
+        ("2026-03-07", "natural_person", "丙"),
+        ("2026-03-08", "commercial", "丁"),
+    ]

@@ -62,8 +62,8 @@ def read_bytes(path: Path, max_bytes: int, what: str = "文件", expected: str =
 
 def csv_rows(data: bytes, what: str) -> list[list[str]]:
     """The rows of a CSV file as Excel saves it: UTF-8 (with or without BOM), or GBK on a Chinese
-    Windows; NUL characters dropped. `what` names the file in a refusal (e.g. 台账文件“x.csv”). For the
-    register's ledger and the desk's roster."""
+    Windows; NUL characters and byte-order marks (U+FEFF) dropped. `what` names the file in a refusal
+    (e.g. 台账文件“x.csv”). For the register's ledger and the desk's roster."""
     import csv
     import io
 
@@ -75,7 +75,7 @@ def csv_rows(data: bytes, what: str) -> list[list[str]]:
             continue
     else:
         raise UserError(f"{what}的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
-    text = text.replace("\x00", "")
+    text = text.replace("\x00", "").replace("\ufeff", "")  # a BOM inside: files joined by `copy a+b`
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error:  # with Excel's dialect only a cell past the csv module's limit (131,072 characters)
