@@ -474,3 +474,27 @@ def test_invisible_characters_pasted_into_a_ledger_are_not_its_values(tmp_path: 
         ("2026-03-07", "natural_person", "丙"),
         ("2026-03-08", "commercial", "丁"),
     ]
+
+
+def test_a_workbook_under_another_name_is_read_or_refused_for_what_it_is(tmp_path: Path) -> None:
+    """An .xlsx saved as 台账.csv was refused for its 编码 (请另存为 UTF-8 或 GBK); an old .xls renamed
+    .xlsx, or a workbook with a password to open (both compound files), was 不是有效的 Excel with no
+    word of what to do."""
+    rows: list[list[object]] = [HEADERS, ["ZR-1", "2026-03-02", "网络", "自然人", "甲"]]
+    named_csv = tmp_path / "台账.csv"
+    named_csv.write_bytes(workbook([("台账", sheet_xml(rows), False)]))
+    assert preview(named_csv).distinct("subject") == ["甲"]
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes(workbook([("名单", sheet_xml([["单位名称"], ["温县财政局"]]), False)]))
+    assert read_roster(roster) == ["温县财政局"]
+    old = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4000)
+    for name, read in (("台账", preview), ("名单", read_roster)):
+        for suffix in (".xlsx", ".csv"):
+            path = tmp_path / f"旧{name}{suffix}"
+            path.write_bytes(old)
+            with pytest.raises(UserError) as refused:
+                read(path)
+            assert refused.value.message == (
+                f"{name}文件“旧{name}{suffix}”是旧版 Excel（.xls）文件，或设有打开密码，本软件不能读取。"
+                "请在 Excel 中打开，另存为“Excel 工作簿（*.xlsx）”（不设密码）后再读入。"
+            )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from core.documents.file_kinds import ROSTER
 from core.documents.input_files import csv_rows, read_bytes
-from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
+from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet, is_workbook
 from core.errors import UserError
 from core.model.report import MAX_AGENCY
 
@@ -62,7 +62,8 @@ def read_roster_file(path: Path | str) -> RosterFile:
     if suffix not in ROSTER:
         raise UserError(f"名单文件“{path.name}”应为 .csv 或 .xlsx 文件。")
     data = read_bytes(path, MAX_ROSTER_BYTES, what="名单文件", expected="单位名单")
-    rows = csv_rows(data, f"名单文件“{path.name}”") if suffix == ".csv" else _xlsx_rows(data, path.name)
+    text = suffix == ".csv" and not is_workbook(data)
+    rows = csv_rows(data, f"名单文件“{path.name}”") if text else _xlsx_rows(data, path.name)
     return _roster_of(rows, path.name)
 
 

@@ -21,6 +21,7 @@ from core.errors import UserError
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHARED = "xl/sharedStrings.xml"
 _WORKBOOK, _WORKBOOK_RELS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+_OLD_EXCEL = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: .xls, or any encrypted workbook
 _LETTERS = re.compile(r"[A-Z]{1,3}")
 _RELATIONSHIP_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _STRICT_NAMESPACES = (
@@ -80,12 +81,23 @@ def _part(archive: zipfile.ZipFile, name: str, limit: int, too_big: str) -> byte
     return data
 
 
+def is_workbook(data: bytes) -> bool:
+    """Whether `data` is an Excel file whatever its name says (.xlsx is a zip, .xls a compound file):
+    a workbook saved under a .csv name is read as one, not refused for its 编码."""
+    return data.startswith((b"PK\x03\x04", _OLD_EXCEL))
+
+
 def first_sheet(data: bytes, what: str, max_unpacked: int, expected: str) -> tuple[Sheet, list[str]]:
     """(the first visible worksheet, the shared strings) of an .xlsx; `what` names the file in the
     refusal (e.g. 台账文件“x.xlsx”) when it is no workbook, has no sheet, or a part unpacks to more than
     `max_unpacked` bytes, which no `expected` (e.g. 单位名单) is."""
     too_big = f"{what}解压后太大，不像是{expected}。"
     invalid = f"{what}不是有效的 Excel（.xlsx）文件。"
+    if data.startswith(_OLD_EXCEL):  # a .xls renamed .xlsx, or a workbook with a password to open
+        raise UserError(
+            f"{what}是旧版 Excel（.xls）文件，或设有打开密码，本软件不能读取。"
+            "请在 Excel 中打开，另存为“Excel 工作簿（*.xlsx）”（不设密码）后再读入。"
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             members = set(book.namelist())

@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from core.documents.input_files import csv_rows, read_bytes
-from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
+from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet, is_workbook
 from core.errors import UserError
 from core.register.model import DATE_FIELDS, FIELD_NAMES, Request, default_number
 from core.register.values import (
@@ -282,7 +282,7 @@ def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
     if suffix not in SUFFIXES:
         raise UserError(f"台账文件“{path.name}”应为 .xlsx 或 .csv 文件。")
     data = read_bytes(path, MAX_LEDGER_BYTES, what="台账文件", expected="登记台账")
-    if suffix == ".xlsx":
+    if suffix == ".xlsx" or is_workbook(data):
         return _xlsx_rows(data, path.name)
     table, count = [], 0
     for number, row in enumerate(csv_rows(data, f"台账文件“{path.name}”"), start=1):
