@@ -546,6 +546,7 @@ class Ledger:
     )
     merged: list[str] = field(default_factory=list)
     hidden_first: list[list[object]] | None = None  # a hidden sheet before the ledger
+    date1904: bool = False  # saved in Excel for Mac's 1904 date system
 
 
 def _good(i: int, year: int = 2026) -> tuple[list[object], dict[str, tuple[str, ...]]]:
@@ -610,7 +611,7 @@ def _xlsx_bytes(ledger: Ledger) -> bytes:
     sheets = [("台账", sheet_xml([*ledger.above, ledger.headers, *ledger.rows], ledger.merged), False)]
     if ledger.hidden_first is not None:
         sheets.insert(0, ("旧表", sheet_xml([ledger.headers, *ledger.hidden_first]), True))
-    return workbook(sheets)
+    return workbook(sheets, ledger.date1904)
 
 
 def _ledger_files() -> Iterator[tuple[str, str, Ledger | None, bytes | Callable[[Path], None]]]:
@@ -735,6 +736,19 @@ def _ledger_files() -> Iterator[tuple[str, str, Ledger | None, bytes | Callable[
     blank_first = replace(plain, above=[[]])
     yield "first-row-empty", ".xlsx", blank_first, _xlsx_bytes(blank_first)
     yield "xlsx-good", ".xlsx", plain, _xlsx_bytes(plain)
+    yield "xlsx-named-csv", ".csv", plain, _xlsx_bytes(plain)
+    yield "xls-renamed", ".xlsx", None, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(8192)
+    mac = _ledger([(1, Number("44624"), {"received": ("2026-03-05",)})])
+    mac.date1904 = True
+    for row in mac.rows[:-1]:  # the good rows' dates as Excel for Mac saves date cells
+        row[1] = Number(str((dt.date.fromisoformat(str(row[1])) - dt.date(1904, 1, 1)).days))
+    yield "date-1904", ".xlsx", mac, _xlsx_bytes(mac)
+    unseen = [
+        (3, "自然人\u200b", {"applicant": ("natural_person",)}),
+        (0, "HX-01001\ufeff", {"number": ("HX-01001",)}),
+        (1, "2026-05-03\u2060", {"received": ("2026-05-03",)}),
+    ]
+    yield "invisible-characters", ".csv", _ledger(unseen), _csv_bytes(_ledger(unseen))
     wide_x = _ledger([])
     wide_x.headers += [f"备注{i}" for i in range(10_000)]
     wide_x.rows = [[*row, *("x" * 10_000)] for row in wide_x.rows]
