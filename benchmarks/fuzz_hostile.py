@@ -626,6 +626,7 @@ def _ledger_files() -> Iterator[tuple[str, str, Ledger | None, bytes | Callable[
     yield "lone-byte-utf8", ".csv", plain, text.replace("第3号".encode(), b"\xff\xfe", 1)
     yield "lone-byte-gbk", ".csv", plain, _csv_bytes(plain, "gbk").replace("第3号".encode("gbk"), b"\x81", 1)
     yield "empty", ".csv", None, b""
+    yield "empty-lines-30MB", ".csv", None, text + b"\r\n" * (15 * 1024 * 1024)
     yield "header-only", ".csv", _ledger([], good=0), _csv_bytes(_ledger([], good=0))
     yield "first-row-empty", ".csv", plain, _csv_bytes(replace(plain, above=[[]]))
     brackets = replace(plain, above=[["(" * 130_000, "（" * 1000]])  # a title line past any header's length
@@ -967,6 +968,7 @@ def roster_cases(folder: Path) -> list[Case]:
         ("empty-first-row.csv", tuple(names), b"\r\n" + csv_of(table)),
         ("twice.csv", tuple(names), csv_of([*table, ["9", names[0], "另一个联系人"]])),
         ("empty.csv", None, b""),
+        ("empty-lines-5MB.csv", tuple(names), csv_of(table) + b"\n" * (5 * 1024 * 1024 - 1024)),
         ("not-a-zip.xlsx", None, b"PK\x03\x04" + bytes(range(256)) * 4),
         ("xlsx-good.xlsx", tuple(names), _xlsx_bytes(Ledger(table[1:], [], headers=table[0], above=[]))),
         (

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _roster_of(rows: list[list[str]], file_name: str) -> RosterFile:
+def _roster_of(rows: Iterable[list[str]], file_name: str) -> RosterFile:
     rows = [[_clean(c) for c in row] for row in rows if any(c.strip() for c in row)]
     if len(rows) > MAX_ROWS:
         raise UserError(f"名单文件“{file_name}”有 {len(rows)} 行，超过了 {MAX_ROWS} 行，不像是单位名单。")

@@ -41,6 +41,7 @@ MAX_LEDGER_UNPACKED = 128 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
 MAX_HEADER_LENGTH = 100  # 收到申请之日（当面提交的为提交之日，邮寄的为签收之日） is 28
 DAYS_1900_TO_1904 = 1462  # Excel's day 0 of the 1904 date system (Mac) is day 1,462 of the 1900 one
+MAX_LEDGER_ROWS = 1_048_576  # Excel's last row: 30 MB of empty lines are 31 million
 MAX_LEDGER_COLUMNS = 256  # Excel 2003's last column (IV); a ledger has about 20
 MAX_LEDGER_CELLS = 2_000_000  # 100,000 requests of 20 filled cells (the bound on memory: ~400 MB)
 # Field -> the headers offices write for it (the label itself first)
@@ -289,17 +290,20 @@ def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
         while row and not row[-1]:
             row.pop()
         count = _bounded(path.name, number, len(row), count + len(row))
-        table.append((number, [Cell(visible(text)) if text else EMPTY for text in row]))
+        if row:  # an empty row is kept by its number alone
+            table.append((number, [Cell(visible(text)) if text else EMPTY for text in row]))
     return table
 
 
 def _bounded(name: str, row: int, width: int, cells: int) -> int:
-    """`cells` (read so far), when a row `width` cells wide and that many cells are a ledger's; a
-    sheet of 10,000 columns or millions of tiny cells took gigabytes and minutes."""
+    """`cells` (read so far), when row number `row`, `width` cells wide, and that many cells are a
+    ledger's; a sheet of 10,000 columns, millions of tiny cells or empty lines took gigabytes."""
     if width > MAX_LEDGER_COLUMNS:
         raise UserError(
             f"台账文件“{name}”第 {row} 行有 {width} 列，超过 {MAX_LEDGER_COLUMNS} 列，不像是登记台账。"
         )
+    if row > MAX_LEDGER_ROWS:
+        raise UserError(f"台账文件“{name}”超过 {MAX_LEDGER_ROWS:,} 行，不像是登记台账。")
     if cells > MAX_LEDGER_CELLS:
         raise UserError(f"台账文件“{name}”的单元格超过 {MAX_LEDGER_CELLS:,} 个，不像是登记台账。")
     return cells
@@ -312,7 +316,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     _bounded(name, 1, 0, tags // 2)  # half of the cells may be empty ones with a style
     rows: list[tuple[int, list[Cell]]] = []
     count, offset = 0, DAYS_1900_TO_1904 if sheet.date1904 else 0
-    for row in sheet.rows():
+    for seen, row in enumerate(sheet.rows(), start=1):
+        _bounded(name, seen, 0, count)  # a million empty <row/>s are no ledger either
         written = row.get("r", "")
         number = int(written) if written.isdigit() else len(rows) + 1
         cells: list[Cell] = []
@@ -325,7 +330,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
             count = _bounded(name, number, index + 1, count + 1)
             cells += [EMPTY] * (index - len(cells))
             cells.append(read)
-        rows.append((number, cells))
+        if cells:  # an empty row is kept by its number alone
+            rows.append((number, cells))
     _fill_merged_down(name, sheet.merged, rows, count)
     return rows
 
