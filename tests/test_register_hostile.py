@@ -511,3 +511,20 @@ def test_a_ledger_of_millions_of_empty_lines_is_refused_as_it_is_read(tmp_path: 
     few = tmp_path / "空行.csv"
     few.write_text(",".join(HEADERS) + "\n" * 1000 + "ZR-1,2026-03-02,网络,自然人,甲\n", "utf-8")
     assert [n for n, _ in preview(few).rows] == [1001]
+
+
+def test_cells_without_references_keep_their_columns_across_empty_ones(tmp_path: Path) -> None:
+    """A program that writes no cell references ("A1") keeps each cell's place with an empty <c/>: the
+    cells after it stay in their columns (skipping empty cells had moved them one to the left)."""
+
+    def row(values: Sequence[str | None]) -> str:
+        cells = (f'<c t="inlineStr"><is><t>{v}</t></is></c>' if v else "<c/>" for v in values)
+        return "<row>" + "".join(cells) + "</row>"
+
+    data = row(["ZR-1", "2026-03-02", None, "自然人", "甲"])
+    xml = f'<worksheet xmlns="{_MAIN}"><sheetData>{row(HEADERS)}{data}</sheetData></worksheet>'
+    book = tmp_path / "台账.xlsx"
+    book.write_bytes(workbook([("台账", xml, False)]))
+    found = preview(book)
+    assert found.distinct("applicant") == ["自然人"] and found.distinct("subject") == ["甲"]
+    assert found.distinct("channel") == []

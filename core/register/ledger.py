@@ -321,12 +321,15 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
         written = row.get("r", "")
         number = int(written) if written.isdigit() else len(rows) + 1
         cells: list[Cell] = []
+        position = 0  # a cell without its reference ("A1") stands after the one before it
         for cell in row:
-            read = _xlsx_cell(cell, shared, offset) if cell.tag == _CELL else EMPTY
+            if cell.tag != _CELL:
+                continue
+            read = _xlsx_cell(cell, shared, offset)
+            index = position if (at := column_index(cell.get("r", ""))) is None else at
+            position = index + 1
             if read is EMPTY:  # a cell with a style only: Excel may write them to the sheet's last column
                 continue
-            index = column_index(cell.get("r", ""))
-            index = len(cells) if index is None else index
             count = _bounded(name, number, index + 1, count + 1)
             cells += [EMPTY] * (index - len(cells))
             cells.append(read)
