@@ -1,7 +1,8 @@
 """Reading a roster file (应报单位名单, .csv or .xlsx) as an office keeps it: usually a header row
 (序号, 单位名称, 联系人, 电话 …), the names in the column whose header says so, the other columns kept.
 
-- The name column is found by its header (单位名称, 单位, 机关名称, 名称 …); without a recognised header
+- The name column is found by its header (单位名称, 单位, 机关名称, 名称 …), in the first rows (a title
+  line may stand above it); without a recognised header
   the first column that is not all numbers is taken. A list whose names are all numbers (a 序号 column
   read as names) is refused with a message, never turned into agencies 「1」…「50」.
 - .csv in UTF-8 (with or without BOM) or GBK/GB18030 (what Excel on a Chinese Windows saves), decoded by
@@ -15,17 +16,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.documents.file_kinds import ROSTER
 from core.documents.input_files import csv_rows, read_bytes
-from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
+from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet, is_workbook
 from core.errors import UserError
+from core.model.report import MAX_AGENCY
 
 MAX_ROSTER_BYTES = 5 * 1024 * 1024  # 10,000 agencies with contacts are under 2 MB
 MAX_UNPACKED_BYTES = 20 * 1024 * 1024  # one part of a workbook, unpacked
 MAX_ROWS = 20_000
+HEADER_SEARCH_ROWS = 10  # title lines (2021年应报单位名单, 制表日期 …) above the header
 
 # Headers that name the agency column, most specific first; 序号 and 编号 are not kept (the order is).
 NAME_HEADERS = (
@@ -59,7 +63,8 @@ def read_roster_file(path: Path | str) -> RosterFile:
     if suffix not in ROSTER:
         raise UserError(f"名单文件“{path.name}”应为 .csv 或 .xlsx 文件。")
     data = read_bytes(path, MAX_ROSTER_BYTES, what="名单文件", expected="单位名单")
-    rows = csv_rows(data, f"名单文件“{path.name}”") if suffix == ".csv" else _xlsx_rows(data, path.name)
+    text = suffix == ".csv" and not is_workbook(data)
+    rows = csv_rows(data, f"名单文件“{path.name}”") if text else _xlsx_rows(data, path.name)
     return _roster_of(rows, path.name)
 
 
@@ -72,14 +77,21 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def _roster_of(rows: list[list[str]], file_name: str) -> RosterFile:
+def _roster_of(rows: Iterable[list[str]], file_name: str) -> RosterFile:
     rows = [[_clean(c) for c in row] for row in rows if any(c.strip() for c in row)]
     if len(rows) > MAX_ROWS:
         raise UserError(f"名单文件“{file_name}”有 {len(rows)} 行，超过了 {MAX_ROWS} 行，不像是单位名单。")
     if not rows:
         raise UserError(f"名单文件“{file_name}”中没有单位名称。")
-    name_col, headers = _header(rows[0])
-    body = rows[1:] if headers else rows
+    above, (name_col, headers) = next(
+        (
+            (i, found)
+            for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
+            if (found := _header(row))[0] is not None
+        ),
+        (0, _header(rows[0])),
+    )
+    body = rows[above + 1 :] if headers else rows  # the title lines above a header are no names
     if name_col is None:
         name_col = _first_named_column(body)
     width = max(len(r) for r in rows)
@@ -91,6 +103,11 @@ def _roster_of(rows: list[list[str]], file_name: str) -> RosterFile:
         name = row[name_col] if name_col < len(row) else ""
         if not name or name in columns:
             continue
+        if len(name) > MAX_AGENCY:  # the desk would leave it off the roster without a word
+            raise UserError(
+                f"名单文件“{file_name}”中的单位名称“{name[:20]}…”太长（{len(name)} 个字），"
+                f"最多 {MAX_AGENCY} 个字。请改正后再读入。"
+            )
         names.append(name)
         columns[name] = {shown[i]: row[i] for i in kept if i < len(row) and row[i]}
     if not names:
@@ -137,7 +154,7 @@ def _xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:
     """The first worksheet's rows: shared strings, inline strings and numbers, by column letter."""
     sheet, shared = first_sheet(data, f"名单文件“{file_name}”", MAX_UNPACKED_BYTES, "单位名单")
     rows: list[list[str]] = []
-    for row in sheet.iter(f"{SHEET_NS}row"):
+    for row in sheet.rows():
         cells: dict[int, str] = {}
         for cell in row.iter(f"{SHEET_NS}c"):
             column = column_index(cell.get("r", ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from core.errors import UserError, os_reason
@@ -60,10 +61,11 @@ def read_bytes(path: Path, max_bytes: int, what: str = "文件", expected: str =
     return data
 
 
-def csv_rows(data: bytes, what: str) -> list[list[str]]:
-    """The rows of a CSV file as Excel saves it: UTF-8 (with or without BOM), or GBK on a Chinese
-    Windows; NUL characters dropped. `what` names the file in a refusal (e.g. 台账文件“x.csv”). For the
-    register's ledger and the desk's roster."""
+def csv_rows(data: bytes, what: str) -> Iterator[list[str]]:
+    """The rows of a CSV file as Excel saves it, one by one: UTF-8 (with or without BOM), or GBK on a
+    Chinese Windows; NUL characters and byte-order marks (U+FEFF) dropped. `what` names the file in a
+    refusal (e.g. 台账文件“x.csv”). For the register's ledger and the desk's roster, which keep only
+    the rows with something in them (30 MB of empty lines as a list of rows took 7.5 GB)."""
     import csv
     import io
 
@@ -75,13 +77,45 @@ def csv_rows(data: bytes, what: str) -> list[list[str]]:
             continue
     else:
         raise UserError(f"{what}的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
+    text = text.replace("\x00", "").replace("\ufeff", "")  # a BOM inside: files joined by `copy a+b`
+    last = ""  # the last cell read: a quote left open runs to the end of the file in it
     try:
-        return list(csv.reader(io.StringIO(text.replace("\x00", ""))))
+        for row in csv.reader(io.StringIO(text)):
+            last = row[-1] if row else ""
+            yield row
     except csv.Error:  # with Excel's dialect only a cell past the csv module's limit (131,072 characters)
         raise UserError(
             f'{what}不是有效的 CSV 文件：其中一格超过 131072 个字符，多半是某格开头的英文引号（"）没有配对。'
             "请用 Excel 打开检查后重新另存为 CSV 文件。"
         ) from None
+    ended = "\n" in last or not text.endswith(("\n", "\r"))  # else no cell ran to the end: no quote open
+    line = _open_quote_line(text) if ended else None
+    if line is not None:  # the rest of the file went into one cell: its rows would be lost unseen
+        raise UserError(
+            f'{what}不是有效的 CSV 文件：第 {line} 行某格开头的英文引号（"）没有配对，'
+            "其后的各行都会并进这一格。"
+            "请用 Excel 打开检查后重新另存为 CSV 文件。"
+        )
+
+
+def _open_quote_line(text: str) -> int | None:
+    """The line of the row whose quoted cell the file never closes (it runs to the end), else None.
+
+    The lenient reader takes such a cell to the end of the file without a word; the strict one stops
+    there ("unexpected end of data"). A quote it stops at for any other reason (`"甲"乙`) Excel reads
+    too, so those rows stand."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text), strict=True)
+    read = 0
+    try:
+        for _ in reader:
+            read = reader.line_num
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return read + 1
+    return None
 
 
 def same_file(output: Path, inputs: list[Path]) -> Path | None:

@@ -118,10 +118,13 @@ def cmd_fill(args: argparse.Namespace) -> int:
 
 
 def _day(text: str) -> dt.date:
+    from core.register.values import in_register_years
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise UserError(f"“{text}”不是 YYYY-MM-DD 格式的日期。") from None
+    return in_register_years(day)
 
 
 def add_commands(

@@ -9,6 +9,8 @@ row that cannot be read is listed (row, column, value, why), never guessed.
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from core.documents.input_files import csv_rows, read_bytes
-from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet
+from core.documents.workbook import SHEET_NS, cell_text, column_index, first_sheet, is_workbook
 from core.errors import UserError
 from core.register.model import DATE_FIELDS, FIELD_NAMES, Request, default_number
 from core.register.values import (
@@ -29,6 +31,7 @@ from core.register.values import (
     read_fee,
     read_flag,
     read_result,
+    visible,
 )
 
 SUFFIXES = (".xlsx", ".csv")
@@ -36,6 +39,11 @@ MAX_LEDGER_BYTES = 32 * 1024 * 1024  # a ledger of 100 000 requests is a few MB;
 # One part of a ledger workbook, unpacked: 100 000 requests × 20 cells of ~40 bytes of XML is ~80 MB.
 MAX_LEDGER_UNPACKED = 128 * 1024 * 1024
 HEADER_SEARCH_ROWS = 20  # a ledger's title lines above its header
+MAX_HEADER_LENGTH = 100  # 收到申请之日（当面提交的为提交之日，邮寄的为签收之日） is 28
+DAYS_1900_TO_1904 = 1462  # Excel's day 0 of the 1904 date system (Mac) is day 1,462 of the 1900 one
+MAX_LEDGER_ROWS = 1_048_576  # Excel's last row: 30 MB of empty lines are 31 million
+MAX_LEDGER_COLUMNS = 256  # Excel 2003's last column (IV); a ledger has about 20
+MAX_LEDGER_CELLS = 2_000_000  # 100,000 requests of 20 filled cells (the bound on memory: ~400 MB)
 # Field -> the headers offices write for it (the label itself first)
 HEADERS: dict[str, tuple[str, ...]] = {
     "number": ("编号", "申请编号", "登记编号", "受理编号", "申请单号"),
@@ -59,10 +67,16 @@ REQUIRED = ("received", "applicant")
 VOCABULARY_FIELDS = ("channel", "applicant", "result")  # free text here is mapped value by value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a ledger of 100,000 rows is two million cells
 class Cell:
     text: str
     number: float | None = None  # an Excel number cell (a date cell is one)
+    unsaved: bool = False  # a formula saved without its value: Excel shows one, the file has none
+    date_offset: int = 0  # added to `number` read as a date: 1,462 in a workbook of the 1904 date system
+
+
+EMPTY = Cell("")
+_CELL, _FORMULA, _VALUE = f"{SHEET_NS}c", f"{SHEET_NS}f", f"{SHEET_NS}v"
 
 
 @dataclass(frozen=True)
@@ -119,10 +133,10 @@ class Preview:
         name = self.columns.get(index)
         out = []
         for _, cells in self.rows:
-            cell = cells[index] if index < len(cells) else Cell("")
+            cell = cells[index] if index < len(cells) else EMPTY
             if cell.number is not None and name in DATE_FIELDS:
                 try:
-                    out.append(excel_serial_date(cell.number).isoformat())
+                    out.append(excel_serial_date(cell.number + cell.date_offset).isoformat())
                 except UserError:
                     out.append(cell.text)
             elif cell.text.strip():
@@ -154,6 +168,8 @@ class Preview:
 
 def header_field(text: str) -> tuple[str | None, int]:
     """The field a header names and how specifically (the longest variant it contains); (None, 0)."""
+    if len(text) > MAX_HEADER_LENGTH:  # a title line or a note: and the pattern below is quadratic in it
+        return None, 0
     word = re.sub(r"[（(].*?[)）]", "", plain(text))  # 收到日期（年月日）
     if not word or word in ROW_COUNTER:
         return None, 0
@@ -204,7 +220,7 @@ def read_rows(found: Preview) -> tuple[list[tuple[int, Request]], list[Rejected]
         values: dict[str, object] = {}
         problem: Rejected | None = None
         for index, name in found.columns.items():
-            cell = cells[index] if index < len(cells) else Cell("")
+            cell = cells[index] if index < len(cells) else EMPTY
             try:
                 values[name] = _read_value(found, name, cell)
             except UserError as exc:
@@ -235,10 +251,12 @@ def numbered(request: Request, taken: set[str]) -> Request:
 
 
 def _read_value(found: Preview, name: str, cell: Cell) -> object:
+    if cell.unsaved:
+        raise UserError("这一格是公式，文件中没有保存它的结果。请用 Excel 打开台账、保存后再导入。")
     text = cell.text.strip()
     if name in DATE_FIELDS:
         if cell.number is not None:
-            return excel_serial_date(cell.number)
+            return excel_serial_date(cell.number + cell.date_offset)
         return read_date(text)
     if not text:
         return None
@@ -265,34 +283,97 @@ def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
     if suffix not in SUFFIXES:
         raise UserError(f"台账文件“{path.name}”应为 .xlsx 或 .csv 文件。")
     data = read_bytes(path, MAX_LEDGER_BYTES, what="台账文件", expected="登记台账")
-    if suffix == ".xlsx":
+    if suffix == ".xlsx" or is_workbook(data):
         return _xlsx_rows(data, path.name)
-    rows = csv_rows(data, f"台账文件“{path.name}”")
-    return [(n, [Cell(text) for text in row]) for n, row in enumerate(rows, start=1)]
+    table, count = [], 0
+    for number, row in enumerate(csv_rows(data, f"台账文件“{path.name}”"), start=1):
+        while row and not row[-1]:
+            row.pop()
+        count = _bounded(path.name, number, len(row), count + len(row))
+        if row:  # an empty row is kept by its number alone
+            table.append((number, [Cell(visible(text)) if text else EMPTY for text in row]))
+    return table
+
+
+def _bounded(name: str, row: int, width: int, cells: int) -> int:
+    """`cells` (read so far), when row number `row`, `width` cells wide, and that many cells are a
+    ledger's; a sheet of 10,000 columns, millions of tiny cells or empty lines took gigabytes."""
+    if width > MAX_LEDGER_COLUMNS:
+        raise UserError(
+            f"台账文件“{name}”第 {row} 行有 {width} 列，超过 {MAX_LEDGER_COLUMNS} 列，不像是登记台账。"
+        )
+    if row > MAX_LEDGER_ROWS:
+        raise UserError(f"台账文件“{name}”超过 {MAX_LEDGER_ROWS:,} 行，不像是登记台账。")
+    if cells > MAX_LEDGER_CELLS:
+        raise UserError(f"台账文件“{name}”的单元格超过 {MAX_LEDGER_CELLS:,} 个，不像是登记台账。")
+    return cells
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     """The first worksheet's cells: shared and inline strings as text, numbers with their value."""
     sheet, shared = first_sheet(data, f"台账文件“{name}”", MAX_LEDGER_UNPACKED, "登记台账")
+    tags = sum(map(sheet.xml.count, (b"<c ", b"<c>", b"<mergeCell ")))  # at C speed, not one by one
+    _bounded(name, 1, 0, tags // 2)  # half of the cells may be empty ones with a style
     rows: list[tuple[int, list[Cell]]] = []
-    for row in sheet.iter(f"{SHEET_NS}row"):
+    count, offset = 0, DAYS_1900_TO_1904 if sheet.date1904 else 0
+    for seen, row in enumerate(sheet.rows(), start=1):
+        _bounded(name, seen, 0, count)  # a million empty <row/>s are no ledger either
+        written = row.get("r", "")
+        number = int(written) if written.isdigit() else len(rows) + 1
         cells: list[Cell] = []
-        for cell in row.iter(f"{SHEET_NS}c"):
-            index = column_index(cell.get("r", ""))
-            index = len(cells) if index is None else index
-            cells += [Cell("")] * (index - len(cells))
-            cells.append(_xlsx_cell(cell, shared))
-        rows.append((int(row.get("r") or len(rows) + 1), cells))
+        position = 0  # a cell without its reference ("A1") stands after the one before it
+        for cell in row:
+            if cell.tag != _CELL:
+                continue
+            read = _xlsx_cell(cell, shared, offset)
+            index = position if (at := column_index(cell.get("r", ""))) is None else at
+            position = index + 1
+            if read is EMPTY:  # a cell with a style only: Excel may write them to the sheet's last column
+                continue
+            count = _bounded(name, number, index + 1, count + 1)
+            cells += [EMPTY] * (index - len(cells))
+            cells.append(read)
+        if cells:  # an empty row is kept by its number alone
+            rows.append((number, cells))
+    _fill_merged_down(name, sheet.merged, rows, count)
     return rows
 
 
-def _xlsx_cell(cell: ElementTree.Element, shared: list[str]) -> Cell:
+def _fill_merged_down(name: str, merged: list[str], rows: list[tuple[int, list[Cell]]], count: int) -> None:
+    """A cell merged down over several rows (one 答复日期 for three requests) shows its value on each of
+    them, and the file keeps it in the first row only: each row below it takes it too. The cells so
+    filled count with the `count` read (a range given again and again over every row is no ledger)."""
+    numbers = [n for n, _ in rows]
+    for ref in dict.fromkeys(merged):
+        found = re.fullmatch(r"([A-Z]{1,3})(\d+):[A-Z]{1,3}(\d+)", ref)
+        column = column_index(found[1]) if found else None
+        if found is None or column is None:
+            continue
+        top, bottom = int(found[2]), int(found[3])
+        at = bisect.bisect_left(numbers, top)
+        if at == len(rows) or numbers[at] != top or column >= len(rows[at][1]):
+            continue
+        value = rows[at][1][column]
+        below = rows[at + 1 : bisect.bisect_right(numbers, bottom)]
+        count = _bounded(name, top, 0, count + len(below))
+        for _, cells in below:
+            cells += [EMPTY] * (column + 1 - len(cells))
+            cells[column] = value
+
+
+def _xlsx_cell(cell: ElementTree.Element, shared: list[str], date_offset: int) -> Cell:
+    """The cell read (EMPTY when it has no text: a cell with only a style)."""
     kind = cell.get("t")
-    text = cell_text(cell, shared)
-    if kind in ("s", "inlineStr", "str", "b", "e") or not text:
+    text = visible(cell_text(cell, shared))
+    if not text:
+        unsaved = cell.find(_FORMULA) is not None and cell.find(_VALUE) is None
+        return Cell("", unsaved=True) if unsaved else EMPTY
+    if kind in ("s", "inlineStr", "str", "b", "e"):
         return Cell(text)
     try:
         number = float(text)
     except ValueError:
         return Cell(text)
-    return Cell(f"{number:g}" if number != int(number) else str(int(number)), number)
+    if not math.isfinite(number):  # NaN or 1e309 in a number cell: no value Excel writes; read as text
+        return Cell(text)
+    return Cell(f"{number:g}" if number != int(number) else str(int(number)), number, date_offset=date_offset)

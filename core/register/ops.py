@@ -18,6 +18,7 @@ from core.register.counting import Count, Counted, count_year
 from core.register.deadlines import Deadline, DueSummary, deadline, due_summary
 from core.register.ledger import Preview, Rejected, numbered, read_rows
 from core.register.model import FIELD_NAMES, Case, Request, applicants, results
+from core.register.values import register_year
 from core.storage import Database
 from core.storage.register import CASE, REQUEST, RegisterRevision, RegisterStore
 
@@ -124,6 +125,7 @@ class Register:
 
     def count(self, year: int) -> Count:
         """Table 三 and 四 of `year`, from only the requests that year's table can use."""
+        register_year(year)
         rows = self.store.counted_fields(self.agency, dt.date(year, 1, 1), dt.date(year, 12, 31))
         return count_year([Counted.of(r) for r in rows], self.cases(), year)
 
@@ -189,9 +191,15 @@ class Register:
         taken = set(by_number)
         mapped = set(found.columns.values()) - {"number"}
         batch: dict[str, Request] = {}
+        first_row: dict[object, tuple[int, Request]] = {}  # the key -> the file's first row with it
         imported = updated = 0
         for row, request in read:
             key = (request.received, request.subject)
+            first, earlier = first_row.setdefault(request.number or key, (row, request))
+            if first != row:  # a key twice in one file: the later row would overwrite the earlier
+                if earlier != request:
+                    rejected.append(_same_key(found, row, first, by_number=bool(request.number)))
+                continue
             old = by_number.get(request.number) if request.number else by_content.get(key)
             new = request if old is None else old.with_changes(**{f: getattr(request, f) for f in mapped})
             wrong = problems(new.with_changes(number=new.number or "—"))
@@ -211,6 +219,14 @@ class Register:
             self.agency, list(batch.values()), RegisterChangeKind.IMPORT, note=found.name
         )
         return ImportOutcome(imported, updated, sorted(rejected, key=lambda r: r.row), revision)
+
+
+def _same_key(found: Preview, row: int, first: int, by_number: bool) -> Rejected:
+    """A row whose key (编号, or 收到日期 + 申请内容) an earlier row of the file has, its content not."""
+    if by_number:
+        return found.rejected(row, "number", f"{FIELD_NAMES['number']}与第 {first} 行相同，内容却不同")
+    why = f"{FIELD_NAMES['received']}和{FIELD_NAMES['subject']}与第 {first} 行相同，内容却不同"
+    return found.rejected(row, "subject", why + "（台账没有编号时据此区分申请，请加上编号）")
 
 
 def register_agencies(db: Database) -> list[str]:

@@ -21,7 +21,12 @@ from core.register.model import Channel, applicants, result_groups, result_short
 _SHORT_DATE = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug is before day 61 only)
-_NOISE = re.compile(r"[\s\u3000　:：]")
+_MAX_FEE = Decimal(10**9)  # 信息处理费 of a billion 元 is no fee; Excel cannot hold 1e309 at all
+YEARS = range(1990, 2201)  # the years a report may have (core.storage.database.YEARS)
+_INVISIBLE = re.compile(
+    "[\u200b-\u200d\u2060\ufeff]"
+)  # zero-width spaces and joiners, BOMs: pasted from a page
+_NOISE = re.compile(r"[\s\u3000　:：\u200b-\u200d\u2060\ufeff]")
 
 
 def plain(text: str) -> str:
@@ -29,9 +34,15 @@ def plain(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", text))
 
 
+def visible(text: str) -> str:
+    """`text` without zero-width spaces, joiners and BOMs: invisible, pasted in from a web page, yet
+    “自然人\u200b” is not 自然人 and “ZR-1\ufeff” not ZR-1."""
+    return _INVISIBLE.sub("", text)
+
+
 def read_date(text: str, year: int | None = None) -> dt.date | None:
     """A date as typed or written in a ledger; `year` completes a short 3.5. None for empty text."""
-    cleaned = _TIME.sub("", unicodedata.normalize("NFKC", text).strip())
+    cleaned = _TIME.sub("", visible(unicodedata.normalize("NFKC", text)).strip())
     if year is not None:
         short = _SHORT_DATE.fullmatch(cleaned)
         if short:
@@ -41,18 +52,36 @@ def read_date(text: str, year: int | None = None) -> dt.date | None:
             except ValueError:
                 raise UserError(f"没有 {year}年{month}月{day}日 这一天。") from None
     try:
-        return parse_date(cleaned)
+        found = parse_date(cleaned)
     except UserError as exc:  # its words are about the 成文日期; here any of the register's dates
         raise UserError(
             exc.message.replace("成文日期", "日期").replace("“2022-01-20”", "“2022-1-20”")
         ) from None
+    return found if found is None else in_register_years(found)
 
 
 def excel_serial_date(number: float) -> dt.date:
     """An Excel date cell's serial number as a date."""
     if not 1 <= number < 2958466:
         raise UserError(f"“{number:g}”不是 Excel 中的日期。")
-    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+    return in_register_years(_EXCEL_EPOCH + dt.timedelta(days=int(number)))
+
+
+def register_year(year: int) -> int:
+    """A year the register counts and keeps deadlines in: a report's years (core.storage.database's
+    YEARS). A year 9999 deadline would run past the calendar's end, a year 1 one count 2,000 years."""
+    if year not in YEARS:
+        raise UserError(f"年份 {year} 不在 {YEARS.start}–{YEARS.stop - 1} 年之间，请检查。")
+    return year
+
+
+def in_register_years(day: dt.date) -> dt.date:
+    """`day`, when its year is one the register keeps (`register_year`); else a `UserError`."""
+    if day.year not in YEARS:
+        raise UserError(
+            f"{day.year}年{day.month}月{day.day}日 不在 {YEARS.start}–{YEARS.stop - 1} 年之间，请检查日期。"
+        )
+    return day
 
 
 _APPLICANT_WORDS = {
@@ -164,6 +193,6 @@ def read_fee(text: str) -> Decimal | None:
         fee = Decimal(word)
     except InvalidOperation:
         raise UserError(f"“{text}”不是金额。") from None
-    if not fee.is_finite() or fee < 0:
+    if not fee.is_finite() or fee < 0 or fee >= _MAX_FEE:  # 1e309 passed, and broke the register's export
         raise UserError(f"“{text}”不是金额。")
     return fee
