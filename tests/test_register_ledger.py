@@ -179,6 +179,23 @@ def test_a_ledger_without_numbers_keys_on_date_and_content(tmp_path: Path, db_pa
         assert [r.number for r in register.requests()] == ["2026-001", "2026-002"]
 
 
+def test_a_ledger_saved_by_excel_for_mac_with_carriage_returns_alone_is_read(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """「CSV (Macintosh)」 ends its lines with a carriage return alone: it was refused as no CSV file."""
+    mac = tmp_path / "台账.csv"
+    mac.write_bytes(
+        "编号,收到日期,申请人类型,申请内容\rZR-1,2026-4-1,自然人,甲\rZR-2,2026-4-2,商业企业,乙\r".encode()
+    )
+    with Database.open(db_path) as db:
+        register = Register(db, AGENCY)
+        assert register.import_ledger(preview(mac)).imported == 2
+        assert [(r.number, r.received, r.subject) for r in register.requests()] == [
+            ("ZR-1", dt.date(2026, 4, 1), "甲"),
+            ("ZR-2", dt.date(2026, 4, 2), "乙"),
+        ]
+
+
 def _cli(*args: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *map(str, args)],

@@ -80,13 +80,17 @@ def csv_rows(data: bytes, what: str) -> Iterator[list[str]]:
     text = text.replace("\x00", "").replace("\ufeff", "")  # a BOM inside: files joined by `copy a+b`
     last = ""  # the last cell read: a quote left open runs to the end of the file in it
     try:
-        for row in csv.reader(io.StringIO(text)):
+        for row in csv.reader(io.StringIO(text, newline=None)):  # CR alone: Excel for Mac's "CSV (Macintosh)"
             last = row[-1] if row else ""
             yield row
-    except csv.Error:  # with Excel's dialect only a cell past the csv module's limit (131,072 characters)
+    except csv.Error as exc:  # Excel's dialect, newlines read as written: a cell past 131,072 characters
+        why = (
+            '其中一格超过 131072 个字符，多半是某格开头的英文引号（"）没有配对'
+            if "limit" in str(exc)
+            else "格式有误"
+        )
         raise UserError(
-            f'{what}不是有效的 CSV 文件：其中一格超过 131072 个字符，多半是某格开头的英文引号（"）没有配对。'
-            "请用 Excel 打开检查后重新另存为 CSV 文件。"
+            f"{what}不是有效的 CSV 文件：{why}。请用 Excel 打开检查后重新另存为 CSV 文件。"
         ) from None
     ended = "\n" in last or not text.endswith(("\n", "\r"))  # else no cell ran to the end: no quote open
     line = _open_quote_line(text) if ended else None
