@@ -146,6 +146,9 @@ def test_a_csv_quote_that_never_closes_is_refused_where_it_opens(tmp_path: Path,
     assert refused.value.message.startswith(
         "名单文件“名单.csv”不是有效的 CSV 文件：第 3 行某格开头的英文引号"
     )
+    roster.write_bytes('序号,单位名称\r1,温县财政局\r2,"温县教育局\r3,温县民政局\r'.encode())  # Excel for Mac
+    with pytest.raises(UserError, match="第 3 行某格开头的英文引号"):
+        read_roster(roster)
     fine = tmp_path / "引号.csv"  # quotes Excel reads: paired, doubled, or inside a cell
     fine.write_text('序号,单位名称\n1,"温县""甲""局"\n2,温县"乙局\n3,"温县丙局"丁\n', "utf-8")
     assert read_roster(fine) == ['温县"甲"局', '温县"乙局', "温县丙局丁"]

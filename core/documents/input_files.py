@@ -111,7 +111,7 @@ def _open_quote_line(text: str) -> int | None:
     import csv
     import io
 
-    reader = csv.reader(io.StringIO(text), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=None), strict=True)
     read = 0
     try:
         for _ in reader:
