@@ -580,8 +580,10 @@ class Database:
         return Table(self._db, name)
 
     def _insert(self, table: str, row: Mapping[str, object]) -> int:
-        """Insert a row given as a dict into a rowid table; its id."""
-        return int(self._table(table).insert(dict(row)).last_pk or 0)
+        """Insert a row given as a dict of plain values into a rowid table; its id. Plain SQL: sqlite-utils'
+        `insert` asks for the table's columns on every call, most of a ledger's import of 20,000 rows."""
+        sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        return int(self._conn.execute(sql, tuple(row.values())).lastrowid or 0)
 
     def _agency_id(self, name: str) -> int:
         """The agency's id, added when new. Hand-written, not sqlite-utils' `lookup`: that asks for the

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from core.errors import UserError
 from core.register.calendar import Arrangement
 from core.register.model import STORED_FIELDS, Case, Request
-from core.storage.database import Database
+from core.storage.database import Database, _insert_rows
 from core.storage.records import Flat, _time
 
 REQUEST, CASE = "request", "case"  # what a change is about
@@ -183,8 +183,9 @@ class RegisterStore:
     def _revision(self, agency_id: int, kind: str, note: str | None, changes: list[ItemChange]) -> int:
         revision = {"agency_id": agency_id, "at": self.db._now(), "kind": kind, "note": note}
         rev_id = self.db._insert("register_revisions", revision)
-        self.db._table("register_changes").insert_all(
-            {"revision_id": rev_id, "seq": i} | asdict(c) for i, c in enumerate(changes)
+        rows = [(rev_id, i, c.item, c.item_id, c.field, c.old, c.new) for i, c in enumerate(changes)]
+        _insert_rows(
+            self.db._conn, "register_changes(revision_id, seq, item, item_id, field, old, new)", rows
         )
         return rev_id
 
