@@ -412,3 +412,20 @@ def test_drafting_from_the_tables_adds_the_registers_sentence_only_with_a_regist
     assert sentence not in ReportSession(db, without).drafted_texts()["overview"]
     earlier = db.create_report(Report.blank(AGENCY, 2024))  # no request registered that year
     assert "本年新收" not in ReportSession(db, earlier).drafted_texts()["overview"]
+
+
+def test_a_date_outside_the_registers_years_is_refused_on_every_path_that_stores(db_path: Path) -> None:
+    """A year typed as 9999 (or 1) in the form was stored, and then every start of the app failed
+    working out its deadline (past the calendar's end): the register refuses it, naming the field."""
+    from core.register.ops import due_message
+
+    with Database.open(db_path) as db:
+        register = Register(db, "温县某局")
+        late = Request("ZR-1", dt.date(9999, 12, 20), "natural_person", "甲")
+        with pytest.raises(UserError, match="申请“ZR-1”不能保存：收到日期的年份 9999 不在 1990–2200 年之间"):
+            register.register(late)
+        _, request_id = register.register(Request("ZR-2", dt.date(2026, 3, 2), "natural_person", "乙"))
+        with pytest.raises(UserError, match="答复日期的年份 1 不在 1990–2200 年之间"):
+            register.answer(request_id, dt.date(1, 3, 9), "3.1")
+        assert [r.number for r in register.requests()] == ["ZR-2"]
+        assert "1 件申请" in due_message(db, dt.date(2026, 3, 25))

@@ -17,8 +17,8 @@ from core.register.calendar import Arrangement, WorkCalendar
 from core.register.counting import Count, Counted, count_year
 from core.register.deadlines import Deadline, DueSummary, deadline, due_summary
 from core.register.ledger import Preview, Rejected, numbered, read_rows
-from core.register.model import FIELD_NAMES, Case, Request, applicants, results
-from core.register.values import register_year
+from core.register.model import DATE_FIELDS, FIELD_NAMES, Case, Request, applicants, results
+from core.register.values import YEARS, register_year
 from core.storage import Database
 from core.storage.register import CASE, REQUEST, RegisterRevision, RegisterStore
 
@@ -57,6 +57,10 @@ def problems(request: Request) -> list[tuple[str, str]]:
         out.append(("correction_asked", f"有{name['correction_received']}就要有{name['correction_asked']}"))
     if request.consult_received is not None and request.consult_sent is None:
         out.append(("consult_sent", f"有{name['consult_received']}就要有{name['consult_sent']}"))
+    for field in DATE_FIELDS:  # a year 9999 deadline runs past the calendar's end: every start would fail
+        day = getattr(request, field)
+        if day is not None and day.year not in YEARS:
+            out.append((field, f"{name[field]}的年份 {day.year} 不在 {YEARS.start}–{YEARS.stop - 1} 年之间"))
     return out
 
 
