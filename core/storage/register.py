@@ -50,6 +50,9 @@ class CountedCell:
     override_reason: str | None
 
 
+_CHANGES_A_CHUNK = 4096  # changes turned into rows at a time: memory stays flat in the ledger's length
+
+
 def _gone() -> UserError:
     return UserError("台账中没有这一项（可能已被删除）。")
 
@@ -183,10 +186,13 @@ class RegisterStore:
     def _revision(self, agency_id: int, kind: str, note: str | None, changes: list[ItemChange]) -> int:
         revision = {"agency_id": agency_id, "at": self.db._now(), "kind": kind, "note": note}
         rev_id = self.db._insert("register_revisions", revision)
-        rows = [(rev_id, i, c.item, c.item_id, c.field, c.old, c.new) for i, c in enumerate(changes)]
-        _insert_rows(
-            self.db._conn, "register_changes(revision_id, seq, item, item_id, field, old, new)", rows
-        )
+        into = "register_changes(revision_id, seq, item, item_id, field, old, new)"
+        for start in range(0, len(changes), _CHANGES_A_CHUNK):  # a ledger of 100,000 is a million changes
+            chunk = changes[start : start + _CHANGES_A_CHUNK]
+            rows = [
+                (rev_id, start + i, c.item, c.item_id, c.field, c.old, c.new) for i, c in enumerate(chunk)
+            ]
+            _insert_rows(self.db._conn, into, rows)
         return rev_id
 
     def _insert(self, agency_id: int, item: str, flat: Flat) -> tuple[int, list[ItemChange]]:
