@@ -155,6 +155,19 @@ def test_agency_not_on_roster_gets_its_own_row_with_a_suggestion(tmp_path: Path)
     assert [(r.agency, r.status) for r in again.rows] == [("温县教育局", desk.DRAFT)] and not again.unusable
 
 
+def test_without_a_roster_no_row_is_said_to_be_off_it(tmp_path: Path) -> None:
+    """A desk with no roster yet said 「不在名单中」 beside every report received (seen driving 600)."""
+    _write(tmp_path, distinct_report("温县财政局", 2021, base=5))
+    _write(tmp_path, distinct_report("温县审计局", 2021, base=41))
+    notes = {r.agency: desk.board_cells(r, None, False)[11] for r in desk.open_desk(tmp_path, 2021, []).rows}
+    assert notes == {"温县财政局": "", "温县审计局": ""}
+    listed = desk.open_desk(tmp_path, 2021, ["温县财政局"])
+    assert {r.agency: desk.board_cells(r)[11] for r in listed.rows} == {
+        "温县财政局": "",
+        "温县审计局": "不在名单中",
+    }
+
+
 def test_typed_paper_code_confirms_the_file(tmp_path: Path) -> None:
     report = distinct_report("温县财政局", 2021, base=9)
     _write(tmp_path, report)

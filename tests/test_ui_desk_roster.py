@@ -263,3 +263,22 @@ def test_typed_code_answer_says_what_a_short_code_cannot_rule_out(qtbot: QtBot, 
     window.select("温县财政局")
     assert window.confirm_selected("0000-0000-0000") is False
     assert _last_message(window).startswith("温县财政局：不一致")
+
+
+def test_with_no_roster_the_board_says_no_report_is_off_it(qtbot: QtBot, db: Database) -> None:
+    """Before a roster is read, every row of the board said 「不在名单中」; with one, the rows off it do."""
+    for n, agency in enumerate(("温县财政局", "温县水利局")):
+        db.create_report(distinct_report(agency, 2022, base=3 + 29 * n))
+    window = _window(qtbot, db)
+    window.year_box.setValue(2022)
+    window.open_database()
+    notes = len(desk.BOARD_HEADERS) - 1
+
+    def shown() -> dict[str, str]:
+        model = window.model
+        return {model.item(r, 0).text(): model.item(r, notes).text() for r in range(model.rowCount())}
+
+    assert shown() == {"温县财政局": "", "温县水利局": ""}
+    window.session.memory.roster = desk.Roster.of(["温县财政局"])
+    window.rebuild()
+    assert shown() == {"温县财政局": "", "温县水利局": "不在名单中"}
