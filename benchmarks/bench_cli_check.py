@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.side_by_side import ROOT, add_root_option, checkouts, installed, timed
+from benchmarks.side_by_side import ROOT, installed, parse_with_roots, timed
 
 REPORT = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 FLOOR = (
@@ -36,9 +36,7 @@ FLOOR = (
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("runs", type=int, nargs="?", default=15)
-    add_root_option(parser)
-    args = parser.parse_args()
-    roots = checkouts(args)
+    args, roots = parse_with_roots(parser)
     python = sys.executable
     commands: dict[str, tuple[list[str], Path]] = {
         "python -c pass": ([python, "-c", "pass"], ROOT),

@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.side_by_side import ROOT, add_root_option, checkouts, timed
+from benchmarks.side_by_side import ROOT, parse_with_roots, timed
 
 REPORT = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 DOCX = ROOT / "tests" / "fixtures" / "published" / "seed.docx"
@@ -53,9 +53,7 @@ def series(commands: Commands, runs: int) -> dict[str, tuple[float, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("runs", type=int, nargs="?", default=10)
-    add_root_option(parser)
-    args = parser.parse_args()
-    roots = checkouts(args)
+    args, roots = parse_with_roots(parser)
     soffice = shutil.which("soffice")
     if soffice is None:
         sys.exit("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-writer-nogui")

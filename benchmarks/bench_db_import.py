@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.side_by_side import add_root_option, checkouts, installed
+from benchmarks.side_by_side import installed, parse_with_roots
 from core.documents.exchange import write_report
 from tests.helpers import distinct_report
 
@@ -45,9 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
-    add_root_option(parser)
-    args = parser.parse_args()
-    roots = checkouts(args)
+    args, roots = parse_with_roots(parser)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = installed(tmp)

@@ -25,7 +25,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from benchmarks.side_by_side import add_root_option, checkouts, in_turns, installed
+from benchmarks.side_by_side import in_turns, installed, parse_with_roots
 
 # Runs inside a checkout: build the database, then time one round per line read on stdin.
 _CHILD = """
@@ -96,9 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=7)
-    add_root_option(parser)
-    args = parser.parse_args()
-    roots = checkouts(args)
+    args, roots = parse_with_roots(parser)
     with tempfile.TemporaryDirectory() as tmp:
         children = [
             (root, _CHILD.format(root=str(root), db=str(Path(tmp) / f"d{n}.sqlite3"), reports=args.reports))

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.side_by_side import ROOT, add_root_option, checkouts, installed
+from benchmarks.side_by_side import ROOT, installed, parse_with_roots
 
 SEED = ROOT / "tests" / "fixtures" / "wenxian-2021.json"
 
@@ -93,9 +93,7 @@ def _launch(code: str, env: dict[str, str], root: Path) -> tuple[float, float, f
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    add_root_option(parser)
-    args = parser.parse_args()
-    roots = checkouts(args)
+    args, roots = parse_with_roots(parser)
     with tempfile.TemporaryDirectory() as tmp:
         env = installed(tmp) | {"XDG_CONFIG_HOME": tmp, "HOME": tmp}
         env.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -23,7 +23,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from benchmarks.side_by_side import add_root_option, checkouts, in_turns, installed
+from benchmarks.side_by_side import in_turns, installed, parse_with_roots
 
 # Runs inside a checkout: build the database and the desk window, then one round per line on stdin.
 _CHILD = """
@@ -114,9 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
-    add_root_option(parser)
-    args = parser.parse_args()
-    roots = checkouts(args)
+    args, roots = parse_with_roots(parser)
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         env = installed(tmp) | {"QT_QPA_PLATFORM": "offscreen"}

@@ -18,13 +18,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def add_root_option(parser: argparse.ArgumentParser) -> None:
+def parse_with_roots(parser: argparse.ArgumentParser) -> tuple[argparse.Namespace, list[Path]]:
+    """The benchmark's own options and `--root TREE` (repeatable): (the arguments, the checkouts to
+    measure in order; default this one)."""
     parser.add_argument("--root", type=Path, action="append", help="a checkout to measure (repeatable)")
-
-
-def checkouts(args: argparse.Namespace) -> list[Path]:
-    """The checkouts given with --root, in order (default: this one)."""
-    return [r.resolve() for r in args.root or [ROOT]]
+    args = parser.parse_args()
+    return args, [r.resolve() for r in args.root or [ROOT]]
 
 
 def installed(folder: str | Path) -> dict[str, str]:
