@@ -26,12 +26,12 @@ from core.storage import Database
 from tests.conftest import ROOT
 
 
-def run_main(
-    *args: str | Path, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: float = 60
+def run_python(
+    *args: object, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    """`python main.py ARGS` in a fresh process (env None: this process's environment), output as text."""
+    """`python ARGS` in a fresh process (env None: this process's environment), output as text."""
     return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        [sys.executable, *map(str, args)],
         env=env,
         cwd=cwd,
         capture_output=True,
@@ -39,6 +39,13 @@ def run_main(
         encoding="utf-8",
         timeout=timeout,
     )
+
+
+def run_main(
+    *args: object, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`python main.py ARGS` in a fresh process (env None: this process's environment), output as text."""
+    return run_python(ROOT / "main.py", *args, env=env, cwd=cwd, timeout=timeout)
 
 
 _LOADED = """
@@ -54,15 +61,7 @@ def loaded_in_fresh_process(
 ) -> dict[str, Any]:
     """Run `body` (Python that sets `result`) in a fresh interpreter: {"result", "loaded"}, the latter
     the `unwanted` modules it imported. What a command or window loads is most of its start-up time."""
-    done = subprocess.run(
-        [sys.executable, "-c", _LOADED.format(body=body), " ".join(unwanted)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    done = run_python("-c", _LOADED.format(body=body), " ".join(unwanted), env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     outcome: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return outcome

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +18,7 @@ from core.register.model import Request
 from core.register.ops import Register
 from core.storage import Database
 from core.storage.instance_lock import InstanceLock
-from tests.conftest import ROOT
+from tests.helpers import run_main
 
 AGENCY = "温县自然资源局"
 HEADERS = [
@@ -197,14 +196,7 @@ def test_a_ledger_saved_by_excel_for_mac_with_carriage_returns_alone_is_read(
 
 
 def _cli(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=120,
-    )
+    return run_main(*args, timeout=120)
 
 
 def test_command_line_import_table_due_fill(tmp_path: Path, db_path: Path) -> None:

@@ -7,10 +7,8 @@ garbage on its own thread: `ui/gui_thread_gc.py`)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
-from tests.conftest import ROOT
+from tests.helpers import run_python
 
 _QUIT_WHILE_WORKING = """
 import gc, sys, time
@@ -44,15 +42,7 @@ sys.exit(code)
 
 def test_quitting_stops_the_running_jobs_before_qt_ends() -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, "-c", _QUIT_WHILE_WORKING],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
+    done = run_python("-c", _QUIT_WHILE_WORKING, env=env)
     assert done.returncode == 0, done.stderr
     assert "automatic collection False" in done.stdout  # the GUI thread collects, on its timer
     assert "stopped [True, True]" in done.stdout  # both asked to stop, and ended, before exec returned
