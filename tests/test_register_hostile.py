@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 import zipfile
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ import pytest
 
 from core.desk.roster_file import read_roster
 from core.errors import UserError
-from core.register.ledger import preview
+from core.register.ledger import preview, read_rows
 from core.register.ops import Register
 from core.storage import Database
 from tests.test_register_ledger import _cli
@@ -531,3 +532,28 @@ def test_cells_without_references_keep_their_columns_across_empty_ones(tmp_path:
     found = preview(book)
     assert found.distinct("applicant") == ["自然人"] and found.distinct("subject") == ["甲"]
     assert found.distinct("channel") == []
+
+
+def test_rows_without_references_are_numbered_past_an_empty_one(tmp_path: Path) -> None:
+    """A program that writes no `r` on its rows: after an empty row every later row was named one too
+    low (a bad date in row 5 said 「第 4 行」), and a merged range filled the wrong rows."""
+    rows = [["2026年依申请公开登记台账"], [], HEADERS, ["A-1", "2026-01-05", "网络", "自然人", "甲"]]
+    rows.append(["A-2", "2026-02-30", "网络", "自然人", "乙"])
+    xml = re.sub(r' r="[A-Z]*\d+"', "", sheet_xml(rows))  # no row or cell references at all
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(workbook([("台账", xml, False)]))
+    found = preview(ledger)
+    assert [number for number, _ in found.rows] == [4, 5]
+    [refused] = read_rows(found)[1]
+    assert refused.row == 5
+
+
+def test_a_fee_with_cents_past_six_digits_is_stored_as_written(tmp_path: Path, db_path: Path) -> None:
+    """A number cell became text with six significant digits: a fee of 12345.67 元 was stored as 12345.7."""
+    ledger = _ledger_xlsx(
+        tmp_path / "台账.xlsx",
+        [["ZR-1", Number("46086"), "网络", "自然人", "甲", "", "", Number("12345.67")]],
+    )
+    with Database.open(db_path) as db:
+        assert Register(db, AGENCY).import_ledger(preview(ledger)).imported == 1
+    assert _stored(db_path)["ZR-1"]["fee"] == "12345.67"

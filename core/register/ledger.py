@@ -315,11 +315,11 @@ def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Cell]]]:
     tags = sum(map(sheet.xml.count, (b"<c ", b"<c>", b"<mergeCell ")))  # at C speed, not one by one
     _bounded(name, 1, 0, tags // 2)  # half of the cells may be empty ones with a style
     rows: list[tuple[int, list[Cell]]] = []
-    count, offset = 0, DAYS_1900_TO_1904 if sheet.date1904 else 0
+    count, offset, number = 0, DAYS_1900_TO_1904 if sheet.date1904 else 0, 0
     for seen, row in enumerate(sheet.rows(), start=1):
         _bounded(name, seen, 0, count)  # a million empty <row/>s are no ledger either
         written = row.get("r", "")
-        number = int(written) if written.isdigit() else len(rows) + 1
+        number = int(written) if written.isdigit() else number + 1  # empty rows are not kept: count on
         cells: list[Cell] = []
         position = 0  # a cell without its reference ("A1") stands after the one before it
         for cell in row:
@@ -376,4 +376,7 @@ def _xlsx_cell(cell: ElementTree.Element, shared: list[str], date_offset: int) -
         return Cell(text)
     if not math.isfinite(number):  # NaN or 1e309 in a number cell: no value Excel writes; read as text
         return Cell(text)
-    return Cell(f"{number:g}" if number != int(number) else str(int(number)), number, date_offset=date_offset)
+    # Excel shows 15 significant digits; `:g` kept 6, and a fee of 12345.67 came in as 12345.7
+    return Cell(
+        f"{number:.15g}" if number != int(number) else str(int(number)), number, date_offset=date_offset
+    )
