@@ -455,6 +455,17 @@ def test_a_workbook_saved_as_strict_open_xml_is_read(tmp_path: Path) -> None:
     assert read_roster(roster) == ["温县财政局"]
 
 
+def test_invisible_characters_in_a_roster_are_not_part_of_its_names(tmp_path: Path) -> None:
+    """The roster reads through the same cells as the ledger: a soft hyphen or a zero-width space in a
+    name made 「温县财政局」 another agency than the report's (the ledger's list of them missed some)."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text("序号,单位名称\n1,温县财政\u00ad局\n2,温县\u200b教育局\n3,温县民政局\u2063\n", "utf-8")
+    assert read_roster(roster) == ["温县财政局", "温县教育局", "温县民政局"]
+    book = tmp_path / "名单.xlsx"
+    book.write_bytes(workbook([("名单", sheet_xml([["单位名称"], ["温县审计\u180e局"]]), False)]))
+    assert read_roster(book) == ["温县审计局"]
+
+
 def test_invisible_characters_pasted_into_a_ledger_are_not_its_values(tmp_path: Path, db_path: Path) -> None:
     """Zero-width spaces (pasted from a web page) and a BOM inside the file (two files joined): the row
     was refused for “自然人\u200b” that reads 自然人, or stored 编号 “\ufeffZR-3” that a later import of

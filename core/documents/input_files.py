@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from core.errors import UserError, os_reason
+from core.model.hidden_characters import without_hidden
 
 _NOT_REGULAR = "“{path}”不是普通文件（可能是管道或设备），不能读取。请选择保存在磁盘上的文件。"
 
@@ -63,7 +64,7 @@ def read_bytes(path: Path, max_bytes: int, what: str = "文件", expected: str =
 
 def csv_rows(data: bytes, what: str) -> Iterator[list[str]]:
     """The rows of a CSV file as Excel saves it, one by one: UTF-8 (with or without BOM), or GBK on a
-    Chinese Windows; NUL characters and byte-order marks (U+FEFF) dropped. `what` names the file in a
+    Chinese Windows; characters that print as nothing dropped (`without_hidden`). `what` names the file in a
     refusal (e.g. 台账文件“x.csv”). For the register's ledger and the desk's roster, which keep only
     the rows with something in them (30 MB of empty lines as a list of rows took 7.5 GB)."""
     import csv
@@ -77,7 +78,7 @@ def csv_rows(data: bytes, what: str) -> Iterator[list[str]]:
             continue
     else:
         raise UserError(f"{what}的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件。")
-    text = text.replace("\x00", "").replace("\ufeff", "")  # a BOM inside: files joined by `copy a+b`
+    text = without_hidden(text)  # NULs, a BOM inside (files joined by `copy a+b`), zero-width spaces
     last = ""  # the last cell read: a quote left open runs to the end of the file in it
     try:
         for row in csv.reader(io.StringIO(text, newline=None)):  # CR alone: Excel for Mac's "CSV (Macintosh)"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from core.errors import UserError
+from core.model.hidden_characters import without_hidden
 
 SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHARED = "xl/sharedStrings.xml"
@@ -177,12 +178,13 @@ def column_index(reference: str) -> int | None:
 
 
 def cell_text(cell: ElementTree.Element, shared: list[str]) -> str:
-    """A cell's text: its shared or inline string, else its value as written (a number's digits)."""
+    """A cell's text: its shared or inline string, else its value as written (a number's digits);
+    characters that print as nothing dropped (`without_hidden`: the value is read as a word or a key)."""
     kind = cell.get("t")
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{SHEET_NS}t"))
+        return without_hidden("".join(t.text or "" for t in cell.iter(f"{SHEET_NS}t")))
     value = cell.find(f"{SHEET_NS}v")
     text = value.text or "" if value is not None else ""
     if kind == "s":
-        return shared[int(text)] if text.isdigit() and int(text) < len(shared) else ""
+        return without_hidden(shared[int(text)]) if text.isdigit() and int(text) < len(shared) else ""
     return text

@@ -53,6 +53,13 @@ def shown(text: str) -> str:
     return _CANDIDATE.sub(lambda m: marker(m[0]) if is_hidden(m[0]) else m[0], text)
 
 
+def without_hidden(text: str) -> str:
+    """The text with every hidden character dropped: for a value read as a key or a word (a ledger's
+    cell, a roster's name), where 自然人 followed by U+200B pasted from a web page is still 自然人 and a
+    BOM inside a file joined from two is nothing. A report's own text keeps them (`shown`)."""
+    return _CANDIDATE.sub(lambda m: "" if is_hidden(m[0]) else m[0], text)
+
+
 def hidden_characters(text: str) -> str:
     """The distinct hidden characters of the text, in code point order ("" when there are none)."""
     return "".join(sorted({m[0] for m in _CANDIDATE.finditer(text) if is_hidden(m[0])}))

@@ -31,7 +31,6 @@ from core.register.values import (
     read_fee,
     read_flag,
     read_result,
-    visible,
 )
 
 SUFFIXES = (".xlsx", ".csv")
@@ -291,7 +290,7 @@ def read_table(path: Path) -> list[tuple[int, list[Cell]]]:
             row.pop()
         count = _bounded(path.name, number, len(row), count + len(row))
         if row:  # an empty row is kept by its number alone
-            table.append((number, [Cell(visible(text)) if text else EMPTY for text in row]))
+            table.append((number, [Cell(text) if text else EMPTY for text in row]))
     return table
 
 
@@ -364,7 +363,7 @@ def _fill_merged_down(name: str, merged: list[str], rows: list[tuple[int, list[C
 def _xlsx_cell(cell: ElementTree.Element, shared: list[str], date_offset: int) -> Cell:
     """The cell read (EMPTY when it has no text: a cell with only a style)."""
     kind = cell.get("t")
-    text = visible(cell_text(cell, shared))
+    text = cell_text(cell, shared)
     if not text:
         unsaved = cell.find(_FORMULA) is not None and cell.find(_VALUE) is None
         return Cell("", unsaved=True) if unsaved else EMPTY

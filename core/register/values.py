@@ -16,6 +16,7 @@ from functools import cache
 
 from core.errors import UserError
 from core.model.date_input import parse_date
+from core.model.hidden_characters import without_hidden
 from core.register.model import Channel, applicants, result_groups, result_short_names, results
 
 _SHORT_DATE = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -23,9 +24,6 @@ _TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug is before day 61 only)
 _MAX_FEE = Decimal(10**9)  # 信息处理费 of a billion 元 is no fee; Excel cannot hold 1e309 at all
 YEARS = range(1990, 2201)  # the years a report may have (core.storage.database.YEARS)
-_INVISIBLE = re.compile(
-    "[\u200b-\u200d\u2060\ufeff]"
-)  # zero-width spaces and joiners, BOMs: pasted from a page
 _NOISE = re.compile(r"[\s\u3000　:：\u200b-\u200d\u2060\ufeff]")
 
 
@@ -34,15 +32,9 @@ def plain(text: str) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", text))
 
 
-def visible(text: str) -> str:
-    """`text` without zero-width spaces, joiners and BOMs: invisible, pasted in from a web page, yet
-    “自然人\u200b” is not 自然人 and “ZR-1\ufeff” not ZR-1."""
-    return _INVISIBLE.sub("", text)
-
-
 def read_date(text: str, year: int | None = None) -> dt.date | None:
     """A date as typed or written in a ledger; `year` completes a short 3.5. None for empty text."""
-    cleaned = _TIME.sub("", visible(unicodedata.normalize("NFKC", text)).strip())
+    cleaned = _TIME.sub("", without_hidden(unicodedata.normalize("NFKC", text)).strip())
     if year is not None:
         short = _SHORT_DATE.fullmatch(cleaned)
         if short:
