@@ -568,3 +568,10 @@ def test_a_fee_with_cents_past_six_digits_is_stored_as_written(tmp_path: Path, d
     with Database.open(db_path) as db:
         assert Register(db, AGENCY).import_ledger(preview(ledger)).imported == 1
     assert _stored(db_path)["ZR-1"]["fee"] == "12345.67"
+
+
+def test_a_roster_title_above_a_header_whose_name_column_is_unusual(tmp_path: Path) -> None:
+    """「2021年应报单位名单」 above 序号 / 部门全称 / 联系人: the title, 序号, 1 and 2 became agencies."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text("2021年应报单位名单\n序号,部门全称,联系人\n1,甲局,张三\n2,乙局,李四\n", "utf-8")
+    assert read_roster(roster) == ["甲局", "乙局"]

@@ -83,14 +83,8 @@ def _roster_of(rows: Iterable[list[str]], file_name: str) -> RosterFile:
         raise UserError(f"名单文件“{file_name}”有 {len(rows)} 行，超过了 {MAX_ROWS} 行，不像是单位名单。")
     if not rows:
         raise UserError(f"名单文件“{file_name}”中没有单位名称。")
-    above, (name_col, headers) = next(
-        (
-            (i, found)
-            for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
-            if (found := _header(row))[0] is not None
-        ),
-        (0, _header(rows[0])),
-    )
+    above = next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if _header(row)[1]), 0)
+    name_col, headers = _header(rows[above])
     body = rows[above + 1 :] if headers else rows  # the title lines above a header are no names
     if name_col is None:
         name_col = _first_named_column(body)
