@@ -197,3 +197,21 @@ def test_a_drafts_code_is_kept_until_its_report_changes(tmp_path: Path) -> None:
         assert codes[AGENCIES[1]] == fingerprint(db.load_report(ids[AGENCIES[1]]))
         assert codes[AGENCIES[1]] != {i.agency: i.code for i in first.contents.reports}[AGENCIES[1]]
         assert again == session.sum(board, "温县", session.reports(board, db))
+
+
+def test_typing_on_in_a_drafts_text_makes_its_kept_code_old(tmp_path: Path) -> None:
+    """Typing that goes on in one text rewrites its revision in place (one undo step): the revision id
+    stayed, so a 汇总 listed the draft with the code of its text as it was before the last words."""
+    with Database.open(tmp_path / "db.sqlite3", create=True) as db:
+        ids = _fill(db)
+        draft = ids[AGENCIES[1]]
+        key = next(iter(db.load_report(draft).texts))
+        assert db.set_text(draft, key, "本年度新收申请若干件。") is not None
+        session = desk.DeskSession.of_database(tmp_path / "db.sqlite3")
+        board = session.board(YEAR, db)
+        session.sum(board, "温县", db=db)
+        assert session.draft_codes(db)[draft] == fingerprint(db.load_report(draft))
+        db.set_text(draft, key, "本年度新收申请若干件，均已答复。")  # the same burst: the same revision
+        assert draft not in session.draft_codes(db)
+        listed = {i.agency: i.code for i in session.sum(board, "温县", db=db).contents.reports}
+        assert listed[AGENCIES[1]] == fingerprint(db.load_report(draft))

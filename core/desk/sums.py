@@ -17,11 +17,11 @@ if TYPE_CHECKING:
     from core.desk.included import SumContents
     from core.desk.marks import SumMark
     from core.format.definition import ReportFormat
-    from core.storage import Database
+    from core.storage import Database, RevisionMark
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-KeptCode = tuple[int, str]  # a report's latest revision when its 校验码 was worked out, and the code
+KeptCode = tuple["RevisionMark", str]  # a report's latest revision when its 校验码 was worked out, the code
 
 # ---------------------------------------------------------------- what to send back
 

@@ -99,7 +99,7 @@ def fill(db: Database, register: Register, year: int) -> FillOutcome:
     if change is not None:
         session.apply_values(change.after, change.kind)
         _saved(session)
-        revision = db.latest_revisions([report_id])[report_id]
+        revision = db.latest_revisions([report_id])[report_id].id
     mark_counted(register, report_id, count)
     return FillOutcome(report_id, created, revision, count)
 

@@ -13,7 +13,7 @@ Expected failures (locked, read-only, disk full, damaged) become a `UserError` i
 """
 
 from core.storage import schema
-from core.storage.database import STATUSES, TEXT_BURST_SECONDS, YEARS, Database
+from core.storage.database import STATUSES, TEXT_BURST_SECONDS, YEARS, Database, RevisionMark
 from core.storage.files import (
     BUSY_TIMEOUT,
     DatabaseDamaged,
@@ -53,6 +53,7 @@ __all__ = [
     "NotOurDatabase",
     "ReportSummary",
     "Revision",
+    "RevisionMark",
     "_user_error",
     "check_file",
     "copy_file",

@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.errors import TextConflict, UserError
 from core.format import get_format
@@ -80,6 +80,13 @@ TEXT_BURST_SECONDS = 60.0  # typing in one text with shorter pauses continues th
 
 
 # ---------------------------------------------------------------- the database
+
+
+class RevisionMark(NamedTuple):
+    """A report's latest revision as `latest_revisions` gives it."""
+
+    id: int
+    at: str
 
 
 class Database:
@@ -423,17 +430,20 @@ class Database:
                 out[stored.id] = (stored.format, _unpack(_pack(stored.format, stored.flat)))
         return out
 
-    def latest_revisions(self, report_ids: Sequence[int]) -> dict[int, int]:
-        """Each report's latest revision id: it changes with every write to the report, so what was
-        worked out of a report together with it is of the content it names while the two are equal."""
+    def latest_revisions(self, report_ids: Sequence[int]) -> dict[int, RevisionMark]:
+        """Each report's latest revision (its id and time): the pair changes with every write to the
+        report — typing that goes on in one text rewrites its revision in place, keeping the id but not
+        the time, and a revision typed back away may give its id to the next — so what was worked out of
+        a report together with it is of the content it names while the two are equal."""
         ids = sorted(set(report_ids))
         marks = ", ".join("?" * len(ids))
         with self._read():
-            found = self._conn.execute(
-                f"SELECT report_id, MAX(id) FROM revisions WHERE report_id IN ({marks}) GROUP BY report_id",
+            found = self._conn.execute(  # SQLite takes the bare column `at` from the row of MAX(id)
+                f"SELECT report_id, MAX(id), at FROM revisions WHERE report_id IN ({marks})"
+                " GROUP BY report_id",
                 ids,
             )
-            return dict(found.fetchall())
+            return {report_id: RevisionMark(rev_id, at) for report_id, rev_id, at in found.fetchall()}
 
     def deleted_reports(self) -> list[ReportSummary]:
         """The recycle bin, most recently deleted first."""
