@@ -159,7 +159,10 @@ def test_without_a_roster_no_row_is_said_to_be_off_it(tmp_path: Path) -> None:
     """A desk with no roster yet said 「不在名单中」 beside every report received (seen driving 600)."""
     _write(tmp_path, distinct_report("温县财政局", 2021, base=5))
     _write(tmp_path, distinct_report("温县审计局", 2021, base=41))
-    notes = {r.agency: desk.board_cells(r, None, False)[11] for r in desk.open_desk(tmp_path, 2021, []).rows}
+    unlisted = desk.open_desk(tmp_path, 2021, [])
+    notes = {r.agency: desk.board_cells(r)[11] for r in unlisted.rows}
+    assert unlisted.count(desk.BoardFilter.NOT_ON_ROSTER) == 0  # the filter agrees with the rows
+    assert desk.received_names(unlisted) == ["温县审计局", "温县财政局"]  # 「从收到的报告加入」 offers all
     assert notes == {"温县财政局": "", "温县审计局": ""}
     listed = desk.open_desk(tmp_path, 2021, ["温县财政局"])
     assert {r.agency: desk.board_cells(r)[11] for r in listed.rows} == {

@@ -480,7 +480,7 @@ class DeskWindow(QMainWindow):
 
     def _items(self, row: desk.BoardRow, contact: Mapping[str, str] | None) -> list[QStandardItem]:
         items = []
-        for value in desk.board_cells(row, contact, bool(self.roster)):
+        for value in desk.board_cells(row, contact):
             item = QStandardItem(str(value))
             item.setData(value if isinstance(value, int) else str(value), _SORT)
             items.append(item)
@@ -622,7 +622,7 @@ class DeskWindow(QMainWindow):
 
     def print_board(self, printer: QPrinter | None = None) -> Job | None:
         columns = self.session.roster_columns
-        rows = [desk.board_cells(r, columns.get(r.agency), bool(self.roster)) for r in self.board.rows]
+        rows = [desk.board_cells(r, columns.get(r.agency)) for r in self.board.rows]
         title = f"{self.board.year}年度报送情况"
         return self._print_table(title, desk.BOARD_HEADERS, rows, printer)
 
@@ -655,7 +655,7 @@ class DeskWindow(QMainWindow):
 
     def export_board(self, path: Path | None = None) -> None:
         columns = self.session.roster_columns
-        rows = [desk.board_cells(r, columns.get(r.agency), bool(self.roster)) for r in self.board.rows]
+        rows = [desk.board_cells(r, columns.get(r.agency)) for r in self.board.rows]
         self._save_xlsx(f"{self.board.year}年度报送情况", desk.BOARD_HEADERS, rows, path)
 
     def export_errors(self, path: Path | None = None) -> None:

@@ -52,7 +52,7 @@ class BoardRow:
     warnings: int = 0
     cross_year: int | None = 0  # YEAR.* findings, against the agency's previous report (None: not read)
     fingerprint: str | None = None
-    on_roster: bool = True
+    on_roster: bool | None = True  # None: no roster yet, so no row is on it or off it
     suggestion: str | None = None  # the roster name to ask about when the match was not sure
     others: list[Path] = field(default_factory=list)  # more files for the same agency and year
     confirmed: bool | None = None  # the paper copy's code typed: matched or not; None: not typed
@@ -203,12 +203,12 @@ def make_board(
         files = sorted(by_agency.get(name, []), key=_rank, reverse=True)
         odd = [wrong_year_note(r, spoken_year(r.report) or year) for r in wrong_year.get(name, [])]
         if not files:
-            rows.append(BoardRow(name, MISSING, on_roster=name in roster, notes=odd))
+            rows.append(BoardRow(name, MISSING, on_roster=_on(name, roster), notes=odd))
             continue
         before, before_notes = _last_year(name, previous, last_year.get(name, []), year)
         best = standing(files)
         row = BoardRow.checked(name, best.best, before)
-        row.on_roster, row.others = name in roster, [f.file for f in files[1:] if f.file]
+        row.on_roster, row.others = _on(name, roster), [f.file for f in files[1:] if f.file]
         row.conflict = [f.file for f in best.conflict if f.file]
         if name in asked:
             row.suggestion = asked[name].agency
@@ -290,7 +290,7 @@ def database_board(
         name = m.agency if m.sure and m.agency else s.agency
         status = FINAL if s.status == ReportStatus.FINAL else DRAFT
         row = BoardRow(
-            name, status, errors=s.errors, warnings=s.warnings, cross_year=None, on_roster=name in roster
+            name, status, errors=s.errors, warnings=s.warnings, cross_year=None, on_roster=_on(name, roster)
         )
         row.report_id, row.arrived = s.id, s.updated_at
         row.fingerprint = s.final_code  # kept when it was made 定稿: the report is not read for it
@@ -379,10 +379,15 @@ def database_memory(db_path: Path) -> Path:
     return db_path.with_name(f".{db_path.name}.desk.json")
 
 
+def _on(name: str, roster: Sequence[str]) -> bool | None:
+    """Whether `name` is on the roster; None when there is none yet."""
+    return name in roster if roster else None
+
+
 def received_names(board: Board) -> list[str]:
     """The agencies of the received reports that are not on the roster and not like a roster name
     (those are asked about instead): what 「从收到的报告加入」 adds to the roster."""
-    return [r.agency for r in board.rows if not r.on_roster and r.suggestion is None]
+    return [r.agency for r in board.rows if r.on_roster is not True and r.suggestion is None]
 
 
 def open_desk(
@@ -444,7 +449,7 @@ BOARD_FILTERS: dict[BoardFilter, Callable[[BoardRow], bool]] = {
     BoardFilter.WARNINGS: lambda r: r.warnings > 0,
     BoardFilter.CROSS_YEAR: lambda r: bool(r.cross_year),
     BoardFilter.PAPER_DIFFERS: lambda r: r.confirmed is False,
-    BoardFilter.NOT_ON_ROSTER: lambda r: r.received is not None and not r.on_roster,
+    BoardFilter.NOT_ON_ROSTER: lambda r: r.received is not None and r.on_roster is False,
     BoardFilter.DUPLICATES: lambda r: bool(r.others),
     BoardFilter.TO_REVIEW: lambda r: needs_review(r),
 }

@@ -25,16 +25,13 @@ BOARD_HEADERS = (
 SEND_BACK_HEADERS = ("单位", "表格", "单元格", "问题（差多少）")
 
 
-def board_cells(
-    row: BoardRow, contact: Mapping[str, str] | None = None, roster_given: bool = True
-) -> tuple[str | int, ...]:
+def board_cells(row: BoardRow, contact: Mapping[str, str] | None = None) -> tuple[str | int, ...]:
     """One board row as the screen and the exported list show it (counts as numbers, to sort); a
-    missing agency's notes start with its roster columns (联系人, 电话 …), to chase it. Without a
-    roster no row is said to be off it (every one would be)."""
+    missing agency's notes start with its roster columns (联系人, 电话 …), to chase it."""
     sig = row.signature
     paper = {None: "", True: "一致", False: "不一致"}[row.confirmed]
     notes = ([f"名单中没有，是否为“{row.suggestion}”？"] if row.suggestion else []) + row.notes
-    if roster_given and not row.on_roster and not row.suggestion:
+    if row.on_roster is False and not row.suggestion:
         notes.insert(0, "不在名单中")
     if row.status == MISSING and contact:
         notes.insert(0, "，".join(f"{k} {v}" for k, v in contact.items()))
