@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from core.documents.file_kinds import PUBLISHED, dialog_filter
 from core.errors import UserError
 from core.model.cell_input import CellInputError, parse_cell
-from core.model.report import MAX_AGENCY, Report
+from core.model.report import MAX_AGENCY, YEARS, Report
 from core.model.vocabulary import CellState
 from core.rules.table import check, fmt
 from ui.crash import show_message
@@ -97,7 +97,7 @@ class ImportReview(QDialog):
         self.agency.setPlaceholderText("未能识别机关名称，请填写")
         self.agency.setMaxLength(MAX_AGENCY)
         self.year = QSpinBox()
-        self.year.setRange(1990, 2200)
+        self.year.setRange(YEARS.start, YEARS.stop - 1)
         self.year.setValue(self._report.year)
         self.tables: dict[str, QTableWidget] = {}
         self.findings = QListWidget()

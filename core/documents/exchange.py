@@ -20,7 +20,7 @@ from core.documents.input_files import read_bytes
 from core.errors import UserError
 from core.format import get_format
 from core.format.definition import ReportFormat
-from core.model.report import Report, Signature
+from core.model.report import YEARS, Report, Signature
 from core.paths import write_atomically
 
 SCHEMA = "nianbao.report/1"
@@ -178,7 +178,11 @@ def _from_dict(data: Any) -> Report:
         shown = _describe(year)
         raise UserError(f"字段 year（年度）应为表示年份的数字（不加引号），如 2021，实际为{shown}。")
     # compare before converting: int() of 1E+999999 would take minutes
-    if not isinstance(year, Decimal) or not 1990 <= year <= 2200 or year != year.to_integral_value():
+    if (
+        not isinstance(year, Decimal)
+        or not YEARS.start <= year < YEARS.stop
+        or year != year.to_integral_value()
+    ):
         raise UserError(f"字段 year（年度）应为四位年份，实际为{_describe(year)}。")
     texts = _object(data.get("text", {}), "text")
     _only(texts, set(spec.text_keys), "text.")

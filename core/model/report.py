@@ -18,6 +18,7 @@ from core.format import CURRENT, get_format
 from core.format.definition import ReportFormat
 
 Values = dict[str, Decimal | None]  # a report's cells: address -> number, None when blank
+YEARS = range(1990, 2201)  # the years a report, and so the register, may have: a typo (0202, 9999) is none
 MAX_AGENCY = 100  # the longest real 机关名称 is about 40 characters; a title must fit on the first page
 
 

@@ -11,14 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.errors import UserError
-from core.model.report import agency_name
+from core.model.report import YEARS, agency_name
 from core.model.vocabulary import RegisterChangeKind
 from core.register.calendar import Arrangement, WorkCalendar
 from core.register.counting import Count, Counted, count_year
 from core.register.deadlines import Deadline, DueSummary, deadline, due_summary
 from core.register.ledger import Preview, Rejected, numbered, read_rows
 from core.register.model import DATE_FIELDS, FIELD_NAMES, Case, Request, applicants, results
-from core.register.values import YEARS, register_year
+from core.register.values import register_year
 from core.storage import Database
 from core.storage.register import CASE, REQUEST, RegisterRevision, RegisterStore
 

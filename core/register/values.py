@@ -17,13 +17,13 @@ from functools import cache
 from core.errors import UserError
 from core.model.date_input import parse_date
 from core.model.hidden_characters import without_hidden
+from core.model.report import YEARS
 from core.register.model import Channel, applicants, result_groups, result_short_names, results
 
 _SHORT_DATE = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _TIME = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug is before day 61 only)
 _MAX_FEE = Decimal(10**9)  # 信息处理费 of a billion 元 is no fee; Excel cannot hold 1e309 at all
-YEARS = range(1990, 2201)  # the years a report may have (core.storage.database.YEARS)
 _NOISE = re.compile(r"[\s\u3000　:：\u200b-\u200d\u2060\ufeff]")
 
 

@@ -13,7 +13,7 @@ Expected failures (locked, read-only, disk full, damaged) become a `UserError` i
 """
 
 from core.storage import schema
-from core.storage.database import STATUSES, TEXT_BURST_SECONDS, YEARS, Database, RevisionMark
+from core.storage.database import STATUSES, TEXT_BURST_SECONDS, Database, RevisionMark
 from core.storage.files import (
     BUSY_TIMEOUT,
     DatabaseDamaged,
@@ -43,7 +43,6 @@ __all__ = [
     "MIGRATIONS",
     "STATUSES",
     "TEXT_BURST_SECONDS",
-    "YEARS",
     "Change",
     "Database",
     "DatabaseDamaged",

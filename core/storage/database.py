@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.errors import TextConflict, UserError
 from core.format import get_format
-from core.model.report import Report, agency_name
+from core.model.report import YEARS, Report, agency_name
 from core.model.vocabulary import ReportStatus, RevisionKind
 from core.storage import schema
 from core.storage.files import (
@@ -75,7 +75,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATUSES = tuple(ReportStatus)
-YEARS = range(1990, 2201)  # the years the exchange file accepts
 TEXT_BURST_SECONDS = 60.0  # typing in one text with shorter pauses continues the same revision
 
 
