@@ -44,12 +44,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The objects importing the CLI makes live until the process ends: the collector need not look at
     # them while they are made, nor again (frozen) in every later pass and the full one at exit, which
     # together were a sixth of a fresh `check`.
+    collecting = gc.isenabled()
     gc.disable()
     try:
         from core.cli.commands import run
-    finally:  # the collector back on whatever the import did
+    finally:  # the collector as it was, whatever the import did
         gc.freeze()
-        gc.enable()
+        if collecting:
+            gc.enable()
     return run(argv)
 
 

@@ -575,3 +575,14 @@ def test_a_roster_title_above_a_header_whose_name_column_is_unusual(tmp_path: Pa
     roster = tmp_path / "名单.csv"
     roster.write_text("2021年应报单位名单\n序号,部门全称,联系人\n1,甲局,张三\n2,乙局,李四\n", "utf-8")
     assert read_roster(roster) == ["甲局", "乙局"]
+
+
+def test_a_ledger_csv_in_utf16_with_its_mark_is_read(tmp_path: Path, db_path: Path) -> None:
+    """A .csv saved as UTF-16 (with its byte-order mark) was refused: 「编码无法识别」."""
+    text = "编号,收到日期,申请人类型,申请内容\nZR-1,2026-03-05,自然人,甲\n"
+    for codec in ("utf-16", "utf-16-be"):
+        ledger = tmp_path / f"{codec}.csv"
+        ledger.write_bytes(("\ufeff" if codec == "utf-16-be" else "").encode(codec) + text.encode(codec))
+        imported = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path)
+        assert imported.returncode == 0, imported.stderr
+    assert [(n, r["subject"]) for n, r in _stored(db_path).items()] == [("ZR-1", "甲")]

@@ -63,14 +63,18 @@ def read_bytes(path: Path, max_bytes: int, what: str = "文件", expected: str =
 
 
 def csv_rows(data: bytes, what: str) -> Iterator[list[str]]:
-    """The rows of a CSV file as Excel saves it, one by one: UTF-8 (with or without BOM), or GBK on a
-    Chinese Windows; characters that print as nothing dropped (`without_hidden`). `what` names the file in a
-    refusal (e.g. 台账文件“x.csv”). For the register's ledger and the desk's roster, which keep only
-    the rows with something in them (30 MB of empty lines as a list of rows took 7.5 GB)."""
+    """The rows of a CSV file as Excel saves it, one by one: UTF-8 (with or without BOM), UTF-16 with its
+    byte-order mark, or GBK on a Chinese Windows; characters that print as nothing dropped
+    (`without_hidden`). `what` names the file in a refusal (e.g. 台账文件“x.csv”). For the register's
+    ledger and the desk's roster, which keep only the rows with something in them (30 MB of empty lines
+    as a list of rows took 7.5 GB)."""
     import csv
     import io
 
-    for encoding in ("utf-8-sig", "gb18030"):
+    from core.documents.read.encodings import bom_codec
+
+    marked = bom_codec(data)  # UTF-16, as some programs save a CSV; the mark is dropped as hidden
+    for encoding in (marked,) if marked else ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
             break
