@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import desk
-from core.desk.included import AGENCY_COLUMN, CODE_COLUMN, STATUS_COLUMN
+from core.desk.included import AGENCY_COLUMN, CODE_COLUMN, STATUS_COLUMN, included_heading
 from core.desk.included import HEADERS as INCLUDED_HEADERS
 from core.desk.sums import StoredFigures, stored_figures, work_out_codes
 from core.errors import UserError
@@ -263,7 +263,10 @@ class SumDialog(QDialog):
         self.list_view.horizontalHeader().setSectionResizeMode(AGENCY_COLUMN, QHeaderView.ResizeMode.Stretch)
         metrics = self.list_view.fontMetrics()  # widths of the widest texts: not measured over 2,000 rows
         self.list_view.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
-        widest = {STATUS_COLUMN: "已交（草稿）", CODE_COLUMN: "MMMM-MMMM-MMMM"}
+        widest = {
+            STATUS_COLUMN: max(desk.DRAFT, desk.FINAL, key=metrics.horizontalAdvance),
+            CODE_COLUMN: "MMMM-MMMM-MMMM",
+        }
         for column, text in widest.items():
             self.list_view.setColumnWidth(column, metrics.horizontalAdvance(text) + 16)
         listing = QWidget()
@@ -355,7 +358,7 @@ class SumDialog(QDialog):
         else:
             self.list_model.show(None)
         added = len(self.list_model.rows)
-        self.list_heading.setText(f"附：本汇总包括的报告（共 {added:,} 份）" if added else "")
+        self.list_heading.setText(included_heading(added) if added else "")
         self._show_codes()
 
     def _show_codes(self) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.desk.marks import SUM_MARK
+from core.desk.marks import APPENDIX_WORDS, SUM_MARK
 from core.documents.fingerprint import fingerprint
 from core.documents.write.content import Appendix
 from core.format.definition import GridCell, Table
@@ -38,6 +38,12 @@ class IncludedReport:
     errors: int
 
 
+def included_heading(count: int) -> str:
+    """The heading of a 汇总's list of the reports it includes, on paper and in the 汇总 dialog (the
+    words `marks` knows a 汇总 by)."""
+    return f"附：{APPENDIX_WORDS}（共 {count:,} 份）"
+
+
 @dataclass(frozen=True)
 class SumContents:
     """The reports a 汇总 adds up, in the order they are listed."""
@@ -46,7 +52,7 @@ class SumContents:
 
     @property
     def heading(self) -> str:
-        return f"附：本汇总包括的报告（共 {len(self.reports)} 份）"
+        return included_heading(len(self.reports))
 
     def rows(self) -> list[tuple[str, ...]]:
         return [
@@ -57,7 +63,10 @@ class SumContents:
         """The list as a table the writers print after the report: the name left, the rest centred."""
         header = tuple(GridCell(role="header", text=h) for h in HEADERS)
         lines = [header] + [
-            tuple(GridCell(role="label" if col == 1 else "value", text=t) for col, t in enumerate(row))
+            tuple(
+                GridCell(role="label" if col == AGENCY_COLUMN else "value", text=t)
+                for col, t in enumerate(row)
+            )
             for row in self.rows()
         ]
         table = Table(
