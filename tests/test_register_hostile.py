@@ -586,3 +586,10 @@ def test_a_ledger_csv_in_utf16_with_its_mark_is_read(tmp_path: Path, db_path: Pa
         imported = _cli("register", "import", ledger, "--agency", AGENCY, "--db", db_path)
         assert imported.returncode == 0, imported.stderr
     assert [(n, r["subject"]) for n, r in _stored(db_path).items()] == [("ZR-1", "甲")]
+
+
+def test_a_roster_in_gbk_behind_a_utf8_mark_is_read(tmp_path: Path) -> None:
+    """An editor put a UTF-8 byte-order mark before GBK text: it was read, and must stay so."""
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes(b"\xef\xbb\xbf" + "序号,单位名称\n1,温县财政局\n2,温县教育局\n".encode("gbk"))
+    assert read_roster(roster) == ["温县财政局", "温县教育局"]

@@ -73,8 +73,10 @@ def csv_rows(data: bytes, what: str) -> Iterator[list[str]]:
 
     from core.documents.read.encodings import bom_codec
 
-    marked = bom_codec(data)  # UTF-16, as some programs save a CSV; the mark is dropped as hidden
-    for encoding in (marked,) if marked else ("utf-8-sig", "gb18030"):
+    marked = bom_codec(data)  # UTF-16, as some programs save a CSV; its mark is dropped as hidden
+    if marked is None or marked == "utf-8":  # GBK behind a UTF-8 mark is met too (an editor added it)
+        data, marked = data.removeprefix(b"\xef\xbb\xbf"), None
+    for encoding in (marked,) if marked else ("utf-8", "gb18030"):
         try:
             text = data.decode(encoding)
             break
