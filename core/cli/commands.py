@@ -208,9 +208,7 @@ def _show_desk(args: argparse.Namespace, session: DeskSession, board: Board, db:
                     + f"\t{row.status}\t{counts}\t{row.fingerprint or ''}\t"
                     + one_line(where)
                 )
-            for note in (
-                [f"名单中没有这个单位，是否就是“{row.suggestion}”？"] if row.suggestion else []
-            ) + row.notes:
+            for note in row.remarks:
                 print(f"  {one_line(note)}")
         for bad in board.unusable:
             print(f"不能使用“{one_line(bad.file)}”：{one_line(bad.reason)}")

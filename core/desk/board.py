@@ -62,6 +62,11 @@ class BoardRow:
     arrived: dt.datetime | None = None
     signature: Signature = field(default_factory=Signature)
 
+    @property
+    def remarks(self) -> list[str]:
+        """Its notes, the roster question first: the board's 备注 and the command line's lines alike."""
+        return ([f"名单中没有，是否为“{self.suggestion}”？"] if self.suggestion else []) + self.notes
+
     @classmethod
     def checked(cls, agency: str, received: Received, previous: Report | None) -> BoardRow:
         findings = check(received.report, previous)

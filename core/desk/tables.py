@@ -30,7 +30,7 @@ def board_cells(row: BoardRow, contact: Mapping[str, str] | None = None) -> tupl
     missing agency's notes start with its roster columns (联系人, 电话 …), to chase it."""
     sig = row.signature
     paper = {None: "", True: "一致", False: "不一致"}[row.confirmed]
-    notes = ([f"名单中没有，是否为“{row.suggestion}”？"] if row.suggestion else []) + row.notes
+    notes = row.remarks
     if row.on_roster is False and not row.suggestion:
         notes.insert(0, "不在名单中")
     if row.status == MISSING and contact:

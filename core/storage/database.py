@@ -623,7 +623,7 @@ class Database:
             (report_id, now, kind, note),
         )
         rev_id = int(cur.lastrowid or 0)
-        _insert_rows(
+        insert_rows(
             self._conn, "changes(revision_id, seq, field, old, new)",
             [(rev_id, i, field, old, new) for i, (field, old, new) in enumerate(changes)],
         )  # fmt: skip
@@ -668,11 +668,11 @@ class Database:
         self, cells: list[tuple[int, str, str | None]], texts: list[tuple[int, str, str]]
     ) -> None:
         """Write cells and texts, (report id, address or key, value), over what they held."""
-        _insert_rows(
+        insert_rows(
             self._conn, "cells(report_id, address, value)", cells,
             "ON CONFLICT(report_id, address) DO UPDATE SET value = excluded.value",
         )  # fmt: skip
-        _insert_rows(
+        insert_rows(
             self._conn, "texts(report_id, key, text)", texts,
             "ON CONFLICT(report_id, key) DO UPDATE SET text = excluded.text",
         )  # fmt: skip
@@ -726,8 +726,8 @@ class Database:
         self._revision(report_id, now, kind, note, changes)
         cells = [(report_id, a, flat[a]) for a, value in report.values.items() if value is not None]
         texts = [(report_id, key, text) for key, text in report.texts.items() if text]
-        _insert_rows(self._conn, "cells(report_id, address, value)", cells)  # new rows: no conflict to seek
-        _insert_rows(self._conn, "texts(report_id, key, text)", texts)
+        insert_rows(self._conn, "cells(report_id, address, value)", cells)  # new rows: no conflict to seek
+        insert_rows(self._conn, "texts(report_id, key, text)", texts)
         return report_id
 
     def create_report(self, report: Report, kind: str = RevisionKind.CREATE) -> int:
@@ -960,7 +960,7 @@ class Database:
 _ROWS_A_STATEMENT = 64  # the most rows a statement: 32 and 128 measured the same
 
 
-def _insert_rows(
+def insert_rows(
     conn: sqlite3.Connection, into: str, rows: Sequence[tuple[object, ...]], then: str = ""
 ) -> None:
     """`INSERT INTO into VALUES … then` of every row, in statements of 64 rows, then 32, 16, … 1 for what
@@ -980,7 +980,7 @@ def _insert_rows(
 
 @functools.cache
 def _insert_sql(into: str, width: int, rows: int, then: str) -> str:
-    """The statement of `_insert_rows` for `rows` rows of `width` values."""
+    """The statement of `insert_rows` for `rows` rows of `width` values."""
     row = f"({', '.join('?' * width)})"
     return f"INSERT INTO {into} VALUES {', '.join([row] * rows)} {then}"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from core.errors import UserError
 from core.register.calendar import Arrangement
 from core.register.model import STORED_FIELDS, Case, Request
-from core.storage.database import Database, _insert_rows
+from core.storage.database import Database, insert_rows
 from core.storage.records import Flat, _time
 
 REQUEST, CASE = "request", "case"  # what a change is about
@@ -192,7 +192,7 @@ class RegisterStore:
             rows = [
                 (rev_id, start + i, c.item, c.item_id, c.field, c.old, c.new) for i, c in enumerate(chunk)
             ]
-            _insert_rows(self.db._conn, into, rows)
+            insert_rows(self.db._conn, into, rows)
         return rev_id
 
     def _insert(self, agency_id: int, item: str, flat: Flat) -> tuple[int, list[ItemChange]]:
