@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from core.register.model import Request
@@ -63,5 +64,6 @@ def test_the_desk_and_the_register_read_the_restored_database(
     register.save()
     assert sorted(r.number for r in Register(window.db, AGENCY).requests()) == ["A-1", "A-2"]
     assert closed_desk.db is db  # a closed desk is never shown again: left alone
+    qtbot.waitUntil(lambda: not shiboken6.isValid(closed_desk))  # and deleted: closed windows do not pile up
     window.close()
     window.db.close()

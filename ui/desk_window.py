@@ -89,6 +89,7 @@ def add_menu_entries(add: Callable[[str, Callable[[], object]], QAction], window
 
 def open_desk_window(window: MainWindow) -> DeskWindow:
     desk_window = DeskWindow(window, window.db if window.attached else None)
+    desk_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each 汇总台… opens a new one
     window.database_replaced.connect(desk_window.use_database)
     desk_window.show()
     return desk_window

@@ -78,6 +78,7 @@ def open_register_window(window: MainWindow) -> RegisterWindow | None:
         if not ok or not agency.strip():
             return None
     register_window = RegisterWindow(window.db, agency, window.today, window)
+    register_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each 登记台账… opens a new one
     window.database_replaced.connect(register_window.use_database)
     register_window.show()
     return register_window
