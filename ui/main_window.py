@@ -206,6 +206,8 @@ class MainWindow(DatabaseActions, ReportFileActions):
         modules were a sixth of the time from the window's first paint to the list's)."""
         from core.register.ops import due_message
 
+        if self.db.closed:  # the window closed (its database with it) before its list was painted
+            return
         due = due_message(self.db, self.today())
         if due:
             self.statusBar().showMessage(f"登记台账：{due}", 60_000)
